@@ -1,0 +1,124 @@
+"""The only place that imports detect_secrets: its plugins, listed explicitly, called directly.
+
+detect-secrets loads no plugin by default and keeps its settings in a process-wide singleton; we
+instantiate the plugins ourselves and apply its heuristic filters as plain functions instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..errors import CheckError
+from ..model import Severity
+
+# plugin class -> (our rule id, a regex over the lower-cased line that must match before it runs)
+PLUGINS: dict[str, tuple[str, str]] = {
+    "aws.AWSKeyDetector": ("aws-access-key", r"akia|asia|abia|acca|aws"),
+    "artifactory.ArtifactoryDetector": ("artifactory-token", r"akc|artifactory"),
+    "azure_storage_key.AzureStorageKeyDetector": ("azure-storage-key", r"accountkey"),
+    "basic_auth.BasicAuthDetector": ("url-password", r"://"),
+    "cloudant.CloudantDetector": ("cloudant-credentials", r"cloudant"),
+    "discord.DiscordBotTokenDetector": ("discord-bot-token", r"discord|[mno][\w-]{23,25}\."),
+    "github_token.GitHubTokenDetector": ("github-token", r"ghp_|gho_|ghu_|ghs_|ghr_"),
+    "gitlab_token.GitLabTokenDetector": ("gitlab-token", r"glpat-|gldt-|glrt-|glptt-|glft-|glsoat-|glcbt-|glimt-|glagent-|gloas-|gr1348941"),
+    "ibm_cloud_iam.IbmCloudIamDetector": ("ibm-cloud-iam-key", r"ibm"),
+    "ibm_cos_hmac.IbmCosHmacDetector": ("ibm-cos-hmac", r"secret"),
+    "jwt.JwtTokenDetector": ("jwt", r"eyj"),
+    "keyword.KeywordDetector": ("secret-keyword", r"(?:key|pass|pwd|secret|token|auth|contraseña)[^=:]{0,40}[=:]"),
+    "mailchimp.MailchimpDetector": ("mailchimp-key", r"-us"),
+    "npm.NpmDetector": ("npm-token", r"npm_|_authtoken"),
+    "openai.OpenAIDetector": ("openai-api-key", r"t3blbkfj"),
+    "private_key.PrivateKeyDetector": ("private-key", r"private\ key"),
+    "pypi_token.PypiTokenDetector": ("pypi-token", r"pypi-"),
+    "sendgrid.SendGridDetector": ("sendgrid-key", r"sg\."),
+    "slack.SlackDetector": ("slack-token", r"xox|hooks\.slack\.com"),
+    "softlayer.SoftlayerDetector": ("softlayer-credentials", r"softlayer|sl_"),
+    "square_oauth.SquareOAuthDetector": ("square-oauth-secret", r"sq0csp-"),
+    "stripe.StripeDetector": ("stripe-key", r"sk_live_|rk_live_"),
+    "telegram_token.TelegramBotTokenDetector": ("telegram-bot-token", r"telegram|\d{8,10}:"),
+    "twilio.TwilioKeyDetector": ("twilio-key", r"twilio|(?:ac|sk)[a-f0-9]{32}"),
+}
+_ANY_PLUGIN = re.compile("|".join(f"(?:{hint})" for _, hint in PLUGINS.values()))
+_REMEDIATION = "Revoke or rotate this credential with its provider now (it is leaked once pushed), then load it from the environment or a secret manager."
+_GENERIC_REMEDIATION = "Move the value out of the code (environment variable or secret manager) and rotate it if it was ever real; mark a true test value with `pragma: allowlist secret`."
+
+
+@dataclass(frozen=True, slots=True)
+class PluginHit:
+    rule: str
+    title: str
+    secret: str
+    severity: Severity
+    remediation: str
+
+
+def worth_scanning(lowered: str) -> bool:
+    """Whether any plugin's hint is on the line: the cheap test before detect-secrets is imported."""
+    return _ANY_PLUGIN.search(lowered) is not None
+
+
+@lru_cache(maxsize=1)
+def _loaded() -> tuple[tuple[Any, str, re.Pattern[str]], ...]:
+    from importlib import import_module
+
+    try:
+        loaded = []
+        for dotted, (rule, hint) in PLUGINS.items():
+            module, _, name = dotted.rpartition(".")
+            plugin = getattr(import_module(f"detect_secrets.plugins.{module}"), name)()
+            loaded.append((plugin, rule, re.compile(hint)))
+        return tuple(loaded)
+    except (ImportError, AttributeError) as exc:
+        raise CheckError(f"detect-secrets is missing or incompatible ({exc}): pip install 'detect-secrets>=1.5'") from None
+
+
+@lru_cache(maxsize=1)
+def _heuristics() -> Any:
+    from detect_secrets.filters import heuristic
+
+    return heuristic
+
+
+def scan_line(path: str, text: str, lowered: str, lineno: int) -> Iterator[PluginHit]:
+    """detect-secrets' findings on one line, after its own false-positive heuristics."""
+    if _heuristics().is_lock_file(path) or _heuristics().is_indirect_reference(text):
+        return
+    for plugin, rule, hint in _loaded():
+        if not hint.search(lowered):
+            continue
+        for found in plugin.analyze_line(filename=path, line=text, line_number=lineno, context=None):
+            secret = found.secret_value or ""
+            if not secret or _filtered(secret, text, plugin):
+                continue
+            generic = rule == "secret-keyword"
+            if generic and not _plausible_password(secret):
+                continue
+            yield PluginHit(rule, found.type, secret, Severity.ERROR, _GENERIC_REMEDIATION if generic else _REMEDIATION)
+
+
+def _filtered(secret: str, line: str, plugin: Any) -> bool:
+    h = _heuristics()
+    return bool(
+        h.is_sequential_string(secret)
+        or h.is_potential_uuid(secret)
+        or h.is_likely_id_string(secret, line, plugin)
+        or h.is_templated_secret(secret)
+        or h.is_prefixed_with_dollar_sign(secret)
+        or h.is_not_alphanumeric_string(secret)
+    )
+
+
+_IDENTIFIER = re.compile(r"^(?:[A-Z][A-Z0-9_]*|[a-z_][a-z0-9_]*|[a-z]+(?:[A-Z][a-z0-9]+)+|[\w.]+\(\)?)$")
+
+
+def _plausible_password(value: str) -> bool:
+    """A keyword's value that could be a real secret: long enough, not a name or a word."""
+    value = value.strip("'\"")
+    if len(value) < 8 or _IDENTIFIER.match(value):
+        return False
+    classes = sum(bool(re.search(p, value)) for p in (r"[a-z]", r"[A-Z]", r"\d", r"[^\w]"))
+    return classes >= 2

@@ -1,0 +1,143 @@
+"""Find, load and validate the policy: `.contribution-gate.toml` or `[tool.contribution-gate]`.
+
+For a range the policy is read from the base commit, so a contribution cannot loosen its own gate.
+Every error names the file, the table and the key, and how to fix it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+CONFIG_FILE = ".contribution-gate.toml"
+PYPROJECT = "pyproject.toml"
+# Every check the policy may name, including those a later release adds; the registry says which run.
+CHECK_IDS = ("secrets", "internal-urls", "proprietary-markers", "licenses", "cla", "models")
+CLA_MODES = ("off", "dco", "cla")
+
+Validator = Callable[[Any], str | None]  # returns what is wrong, or None
+
+
+def _strings(value: Any) -> str | None:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return None
+    return "must be a list of strings"
+
+
+def _string(value: Any) -> str | None:
+    return None if isinstance(value, str) else "must be a string"
+
+
+def _one_of(*choices: str) -> Validator:
+    def check(value: Any) -> str | None:
+        return None if value in choices else f"must be one of {', '.join(repr(c) for c in choices)}"
+
+    return check
+
+
+def _check_names(value: Any) -> str | None:
+    problem = _strings(value)
+    if problem:
+        return problem
+    unknown = [v for v in value if v not in CHECK_IDS]
+    return f"names unknown checks {unknown}: known are {', '.join(CHECK_IDS)}" if unknown else None
+
+
+_COMMON: dict[str, Validator] = {"exclude-paths": _strings}
+SCHEMA: dict[str, dict[str, Validator]] = {
+    "checks": {"enabled": _check_names},
+    "secrets": {**_COMMON},
+    "internal-urls": {**_COMMON, "domains": _strings, "allow": _strings},
+    "proprietary-markers": {**_COMMON, "organizations": _strings, "markers": _strings},
+    "licenses": {**_COMMON, "project": _string, "allow": _strings, "deny": _strings},
+    "cla": {**_COMMON, "mode": _one_of(*CLA_MODES), "allow-authors": _strings},
+    "models": {**_COMMON},
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated policy. `source` says where it came from; `warnings` name ignored keys."""
+
+    source: str = "built-in defaults"
+    tables: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    def table(self, name: str) -> Mapping[str, Any]:
+        return self.tables.get(name, {})
+
+    @property
+    def enabled(self) -> tuple[str, ...]:
+        return tuple(self.table("checks").get("enabled", CHECK_IDS))
+
+
+def parse(text: str, source: str, *, pyproject: bool = False) -> Config:
+    """Validate the TOML text of a policy file; `pyproject` reads `[tool.contribution-gate]`."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: invalid TOML ({exc}): fix the syntax") from None
+    prefix = ""
+    if pyproject:
+        data = data.get("tool", {}).get("contribution-gate", {})
+        prefix = "tool.contribution-gate."
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: [{prefix.rstrip('.')}] must be a table")
+    warnings: list[str] = []
+    for name, table in data.items():
+        schema = SCHEMA.get(name)
+        if schema is None:
+            warnings.append(f"{source}: unknown table [{prefix}{name}] ignored (known: {', '.join(SCHEMA)})")
+            continue
+        if not isinstance(table, dict):
+            raise ConfigError(f"{source}: [{prefix}{name}] must be a table, e.g. [{prefix}{name}] on its own line")
+        for key, value in table.items():
+            validate = schema.get(key)
+            if validate is None:
+                warnings.append(f"{source}: unknown key '{key}' in [{prefix}{name}] ignored")
+                continue
+            problem = validate(value)
+            if problem:
+                raise ConfigError(f"{source}: [{prefix}{name}] {key} {problem}")
+    tables = {name: dict(table) for name, table in data.items() if name in SCHEMA}
+    return Config(source=source, tables=tables, warnings=tuple(warnings))
+
+
+def load_file(path: Path) -> Config:
+    """A policy file named on the command line; pyproject.toml files are read at their tool table."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(f"{path}: cannot read the config ({reason}): give a readable TOML file") from None
+    return parse(text, str(path), pyproject=path.name == PYPROJECT)
+
+
+def discover(read: Callable[[str], bytes | None], where: str) -> Config:
+    """The policy a tree holds: `read(path)` returns a file of that tree (working tree or a commit)."""
+    own = read(CONFIG_FILE)
+    if own is not None:
+        return parse(_text(own, CONFIG_FILE, where), f"{CONFIG_FILE} ({where})")
+    project = read(PYPROJECT)
+    if project is not None:
+        text = _text(project, PYPROJECT, where)
+        if "contribution-gate" in text:
+            return parse(text, f"{PYPROJECT} ({where})", pyproject=True)
+    return Config()
+
+
+def _text(data: bytes, name: str, where: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{name} ({where}): not UTF-8 text: save it as UTF-8") from None

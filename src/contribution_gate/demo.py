@@ -1,0 +1,59 @@
+"""`contribution-gate demo`: a throw-away repository holding a sample contribution to review.
+
+The fake credentials are assembled here at run time from parts and random characters, so no file
+of this project holds a literal token that a scanner would flag.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+import tempfile
+from pathlib import Path
+
+_ALPHABET = string.ascii_letters + string.digits
+
+
+def _random(n: int, alphabet: str = _ALPHABET) -> str:
+    return "".join(random.choice(alphabet) for _ in range(n))
+
+
+def sample_files() -> dict[str, str]:
+    """The contribution: a leaked AI key, a password in a database URL, a placeholder, an allowed test value."""
+    openai_key = "sk-" + "proj-" + _random(40) + "T3Blbk" + "FJ" + _random(40)
+    groq_key = "gsk" + "_" + _random(20) + "WGdyb3" + "FY" + _random(24)
+    db_password = _random(14)
+    test_token = "gh" + "p_" + _random(36)
+    return {
+        "app/llm.py": (
+            '"""Calls the model."""\n'
+            "import os\n\n"
+            f'OPENAI_API_KEY = "{openai_key}"\n'
+            'GROQ_API_KEY = os.environ["GROQ_API_KEY"]\n'
+        ),
+        "deploy/app.env": f"DATABASE_URL=postgres://app:{db_password}@db.example.com:5432/app\nLOG_LEVEL=info\n",
+        "docs/setup.md": "# Setup\n\nexport GROQ_API_KEY=<your-key>\n",
+        "tests/test_client.py": f'TOKEN = "{test_token}"  # pragma: allowlist secret\nGROQ = "{groq_key[:4]}"\n',
+    }
+
+
+def build_demo_repository() -> Path:
+    """A new repository under the temp directory: one clean commit, then the sample staged."""
+    import git  # GitPython: plain repository set-up, no hooks, no user config needed
+
+    root = Path(tempfile.mkdtemp(prefix="contribution-gate-demo-"))
+    repo = git.Repo.init(root)
+    with repo.config_writer() as cfg:
+        cfg.set_value("user", "name", "Demo Contributor")
+        cfg.set_value("user", "email", "contributor@example.com")
+        cfg.set_value("commit", "gpgsign", "false")
+    (root / "README.md").write_text("# demo project\n", encoding="utf-8")
+    (root / ".contribution-gate.toml").write_text('[licenses]\nproject = "Apache-2.0"\n', encoding="utf-8")
+    repo.index.add(["README.md", ".contribution-gate.toml"])
+    repo.index.commit("Initial commit")
+    for name, content in sample_files().items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    repo.git.add("--all")
+    return root

@@ -1,0 +1,196 @@
+"""The only module that talks to git: it turns a target into a stream of commits and file changes.
+
+Diffs come from the git CLI with pinned flags (user config cannot change what is parsed) and are
+streamed line by line, so a long range is never held in memory. The staged diff comes from
+`git diff --cached`, which honours GIT_INDEX_FILE (hooks run against a temporary index).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+from .diff import decode, parse_diff
+from .errors import GitError
+from .model import Commit, FileChange, Target
+
+DIFF_FLAGS = (
+    "--no-ext-diff", "--no-color", "--no-textconv", "--no-relative", "--unified=0", "--full-index",
+    "--src-prefix=a/", "--dst-prefix=b/", "--submodule=short", "--ignore-submodules=none",
+)
+_CONFIG = ("-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "log.showSignature=false")
+# A commit record in `git log` output: it starts with two NULs, which no diff line can.
+_RECORD = b"\x00\x00"
+_LOG_FORMAT = "--format=%x00%x00%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B%x00%x00"
+
+Item = Commit | FileChange
+
+
+class Repository:
+    """A git work tree, addressed through the git CLI run from its top level."""
+
+    def __init__(self, start: str | os.PathLike[str] = ".") -> None:
+        try:
+            top = self._call(["rev-parse", "--show-toplevel"], cwd=Path(start))
+        except GitError:
+            raise GitError(f"{Path(start).resolve()} is not inside a git repository: run the gate from a clone") from None
+        self.root = Path(decode(top).strip())
+
+    @staticmethod
+    def _exec(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+        try:
+            return subprocess.run(
+                ["git", *_CONFIG, *args], cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, check=False
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed or not on PATH: install git") from None
+
+    @classmethod
+    def _call(cls, args: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> bytes:
+        proc = cls._exec(args, cwd)
+        if proc.returncode not in ok:
+            message = decode(proc.stderr).strip().splitlines()
+            raise GitError(f"git {args[0]} failed: {message[-1] if message else proc.returncode}")
+        return proc.stdout
+
+    def run(self, *args: str, ok: tuple[int, ...] = (0,)) -> bytes:
+        return self._call(list(args), cwd=self.root, ok=ok)
+
+    def succeeds(self, *args: str) -> bool:
+        """Whether a git command exits 0 (for questions git answers with its exit code)."""
+        return self._exec(list(args), self.root).returncode == 0
+
+    def stream(self, *args: str) -> Iterator[bytes]:
+        """Lines of a git command's output as it produces them; a failure raises at the end."""
+        with subprocess.Popen(
+            ["git", *_CONFIG, *args], cwd=self.root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        ) as proc:
+            assert proc.stdout is not None and proc.stderr is not None
+            yield from proc.stdout
+            error = proc.stderr.read()
+            if proc.wait() != 0:
+                lines = decode(error).strip().splitlines()
+                raise GitError(f"git {args[0]} failed: {lines[-1] if lines else proc.returncode}")
+
+    # -- refs ---------------------------------------------------------------------------------
+    def resolve(self, ref: str) -> str:
+        """The full sha of a commit-ish, or a GitError that says how to get it."""
+        out = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", ok=(0, 1))
+        if out.strip():
+            return decode(out).strip()
+        if self.is_shallow():
+            raise GitError(
+                f"commit {ref!r} is not in this shallow clone: fetch it (`git fetch --unshallow`, or "
+                f"`git fetch origin {ref}`), or check out with `fetch-depth: 0`"
+            )
+        raise GitError(f"unknown revision {ref!r}: give a branch, tag or commit sha that exists in this repository")
+
+    def is_shallow(self) -> bool:
+        return decode(self.run("rev-parse", "--is-shallow-repository")).strip() == "true"
+
+    def head(self) -> str | None:
+        out = self.run("rev-parse", "--verify", "--quiet", "HEAD^{commit}", ok=(0, 1))
+        return decode(out).strip() or None
+
+    def has_staged_changes(self) -> bool:
+        return not self.succeeds("diff", "--cached", "--quiet", "--ignore-submodules=none")
+
+    def parents(self, sha: str) -> list[str]:
+        return decode(self.run("rev-list", "--parents", "-n", "1", sha)).split()[1:]
+
+    def merge_base(self, a: str, b: str) -> str:
+        out = self.run("merge-base", a, b, ok=(0, 1))
+        if not out.strip():
+            raise GitError(f"{a} and {b} have no common ancestor: use BASE..HEAD instead of BASE...HEAD")
+        return decode(out).strip()
+
+    def show(self, rev: str, path: str) -> bytes | None:
+        """A file's content at a commit, or None when that commit does not have it."""
+        proc = self._exec(["show", f"{rev}:{path}"], self.root)
+        return proc.stdout if proc.returncode == 0 else None
+
+    def empty_tree(self) -> str:
+        return decode(self.run("hash-object", "-t", "tree", "--stdin")).strip()
+
+    # -- targets ------------------------------------------------------------------------------
+    def staged(self) -> Iterator[Item]:
+        """What `git commit` would record: the index (GIT_INDEX_FILE honoured) against HEAD."""
+        yield from parse_diff(self.stream("diff", "--cached", *DIFF_FLAGS, "-M"))
+
+    def all_files(self, head: str) -> Iterator[Item]:
+        """Every tracked file at `head`, as if the whole tree were added in that commit."""
+        yield from parse_diff(self.stream("diff", *DIFF_FLAGS, "--no-renames", self.empty_tree(), head), commit=head)
+
+    def commits(self, base: str | None, head: str) -> Iterator[Item]:
+        """Each commit of base..head, oldest first, followed by the files it changes.
+
+        Merge commits are listed but bring no files: what they add came from their parents.
+        """
+        revs = [head, f"^{base}"] if base else [head]
+        args = ["log", _LOG_FORMAT, "--reverse", "--topo-order", "-p", "--root", "-M", *DIFF_FLAGS, *revs, "--"]
+        section: list[bytes] = []
+        commit: Commit | None = None
+        lines = self.stream(*args)
+        for line in lines:
+            if line.startswith(_RECORD):
+                if commit is not None:
+                    yield from parse_diff(section, commit.sha)
+                record = line
+                while not record.endswith(_RECORD + b"\n"):
+                    record += next(lines)
+                commit, section = _parse_record(record), []
+                yield commit
+            else:
+                section.append(line)
+                if len(section) > 1 and line.startswith(b"diff --git ") and commit is not None:
+                    yield from parse_diff(section[:-1], commit.sha)
+                    section = [line]
+        if commit is not None:
+            yield from parse_diff(section, commit.sha)
+
+
+def _parse_record(record: bytes) -> Commit:
+    fields = record[len(_RECORD) : -len(_RECORD) - 1].split(b"\x00")
+    sha, parents, an, ae, cn, ce = (decode(f) for f in fields[:6])
+    message = decode(b"\x00".join(fields[6:-1]) if len(fields) > 7 else fields[6])
+    return Commit(sha, tuple(parents.split()), an, ae, cn, ce, message)
+
+
+def resolve_target(repo: Repository, staged: bool, range_spec: str | None, all_files: bool) -> Target:
+    """Turn the CLI's choice (at most one of the three) into a Target with full shas."""
+    if range_spec:
+        return _range_target(repo, range_spec)
+    if all_files:
+        head = repo.head()
+        if head is None:
+            raise GitError("--all-files needs a commit: this repository has none yet (use --staged)")
+        return Target("all-files", None, head)
+    if staged or repo.head() is None or repo.has_staged_changes():
+        return Target("staged", repo.head(), None)
+    head = repo.resolve("HEAD")
+    parents = repo.parents(head)
+    return Target("range", parents[0] if parents else None, head)
+
+
+def _range_target(repo: Repository, spec: str) -> Target:
+    symmetric = "..." in spec
+    base_ref, sep, head_ref = spec.partition("..." if symmetric else "..")
+    if not sep or not base_ref:
+        raise GitError(f"range {spec!r} is not BASE..HEAD or BASE...HEAD: e.g. --range origin/main..HEAD")
+    base, head = repo.resolve(base_ref), repo.resolve(head_ref or "HEAD")
+    if symmetric:
+        base = repo.merge_base(base, head)
+    return Target("range", base, head)
+
+
+def collect(repo: Repository, target: Target) -> Iterator[Item]:
+    """The stream of commits and file changes the review's checks see for `target`."""
+    if target.kind == "staged":
+        return repo.staged()
+    if target.kind == "all-files":
+        assert target.head is not None
+        return repo.all_files(target.head)
+    assert target.head is not None
+    return repo.commits(target.base, target.head)

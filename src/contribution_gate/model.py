@@ -1,0 +1,110 @@
+"""The immutable values that flow through a review: change -> findings.
+
+Every step hands the next one of these; nothing here talks to git or decides a verdict.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    """How much a finding matters; `note` is what a suppressed finding becomes."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "note": 2}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What is reviewed: `kind` is staged, range, all-files or commit-msg.
+
+    `base` is None for the index, a root commit or a whole tree; `head` is None for the index.
+    """
+
+    kind: str
+    base: str | None = None
+    head: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AddedLine:
+    """One line a change adds, numbered as the new version of the file has it (1-based)."""
+
+    lineno: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One file as one commit (or the index) changes it.
+
+    status is git's letter: A added, M modified, D deleted, R renamed, C copied, T type change.
+    `commit` is None for the index; `blob` is the post-image object id (None when deleted).
+    """
+
+    path: str
+    status: str
+    commit: str | None = None
+    old_path: str | None = None
+    blob: str | None = None
+    is_binary: bool = False
+    is_submodule: bool = False
+    added: tuple[AddedLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """A commit of the reviewed range, with what later checks (DCO, CLA) need."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    committer_name: str
+    committer_email: str
+    message: str
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+
+def fingerprint(check: str, rule: str, path: str, matched: str) -> str:
+    """A stable id for a finding that never contains the matched value itself."""
+    normalised = " ".join(matched.strip().strip("'\"`").split())
+    payload = "\x00".join((check, rule, path, normalised)).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(payload).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A fact a check reports. Checks never decide pass or fail; the policy does.
+
+    `excerpt` is already redacted; `allowed_by` lists the checks an inline allow marker on the
+    finding's lines names ("*" for all), filled in by the review, judged by the policy.
+    """
+
+    check: str
+    rule: str
+    severity: Severity
+    path: str
+    line: int | None
+    message: str
+    remediation: str
+    fingerprint: str
+    excerpt: str = ""
+    end_line: int | None = None
+    commit: str | None = None
+    allowed_by: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def sort_key(self) -> tuple[int, str, int, str]:
+        return (self.severity.rank, self.path, self.line or 0, self.rule)

@@ -1,0 +1,161 @@
+"""The orchestrator: stream the change once through every check, judge, and give one verdict.
+
+Git's output is consumed as a stream: each file change is handed to every check as it arrives, so
+a long range is never held in memory. A check that raises is stopped and marked `error`, and the
+review fails closed with the reason in the report.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from . import policy
+from .checks import CHECKS, Check, scan_commits
+from .config import Config
+from .model import Commit, FileChange, Finding, Target
+from .policy import Judged, Outcome
+from .redaction import scrub
+
+Progress = Callable[[int, int], None]  # (files seen, commits seen)
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    name: str
+    status: str  # pass | fail | error | skipped
+    findings: int
+    seconds: float
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    target: Target
+    judged: tuple[Judged, ...]
+    checks: tuple[CheckRun, ...]
+    config_source: str = "built-in defaults"
+    files: int = 0
+    commits: int = 0
+
+    @property
+    def errors(self) -> tuple[CheckRun, ...]:
+        return tuple(c for c in self.checks if c.status == "error")
+
+    @property
+    def passed(self) -> bool:
+        return not self.errors and not any(j.outcome is Outcome.FAIL for j in self.judged)
+
+    @property
+    def verdict(self) -> str:
+        return "pass" if self.passed else "fail"
+
+
+@dataclass
+class _Running:
+    """One check while the stream flows: its options, path filter, findings and time so far."""
+
+    check: Check
+    opts: Any
+    excluded: Callable[[str], bool]
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str | None = None
+
+    def call(self, work: Callable[[], Iterable[Finding]]) -> None:
+        if self.error is not None:
+            return
+        started = time.perf_counter()
+        try:
+            self.findings.extend(work())
+        except Exception as exc:  # noqa: BLE001 - fail closed: any crash of a check fails the review
+            self.error = f"{type(exc).__name__}: {exc}"
+        self.seconds += time.perf_counter() - started
+
+
+def select_checks(config: Config, only: Sequence[str] = ()) -> list[str]:
+    """Checks to run: those named by --check, else those the policy enables, that this release has."""
+    wanted = list(only) if only else list(config.enabled)
+    return [c for c in wanted if c in CHECKS]
+
+
+def run_review(
+    target: Target,
+    items: Iterable[Commit | FileChange],
+    config: Config,
+    only: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> Review:
+    """Run the selected checks over the stream of commits and file changes of `target`."""
+    running = {name: _start(name, config) for name in select_checks(config, only)}
+    commits: list[Commit] = []
+    files = 0
+    for item in items:
+        if isinstance(item, Commit):
+            commits.append(item)
+        else:
+            files += 1
+            for run in running.values():
+                if not run.excluded(item.path):
+                    run.call(lambda run=run, item=item: _with_markers(item, run.check.scan_file(item, run.opts)))
+        if progress is not None:
+            progress(files, len(commits))
+    for run in running.values():
+        run.call(lambda run=run: scan_commits(run.check, commits, run.opts))
+    findings = _first_of_each(f for run in running.values() for f in run.findings)
+    judged = policy.decide(replace(f, excerpt=scrub(f.excerpt)) for f in findings)
+    checks = tuple(_summary(name, run, judged) for name, run in running.items())
+    return Review(target, judged, checks, config.source, files, len(commits))
+
+
+def _start(name: str, config: Config) -> _Running:
+    check = CHECKS[name]
+    table = config.table(name)
+    return _Running(check, check.options(table), _path_filter(table.get("exclude-paths", [])))
+
+
+def _path_filter(patterns: Sequence[str]) -> Callable[[str], bool]:
+    if not patterns:
+        return lambda path: False
+    import pathspec  # only when a policy excludes paths
+
+    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+    return spec.match_file
+
+
+def _with_markers(change: FileChange, findings: Iterable[Finding]) -> list[Finding]:
+    """Attach to each finding the checks an inline allow marker on its first or last line names."""
+    found = list(findings)
+    if not found:
+        return found
+    text = {line.lineno: line.text for line in change.added}
+    marked = []
+    for f in found:
+        allowed = policy.allowed_checks(text.get(f.line or 0, "")) | policy.allowed_checks(text.get(f.end_line or 0, ""))
+        marked.append(replace(f, allowed_by=allowed) if allowed else f)
+    return marked
+
+
+def _first_of_each(findings: Iterable[Finding]) -> list[Finding]:
+    """A secret added in one commit and kept (or re-added) later is reported once, where it began."""
+    seen: set[str] = set()
+    unique = []
+    for f in findings:
+        if f.fingerprint not in seen:
+            seen.add(f.fingerprint)
+            unique.append(f)
+    return unique
+
+
+def _summary(name: str, run: _Running, judged: Sequence[Judged]) -> CheckRun:
+    mine = [j for j in judged if j.finding.check == name]
+    if run.error is not None:
+        status = "error"
+    elif any(j.outcome is Outcome.FAIL for j in mine):
+        status = "fail"
+    else:
+        status = "pass"
+    counted = sum(1 for j in mine if j.outcome is not Outcome.SUPPRESSED)
+    return CheckRun(name, status, counted, round(run.seconds, 4), run.error)
