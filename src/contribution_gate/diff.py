@@ -29,21 +29,17 @@ def unquote_path(text: str) -> str:
     """Undo git's C-style quoting of a path ("a\\tb", octal escapes for raw bytes)."""
     if not (len(text) >= 2 and text[0] == '"' and text[-1] == '"'):
         return text
-    body, out, octets = text[1:-1], bytearray(), 0
-    i = 0
+    body, out, i = text[1:-1], bytearray(), 0
     while i < len(body):
-        char = body[i]
-        if char == "\\" and i + 1 < len(body):
-            nxt = body[i + 1]
-            if nxt in "01234567" and i + 3 < len(body) + 1:
+        if body[i] == "\\" and i + 1 < len(body):
+            if body[i + 1] in "01234567":  # a raw byte as three octal digits
                 out.append(int(body[i + 1 : i + 4], 8))
                 i += 4
-                octets += 1
-                continue
-            out.extend(_ESCAPES.get(nxt, nxt).encode())
-            i += 2
+            else:
+                out.extend(_ESCAPES.get(body[i + 1], body[i + 1]).encode())
+                i += 2
             continue
-        out.extend(char.encode())
+        out.extend(body[i].encode())
         i += 1
     return out.decode("utf-8", errors="replace")
 

@@ -23,6 +23,7 @@ _PLACEHOLDER = re.compile(
     r"(?i)(?:x{4,}|\*{3,}|\.{3}|<[^>]*>|\$\{|\{\{|%\(|changeme|change_me|your[_-]|example|dummy|placeholder|"
     r"redacted|replace[_-]?me|sample|not[_-]?a[_-]?real|test[_-]?(?:key|token|secret|password))"
 )
+_TOKEN_CHARS = "_-+/=."
 _MAX_LINE = 20_000  # longer lines are minified or data: our anchored rules still run, the rest not
 
 
@@ -60,10 +61,25 @@ def _line_hits(path: str, line: AddedLine) -> list[_Hit]:
         hits.append(_Hit(match.rule.id, match.rule.title, match.secret, severity, match.rule.remediation, match.start))
     if len(text) <= _MAX_LINE and ds_plugins.worth_scanning(lowered):
         for hit in ds_plugins.scan_line(path, text, lowered, line.lineno):
-            if not any(hit.secret in h.secret or h.secret in hit.secret for h in hits):
-                position = text.find(hit.secret)
-                hits.append(_Hit(hit.rule, hit.title, hit.secret, hit.severity, hit.remediation, max(position, 0)))
+            start, secret = _whole_token(text, hit.secret)
+            if not any(secret in h.secret or h.secret in secret for h in hits):
+                hits.append(_Hit(hit.rule, hit.title, secret, hit.severity, hit.remediation, start))
     return [h for h in hits if h.rule == "private-key" or not is_placeholder(h.secret)]
+
+
+def _whole_token(text: str, found: str) -> tuple[int, str]:
+    """Where `found` sits in `text`, widened to the token it begins.
+
+    Some detect-secrets plugins yield only a regex group (GitHub's yields `ghp`), which must not
+    become the redacted span: the rest of the token would leak into the excerpt.
+    """
+    start = text.find(found)
+    if start < 0:
+        return 0, found
+    end = start + len(found)
+    while end < len(text) and (text[end].isalnum() or text[end] in _TOKEN_CHARS):
+        end += 1
+    return start, text[start:end]
 
 
 def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:

@@ -1,0 +1,124 @@
+"""The diff parser on literal diffs, as git prints them with the gate's pinned flags."""
+
+from __future__ import annotations
+
+from contribution_gate.diff import parse_diff, unquote_path
+from contribution_gate.model import AddedLine
+
+Z = "0" * 40
+B = "b" * 40
+
+
+def _lines(text: str) -> list[bytes]:
+    return [line.encode("utf-8") + b"\n" for line in text.split("\n")]
+
+
+def test_new_file_with_space_in_name_and_trailing_tab() -> None:
+    diff = f"""diff --git a/x y.txt b/x y.txt
+new file mode 100644
+index {Z}..{B}
+--- /dev/null
++++ b/x y.txt\t
+@@ -0,0 +1,2 @@
++first
++second"""
+    (change,) = parse_diff(_lines(diff), commit="c" * 40)
+    assert (change.path, change.status, change.blob, change.commit) == ("x y.txt", "A", B, "c" * 40)
+    assert change.added == (AddedLine(1, "first"), AddedLine(2, "second"))
+
+
+def test_edit_keeps_line_numbers_of_the_new_file_across_hunks() -> None:
+    diff = f"""diff --git a/m.py b/m.py
+index {"a" * 40}..{B} 100644
+--- a/m.py
++++ b/m.py
+@@ -3 +3 @@
+-old
++new three
+@@ -10,0 +11,2 @@
++eleven
++twelve"""
+    (change,) = parse_diff(_lines(diff))
+    assert change.status == "M"
+    assert [(a.lineno, a.text) for a in change.added] == [(3, "new three"), (11, "eleven"), (12, "twelve")]
+
+
+def test_rename_with_edit_and_binary_and_deletion() -> None:
+    diff = f"""diff --git a/old name.py b/new name.py
+similarity index 90%
+rename from old name.py
+rename to new name.py
+index {"a" * 40}..{B} 100644
+--- a/old name.py\t
++++ b/new name.py\t
+@@ -2 +2 @@
+-x = 1
++x = 2
+diff --git a/logo.png b/logo.png
+new file mode 100644
+index {Z}..{B}
+Binary files /dev/null and b/logo.png differ
+diff --git a/gone.txt b/gone.txt
+deleted file mode 100644
+index {"a" * 40}..{Z}
+--- a/gone.txt
++++ /dev/null
+@@ -1 +0,0 @@
+-bye"""
+    renamed, binary, deleted = parse_diff(_lines(diff))
+    assert (renamed.path, renamed.old_path, renamed.status) == ("new name.py", "old name.py", "R")
+    assert renamed.added == (AddedLine(2, "x = 2"),)
+    assert (binary.path, binary.is_binary, binary.added) == ("logo.png", True, ())
+    assert (deleted.path, deleted.status, deleted.blob, deleted.added) == ("gone.txt", "D", None, ())
+
+
+def test_crlf_and_non_utf8_lines() -> None:
+    raw = [
+        b"diff --git a/w.txt b/w.txt\n",
+        b"new file mode 100644\n",
+        b"--- /dev/null\n",
+        b"+++ b/w.txt\n",
+        b"@@ -0,0 +1,2 @@\n",
+        b"+windows\r\n",
+        b"+caf\xe9\n",
+    ]
+    (change,) = parse_diff(raw)
+    assert [a.text for a in change.added] == ["windows", "caf\ufffd"]
+
+
+def test_quoted_paths_and_submodule() -> None:
+    diff = f'''diff --git "a/tab\\there.txt" "b/tab\\there.txt"
+new file mode 100644
+index {Z}..{B}
+--- /dev/null
++++ "b/tab\\there.txt"
+@@ -0,0 +1 @@
++x
+diff --git a/vendor/lib b/vendor/lib
+new file mode 160000
+index {Z}..{B}
+--- /dev/null
++++ b/vendor/lib
+@@ -0,0 +1 @@
++Subproject commit {B}'''
+    quoted, submodule = parse_diff(_lines(diff))
+    assert quoted.path == "tab\there.txt"
+    assert submodule.is_submodule and submodule.path == "vendor/lib"
+
+
+def test_unquote_octal_utf8() -> None:
+    assert unquote_path('"\\303\\251t\\303\\251.txt"') == "été.txt"
+    assert unquote_path("plain.txt") == "plain.txt"
+
+
+def test_added_line_that_looks_like_a_header_is_content() -> None:
+    diff = """diff --git a/n.md b/n.md
+new file mode 100644
+--- /dev/null
++++ b/n.md
+@@ -0,0 +1,2 @@
+++++ b/not-a-header
++-- dashes"""
+    (change,) = parse_diff(_lines(diff))
+    assert change.path == "n.md"
+    assert [a.text for a in change.added] == ["+++ b/not-a-header", "-- dashes"]

@@ -1,0 +1,118 @@
+"""The secrets check on literal changes: tables of positives and near-miss negatives.
+
+Every credential is assembled here at run time from parts, so this file holds no literal token.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+
+import pytest
+
+from contribution_gate.checks import secrets
+from contribution_gate.model import AddedLine, FileChange, Severity
+
+ALNUM = string.ascii_letters + string.digits
+_rng = random.Random(20261126)
+
+
+def rand(n: int, alphabet: str = ALNUM) -> str:
+    return "".join(_rng.choice(alphabet) for _ in range(n))
+
+
+def scan(*lines: str, path: str = "src/app.py") -> list:
+    change = FileChange(path=path, status="A", commit="c" * 40, added=tuple(AddedLine(i, t) for i, t in enumerate(lines, 1)))
+    return list(secrets.scan_file(change, secrets.Options()))
+
+
+OPENAI = "sk-" + "proj-" + rand(48) + "T3Blbk" + "FJ" + rand(48)
+ANTHROPIC = "sk-" + "ant-api03-" + rand(93) + "AA"
+HUGGINGFACE = "hf" + "_" + rand(34, string.ascii_letters)
+GOOGLE = "AI" + "za" + rand(35)
+GROQ = "gs" + "k_" + rand(20) + "WGdyb3" + "FY" + rand(24)
+GITHUB = "gh" + "p_" + rand(36)
+AWS_ID = "AK" + "IA" + rand(16, string.ascii_uppercase + string.digits)
+
+POSITIVES = [
+    (f'OPENAI_API_KEY = "{OPENAI}"', "openai-api-key", OPENAI),
+    (f"client = Anthropic(api_key='{ANTHROPIC}')", "anthropic-api-key", ANTHROPIC),
+    (f"HF_TOKEN={HUGGINGFACE}", "huggingface-token", HUGGINGFACE),
+    (f"gemini: {GOOGLE}", "google-api-key", GOOGLE),
+    (f'groq_key = "{GROQ}"', "groq-api-key", GROQ),
+    (f"token: {GITHUB}", "github-token", GITHUB),
+    (f"aws_access_key_id = {AWS_ID}", "aws-access-key", AWS_ID),
+    ('db_password = "' + rand(7) + "#" + rand(7) + '"', "secret-keyword", None),
+    ("DATABASE_URL=postgres://app:" + rand(12) + "@db.example.com/app", "url-password", None),
+]
+
+
+@pytest.mark.parametrize(("line", "rule", "secret"), POSITIVES, ids=[p[1] for p in POSITIVES])
+def test_detects_and_redacts(line: str, rule: str, secret: str | None) -> None:
+    (finding,) = scan(line)
+    assert (finding.rule, finding.severity, finding.line, finding.end_line) == (rule, Severity.ERROR, 1, 1)
+    assert "****" in finding.excerpt
+    if secret is not None:
+        assert secret not in finding.excerpt and secret[4:12] not in finding.excerpt
+        assert secret not in finding.fingerprint and secret not in finding.message
+    assert finding.remediation
+
+
+NEGATIVES = [
+    'password = "changeme"',
+    'password: "<your-password>"',
+    'password: "${DB_PASSWORD}"',
+    'api_key: "{{ secrets.api_key }}"',
+    'password = os.environ["DB_PASSWORD"]',
+    'token = os.getenv("GITHUB_TOKEN")',
+    'PASSWORD_FIELD = "password_field"',
+    'api_key = "sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"',
+    'secret = "********"',
+    'api_key_id = "123e4567-e89b-12d3-a456-426614174000"',
+    "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 user@example.com",
+    "-----BEGIN PUBLIC KEY-----",
+    "https://github.com/o/r/commit/" + rand(40, "0123456789abcdef"),
+    "The secret to good code is tests.",
+    'HF = "hf' + "_" + "a" * 34 + '"',
+    "export GROQ_API_KEY=<your-key>",
+]
+
+
+@pytest.mark.parametrize("line", NEGATIVES)
+def test_placeholders_and_references_are_not_findings(line: str) -> None:
+    assert scan(line) == []
+
+
+def test_a_token_failing_its_format_check_is_a_warning() -> None:
+    bad_suffix = "sk-" + "ant-api03-" + rand(93) + "zz"
+    (finding,) = scan(f'key = "{bad_suffix}"')
+    assert finding.severity is Severity.WARNING and finding.rule == "anthropic-api-key"
+    groq_without_marker = "gs" + "k_" + rand(52)
+    (finding,) = scan(f'key = "{groq_without_marker}"')
+    assert finding.severity is Severity.WARNING
+
+
+def test_private_key_block_reports_first_and_last_line() -> None:
+    body = [rand(64, ALNUM + "+/") for _ in range(3)]
+    lines = ["# key", "-----BEGIN " + "RSA PRIVATE KEY-----", *body, "-----END " + "RSA PRIVATE KEY-----"]
+    (finding,) = scan(*lines, path="deploy/id_rsa")
+    assert (finding.rule, finding.line, finding.end_line) == ("private-key", 2, 6)
+
+
+def test_two_secrets_on_one_line_are_both_redacted() -> None:
+    findings = scan(f"keys = ['{OPENAI}', '{GITHUB}']")
+    assert {f.rule for f in findings} == {"openai-api-key", "github-token"}
+    for finding in findings:
+        assert OPENAI not in finding.excerpt and GITHUB not in finding.excerpt
+
+
+def test_binary_files_and_lock_files_are_skipped() -> None:
+    change = FileChange(path="logo.png", status="A", is_binary=True)
+    assert list(secrets.scan_file(change, secrets.Options())) == []
+    assert scan('"integrity": "sha512-' + rand(86, ALNUM + "+/") + '=="', path="package-lock.json") == []
+
+
+def test_fingerprint_is_stable_and_keyed_on_the_value() -> None:
+    first, again = scan(f"k = '{OPENAI}'")[0], scan(f"other = '{OPENAI}'")[0]
+    assert first.fingerprint == again.fingerprint
+    assert first.fingerprint != scan(f"k = '{OPENAI}'", path="elsewhere.py")[0].fingerprint
