@@ -9,7 +9,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -18,7 +18,7 @@ from .checks import CHECKS
 from .errors import GateError
 
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "markdown", "github")
 
 REVIEW_HELP = """Review what a change adds and give one verdict: pass or fail.
 
@@ -56,50 +56,174 @@ def cli() -> None:
     """
 
 
+def _output_options(command):  # type: ignore[no-untyped-def]
+    """Options every reviewing command shares: formats, outputs, policy, colour, verbosity."""
+    for option in reversed(
+        [
+            click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format."),
+            click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here; the terminal gets a one-line verdict."),
+            click.option("--report", "extra", multiple=True, metavar="FORMAT:PATH", help="Also write a report in another format (repeatable), e.g. sarif:gate.sarif."),
+            click.option("--fail-on", type=click.Choice(("error", "warning")), default="error", show_default=True, help="Lowest severity that fails the review."),
+            click.option("--check", "only", multiple=True, type=click.Choice(sorted(CHECKS)), help="Run only this check (repeatable)."),
+            click.option("--config", "config_path", type=click.Path(path_type=Path), help="Policy file to use instead of the repository's."),
+            click.option("--no-color", is_flag=True, help="No colours (NO_COLOR is honoured too)."),
+            click.option("-v", "--verbose", is_flag=True, help="Tracebacks on errors."),
+            click.option("-C", "--repo", "repo_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help="Repository to review (default: the current directory)."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 @cli.command(help=REVIEW_HELP)
 @click.option("--staged", is_flag=True, help="Review the index against HEAD (what `git commit` records).")
 @click.option("--range", "range_spec", metavar="BASE..HEAD", help="Review every commit of a range (BASE...HEAD: from the merge base).")
 @click.option("--all-files", is_flag=True, help="Review every tracked file at HEAD, as if all of it were added.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format.")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here; the terminal gets a one-line verdict.")
-@click.option("--check", "only", multiple=True, type=click.Choice(sorted(CHECKS)), help="Run only this check (repeatable).")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Policy file to use instead of the repository's.")
-@click.option("--no-color", is_flag=True, help="No colours (NO_COLOR is honoured too).")
-@click.option("-v", "--verbose", is_flag=True, help="Show suppressed findings, timings and tracebacks.")
-@click.option("-C", "--repo", "repo_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help="Repository to review (default: the current directory).")
+@click.option("--event", "event_path", type=click.Path(dir_okay=False, path_type=Path), help="Review the pull request or push of a GitHub event payload (default under Actions: $GITHUB_EVENT_PATH).")
+@_output_options
 def review(
     staged: bool,
     range_spec: str | None,
     all_files: bool,
+    event_path: Path | None,
+    **output: Any,
+) -> None:
+    from .session import choose
+
+    if sum((staged, bool(range_spec), all_files, event_path is not None)) > 1:
+        raise click.UsageError("choose one target: --staged, --range, --all-files or --event")
+    if event_path is None and not (staged or range_spec or all_files) and os.environ.get("GITHUB_ACTIONS") == "true":
+        event_path = Path(os.environ["GITHUB_EVENT_PATH"]) if os.environ.get("GITHUB_EVENT_PATH") else None
+    if event_path is not None:
+        from .events import read_event
+        from .git import event_target
+
+        event = read_event(event_path, os.environ.get("GITHUB_EVENT_NAME"))
+        _review(lambda repo: event_target(repo, event), long=True, **output)
+    _review(choose(staged, range_spec, all_files), long=bool(range_spec or all_files), **output)
+
+
+HOOK_HELP = """Review for pre-commit: the staged change, or at pre-push the pushed range.
+
+
+pre-commit sets PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF at pre-push; a missing or
+all-zero from-ref (a new branch) reviews the commits no remote branch has yet.
+
+
+Example .pre-commit-config.yaml:
+  - repo: https://github.com/contribution-gate/contribution-gate
+    rev: v0.1.0
+    hooks:
+      - id: contribution-gate
+      - id: contribution-gate-commit-msg
+"""
+
+
+@cli.command(help=HOOK_HELP)
+@_output_options
+def hook(**output: Any) -> None:
+    from .git import pre_push_target
+    from .session import choose
+
+    env = os.environ
+    if env.get("PRE_COMMIT_TO_REF") or env.get("PRE_COMMIT_REMOTE_NAME"):
+        refs = (env.get("PRE_COMMIT_FROM_REF"), env.get("PRE_COMMIT_TO_REF"), env.get("PRE_COMMIT_LOCAL_BRANCH"))
+        _review(lambda repo: pre_push_target(repo, *refs), long=True, **output)
+    _review(choose(True, None, False), long=False, **output)
+
+
+def _review(
+    target_of: Any,
+    long: bool,
     fmt: str,
     output: Path | None,
+    extra: tuple[str, ...],
+    fail_on: str,
     only: tuple[str, ...],
     config_path: Path | None,
     no_color: bool,
     verbose: bool,
     repo_dir: Path,
-) -> None:
-    from .session import run
-
-    if sum((staged, bool(range_spec), all_files)) > 1:
-        raise click.UsageError("choose one target: --staged, --range or --all-files")
-    color = _wants_color(no_color, sys.stdout)
-    result = run(repo_dir, staged, range_spec, all_files, only, config_path, _progress(range_spec, all_files), verbose)
-    for warning in result.warnings:
-        click.echo(f"contribution-gate: warning: {warning}", err=True)
+) -> NoReturn:
+    """Run one review, print and write its reports, and exit with its verdict."""
     from .reporters import REPORTERS
     from .reporters.common import summary_line
+    from .session import run
 
-    rendered = REPORTERS[fmt](result.review, color and output is None and fmt == "text")
+    extras = [_format_and_path(spec) for spec in extra]
+    result = run(repo_dir, target_of, only, config_path, _progress() if long else None, fail_on)
+    for warning in result.warnings:
+        click.echo(f"contribution-gate: warning: {warning}", err=True)
+    for name, path in extras:
+        _write(path, REPORTERS[name](result.review, False))
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        from .actions import publish
+
+        publish(result.review, os.environ)
+    rendered = REPORTERS[fmt](result.review, fmt == "text" and output is None and _wants_color(no_color, sys.stdout))
     if output is not None:
-        try:
-            output.write_text(rendered, encoding="utf-8")
-        except OSError as exc:
-            raise GateError(f"cannot write the report to {output}: {exc.strerror}") from None
+        _write(output, rendered)
         click.echo(f"{summary_line(result.review)} (report: {output})")
     else:
         click.echo(rendered, nl=False)
     sys.exit(EXIT_PASS if result.review.passed else EXIT_FAIL)
+
+
+def _format_and_path(spec: str) -> tuple[str, Path]:
+    name, sep, path = spec.partition(":")
+    if not sep or not path or name not in FORMATS:
+        raise click.UsageError(f"--report {spec!r}: give FORMAT:PATH with FORMAT one of {', '.join(FORMATS)}")
+    return name, Path(path)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise GateError(f"cannot write the report to {path}: {exc.strerror}: choose a writable path") from None
+
+
+@cli.command("check-commit-msg")
+@click.argument("message_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Policy file to use instead of the repository's.")
+@click.option("-v", "--verbose", is_flag=True, help="Tracebacks on errors.")
+def check_commit_msg(message_file: Path, config_path: Path | None, verbose: bool) -> None:
+    """Check a commit message being written (the commit-msg hook) for a DCO sign-off.
+
+    \b
+    Only when the policy asks for it ([cla] mode = "dco"); the sign-off must name the
+    author or committer git will record (`git var GIT_AUTHOR_IDENT`).
+
+    \b
+    Examples:
+      contribution-gate check-commit-msg .git/COMMIT_EDITMSG
+      git commit -s        # adds the sign-off this checks for
+    """
+    from . import signoff
+    from .git import Repository
+    from .model import Target
+    from .session import load_policy
+
+    repo = Repository(".")
+    config = load_policy(repo, Target("commit-msg"), config_path)
+    if config.table("cla").get("mode", "off") != "dco":
+        sys.exit(EXIT_PASS)
+    try:
+        raw = message_file.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise GateError(f"cannot read the commit message {message_file}: {exc.strerror}") from None
+    message = signoff.as_recorded(raw, repo.comment_char())
+    people = [signoff.parse_ident(repo.identity(v)) for v in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")]
+    known = [p for p in people if p is not None]
+    if not signoff.needs_signoff(message) or signoff.is_signed_by(message, *known):
+        sys.exit(EXIT_PASS)
+    who = known[0] if known else "you"
+    click.echo(
+        f"contribution-gate: the commit message has no DCO sign-off by {who}: commit with `git commit -s` "
+        f"(or add the line `Signed-off-by: {who}`)",
+        err=True,
+    )
+    sys.exit(EXIT_FAIL)
 
 
 @cli.command()
@@ -112,11 +236,11 @@ def demo(no_color: bool) -> None:
       contribution-gate demo      # prints the review and where the repository is
     """
     from .demo import build_demo_repository
-    from .session import run
+    from .session import choose, run
 
     where = build_demo_repository()
     click.echo(f"Demo repository with a staged sample contribution: {where}\n")
-    result = run(where, True, None, False, (), None, None, False)
+    result = run(where, choose(True, None, False))
     from .reporters.text import render
 
     click.echo(render(result.review, _wants_color(no_color, sys.stdout)), nl=False)
@@ -129,9 +253,9 @@ def _wants_color(no_color: bool, stream: object) -> bool:
     return not no_color and "NO_COLOR" not in os.environ and bool(isatty and isatty())
 
 
-def _progress(range_spec: str | None, all_files: bool):  # type: ignore[no-untyped-def]
+def _progress() -> Any:
     """A progress line on stderr for long reviews, only when stderr is a terminal."""
-    if not (range_spec or all_files) or not sys.stderr.isatty():
+    if not sys.stderr.isatty():
         return None
     from .progress import ProgressLine
 
@@ -147,8 +271,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
         sys.exit(code or 0)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.UsageError as exc:
-        hint = f" (see: {exc.ctx.command_path} --help)" if exc.ctx else ""
+    except click.ClickException as exc:
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see: {ctx.command_path} --help)" if ctx else ""
         click.echo(f"contribution-gate: error: {exc.format_message()}{hint}", err=True)
         sys.exit(EXIT_USAGE)
     except click.Abort:

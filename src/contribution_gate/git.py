@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .diff import decode, parse_diff
 from .errors import GitError
+from .events import EventTarget
 from .model import Commit, FileChange, Target
 
 DIFF_FLAGS = (
@@ -111,6 +112,14 @@ class Repository:
         proc = self._exec(["show", f"{rev}:{path}"], self.root)
         return proc.stdout if proc.returncode == 0 else None
 
+    def identity(self, which: str) -> str:
+        """`git var GIT_AUTHOR_IDENT` or `GIT_COMMITTER_IDENT`: who git will record."""
+        return decode(self.run("var", which)).strip()
+
+    def comment_char(self) -> str:
+        value = decode(self.run("config", "--get", "core.commentChar", ok=(0, 1))).strip()
+        return value if value and value != "auto" else "#"
+
     def empty_tree(self) -> str:
         return decode(self.run("hash-object", "-t", "tree", "--stdin")).strip()
 
@@ -123,12 +132,15 @@ class Repository:
         """Every tracked file at `head`, as if the whole tree were added in that commit."""
         yield from parse_diff(self.stream("diff", *DIFF_FLAGS, "--no-renames", self.empty_tree(), head), commit=head)
 
-    def commits(self, base: str | None, head: str) -> Iterator[Item]:
+    def commits(self, base: str | None, head: str, unpushed: bool = False) -> Iterator[Item]:
         """Each commit of base..head, oldest first, followed by the files it changes.
 
-        Merge commits are listed but bring no files: what they add came from their parents.
+        `unpushed` limits the commits to those no remote-tracking branch has. Merge commits are
+        listed but bring no files: what they add came from their parents.
         """
         revs = [head, f"^{base}"] if base else [head]
+        if unpushed:
+            revs += ["--not", "--remotes"]
         args = ["log", _LOG_FORMAT, "--reverse", "--topo-order", "-p", "--root", "-M", *DIFF_FLAGS, *revs, "--"]
         section: list[bytes] = []
         commit: Commit | None = None
@@ -185,6 +197,25 @@ def _range_target(repo: Repository, spec: str) -> Target:
     return Target("range", base, head)
 
 
+def pre_push_target(repo: Repository, from_ref: str | None, to_ref: str | None, local_branch: str | None) -> Target:
+    """The range pre-commit hands a pre-push hook; no (or an all-zero) from-ref is a new branch."""
+    head = repo.resolve(to_ref or local_branch or "HEAD")
+    if from_ref and from_ref.strip("0"):
+        return Target("range", repo.resolve(from_ref), head)
+    return Target("unpushed", None, head)
+
+
+def event_target(repo: Repository, event: EventTarget) -> Target:
+    """A pull request's base..head, or a push's before..after (a new branch: from the default branch)."""
+    head = repo.resolve(event.head)
+    if event.base is not None:
+        return Target("range", repo.resolve(event.base), head)
+    if event.default_branch:
+        default = repo.resolve(f"origin/{event.default_branch}")
+        return Target("range", repo.merge_base(default, head), head)
+    return Target("unpushed", None, head)
+
+
 def collect(repo: Repository, target: Target) -> Iterator[Item]:
     """The stream of commits and file changes the review's checks see for `target`."""
     if target.kind == "staged":
@@ -193,4 +224,4 @@ def collect(repo: Repository, target: Target) -> Iterator[Item]:
         assert target.head is not None
         return repo.all_files(target.head)
     assert target.head is not None
-    return repo.commits(target.base, target.head)
+    return repo.commits(target.base, target.head, unpushed=target.kind == "unpushed")

@@ -41,15 +41,18 @@ def allowed_checks(line: str) -> frozenset[str]:
     return frozenset(allowed)
 
 
-def judge(finding: Finding) -> Judged:
-    """One finding's outcome: a marker suppresses it (kept as a note for audit), else its severity."""
+def judge(finding: Finding, fail_on: str = "error") -> Judged:
+    """One finding's outcome: a marker suppresses it (kept as a note for audit), else its severity.
+
+    `fail_on="warning"` makes warnings fail the review too (the Action's `fail-on` input).
+    """
     if ALL in finding.allowed_by or finding.check in finding.allowed_by:
         return Judged(replace(finding, severity=Severity.NOTE), Outcome.SUPPRESSED)
-    if finding.severity is Severity.ERROR:
+    if finding.severity is Severity.ERROR or (fail_on == "warning" and finding.severity is Severity.WARNING):
         return Judged(finding, Outcome.FAIL)
     return Judged(finding, Outcome.WARN)
 
 
-def decide(findings: Iterable[Finding]) -> tuple[Judged, ...]:
+def decide(findings: Iterable[Finding], fail_on: str = "error") -> tuple[Judged, ...]:
     """Judge every finding, most severe first."""
-    return tuple(sorted((judge(f) for f in findings), key=lambda j: j.finding.sort_key))
+    return tuple(sorted((judge(f, fail_on) for f in findings), key=lambda j: j.finding.sort_key))

@@ -87,6 +87,7 @@ def run_review(
     config: Config,
     only: Sequence[str] = (),
     progress: Progress | None = None,
+    fail_on: str = "error",
 ) -> Review:
     """Run the selected checks over the stream of commits and file changes of `target`."""
     running = {name: _start(name, config) for name in select_checks(config, only)}
@@ -105,7 +106,7 @@ def run_review(
     for run in running.values():
         run.call(lambda run=run: scan_commits(run.check, commits, run.opts))
     findings = _first_of_each(f for run in running.values() for f in run.findings)
-    judged = policy.decide(replace(f, excerpt=scrub(f.excerpt)) for f in findings)
+    judged = policy.decide((replace(f, excerpt=scrub(f.excerpt)) for f in findings), fail_on)
     checks = tuple(_summary(name, run, judged) for name, run in running.items())
     return Review(target, judged, checks, config.source, files, len(commits))
 

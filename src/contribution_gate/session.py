@@ -6,7 +6,7 @@ working tree. An explicit --config file wins over both.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,22 +38,30 @@ def load_policy(repo: Repository, target: Target, explicit: Path | None) -> Conf
     return policy_file.discover(from_work_tree, "working tree")
 
 
+TargetChooser = Callable[[Repository], Target]
+
+
+def choose(staged: bool, range_spec: str | None, all_files: bool) -> TargetChooser:
+    """The target the review command's options name (see git.resolve_target)."""
+    return lambda repo: resolve_target(repo, staged, range_spec, all_files)
+
+
 def run(
     start: Path,
-    staged: bool,
-    range_spec: str | None,
-    all_files: bool,
-    only: Sequence[str],
-    config_path: Path | None,
-    progress: Progress | None,
-    verbose: bool,
+    target_of: TargetChooser,
+    only: Sequence[str] = (),
+    config_path: Path | None = None,
+    progress: Progress | None = None,
+    fail_on: str = "error",
 ) -> Result:
+    """Open the repository, resolve the target and its policy, and review the change."""
     repo = Repository(start)
-    target = resolve_target(repo, staged, range_spec, all_files)
+    target = target_of(repo)
     config = load_policy(repo, target, config_path)
     try:
-        review = run_review(target, collect(repo, target), config, only, progress)
+        review = run_review(target, collect(repo, target), config, only, progress, fail_on)
     finally:
-        if progress is not None and hasattr(progress, "close"):
-            progress.close()
+        close = getattr(progress, "close", None)
+        if close is not None:
+            close()
     return Result(review, config.warnings)
