@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..review import Review
-from . import json_report, text
+from . import github, json_report, markdown, sarif, text
 
 Reporter = Callable[[Review, bool], str]  # (review, color) -> rendered report
 
 REPORTERS: dict[str, Reporter] = {
     "text": text.render,
     "json": json_report.render,
+    "sarif": sarif.render,
+    "markdown": markdown.render,
+    "github": github.render,
 }
