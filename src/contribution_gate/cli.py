@@ -17,6 +17,8 @@ from . import __version__
 from .checks import CHECKS
 from .errors import GateError
 
+# click >= 8.2 raises this for a group run without a command; older click prints the help itself.
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 FORMATS = ("text", "json", "sarif", "markdown", "github")
 
@@ -271,6 +273,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
         sys.exit(code or 0)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except _NO_ARGS_IS_HELP as exc:  # `contribution-gate` alone: the help, not an error message
+        exc.show()
+        sys.exit(EXIT_USAGE)
     except click.ClickException as exc:
         ctx = getattr(exc, "ctx", None)
         hint = f" (see: {ctx.command_path} --help)" if ctx else ""

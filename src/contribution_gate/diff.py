@@ -120,7 +120,10 @@ def parse_diff(lines: Iterable[bytes], commit: str | None = None) -> Iterator[Fi
                 current.added.append(AddedLine(current.next_line, text[:-1] if text.endswith("\r") else text))
                 current.next_line += 1
                 continue
-            if line.startswith((b"-", b"\\", b" ")):
+            if line.startswith(b" "):  # context (diff.interHunkContext, -U1...): in the new file too
+                current.next_line += 1
+                continue
+            if line.startswith((b"-", b"\\")):
                 continue
             in_hunk = False
         hunk = _HUNK.match(line)

@@ -18,7 +18,7 @@ from .events import EventTarget
 from .model import Commit, FileChange, Target
 
 DIFF_FLAGS = (
-    "--no-ext-diff", "--no-color", "--no-textconv", "--no-relative", "--unified=0", "--full-index",
+    "--no-ext-diff", "--no-color", "--no-textconv", "--no-relative", "--unified=0", "--inter-hunk-context=0", "--full-index",
     "--src-prefix=a/", "--dst-prefix=b/", "--submodule=short", "--ignore-submodules=none",
 )
 _CONFIG = ("-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "log.showSignature=false")
@@ -103,6 +103,11 @@ class Repository:
 
     def merge_base(self, a: str, b: str) -> str:
         out = self.run("merge-base", a, b, ok=(0, 1))
+        if not out.strip() and self.is_shallow():
+            raise GitError(
+                f"{a[:12]} and {b[:12]} have no common ancestor in this shallow clone: fetch more history "
+                "(`git fetch --unshallow`), or check out with `fetch-depth: 0`"
+            )
         if not out.strip():
             raise GitError(f"{a} and {b} have no common ancestor: use BASE..HEAD instead of BASE...HEAD")
         return decode(out).strip()
@@ -119,6 +124,13 @@ class Repository:
     def comment_char(self) -> str:
         value = decode(self.run("config", "--get", "core.commentChar", ok=(0, 1))).strip()
         return value if value and value != "auto" else "#"
+
+    def _cut_by_shallow_clone(self, sha: str) -> bool:
+        """Whether a commit looks like a root only because a shallow clone cut off its parents."""
+        if not self.is_shallow():
+            return False
+        header = self.run("cat-file", "commit", sha).split(b"\n\n", 1)[0]
+        return any(line.startswith(b"parent ") for line in header.splitlines())
 
     def empty_tree(self) -> str:
         return decode(self.run("hash-object", "-t", "tree", "--stdin")).strip()
@@ -153,6 +165,12 @@ class Repository:
                 while not record.endswith(_RECORD + b"\n"):
                     record += next(lines)
                 commit, section = _parse_record(record), []
+                if not commit.parents and self._cut_by_shallow_clone(commit.sha):
+                    raise GitError(
+                        f"the parent of commit {commit.sha[:12]} is not in this shallow clone, so what it adds is "
+                        "unknown: fetch more history (`git fetch --deepen=50` or `git fetch --unshallow`), "
+                        "or check out with `fetch-depth: 0`"
+                    )
                 yield commit
             else:
                 section.append(line)

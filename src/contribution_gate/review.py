@@ -114,7 +114,12 @@ def run_review(
 def _start(name: str, config: Config) -> _Running:
     check = CHECKS[name]
     table = config.table(name)
-    return _Running(check, check.options(table), _path_filter(table.get("exclude-paths", [])))
+    run = _Running(check, None, _path_filter(table.get("exclude-paths", [])))
+    try:
+        run.opts = check.options(table)
+    except Exception as exc:  # noqa: BLE001 - fail closed: a check that cannot start fails the review
+        run.error = f"{type(exc).__name__}: {exc}"
+    return run
 
 
 def _path_filter(patterns: Sequence[str]) -> Callable[[str], bool]:
