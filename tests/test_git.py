@@ -397,25 +397,36 @@ def test_file_without_a_final_newline(based_repo: GitRepo) -> None:
     assert staged_files(based_repo.root)["n.txt"].added == numbered((2, "second"), (3, "third"))
 
 
-def test_git_commit_hook_with_temporary_index(based_repo: GitRepo, gate_command: list[str]) -> None:
-    """A real pre-commit hook during `git commit -a` sees the edit through GIT_INDEX_FILE."""
-    secret = tokens.openai_key()
-    based_repo.write("src/app.py", f'KEY = "{secret}"\n')
-    report = based_repo.root / ".git" / "gate-report.json"
-    command = " ".join(f"'{part}'" for part in gate_command)
-    hook = based_repo.root / ".git" / "hooks" / "pre-commit"
-    hook.write_text(f"#!/bin/sh\nexec {command} review --staged --format json --output '{report}'\n", encoding="utf-8")
-    hook.chmod(0o755)
-    proc = subprocess.run(["git", "commit", "-q", "-a", "-m", "leak"], cwd=based_repo.root, capture_output=True, text=True)
-    assert proc.returncode != 0, proc.stderr
-    assert "FAIL" in proc.stdout + proc.stderr
-    assert secret not in proc.stdout + proc.stderr
+@pytest.mark.parametrize("how", ["-a", "path"])
+def test_git_commit_hook_with_temporary_index(based_repo: GitRepo, gate_command: list[str], how: str) -> None:
+    """A real pre-commit hook during `git commit -a` / `git commit <path>` sees the temporary index.
+
+    With `git commit <path>` the index git commits holds only that path: a secret staged in the
+    real index for another file is not part of this commit, so it is not reported.
+    """
     import json
 
-    data = json.loads(report.read_text(encoding="utf-8"))
+    secret = tokens.openai_key()
+    based_repo.write("src/app.py", "def main():\n" + "    " + tokens.secret_line("key", secret))
+    if how == "path":
+        based_repo.add("elsewhere.py", tokens.secret_line("OTHER", tokens.openai_key()))
+    report = based_repo.git("rev-parse", "--absolute-git-dir").strip() + "/gate-report.json"
+    command = " ".join(f"'{part}'" for part in gate_command)
+    hooks = based_repo.root / "hooks"
+    hooks.mkdir()
+    (hooks / "pre-commit").write_text(f"#!/bin/sh\nexec {command} review --staged --format json --output '{report}'\n", encoding="utf-8")
+    (hooks / "pre-commit").chmod(0o755)
+    based_repo.git("config", "--local", "core.hooksPath", str(hooks))
+    args = ["-a"] if how == "-a" else ["--", "src/app.py"]
+    proc = subprocess.run(["git", "commit", "-q", "-m", "leak", *args], cwd=based_repo.root, capture_output=True, text=True)
+    assert proc.returncode != 0, proc.stderr
+    assert "FAIL: 1 error" in proc.stdout + proc.stderr
+    assert secret not in proc.stdout + proc.stderr
+    data = json.loads(Path(report).read_text(encoding="utf-8"))
     assert data["verdict"] == "fail"
-    assert [(f["path"], f["line"], f["rule"]) for f in data["findings"]] == [("src/app.py", 1, "openai-api-key")]
-    assert based_repo.git("diff", "--cached", "--name-only") == ""  # the real index never held it
+    assert [(f["path"], f["line"], f["rule"]) for f in data["findings"]] == [("src/app.py", 2, "openai-api-key")]
+    staged = based_repo.git("diff", "--cached", "--name-only").split()
+    assert staged == ([] if how == "-a" else ["elsewhere.py"])  # the commit was refused
 
 
 def _shallow_clone(git: Git, source: GitRepo, destination: Path, depth: int = 1, *extra: str) -> Repository:
