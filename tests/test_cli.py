@@ -371,11 +371,10 @@ def test_unknown_config_key_is_a_warning(based_repo: GitRepo, gate: Gate) -> Non
     based_repo.add("ok.txt", "fine\n")
     run = gate("review", "--staged", "-C", based_repo.root)
     assert run.code == 0, run
-    assert run.err.splitlines() == [
-        "contribution-gate: warning: .contribution-gate.toml (working tree): unknown key 'entropy' in [secrets] ignored",
-        "contribution-gate: warning: .contribution-gate.toml (working tree): unknown table [colours] ignored "
-        "(known: checks, secrets, internal-urls, proprietary-markers, licenses, cla, models)",
-    ]
+    warnings = run.err.splitlines()
+    assert len(warnings) == 2
+    assert warnings[0] == "contribution-gate: warning: .contribution-gate.toml (working tree): unknown key 'entropy' in [secrets] ignored"
+    assert warnings[1].startswith("contribution-gate: warning: .contribution-gate.toml (working tree): unknown table [colours] ignored (known: checks, secrets")
     based_repo.add("leak.py", secret_line("KEY", tokens.openai_key()))
     assert gate("review", "--staged", "-C", based_repo.root).code == 1
 
