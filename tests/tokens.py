@@ -7,6 +7,9 @@ its own gate (and every other scanner).
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import random
 import string
 
@@ -17,10 +20,11 @@ _rng = random.SystemRandom()
 
 
 def rand(n: int, alphabet: str = _ALNUM) -> str:
-    """`n` random characters; always at least one letter and one digit, so no heuristic calls it a word."""
+    """`n` random characters; with a mixed alphabet at least one letter and one digit, so no heuristic calls it a word."""
     while True:
         value = "".join(_rng.choice(alphabet) for _ in range(n))
-        if n < 2 or (any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
+        mixed = any(c.isdigit() for c in alphabet) and any(c.isalpha() for c in alphabet)
+        if n < 2 or not mixed or (any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
             return value
 
 
@@ -29,9 +33,49 @@ def openai_key() -> str:
     return "sk-" + "proj-" + rand(40) + "T3Blbk" + "FJ" + rand(40)
 
 
-def github_token() -> str:
-    """A classic GitHub personal access token: detect-secrets' GitHub plugin finds it."""
-    return "gh" + "p_" + rand(36)
+_BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+
+
+def with_crc32(prefix: str) -> str:
+    """GitHub's and npm's format: 30 random characters, then their CRC32 as 6 base62 digits."""
+    body = rand(30)
+    value, digits = binascii.crc32(body.encode()), ""
+    for _ in range(6):
+        value, digit = divmod(value, 62)
+        digits = _BASE62[digit] + digits
+    return prefix + body + digits
+
+
+def github_token(kind: str = "p") -> str:
+    """A classic GitHub token (`ghp_`, `gho_`, ...) with a valid checksum: an error."""
+    return with_crc32("gh" + kind + "_")
+
+
+def npm_token() -> str:
+    return with_crc32("np" + "m_")
+
+
+def anthropic_key() -> str:
+    return "sk-" + "ant-" + "api03-" + rand(93) + "AA"
+
+
+def huggingface_token() -> str:
+    return "hf" + "_" + rand(34, string.ascii_letters.replace("x", "").replace("X", ""))
+
+
+def google_api_key() -> str:
+    return "AI" + "za" + rand(35)
+
+
+def groq_key() -> str:
+    return "gs" + "k_" + rand(20) + "WGdyb3" + "FY" + rand(24)
+
+
+def jwt() -> str:
+    def part(data: dict[str, object]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    return part({"alg": "HS256", "typ": "JWT"}) + "." + part({"sub": rand(8), "iat": 1700000000}) + "." + rand(43)
 
 
 def aws_access_key_id() -> str:

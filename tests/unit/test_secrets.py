@@ -5,20 +5,16 @@ Every credential is assembled here at run time from parts, so this file holds no
 
 from __future__ import annotations
 
-import random
 import string
 
 import pytest
+import tokens
+from tokens import rand
 
 from contribution_gate.checks import secrets
 from contribution_gate.model import AddedLine, FileChange, Severity
 
 ALNUM = string.ascii_letters + string.digits
-_rng = random.Random(20261126)
-
-
-def rand(n: int, alphabet: str = ALNUM) -> str:
-    return "".join(_rng.choice(alphabet) for _ in range(n))
 
 
 def scan(*lines: str, path: str = "src/app.py") -> list:
@@ -26,13 +22,15 @@ def scan(*lines: str, path: str = "src/app.py") -> list:
     return list(secrets.scan_file(change, secrets.Options()))
 
 
-OPENAI = "sk-" + "proj-" + rand(48) + "T3Blbk" + "FJ" + rand(48)
-ANTHROPIC = "sk-" + "ant-api03-" + rand(93) + "AA"
-HUGGINGFACE = "hf" + "_" + rand(34, string.ascii_letters)
-GOOGLE = "AI" + "za" + rand(35)
-GROQ = "gs" + "k_" + rand(20) + "WGdyb3" + "FY" + rand(24)
-GITHUB = "gh" + "p_" + rand(36)
-AWS_ID = "AK" + "IA" + rand(16, string.ascii_uppercase + string.digits)
+OPENAI = tokens.openai_key()
+ANTHROPIC = tokens.anthropic_key()
+HUGGINGFACE = tokens.huggingface_token()
+GOOGLE = tokens.google_api_key()
+GROQ = tokens.groq_key()
+GITHUB = tokens.github_token()
+AWS_ID = "AK" + "IA" + rand(16, "ABCDEFGHIJKLMNOPQRSTUVWYZ234567")
+NPM = tokens.npm_token()
+JWT = tokens.jwt()
 
 POSITIVES = [
     (f'OPENAI_API_KEY = "{OPENAI}"', "openai-api-key", OPENAI),
@@ -42,6 +40,8 @@ POSITIVES = [
     (f'groq_key = "{GROQ}"', "groq-api-key", GROQ),
     (f"token: {GITHUB}", "github-token", GITHUB),
     (f"aws_access_key_id = {AWS_ID}", "aws-access-key", AWS_ID),
+    (f"//registry.npmjs.org/:_authToken={NPM}", "npm-token", NPM),
+    (f"Authorization: Bearer {JWT}", "jwt", JWT),
     ('db_password = "' + rand(7) + "#" + rand(7) + '"', "secret-keyword", None),
     ("DATABASE_URL=postgres://app:" + rand(12) + "@db.example.com/app", "url-password", None),
 ]
@@ -75,10 +75,14 @@ NEGATIVES = [
     "The secret to good code is tests.",
     'HF = "hf' + "_" + "a" * 34 + '"',
     "export GROQ_API_KEY=<your-key>",
+    'if line.startswith("-----BEGIN ' + 'RSA PRIVATE KEY-----"):',
+    "DATABASE_URL=postgres://postgres:postgres@localhost:5432/app",
+    "url = f'postgres://{user}:{password}@{host}/db'",
+    'secret_name = "projects/acme/secrets/db-password/versions/latest"',
 ]
 
 
-@pytest.mark.parametrize("line", NEGATIVES)
+@pytest.mark.parametrize("line", NEGATIVES, ids=[f"negative-{i}" for i in range(len(NEGATIVES))])
 def test_placeholders_and_references_are_not_findings(line: str) -> None:
     assert scan(line) == []
 
@@ -90,6 +94,9 @@ def test_a_token_failing_its_format_check_is_a_warning() -> None:
     groq_without_marker = "gs" + "k_" + rand(52)
     (finding,) = scan(f'key = "{groq_without_marker}"')
     assert finding.severity is Severity.WARNING
+    bad_checksum = "gh" + "p_" + rand(36)
+    (finding,) = scan(f"token = {bad_checksum}")
+    assert (finding.rule, finding.severity) == ("github-token", Severity.WARNING)
 
 
 def test_private_key_block_reports_first_and_last_line() -> None:

@@ -1,9 +1,12 @@
 """The `secrets` check: credentials in the lines a change adds.
 
-Two sources of detectors: our own rules (`secret_rules`, AI providers' keys first) and detect-secrets'
-plugins, configured explicitly here and called directly, so its global settings are never touched.
-detect-secrets is imported only when a line holds a keyword one of its plugins needs: a clean change
-never pays for that import.
+Three detectors: our own rules (`secret_rules`: AI providers, platforms, connection URLs, with offline
+format checks), private key blocks (multi-line), and detect-secrets' plugins for what our rules do
+not cover (generic assignments and rarer services), called directly through `ds_plugins`.
+
+Speed: one case-insensitive search of every keyword over a file's whole added text rejects most
+files without looking at a line; detect-secrets is imported only when a line carries a hint one of
+its plugins needs.
 """
 
 from __future__ import annotations
@@ -11,18 +14,26 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..model import AddedLine, FileChange, Finding, Severity, fingerprint
 from ..redaction import redact
 from . import ds_plugins
-from .secret_rules import scan_text
+from .secret_rules import NEAR_LINES, keywords, load_rules, scan_text
 
 ID = "secrets"
 _PLACEHOLDER = re.compile(
-    r"(?i)(?:x{4,}|\*{3,}|\.{3}|<[^>]*>|\$\{|\{\{|%\(|changeme|change_me|your[_-]|example|dummy|placeholder|"
-    r"redacted|replace[_-]?me|sample|not[_-]?a[_-]?real|test[_-]?(?:key|token|secret|password))"
+    r"(?i)(?:x{4,}|\*{3,}|\.{3}|…|<[^>]*>|\$\{|^\$|\{\{|\{[\w.]*\}|%\(|%s|changeme|change_me|your[_-]|example|dummy|placeholder|"
+    r"redacted|replace[_-]?me|sample|not[_-]?a[_-]?real|fake|test[_-]?(?:key|token|secret|password)|"
+    r"^arn:aws:|/secrets/|^projects/|^vault:|^(?:ssm|secretsmanager|keyvault|sm)://)"
 )
+_DEFAULT_PASSWORDS = frozenset(
+    "password pass passwd pwd pw secret changeme root admin postgres mysql redis guest test user "
+    "default toor 1234 12345 123456 qwerty letmein".split()
+)
+_PRIVATE_KEY = re.compile(r"-----BEGIN (?:(?:RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY(?: BLOCK)?-----")
+_KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{40,}")
 _TOKEN_CHARS = "_-+/=."
 _MAX_LINE = 20_000  # longer lines are minified or data: our anchored rules still run, the rest not
 
@@ -37,9 +48,13 @@ def options(table: Mapping[str, Any]) -> Options:
 
 
 def is_placeholder(secret: str) -> bool:
-    """Template references, masked values and the like, which are not credentials."""
-    body = secret.split("_", 1)[-1].split("-")[-1]
-    return bool(_PLACEHOLDER.search(secret)) or len(set(body)) <= 2
+    """Template references, masked values, default passwords and the like: not credentials."""
+    body = re.split(r"[_-]", secret)[-1]
+    return (
+        bool(_PLACEHOLDER.search(secret))
+        or len(set(body)) <= 2
+        or secret.lower() in _DEFAULT_PASSWORDS
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,26 +67,37 @@ class _Hit:
     start: int
 
 
-def _line_hits(path: str, line: AddedLine) -> list[_Hit]:
+@lru_cache(maxsize=1)
+def _candidate() -> re.Pattern[str]:
+    """Any keyword of our rules or hint of a detect-secrets plugin: the one test most text fails."""
+    words = "|".join(re.escape(k) for k in (*keywords(), "private key"))
+    return re.compile(f"{words}|{ds_plugins.ANY_HINT}", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _near_keywords() -> tuple[str, ...]:
+    return tuple(k for rule in load_rules() if rule.near for k in rule.keywords)
+
+
+def _line_hits(path: str, text: str, lowered: str, lineno: int, nearby: str) -> list[_Hit]:
     """All credentials on one line, our rules first; a detector's hit inside another's is dropped."""
-    text, lowered = line.text, line.text.lower()
     hits: list[_Hit] = []
-    for match in scan_text(text, lowered):
+    for match in scan_text(text, lowered, nearby):
         severity = Severity.ERROR if match.rule.is_well_formed(match.secret) else Severity.WARNING
         hits.append(_Hit(match.rule.id, match.rule.title, match.secret, severity, match.rule.remediation, match.start))
     if len(text) <= _MAX_LINE and ds_plugins.worth_scanning(lowered):
-        for hit in ds_plugins.scan_line(path, text, lowered, line.lineno):
+        for hit in ds_plugins.scan_line(path, text, lowered, lineno):
             start, secret = _whole_token(text, hit.secret)
             if not any(secret in h.secret or h.secret in secret for h in hits):
                 hits.append(_Hit(hit.rule, hit.title, secret, hit.severity, hit.remediation, start))
-    return [h for h in hits if h.rule == "private-key" or not is_placeholder(h.secret)]
+    return [h for h in hits if not is_placeholder(h.secret)]
 
 
 def _whole_token(text: str, found: str) -> tuple[int, str]:
     """Where `found` sits in `text`, widened to the token it begins.
 
-    Some detect-secrets plugins yield only a regex group (GitHub's yields `ghp`), which must not
-    become the redacted span: the rest of the token would leak into the excerpt.
+    Some detect-secrets plugins yield only a regex group (a prefix), which must not become the
+    redacted span: the rest of the token would leak into the excerpt.
     """
     start = text.find(found)
     if start < 0:
@@ -83,46 +109,83 @@ def _whole_token(text: str, found: str) -> tuple[int, str]:
 
 
 def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
-    """Findings for the added lines of one file; a private key block spans BEGIN..END lines."""
-    if change.is_binary or change.is_submodule:
+    """Findings for the added lines of one file."""
+    if change.is_binary or change.is_submodule or not change.added:
         return
     added = change.added
+    if not _candidate().search("\n".join(line.text for line in added)):
+        return
+    lowered = [line.text.lower() for line in added]
+    near = _near_lines(lowered)
     for index, line in enumerate(added):
-        hits = _line_hits(change.path, line)
-        if not hits:
+        if index not in near and not _candidate().search(lowered[index]):
             continue
-        excerpt = redact(line.text, (h.secret for h in hits if h.rule != "private-key"))
+        nearby = "\n".join(lowered[max(0, index - NEAR_LINES) : index + NEAR_LINES + 1]) if index in near else ""
+        hits = _line_hits(change.path, line.text, lowered[index], line.lineno, nearby)
+        key = _private_key(added, index)
+        if not hits and key is None:
+            continue
+        excerpt = redact(line.text, (h.secret for h in hits))
         for hit in sorted(hits, key=lambda h: h.start):
-            end_line = _block_end(added, index) if hit.rule == "private-key" else line.lineno
-            yield Finding(
-                check=ID,
-                rule=hit.rule,
-                severity=hit.severity,
-                path=change.path,
-                line=line.lineno,
-                end_line=end_line,
-                commit=change.commit,
-                message=f"{hit.title} added to {change.path}" + _format_note(hit.severity),
-                remediation=hit.remediation,
-                fingerprint=fingerprint(ID, hit.rule, change.path, _matched(hit, added, index, end_line)),
-                excerpt=excerpt,
-            )
+            yield _finding(change, hit, line.lineno, line.lineno, hit.secret, excerpt)
+        if key is not None:
+            yield _finding(change, key[0], line.lineno, key[1], key[2], excerpt)
 
 
-def _format_note(severity: Severity) -> str:
-    return "" if severity is Severity.ERROR else " (it fails the format's own check: a placeholder?)"
+def _near_lines(lowered: Sequence[str]) -> set[int]:
+    """Indexes of lines within NEAR_LINES of a keyword of a `near` rule (an endpoint, a key id)."""
+    words = _near_keywords()
+    near: set[int] = set()
+    for index, text in enumerate(lowered):
+        if any(w in text for w in words):
+            near.update(range(max(0, index - NEAR_LINES), index + NEAR_LINES + 1))
+    return near
 
 
-def _block_end(added: Sequence[AddedLine], start: int) -> int:
-    """The line of the `-----END ... PRIVATE KEY-----` closing the block that starts at `start`."""
-    for line in added[start + 1 :]:
-        if "-----END" in line.text:
-            return line.lineno
-    return added[start].lineno
+def _private_key(added: Sequence[AddedLine], index: int) -> tuple[_Hit, int, str] | None:
+    """A private key block starting on this line: the hit, its last line, and its whole text.
+
+    A BEGIN line alone (a parser, documentation) is not a key: its body must follow, on the same
+    line (a JSON string with escaped newlines) or on the next added line.
+    """
+    text = added[index].text
+    header = _PRIVATE_KEY.search(text)
+    if header is None:
+        return None
+    rest = text[header.end() :].replace("\\n", "\n")
+    following = added[index + 1].text if index + 1 < len(added) and added[index + 1].lineno == added[index].lineno + 1 else ""
+    if not (_KEY_BODY.search(rest) or _KEY_BODY.match(following.strip()) or ":" in following):
+        return None
+    end_line = added[index].lineno
+    if "-----END" not in rest:
+        for line in added[index + 1 :]:
+            if "-----END" in line.text:
+                end_line = line.lineno
+                break
+    block = "".join(line.text for line in added[index:] if line.lineno <= end_line)
+    in_json = '"private_key"' in text
+    rule = "gcp-service-account-key" if in_json else "private-key"
+    title = "Google service account key" if in_json else "Private key"
+    remediation = (
+        "Delete the key in Google Cloud (IAM > Service accounts > Keys) and use workload identity federation."
+        if in_json
+        else "Treat the key as compromised: replace it (and revoke its certificate), and keep keys out of the repository."
+    )
+    return _Hit(rule, title, header.group(0), Severity.ERROR, remediation, header.start()), end_line, block
 
 
-def _matched(hit: _Hit, added: Sequence[AddedLine], start: int, end_line: int) -> str:
-    """What identifies the secret: the token, or a private key's whole block."""
-    if hit.rule != "private-key":
-        return hit.secret
-    return "".join(line.text for line in added[start:] if line.lineno <= end_line)
+def _finding(change: FileChange, hit: _Hit, line: int, end_line: int, matched: str, excerpt: str) -> Finding:
+    note = "" if hit.severity is Severity.ERROR else " (it fails the format's own check: a placeholder?)"
+    return Finding(
+        check=ID,
+        rule=hit.rule,
+        severity=hit.severity,
+        path=change.path,
+        line=line,
+        end_line=end_line,
+        commit=change.commit,
+        message=f"{hit.title} added to {change.path}{note}",
+        remediation=hit.remediation,
+        fingerprint=fingerprint(ID, hit.rule, change.path, matched),
+        excerpt=excerpt,
+    )

@@ -14,6 +14,8 @@ def describe_target(target: Target) -> str:
         return "staged changes"
     if target.kind == "all-files":
         return f"all tracked files at {_short(target.head)}"
+    if target.kind == "unpushed":
+        return f"commits of {_short(target.head)} that no remote branch has"
     if target.base is None:
         return f"root commit {_short(target.head)}"
     return f"commits {_short(target.base)}..{_short(target.head)}"
