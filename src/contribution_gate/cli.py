@@ -107,11 +107,11 @@ def review(
 
 HOOK_HELP = """Review for pre-commit: the staged change, or at pre-push the pushed range.
 
-
+\b
 pre-commit sets PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF at pre-push; a missing or
 all-zero from-ref (a new branch) reviews the commits no remote branch has yet.
 
-
+\b
 Example .pre-commit-config.yaml:
   - repo: https://github.com/contribution-gate/contribution-gate
     rev: v0.1.0
