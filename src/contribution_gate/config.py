@@ -6,6 +6,7 @@ Every error names the file, the table and the key, and how to fix it.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -45,6 +46,18 @@ def _one_of(*choices: str) -> Validator:
     return check
 
 
+def _regexes(value: Any) -> str | None:
+    problem = _strings(value)
+    if problem:
+        return problem
+    for pattern in value:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            return f"holds an invalid regular expression {pattern!r} ({exc})"
+    return None
+
+
 def _check_names(value: Any) -> str | None:
     problem = _strings(value)
     if problem:
@@ -53,10 +66,10 @@ def _check_names(value: Any) -> str | None:
     return f"names unknown checks {unknown}: known are {', '.join(CHECK_IDS)}" if unknown else None
 
 
-_COMMON: dict[str, Validator] = {"exclude-paths": _strings}
+_COMMON: dict[str, Validator] = {"exclude-paths": _strings, "allow-paths": _strings}
 SCHEMA: dict[str, dict[str, Validator]] = {
-    "checks": {"enabled": _check_names},
-    "secrets": {**_COMMON},
+    "checks": {"enabled": _check_names, "baseline": _string},
+    "secrets": {**_COMMON, "baseline": _string, "allow": _regexes},
     "internal-urls": {**_COMMON, "domains": _strings, "allow": _strings},
     "proprietary-markers": {**_COMMON, "organizations": _strings, "markers": _strings},
     "licenses": {**_COMMON, "project": _string, "allow": _strings, "deny": _strings},

@@ -77,10 +77,19 @@ class Commit:
         return len(self.parents) > 1
 
 
+def _normalised(matched: str) -> str:
+    return " ".join(matched.strip().strip("'\"`").split())
+
+
 def fingerprint(check: str, rule: str, path: str, matched: str) -> str:
     """A stable id for a finding that never contains the matched value itself."""
-    normalised = " ".join(matched.strip().strip("'\"`").split())
-    payload = "\x00".join((check, rule, path, normalised)).encode("utf-8", "surrogatepass")
+    payload = "\x00".join((check, rule, path, _normalised(matched))).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(payload).hexdigest()
+
+
+def value_key(check: str, rule: str, matched: str) -> str:
+    """Like `fingerprint` but without the path: the same secret anywhere has the same key."""
+    payload = "\x00".join((check, rule, _normalised(matched))).encode("utf-8", "surrogatepass")
     return hashlib.sha256(payload).hexdigest()
 
 
@@ -89,7 +98,8 @@ class Finding:
     """A fact a check reports. Checks never decide pass or fail; the policy does.
 
     `excerpt` is already redacted; `allowed_by` lists the checks an inline allow marker on the
-    finding's lines names ("*" for all), filled in by the review, judged by the policy.
+    finding's lines names ("*" for all), filled in by the review, judged by the policy. The value
+    hashes stay in memory for the baseline; no report prints them.
     """
 
     check: str
@@ -104,6 +114,8 @@ class Finding:
     end_line: int | None = None
     commit: str | None = None
     allowed_by: frozenset[str] = field(default_factory=frozenset)
+    value_key: str = ""  # path-free hash of check, rule and value: what a baseline keys on
+    value_sha1: str = ""  # SHA-1 of the raw secret, as detect-secrets baselines store it
 
     @property
     def sort_key(self) -> tuple[int, str, int, str]:

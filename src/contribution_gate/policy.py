@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from .baseline import Baseline
 from .model import Finding, Severity
 
 # detect-secrets' and gitleaks' markers allow secrets; ours names checks, or all of them.
@@ -28,6 +29,7 @@ class Outcome(str, enum.Enum):
 class Judged:
     finding: Finding
     outcome: Outcome
+    reason: str = ""  # why it was suppressed: "inline marker", "baseline"
 
 
 def allowed_checks(line: str) -> frozenset[str]:
@@ -41,18 +43,39 @@ def allowed_checks(line: str) -> frozenset[str]:
     return frozenset(allowed)
 
 
-def judge(finding: Finding, fail_on: str = "error") -> Judged:
-    """One finding's outcome: a marker suppresses it (kept as a note for audit), else its severity.
+PathAllowed = Callable[[Finding], bool]
 
-    `fail_on="warning"` makes warnings fail the review too (the Action's `fail-on` input).
+
+def judge(
+    finding: Finding, fail_on: str = "error", baseline: Baseline | None = None, path_allowed: PathAllowed | None = None
+) -> Judged:
+    """One finding's outcome: a marker, the baseline or the check's `allow-paths` suppress it (kept
+    as a note for audit), else its severity decides. `fail_on="warning"` makes warnings fail too.
     """
-    if ALL in finding.allowed_by or finding.check in finding.allowed_by:
-        return Judged(replace(finding, severity=Severity.NOTE), Outcome.SUPPRESSED)
+    reason = _suppressed_by(finding, baseline, path_allowed)
+    if reason:
+        return Judged(replace(finding, severity=Severity.NOTE), Outcome.SUPPRESSED, reason)
     if finding.severity is Severity.ERROR or (fail_on == "warning" and finding.severity is Severity.WARNING):
         return Judged(finding, Outcome.FAIL)
     return Judged(finding, Outcome.WARN)
 
 
-def decide(findings: Iterable[Finding], fail_on: str = "error") -> tuple[Judged, ...]:
+def _suppressed_by(finding: Finding, baseline: Baseline | None, path_allowed: PathAllowed | None) -> str:
+    if ALL in finding.allowed_by or finding.check in finding.allowed_by:
+        return "inline marker"
+    if baseline is not None and baseline.accepts(finding):
+        return "baseline"
+    if path_allowed is not None and path_allowed(finding):
+        return "allow-paths"
+    return ""
+
+
+def decide(
+    findings: Iterable[Finding],
+    fail_on: str = "error",
+    baseline: Baseline | None = None,
+    path_allowed: PathAllowed | None = None,
+) -> tuple[Judged, ...]:
     """Judge every finding, most severe first."""
-    return tuple(sorted((judge(f, fail_on) for f in findings), key=lambda j: j.finding.sort_key))
+    judged = (judge(f, fail_on, baseline, path_allowed) for f in findings)
+    return tuple(sorted(judged, key=lambda j: j.finding.sort_key))

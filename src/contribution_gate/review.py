@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import policy
+from .baseline import Baseline
 from .checks import CHECKS, Check, scan_commits
 from .config import Config
 from .model import Commit, FileChange, Finding, Target
@@ -60,6 +61,7 @@ class _Running:
     check: Check
     opts: Any
     excluded: Callable[[str], bool]
+    allowed: Callable[[str], bool]
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None
@@ -88,6 +90,7 @@ def run_review(
     only: Sequence[str] = (),
     progress: Progress | None = None,
     fail_on: str = "error",
+    baseline: Baseline | None = None,
 ) -> Review:
     """Run the selected checks over the stream of commits and file changes of `target`."""
     running = {name: _start(name, config) for name in select_checks(config, only)}
@@ -106,7 +109,8 @@ def run_review(
     for run in running.values():
         run.call(lambda run=run: scan_commits(run.check, commits, run.opts))
     findings = _first_of_each(f for run in running.values() for f in run.findings)
-    judged = policy.decide((replace(f, excerpt=scrub(f.excerpt)) for f in findings), fail_on)
+    redacted = (replace(f, excerpt=scrub(f.excerpt)) for f in findings)
+    judged = policy.decide(redacted, fail_on, baseline, lambda f: running[f.check].allowed(f.path))
     checks = tuple(_summary(name, run, judged) for name, run in running.items())
     return Review(target, judged, checks, config.source, files, len(commits))
 
@@ -114,7 +118,7 @@ def run_review(
 def _start(name: str, config: Config) -> _Running:
     check = CHECKS[name]
     table = config.table(name)
-    run = _Running(check, None, _path_filter(table.get("exclude-paths", [])))
+    run = _Running(check, None, _path_filter(table.get("exclude-paths", [])), _path_filter(table.get("allow-paths", [])))
     try:
         run.opts = check.options(table)
     except Exception as exc:  # noqa: BLE001 - fail closed: a check that cannot start fails the review

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..model import AddedLine, FileChange, Finding, Severity, fingerprint
+import hashlib
+
+from ..model import AddedLine, FileChange, Finding, Severity, fingerprint, value_key
 from ..redaction import redact
 from . import ds_plugins
 from .secret_rules import NEAR_LINES, keywords, load_rules, scan_text
@@ -40,11 +42,14 @@ _MAX_LINE = 20_000  # longer lines are minified or data: our anchored rules stil
 
 @dataclass(frozen=True)
 class Options:
-    """No options of its own yet; `exclude-paths` is applied by the review for every check."""
+    """`allow`: regular expressions of values that are not secrets here (a project's known test
+    values). `exclude-paths`, `allow-paths` and baselines are applied by the review and policy."""
+
+    allow: tuple[re.Pattern[str], ...] = ()
 
 
 def options(table: Mapping[str, Any]) -> Options:
-    return Options()
+    return Options(allow=tuple(re.compile(p) for p in table.get("allow", ())))
 
 
 def is_placeholder(secret: str) -> bool:
@@ -79,7 +84,7 @@ def _near_keywords() -> tuple[str, ...]:
     return tuple(k for rule in load_rules() if rule.near for k in rule.keywords)
 
 
-def _line_hits(path: str, text: str, lowered: str, lineno: int, nearby: str) -> list[_Hit]:
+def _line_hits(path: str, text: str, lowered: str, lineno: int, nearby: str, opts: Options) -> list[_Hit]:
     """All credentials on one line, our rules first; a detector's hit inside another's is dropped."""
     hits: list[_Hit] = []
     for match in scan_text(text, lowered, nearby):
@@ -90,7 +95,7 @@ def _line_hits(path: str, text: str, lowered: str, lineno: int, nearby: str) -> 
             start, secret = _whole_token(text, hit.secret)
             if not any(secret in h.secret or h.secret in secret for h in hits):
                 hits.append(_Hit(hit.rule, hit.title, secret, hit.severity, hit.remediation, start))
-    return [h for h in hits if not is_placeholder(h.secret)]
+    return [h for h in hits if not is_placeholder(h.secret) and not any(p.search(h.secret) for p in opts.allow)]
 
 
 def _whole_token(text: str, found: str) -> tuple[int, str]:
@@ -121,7 +126,7 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
         if index not in near and not _candidate().search(lowered[index]):
             continue
         nearby = "\n".join(lowered[max(0, index - NEAR_LINES) : index + NEAR_LINES + 1]) if index in near else ""
-        hits = _line_hits(change.path, line.text, lowered[index], line.lineno, nearby)
+        hits = _line_hits(change.path, line.text, lowered[index], line.lineno, nearby, opts)
         key = _private_key(added, index)
         if not hits and key is None:
             continue
@@ -188,4 +193,6 @@ def _finding(change: FileChange, hit: _Hit, line: int, end_line: int, matched: s
         remediation=hit.remediation,
         fingerprint=fingerprint(ID, hit.rule, change.path, matched),
         excerpt=excerpt,
+        value_key=value_key(ID, hit.rule, matched),
+        value_sha1=hashlib.sha1(hit.secret.encode("utf-8", "surrogatepass")).hexdigest(),
     )

@@ -42,6 +42,7 @@ def _finding(judged: Judged) -> dict[str, Any]:
         "excerpt": f.excerpt,
         "fingerprint": f.fingerprint,
         "suppressed": judged.outcome.value == "suppressed",
+        "suppressed_by": judged.reason or None,
     }
 
 
