@@ -42,7 +42,10 @@ POSITIVES = [
     (f"aws_access_key_id = {AWS_ID}", "aws-access-key", AWS_ID),
     (f"//registry.npmjs.org/:_authToken={NPM}", "npm-token", NPM),
     (f"Authorization: Bearer {JWT}", "jwt", JWT),
-    ('db_password = "' + rand(7) + "#" + rand(7) + '"', "secret-keyword", None),
+    ('db_password = "' + rand(7) + "#" + rand(7) + '"', "generic-secret", None),
+    ("api_token: " + rand(48, "0123456789abcdef"), "generic-secret", None),
+    ("conn = psycopg2.connect(host=h, password='" + rand(12) + "')", "generic-secret", None),
+    ("REDIS_URL=redis://:" + rand(16) + "@cache:6379/0", "url-password", None),
     ("DATABASE_URL=postgres://app:" + rand(12) + "@db.example.com/app", "url-password", None),
 ]
 
@@ -79,6 +82,12 @@ NEGATIVES = [
     "DATABASE_URL=postgres://postgres:postgres@localhost:5432/app",
     "url = f'postgres://{user}:{password}@{host}/db'",
     'secret_name = "projects/acme/secrets/db-password/versions/latest"',
+    "api_key_header: X-API-Key",
+    'const PASSWORD_INPUT = "input[name=password]"',
+    'PASSWORD_HASHER_VERSION="argon2id-v19"',
+    "OPENAI_API_KEY: op://Engineering/OpenAI/credential",
+    "aws_access_key_id = AK" + "IA" + "A" * 16,
+    'google = "AI' + "za" + "0" * 35 + '"',
 ]
 
 

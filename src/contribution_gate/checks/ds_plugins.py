@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import CheckError
 from ..model import Severity
+from .secret_rules import plausible
 
 # plugin class -> (our rule id, a regex over the lower-cased line that must match before it runs).
 # Only what our own rules (config/secret_rules.toml) do not cover better: those carry offline
@@ -89,7 +90,7 @@ def scan_line(path: str, text: str, lowered: str, lineno: int) -> Iterator[Plugi
             if not secret or _filtered(secret, text, plugin):
                 continue
             generic = rule == "secret-keyword"
-            if generic and not _plausible_password(secret):
+            if generic and not plausible(secret):
                 continue
             yield PluginHit(rule, found.type, secret, Severity.ERROR, _GENERIC_REMEDIATION if generic else _REMEDIATION)
 
@@ -104,15 +105,3 @@ def _filtered(secret: str, line: str, plugin: Any) -> bool:
         or h.is_prefixed_with_dollar_sign(secret)
         or h.is_not_alphanumeric_string(secret)
     )
-
-
-_IDENTIFIER = re.compile(r"^(?:[A-Z][A-Z0-9_]*|[a-z_][a-z0-9_]*|[a-z]+(?:[A-Z][a-z0-9]+)+|[\w.]+\(\)?)$")
-
-
-def _plausible_password(value: str) -> bool:
-    """A keyword's value that could be a real secret: long enough, not a name or a word."""
-    value = value.strip("'\"")
-    if len(value) < 8 or _IDENTIFIER.match(value):
-        return False
-    classes = sum(bool(re.search(p, value)) for p in (r"[a-z]", r"[A-Z]", r"\d", r"[^\w]"))
-    return classes >= 2

@@ -38,12 +38,47 @@ class Rule:
     remediation: str
     validate: str = ""
     near: bool = False
+    filter: str = ""
+
+    def accepts(self, secret: str) -> bool:
+        """The rule's filter: False means the value reads as a name, word, code or reference."""
+        return plausible(secret) if self.filter == "plausible" else True
 
     def is_well_formed(self, secret: str) -> bool:
         """The offline format check: False means probably a placeholder, not a live token."""
         kind, _, arg = self.validate.partition(":")
         check = _VALIDATORS.get(kind)
         return check(secret, arg) if check else True
+
+
+# a call or index, a template or format field, a URL, a decorator, a path
+_CODE_OR_REFERENCE = re.compile(
+    r"^[A-Za-z_][\w.]*[(\[]|^\$|\$\{|\{\{|\{\w*\}|%\(\w+\)|%[sd]$|://|^@|^\.{0,2}/|^<.*>$"
+)
+_WORD = re.compile(r"[a-z]{3,}|[A-Z][a-z]{2,}")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_PIECES = re.compile(r"[-_.:/#=+@!?*&|~^]+")
+# a word, an identifier part or a short number: `input`, `API`, `Key`, `camelCase`, `v19`, `argon2id`
+_WORDLIKE = re.compile(r"(?:[A-Z]?[a-z]+)+\d{0,4}|[A-Z]+\d{0,4}|[a-z]+\d[a-z]+|\d{1,4}")
+_CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"\d"), re.compile(r"[^A-Za-z0-9]"))
+
+
+def plausible(value: str) -> bool:
+    """Whether a value assigned to a secret-sounding name could be a real secret.
+
+    Not: code (`get(...)`, `${X}`, `settings.KEY`), a reference or path (`op://vault/item`,
+    `prod/app/api-key`), a name or words joined by separators (`X-API-Key`, `argon2id-v19`,
+    `MY_SECRET_KEY`), a single character class (`12345678`, `abcdefgh`), or shorter than eight.
+    """
+    value = value.strip("'\"`")
+    if len(value) < 8 or _CODE_OR_REFERENCE.search(value) or _UUID.fullmatch(value):
+        return False
+    if sum(1 for c in _CLASSES if c.search(value)) < 2:
+        return False
+    pieces = [piece for piece in _PIECES.split(value) if piece]
+    if ("/" in value or ":" in value) and sum(1 for p in pieces if _WORD.fullmatch(p)) >= 2:
+        return False  # a reference: `github:org/repo#sha`, `prod/app/api-key`
+    return not all(_WORDLIKE.fullmatch(piece) for piece in pieces)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +131,7 @@ def load_rules() -> tuple[Rule, ...]:
                 remediation=r["remediation"],
                 validate=r.get("validate", ""),
                 near=r.get("near", False),
+                filter=r.get("filter", ""),
             )
             for r in raw
         )
@@ -109,13 +145,20 @@ def keywords() -> tuple[str, ...]:
     return tuple(sorted({k for rule in load_rules() for k in rule.keywords}))
 
 
-def scan_text(text: str, lowered: str | None = None, nearby: str = "") -> Iterator[RuleMatch]:
-    """Every match of our rules in one line; `nearby` is the lower-cased text around it."""
+def scan_text(text: str, lowered: str | None = None, nearby: str = "", generic: bool = True) -> Iterator[RuleMatch]:
+    """Every match of our rules in one line; `nearby` is the lower-cased text around it.
+
+    `generic=False` leaves out the rules that rest on a name rather than a token format.
+    """
     lowered = text.lower() if lowered is None else lowered
     for rule in load_rules():
+        if rule.filter and not generic:
+            continue
         where = nearby if rule.near and nearby else lowered
         if not any(k in where for k in rule.keywords):
             continue
         for match in rule.regex.finditer(text):
             group = next((g for g in ("secret", "secret2") if match.groupdict().get(g)), None)
-            yield RuleMatch(rule, match.group(group or 0), match.start(group or 0))
+            secret = match.group(group or 0)
+            if rule.accepts(secret):
+                yield RuleMatch(rule, secret, match.start(group or 0))

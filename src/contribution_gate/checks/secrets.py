@@ -37,6 +37,11 @@ _DEFAULT_PASSWORDS = frozenset(
 _PRIVATE_KEY = re.compile(r"-----BEGIN (?:(?:RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY(?: BLOCK)?-----")
 _KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{40,}")
 _TOKEN_CHARS = "_-+/=."
+# hashes and integrity strings sit next to words like "key" here: only token formats are looked for
+_LOCK_FILES = frozenset(
+    "package-lock.json npm-shrinkwrap.json yarn.lock pnpm-lock.yaml poetry.lock Pipfile.lock uv.lock pdm.lock "
+    "Cargo.lock go.sum composer.lock Gemfile.lock packages.lock.json mix.lock pubspec.lock".split()
+)
 _MAX_LINE = 20_000  # longer lines are minified or data: our anchored rules still run, the rest not
 
 
@@ -54,12 +59,8 @@ def options(table: Mapping[str, Any]) -> Options:
 
 def is_placeholder(secret: str) -> bool:
     """Template references, masked values, default passwords and the like: not credentials."""
-    body = re.split(r"[_-]", secret)[-1]
-    return (
-        bool(_PLACEHOLDER.search(secret))
-        or len(set(body)) <= 2
-        or secret.lower() in _DEFAULT_PASSWORDS
-    )
+    tail = secret[len(secret) // 3 :]  # past any prefix: `sk-proj-AAAA…`, `AKIA` + `AAAA…`
+    return bool(_PLACEHOLDER.search(secret)) or len(set(tail)) <= 2 or secret.lower() in _DEFAULT_PASSWORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,14 +88,19 @@ def _near_keywords() -> tuple[str, ...]:
 def _line_hits(path: str, text: str, lowered: str, lineno: int, nearby: str, opts: Options) -> list[_Hit]:
     """All credentials on one line, our rules first; a detector's hit inside another's is dropped."""
     hits: list[_Hit] = []
-    for match in scan_text(text, lowered, nearby):
+
+    def add(hit: _Hit) -> None:
+        if not any(hit.secret in h.secret or h.secret in hit.secret for h in hits):
+            hits.append(hit)
+
+    generic = path.rsplit("/", 1)[-1] not in _LOCK_FILES
+    for match in scan_text(text, lowered, nearby, generic):  # specific rules first, generic ones last
         severity = Severity.ERROR if match.rule.is_well_formed(match.secret) else Severity.WARNING
-        hits.append(_Hit(match.rule.id, match.rule.title, match.secret, severity, match.rule.remediation, match.start))
+        add(_Hit(match.rule.id, match.rule.title, match.secret, severity, match.rule.remediation, match.start))
     if len(text) <= _MAX_LINE and ds_plugins.worth_scanning(lowered):
-        for hit in ds_plugins.scan_line(path, text, lowered, lineno):
-            start, secret = _whole_token(text, hit.secret)
-            if not any(secret in h.secret or h.secret in secret for h in hits):
-                hits.append(_Hit(hit.rule, hit.title, secret, hit.severity, hit.remediation, start))
+        for found in ds_plugins.scan_line(path, text, lowered, lineno):
+            start, secret = _whole_token(text, found.secret)
+            add(_Hit(found.rule, found.title, secret, found.severity, found.remediation, start))
     return [h for h in hits if not is_placeholder(h.secret) and not any(p.search(h.secret) for p in opts.allow)]
 
 
