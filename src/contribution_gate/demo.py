@@ -31,7 +31,7 @@ def sample_files() -> dict[str, str]:
             f'OPENAI_API_KEY = "{openai_key}"\n'
             'GROQ_API_KEY = os.environ["GROQ_API_KEY"]\n'
         ),
-        "deploy/app.env": f"DATABASE_URL=postgres://app:{db_password}@db.example.com:5432/app\nLOG_LEVEL=info\n",
+        "deploy/app.env": f"DATABASE_URL=postgres://app:{db_password}@db.acme-payments.io:5432/app\nLOG_LEVEL=info\n",
         "docs/setup.md": "# Setup\n\nexport GROQ_API_KEY=<your-key>\n",
         "tests/test_client.py": f'TOKEN = "{test_token}"  # pragma: allowlist secret\nGROQ = "{groq_key[:4]}"\n',
     }

@@ -43,10 +43,10 @@ POSITIVES = [
     (f"//registry.npmjs.org/:_authToken={NPM}", "npm-token", NPM),
     (f"Authorization: Bearer {JWT}", "jwt", JWT),
     ('db_password = "' + rand(7) + "#" + rand(7) + '"', "generic-secret", None),
-    ("api_token: " + rand(48, "0123456789abcdef"), "generic-secret", None),
+    ("api_token = '" + rand(48, "0123456789abcdef") + "'", "generic-secret", None),
     ("conn = psycopg2.connect(host=h, password='" + rand(12) + "')", "generic-secret", None),
     ("REDIS_URL=redis://:" + rand(16) + "@cache:6379/0", "url-password", None),
-    ("DATABASE_URL=postgres://app:" + rand(12) + "@db.example.com/app", "url-password", None),
+    ("DATABASE_URL=postgres://app:" + rand(12) + "@db.acme-payments.io/app", "url-password", None),
 ]
 
 
@@ -120,6 +120,20 @@ def test_two_secrets_on_one_line_are_both_redacted() -> None:
     assert {f.rule for f in findings} == {"openai-api-key", "github-token"}
     for finding in findings:
         assert OPENAI not in finding.excerpt and GITHUB not in finding.excerpt
+
+
+def test_unquoted_values_count_in_configuration_but_not_in_code() -> None:
+    value = rand(32, "0123456789abcdef")
+    (finding,) = scan(f"api_token: {value}", path="deploy/values.yaml")
+    assert finding.rule == "generic-secret"
+    assert scan(f"api_token = {value}") == []
+    assert scan("def record(self, secret: PotentialSecret) -> None:") == []
+    assert scan("if (token := self._lock_state) is not None:") == []
+
+
+def test_urls_on_documentation_hosts_are_examples() -> None:
+    assert scan("mirror = 'https://user:" + rand(12) + "@artifactory.example.com/npm'") == []
+    assert len(scan("mirror = 'https://user:" + rand(12) + "@artifactory.acme.io/npm'")) == 1
 
 
 def test_binary_files_and_lock_files_are_skipped() -> None:

@@ -19,11 +19,10 @@ from .secret_rules import plausible
 # plugin class -> (our rule id, a regex over the lower-cased line that must match before it runs).
 # Only what our own rules (config/secret_rules.toml) do not cover better: those carry offline
 # format checks and precise boundaries, so the plugins for AWS, GitHub, GitLab, JWT, npm, OpenAI,
-# private keys, PyPI, Slack and Stripe are not loaded.
+# private keys, PyPI, Slack, Stripe and passwords in URLs are not loaded.
 PLUGINS: dict[str, tuple[str, str]] = {
     "artifactory.ArtifactoryDetector": ("artifactory-token", r"akc|artifactory"),
     "azure_storage_key.AzureStorageKeyDetector": ("azure-storage-key", r"accountkey"),
-    "basic_auth.BasicAuthDetector": ("url-password", r"://"),
     "cloudant.CloudantDetector": ("cloudant-credentials", r"cloudant"),
     "discord.DiscordBotTokenDetector": ("discord-bot-token", r"discord|[mno][\w-]{23,25}\."),
     "ibm_cloud_iam.IbmCloudIamDetector": ("ibm-cloud-iam-key", r"ibm"),

@@ -39,10 +39,15 @@ class Rule:
     validate: str = ""
     near: bool = False
     filter: str = ""
-
-    def accepts(self, secret: str) -> bool:
-        """The rule's filter: False means the value reads as a name, word, code or reference."""
-        return plausible(secret) if self.filter == "plausible" else True
+    quoted_in_code: bool = False  # in source code, only a quoted literal is a value
+    def accepts(self, secret: str, match: re.Match[str]) -> bool:
+        """The rule's filter: False for a value that reads as a name, word, code or reference,
+        or for a URL on a documentation host (`user:pass@db.example.com`)."""
+        if self.filter == "plausible":
+            return plausible(secret)
+        if self.filter == "real-host":
+            return not _EXAMPLE_HOST.search(match.group("host") or "")
+        return True
 
     def is_well_formed(self, secret: str) -> bool:
         """The offline format check: False means probably a placeholder, not a live token."""
@@ -54,7 +59,9 @@ class Rule:
 # a call or index, a template or format field, a URL, a decorator, a path
 _CODE_OR_REFERENCE = re.compile(
     r"^[A-Za-z_][\w.]*[(\[]|^\$|\$\{|\{\{|\{\w*\}|%\(\w+\)|%[sd]$|://|^@|^\.{0,2}/|^<.*>$"
+    r"|\(\?|\\[wsdbWSDB]|\[\^|\s|^[<>]"  # a regular expression, markup, or prose
 )
+_EXAMPLE_HOST = re.compile(r"(?i)(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid)$")
 _WORD = re.compile(r"[a-z]{3,}|[A-Z][a-z]{2,}")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _PIECES = re.compile(r"[-_.:/#=+@!?*&|~^]+")
@@ -132,6 +139,7 @@ def load_rules() -> tuple[Rule, ...]:
                 validate=r.get("validate", ""),
                 near=r.get("near", False),
                 filter=r.get("filter", ""),
+                quoted_in_code=r.get("quoted-in-code", False),
             )
             for r in raw
         )
@@ -145,10 +153,14 @@ def keywords() -> tuple[str, ...]:
     return tuple(sorted({k for rule in load_rules() for k in rule.keywords}))
 
 
-def scan_text(text: str, lowered: str | None = None, nearby: str = "", generic: bool = True) -> Iterator[RuleMatch]:
+def scan_text(
+    text: str, lowered: str | None = None, nearby: str = "", generic: bool = True, code: bool = False
+) -> Iterator[RuleMatch]:
     """Every match of our rules in one line; `nearby` is the lower-cased text around it.
 
-    `generic=False` leaves out the rules that rest on a name rather than a token format.
+    `generic=False` leaves out the rules that rest on a name rather than a token format; `code`
+    says the line is source code, where those rules take only quoted literals (`token = self.x`
+    and `secret: PotentialSecret` are code, not values).
     """
     lowered = text.lower() if lowered is None else lowered
     for rule in load_rules():
@@ -159,6 +171,8 @@ def scan_text(text: str, lowered: str | None = None, nearby: str = "", generic: 
             continue
         for match in rule.regex.finditer(text):
             group = next((g for g in ("secret", "secret2") if match.groupdict().get(g)), None)
-            secret = match.group(group or 0)
-            if rule.accepts(secret):
-                yield RuleMatch(rule, secret, match.start(group or 0))
+            secret, start = match.group(group or 0), match.start(group or 0)
+            if code and rule.quoted_in_code and (start == 0 or text[start - 1] not in "'\"`"):
+                continue
+            if rule.accepts(secret, match):
+                yield RuleMatch(rule, secret, start)

@@ -37,6 +37,10 @@ _DEFAULT_PASSWORDS = frozenset(
 _PRIVATE_KEY = re.compile(r"-----BEGIN (?:(?:RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY(?: BLOCK)?-----")
 _KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{40,}")
 _TOKEN_CHARS = "_-+/=."
+_CODE_EXTENSIONS = frozenset(
+    "py pyi pyx js jsx mjs cjs ts tsx java kt kts scala groovy go rb php cs c h cc cpp hpp rs swift m mm "
+    "dart lua pl pm r jl ex exs erl hs clj vue svelte".split()
+)
 # hashes and integrity strings sit next to words like "key" here: only token formats are looked for
 _LOCK_FILES = frozenset(
     "package-lock.json npm-shrinkwrap.json yarn.lock pnpm-lock.yaml poetry.lock Pipfile.lock uv.lock pdm.lock "
@@ -93,8 +97,9 @@ def _line_hits(path: str, text: str, lowered: str, lineno: int, nearby: str, opt
         if not any(hit.secret in h.secret or h.secret in hit.secret for h in hits):
             hits.append(hit)
 
-    generic = path.rsplit("/", 1)[-1] not in _LOCK_FILES
-    for match in scan_text(text, lowered, nearby, generic):  # specific rules first, generic ones last
+    name = path.rsplit("/", 1)[-1]
+    code = name.rpartition(".")[2].lower() in _CODE_EXTENSIONS
+    for match in scan_text(text, lowered, nearby, name not in _LOCK_FILES, code):  # specific rules first
         severity = Severity.ERROR if match.rule.is_well_formed(match.secret) else Severity.WARNING
         add(_Hit(match.rule.id, match.rule.title, match.secret, severity, match.rule.remediation, match.start))
     if len(text) <= _MAX_LINE and ds_plugins.worth_scanning(lowered):
