@@ -16,27 +16,26 @@ from ..errors import CheckError
 from ..model import Severity
 from .secret_rules import plausible
 
-# plugin class -> (our rule id, a regex over the lower-cased line that must match before it runs).
+# plugin class -> (our rule id, lower-case words of which one must be on the line before it runs).
 # Only what our own rules (config/secret_rules.toml) do not cover better: those carry offline
 # format checks and precise boundaries, so the plugins for AWS, GitHub, GitLab, JWT, npm, OpenAI,
 # private keys, PyPI, Slack, Stripe and passwords in URLs are not loaded.
-PLUGINS: dict[str, tuple[str, str]] = {
-    "artifactory.ArtifactoryDetector": ("artifactory-token", r"akc|artifactory"),
-    "azure_storage_key.AzureStorageKeyDetector": ("azure-storage-key", r"accountkey"),
-    "cloudant.CloudantDetector": ("cloudant-credentials", r"cloudant"),
-    "discord.DiscordBotTokenDetector": ("discord-bot-token", r"discord|[mno][\w-]{23,25}\."),
-    "ibm_cloud_iam.IbmCloudIamDetector": ("ibm-cloud-iam-key", r"ibm"),
-    "ibm_cos_hmac.IbmCosHmacDetector": ("ibm-cos-hmac", r"secret"),
-    "keyword.KeywordDetector": ("secret-keyword", r"(?:key|pass|pwd|secret|token|auth|contraseña)[^=:]{0,40}[=:]"),
-    "mailchimp.MailchimpDetector": ("mailchimp-key", r"-us"),
-    "sendgrid.SendGridDetector": ("sendgrid-key", r"sg\."),
-    "softlayer.SoftlayerDetector": ("softlayer-credentials", r"softlayer|sl_"),
-    "square_oauth.SquareOAuthDetector": ("square-oauth-secret", r"sq0csp-"),
-    "telegram_token.TelegramBotTokenDetector": ("telegram-bot-token", r"telegram|\d{8,10}:"),
-    "twilio.TwilioKeyDetector": ("twilio-key", r"twilio|(?:ac|sk)[a-f0-9]{32}"),
+PLUGINS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "artifactory.ArtifactoryDetector": ("artifactory-token", ("akc", "artifactory")),
+    "azure_storage_key.AzureStorageKeyDetector": ("azure-storage-key", ("accountkey",)),
+    "cloudant.CloudantDetector": ("cloudant-credentials", ("cloudant",)),
+    "discord.DiscordBotTokenDetector": ("discord-bot-token", ("discord",)),
+    "ibm_cloud_iam.IbmCloudIamDetector": ("ibm-cloud-iam-key", ("ibm",)),
+    "ibm_cos_hmac.IbmCosHmacDetector": ("ibm-cos-hmac", ("secret",)),
+    "keyword.KeywordDetector": ("secret-keyword", ("key", "pass", "pwd", "secret", "contraseña", "contrasena")),
+    "mailchimp.MailchimpDetector": ("mailchimp-key", ("-us",)),
+    "sendgrid.SendGridDetector": ("sendgrid-key", ("sg.",)),
+    "softlayer.SoftlayerDetector": ("softlayer-credentials", ("softlayer", "sl_")),
+    "square_oauth.SquareOAuthDetector": ("square-oauth-secret", ("sq0csp-",)),
+    "telegram_token.TelegramBotTokenDetector": ("telegram-bot-token", ("telegram", "bot")),
+    "twilio.TwilioKeyDetector": ("twilio-key", ("twilio",)),
 }
-ANY_HINT = "|".join(f"(?:{hint})" for _, hint in PLUGINS.values())
-_ANY_PLUGIN = re.compile(ANY_HINT)
+KEYWORDS = tuple(sorted({k for _, words in PLUGINS.values() for k in words}))
 _REMEDIATION = "Revoke or rotate this credential with its provider now (it is leaked once pushed), then load it from the environment or a secret manager."
 _GENERIC_REMEDIATION = "Move the value out of the code (environment variable or secret manager) and rotate it if it was ever real; mark a true test value with `pragma: allowlist secret`."
 
@@ -51,20 +50,20 @@ class PluginHit:
 
 
 def worth_scanning(lowered: str) -> bool:
-    """Whether any plugin's hint is on the line: the cheap test before detect-secrets is imported."""
-    return _ANY_PLUGIN.search(lowered) is not None
+    """Whether any plugin's word is on the line: the cheap test before detect-secrets is imported."""
+    return any(word in lowered for word in KEYWORDS)
 
 
 @lru_cache(maxsize=1)
-def _loaded() -> tuple[tuple[Any, str, re.Pattern[str]], ...]:
+def _loaded() -> tuple[tuple[Any, str, tuple[str, ...]], ...]:
     from importlib import import_module
 
     try:
         loaded = []
-        for dotted, (rule, hint) in PLUGINS.items():
+        for dotted, (rule, words) in PLUGINS.items():
             module, _, name = dotted.rpartition(".")
             plugin = getattr(import_module(f"detect_secrets.plugins.{module}"), name)()
-            loaded.append((plugin, rule, re.compile(hint)))
+            loaded.append((plugin, rule, words))
         return tuple(loaded)
     except (ImportError, AttributeError) as exc:
         raise CheckError(f"detect-secrets is missing or incompatible ({exc}): pip install 'detect-secrets>=1.5'") from None
@@ -81,8 +80,8 @@ def scan_line(path: str, text: str, lowered: str, lineno: int) -> Iterator[Plugi
     """detect-secrets' findings on one line, after its own false-positive heuristics."""
     if _heuristics().is_lock_file(path) or _heuristics().is_indirect_reference(text):
         return
-    for plugin, rule, hint in _loaded():
-        if not hint.search(lowered):
+    for plugin, rule, words in _loaded():
+        if not any(word in lowered for word in words):
             continue
         for found in plugin.analyze_line(filename=path, line=text, line_number=lineno, context=None):
             secret = found.secret_value or ""

@@ -79,14 +79,15 @@ class _Hit:
 
 @lru_cache(maxsize=1)
 def _candidate() -> re.Pattern[str]:
-    """Any keyword of our rules or hint of a detect-secrets plugin: the one test most text fails."""
-    words = "|".join(re.escape(k) for k in (*keywords(), "private key"))
-    return re.compile(f"{words}|{ds_plugins.ANY_HINT}", re.IGNORECASE)
+    """Any keyword of our rules or of a detect-secrets plugin, over lower-cased text: the one test
+    most text fails. Literals only (lower-casing first is ~8x faster than re.IGNORECASE)."""
+    words = sorted({*keywords(), *ds_plugins.KEYWORDS, "private key"}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(k) for k in words))
 
 
 @lru_cache(maxsize=1)
-def _near_keywords() -> tuple[str, ...]:
-    return tuple(k for rule in load_rules() if rule.near for k in rule.keywords)
+def _near_keyword() -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(k) for rule in load_rules() if rule.near for k in rule.keywords))
 
 
 def _line_hits(path: str, text: str, lowered: str, lineno: int, nearby: str, opts: Options) -> list[_Hit]:
@@ -129,13 +130,16 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     if change.is_binary or change.is_submodule or not change.added:
         return
     added = change.added
-    if not _candidate().search("\n".join(line.text for line in added)):
+    joined = "\n".join(line.text for line in added).lower()
+    candidates = _lines_matching(_candidate(), joined)
+    if not candidates:
         return
-    lowered = [line.text.lower() for line in added]
-    near = _near_lines(lowered)
-    for index, line in enumerate(added):
-        if index not in near and not _candidate().search(lowered[index]):
-            continue
+    lowered = joined.split("\n")
+    near = {
+        i for hit in _lines_matching(_near_keyword(), joined) for i in range(hit - NEAR_LINES, hit + NEAR_LINES + 1)
+    }
+    for index in sorted(candidates | (near & set(range(len(added))))):
+        line = added[index]
         nearby = "\n".join(lowered[max(0, index - NEAR_LINES) : index + NEAR_LINES + 1]) if index in near else ""
         hits = _line_hits(change.path, line.text, lowered[index], line.lineno, nearby, opts)
         key = _private_key(added, index)
@@ -148,14 +152,15 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
             yield _finding(change, key[0], line.lineno, key[1], key[2], excerpt)
 
 
-def _near_lines(lowered: Sequence[str]) -> set[int]:
-    """Indexes of lines within NEAR_LINES of a keyword of a `near` rule (an endpoint, a key id)."""
-    words = _near_keywords()
-    near: set[int] = set()
-    for index, text in enumerate(lowered):
-        if any(w in text for w in words):
-            near.update(range(max(0, index - NEAR_LINES), index + NEAR_LINES + 1))
-    return near
+def _lines_matching(pattern: re.Pattern[str], joined: str) -> set[int]:
+    """Indexes of the lines of `joined` (lines joined by newlines) where `pattern` matches."""
+    found: set[int] = set()
+    line, counted = 0, 0
+    for match in pattern.finditer(joined):
+        line += joined.count("\n", counted, match.start())
+        counted = match.start()
+        found.add(line)
+    return found
 
 
 def _private_key(added: Sequence[AddedLine], index: int) -> tuple[_Hit, int, str] | None:
