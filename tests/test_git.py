@@ -483,3 +483,15 @@ def test_review_from_a_subdirectory_uses_the_top_level(based_repo: GitRepo) -> N
     repository = Repository(based_repo.root / "src" / "deeper")
     assert repository.root == based_repo.root
     assert [f.path for f in repository.staged()] == ["src/deeper/x.py"]
+
+
+def test_a_commit_message_that_looks_like_a_diff(based_repo: GitRepo) -> None:
+    """A message line `diff --git a/x b/x` must not be read as a file section."""
+    based_repo.add("notes.txt", "hello\n")
+    sha = based_repo.commit("Explain\n\ndiff --git a/fake.py b/fake.py\n+not a file\n")
+    items = list(Repository(based_repo.root).commits(based_repo.sha("HEAD~1"), sha))
+    commits = [i for i in items if isinstance(i, Commit)]
+    files = [i for i in items if isinstance(i, FileChange)]
+    assert [c.sha for c in commits] == [sha]
+    assert "diff --git a/fake.py b/fake.py" in commits[0].message
+    assert [(f.path, [a.text for a in f.added]) for f in files] == [("notes.txt", ["hello"])]

@@ -76,7 +76,6 @@ class _Pending:
     is_binary: bool = False
     is_submodule: bool = False
     added: list[AddedLine] = field(default_factory=list)
-    next_line: int = 0
 
     def freeze(self) -> FileChange:
         renamed = self.status in ("R", "C")
@@ -100,39 +99,89 @@ _HEADER_STATUS = {
 }
 
 
-def parse_diff(lines: Iterable[bytes], commit: str | None = None) -> Iterator[FileChange]:
-    """Yield one FileChange per `diff --git` section of `lines` (raw bytes, newline optional)."""
-    current: _Pending | None = None
-    in_hunk = False
-    for raw in lines:
-        line = raw.rstrip(b"\n")
-        if line.startswith(b"diff --git "):
-            if current is not None:
-                yield current.freeze()
-            old, new = _paths_from_header(decode(line[11:]))
-            current, in_hunk = _Pending(old_path=old, path=new, commit=commit), False
+_SECTION = re.compile(rb"^(?:diff --git |\x00\x00)", re.MULTILINE)
+_HUNK_HEADER = re.compile(rb"^@@[^\n]*\n?", re.MULTILINE)
+_LOOKBACK = len(b"\ndiff --git ")
+
+
+def split_sections(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Cut a stream of diff bytes (any chunking: lines or blocks) into sections, each starting at a
+    `diff --git` line or a commit record (two NULs); text before the first is dropped.
+
+    Work is per section, not per line, and each byte is searched once, so a long history streams
+    through in large blocks.
+    """
+    pending = b""
+    for chunk in chunks:
+        searched_from = max(0, len(pending) - _LOOKBACK)
+        pending += chunk
+        starts = [m.start() for m in _SECTION.finditer(pending, searched_from) if m.start() > 0]
+        if not starts:
             continue
-        if current is None:
-            continue
-        if in_hunk:
-            if line.startswith(b"+"):
-                text = decode(line[1:])
-                current.added.append(AddedLine(current.next_line, text[:-1] if text.endswith("\r") else text))
-                current.next_line += 1
-                continue
-            if line.startswith(b" "):  # context (diff.interHunkContext, -U1...): in the new file too
-                current.next_line += 1
-                continue
-            if line.startswith((b"-", b"\\")):
-                continue
-            in_hunk = False
-        hunk = _HUNK.match(line)
-        if hunk:
-            current.next_line, in_hunk = int(hunk.group(1)), True
-            continue
+        first = 0 if _SECTION.match(pending) else None
+        cuts = ([first] if first is not None else []) + starts
+        for begin, end in zip(cuts, cuts[1:]):
+            yield pending[begin:end]
+        pending = pending[cuts[-1] :]
+    if pending and _SECTION.match(pending):
+        yield pending
+
+
+def parse_diff(chunks: Iterable[bytes], commit: str | None = None) -> Iterator[FileChange]:
+    """Yield one FileChange per `diff --git` section of a diff (raw bytes in any chunking)."""
+    for section in split_sections(chunks):
+        if section.startswith(b"diff --git "):
+            yield parse_section(section, commit)
+
+
+def parse_section(section: bytes, commit: str | None = None) -> FileChange:
+    """One file's section: header lines, then hunks whose added lines are read a hunk at a time."""
+    first_hunk = _HUNK_HEADER.search(section)
+    header = section[: first_hunk.start()] if first_hunk else section
+    header_lines = header.split(b"\n")
+    old, new = _paths_from_header(decode(header_lines[0][11:].rstrip(b"\r")))
+    current = _Pending(old_path=old, path=new, commit=commit)
+    for line in header_lines[1:]:
         _read_header_line(current, line)
-    if current is not None:
-        yield current.freeze()
+    if first_hunk is not None:
+        current.added = _added_lines(section, first_hunk.start())
+    return current.freeze()
+
+
+def _added_lines(section: bytes, start: int) -> list[AddedLine]:
+    """The `+` lines of every hunk from `start`, numbered as the new file has them."""
+    headers = list(_HUNK_HEADER.finditer(section, start))
+    added: list[AddedLine] = []
+    for index, header in enumerate(headers):
+        match = _HUNK.match(header.group(0))
+        if match is None:
+            continue
+        end = headers[index + 1].start() if index + 1 < len(headers) else len(section)
+        body = section[header.end() : end]
+        lines = body.split(b"\n")
+        plus = [line for line in lines if line[:1] == b"+"]
+        if not plus:
+            continue
+        texts = decode(b"\n".join(plus)).split("\n")
+        texts = [t[1:-1] if t.endswith("\r") else t[1:] for t in texts]
+        first = int(match.group(1))
+        if b"\n " in b"\n" + body:  # context lines (a user's -U or interHunkContext): count them
+            numbers = _numbers_with_context(lines, first)
+        else:  # -U0: a hunk's added lines are one contiguous block of the new file
+            numbers = range(first, first + len(texts))
+        added.extend(map(AddedLine, numbers, texts))
+    return added
+
+
+def _numbers_with_context(lines: list[bytes], first: int) -> list[int]:
+    numbers, current = [], first
+    for line in lines:
+        if line[:1] == b"+":
+            numbers.append(current)
+            current += 1
+        elif line[:1] == b" ":
+            current += 1
+    return numbers
 
 
 def _read_header_line(current: _Pending, line: bytes) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .diff import decode, parse_diff
+from .diff import decode, parse_diff, parse_section, split_sections
 from .errors import GitError
 from .events import EventTarget
 from .model import Commit, FileChange, Target
@@ -24,9 +25,11 @@ DIFF_FLAGS = (
 _CONFIG = ("-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "log.showSignature=false")
 # A commit record in `git log` output: it starts with two NULs, which no diff line can.
 _RECORD = b"\x00\x00"
-_LOG_FORMAT = "--format=%x00%x00%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B%x00%x00"
+_RECORD_END = b"\x00\x1e\x00"  # fields may be empty (a root commit's parents), so not two NULs
+_LOG_FORMAT = "--format=%x00%x00%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B%x00%x1e%x00"
 
 Item = Commit | FileChange
+_BLOCK = 1 << 16
 
 
 class Repository:
@@ -64,13 +67,18 @@ class Repository:
         return self._exec(list(args), self.root).returncode == 0
 
     def stream(self, *args: str) -> Iterator[bytes]:
-        """Lines of a git command's output as it produces them; a failure raises at the end."""
-        with subprocess.Popen(
-            ["git", *_CONFIG, *args], cwd=self.root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        """A git command's output in blocks as it produces them; a failure raises at the end.
+
+        stderr goes to a temporary file, so a chatty command cannot block on a full pipe.
+        """
+        with tempfile.TemporaryFile() as errors, subprocess.Popen(
+            ["git", *_CONFIG, *args], cwd=self.root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors
         ) as proc:
-            assert proc.stdout is not None and proc.stderr is not None
-            yield from proc.stdout
-            error = proc.stderr.read()
+            assert proc.stdout is not None
+            yield from iter(lambda: proc.stdout.read1(_BLOCK), b"")  # type: ignore[union-attr]
+            proc.wait()
+            errors.seek(0)
+            error = errors.read()
             if proc.wait() != 0:
                 lines = decode(error).strip().splitlines()
                 raise GitError(f"git {args[0]} failed: {lines[-1] if lines else proc.returncode}")
@@ -154,17 +162,15 @@ class Repository:
         if unpushed:
             revs += ["--not", "--remotes"]
         args = ["log", _LOG_FORMAT, "--reverse", "--topo-order", "-p", "--root", "-M", *DIFF_FLAGS, *revs, "--"]
-        section: list[bytes] = []
         commit: Commit | None = None
-        lines = self.stream(*args)
-        for line in lines:
-            if line.startswith(_RECORD):
-                if commit is not None:
-                    yield from parse_diff(section, commit.sha)
-                record = line
-                while not record.endswith(_RECORD + b"\n"):
-                    record += next(lines)
-                commit, section = _parse_record(record), []
+        record = b""  # a commit record whose message held a line like `diff --git ` is in pieces
+        for section in split_sections(self.stream(*args)):
+            if record or section.startswith(_RECORD):
+                record += section
+                end = record.find(_RECORD_END)
+                if end < 0:
+                    continue
+                commit, record = _parse_record(record[len(_RECORD) : end]), b""
                 if not commit.parents and self._cut_by_shallow_clone(commit.sha):
                     raise GitError(
                         f"the parent of commit {commit.sha[:12]} is not in this shallow clone, so what it adds is "
@@ -172,19 +178,15 @@ class Repository:
                         "or check out with `fetch-depth: 0`"
                     )
                 yield commit
-            else:
-                section.append(line)
-                if len(section) > 1 and line.startswith(b"diff --git ") and commit is not None:
-                    yield from parse_diff(section[:-1], commit.sha)
-                    section = [line]
-        if commit is not None:
-            yield from parse_diff(section, commit.sha)
+            elif commit is not None:
+                yield parse_section(section, commit.sha)
 
 
 def _parse_record(record: bytes) -> Commit:
-    fields = record[len(_RECORD) : -len(_RECORD) - 1].split(b"\x00")
+    """The fields between a record's markers: sha, parents, author, committer, message."""
+    fields = record.split(b"\x00", 6)
     sha, parents, an, ae, cn, ce = (decode(f) for f in fields[:6])
-    message = decode(b"\x00".join(fields[6:-1]) if len(fields) > 7 else fields[6])
+    message = decode(fields[6])
     return Commit(sha, tuple(parents.split()), an, ae, cn, ce, message)
 
 

@@ -122,3 +122,29 @@ new file mode 100644
     (change,) = parse_diff(_lines(diff))
     assert change.path == "n.md"
     assert [a.text for a in change.added] == ["+++ b/not-a-header", "-- dashes"]
+
+
+def test_any_chunking_of_the_stream_parses_the_same() -> None:
+    diff = f"""diff --git a/a.txt b/a.txt
+new file mode 100644
+index {Z}..{B}
+--- /dev/null
++++ b/a.txt
+@@ -0,0 +1,2 @@
++one
++two
+diff --git a/b.txt b/b.txt
+index {"a" * 40}..{B} 100644
+--- a/b.txt
++++ b/b.txt
+@@ -5,0 +6 @@
++six
+""".encode()
+    by_line = list(parse_diff(diff.splitlines(keepends=True)))
+    by_byte = list(parse_diff(diff[i : i + 1] for i in range(len(diff))))
+    whole = list(parse_diff([diff]))
+    assert by_line == by_byte == whole
+    assert [(c.path, [(a.lineno, a.text) for a in c.added]) for c in whole] == [
+        ("a.txt", [(1, "one"), (2, "two")]),
+        ("b.txt", [(6, "six")]),
+    ]

@@ -6,7 +6,6 @@ instantiate the plugins ourselves and apply its heuristic filters as plain funct
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,12 +13,12 @@ from typing import Any
 
 from ..errors import CheckError
 from ..model import Severity
-from .secret_rules import plausible
 
 # plugin class -> (our rule id, lower-case words of which one must be on the line before it runs).
 # Only what our own rules (config/secret_rules.toml) do not cover better: those carry offline
 # format checks and precise boundaries, so the plugins for AWS, GitHub, GitLab, JWT, npm, OpenAI,
-# private keys, PyPI, Slack, Stripe and passwords in URLs are not loaded.
+# private keys, PyPI, Slack, Stripe, passwords in URLs and keyword assignments (our generic rule,
+# with a plausibility filter, measured better on benchmarks/secrets_corpus.py) are not loaded.
 PLUGINS: dict[str, tuple[str, tuple[str, ...]]] = {
     "artifactory.ArtifactoryDetector": ("artifactory-token", ("akc", "artifactory")),
     "azure_storage_key.AzureStorageKeyDetector": ("azure-storage-key", ("accountkey",)),
@@ -27,7 +26,6 @@ PLUGINS: dict[str, tuple[str, tuple[str, ...]]] = {
     "discord.DiscordBotTokenDetector": ("discord-bot-token", ("discord",)),
     "ibm_cloud_iam.IbmCloudIamDetector": ("ibm-cloud-iam-key", ("ibm",)),
     "ibm_cos_hmac.IbmCosHmacDetector": ("ibm-cos-hmac", ("secret",)),
-    "keyword.KeywordDetector": ("secret-keyword", ("key", "pass", "pwd", "secret", "contraseña", "contrasena")),
     "mailchimp.MailchimpDetector": ("mailchimp-key", ("-us",)),
     "sendgrid.SendGridDetector": ("sendgrid-key", ("sg.",)),
     "softlayer.SoftlayerDetector": ("softlayer-credentials", ("softlayer", "sl_")),
@@ -37,7 +35,6 @@ PLUGINS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 KEYWORDS = tuple(sorted({k for _, words in PLUGINS.values() for k in words}))
 _REMEDIATION = "Revoke or rotate this credential with its provider now (it is leaked once pushed), then load it from the environment or a secret manager."
-_GENERIC_REMEDIATION = "Move the value out of the code (environment variable or secret manager) and rotate it if it was ever real; mark a true test value with `pragma: allowlist secret`."
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,26 +74,23 @@ def _heuristics() -> Any:
 
 
 def scan_line(path: str, text: str, lowered: str, lineno: int) -> Iterator[PluginHit]:
-    """detect-secrets' findings on one line, after its own false-positive heuristics."""
-    if _heuristics().is_lock_file(path) or _heuristics().is_indirect_reference(text):
-        return
+    """detect-secrets' findings on one line, after its own false-positive heuristics (which run
+    only on what a plugin found: some of them cost more than the plugins)."""
     for plugin, rule, words in _loaded():
         if not any(word in lowered for word in words):
             continue
         for found in plugin.analyze_line(filename=path, line=text, line_number=lineno, context=None):
             secret = found.secret_value or ""
-            if not secret or _filtered(secret, text, plugin):
-                continue
-            generic = rule == "secret-keyword"
-            if generic and not plausible(secret):
-                continue
-            yield PluginHit(rule, found.type, secret, Severity.ERROR, _GENERIC_REMEDIATION if generic else _REMEDIATION)
+            if secret and not _filtered(path, secret, text, plugin):
+                yield PluginHit(rule, found.type, secret, Severity.ERROR, _REMEDIATION)
 
 
-def _filtered(secret: str, line: str, plugin: Any) -> bool:
+def _filtered(path: str, secret: str, line: str, plugin: Any) -> bool:
     h = _heuristics()
     return bool(
-        h.is_sequential_string(secret)
+        h.is_lock_file(path)
+        or h.is_indirect_reference(line)
+        or h.is_sequential_string(secret)
         or h.is_potential_uuid(secret)
         or h.is_likely_id_string(secret, line, plugin)
         or h.is_templated_secret(secret)

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from ..errors import CheckError
 from ..resources import data_file
+from .keywords import Keywords
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -153,6 +154,11 @@ def keywords() -> tuple[str, ...]:
     return tuple(sorted({k for rule in load_rules() for k in rule.keywords}))
 
 
+@lru_cache(maxsize=1)
+def _keyword_index() -> Keywords:
+    return Keywords(keywords())
+
+
 def scan_text(
     text: str, lowered: str | None = None, nearby: str = "", generic: bool = True, code: bool = False
 ) -> Iterator[RuleMatch]:
@@ -163,11 +169,12 @@ def scan_text(
     and `secret: PotentialSecret` are code, not values).
     """
     lowered = text.lower() if lowered is None else lowered
+    on_line = _keyword_index().found(lowered)
+    around = _keyword_index().found(nearby) if nearby else on_line
     for rule in load_rules():
         if rule.filter and not generic:
             continue
-        where = nearby if rule.near and nearby else lowered
-        if not any(k in where for k in rule.keywords):
+        if on_line.isdisjoint(rule.keywords) and (not rule.near or around.isdisjoint(rule.keywords)):
             continue
         for match in rule.regex.finditer(text):
             group = next((g for g in ("secret", "secret2") if match.groupdict().get(g)), None)
