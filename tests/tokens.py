@@ -91,3 +91,38 @@ def secret_fragments(secret: str, size: int = 5) -> set[str]:
 def secret_line(name: str, secret: str, suffix: str = "") -> str:
     """A Python assignment of `secret` (with an optional trailing comment), newline included."""
     return f'{name} = "{secret}"{suffix}\n'
+
+
+_HEX = "0123456789abcdef"
+_LETTERS = "".join(c for c in string.ascii_letters if c not in "xX")
+_B64 = _ALNUM + "+/"
+
+
+def b64url(n: int) -> str:
+    return rand(n, _ALNUM + "-_")
+
+
+# One builder per rule of config/secret_rules.toml, each a valid instance of its format.
+BUILDERS = {
+    "openai-api-key": openai_key,
+    "anthropic-api-key": anthropic_key,
+    "huggingface-token": huggingface_token,
+    "google-api-key": google_api_key,
+    "groq-api-key": groq_key,
+    "replicate-api-token": lambda: "r8" + "_" + rand(37),
+    "xai-api-key": lambda: "xa" + "i-" + rand(80),
+    "openrouter-api-key": lambda: "sk-" + "or-v1-" + rand(64, _HEX),
+    "perplexity-api-key": lambda: "pp" + "lx-" + rand(48),
+    "langsmith-api-key": lambda: "lsv2" + "_pt_" + rand(32, _HEX) + "_" + rand(10, _HEX),
+    "wandb-api-key": lambda: "wandb" + "_v1_" + rand(60),
+    "aws-bedrock-api-key": lambda: "AB" + "SK" + "QmVkcm9ja0FQSUtleS" + rand(110, _ALNUM),
+    "aws-access-key": lambda: "AK" + "IA" + rand(16, "ABCDEFGHIJKLMNOPQRSTUVWYZ234567"),
+    "github-token": github_token,
+    "github-fine-grained-token": lambda: "github" + "_pat_" + rand(22) + "_" + rand(59),
+    "gitlab-token": lambda: "gl" + "pat-" + rand(20),
+    "slack-token": lambda: "xo" + "xb-" + rand(11, string.digits) + "-" + rand(12, string.digits) + "-" + rand(24),
+    "stripe-key": lambda: "sk" + "_live_" + rand(24),
+    "npm-token": npm_token,
+    "pypi-token": lambda: "pypi" + "-AgEIcHlwaS5vcmc" + b64url(70),
+    "jwt": jwt,
+}

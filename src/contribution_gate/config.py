@@ -39,6 +39,11 @@ def _string(value: Any) -> str | None:
     return None if isinstance(value, str) else "must be a string"
 
 
+def _positive_int(value: Any) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return None if ok else "must be a positive whole number (bytes)"
+
+
 def _one_of(*choices: str) -> Validator:
     def check(value: Any) -> str | None:
         return None if value in choices else f"must be one of {', '.join(repr(c) for c in choices)}"
@@ -69,7 +74,7 @@ def _check_names(value: Any) -> str | None:
 _COMMON: dict[str, Validator] = {"exclude-paths": _strings, "allow-paths": _strings}
 SCHEMA: dict[str, dict[str, Validator]] = {
     "checks": {"enabled": _check_names, "baseline": _string},
-    "secrets": {**_COMMON, "baseline": _string, "allow": _regexes},
+    "secrets": {**_COMMON, "baseline": _string, "allow": _regexes, "max-file-size": _positive_int},
     "internal-urls": {**_COMMON, "domains": _strings, "allow": _strings},
     "proprietary-markers": {**_COMMON, "organizations": _strings, "markers": _strings},
     "licenses": {**_COMMON, "project": _string, "allow": _strings, "deny": _strings},

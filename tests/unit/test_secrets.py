@@ -50,7 +50,7 @@ POSITIVES = [
 ]
 
 
-@pytest.mark.parametrize(("line", "rule", "secret"), POSITIVES, ids=[p[1] for p in POSITIVES])
+@pytest.mark.parametrize(("line", "rule", "secret"), POSITIVES, ids=[f"{p[1]}-{i}" for i, p in enumerate(POSITIVES)])
 def test_detects_and_redacts(line: str, rule: str, secret: str | None) -> None:
     (finding,) = scan(line)
     assert (finding.rule, finding.severity, finding.line, finding.end_line) == (rule, Severity.ERROR, 1, 1)
@@ -59,6 +59,92 @@ def test_detects_and_redacts(line: str, rule: str, secret: str | None) -> None:
         assert secret not in finding.excerpt and secret[4:12] not in finding.excerpt
         assert secret not in finding.fingerprint and secret not in finding.message
     assert finding.remediation
+
+
+# every token rule, in the quoting styles of the files contributions carry
+STYLES = [
+    ("src/settings.py", 'KEY = "{}"'),
+    ("deploy/.env", "KEY={}"),
+    ("deploy/values.yaml", "key: {}"),
+    ("config/app.json", '  "key": "{}",'),
+    ("infra/main.tf", '  key = "{}"'),
+    ("scripts/run.sh", "export KEY='{}'"),
+    ("docs/setup.md", "    curl -H 'Authorization: Bearer {}' https://api.acme.io"),
+]
+
+
+@pytest.mark.parametrize("rule", sorted(tokens.BUILDERS))
+@pytest.mark.parametrize(("path", "style"), STYLES, ids=[s[0].rsplit(".", 1)[-1] for s in STYLES])
+def test_every_token_rule_in_every_file_type(rule: str, path: str, style: str) -> None:
+    secret = tokens.BUILDERS[rule]()
+    (finding,) = scan(style.format(secret), path=path)
+    assert (finding.rule, finding.severity) == (rule, Severity.ERROR)
+    assert secret not in finding.excerpt and secret[4:] not in finding.excerpt
+
+
+def near_misses() -> list[tuple[str, str]]:
+    """Lines one step away from a token format: wrong length, alphabet or context."""
+    return [
+        ("replicate, 36 characters", "r8" + "_" + rand(36)),
+        ("xai, 79 characters", "xa" + "i-" + rand(79)),
+        ("openrouter, not hex", "sk-" + "or-v1-" + rand(64, "ghijklmnopqrstuvwyz")),
+        ("perplexity, 47 characters", "pp" + "lx-" + rand(47)),
+        ("langsmith, other kind", "lsv2" + "_zz_" + rand(32, "0123456789abcdef") + "_" + rand(10, "0123456789abcdef")),
+        ("huggingface, with digits", "hf" + "_" + rand(34)),
+        ("google, 34 characters", "AI" + "za" + rand(34)),
+        ("stripe test key", "sk" + "_test_" + rand(24)),
+        ("aws id, lower case", "ak" + "ia" + rand(16, "abcdefghijklmnopqrstuvwyz234567")),
+        ("gitlab, too short", "gl" + "pat-" + rand(12)),
+        ("jwt without a JSON header, in prose", "see eyJ" + rand(12) + " in the docs"),
+        ("pypi, 20 characters", "pypi" + "-" + rand(20)),
+        ("wandb hex, 39 characters", 'wandb_run_id = "' + rand(39, "0123456789abcdef") + '"'),
+        ("cohere, no name", 'key = "' + rand(40) + '"  # a cache key'),
+        ("slack, no digits", "xo" + "xb-" + rand(24, "abcdefghijklmnopqrstuvwyz")),
+    ]
+
+
+@pytest.mark.parametrize(("case", "line"), near_misses(), ids=[c for c, _ in near_misses()])
+def test_near_misses_are_not_errors(case: str, line: str) -> None:
+    assert [f for f in scan(line, path="deploy/.env") if f.severity is Severity.ERROR] == []
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("COHERE_API_KEY=" + rand(40), "cohere-api-key"),
+        ('client = cohere.ClientV2(api_key="' + rand(40) + '")', "cohere-api-key"),
+        ("MISTRAL_API_KEY: " + rand(32), "mistral-api-key"),
+        ("wandb.login(key='" + rand(40, "0123456789abcdef") + "')", "wandb-api-key"),
+        ("aws_secret_access_key = " + rand(40, ALNUM + "/+"), "aws-secret-key"),
+        ("jdbc:postgresql://db:5432/app?user=app&password=" + rand(14), "jdbc-password"),
+        ("machine api.acme.io login bot password " + rand(20), "netrc-password"),
+    ],
+    ids=["cohere-env", "cohere-client", "mistral", "wandb-login", "aws-secret", "jdbc", "netrc"],
+)
+def test_keys_named_by_their_context(line: str, rule: str) -> None:
+    (finding,) = scan(line, path="deploy/notes.md")
+    assert finding.rule == rule
+
+
+def test_keys_next_to_their_endpoint_or_key_id() -> None:
+    azure = rand(32, "0123456789abcdef")
+    findings = scan("endpoint: https://acme.openai.azure.com/", "api_key: " + azure, path="deploy/values.yaml")
+    assert [(f.rule, f.line) for f in findings] == [("azure-openai-key", 2)]
+    elsewhere = scan("endpoint: https://api.acme.io/", "api_key: " + azure, path="deploy/values.yaml")
+    assert [f.rule for f in elsewhere] == ["generic-secret"]  # still a secret, not an Azure one
+    aws_secret = rand(40, ALNUM + "/+")
+    findings = scan("[default]", "aws_access_key_id = " + tokens.BUILDERS["aws-access-key"](), "secret = " + aws_secret, path="credentials")
+    assert sorted(f.rule for f in findings) == ["aws-access-key", "aws-secret-key"]
+
+
+def test_service_account_json_and_slack_webhook() -> None:
+    body = rand(64, ALNUM + "+/")
+    line = '  "private_key": "-----BEGIN ' + 'PRIVATE KEY-----\\n' + body + '\\n-----END ' + 'PRIVATE KEY-----\\n",'
+    (finding,) = scan('  "type": "service_account",', line, path="sa.json")
+    assert (finding.rule, finding.line) == ("gcp-service-account-key", 2)
+    hook = "https://hooks." + "slack.com/services/T" + rand(9, "ABCDEFGHJKLMNPQRSTUVWYZ0123456789") + "/B" + rand(9, "ABCDEFGHJKLMNPQRSTUVWYZ0123456789") + "/" + rand(24)
+    (finding,) = scan(f"SLACK_WEBHOOK={hook}", path=".env")
+    assert finding.rule == "slack-webhook"
 
 
 NEGATIVES = [

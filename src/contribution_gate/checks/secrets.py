@@ -47,7 +47,9 @@ _LOCK_FILES = frozenset(
     "package-lock.json npm-shrinkwrap.json yarn.lock pnpm-lock.yaml poetry.lock Pipfile.lock uv.lock pdm.lock "
     "Cargo.lock go.sum composer.lock Gemfile.lock packages.lock.json mix.lock pubspec.lock".split()
 )
-_MAX_LINE = 20_000  # longer lines are minified or data: our anchored rules still run, the rest not
+WINDOW = 10_000  # a longer line (minified code, data) is scanned in windows of this size
+_OVERLAP = 512  # longer than any token a rule matches, so none is cut in two
+DEFAULT_MAX_FILE_SIZE = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -56,10 +58,14 @@ class Options:
     values). `exclude-paths`, `allow-paths` and baselines are applied by the review and policy."""
 
     allow: tuple[re.Pattern[str], ...] = ()
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
 
 def options(table: Mapping[str, Any]) -> Options:
-    return Options(allow=tuple(re.compile(p) for p in table.get("allow", ())))
+    return Options(
+        allow=tuple(re.compile(p) for p in table.get("allow", ())),
+        max_file_size=table.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
+    )
 
 
 def is_placeholder(secret: str) -> bool:
@@ -99,10 +105,13 @@ def _line_hits(path: str, text: str, lowered: str, lineno: int, nearby: str, opt
 
     name = path.rsplit("/", 1)[-1]
     code = name.rpartition(".")[2].lower() in _CODE_EXTENSIONS
-    for match in scan_text(text, lowered, nearby, name not in _LOCK_FILES, code):  # specific rules first
-        severity = Severity.ERROR if match.rule.is_well_formed(match.secret) else Severity.WARNING
-        add(_Hit(match.rule.id, match.rule.title, match.secret, severity, match.rule.remediation, match.start))
-    if len(text) <= _MAX_LINE and ds_plugins.worth_scanning(lowered):
+    for offset in range(0, max(len(text) - _OVERLAP, 1), WINDOW - _OVERLAP):
+        window, low = text[offset : offset + WINDOW], lowered[offset : offset + WINDOW]
+        for match in scan_text(window, low, nearby, name not in _LOCK_FILES, code):  # specific rules first
+            severity = Severity.ERROR if match.rule.is_well_formed(match.secret) else Severity.WARNING
+            rule = match.rule
+            add(_Hit(rule.id, rule.title, match.secret, severity, rule.remediation, offset + match.start))
+    if len(text) <= WINDOW and ds_plugins.worth_scanning(lowered):
         for found in ds_plugins.scan_line(path, text, lowered, lineno):
             start, secret = _whole_token(text, found.secret)
             add(_Hit(found.rule, found.title, secret, found.severity, found.remediation, start))
@@ -130,6 +139,9 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
         return
     added = change.added
     joined = "\n".join(line.text for line in added).lower()
+    if len(joined) > opts.max_file_size:
+        yield _too_large(change, len(joined), opts.max_file_size)
+        return
     candidates = _candidate().lines(joined)
     if not candidates:
         return
@@ -142,7 +154,11 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
         key = _private_key(added, index)
         if not hits and key is None:
             continue
-        excerpt = redact(line.text, (h.secret for h in hits))
+        shown = line.text
+        if len(shown) > WINDOW and hits:  # show where the secret is, not the start of a long line
+            first = min(h.start for h in hits)
+            shown = shown[max(0, first - 60) : first + 140]
+        excerpt = redact(shown, (h.secret for h in hits))
         for hit in sorted(hits, key=lambda h: h.start):
             yield _finding(change, hit, line.lineno, line.lineno, hit.secret, excerpt)
         if key is not None:
@@ -179,6 +195,20 @@ def _private_key(added: Sequence[AddedLine], index: int) -> tuple[_Hit, int, str
         else "Treat the key as compromised: replace it (and revoke its certificate), and keep keys out of the repository."
     )
     return _Hit(rule, title, header.group(0), Severity.ERROR, remediation, header.start()), end_line, block
+
+
+def _too_large(change: FileChange, size: int, limit: int) -> Finding:
+    return Finding(
+        check=ID,
+        rule="file-too-large",
+        severity=Severity.NOTE,
+        path=change.path,
+        line=change.added[0].lineno,
+        commit=change.commit,
+        message=f"{change.path} adds {size / (1 << 20):.1f} MiB of text, over the {limit / (1 << 20):.1f} MiB limit: not scanned for secrets",
+        remediation="Keep generated or vendored data out of the change, or raise [secrets] max-file-size to scan it.",
+        fingerprint=fingerprint(ID, "file-too-large", change.path, str(change.blob or change.commit)),
+    )
 
 
 def _finding(change: FileChange, hit: _Hit, line: int, end_line: int, matched: str, excerpt: str) -> Finding:

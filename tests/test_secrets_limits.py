@@ -1,0 +1,77 @@
+"""Large and hostile input, and the never-leak rule across every report format."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import tokens
+from tokens import rand
+
+from contribution_gate.checks import secrets
+from contribution_gate.model import AddedLine, FileChange
+
+ADVERSARIAL = {
+    "one character": "a" * 1_000_000,
+    "assignment prefixes": "password=" * 110_000,
+    "token prefixes": ("sk-" + "proj-") * 100_000,
+    "url shapes": "https://u:" * 100_000,
+    "secret words and dots": "token.secret.key." * 60_000,
+    "quotes and colons": "'key': '" * 120_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADVERSARIAL))
+def test_a_one_megabyte_hostile_line_finishes(name: str) -> None:
+    """No rule backtracks catastrophically: each line is scanned well inside the timeout."""
+    script = textwrap.dedent(
+        f"""
+        from contribution_gate.checks import secrets
+        from contribution_gate.model import AddedLine, FileChange
+        from test_secrets_limits import ADVERSARIAL
+        line = ADVERSARIAL[{name!r}]
+        change = FileChange(path="min.js", status="A", added=(AddedLine(1, line),))
+        list(secrets.scan_file(change, secrets.Options()))
+        """
+    )
+    tests_dir = str(__import__("pathlib").Path(__file__).parent)
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60, cwd=tests_dir, env={"PYTHONPATH": tests_dir})
+
+
+def test_a_secret_deep_in_a_minified_line_is_found_and_shown_around() -> None:
+    secret = tokens.openai_key()
+    line = "var a=1;" * 5_000 + f'var k="{secret}";' + "var b=2;" * 5_000
+    (finding,) = secrets.scan_file(FileChange(path="app.min.js", status="A", added=(AddedLine(1, line),)), secrets.Options())
+    assert finding.rule == "openai-api-key"
+    assert "sk-p****" in finding.excerpt and len(finding.excerpt) < 400
+
+
+def test_files_over_the_size_limit_are_skipped_with_a_note() -> None:
+    added = tuple(AddedLine(i, tokens.openai_key()) for i in range(1, 3))
+    change = FileChange(path="data.txt", status="A", added=added)
+    (note,) = secrets.scan_file(change, secrets.options({"max-file-size": 100}))
+    assert (note.rule, note.severity.value) == ("file-too-large", "note")
+    assert "max-file-size" in note.remediation
+    assert len(list(secrets.scan_file(change, secrets.options({})))) == 2
+
+
+def test_no_format_carries_any_positive(based_repo, gate) -> None:  # type: ignore[no-untyped-def]
+    """Every token format, added at once: no report format holds more than 4 characters of any."""
+    planted = {rule: build() for rule, build in tokens.BUILDERS.items()}
+    planted["url-password"] = rand(16)
+    files = {f"leaks/{rule}.env": f"VALUE={value}\n" for rule, value in planted.items() if rule != "url-password"}
+    files["leaks/db.env"] = f"DATABASE_URL=postgres://app:{planted['url-password']}@db.acme.io/app\n"
+    for path, content in files.items():
+        based_repo.add(path, content)
+    outputs = []
+    for fmt in ("text", "json", "sarif", "markdown", "github"):
+        run = gate("review", "--staged", "--format", fmt, "-v", "-C", based_repo.root)
+        assert run.code == 1, (fmt, run)
+        outputs.append(run.output)
+    rules = {f["rule"] for f in gate("review", "--staged", "--format", "json", "-C", based_repo.root).json()["findings"]}
+    assert set(tokens.BUILDERS) <= rules
+    for value in planted.values():
+        for output in outputs:
+            assert not [piece for piece in tokens.secret_fragments(value, 8) if piece in output], value[:4]
