@@ -111,20 +111,19 @@ def split_sections(chunks: Iterable[bytes]) -> Iterator[bytes]:
     Work is per section, not per line, and each byte is searched once, so a long history streams
     through in large blocks.
     """
-    pending = b""
+    pending = bytearray()  # grows in place: one huge file section stays linear, not quadratic
     for chunk in chunks:
         searched_from = max(0, len(pending) - _LOOKBACK)
         pending += chunk
         starts = [m.start() for m in _SECTION.finditer(pending, searched_from) if m.start() > 0]
         if not starts:
             continue
-        first = 0 if _SECTION.match(pending) else None
-        cuts = ([first] if first is not None else []) + starts
+        cuts = ([0] if _SECTION.match(pending) else []) + starts
         for begin, end in zip(cuts, cuts[1:]):
-            yield pending[begin:end]
-        pending = pending[cuts[-1] :]
+            yield bytes(pending[begin:end])
+        del pending[: cuts[-1]]
     if pending and _SECTION.match(pending):
-        yield pending
+        yield bytes(pending)
 
 
 def parse_diff(chunks: Iterable[bytes], commit: str | None = None) -> Iterator[FileChange]:

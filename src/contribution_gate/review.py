@@ -94,25 +94,28 @@ def run_review(
 ) -> Review:
     """Run the selected checks over the stream of commits and file changes of `target`."""
     running = {name: _start(name, config) for name in select_checks(config, only)}
-    commits: list[Commit] = []
-    files = 0
+    keep_commits = any(hasattr(run.check, "scan_commits") for run in running.values())
+    commits: list[Commit] = []  # held only for checks that look at commits: memory stays flat
+    files = commit_count = 0
     for item in items:
         if isinstance(item, Commit):
-            commits.append(item)
+            commit_count += 1
+            if keep_commits:
+                commits.append(item)
         else:
             files += 1
             for run in running.values():
                 if not run.excluded(item.path):
                     run.call(lambda run=run, item=item: _with_markers(item, run.check.scan_file(item, run.opts)))
         if progress is not None:
-            progress(files, len(commits))
+            progress(files, commit_count)
     for run in running.values():
         run.call(lambda run=run: scan_commits(run.check, commits, run.opts))
     findings = _first_of_each(f for run in running.values() for f in run.findings)
     redacted = (replace(f, excerpt=scrub(f.excerpt)) for f in findings)
     judged = policy.decide(redacted, fail_on, baseline, lambda f: running[f.check].allowed(f.path))
     checks = tuple(_summary(name, run, judged) for name, run in running.items())
-    return Review(target, judged, checks, config.source, files, len(commits))
+    return Review(target, judged, checks, config.source, files, commit_count)
 
 
 def _start(name: str, config: Config) -> _Running:
