@@ -49,7 +49,7 @@ def create(findings: Iterable[Finding], salt: str | None = None) -> str:
     """The JSON text of a new baseline holding `findings` (a fresh salt unless one is given)."""
     salt = salt or secrets.token_hex(16)
     empty = Baseline(salt=salt)
-    entries = {}
+    entries: dict[str, dict[str, str]] = {}
     for f in findings:
         if f.value_key:
             key = empty.key_of(f)

@@ -8,7 +8,7 @@ The flags it expects: --no-ext-diff --no-color --no-textconv --unified=0 --full-
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .model import AddedLine, FileChange
@@ -119,7 +119,7 @@ def split_sections(chunks: Iterable[bytes]) -> Iterator[bytes]:
         if not starts:
             continue
         cuts = ([0] if _SECTION.match(pending) else []) + starts
-        for begin, end in zip(cuts, cuts[1:]):
+        for begin, end in zip(cuts, cuts[1:], strict=False):
             yield bytes(pending[begin:end])
         del pending[: cuts[-1]]
     if pending and _SECTION.match(pending):
@@ -164,6 +164,7 @@ def _added_lines(section: bytes, start: int) -> list[AddedLine]:
         texts = decode(b"\n".join(plus)).split("\n")
         texts = [t[1:-1] if t.endswith("\r") else t[1:] for t in texts]
         first = int(match.group(1))
+        numbers: Sequence[int]
         if b"\n " in b"\n" + body:  # context lines (a user's -U or interHunkContext): count them
             numbers = _numbers_with_context(lines, first)
         else:  # -U0: a hunk's added lines are one contiguous block of the new file

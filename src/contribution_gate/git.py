@@ -7,6 +7,7 @@ streamed line by line, so a long range is never held in memory. The staged diff 
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import tempfile
@@ -74,8 +75,9 @@ class Repository:
         with tempfile.TemporaryFile() as errors, subprocess.Popen(
             ["git", *_CONFIG, *args], cwd=self.root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors
         ) as proc:
-            assert proc.stdout is not None
-            yield from iter(lambda: proc.stdout.read1(_BLOCK), b"")  # type: ignore[union-attr]
+            stdout = proc.stdout
+            assert isinstance(stdout, io.BufferedReader)
+            yield from iter(lambda: stdout.read1(_BLOCK), b"")
             proc.wait()
             errors.seek(0)
             error = errors.read()

@@ -66,12 +66,13 @@ class _Running:
     seconds: float = 0.0
     error: str | None = None
 
-    def call(self, work: Callable[[], Iterable[Finding]]) -> None:
+    def call(self, work: Callable[..., Iterable[Finding]], *args: Any) -> None:
+        """Run one piece of the check's work, timing it; the first crash stops the check."""
         if self.error is not None:
             return
         started = time.perf_counter()
         try:
-            self.findings.extend(work())
+            self.findings.extend(work(*args))
         except Exception as exc:  # noqa: BLE001 - fail closed: any crash of a check fails the review
             self.error = f"{type(exc).__name__}: {exc}"
         self.seconds += time.perf_counter() - started
@@ -106,11 +107,11 @@ def run_review(
             files += 1
             for run in running.values():
                 if not run.excluded(item.path):
-                    run.call(lambda run=run, item=item: _with_markers(item, run.check.scan_file(item, run.opts)))
+                    run.call(_scan_file, run.check, item, run.opts)
         if progress is not None:
             progress(files, commit_count)
     for run in running.values():
-        run.call(lambda run=run: scan_commits(run.check, commits, run.opts))
+        run.call(scan_commits, run.check, commits, run.opts)
     findings = _first_of_each(f for run in running.values() for f in run.findings)
     redacted = (replace(f, excerpt=scrub(f.excerpt)) for f in findings)
     judged = policy.decide(redacted, fail_on, baseline, lambda f: running[f.check].allowed(f.path))
@@ -138,9 +139,10 @@ def _path_filter(patterns: Sequence[str]) -> Callable[[str], bool]:
     return spec.match_file
 
 
-def _with_markers(change: FileChange, findings: Iterable[Finding]) -> list[Finding]:
-    """Attach to each finding the checks an inline allow marker on its first or last line names."""
-    found = list(findings)
+def _scan_file(check: Check, change: FileChange, opts: Any) -> list[Finding]:
+    """A check's findings on one file, each with the checks an inline allow marker on its first or
+    last line names."""
+    found = list(check.scan_file(change, opts))
     if not found:
         return found
     text = {line.lineno: line.text for line in change.added}

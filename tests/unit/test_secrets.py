@@ -169,6 +169,8 @@ NEGATIVES = [
     "url = f'postgres://{user}:{password}@{host}/db'",
     'secret_name = "projects/acme/secrets/db-password/versions/latest"',
     "api_key_header: X-API-Key",
+    '("http://user:pass%20pass@complex.url.com/path", ("user", "pass pass")),',
+    '@click.group(context_settings={"token_normalize_func": normalize_token})',
     'const PASSWORD_INPUT = "input[name=password]"',
     'PASSWORD_HASHER_VERSION="argon2id-v19"',
     "OPENAI_API_KEY: op://Engineering/OpenAI/credential",

@@ -60,7 +60,7 @@ class Rule:
 # a call or index, a template or format field, a URL, a decorator, a path
 _CODE_OR_REFERENCE = re.compile(
     r"^[A-Za-z_][\w.]*[(\[]|^\$|\$\{|\{\{|\{\w*\}|%\(\w+\)|%[sd]$|://|^@|^\.{0,2}/|^<.*>$"
-    r"|\(\?|\\[wsdbWSDB]|\[\^|\s|^[<>]"  # a regular expression, markup, or prose
+    r"|\(\?|\\[wsdbWSDB]|\[\^|\s|^[<>]|[)}\]]$"  # a regular expression, markup, prose, code
 )
 _EXAMPLE_HOST = re.compile(r"(?i)(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid)$")
 _WORD = re.compile(r"[a-z]{3,}|[A-Z][a-z]{2,}")

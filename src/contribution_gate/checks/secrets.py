@@ -11,13 +11,13 @@ its plugins needs.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-
-import hashlib
+from urllib.parse import unquote
 
 from ..model import AddedLine, FileChange, Finding, Severity, fingerprint, value_key
 from ..redaction import redact
@@ -71,7 +71,12 @@ def options(table: Mapping[str, Any]) -> Options:
 def is_placeholder(secret: str) -> bool:
     """Template references, masked values, default passwords and the like: not credentials."""
     tail = secret[len(secret) // 3 :]  # past any prefix: `sk-proj-AAAA…`, `AKIA` + `AAAA…`
-    return bool(_PLACEHOLDER.search(secret)) or len(set(tail)) <= 2 or secret.lower() in _DEFAULT_PASSWORDS
+    words = [w for w in re.split(r"[\W_]+", unquote(secret).lower()) if w]  # `pass%20pass`
+    return (
+        bool(_PLACEHOLDER.search(secret))
+        or len(set(tail)) <= 2
+        or bool(words) and all(w in _DEFAULT_PASSWORDS for w in words)
+    )
 
 
 @dataclass(frozen=True, slots=True)
