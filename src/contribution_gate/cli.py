@@ -16,6 +16,8 @@ import click
 from . import __version__
 from .checks import CHECKS
 from .errors import GateError
+from .redaction import scrub
+from .review import failure
 
 # click >= 8.2 raises this for a group run without a command; older click prints the help itself.
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
@@ -351,12 +353,16 @@ def main(argv: list[str] | None = None) -> NoReturn:
         click.echo("\ncontribution-gate: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except GateError as exc:
-        if verbose:
-            traceback.print_exc()
-        click.echo(f"contribution-gate: error: {exc}", err=True)
+        _traceback(verbose)
+        click.echo(f"contribution-gate: error: {scrub(str(exc), limit=None)}", err=True)
         sys.exit(EXIT_USAGE)
     except Exception as exc:  # noqa: BLE001 - the boundary: never a bare traceback
-        if verbose:
-            traceback.print_exc()
-        click.echo(f"contribution-gate: internal error: {type(exc).__name__}: {exc} (run with -v for the traceback)", err=True)
+        _traceback(verbose)
+        click.echo(f"contribution-gate: internal error: {failure(exc)} (run with -v for the traceback)", err=True)
         sys.exit(EXIT_INTERNAL)
+
+
+def _traceback(verbose: bool) -> None:
+    """With -v, the traceback of the error being handled, masked like every other output."""
+    if verbose:
+        click.echo(scrub(traceback.format_exc(), limit=None), err=True)

@@ -31,15 +31,15 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
-def scrub(text: str) -> str:
-    """Mask whatever in `text` looks like a credential, then shorten it for a report."""
+def scrub(text: str, limit: int | None = MAX_EXCERPT) -> str:
+    """Mask whatever in `text` looks like a credential, then shorten it to `limit` for a report."""
     from .checks.secret_rules import scan_text
 
     text = redact(text, (m.secret for m in scan_text(text)))
     for pattern in (_URL_PASSWORD, _ASSIGNED, _TOKEN_LIKE):
         text = pattern.sub(_masked_group, text)
     text = text.strip()
-    return text if len(text) <= MAX_EXCERPT else text[: MAX_EXCERPT - 1] + "…"
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _masked_group(match: re.Match[str]) -> str:

@@ -74,8 +74,14 @@ class _Running:
         try:
             self.findings.extend(work(*args))
         except Exception as exc:  # noqa: BLE001 - fail closed: any crash of a check fails the review
-            self.error = f"{type(exc).__name__}: {exc}"
+            self.error = failure(exc)
         self.seconds += time.perf_counter() - started
+
+
+def failure(exc: BaseException) -> str:
+    """What a crash says in the report: its type and message, with anything secret-looking masked
+    (an exception can quote the line it choked on)."""
+    return scrub(f"{type(exc).__name__}: {exc}", limit=None)
 
 
 def select_checks(config: Config, only: Sequence[str] = ()) -> list[str]:
@@ -126,7 +132,7 @@ def _start(name: str, config: Config) -> _Running:
     try:
         run.opts = check.options(table)
     except Exception as exc:  # noqa: BLE001 - fail closed: a check that cannot start fails the review
-        run.error = f"{type(exc).__name__}: {exc}"
+        run.error = failure(exc)
     return run
 
 
