@@ -14,8 +14,9 @@ from typing import Any
 
 from . import policy
 from .baseline import Baseline
-from .checks import CHECKS, Check, scan_commits
+from .checks import CHECKS, Check, make_options, scan_commits
 from .config import Config
+from .content import Content
 from .model import Commit, FileChange, Finding, Target
 from .policy import Judged, Outcome
 from .redaction import scrub
@@ -98,9 +99,15 @@ def run_review(
     progress: Progress | None = None,
     fail_on: str = "error",
     baseline: Baseline | None = None,
+    content: Content | None = None,
 ) -> Review:
-    """Run the selected checks over the stream of commits and file changes of `target`."""
-    running = {name: _start(name, config) for name in select_checks(config, only)}
+    """Run the selected checks over the stream of commits and file changes of `target`.
+
+    `content` (whole files of the reviewed tree) defaults to the one `git.collect` attaches to its
+    stream; checks that read files get it through their options."""
+    if content is None:
+        content = getattr(items, "content", None)
+    running = {name: _start(name, config, content) for name in select_checks(config, only)}
     keep_commits = any(hasattr(run.check, "scan_commits") for run in running.values())
     commits: list[Commit] = []  # held only for checks that look at commits: memory stays flat
     files = commit_count = 0
@@ -125,12 +132,12 @@ def run_review(
     return Review(target, judged, checks, config.source, files, commit_count)
 
 
-def _start(name: str, config: Config) -> _Running:
+def _start(name: str, config: Config, content: Content | None = None) -> _Running:
     check = CHECKS[name]
     table = config.table(name)
     run = _Running(check, None, _path_filter(table.get("exclude-paths", [])), _path_filter(table.get("allow-paths", [])))
     try:
-        run.opts = check.options(table)
+        run.opts = make_options(check, table, content)
     except Exception as exc:  # noqa: BLE001 - fail closed: a check that cannot start fails the review
         run.error = failure(exc)
     return run

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
+from ..content import Content
 from ..model import Commit, FileChange, Finding
 from . import secrets
 
@@ -20,6 +21,13 @@ class Check(Protocol):
     def options(self, table: Mapping[str, Any]) -> Any: ...
 
     def scan_file(self, change: FileChange, opts: Any) -> Iterator[Finding]: ...
+
+
+def make_options(check: Check, table: Mapping[str, Any], content: Content | None = None) -> Any:
+    """The check's options; a check with `READS_CONTENT = True` also gets the reviewed tree's files."""
+    if getattr(check, "READS_CONTENT", False):
+        return check.options(table, content)  # type: ignore[call-arg]
+    return check.options(table)
 
 
 def scan_commits(check: Check, commits: Sequence[Commit], opts: Any) -> Iterator[Finding]:
