@@ -125,4 +125,6 @@ BUILDERS = {
     "npm-token": npm_token,
     "pypi-token": lambda: "pypi" + "-AgEIcHlwaS5vcmc" + b64url(70),
     "jwt": jwt,
+    "sendgrid-key": lambda: "S" + "G." + b64url(22) + "." + b64url(43),
+    "mailchimp-key": lambda: rand(32, _HEX) + "-u" + "s" + rand(2, string.digits),
 }
