@@ -91,12 +91,6 @@ class _Pending:
         )
 
 
-_HEADER_STATUS = {
-    b"new file mode": "A",
-    b"deleted file mode": "D",
-    b"rename from": "R",
-    b"copy from": "C",
-}
 
 
 _SECTION = re.compile(rb"^(?:diff --git |\x00\x00)", re.MULTILINE)
@@ -185,26 +179,28 @@ def _numbers_with_context(lines: list[bytes], first: int) -> list[int]:
 
 
 def _read_header_line(current: _Pending, line: bytes) -> None:
-    for prefix, status in _HEADER_STATUS.items():
-        if line.startswith(prefix):
-            current.status = status
-            if status in ("A", "D") and line.rstrip().endswith(_SUBMODULE_MODE):
-                current.is_submodule = True
-            return
-    if line.startswith(b"rename to ") or line.startswith(b"copy to "):
-        current.path = unquote_path(decode(line.split(b" ", 2)[2]))
-    elif line.startswith(b"rename from ") or line.startswith(b"copy from "):
-        current.old_path = unquote_path(decode(line.split(b" ", 2)[2]))
-    elif line.startswith(b"index "):
+    """One extended header line; the ones every section has (index, ---, +++) are tested first."""
+    if line.startswith(b"index "):
         match = _INDEX.match(line)
         if match:
             current.blob = match.group(2).decode()
             current.is_submodule = current.is_submodule or match.group(3) == _SUBMODULE_MODE
+    elif line.startswith(b"--- "):
+        return
+    elif line.startswith(b"+++ "):
+        if current.status != "R":
+            target = unquote_path(decode(line[4:]).rstrip("\t"))
+            if target != "/dev/null":
+                current.path = _strip_prefix(target, "b/")
+    elif line.startswith((b"rename to ", b"copy to ")):
+        current.path = unquote_path(decode(line.split(b" ", 2)[2]))
+    elif line.startswith((b"rename from ", b"copy from ")):
+        current.status = "R" if line.startswith(b"rename") else "C"
+        current.old_path = unquote_path(decode(line.split(b" ", 2)[2]))
+    elif line.startswith((b"new file mode", b"deleted file mode")):
+        current.status = "A" if line.startswith(b"new") else "D"
+        current.is_submodule = current.is_submodule or line.rstrip().endswith(_SUBMODULE_MODE)
     elif line.startswith(b"new mode ") and line.endswith(_SUBMODULE_MODE):
         current.is_submodule = True
     elif line.startswith(b"Binary files ") or line == b"GIT binary patch":
         current.is_binary = True
-    elif line.startswith(b"+++ ") and current.status != "R":
-        target = unquote_path(decode(line[4:]).rstrip("\t"))
-        if target != "/dev/null":
-            current.path = _strip_prefix(target, "b/")
