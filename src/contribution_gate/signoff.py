@@ -13,6 +13,13 @@ from dataclasses import dataclass
 _SIGNED_OFF = re.compile(r"^\s*signed-off-by:\s*(?P<name>.*?)\s*<(?P<email>[^>]*)>\s*$", re.IGNORECASE | re.MULTILINE)
 _IDENT = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^>]*)>")
 _AUTOSQUASH = ("fixup!", "squash!", "amend!")
+_CO_AUTHOR = re.compile(r"^\s*co-authored-by:\s*(?P<name>.*?)\s*<(?P<email>[^>]*)>\s*$", re.IGNORECASE | re.MULTILINE)
+# The DCO app's remediation commits (allowRemediationCommits: individual / thirdParty in .github/dco.yml).
+_INDIVIDUAL = re.compile(r"^I, (.*) <(.*)>, hereby add my Signed-off-by to this commit: (\S+)\s*$", re.IGNORECASE | re.MULTILINE)
+_THIRD_PARTY = re.compile(
+    r"^On behalf of (.*) <(.*)>, I, (.*) <(.*)>, hereby add my Signed-off-by to this commit: (\S+)\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,3 +61,34 @@ def is_signed_by(message: str, *people: Identity) -> bool:
     """Whether a sign-off names one of `people` (name and email, compared case-insensitively)."""
     wanted = {(p.name.casefold(), p.email.casefold()) for p in people}
     return any((s.name.casefold(), s.email.casefold()) in wanted for s in signoffs(message))
+
+
+def co_authors(message: str) -> tuple[Identity, ...]:
+    """The `Co-authored-by: Name <email>` trailers GitHub reads (case-insensitive, anywhere)."""
+    return tuple(Identity(m["name"], m["email"].strip()) for m in _CO_AUTHOR.finditer(message) if m["email"].strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Remediation:
+    """A line of a remediation commit: `signer` adds a sign-off to commit `sha`, for `on_behalf_of`
+    (a third party) or for themselves (None)."""
+
+    sha: str
+    signer: Identity
+    on_behalf_of: Identity | None = None
+
+
+def remediations(message: str) -> tuple[Remediation, ...]:
+    """`I, Name <email>, hereby add my Signed-off-by to this commit: SHA` lines, and their third-party
+    form `On behalf of Author <email>, I, Name <email>, hereby ...`, as the DCO app reads them."""
+    found = [Remediation(m[3].lower(), Identity(m[1].strip(), m[2].strip())) for m in _INDIVIDUAL.finditer(message)]
+    found += [
+        Remediation(m[5].lower(), Identity(m[3].strip(), m[4].strip()), Identity(m[1].strip(), m[2].strip()))
+        for m in _THIRD_PARTY.finditer(message)
+    ]
+    return tuple(found)
+
+
+def same(a: Identity, b: Identity) -> bool:
+    """Name and email equal, ignoring case (as the DCO app compares them)."""
+    return a.name.casefold() == b.name.casefold() and a.email.casefold() == b.email.casefold()
