@@ -60,7 +60,8 @@ def test_clean_staged_change_passes(based_repo: GitRepo) -> None:
     review = review_of(based_repo.root, staged=True)
     assert review.verdict == "pass" and review.passed
     assert review.judged == ()
-    assert [(c.name, c.status, c.findings, c.error) for c in review.checks] == [("secrets", "pass", 0, None)]
+    assert review.checks[0].name == "secrets"
+    assert {(c.status, c.findings, c.error) for c in review.checks} == {("pass", 0, None)}
     assert review.files == 1 and review.commits == 0
     assert review.target == Target("staged", based_repo.sha(), None)
 
@@ -75,7 +76,7 @@ def test_secret_in_a_staged_new_file_fails(based_repo: GitRepo) -> None:
     assert finding.check == "secrets" and finding.severity is Severity.ERROR
     assert_redacted(secret, finding.excerpt)
     assert secret not in finding.fingerprint and secret not in finding.message
-    assert [(c.name, c.status, c.findings) for c in review.checks] == [("secrets", "fail", 1)]
+    assert [(c.name, c.status, c.findings) for c in review.checks if c.status != "pass"] == [("secrets", "fail", 1)]
 
 
 def test_secret_in_a_staged_edit_has_the_new_line_number(based_repo: GitRepo) -> None:
@@ -323,7 +324,7 @@ def test_inline_markers_suppress_a_secret(based_repo: GitRepo, marker: str) -> N
     assert review.verdict == "pass"
     assert where(review) == [("openai-api-key", "tests/test_client.py", 2, 2, None, "suppressed")]
     assert review.judged[0].finding.severity is Severity.NOTE
-    assert [(c.status, c.findings) for c in review.checks] == [("pass", 0)]
+    assert {(c.status, c.findings) for c in review.checks} == {("pass", 0)}
 
 
 def test_marker_for_another_check_does_not_suppress_a_secret(based_repo: GitRepo) -> None:

@@ -71,6 +71,51 @@ def _check_names(value: Any) -> str | None:
     return f"names unknown checks {unknown}: known are {', '.join(CHECK_IDS)}" if unknown else None
 
 
+def _boolean(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def _opcodes(value: Any) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return None if ok else "must be a positive whole number (opcodes)"
+
+
+_GLOBAL = re.compile(r"^[A-Za-z_][\w.]*(?:\.|:)[A-Za-z_][\w.]*$")
+
+
+def _global_names(value: Any) -> str | None:
+    """Pickle globals: `module.name`, or `module:dotted.name` for an attribute path."""
+    problem = _strings(value)
+    if problem:
+        return problem
+    bad = [v for v in value if not _GLOBAL.match(v.strip())]
+    return f"holds {bad[0]!r}, which is not a global: write it like package.module.Name" if bad else None
+
+
+_LICENSE_TEXT = re.compile(r"^[A-Za-z0-9.+:_\-() ]+$")
+_LICENSE_ENTRY = re.compile(r"^[A-Za-z0-9.+:_\-() *?\[\]]+$")
+_DANGLING = re.compile(r"(?i)^\s*(and|or|with)\b|\b(and|or|with)\s*$|\(\s*\)")
+
+
+def _expression_problem(text: str, pattern: re.Pattern[str]) -> str | None:
+    """What makes `text` no license expression, judged by its shape alone (no license library)."""
+    if not text.strip() or not pattern.match(text) or _DANGLING.search(text) or text.count("(") != text.count(")"):
+        return f"holds {text!r}, which is not an SPDX license expression: write it like \"Apache-2.0\" or \"MIT OR Apache-2.0\""
+    return None
+
+
+def _license_expression(value: Any) -> str | None:
+    return _string(value) or _expression_problem(value, _LICENSE_TEXT)
+
+
+def _license_entries(value: Any) -> str | None:
+    """License ids, globs (`AGPL-*`) or whole expressions."""
+    problem = _strings(value)
+    if problem:
+        return problem
+    return next((p for p in (_expression_problem(v, _LICENSE_ENTRY) for v in value) if p), None)
+
+
 _COMMON: dict[str, Validator] = {"exclude-paths": _strings, "allow-paths": _strings}
 SCHEMA: dict[str, dict[str, Validator]] = {
     "checks": {"enabled": _check_names, "baseline": _string},
@@ -79,7 +124,10 @@ SCHEMA: dict[str, dict[str, Validator]] = {
     "proprietary-markers": {**_COMMON, "organizations": _strings, "markers": _strings},
     "licenses": {**_COMMON, "project": _string, "allow": _strings, "deny": _strings},
     "cla": {**_COMMON, "mode": _one_of(*CLA_MODES), "allow-authors": _strings},
-    "models": {**_COMMON},
+    "models": {
+        **_COMMON, "allow-globals": _global_names, "max-size": _positive_int, "max-opcodes": _opcodes,
+        "unscanned": _one_of("warning", "error"), "require-aibom": _boolean, "aibom": _string,
+    },
 }
 
 

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from ..content import Content
 from ..model import Commit, FileChange, Finding
-from . import secrets
+from . import models, secrets
 
 
 class Check(Protocol):
@@ -38,4 +38,5 @@ def scan_commits(check: Check, commits: Sequence[Commit], opts: Any) -> Iterator
 
 CHECKS: dict[str, Check] = {
     secrets.ID: secrets,
+    models.ID: models,
 }
