@@ -92,30 +92,6 @@ def _global_names(value: Any) -> str | None:
     return f"holds {bad[0]!r}, which is not a global: write it like package.module.Name" if bad else None
 
 
-_LICENSE_TEXT = re.compile(r"^[A-Za-z0-9.+:_\-() ]+$")
-_LICENSE_ENTRY = re.compile(r"^[A-Za-z0-9.+:_\-() *?\[\]]+$")
-_DANGLING = re.compile(r"(?i)^\s*(and|or|with)\b|\b(and|or|with)\s*$|\(\s*\)")
-
-
-def _expression_problem(text: str, pattern: re.Pattern[str]) -> str | None:
-    """What makes `text` no license expression, judged by its shape alone (no license library)."""
-    if not text.strip() or not pattern.match(text) or _DANGLING.search(text) or text.count("(") != text.count(")"):
-        return f"holds {text!r}, which is not an SPDX license expression: write it like \"Apache-2.0\" or \"MIT OR Apache-2.0\""
-    return None
-
-
-def _license_expression(value: Any) -> str | None:
-    return _string(value) or _expression_problem(value, _LICENSE_TEXT)
-
-
-def _license_entries(value: Any) -> str | None:
-    """License ids, globs (`AGPL-*`) or whole expressions."""
-    problem = _strings(value)
-    if problem:
-        return problem
-    return next((p for p in (_expression_problem(v, _LICENSE_ENTRY) for v in value) if p), None)
-
-
 _COMMON: dict[str, Validator] = {"exclude-paths": _strings, "allow-paths": _strings}
 SCHEMA: dict[str, dict[str, Validator]] = {
     "checks": {"enabled": _check_names, "baseline": _string},
