@@ -7,7 +7,13 @@ import os
 from typing import TYPE_CHECKING
 
 from contribution_gate.content import sha256_of, size_of
-from contribution_gate.git import SPOOL_IN_MEMORY, Repository, TreeContent, collect, resolve_target
+from contribution_gate.git import (
+    SPOOL_IN_MEMORY,
+    Repository,
+    TreeContent,
+    collect,
+    resolve_target,
+)
 from contribution_gate.model import FileChange
 
 if TYPE_CHECKING:
