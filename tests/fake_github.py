@@ -75,10 +75,10 @@ def from_repository(root: Path, revs: str, accounts: Mapping[str, Mapping[str, A
 class _Handler(BaseHTTPRequestHandler):
     api: FakeGitHub
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet test output
+    def log_message(self, format: str, *args: Any) -> None:  # quiet test output
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:  # http.server's name
         api = self.api
         api.requests.append(self.path)
         if self.headers.get("Authorization") != f"Bearer {TOKEN}":

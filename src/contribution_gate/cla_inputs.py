@@ -24,7 +24,7 @@ Reader = Callable[[str], "bytes | None"]
 
 def parse_dco_file(data: bytes, source: str) -> DcoFile:
     """The DCO app's settings: `require: members:` and `allowRemediationCommits: individual/thirdParty`."""
-    import yaml  # only when a base commit has a dco.yml
+    import yaml  # type: ignore[import-untyped]  # only when a base commit has a dco.yml
 
     try:
         loaded = yaml.safe_load(data.decode("utf-8")) if data.strip() else {}

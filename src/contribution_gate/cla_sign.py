@@ -45,7 +45,8 @@ def sign(payload: dict[str, Any], event_name: str | None, phrase: str, current: 
     login = user["login"]
     if user.get("type") == "Bot":
         return Outcome(False, f"{login} is a bot: bots do not sign", login)
-    repository = payload.get("repository") if isinstance(payload.get("repository"), dict) else {}
+    repository = payload.get("repository")
+    repository = repository if isinstance(repository, dict) else {}
     entry = signatures.entry_for(comment, repository.get("id"), issue.get("number"))
     updated = signatures.append(current, entry, source)
     if updated is None:

@@ -103,7 +103,7 @@ def review(
         from .git import event_target
 
         event = read_event(event_path, os.environ.get("GITHUB_EVENT_NAME"))
-        _review(lambda repo: event_target(repo, event), long=True, **output)
+        _review(lambda repo: event_target(repo, event), long=True, event=event, **output)
     _review(choose(staged, range_spec, all_files), long=bool(range_spec or all_files), **output)
 
 
@@ -148,6 +148,7 @@ def _review(
     no_color: bool,
     verbose: bool,
     repo_dir: Path,
+    event: Any = None,
 ) -> NoReturn:
     """Run one review, print and write its reports, and exit with its verdict."""
     from .reporters import REPORTERS
@@ -155,7 +156,7 @@ def _review(
     from .session import run
 
     extras = [_format_and_path(spec) for spec in extra]
-    result = run(repo_dir, target_of, only, config_path, _progress() if long else None, fail_on)
+    result = run(repo_dir, target_of, only, config_path, _progress() if long else None, fail_on, event=event)
     for warning in result.warnings:
         click.echo(f"contribution-gate: warning: {warning}", err=True)
     for name, path in extras:
@@ -258,8 +259,9 @@ def check_commit_msg(message_file: Path, config_path: Path | None, verbose: bool
     """Check a commit message being written (the commit-msg hook) for a DCO sign-off.
 
     \b
-    Only when the policy asks for it ([cla] mode = "dco"); the sign-off must name the
-    author or committer git will record (`git var GIT_AUTHOR_IDENT`).
+    Only when the policy asks for it ([cla] mode = "dco", or no mode and a
+    .github/dco.yml); the sign-off must name the author or committer git will
+    record (`git var GIT_AUTHOR_IDENT`). Authors matching [cla] allow-authors pass.
 
     \b
     Examples:
@@ -267,13 +269,18 @@ def check_commit_msg(message_file: Path, config_path: Path | None, verbose: bool
       git commit -s        # adds the sign-off this checks for
     """
     from . import signoff
+    from .checks import cla
+    from .cla_inputs import DCO_FILE
     from .git import Repository
     from .model import Target
-    from .session import load_policy
+    from .session import load_policy, policy_source
 
     repo = Repository(".")
-    config = load_policy(repo, Target("commit-msg"), config_path)
-    if config.table("cla").get("mode", "off") != "dco":
+    target = Target("commit-msg")
+    config = load_policy(repo, target, config_path)
+    table = config.table("cla")
+    mode, _ = cla.mode_of(table, policy_source(repo, target)[0](DCO_FILE) is not None)
+    if mode != "dco" or "cla" not in config.enabled:
         sys.exit(EXIT_PASS)
     try:
         raw = message_file.read_text(encoding="utf-8", errors="replace")
@@ -284,6 +291,9 @@ def check_commit_msg(message_file: Path, config_path: Path | None, verbose: bool
     known = [p for p in people if p is not None]
     if not signoff.needs_signoff(message) or signoff.is_signed_by(message, *known):
         sys.exit(EXIT_PASS)
+    author = people[0]
+    if author is not None and cla.options(table).allowed(author.email, (cla.noreply(author.email) or (None,))[0]):
+        sys.exit(EXIT_PASS)
     who = known[0] if known else "you"
     click.echo(
         f"contribution-gate: the commit message has no DCO sign-off by {who}: commit with `git commit -s` "
@@ -291,6 +301,66 @@ def check_commit_msg(message_file: Path, config_path: Path | None, verbose: bool
         err=True,
     )
     sys.exit(EXIT_FAIL)
+
+
+@cli.group("cla")
+def cla_group() -> None:
+    """Contributor License Agreement signatures kept in the repository (CLA Assistant Lite's format).
+
+    \b
+    Examples:
+      contribution-gate cla sign --event "$GITHUB_EVENT_PATH" --signatures signatures/cla.json
+    """
+
+
+@cla_group.command("sign")
+@click.option("--event", "event_path", type=click.Path(dir_okay=False, path_type=Path), help="The issue_comment event payload (default under Actions: $GITHUB_EVENT_PATH).")
+@click.option("--signatures", "signatures_path", type=click.Path(dir_okay=False, path_type=Path), help="The signatures file to update (default: [cla] signatures, else signatures/version1/cla.json).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Policy file to use instead of the repository's.")
+@click.option("-v", "--verbose", is_flag=True, help="Tracebacks on errors.")
+def cla_sign(event_path: Path | None, signatures_path: Path | None, config_path: Path | None, verbose: bool) -> None:
+    """Record the commenter's signature when a pull-request comment is the signing phrase.
+
+    \b
+    For an `on: issue_comment` workflow that checks out the default branch (never the
+    contribution): a new comment whose whole text is the phrase ([cla] phrase, default
+    "I have read the CLA Document and I hereby sign the CLA") appends its author
+    (login, id, comment id, time, repository id, pull request number) to the file, once,
+    keeping its format and order; commit the file afterwards. Anything else changes
+    nothing and exits 0. Writes signed=true|false to $GITHUB_OUTPUT when set.
+    """
+    from .cla_sign import sign
+    from .events import read_payload
+    from .git import Repository
+    from .model import Target
+    from .session import load_policy
+    from .signatures import DEFAULT_PATH, DEFAULT_PHRASE
+
+    if event_path is None and os.environ.get("GITHUB_EVENT_PATH"):
+        event_path = Path(os.environ["GITHUB_EVENT_PATH"])
+    if event_path is None:
+        raise click.UsageError("give --event PATH (the issue_comment event payload)")
+    payload = read_payload(event_path)
+    repo = Repository(".")
+    table = load_policy(repo, Target("staged"), config_path).table("cla")
+    configured = str(table.get("signatures", DEFAULT_PATH))
+    target, shown = (signatures_path, str(signatures_path)) if signatures_path else (repo.root / configured, configured)
+    try:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GateError(f"cannot read the signatures file {shown}: {getattr(exc, 'strerror', None) or exc}") from None
+    outcome = sign(payload, os.environ.get("GITHUB_EVENT_NAME"), str(table.get("phrase", DEFAULT_PHRASE)), current, shown)
+    if outcome.signed and outcome.text is not None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write(target, outcome.text)
+    if os.environ.get("GITHUB_OUTPUT"):
+        try:
+            with open(os.environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as handle:
+                handle.write(f"signed={'true' if outcome.signed else 'false'}\nsigner={outcome.login or ''}\n")
+        except OSError as exc:
+            raise GateError(f"cannot write GITHUB_OUTPUT {os.environ['GITHUB_OUTPUT']}: {exc.strerror}") from None
+    click.echo(f"contribution-gate: {outcome.message}")
+    sys.exit(EXIT_PASS)
 
 
 @cli.command()

@@ -92,6 +92,76 @@ def _global_names(value: Any) -> str | None:
     return f"holds {bad[0]!r}, which is not a global: write it like package.module.Name" if bad else None
 
 
+_EMAIL_DOMAIN = re.compile(r"(?i)^(?:\*\.)?[a-z0-9_-]+(?:\.[a-z0-9_-]+)+\.?$")
+
+
+def _corporations(value: Any) -> str | None:
+    """`[{ name = "Example Corp", domains = ["example.com"] }, ...]`: corporate CLAs by email domain."""
+    if not isinstance(value, list):
+        return 'must be a list of tables like [{ name = "Example Corp", domains = ["example.com"] }]'
+    for index, entry in enumerate(value, 1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
+            return f'entry {index} needs name = "..." (the company that signed), like {{ name = "Example Corp", domains = ["example.com"] }}'
+        unknown = sorted(set(entry) - {"name", "domains"})
+        if unknown:
+            return f"entry {index} ({entry['name']}) has unknown keys {unknown}: only name and domains"
+        domains = entry.get("domains")
+        problem = _strings(domains) or ("" if domains else "must list at least one domain")
+        bad = [d for d in domains if not _EMAIL_DOMAIN.match(d.strip())] if not problem else []
+        if problem or bad:
+            return f"entry {index} ({entry['name']}) domains " + (problem or f"holds {bad[0]!r}, which is not a domain name: write it like example.com")
+    return None
+
+
+def _phrase(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "must be the non-empty sentence a signer posts"
+
+
+def _boolean(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def _opcodes(value: Any) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return None if ok else "must be a positive whole number (opcodes)"
+
+
+_GLOBAL = re.compile(r"^[A-Za-z_][\w.]*(?:\.|:)[A-Za-z_][\w.]*$")
+
+
+def _global_names(value: Any) -> str | None:
+    """Pickle globals: `module.name`, or `module:dotted.name` for an attribute path."""
+    problem = _strings(value)
+    if problem:
+        return problem
+    bad = [v for v in value if not _GLOBAL.match(v.strip())]
+    return f"holds {bad[0]!r}, which is not a global: write it like package.module.Name" if bad else None
+
+
+_LICENSE_TEXT = re.compile(r"^[A-Za-z0-9.+:_\-() ]+$")
+_LICENSE_ENTRY = re.compile(r"^[A-Za-z0-9.+:_\-() *?\[\]]+$")
+_DANGLING = re.compile(r"(?i)^\s*(and|or|with)\b|\b(and|or|with)\s*$|\(\s*\)")
+
+
+def _expression_problem(text: str, pattern: re.Pattern[str]) -> str | None:
+    """What makes `text` no license expression, judged by its shape alone (no license library)."""
+    if not text.strip() or not pattern.match(text) or _DANGLING.search(text) or text.count("(") != text.count(")"):
+        return f"holds {text!r}, which is not an SPDX license expression: write it like \"Apache-2.0\" or \"MIT OR Apache-2.0\""
+    return None
+
+
+def _license_expression(value: Any) -> str | None:
+    return _string(value) or _expression_problem(value, _LICENSE_TEXT)
+
+
+def _license_entries(value: Any) -> str | None:
+    """License ids, globs (`AGPL-*`) or whole expressions."""
+    problem = _strings(value)
+    if problem:
+        return problem
+    return next((p for p in (_expression_problem(v, _LICENSE_ENTRY) for v in value) if p), None)
+
+
 _COMMON: dict[str, Validator] = {"exclude-paths": _strings, "allow-paths": _strings}
 SCHEMA: dict[str, dict[str, Validator]] = {
     "checks": {"enabled": _check_names, "baseline": _string},
@@ -99,7 +169,10 @@ SCHEMA: dict[str, dict[str, Validator]] = {
     "internal-urls": {**_COMMON, "domains": _strings, "allow": _strings},
     "proprietary-markers": {**_COMMON, "organizations": _strings, "markers": _strings},
     "licenses": {**_COMMON, "project": _string, "allow": _strings, "deny": _strings},
-    "cla": {**_COMMON, "mode": _one_of(*CLA_MODES), "allow-authors": _strings},
+    "cla": {
+        **_COMMON, "mode": _one_of(*CLA_MODES), "allow-authors": _strings, "signatures": _string,
+        "corporate": _corporations, "phrase": _phrase,
+    },
     "models": {
         **_COMMON, "allow-globals": _global_names, "max-size": _positive_int, "max-opcodes": _opcodes,
         "unscanned": _one_of("warning", "error"), "require-aibom": _boolean, "aibom": _string,

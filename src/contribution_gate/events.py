@@ -90,7 +90,8 @@ def _repository(payload: dict[str, Any]) -> dict[str, Any]:
     repo = payload.get("repository")
     if not isinstance(repo, dict):
         return {}
-    owner = repo.get("owner") if isinstance(repo.get("owner"), dict) else {}
+    owner = repo.get("owner")
+    owner = owner if isinstance(owner, dict) else {}
     full_name = repo.get("full_name")
     return {
         "repository": full_name if isinstance(full_name, str) else None,

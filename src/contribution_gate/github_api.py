@@ -52,7 +52,7 @@ class Api:
             "X-GitHub-Api-Version": "2022-11-28",
         })
         try:
-            with urllib.request.urlopen(request, timeout=_TIMEOUT) as response:  # noqa: S310 - http(s) API URL
+            with urllib.request.urlopen(request, timeout=_TIMEOUT) as response:
                 body, link = response.read(), response.headers.get("Link", "")
         except urllib.error.HTTPError as exc:
             raise GateError(f"GitHub API {_path(url)}: HTTP {exc.code} {exc.reason}: {_hint(exc.code)}") from None

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import policy
 from .baseline import Baseline
-from .checks import CHECKS, Check, make_options, scan_commits
+from .checks import CHECKS, Check, make_options, scan_commits, summarize
 from .config import Config
 from .content import Content
 from .model import Commit, FileChange, Finding, Target
@@ -41,6 +41,7 @@ class Review:
     config_source: str = "built-in defaults"
     files: int = 0
     commits: int = 0
+    details: dict[str, Any] = field(default_factory=dict, compare=False)  # check id -> its summary (cla: who signed)
 
     @property
     def errors(self) -> tuple[CheckRun, ...]:
@@ -100,6 +101,7 @@ def run_review(
     fail_on: str = "error",
     baseline: Baseline | None = None,
     content: Content | None = None,
+    inputs: dict[str, Any] | None = None,
 ) -> Review:
     """Run the selected checks over the stream of commits and file changes of `target`.
 
@@ -107,7 +109,8 @@ def run_review(
     stream; checks that read files get it through their options."""
     if content is None:
         content = getattr(items, "content", None)
-    running = {name: _start(name, config, content) for name in select_checks(config, only)}
+    loaded = inputs or {}  # check id -> what the session loaded for it from outside the change
+    running = {name: _start(name, config, content, loaded.get(name)) for name in select_checks(config, only)}
     keep_commits = any(hasattr(run.check, "scan_commits") for run in running.values())
     commits: list[Commit] = []  # held only for checks that look at commits: memory stays flat
     files = commit_count = 0
@@ -123,21 +126,30 @@ def run_review(
                     run.call(_scan_file, run.check, item, run.opts)
         if progress is not None:
             progress(files, commit_count)
-    for run in running.values():
+    details: dict[str, Any] = {}
+    for name, run in running.items():
         run.call(scan_commits, run.check, commits, run.opts)
+        run.call(_summarize, details, name, run.check, commits, run.opts)
     findings = _first_of_each(f for run in running.values() for f in run.findings)
     redacted = (replace(f, excerpt=scrub(f.excerpt)) for f in findings)
     judged = policy.decide(redacted, fail_on, baseline, lambda f: running[f.check].allowed(f.path))
     checks = tuple(_summary(name, run, judged) for name, run in running.items())
-    return Review(target, judged, checks, config.source, files, commit_count)
+    return Review(target, judged, checks, config.source, files, commit_count, details)
 
 
-def _start(name: str, config: Config, content: Content | None = None) -> _Running:
+def _summarize(details: dict[str, Any], name: str, check: Check, commits: Sequence[Commit], opts: Any) -> tuple[()]:
+    found = summarize(check, commits, opts)
+    if found is not None:
+        details[name] = found
+    return ()
+
+
+def _start(name: str, config: Config, content: Content | None = None, loaded: Any = None) -> _Running:
     check = CHECKS[name]
     table = config.table(name)
     run = _Running(check, None, _path_filter(table.get("exclude-paths", [])), _path_filter(table.get("allow-paths", [])))
     try:
-        run.opts = make_options(check, table, content)
+        run.opts = make_options(check, table, content, loaded)
     except Exception as exc:  # noqa: BLE001 - fail closed: a check that cannot start fails the review
         run.error = failure(exc)
     return run

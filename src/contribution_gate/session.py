@@ -6,18 +6,21 @@ working tree. An explicit --config file wins over both.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import baseline
 from . import config as policy_file
 from .baseline import Baseline
 from .config import Config
 from .errors import ConfigError
+from .events import EventTarget
 from .git import Repository, collect, resolve_target
 from .model import Target
-from .review import Progress, Review, run_review
+from .review import Progress, Review, run_review, select_checks
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,32 @@ def load_baseline(repo: Repository, target: Target, config: Config) -> Baseline 
     return found
 
 
+def load_check_inputs(
+    repo: Repository, target: Target, config: Config, only: Sequence[str], event: EventTarget | None
+) -> dict[str, Any]:
+    """What checks need from outside the change, read like the policy from the base commit: the
+    cla check's `.github/dco.yml` and signatures (only for targets that have commits)."""
+    if "cla" not in select_checks(config, only) or target.kind not in ("range", "unpushed"):
+        return {}
+    from . import cla_inputs
+
+    read, where = policy_source(repo, target)
+    read_signed, signed_where = _newest_base(repo, target, event) or (read, where)
+    return {"cla": cla_inputs.load(config.table("cla"), read, where, read_signed, signed_where, event, os.environ)}
+
+
+def _newest_base(repo: Repository, target: Target, event: EventTarget | None) -> tuple[Reader, str] | None:
+    """The base branch's tip, when the clone has it and it contains the pull request's base: a CLA
+    signed after the event (a re-run after signing) counts, and the contribution still cannot sign."""
+    if event is None or not event.base_ref or target.base is None:
+        return None
+    ref = f"refs/remotes/origin/{event.base_ref}"
+    tip = repo.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", ok=(0, 1)).decode().strip()
+    if not tip or tip == target.base or not repo.succeeds("merge-base", "--is-ancestor", target.base, tip):
+        return None
+    return (lambda path: repo.show(tip, path)), f"origin/{event.base_ref} {tip[:12]}"
+
+
 TargetChooser = Callable[[Repository], Target]
 
 
@@ -81,14 +110,16 @@ def run(
     progress: Progress | None = None,
     fail_on: str = "error",
     use_baseline: bool = True,
+    event: EventTarget | None = None,
 ) -> Result:
     """Open the repository, resolve the target and its policy, and review the change."""
     repo = Repository(start)
     target = target_of(repo)
     config = load_policy(repo, target, config_path)
     accepted = load_baseline(repo, target, config) if use_baseline else None
+    inputs = load_check_inputs(repo, target, config, only, event)
     try:
-        review = run_review(target, collect(repo, target), config, only, progress, fail_on, accepted)
+        review = run_review(target, collect(repo, target), config, only, progress, fail_on, accepted, inputs=inputs)
     finally:
         close = getattr(progress, "close", None)
         if close is not None:

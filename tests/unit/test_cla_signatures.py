@@ -8,7 +8,13 @@ import pytest
 
 from contribution_gate.cla_sign import sign
 from contribution_gate.errors import ConfigError, GateError
-from contribution_gate.signatures import DEFAULT_PHRASE, Signature, append, has_signed, parse
+from contribution_gate.signatures import (
+    DEFAULT_PHRASE,
+    Signature,
+    append,
+    has_signed,
+    parse,
+)
 
 # As CLA Assistant Lite writes it: JSON.stringify(content, null, 2), no final newline.
 LITE = json.dumps(

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from ..content import Content
 from ..model import Commit, FileChange, Finding
-from . import models, secrets
+from . import cla, models, secrets
 
 
 class Check(Protocol):
@@ -23,8 +23,11 @@ class Check(Protocol):
     def scan_file(self, change: FileChange, opts: Any) -> Iterator[Finding]: ...
 
 
-def make_options(check: Check, table: Mapping[str, Any], content: Content | None = None) -> Any:
-    """The check's options; a check with `READS_CONTENT = True` also gets the reviewed tree's files."""
+def make_options(check: Check, table: Mapping[str, Any], content: Content | None = None, loaded: Any = None) -> Any:
+    """The check's options; a check with `READS_CONTENT = True` also gets the reviewed tree's files,
+    and one the session loaded data for (the cla check: base files, event, API lookup) gets that."""
+    if loaded is not None:
+        return check.options(table, loaded)  # type: ignore[call-arg]
     if getattr(check, "READS_CONTENT", False):
         return check.options(table, content)  # type: ignore[call-arg]
     return check.options(table)
@@ -36,7 +39,14 @@ def scan_commits(check: Check, commits: Sequence[Commit], opts: Any) -> Iterator
     return scan(commits, opts) if scan is not None else iter(())
 
 
+def summarize(check: Check, commits: Sequence[Commit], opts: Any) -> Any:
+    """What a check tells besides findings (the cla check: who has signed), or None."""
+    summary = getattr(check, "summary", None)
+    return summary(commits, opts) if summary is not None else None
+
+
 CHECKS: dict[str, Check] = {
     secrets.ID: secrets,
+    cla.ID: cla,
     models.ID: models,
 }

@@ -61,6 +61,10 @@ def code(text: str, in_table: bool = False) -> str:
 
 def render(review: Review, color: bool = False) -> str:
     head = _head(review)
+    if review.details.get("cla") is not None:  # who has signed the CLA, who has not, how to sign
+        from .markdown_cla import section
+
+        head += section(review.details["cla"])
     body: list[str] = []
     size = _size(head)
     budget = LIMIT - _RESERVE

@@ -38,9 +38,9 @@ def section(summary: Any) -> list[str]:
               "", fence, summary.phrase, fence, "",
               "The signature is recorded and the check passes when it runs again."]
     if any(p.status == "unknown" for p in pending):
-        lines += ["", "An email marked ❓ belongs to no known account: link it to your GitHub account (Settings > Emails) "
-                      "and sign, or amend the commits' author to your account's email, or a maintainer lists the email "
-                      "in your signature's `emails`."]
+        lines += ["", ("An email marked ❓ belongs to no known account: link it to your GitHub account (Settings > Emails) "
+                       "and sign, or amend the commits' author to your account's email, or a maintainer lists the email "
+                       "in your signature's `emails`.")]
     return lines
 
 
