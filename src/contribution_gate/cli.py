@@ -457,7 +457,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         sys.exit(EXIT_INTERRUPTED)
     except GateError as exc:
         _traceback(verbose)
-        click.echo(f"contribution-gate: error: {scrub(str(exc), limit=None)}", err=True)
+        click.echo(f"contribution-gate: error: {scrub(str(exc), limit=None, opaque_tokens=False)}", err=True)
         sys.exit(EXIT_USAGE)
     except Exception as exc:  # noqa: BLE001 - the boundary: never a bare traceback
         _traceback(verbose)
@@ -468,4 +468,4 @@ def main(argv: list[str] | None = None) -> NoReturn:
 def _traceback(verbose: bool) -> None:
     """With -v, the traceback of the error being handled, masked like every other output."""
     if verbose:
-        click.echo(scrub(traceback.format_exc(), limit=None), err=True)
+        click.echo(scrub(traceback.format_exc(), limit=None, opaque_tokens=False), err=True)

@@ -31,12 +31,16 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
-def scrub(text: str, limit: int | None = MAX_EXCERPT) -> str:
-    """Mask whatever in `text` looks like a credential, then shorten it to `limit` for a report."""
+def scrub(text: str, limit: int | None = MAX_EXCERPT, opaque_tokens: bool = True) -> str:
+    """Mask whatever in `text` looks like a credential, then shorten it to `limit` for a report.
+
+    `opaque_tokens=False` keeps long letter-and-digit runs (paths in error messages) and masks only
+    what a rule, a URL password or a secret-named assignment marks as a credential.
+    """
     from .checks.secret_rules import scan_text
 
     text = redact(text, (m.secret for m in scan_text(text)))
-    for pattern in (_URL_PASSWORD, _ASSIGNED, _TOKEN_LIKE):
+    for pattern in (_URL_PASSWORD, _ASSIGNED, _TOKEN_LIKE) if opaque_tokens else (_URL_PASSWORD, _ASSIGNED):
         text = pattern.sub(_masked_group, text)
     text = text.strip()
     return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"

@@ -83,7 +83,7 @@ class _Running:
 def failure(exc: BaseException) -> str:
     """What a crash says in the report: its type and message, with anything secret-looking masked
     (an exception can quote the line it choked on)."""
-    return scrub(f"{type(exc).__name__}: {exc}", limit=None)
+    return scrub(f"{type(exc).__name__}: {exc}", limit=None, opaque_tokens=False)
 
 
 def select_checks(config: Config, only: Sequence[str] = ()) -> list[str]:
