@@ -63,6 +63,36 @@ def _regexes(value: Any) -> str | None:
     return None
 
 
+_DOMAIN = re.compile(r"(?i)^(?:\*\.)?\.?[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?$")
+_HOST_GLOB = re.compile(r"(?i)^[a-z0-9_*?\[\]!.-]+$")
+
+
+def _domains(value: Any) -> str | None:
+    problem = _strings(value)
+    if problem:
+        return problem
+    bad = [v for v in value if not _DOMAIN.match(v.strip())]
+    return f"holds {bad[0]!r}, which is not a domain name: write it like corp.example.com" if bad else None
+
+
+def _hosts_or_networks(value: Any) -> str | None:
+    """Addresses and CIDR ranges (`10.20.0.0/16`), or host names and globs (`*.lab.example.com`)."""
+    import ipaddress  # only when a policy allows hosts
+
+    problem = _strings(value)
+    if problem:
+        return problem
+    for entry in value:
+        try:
+            ipaddress.ip_network(entry.strip(), strict=False)
+            continue
+        except ValueError:
+            pass
+        if re.fullmatch(r"[\d./:a-fA-F]+", entry.strip()) and re.search(r"\d[./:]", entry) or not _HOST_GLOB.match(entry.strip()):
+            return f"holds {entry!r}, which is neither an address or CIDR range (10.20.0.0/16) nor a host name or glob (*.lab.example.com)"
+    return None
+
+
 def _check_names(value: Any) -> str | None:
     problem = _strings(value)
     if problem:
@@ -166,7 +196,7 @@ _COMMON: dict[str, Validator] = {"exclude-paths": _strings, "allow-paths": _stri
 SCHEMA: dict[str, dict[str, Validator]] = {
     "checks": {"enabled": _check_names, "baseline": _string},
     "secrets": {**_COMMON, "baseline": _string, "allow": _regexes, "max-file-size": _positive_int},
-    "internal-urls": {**_COMMON, "domains": _strings, "allow": _strings},
+    "internal-urls": {**_COMMON, "domains": _domains, "allow": _hosts_or_networks},
     "proprietary-markers": {**_COMMON, "organizations": _strings, "markers": _strings},
     "licenses": {**_COMMON, "project": _string, "allow": _strings, "deny": _strings},
     "cla": {

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from ..content import Content
 from ..model import Commit, FileChange, Finding
-from . import cla, models, secrets
+from . import cla, internal_urls, models, secrets
 
 
 class Check(Protocol):
@@ -47,6 +47,7 @@ def summarize(check: Check, commits: Sequence[Commit], opts: Any) -> Any:
 
 CHECKS: dict[str, Check] = {
     secrets.ID: secrets,
+    internal_urls.ID: internal_urls,
     cla.ID: cla,
     models.ID: models,
 }

@@ -1,0 +1,284 @@
+"""What kind of text a file holds, and where its comments are: shared by `internal-urls` and
+`proprietary-markers`, which both care whether a line is code, a comment, a document or data.
+
+Line by line, with a little look-back for block comments and docstrings; no parser.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from ..model import AddedLine
+
+# comment openers by syntax family; a line whose first non-blank text is one is a comment line
+_HASH = ("#",)
+_SLASH = ("//", "/*", "*")
+_DASH = ("-- ",)
+_SEMI = (";",)
+_HTML = ("<!--",)
+_PERCENT = ("%",)
+_SYNTAX: dict[str, tuple[str, ...]] = {}
+for _exts, _openers in (
+    (
+        (
+            "py pyi pyx pxd sh bash zsh fish ksh rb pl pm r yaml yml toml conf cfg env properties cmake mk nix "
+            "jl cr ex exs coffee ps1 psm1 awk sed tcl gitignore dockerignore gitattributes editorconfig "
+            "dockerfile makefile containerfile"
+        ),
+        _HASH,
+    ),
+    (
+        (
+            "c h cc cpp cxx hpp hh hxx java js jsx mjs cjs ts tsx mts cts go rs swift kt kts scala sc cs dart groovy "
+            "gradle css scss less proto json5 jsonc sol zig v fs fsx"
+        ),
+        _SLASH,
+    ),
+    ("tf tfvars hcl php", _HASH + _SLASH),
+    ("sql lua hs elm ada adb ads vhd vhdl", _DASH),
+    ("ini", _SEMI + _HASH),
+    ("lisp el clj cljs cljc edn scm rkt asm s", _SEMI),
+    ("html htm xhtml xml svg vue jsp plist xsd xsl", _HTML),
+    ("md markdown mdx rst txt adoc asciidoc", _HTML),
+    ("tex sty cls erl hrl", _PERCENT),
+    ("bat cmd", ("rem ", "::")),
+    ("vb vbs bas", ("'",)),
+):
+    for _ext in _exts.split():
+        _SYNTAX[_ext] = _openers
+_UNKNOWN = _HASH + ("//", "/*", "<!--")
+
+CODE = frozenset(
+    "py pyi pyx pxd js jsx mjs cjs ts tsx mts cts java kt kts scala sc groovy gradle go rb php cs c h cc cpp cxx "
+    "hpp hh hxx rs swift m mm dart lua pl pm r jl ex exs erl hrl hs clj cljs cljc vue svelte sh bash zsh fish "
+    "ksh ps1 psm1 bat cmd vb vbs sql sol zig v fs fsx".split()
+)
+# code whose lines are commands and assignments, not string literals: reads like configuration
+SHELL = frozenset("sh bash zsh fish ksh ps1 psm1 bat cmd".split())
+DOCUMENT = frozenset("md markdown mdx rst txt adoc asciidoc org textile rdoc".split())
+DATA = frozenset(
+    "csv tsv psv json jsonl ndjson geojson json5 jsonc yaml yml toml ini cfg conf env properties tf tfvars "
+    "hcl xml plist".split()
+)
+TABLE = frozenset("csv tsv psv".split())
+_DOC_NAMES = frozenset(
+    "readme license licence notice copying authors contributors changelog changes history news metadata pkg-info".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A file's kind: its extension (or a stand-in for extension-less names) and comment openers."""
+
+    ext: str
+    openers: tuple[str, ...]
+
+    @property
+    def is_code(self) -> bool:
+        return self.ext in CODE
+
+    @property
+    def is_shell(self) -> bool:
+        return self.ext in SHELL
+
+    @property
+    def is_document(self) -> bool:
+        return self.ext in DOCUMENT
+
+    @property
+    def is_data(self) -> bool:
+        return self.ext in DATA
+
+    @property
+    def is_table(self) -> bool:
+        return self.ext in TABLE
+
+
+def kind_of(path: str) -> Kind:
+    name = path.rsplit("/", 1)[-1].lower()
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        ext = name
+    if name.startswith(".env") or ext == "env":
+        ext = "env"
+    elif name in ("dockerfile", "makefile", "containerfile") or stem in ("dockerfile", "containerfile"):
+        ext = name.split(".")[0]
+    elif not dot and name in _DOC_NAMES or (stem.split(".")[0] in _DOC_NAMES and ext not in _SYNTAX):
+        ext = "txt"
+    return Kind(ext, _SYNTAX.get(ext, _UNKNOWN))
+
+
+_TEST_DIRS = frozenset("test tests testing __tests__ spec specs fixtures testdata test-data test_data".split())
+_TEST_NAME = re.compile(r"(?:^test_|^conftest\.py$|_test\.\w+$|\.(?:test|spec)\.\w+$|Tests?\.(?:java|kt|cs|swift|scala)$)")
+
+
+def is_test_path(path: str) -> bool:
+    """Tests and their fixtures: `tests/...`, `test_x.py`, `x_test.go`, `x.spec.ts`, `XTest.java`."""
+    *folders, name = path.split("/")
+    return any(f.lower() in _TEST_DIRS for f in folders) or _TEST_NAME.search(name) is not None
+
+
+_CLOSERS = re.compile(r"\s*(?:\*/|-->|\*\)|-\})\s*$")
+
+
+def comment_of(text: str, kind: Kind) -> str | None:
+    """The text of a whole-line comment (`# x`, `// x`, ` * x`, `<!-- x -->`, `-- x`), else None."""
+    stripped = text.lstrip()
+    low = stripped[:5].lower()
+    for opener in kind.openers:
+        if low.startswith(opener):
+            if opener == "*" and stripped[1:2] not in ("", " ", "\t", "*", "/"):
+                return None  # `*args`, `*ptr = x`: code
+            if opener == "#" and stripped.startswith(("#!", "#include", "#define", "#if", "#pragma", "#import")):
+                return None if not stripped.startswith("#!") else ""
+            body = stripped[len(opener) :]
+            return _CLOSERS.sub("", body.lstrip(opener[:1] if opener in ("#", "//", ";", "%") else "")).strip()
+    return None
+
+
+def trailing_comment_of(text: str, kind: Kind) -> str | None:
+    """The comment after code on a line (`x = 1  # note`, `f(); // note`), else None."""
+    at = trailing_comment_at(text, kind)
+    return None if at is None else text[at:].strip()
+
+
+def trailing_comment_at(text: str, kind: Kind) -> int | None:
+    """Where the text of a comment after code starts on a line, else None."""
+    for opener in kind.openers:
+        if opener in ("#", "//", "-- "):
+            at = text.find(" " + opener + " ")
+            if at > 0 and text[:at].strip():
+                return at + len(opener) + 2
+    return None
+
+
+_PY_TOKENS = re.compile(r"""#[^\n]*|(?P<q>\"\"\"|'''|"|')""")
+_PY_ONE_LINE = {q: re.compile(rf"(?:[^{q}\\\n]|\\.)*{q}") for q in "\"'"}
+_C_TOKENS = re.compile(r"""//[^\n]*|(?P<open>/\*)|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
+_FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
+
+
+class Blocks:
+    """`index in blocks`: whether a line lies inside a block (see `block_lines`), worked out for
+    the whole file the first time it is asked, so files that never ask pay nothing."""
+
+    def __init__(self, lines: Sequence[AddedLine], kind: Kind) -> None:
+        self._lines, self._kind = lines, kind
+        self._inside: frozenset[int] | None = None
+
+    def __contains__(self, index: object) -> bool:
+        if self._inside is None:
+            self._inside = block_lines(self._lines, self._kind)
+        return index in self._inside
+
+
+def block_lines(lines: Sequence[AddedLine], kind: Kind) -> frozenset[int]:
+    """Indexes of the lines inside a block comment (`/* */`, `<!-- -->`), a Python triple-quoted
+    string or, in a document, a fenced code block, after the line that opens it.
+
+    Each run of contiguous added lines is read on its own, from outside any block: what lies
+    above a hunk was not added and is unknown.
+    """
+    if kind.ext in ("py", "pyi", "pyx"):
+        spans = _python_spans
+    elif kind.is_document:
+        spans = _fence_spans
+    elif "/*" in kind.openers:
+        spans = _c_spans
+    elif "<!--" in kind.openers:
+        spans = _html_spans
+    else:
+        return frozenset()
+    inside: set[int] = set()
+    start = 0
+    for end in range(1, len(lines) + 1):
+        if end < len(lines) and lines[end].lineno == lines[end - 1].lineno + 1:
+            continue
+        text = "\n".join(line.text for line in lines[start:end])
+        breaks: list[int] = []
+        for opened, closed in spans(text):
+            if not breaks:
+                breaks = _breaks(text)
+            first = start + bisect.bisect_left(breaks, opened) + 1
+            last = start + bisect.bisect_left(breaks, closed)
+            inside.update(range(first, last + 1))
+        start = end
+    return frozenset(inside)
+
+
+def _breaks(text: str) -> list[int]:
+    """Offsets of the newlines of `text`."""
+    found, at = [], text.find("\n")
+    while at >= 0:
+        found.append(at)
+        at = text.find("\n", at + 1)
+    return found
+
+
+def _python_spans(text: str) -> Iterator[tuple[int, int]]:
+    pos = 0
+    while (found := _PY_TOKENS.search(text, pos)) is not None:
+        quote = found.group("q")
+        if quote is None:  # a comment
+            pos = found.end()
+        elif len(quote) == 3:
+            end = text.find(quote, found.end())
+            end = len(text) if end < 0 else end
+            yield found.start(), end
+            pos = end + 3
+        else:
+            rest = _PY_ONE_LINE[quote].match(text, found.end())
+            pos = rest.end() if rest is not None else found.end()
+
+
+def _c_spans(text: str) -> Iterator[tuple[int, int]]:
+    pos = 0
+    while (found := _C_TOKENS.search(text, pos)) is not None:
+        if found.group("open") is None:
+            pos = found.end()
+            continue
+        end = text.find("*/", found.end())
+        end = len(text) if end < 0 else end
+        yield found.start(), end
+        pos = end + 2
+
+
+def _html_spans(text: str) -> Iterator[tuple[int, int]]:
+    pos = 0
+    while (opened := text.find("<!--", pos)) >= 0:
+        end = text.find("-->", opened + 4)
+        end = len(text) if end < 0 else end
+        yield opened, end
+        pos = end + 3
+
+
+def _fence_spans(text: str) -> Iterator[tuple[int, int]]:
+    fences = [m.start() for m in _FENCE.finditer(text)]
+    yield from zip(fences[::2], [*fences[1::2], len(text)])
+
+
+_TABLE = re.compile(r"^\s*\[\[?\s*(?P<name>[^\]]+?)\s*\]")
+
+
+def policy_lines(path: str, lines: Sequence[AddedLine]) -> Callable[[int], bool]:
+    """Whether line `index` belongs to the gate's own policy, which names the organisation's zones
+    and markers on purpose: all of `.contribution-gate.toml`, and the `[tool.contribution-gate]`
+    tables of `pyproject.toml` (their header must be among the contiguous added lines above)."""
+    if path == ".contribution-gate.toml":
+        return lambda index: True
+    if path != "pyproject.toml":
+        return lambda index: False
+
+    def ours(index: int) -> bool:
+        for back in range(index, -1, -1):
+            if lines[back].lineno != lines[index].lineno - (index - back):
+                return False
+            table = _TABLE.match(lines[back].text)
+            if table is not None:
+                return table.group("name").replace('"', "").startswith("tool.contribution-gate")
+        return False
+
+    return ours
