@@ -169,6 +169,8 @@ NEGATIVES = [
     "url = f'postgres://{user}:{password}@{host}/db'",
     'secret_name = "projects/acme/secrets/db-password/versions/latest"',
     "api_key_header: X-API-Key",
+    'TOKEN = "0123456789abcdef" * 2',
+    'secret = "abcdefghijklmnop"',
     '("http://user:pass%20pass@complex.url.com/path", ("user", "pass pass")),',
     '@click.group(context_settings={"token_normalize_func": normalize_token})',
     'const PASSWORD_INPUT = "input[name=password]"',

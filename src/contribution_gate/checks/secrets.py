@@ -31,6 +31,7 @@ _PLACEHOLDER = re.compile(
     r"redacted|replace[_-]?me|sample|not[_-]?a[_-]?real|fake|test[_-]?(?:key|token|secret|password)|"
     r"^arn:aws:|/secrets/|^projects/|^vault:|^(?:ssm|secretsmanager|keyvault|sm)://)"
 )
+_SEQUENCE = ("0123456789abcdefghijklmnopqrstuvwxyz" * 2) + "|" + ("9876543210" * 4)
 _DEFAULT_PASSWORDS = frozenset(
     "password pass passwd pwd pw secret changeme root admin postgres mysql redis guest test user "
     "default toor 1234 12345 123456 qwerty letmein".split()
@@ -75,6 +76,7 @@ def is_placeholder(secret: str) -> bool:
     return (
         bool(_PLACEHOLDER.search(secret))
         or len(set(tail)) <= 2
+        or secret.lower() in _SEQUENCE  # `0123456789abcdef`, `abcdefgh`
         or bool(words) and all(w in _DEFAULT_PASSWORDS for w in words)
     )
 
