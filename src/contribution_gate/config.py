@@ -93,6 +93,22 @@ def _hosts_or_networks(value: Any) -> str | None:
     return None
 
 
+def _markers(value: Any) -> str | None:
+    """Plain phrases, or `/regular expressions/`."""
+    problem = _strings(value)
+    if problem:
+        return problem
+    for marker in value:
+        if len(marker) > 2 and marker.startswith("/") and marker.endswith("/"):
+            try:
+                re.compile(marker[1:-1])
+            except re.error as exc:
+                return f"holds an invalid regular expression {marker!r} ({exc})"
+        elif not marker.strip():
+            return "holds an empty marker"
+    return None
+
+
 def _check_names(value: Any) -> str | None:
     problem = _strings(value)
     if problem:
@@ -197,7 +213,7 @@ SCHEMA: dict[str, dict[str, Validator]] = {
     "checks": {"enabled": _check_names, "baseline": _string},
     "secrets": {**_COMMON, "baseline": _string, "allow": _regexes, "max-file-size": _positive_int},
     "internal-urls": {**_COMMON, "domains": _domains, "allow": _hosts_or_networks},
-    "proprietary-markers": {**_COMMON, "organizations": _strings, "markers": _strings},
+    "proprietary-markers": {**_COMMON, "organizations": _strings, "markers": _markers},
     "licenses": {**_COMMON, "project": _string, "allow": _strings, "deny": _strings},
     "cla": {
         **_COMMON, "mode": _one_of(*CLA_MODES), "allow-authors": _strings, "signatures": _string,

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from ..content import Content
 from ..model import Commit, FileChange, Finding
-from . import cla, internal_urls, models, secrets
+from . import cla, internal_urls, models, proprietary_markers, secrets
 
 
 class Check(Protocol):
@@ -48,6 +48,7 @@ def summarize(check: Check, commits: Sequence[Commit], opts: Any) -> Any:
 CHECKS: dict[str, Check] = {
     secrets.ID: secrets,
     internal_urls.ID: internal_urls,
+    proprietary_markers.ID: proprietary_markers,
     cla.ID: cla,
     models.ID: models,
 }
