@@ -14,7 +14,7 @@ from typing import Any
 
 from . import policy
 from .baseline import Baseline
-from .checks import CHECKS, Check, make_options, scan_commits, summarize
+from .checks import CHECKS, Check, make_options, reads_commits, scan_commits, summarize
 from .config import Config
 from .content import Content
 from .model import Commit, FileChange, Finding, Target
@@ -111,7 +111,7 @@ def run_review(
         content = getattr(items, "content", None)
     loaded = inputs or {}  # check id -> what the session loaded for it from outside the change
     running = {name: _start(name, config, content, loaded.get(name)) for name in select_checks(config, only)}
-    keep_commits = any(hasattr(run.check, "scan_commits") for run in running.values())
+    keep_commits = any(reads_commits(run.check, run.opts) for run in running.values())
     commits: list[Commit] = []  # held only for checks that look at commits: memory stays flat
     files = commit_count = 0
     for item in items:

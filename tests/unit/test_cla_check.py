@@ -244,3 +244,11 @@ def test_cla_nothing_is_looked_up_when_everyone_is_covered() -> None:
 @pytest.mark.parametrize("mode", ["off", "dco"])
 def test_no_summary_outside_cla_mode(mode: str) -> None:
     assert cla.summary([commit()], cla.options({"mode": mode})) is None
+
+
+def test_the_review_keeps_no_commits_for_the_check_when_it_is_off() -> None:
+    from contribution_gate.checks import reads_commits
+
+    assert not reads_commits(cla, cla.options({}))
+    assert reads_commits(cla, cla.options({"mode": "dco"}))
+    assert reads_commits(cla, cla.options({}, cla.Inputs(cla.DcoFile())))

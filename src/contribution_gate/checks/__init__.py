@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from ..content import Content
 from ..model import Commit, FileChange, Finding
-from . import cla, internal_urls, models, proprietary_markers, secrets
+from . import cla, models, secrets
 
 
 class Check(Protocol):
@@ -39,6 +39,11 @@ def scan_commits(check: Check, commits: Sequence[Commit], opts: Any) -> Iterator
     return scan(commits, opts) if scan is not None else iter(())
 
 
+def reads_commits(check: Check, opts: Any) -> bool:
+    """Whether the check looks at commits with these options (the cla check not when it is off)."""
+    return hasattr(check, "scan_commits") and getattr(opts, "reads_commits", True)
+
+
 def summarize(check: Check, commits: Sequence[Commit], opts: Any) -> Any:
     """What a check tells besides findings (the cla check: who has signed), or None."""
     summary = getattr(check, "summary", None)
@@ -47,8 +52,6 @@ def summarize(check: Check, commits: Sequence[Commit], opts: Any) -> Any:
 
 CHECKS: dict[str, Check] = {
     secrets.ID: secrets,
-    internal_urls.ID: internal_urls,
-    proprietary_markers.ID: proprietary_markers,
     cla.ID: cla,
     models.ID: models,
 }

@@ -67,6 +67,11 @@ class Options:
     signatures_path: str = DEFAULT_PATH
     inputs: Inputs = Inputs()
 
+    @property
+    def reads_commits(self) -> bool:
+        """Off, the check needs no commits: the review then does not keep them in memory."""
+        return self.mode != "off"
+
     def allowed(self, *names: str | None) -> str | None:
         """The allow-authors pattern one of `names` (emails, logins) matches, if any."""
         for pattern in self.allow_authors:
