@@ -31,8 +31,12 @@ def sample_files() -> dict[str, str]:
             f'OPENAI_API_KEY = "{openai_key}"\n'
             'GROQ_API_KEY = os.environ["GROQ_API_KEY"]\n'
         ),
-        "deploy/app.env": f"DATABASE_URL=postgres://app:{db_password}@db.acme-payments.io:5432/app\nLOG_LEVEL=info\n",
-        "docs/setup.md": "# Setup\n\nexport GROQ_API_KEY=<your-key>\n",
+        # a file marked for internal use (proprietary-markers) and a link to the internal Jenkins (internal-urls)
+        "deploy/app.env": (
+            "# CONFIDENTIAL - Internal Use Only\n"
+            f"DATABASE_URL=postgres://app:{db_password}@db.acme-payments.io:5432/app\nLOG_LEVEL=info\n"
+        ),
+        "docs/setup.md": "# Setup\n\nDeploys run on https://jenkins.corp.acme-payments.io/job/deploy.\n\nexport GROQ_API_KEY=<your-key>\n",
         "tests/test_client.py": f'TOKEN = "{test_token}"  # pragma: allowlist secret\nGROQ = "{groq_key[:4]}"\n',
     }
 
@@ -48,7 +52,8 @@ def build_demo_repository() -> Path:
         cfg.set_value("user", "email", "contributor@example.com")
         cfg.set_value("commit", "gpgsign", "false")
     (root / "README.md").write_text("# demo project\n", encoding="utf-8")
-    (root / ".contribution-gate.toml").write_text('[licenses]\nproject = "Apache-2.0"\n', encoding="utf-8")
+    policy = '[licenses]\nproject = "Apache-2.0"\n\n[internal-urls]\ndomains = ["corp.acme-payments.io"]\n'
+    (root / ".contribution-gate.toml").write_text(policy, encoding="utf-8")
     repo.index.add(["README.md", ".contribution-gate.toml"])
     repo.index.commit("Initial commit")
     for name, content in sample_files().items():
