@@ -33,8 +33,9 @@ def _finding(judged: Judged, color: bool) -> list[str]:
     f = judged.finding
     label = "error" if judged.outcome is Outcome.FAIL else "warning"
     where = f.path + (f":{f.line}" if f.line else "") + (f"-{f.end_line}" if f.end_line and f.end_line != f.line else "")
-    commit = f" (commit {f.commit[:12]})" if f.commit else ""
-    block = [f"{_paint(label, judged.outcome.value, color)} [{f.check}/{f.rule}] {where}{commit}", f"    {f.message}"]
+    commit = f"(commit {f.commit[:12]})" if f.commit else ""
+    head = " ".join(part for part in (f"[{f.check}/{f.rule}]", where, commit) if part)
+    block = [f"{_paint(label, judged.outcome.value, color)} {head}", f"    {f.message}"]
     if f.excerpt:
         block.append(f"    | {f.excerpt}")
     block.append(f"    fix: {f.remediation}")
