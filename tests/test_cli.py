@@ -560,8 +560,9 @@ def test_demo(gate: Gate, git: Callable[..., str], monkeypatch: pytest.MonkeyPat
     assert "FAIL:" in run.out
     for secret in _demo_secrets(where):
         assert secret not in run.output
+    assert "error [licenses/incompatible-license] models/support-bot/README.md:2" in run.out
     assert git(where, "diff", "--cached", "--name-only").split() == sorted(
-        ["app/llm.py", "deploy/app.env", "docs/setup.md", "tests/test_client.py"]
+        ["app/llm.py", "deploy/app.env", "docs/setup.md", "models/support-bot/README.md", "tests/test_client.py"]
     )
 
 

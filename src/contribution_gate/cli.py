@@ -396,6 +396,46 @@ def aibom(output: Path | None, repo_dir: Path, verbose: bool) -> None:
     sys.exit(EXIT_PASS)
 
 
+@cli.command("licenses")
+@click.option("--staged", is_flag=True, help="The index against HEAD.")
+@click.option("--range", "range_spec", metavar="BASE..HEAD", help="Every commit of a range (BASE...HEAD: from the merge base).")
+@click.option("--all-files", is_flag=True, help="Every tracked file at HEAD.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True, help="Output format.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the inventory here; the terminal gets a one-line summary.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Policy file to use instead of the repository's.")
+@click.option("-C", "--repo", "repo_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help="Repository (default: the current directory).")
+@click.option("-v", "--verbose", is_flag=True, help="Tracebacks on errors.")
+def licenses_inventory(
+    staged: bool, range_spec: str | None, all_files: bool, fmt: str, output: Path | None,
+    config_path: Path | None, repo_dir: Path, verbose: bool,
+) -> None:
+    """List every license a change adds: file, expression, class, where it came from, verdict.
+
+    \b
+    The same detection and judgement as the review's licenses check (SPDX lines,
+    manifests, model cards, license texts and notices), with passes listed too.
+    Exits 1 when a license the project cannot take is found, else 0.
+
+    \b
+    Examples:
+      contribution-gate licenses --all-files              # the whole tree, for an audit
+      contribution-gate licenses --range origin/main..HEAD --format json --output licenses.json
+    """
+    from .license_inventory import build, render, summary
+    from .session import choose
+
+    if sum((staged, bool(range_spec), all_files)) > 1:
+        raise click.UsageError("choose one target: --staged, --range or --all-files")
+    inventory = build(repo_dir, choose(staged, range_spec, all_files), config_path)
+    rendered = render(inventory, fmt)
+    if output is not None:
+        _write(output, rendered)
+        click.echo(f"{summary(inventory)} (inventory: {output})")
+    else:
+        click.echo(rendered, nl=False)
+    sys.exit(EXIT_FAIL if inventory.failed else EXIT_PASS)
+
+
 @cli.command()
 @click.option("--no-color", is_flag=True, help="No colours (NO_COLOR is honoured too).")
 def demo(no_color: bool) -> None:

@@ -117,27 +117,6 @@ def _check_names(value: Any) -> str | None:
     return f"names unknown checks {unknown}: known are {', '.join(CHECK_IDS)}" if unknown else None
 
 
-def _boolean(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "must be true or false"
-
-
-def _opcodes(value: Any) -> str | None:
-    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
-    return None if ok else "must be a positive whole number (opcodes)"
-
-
-_GLOBAL = re.compile(r"^[A-Za-z_][\w.]*(?:\.|:)[A-Za-z_][\w.]*$")
-
-
-def _global_names(value: Any) -> str | None:
-    """Pickle globals: `module.name`, or `module:dotted.name` for an attribute path."""
-    problem = _strings(value)
-    if problem:
-        return problem
-    bad = [v for v in value if not _GLOBAL.match(v.strip())]
-    return f"holds {bad[0]!r}, which is not a global: write it like package.module.Name" if bad else None
-
-
 _EMAIL_DOMAIN = re.compile(r"(?i)^(?:\*\.)?[a-z0-9_-]+(?:\.[a-z0-9_-]+)+\.?$")
 
 
@@ -214,7 +193,7 @@ SCHEMA: dict[str, dict[str, Validator]] = {
     "secrets": {**_COMMON, "baseline": _string, "allow": _regexes, "max-file-size": _positive_int},
     "internal-urls": {**_COMMON, "domains": _domains, "allow": _hosts_or_networks},
     "proprietary-markers": {**_COMMON, "organizations": _strings, "markers": _markers},
-    "licenses": {**_COMMON, "project": _string, "allow": _strings, "deny": _strings},
+    "licenses": {**_COMMON, "project": _license_expression, "allow": _license_entries, "deny": _license_entries},
     "cla": {
         **_COMMON, "mode": _one_of(*CLA_MODES), "allow-authors": _strings, "signatures": _string,
         "corporate": _corporations, "phrase": _phrase,

@@ -19,7 +19,8 @@ def _random(n: int, alphabet: str = _ALPHABET) -> str:
 
 
 def sample_files() -> dict[str, str]:
-    """The contribution: a leaked AI key, a password in a database URL, a placeholder, an allowed test value."""
+    """The contribution: a leaked AI key, a password in a database URL, a placeholder, an allowed test
+    value, and a model card under a license the project cannot take."""
     openai_key = "sk-" + "proj-" + _random(40) + "T3Blbk" + "FJ" + _random(40)
     groq_key = "gsk" + "_" + _random(20) + "WGdyb3" + "FY" + _random(24)
     db_password = _random(14)
@@ -38,6 +39,8 @@ def sample_files() -> dict[str, str]:
         ),
         "docs/setup.md": "# Setup\n\nDeploys run on https://jenkins.corp.acme-payments.io/job/deploy.\n\nexport GROQ_API_KEY=<your-key>\n",
         "tests/test_client.py": f'TOKEN = "{test_token}"  # pragma: allowlist secret\nGROQ = "{groq_key[:4]}"\n',
+        # a fine-tuned model whose card declares the Llama 3.1 Community License: not for an Apache-2.0 project
+        "models/support-bot/README.md": "---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B-Instruct\n---\n# support-bot\n\nAnswers support chats.\n",
     }
 
 

@@ -118,6 +118,7 @@ def run(
     config = load_policy(repo, target, config_path)
     accepted = load_baseline(repo, target, config) if use_baseline else None
     inputs = load_check_inputs(repo, target, config, only, event)
+    inputs.setdefault("licenses", policy_source(repo, target))  # the project's own license: from the policy's tree
     try:
         review = run_review(target, collect(repo, target), config, only, progress, fail_on, accepted, inputs=inputs)
     finally:

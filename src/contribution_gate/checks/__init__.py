@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from ..content import Content
 from ..model import Commit, FileChange, Finding
-from . import cla, models, secrets
+from . import cla, internal_urls, licenses, models, proprietary_markers, secrets
 
 
 class Check(Protocol):
@@ -26,6 +26,8 @@ class Check(Protocol):
 def make_options(check: Check, table: Mapping[str, Any], content: Content | None = None, loaded: Any = None) -> Any:
     """The check's options; a check with `READS_CONTENT = True` also gets the reviewed tree's files,
     and one the session loaded data for (the cla check: base files, event, API lookup) gets that."""
+    if loaded is not None and getattr(check, "READS_CONTENT", False):
+        return check.options(table, content, loaded)  # type: ignore[call-arg]
     if loaded is not None:
         return check.options(table, loaded)  # type: ignore[call-arg]
     if getattr(check, "READS_CONTENT", False):
@@ -52,6 +54,9 @@ def summarize(check: Check, commits: Sequence[Commit], opts: Any) -> Any:
 
 CHECKS: dict[str, Check] = {
     secrets.ID: secrets,
+    internal_urls.ID: internal_urls,
+    proprietary_markers.ID: proprietary_markers,
+    licenses.ID: licenses,
     cla.ID: cla,
     models.ID: models,
 }

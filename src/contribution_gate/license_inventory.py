@@ -1,0 +1,141 @@
+"""`contribution-gate licenses`: every license a change (or a whole tree) adds, where it was found,
+and whether the project may take it: the data an auditor or an AI bill of materials needs.
+
+The same detectors and judgement as the `licenses` check, with every verdict listed (passes too);
+the project's license and the policy come from the same place as for a review.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import __version__
+from .checks import licenses
+from .checks.licenses_project import HOW_TO_DECLARE
+from .git import Repository, collect
+from .model import FileChange, Target
+
+VERDICTS = ("fail", "warn", "pass", "unjudged", "unreadable")
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str
+    line: int | None
+    end_line: int | None
+    commit: str | None
+    expression: str
+    classes: str
+    source: str
+    detail: str
+    strong: bool
+    score: float | None
+    verdict: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Inventory:
+    target: Target
+    project: str | None
+    project_source: str
+    entries: tuple[Entry, ...]
+    files: int
+
+    @property
+    def failed(self) -> bool:
+        """Whether the review would fail on a license: a strong match the project cannot take."""
+        return any(e.verdict == "fail" and e.strong for e in self.entries)
+
+
+def build(start: Path, target_of: Callable[[Repository], Target], config_path: Path | None = None) -> Inventory:
+    """Detect and judge the licenses of the target's added files, once per file and license."""
+    from .session import load_policy, policy_source
+
+    repo = Repository(start)
+    target = target_of(repo)
+    config = load_policy(repo, target, config_path)
+    table = config.table(licenses.ID)
+    changes = collect(repo, target)
+    opts = licenses.options(table, changes.content, policy_source(repo, target))
+    excluded = _path_filter(table.get("exclude-paths", ()))
+    entries: list[Entry] = []
+    seen: set[tuple[str, str, str]] = set()
+    files = 0
+    for item in changes:
+        if not isinstance(item, FileChange) or excluded(item.path):
+            continue
+        files += 1
+        for found in licenses.assessed(item, opts):
+            d = found.detection
+            if (item.path, d.expression, d.source) in seen:
+                continue
+            seen.add((item.path, d.expression, d.source))
+            reason = (found.judgement.reason if found.judgement else d.problem) or ""
+            entries.append(Entry(item.path, d.line, d.end_line, item.commit, d.expression, found.klass, d.source,
+                                 d.detail, d.strong, d.score, found.verdict, reason))
+    project, source = opts.outbound.get()
+    return Inventory(target, str(project) if project is not None else None, source, tuple(entries), files)
+
+
+def _path_filter(patterns: Sequence[str]) -> Callable[[str], bool]:
+    if not patterns:
+        return lambda path: False
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(patterns).match_file
+
+
+def render(inventory: Inventory, fmt: str) -> str:
+    return render_json(inventory) if fmt == "json" else render_text(inventory)
+
+
+def summary(inventory: Inventory) -> str:
+    counts = {v: sum(1 for e in inventory.entries if e.verdict == v) for v in VERDICTS}
+    shown = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+    files = len({e.path for e in inventory.entries})
+    return f"{len(inventory.entries)} license(s) in {files} of {inventory.files} file(s)" + (f": {shown}" if shown else "")
+
+
+def render_text(inventory: Inventory) -> str:
+    t = inventory.target
+    what = {"staged": "the staged change", "all-files": "all tracked files", "range": "the range"}.get(t.kind, t.kind)
+    if t.kind == "range":
+        what += f" {t.base[:12] if t.base else '(root)'}..{(t.head or '')[:12]}"
+    elif t.kind == "all-files":
+        what += f" at {(t.head or '')[:12]}"
+    project = f"{inventory.project} ({inventory.project_source})" if inventory.project else "not declared"
+    out = [f"contribution-gate licenses: {what}; project license: {project}", ""]
+    rows = []
+    for e in inventory.entries:
+        where = f"{e.path}:{e.line}" if e.line else e.path
+        if e.end_line and e.line and e.end_line != e.line:
+            where += f"-{e.end_line}"
+        verdict = e.verdict if e.strong else f"{e.verdict} (weak match)"
+        rows.append((where, e.expression, e.classes, e.source, verdict))
+    if rows:
+        widths = [min(48, max(len(r[i]) for r in rows)) for i in range(4)]
+        for row in rows:
+            out.append("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+        out.append("")
+    out.append(summary(inventory))
+    if inventory.project is None and inventory.entries:
+        out.append(f"Nothing is judged: {HOW_TO_DECLARE}.")
+    return "\n".join(out) + "\n"
+
+
+def render_json(inventory: Inventory) -> str:
+    t = inventory.target
+    document = {
+        "tool": "contribution-gate",
+        "version": __version__,
+        "target": {"kind": t.kind, "base": t.base, "head": t.head},
+        "project": {"expression": inventory.project, "source": inventory.project_source or None},
+        "licenses": [asdict(e) for e in inventory.entries],
+        "summary": {v: sum(1 for e in inventory.entries if e.verdict == v) for v in VERDICTS},
+        "files": inventory.files,
+    }
+    return json.dumps(document, indent=2) + "\n"
