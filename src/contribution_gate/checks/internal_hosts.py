@@ -131,14 +131,18 @@ class Verdicts:
         names = "|".join(re.escape(z) for z in sorted(zones, key=len, reverse=True))
         # a zone on label boundaries; after a template's `{svc}.` too
         self.zone = re.compile(rf"(?<![\w-])(?<![\w-]\.)((?:[a-z0-9_-]+\.)*(?:{names}))(?![\w-]|\.[a-z0-9])") if zones else None
-        # the one search most text fails: zones, internal names, the private ranges' first octets,
-        # IPv6 local prefixes and a URL whose host has no dot
-        literals = [*zones, *(f".{t}" for t in data.tlds), *data.metadata]
-        self.candidate = re.compile(
-            "|".join(re.escape(x) for x in sorted(set(literals), key=len, reverse=True))
-            + r"|(?:10|172|192\.168|100|169\.254)\.\d|f[cd][0-9a-f]{0,2}:[0-9a-f]{0,4}:|fe[89ab][0-9a-f]:"
-            + r"|://(?:[\w.%+-]*(?::[^\s/@]*)?@)?[\w-]+(?![\w.-])"
+        # the searches most text fails: internal names, the private ranges' first octets (metadata
+        # addresses included), IPv6 local prefixes, a URL whose host has no dot, the zones; one
+        # pattern each, led by a literal: Python's re scans those far faster than one alternation
+        self.candidates: tuple[re.Pattern[str], ...] = (
+            re.compile(r"\.(?:" + "|".join(re.escape(t) for t in sorted(data.tlds, key=len, reverse=True)) + ")"),
+            re.compile(r"1(?:0|72|92\.168|00|69\.254)\.\d"),
+            re.compile(r"f[cd][0-9a-f]{0,2}:[0-9a-f]{0,4}:|fe[89ab][0-9a-f]:"),
+            re.compile(r"://(?:[\w.%+-]*(?::[^\s/@]*)?@)?[\w-]+(?![\w.-])"),
         )
+        others = [*zones, *(m for m in sorted(data.metadata) if not any(p.search(m) for p in self.candidates))]
+        if others:  # the zones, and metadata names the patterns above would not find
+            self.candidates += (re.compile("|".join(re.escape(x) for x in others)),)
 
     @classmethod
     def build(cls, zones: tuple[str, ...], allow: tuple[str, ...]) -> Verdicts:

@@ -27,6 +27,7 @@ from .textkinds import (
     comment_of,
     is_test_path,
     kind_of,
+    lowered_text,
     policy_lines,
     trailing_comment_at,
 )
@@ -64,16 +65,17 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     if change.is_binary or change.is_submodule or not change.added:
         return
     added = change.added
-    joined = "\n".join(line.text for line in added).lower()
+    joined = lowered_text(change)
     verdicts = opts.verdicts
-    if verdicts.candidate.search(joined) is None:
+    found = [pattern for pattern in verdicts.candidates if pattern.search(joined) is not None]
+    if not found:
         return
     kind = kind_of(change.path)
     lowered = joined.split("\n")
     blocks = Blocks(added, kind)
     policy = policy_lines(change.path, added)
     examples = "test" if is_test_path(change.path) else "documentation" if kind.is_document or kind.ext in ("html", "htm", "xhtml") else ""
-    for index in _lines_matching(verdicts.candidate, joined):
+    for index in sorted({i for pattern in found for i in _lines_matching(pattern, joined)}):
         if policy(index):
             continue  # the policy names the zones it protects
         line = added[index]

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from ..errors import CheckError
 from ..resources import data_file
+from .keywords import Keywords
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -107,12 +108,8 @@ class Rules:
         plain = [m for m in markers if not (m.startswith("/") and m.endswith("/") and len(m) > 2)]
         wanted = [*phrases, "classification", "sensitivity", "protective marking", "tlp", *map(norm, (*organizations, *plain))]
         self.literals = tuple(sorted(_literals(wanted), key=len, reverse=True))
-        self.literal_filter = re.compile("|".join(re.escape(x) for x in self.literals))
+        self.keywords = Keywords(self.literals)
         self.regex_markers = tuple(p for m, p in self.custom if m not in plain)
-
-    def is_candidate_file(self, folded_text: str, lowered: str) -> bool:
-        """`folded_text`: the file's added text as `folded` makes it; `lowered`: only lower-cased."""
-        return any(x in folded_text for x in self.literals) or any(p.search(lowered) for p in self.regex_markers)
 
     def may_mark(self, text: str) -> bool:
         """Whether `text` holds a phrase, a classification key, a TLP level or a declaration at all."""

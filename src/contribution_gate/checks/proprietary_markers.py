@@ -8,7 +8,8 @@ Precision first: a default phrase counts only in a marker position (`marker_posi
 the common words, only where it stands as a label, never as a word of a sentence or of code. The
 policy's own markers count anywhere on a line: they are the organisation's names for its secrets.
 
-Speed: one search of literals over the file's lower-cased added text rejects most files.
+Speed: one Aho-Corasick pass of literals over the file's lower-cased added text rejects most files
+and finds the lines to look at.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 from ..model import AddedLine, FileChange, Finding, Severity, fingerprint, value_key
 from .marker_positions import Segment, front_matter, is_whole, leading_lines, segments, stands_as_label
 from .marker_rules import HEADER, LABEL, STRONG, Rules, custom_marker, folded, load_data, norm
-from .textkinds import Blocks, Kind, kind_of, policy_lines
+from .textkinds import Blocks, Kind, kind_of, lowered_text, policy_lines
 
 ID = "proprietary-markers"
 _COPYRIGHT_REACH = 2  # "All rights reserved" may follow on the next lines
@@ -82,17 +83,17 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     if change.is_binary or change.is_submodule or not change.added:
         return
     added = change.added
-    lowered = "\n".join(line.text for line in added).lower()
+    lowered = lowered_text(change)
     joined = folded(lowered)
     rules = opts.rules
-    if not rules.is_candidate_file(joined, lowered):
+    candidates = rules.keywords.lines(joined)  # one Aho-Corasick pass over the file
+    for pattern in rules.regex_markers:
+        candidates |= _lines_matching(pattern, lowered)
+    if not candidates:
         return
     kind = kind_of(change.path)
     front = front_matter(added) if kind.is_document or kind.ext in ("html", "htm") else range(0)
     blocks = Blocks(added, kind)
-    candidates = _lines_matching(rules.literal_filter, joined)
-    for pattern in rules.regex_markers:
-        candidates |= _lines_matching(pattern, lowered)
     policy = policy_lines(change.path, added)
     leading = cache(lambda: leading_lines(added, kind, blocks))
     for index in sorted(candidates):

@@ -7,11 +7,12 @@ Line by line, with a little look-back for block comments and docstrings; no pars
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from ..model import AddedLine
+from ..model import AddedLine, FileChange
 
 # comment openers by syntax family; a line whose first non-blank text is one is a comment line
 _HASH = ("#",)
@@ -95,6 +96,19 @@ class Kind:
     @property
     def is_table(self) -> bool:
         return self.ext in TABLE
+
+
+_TEXT = operator.attrgetter("text")
+_last: tuple[FileChange | None, str] = (None, "")
+
+
+def lowered_text(change: FileChange) -> str:
+    """The change's added lines joined by newlines, lower-cased: what both checks' prefilters read.
+    The review hands each file to every check in turn, so the last one is kept for the next check."""
+    global _last
+    if _last[0] is not change:
+        _last = (change, "\n".join(map(_TEXT, change.added)).lower())
+    return _last[1]
 
 
 def kind_of(path: str) -> Kind:
