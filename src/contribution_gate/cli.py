@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -508,4 +507,6 @@ def main(argv: list[str] | None = None) -> NoReturn:
 def _traceback(verbose: bool) -> None:
     """With -v, the traceback of the error being handled, masked like every other output."""
     if verbose:
+        import traceback
+
         click.echo(scrub(traceback.format_exc(), limit=None, opaque_tokens=False), err=True)

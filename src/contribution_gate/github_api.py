@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +41,9 @@ class Api:
 
     def get(self, url: str) -> tuple[Any, str | None]:
         """One GET: the decoded JSON and the next page's URL, if any."""
+        import urllib.error  # only here: http.client and ssl cost a review that calls no API
+        import urllib.request
+
         if urlsplit(url)[:2] != urlsplit(self.url)[:2]:
             raise GateError(f"the GitHub API sent a next page on another server ({url}): refusing to send the token there")
         request = urllib.request.Request(url, headers={

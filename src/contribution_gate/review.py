@@ -14,7 +14,7 @@ from typing import Any
 
 from . import policy
 from .baseline import Baseline
-from .checks import CHECKS, Check, make_options, reads_commits, scan_commits, summarize
+from .checks import CHECKS, Check, load, make_options, reads_commits, scan_commits, summarize
 from .config import Config
 from .content import Content
 from .model import Commit, FileChange, Finding, Target
@@ -145,7 +145,7 @@ def _summarize(details: dict[str, Any], name: str, check: Check, commits: Sequen
 
 
 def _start(name: str, config: Config, content: Content | None = None, loaded: Any = None) -> _Running:
-    check = CHECKS[name]
+    check = load(name)
     table = config.table(name)
     run = _Running(check, None, _path_filter(table.get("exclude-paths", [])), _path_filter(table.get("allow-paths", [])))
     try:

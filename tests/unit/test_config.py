@@ -76,3 +76,11 @@ def test_discover_prefers_own_file_then_pyproject() -> None:
 def test_unreadable_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read the config"):
         load_file(tmp_path / "missing.toml")
+
+
+def test_every_registered_check_loads_under_its_own_id() -> None:
+    from contribution_gate.checks import CHECKS, load
+
+    for name in list(CHECKS):
+        assert load(name).ID == name
+    assert set(CHECKS) == set(CHECK_IDS)

@@ -7,12 +7,12 @@ A check is a module with an `ID`, an `options(table)` factory for its frozen `Op
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from ..content import Content
 from ..model import Commit, FileChange, Finding
-from . import cla, internal_urls, licenses, models, proprietary_markers, secrets
 
 
 class Check(Protocol):
@@ -52,11 +52,21 @@ def summarize(check: Check, commits: Sequence[Commit], opts: Any) -> Any:
     return summary(commits, opts) if summary is not None else None
 
 
-CHECKS: dict[str, Check] = {
-    secrets.ID: secrets,
-    internal_urls.ID: internal_urls,
-    proprietary_markers.ID: proprietary_markers,
-    licenses.ID: licenses,
-    cla.ID: cla,
-    models.ID: models,
+# id -> the module that implements it, imported only when the check runs: a check a review does
+# not run costs nothing at start-up (the cla check alone would import http.client and ssl).
+CHECKS: dict[str, Check | str] = {
+    "secrets": "contribution_gate.checks.secrets",
+    "internal-urls": "contribution_gate.checks.internal_urls",
+    "proprietary-markers": "contribution_gate.checks.proprietary_markers",
+    "licenses": "contribution_gate.checks.licenses",
+    "cla": "contribution_gate.checks.cla",
+    "models": "contribution_gate.checks.models",
 }
+
+
+def load(name: str) -> Check:
+    """The check registered as `name`, imported on first use."""
+    entry = CHECKS[name]
+    if isinstance(entry, str):
+        entry = CHECKS[name] = cast(Check, importlib.import_module(entry))
+    return entry
