@@ -201,3 +201,28 @@ def test_scancode_is_never_imported_without_a_license_signal_or_for_declarations
     rules, licensedcode, scancode = json.loads(proc.stdout)
     assert rules == ["incompatible-license", "incompatible-license"]
     assert licensedcode is False and scancode is False
+
+
+@pytest.mark.parametrize(
+    ("toml", "problem"),
+    [
+        ('[licenses]\nproject = "MIT OR"\n', "[licenses] project holds 'MIT OR', which is not an SPDX license expression"),
+        ('[licenses]\nproject = "Apache 2.0/MIT"\n', "[licenses] project holds 'Apache 2.0/MIT'"),
+        ('[licenses]\nallow = ["(MIT"]\n', "[licenses] allow holds '(MIT'"),
+        ('[licenses]\ndeny = "GPL-3.0-only"\n', "[licenses] deny must be a list of strings"),
+    ],
+)
+def test_the_policy_names_a_malformed_license_setting(toml: str, problem: str) -> None:
+    from contribution_gate.config import parse
+    from contribution_gate.errors import ConfigError
+
+    with pytest.raises(ConfigError) as raised:
+        parse(toml, ".contribution-gate.toml")
+    assert str(raised.value).startswith(".contribution-gate.toml: " + problem)
+
+
+def test_the_policy_accepts_ids_globs_and_expressions() -> None:
+    from contribution_gate.config import parse
+
+    table = '[licenses]\nproject = "GPL-2.0-or-later WITH Classpath-exception-2.0"\nallow = ["LicenseRef-scancode-llama-*", "MIT AND CC-BY-4.0"]\ndeny = ["AGPL-*"]\n'
+    assert parse(table, "x.toml").table("licenses")["deny"] == ["AGPL-*"]
