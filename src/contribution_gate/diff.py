@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from .model import AddedLine, FileChange
 
-_HUNK = re.compile(rb"^@@@* -[0-9,]+ (?:-[0-9,]+ )*\+(\d+)(?:,\d+)? @@")
 _INDEX = re.compile(rb"^index ([0-9a-f]+)(?:,[0-9a-f]+)*\.\.([0-9a-f]+)(?: (\d+))?")
 _NULL_SHA = re.compile(r"^0+$")
 _SUBMODULE_MODE = b"160000"
@@ -93,8 +92,7 @@ class _Pending:
 
 
 
-_SECTION = re.compile(rb"^(?:diff --git |\x00\x00)", re.MULTILINE)
-_HUNK_HEADER = re.compile(rb"^@@[^\n]*\n?", re.MULTILINE)
+_HUNK_HEADER = re.compile(rb"^@@@* -[0-9,]+ (?:-[0-9,]+ )*\+(\d+)(?:,\d+)? @@[^\n]*\n?", re.MULTILINE)
 _LOOKBACK = len(b"\ndiff --git ")
 
 
@@ -102,22 +100,36 @@ def split_sections(chunks: Iterable[bytes]) -> Iterator[bytes]:
     """Cut a stream of diff bytes (any chunking: lines or blocks) into sections, each starting at a
     `diff --git` line or a commit record (two NULs); text before the first is dropped.
 
-    Work is per section, not per line, and each byte is searched once, so a long history streams
-    through in large blocks.
+    Work is per section, not per line: boundaries are found with `bytes.find`, each byte searched
+    once, so a long history streams through in large blocks.
     """
     pending = bytearray()  # grows in place: one huge file section stays linear, not quadratic
     for chunk in chunks:
         searched_from = max(0, len(pending) - _LOOKBACK)
         pending += chunk
-        starts = [m.start() for m in _SECTION.finditer(pending, searched_from) if m.start() > 0]
+        starts = _boundaries(pending, searched_from)
         if not starts:
             continue
-        cuts = ([0] if _SECTION.match(pending) else []) + starts
+        cuts = ([0] if pending.startswith(_STARTS) else []) + starts
         for begin, end in zip(cuts, cuts[1:], strict=False):
             yield bytes(pending[begin:end])
         del pending[: cuts[-1]]
-    if pending and _SECTION.match(pending):
+    if pending.startswith(_STARTS):
         yield bytes(pending)
+
+
+_STARTS = (b"diff --git ", b"\x00\x00")
+
+
+def _boundaries(data: bytearray, start: int) -> list[int]:
+    """Offsets (after 0) where a line begins a section, from `start` on, in order."""
+    found = []
+    for marker in (b"\ndiff --git ", b"\n\x00\x00"):
+        at = data.find(marker, start)
+        while at >= 0:
+            found.append(at + 1)
+            at = data.find(marker, at + 1)
+    return sorted(found)
 
 
 def parse_diff(chunks: Iterable[bytes], commit: str | None = None) -> Iterator[FileChange]:
@@ -142,27 +154,31 @@ def parse_section(section: bytes, commit: str | None = None) -> FileChange:
 
 
 def _added_lines(section: bytes, start: int) -> list[AddedLine]:
-    """The `+` lines of every hunk from `start`, numbered as the new file has them."""
+    """The `+` lines of every hunk from `start`, numbered as the new file has them.
+
+    With -U0 a hunk is its removed lines, then its added lines: the added ones are one block at
+    the hunk's end, decoded at once. Context or "\\ No newline" lines take the line-by-line way.
+    """
     headers = list(_HUNK_HEADER.finditer(section, start))
     added: list[AddedLine] = []
     for index, header in enumerate(headers):
-        match = _HUNK.match(header.group(0))
-        if match is None:
-            continue
         end = headers[index + 1].start() if index + 1 < len(headers) else len(section)
         body = section[header.end() : end]
-        lines = body.split(b"\n")
-        plus = [line for line in lines if line[:1] == b"+"]
-        if not plus:
-            continue
-        texts = decode(b"\n".join(plus)).split("\n")
-        texts = [t[1:-1] if t.endswith("\r") else t[1:] for t in texts]
-        first = int(match.group(1))
+        first = int(header.group(1))
+        plus = 0 if body.startswith(b"+") else body.find(b"\n+") + 1
+        if plus == 0 and not body.startswith(b"+"):
+            continue  # removals only
+        block = body[plus:].rstrip(b"\n")
         numbers: Sequence[int]
-        if b"\n " in b"\n" + body:  # context lines (a user's -U or interHunkContext): count them
+        if b"\n " in b"\n" + body or b"\n\\" in b"\n" + block:
+            lines = body.split(b"\n")
+            block = b"\n".join(line for line in lines if line[:1] == b"+")
             numbers = _numbers_with_context(lines, first)
-        else:  # -U0: a hunk's added lines are one contiguous block of the new file
-            numbers = range(first, first + len(texts))
+        else:
+            numbers = range(first, first + block.count(b"\n") + 1)
+        text = decode(block)
+        texts = text.split("\n")
+        texts = [t[1:-1] if t.endswith("\r") else t[1:] for t in texts] if "\r" in text else [t[1:] for t in texts]
         added.extend(map(AddedLine, numbers, texts))
     return added
 
