@@ -562,8 +562,16 @@ def test_demo(gate: Gate, git: Callable[..., str], monkeypatch: pytest.MonkeyPat
         assert secret not in run.output
     assert "error [licenses/incompatible-license] models/support-bot/README.md:2" in run.out
     assert git(where, "diff", "--cached", "--name-only").split() == sorted(
-        ["app/llm.py", "deploy/app.env", "docs/setup.md", "models/support-bot/README.md", "tests/test_client.py"]
+        [
+            "app/llm.py",
+            "deploy/app.env",
+            "docs/setup.md",
+            "models/support-bot/README.md",
+            "models/support-bot/pytorch_model.bin",
+            "tests/test_client.py",
+        ]
     )
+    assert "[models/" in run.out and "models/support-bot/pytorch_model.bin" in run.out
 
 
 def test_demo_installed_command(gate_cmd: Callable[..., Run], gate_command: list[str], tmp_path: Path) -> None:

@@ -18,7 +18,14 @@ def _random(n: int, alphabet: str = _ALPHABET) -> str:
     return "".join(random.choice(alphabet) for _ in range(n))
 
 
-def sample_files() -> dict[str, str]:
+def unsafe_pickle() -> bytes:
+    """Model weights that would run a shell command when unpickled, written opcode by opcode
+    (nothing here ever unpickles it): GLOBAL os.system, the argument, REDUCE."""
+    command = b"echo pwned"
+    return b"\x80\x02" + b"cos\nsystem\n" + b"X" + len(command).to_bytes(4, "little") + command + b"\x85R."
+
+
+def sample_files() -> dict[str, str | bytes]:
     """The contribution: a leaked AI key, a password in a database URL, a placeholder, an allowed test
     value, and a model card under a license the project cannot take."""
     openai_key = "sk-" + "proj-" + _random(40) + "T3Blbk" + "FJ" + _random(40)
@@ -41,6 +48,8 @@ def sample_files() -> dict[str, str]:
         "tests/test_client.py": f'TOKEN = "{test_token}"  # pragma: allowlist secret\nGROQ = "{groq_key[:4]}"\n',
         # a fine-tuned model whose card declares the Llama 3.1 Community License: not for an Apache-2.0 project
         "models/support-bot/README.md": "---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B-Instruct\n---\n# support-bot\n\nAnswers support chats.\n",
+        # and its weights: a pickle that runs a command when loaded
+        "models/support-bot/pytorch_model.bin": unsafe_pickle(),
     }
 
 
@@ -62,6 +71,9 @@ def build_demo_repository() -> Path:
     for name, content in sample_files().items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
     repo.git.add("--all")
     return root
