@@ -504,7 +504,7 @@ def test_errors_from_the_installed_command_are_one_line(
 class _Crashing:
     ID = "models"
 
-    def options(self, table: Mapping[str, Any]) -> None:
+    def options(self, table: Mapping[str, Any], setup: Any = None) -> None:
         return None
 
     def scan_file(self, change: FileChange, opts: Any) -> Iterator[Finding]:

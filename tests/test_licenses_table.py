@@ -16,7 +16,7 @@ from licenses_cases import (
     license_text,
 )
 
-from contribution_gate.checks import licenses
+from contribution_gate.checks import Setup, licenses
 from contribution_gate.checks import licenses_scancode as scancode
 from contribution_gate.model import AddedLine, FileChange
 
@@ -104,7 +104,7 @@ def test_an_unrecognised_new_license_file_warns() -> None:
 
 def test_the_project_license_from_a_base_license_file() -> None:
     files = {"LICENSE": license_text("gpl-3.0").encode()}
-    opts = licenses.options({}, None, (files.get, "base abc"))
+    opts = licenses.options({}, Setup(loaded=(files.get, "base abc")))
     (item,) = licenses.assessed(added("src/a.c", commented(GPL2_PLUS, "//")), opts)
     assert (item.project, item.verdict) == ("GPL-3.0-only", "pass")
     assert opts.outbound.get()[1] == "LICENSE (base abc)"

@@ -353,7 +353,7 @@ class _Crashing:
     def __init__(self, where: str) -> None:
         self.where = where
 
-    def options(self, table: Mapping[str, Any]) -> None:
+    def options(self, table: Mapping[str, Any], setup: Any = None) -> None:
         return None
 
     def scan_file(self, change: FileChange, opts: Any) -> Iterator[Finding]:
@@ -384,7 +384,7 @@ def test_a_check_that_raises_fails_the_review(
 
 def test_a_check_whose_options_raise_fails_the_review(based_repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     class BadOptions(_Crashing):
-        def options(self, table: Mapping[str, Any]) -> None:
+        def options(self, table: Mapping[str, Any], setup: Any = None) -> None:
             raise KeyError("threshold")
 
     monkeypatch.setitem(checks.CHECKS, "crashing", BadOptions("nowhere"))

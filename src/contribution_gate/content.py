@@ -1,8 +1,7 @@
 """What a check may read beyond the added lines: whole files of the reviewed tree, on demand.
 
-Most checks never need it. The `models` check reads binaries whole (and `licenses` will read new
-license files); they ask for it by setting `READS_CONTENT = True`, and their `options(table,
-content)` receives it. `git.py` implements it with one `git cat-file --batch` process per run,
+Most checks never need it. The `models` check reads binaries whole and `licenses` new license
+files; every check's `options(table, setup)` gets it as `setup.content`. `git.py` implements it with one `git cat-file --batch` process per run,
 started on the first request, so a review that reads nothing starts nothing.
 """
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import __version__
-from .checks import licenses
+from .checks import Setup, licenses
 from .checks.licenses_project import HOW_TO_DECLARE
 from .git import Repository, collect
 from .model import FileChange, Target
@@ -60,7 +60,7 @@ def build(start: Path, target_of: Callable[[Repository], Target], config_path: P
     config = load_policy(repo, target, config_path)
     table = config.table(licenses.ID)
     changes = collect(repo, target)
-    opts = licenses.options(table, changes.content, policy_source(repo, target))
+    opts = licenses.options(table, Setup(changes.content, policy_source(repo, target)))
     excluded = _path_filter(table.get("exclude-paths", ()))
     entries: list[Entry] = []
     seen: set[tuple[str, str, str]] = set()

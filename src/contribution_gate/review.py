@@ -14,7 +14,7 @@ from typing import Any
 
 from . import policy
 from .baseline import Baseline
-from .checks import CHECKS, Check, load, make_options, reads_commits, scan_commits, summarize
+from .checks import CHECKS, Check, Setup, load, reads_commits, scan_commits, summarize
 from .config import Config
 from .content import Content
 from .model import Commit, FileChange, Finding, Target
@@ -149,7 +149,7 @@ def _start(name: str, config: Config, content: Content | None = None, loaded: An
     table = config.table(name)
     run = _Running(check, None, _path_filter(table.get("exclude-paths", [])), _path_filter(table.get("allow-paths", [])))
     try:
-        run.opts = make_options(check, table, content, loaded)
+        run.opts = check.options(table, Setup(content, loaded))
     except Exception as exc:  # noqa: BLE001 - fail closed: a check that cannot start fails the review
         run.error = failure(exc)
     return run

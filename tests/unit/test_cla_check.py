@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import pytest
 
-from contribution_gate.checks import cla
+from contribution_gate.checks import Setup, cla
 from contribution_gate.checks.cla_people import evaluate
 from contribution_gate.github_api import Account
 from contribution_gate.model import Commit
@@ -37,9 +37,9 @@ def rules(commits: Sequence[Commit], opts: cla.Options) -> list[tuple[str, str |
 
 def test_mode_is_off_by_default_dco_with_a_dco_file_and_explicit_mode_wins() -> None:
     assert cla.options({}).mode == "off"
-    assert cla.options({}, cla.Inputs(cla.DcoFile())).mode == "dco"
-    assert cla.options({"mode": "cla"}, cla.Inputs(cla.DcoFile())).mode == "cla"
-    assert cla.options({"mode": "off"}, cla.Inputs(cla.DcoFile())).mode == "off"
+    assert cla.options({}, Setup(loaded=cla.Inputs(cla.DcoFile()))).mode == "dco"
+    assert cla.options({"mode": "cla"}, Setup(loaded=cla.Inputs(cla.DcoFile()))).mode == "cla"
+    assert cla.options({"mode": "off"}, Setup(loaded=cla.Inputs(cla.DcoFile()))).mode == "off"
     assert list(cla.scan_commits([commit()], cla.options({}))) == []
 
 
@@ -105,7 +105,7 @@ def test_dco_remediation_commits_count_only_when_the_dco_file_allows_them() -> N
     individual = commit(message=f"Remediate\n\nI, Ada <ada@example.org>, hereby add my Signed-off-by to this commit: {unsigned.sha}\n\n"
                                 "Signed-off-by: Ada <ada@example.org>")
     assert rules([unsigned, individual], dco()) == [("missing-signoff", unsigned.sha)]
-    allowed = cla.options({}, cla.Inputs(cla.DcoFile(individual=True)))
+    allowed = cla.options({}, Setup(loaded=cla.Inputs(cla.DcoFile(individual=True))))
     assert rules([unsigned, individual], allowed) == []
     assert "hereby add my Signed-off-by" in next(iter(cla.scan_commits([unsigned], allowed))).remediation
 
@@ -114,7 +114,7 @@ def test_dco_individual_remediation_must_come_from_the_author() -> None:
     unsigned = commit()
     other = commit("Mallory <m@example.org>", f"I, Ada <ada@example.org>, hereby add my Signed-off-by to this commit: {unsigned.sha}\n\n"
                    "Signed-off-by: Mallory <m@example.org>")
-    allowed = cla.options({}, cla.Inputs(cla.DcoFile(individual=True)))
+    allowed = cla.options({}, Setup(loaded=cla.Inputs(cla.DcoFile(individual=True))))
     assert ("missing-signoff", unsigned.sha) in rules([unsigned, other], allowed)
 
 
@@ -122,9 +122,9 @@ def test_dco_third_party_remediation() -> None:
     unsigned = commit()
     line = f"On behalf of Ada <ada@example.org>, I, Max <max@example.org>, hereby add my Signed-off-by to this commit: {unsigned.sha}"
     remediation = commit("Max <max@example.org>", f"Remediate\n\n{line}\n\nSigned-off-by: Max <max@example.org>")
-    individual_only = cla.options({}, cla.Inputs(cla.DcoFile(individual=True)))
+    individual_only = cla.options({}, Setup(loaded=cla.Inputs(cla.DcoFile(individual=True))))
     assert rules([unsigned, remediation], individual_only) == [("missing-signoff", unsigned.sha)]
-    third_party = cla.options({}, cla.Inputs(cla.DcoFile(individual=True, third_party=True)))
+    third_party = cla.options({}, Setup(loaded=cla.Inputs(cla.DcoFile(individual=True, third_party=True))))
     assert rules([unsigned, remediation], third_party) == []
 
 
@@ -143,18 +143,18 @@ def test_dco_members_skip_needs_the_account_and_a_verified_commit() -> None:
     mine, unverified, outsider = commit("Me <me@corp.example>"), commit("Me <me@corp.example>"), commit("Out <out@example.org>")
     lookup = FakeAccounts({mine.sha: Account("me", 1, verified=True), unverified.sha: Account("me", 1), outsider.sha: Account("out", 2, verified=True)})
     members = cla.Inputs(cla.DcoFile(require_members=False), members=frozenset({"me"}), lookup=lookup)
-    assert rules([mine, unverified, outsider], cla.options({}, members)) == [
+    assert rules([mine, unverified, outsider], cla.options({}, Setup(loaded=members))) == [
         ("missing-signoff", unverified.sha), ("missing-signoff", outsider.sha)]
     without_token = cla.Inputs(cla.DcoFile(require_members=False), members=frozenset({"me"}))
-    assert len(rules([mine], cla.options({}, without_token))) == 1
+    assert len(rules([mine], cla.options({}, Setup(loaded=without_token)))) == 1
     required = cla.Inputs(cla.DcoFile(), members=frozenset({"me"}), lookup=lookup)
-    assert len(rules([mine], cla.options({}, required))) == 1
+    assert len(rules([mine], cla.options({}, Setup(loaded=required)))) == 1
 
 
 def test_dco_bot_accounts_from_the_api_are_skipped() -> None:
     app = commit("Some App <app@example.org>")
     lookup = FakeAccounts({app.sha: Account("some-app[bot]", 3, "Bot")})
-    assert rules([app], cla.options({"mode": "dco"}, cla.Inputs(lookup=lookup))) == []
+    assert rules([app], cla.options({"mode": "dco"}, Setup(loaded=cla.Inputs(lookup=lookup)))) == []
 
 
 # -- CLA ----------------------------------------------------------------------------------------
@@ -164,7 +164,7 @@ SIGNED = (Signature("octocat", 583231), Signature("ada", 5, ("ada@example.org",)
 
 def cla_opts(lookup: object = None, **table: object) -> cla.Options:
     inputs = cla.Inputs(signatures=SIGNED, signatures_source="signatures/cla.json (base abc)", lookup=lookup)  # type: ignore[arg-type]
-    return cla.options({"mode": "cla", "corporate": [{"name": "Example Corp", "domains": ["corp.example"]}], **table}, inputs)
+    return cla.options({"mode": "cla", "corporate": [{"name": "Example Corp", "domains": ["corp.example"]}], **table}, Setup(loaded=inputs))
 
 
 def test_cla_covered_by_noreply_login_listed_email_corporate_domain_and_allow_list() -> None:
@@ -251,4 +251,4 @@ def test_the_review_keeps_no_commits_for_the_check_when_it_is_off() -> None:
 
     assert not reads_commits(cla, cla.options({}))
     assert reads_commits(cla, cla.options({"mode": "dco"}))
-    assert reads_commits(cla, cla.options({}, cla.Inputs(cla.DcoFile())))
+    assert reads_commits(cla, cla.options({}, Setup(loaded=cla.Inputs(cla.DcoFile()))))

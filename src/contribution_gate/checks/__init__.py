@@ -8,6 +8,7 @@ A check is a module with an `ID`, an `options(table)` factory for its frozen `Op
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol, cast
 
@@ -15,24 +16,25 @@ from ..content import Content
 from ..model import Commit, FileChange, Finding
 
 
+@dataclass(frozen=True)
+class Setup:
+    """What a check is given besides its policy table: the reviewed tree's files (whole
+    post-images, for the checks that read them) and what the session loaded for it from outside
+    the change (the cla check: the base's signature file and the event's people)."""
+
+    content: Content | None = None
+    loaded: Any = None
+
+
+NO_SETUP = Setup()
+
+
 class Check(Protocol):
     ID: str
 
-    def options(self, table: Mapping[str, Any]) -> Any: ...
+    def options(self, table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Any: ...
 
     def scan_file(self, change: FileChange, opts: Any) -> Iterator[Finding]: ...
-
-
-def make_options(check: Check, table: Mapping[str, Any], content: Content | None = None, loaded: Any = None) -> Any:
-    """The check's options; a check with `READS_CONTENT = True` also gets the reviewed tree's files,
-    and one the session loaded data for (the cla check: base files, event, API lookup) gets that."""
-    if loaded is not None and getattr(check, "READS_CONTENT", False):
-        return check.options(table, content, loaded)  # type: ignore[call-arg]
-    if loaded is not None:
-        return check.options(table, loaded)  # type: ignore[call-arg]
-    if getattr(check, "READS_CONTENT", False):
-        return check.options(table, content)  # type: ignore[call-arg]
-    return check.options(table)
 
 
 def scan_commits(check: Check, commits: Sequence[Commit], opts: Any) -> Iterator[Finding]:

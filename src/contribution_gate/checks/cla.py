@@ -18,6 +18,7 @@ from typing import Any
 
 from ..github_api import Account
 from ..model import Commit, FileChange, Finding
+from . import NO_SETUP, Setup
 from ..signatures import DEFAULT_PATH, DEFAULT_PHRASE, Signature
 
 ID = "cla"
@@ -81,8 +82,8 @@ class Options:
         return None
 
 
-def options(table: Mapping[str, Any], inputs: Inputs | None = None) -> Options:
-    inputs = inputs or Inputs()
+def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
+    inputs = setup.loaded or Inputs()
     mode, source = mode_of(table, inputs.dco_file is not None)
     corporate = tuple(
         Corporation(str(c["name"]), tuple(d.strip().lower().lstrip("*.").rstrip(".") for d in c["domains"]))

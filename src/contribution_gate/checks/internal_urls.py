@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any
 
 from ..model import AddedLine, FileChange, Finding, fingerprint, value_key
+from . import NO_SETUP, Setup
 from ..redaction import redact
 from .host_refs import CODE, CONFIG, PROSE
 from .internal_hosts import Hit, Verdicts, load_data
@@ -46,7 +47,7 @@ class Options:
     verdicts: Verdicts = field(default_factory=lambda: Verdicts.build((), ()), compare=False, repr=False)
 
 
-def options(table: Mapping[str, Any]) -> Options:
+def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
     domains = tuple(zone(d) for d in table.get("domains", ()))
     allow = tuple(table.get("allow", ()))
     return Options(domains, allow, Verdicts.build(domains, allow))

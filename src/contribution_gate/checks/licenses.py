@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..model import FileChange, Finding, Severity, fingerprint, value_key
+from . import NO_SETUP, Setup
 from .licenses_project import HOW_TO_DECLARE, Project, Reader
 
 if TYPE_CHECKING:  # the detectors and the judgement load on the first file, not with the registry
@@ -26,7 +27,6 @@ if TYPE_CHECKING:  # the detectors and the judgement load on the first file, not
 ID = "licenses"
 PASS, WARN, FAIL = "pass", "warn", "fail"
 UNJUDGED, UNREADABLE = "unjudged", "unreadable"
-READS_CONTENT = True  # changed license files, manifests and cards are read whole
 MAX_READ = 4 << 20  # a "license file" larger than this is not one
 
 
@@ -42,12 +42,13 @@ class Options:
     outbound: Project = field(default_factory=Project, compare=False, repr=False)
 
 
-def options(table: Mapping[str, Any], content: Content | None = None, source: tuple[Reader, str] | None = None) -> Options:
-    """`content`: the reviewed tree's files (whole post-images); `source`: the reader and name of the
-    tree the policy comes from (the base commit of a range), where the project's license is found."""
+def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
+    """`setup.content`: the reviewed tree's files (whole post-images); `setup.loaded`: the reader and
+    name of the tree the policy comes from (the base commit of a range), where the project's
+    license is found."""
     project = table.get("project") or None
-    read, where = source if source is not None else (None, "")
-    reader = _blob_reader(content) if content is not None else None
+    read, where = setup.loaded if setup.loaded is not None else (None, "")
+    reader = _blob_reader(setup.content) if setup.content is not None else None
     return Options(project, tuple(table.get("allow", ())), tuple(table.get("deny", ())), reader, Project(project, read, where))
 
 
@@ -201,4 +202,4 @@ def _finding(change: FileChange, d: Detection | None, rule: str, severity: Sever
     )
 
 
-__all__ = ["FAIL", "ID", "PASS", "READS_CONTENT", "WARN", "Assessed", "Options", "assess", "assessed", "options", "scan_file"]
+__all__ = ["FAIL", "ID", "PASS", "WARN", "Assessed", "Options", "assess", "assessed", "options", "scan_file"]

@@ -25,6 +25,7 @@ from ..artefacts import Problem, code, manifests, pickles
 from ..artefacts.scan import MODEL_FORMATS, Limits, looks_like_text_pickle, scan
 from ..content import Content, sha256_of, size_of
 from ..model import FileChange, Finding, Severity, fingerprint
+from . import NO_SETUP, Setup
 from ..resources import data_file
 
 if sys.version_info >= (3, 11):
@@ -33,7 +34,6 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 ID = "models"
-READS_CONTENT = True
 DEFAULT_MAX_SIZE = 4 << 30
 DEFAULT_MAX_OPCODES = 10_000_000
 DEFAULT_AIBOM = "aibom.cdx.json"
@@ -83,7 +83,8 @@ def in_ci() -> bool:
     return env.get("CI", "").lower() in ("true", "1") or env.get("GITHUB_ACTIONS") == "true"
 
 
-def options(table: Mapping[str, Any], content: Content | None = None) -> Options:
+def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
+    content = setup.content
     limits = Limits(
         default_allowlist().extended(table.get("allow-globals", ())),
         max_size=table.get("max-size", DEFAULT_MAX_SIZE),

@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any
 
 from ..model import AddedLine, FileChange, Finding, Severity, fingerprint, value_key
+from . import NO_SETUP, Setup
 from .marker_positions import Segment, front_matter, is_whole, leading_lines, segments, stands_as_label
 from .marker_rules import HEADER, LABEL, STRONG, Rules, custom_marker, folded, load_data, norm
 from .textkinds import Blocks, Kind, kind_of, lowered_text, policy_lines
@@ -62,7 +63,7 @@ class Options:
     rules: Rules = field(default_factory=lambda: Rules(load_data(), (), ()), compare=False, repr=False)
 
 
-def options(table: Mapping[str, Any]) -> Options:
+def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
     organizations = tuple(o.strip() for o in table.get("organizations", ()) if o.strip())
     markers = tuple(m for m in table.get("markers", ()) if m.strip())
     return Options(organizations, markers, Rules(load_data(), organizations, markers))

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..model import AddedLine, FileChange, Finding, Severity, fingerprint, value_key
+from . import NO_SETUP, Setup
 from ..redaction import redact
 from . import ds_plugins
 from .keywords import Keywords
@@ -62,7 +63,7 @@ class Options:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
 
-def options(table: Mapping[str, Any]) -> Options:
+def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
     return Options(
         allow=tuple(re.compile(p) for p in table.get("allow", ())),
         max_file_size=table.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
