@@ -132,7 +132,7 @@ def _corporations(value: Any) -> str | None:
             return f"entry {index} ({entry['name']}) has unknown keys {unknown}: only name and domains"
         domains = entry.get("domains")
         problem = _strings(domains) or ("" if domains else "must list at least one domain")
-        bad = [d for d in domains if not _EMAIL_DOMAIN.match(d.strip())] if not problem else []
+        bad = [d for d in domains or () if not _EMAIL_DOMAIN.match(d.strip())] if not problem else []
         if problem or bad:
             return f"entry {index} ({entry['name']}) domains " + (problem or f"holds {bad[0]!r}, which is not a domain name: write it like example.com")
     return None
