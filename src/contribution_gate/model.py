@@ -120,3 +120,34 @@ class Finding:
     @property
     def sort_key(self) -> tuple[int, str, int, str]:
         return (self.severity.rank, self.path, self.line or 0, self.rule)
+
+
+def file_finding(
+    check: str,
+    rule: str,
+    severity: Severity,
+    change: FileChange,
+    line: int | None,
+    message: str,
+    remediation: str,
+    matched: str,
+    excerpt: str = "",
+    end_line: int | None = None,
+    key_path: str | None = None,
+) -> Finding:
+    """A finding on a file of the change. Its fingerprint and baseline key come from `matched`,
+    which the finding itself never holds; `key_path` replaces the path in the fingerprint."""
+    return Finding(
+        check=check,
+        rule=rule,
+        severity=severity,
+        path=change.path,
+        line=line,
+        end_line=line if end_line is None else end_line,
+        commit=change.commit,
+        message=message,
+        remediation=remediation,
+        fingerprint=fingerprint(check, rule, change.path if key_path is None else key_path, matched),
+        excerpt=excerpt,
+        value_key=value_key(check, rule, matched),
+    )

@@ -8,8 +8,8 @@ A check is a module with an `ID`, an `options(table)` factory for its frozen `Op
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
 from ..content import Content

@@ -18,8 +18,8 @@ from typing import Any
 
 from ..github_api import Account
 from ..model import Commit, FileChange, Finding
-from . import NO_SETUP, Setup
 from ..signatures import DEFAULT_PATH, DEFAULT_PHRASE, Signature
+from . import NO_SETUP, Setup
 
 ID = "cla"
 MODES = ("off", "dco", "cla")

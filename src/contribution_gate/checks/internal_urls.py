@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from ..model import AddedLine, FileChange, Finding, fingerprint, value_key
-from . import NO_SETUP, Setup
+from ..model import AddedLine, FileChange, Finding, file_finding
 from ..redaction import redact
+from . import NO_SETUP, Setup
 from .host_refs import CODE, CONFIG, PROSE
 from .internal_hosts import Hit, Verdicts, load_data
 from .textkinds import (
@@ -115,20 +115,8 @@ def _lines_matching(pattern: re.Pattern[str], joined: str) -> list[int]:
 
 
 def _finding(change: FileChange, hit: Hit, line: int, excerpt: str) -> Finding:
-    return Finding(
-        check=ID,
-        rule=hit.rule,
-        severity=hit.severity,
-        path=change.path,
-        line=line,
-        end_line=line,
-        commit=change.commit,
-        message=f"{hit.message} added to {change.path}",
-        remediation=hit.remediation,
-        fingerprint=fingerprint(ID, hit.rule, change.path, hit.host.lower()),
-        excerpt=excerpt,
-        value_key=value_key(ID, hit.rule, hit.host.lower()),
-    )
+    message = f"{hit.message} added to {change.path}"
+    return file_finding(ID, hit.rule, hit.severity, change, line, message, hit.remediation, hit.host.lower(), excerpt)
 
 
 __all__ = ["ID", "Options", "load_data", "options", "scan_file", "zone"]

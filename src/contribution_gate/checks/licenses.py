@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..model import FileChange, Finding, Severity, fingerprint, value_key
+from ..model import FileChange, Finding, Severity, file_finding
 from . import NO_SETUP, Setup
-from .licenses_project import HOW_TO_DECLARE, Project, Reader
+from .licenses_project import HOW_TO_DECLARE, Project
 
 if TYPE_CHECKING:  # the detectors and the judgement load on the first file, not with the registry
     from ..content import Content
@@ -184,22 +184,9 @@ def _remedy(j: Judgement, project: str, d: Detection) -> str:
 
 
 def _finding(change: FileChange, d: Detection | None, rule: str, severity: Severity, message: str, fix: str) -> Finding:
-    matched = d.expression if d is not None else ""
-    path_key = change.path if d is not None else ""
-    return Finding(
-        check=ID,
-        rule=rule,
-        severity=severity,
-        path=change.path,
-        line=d.line if d is not None else None,
-        end_line=d.end_line if d is not None else None,
-        commit=change.commit,
-        message=message,
-        remediation=fix,
-        fingerprint=fingerprint(ID, rule, path_key, matched),
-        excerpt=d.excerpt if d is not None else "",
-        value_key=value_key(ID, rule, matched),
-    )
+    if d is None:
+        return file_finding(ID, rule, severity, change, None, message, fix, "", key_path="")
+    return file_finding(ID, rule, severity, change, d.line, message, fix, d.expression, d.excerpt, d.end_line)
 
 
 __all__ = ["FAIL", "ID", "PASS", "WARN", "Assessed", "Options", "assess", "assessed", "options", "scan_file"]

@@ -25,8 +25,8 @@ from ..artefacts import Problem, code, manifests, pickles
 from ..artefacts.scan import MODEL_FORMATS, Limits, looks_like_text_pickle, scan
 from ..content import Content, sha256_of, size_of
 from ..model import FileChange, Finding, Severity, fingerprint
-from . import NO_SETUP, Setup
 from ..resources import data_file
+from . import NO_SETUP, Setup
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -20,10 +20,32 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from ..model import AddedLine, FileChange, Finding, Severity, fingerprint, value_key
+from ..model import (
+    AddedLine,
+    FileChange,
+    Finding,
+    Severity,
+    file_finding,
+)
 from . import NO_SETUP, Setup
-from .marker_positions import Segment, front_matter, is_whole, leading_lines, segments, stands_as_label
-from .marker_rules import HEADER, LABEL, STRONG, Rules, custom_marker, folded, load_data, norm
+from .marker_positions import (
+    Segment,
+    front_matter,
+    is_whole,
+    leading_lines,
+    segments,
+    stands_as_label,
+)
+from .marker_rules import (
+    HEADER,
+    LABEL,
+    STRONG,
+    Rules,
+    custom_marker,
+    folded,
+    load_data,
+    norm,
+)
 from .textkinds import Blocks, Kind, kind_of, lowered_text, policy_lines
 
 ID = "proprietary-markers"
@@ -239,17 +261,5 @@ def _finding(change: FileChange, line: AddedLine, rule: str, hits: list[_Hit]) -
         message = f"Marker {quoted} (from [proprietary-markers] markers) added to {change.path}"
     else:
         message = f"Confidentiality marker {quoted} in {where} added to {change.path}"
-    return Finding(
-        check=ID,
-        rule=rule,
-        severity=Severity.ERROR,
-        path=change.path,
-        line=line.lineno,
-        end_line=line.lineno,
-        commit=change.commit,
-        message=message,
-        remediation=_REMEDIATION.get(rule, _REMEDIATION["marker"]),
-        fingerprint=fingerprint(ID, rule, change.path, norm(phrases[0])),
-        excerpt=line.text,
-        value_key=value_key(ID, rule, norm(phrases[0])),
-    )
+    fix = _REMEDIATION.get(rule, _REMEDIATION["marker"])
+    return file_finding(ID, rule, Severity.ERROR, change, line.lineno, message, fix, norm(phrases[0]), line.text)

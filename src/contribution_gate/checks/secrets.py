@@ -14,15 +14,21 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
-from ..model import AddedLine, FileChange, Finding, Severity, fingerprint, value_key
-from . import NO_SETUP, Setup
+from ..model import (
+    AddedLine,
+    FileChange,
+    Finding,
+    Severity,
+    file_finding,
+    fingerprint,
+)
 from ..redaction import redact
-from . import ds_plugins
+from . import NO_SETUP, Setup, ds_plugins
 from .keywords import Keywords
 from .secret_rules import NEAR_LINES, keywords, load_rules, scan_text
 
@@ -221,18 +227,7 @@ def _too_large(change: FileChange, size: int, limit: int) -> Finding:
 
 def _finding(change: FileChange, hit: _Hit, line: int, end_line: int, matched: str, excerpt: str) -> Finding:
     note = "" if hit.severity is Severity.ERROR else " (it fails the format's own check: a placeholder?)"
-    return Finding(
-        check=ID,
-        rule=hit.rule,
-        severity=hit.severity,
-        path=change.path,
-        line=line,
-        end_line=end_line,
-        commit=change.commit,
-        message=f"{hit.title} added to {change.path}{note}",
-        remediation=hit.remediation,
-        fingerprint=fingerprint(ID, hit.rule, change.path, matched),
-        excerpt=excerpt,
-        value_key=value_key(ID, hit.rule, matched),
-        value_sha1=hashlib.sha1(hit.secret.encode("utf-8", "surrogatepass")).hexdigest(),
+    finding = file_finding(
+        ID, hit.rule, hit.severity, change, line, f"{hit.title} added to {change.path}{note}", hit.remediation, matched, excerpt, end_line
     )
+    return replace(finding, value_sha1=hashlib.sha1(hit.secret.encode("utf-8", "surrogatepass")).hexdigest())
