@@ -196,3 +196,30 @@ def test_model_signing_signature_lists_files() -> None:
 def test_allowlist_entries() -> None:
     allow = pickles.Allowlist.of(["a.b.C", "pkg:mod.Attr", "bad"])
     assert allow.allows("a.b", "C") and allow.allows("pkg", "mod.Attr") and not allow.allows("a", "b.C")
+
+
+def test_gzip_members_inside_a_gzipped_tar_are_read() -> None:
+    """A .tar.gz holding .tar.gz members (test fixtures of build tools) is an archive, not corrupt."""
+    import gzip as _gzip
+    import io as _io
+    import tarfile as _tarfile
+
+    from contribution_gate.artefacts.scan import Limits, Result, scan
+    from contribution_gate.checks.models import default_allowlist
+
+    inner = _io.BytesIO()
+    with _tarfile.open(fileobj=inner, mode="w:gz") as tar:
+        data = b"plain text\n"
+        info = _tarfile.TarInfo("pkg/README")
+        info.size = len(data)
+        tar.addfile(info, _io.BytesIO(data))
+    outer = _io.BytesIO()
+    with _tarfile.open(fileobj=outer, mode="w:gz") as tar:
+        info = _tarfile.TarInfo("fixtures/pkg-1.0.tar.gz")
+        info.size = len(inner.getvalue())
+        tar.addfile(info, _io.BytesIO(inner.getvalue()))
+    stream = _io.BytesIO(outer.getvalue())
+    result = Result()
+    scan(stream, len(outer.getvalue()), Limits(default_allowlist()), result, 0)
+    assert [p for p in result.problems if p.severity == "error"] == []
+    assert _gzip.decompress(outer.getvalue())  # the fixture itself is well formed

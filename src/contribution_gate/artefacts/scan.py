@@ -136,7 +136,8 @@ def _by_format(kind: str, stream: BinaryIO, size: int, limits: Limits, result: R
     if kind in ("gzip", "bzip2", "xz"):
         opener = {"gzip": gzip.GzipFile, "bzip2": bz2.BZ2File, "xz": lzma.LZMAFile}[kind]
         try:
-            inner = _spool(opener(fileobj=stream) if kind == "gzip" else opener(stream), limits, result)  # type: ignore[operator]
+            # mode "rb" for gzip: it would otherwise copy the mode of a spooled "w+b" file and refuse to read
+            inner = _spool(opener(fileobj=stream, mode="rb") if kind == "gzip" else opener(stream), limits, result)  # type: ignore[operator]
         except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
             return [Problem("archive-corrupt", f"the {kind} stream cannot be decompressed ({exc})", "error", "", kind)]
         if inner is None:
