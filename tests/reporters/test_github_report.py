@@ -167,6 +167,6 @@ def test_no_left_out_notice_at_the_cap() -> None:
 
 def test_ends_with_the_verdict() -> None:
     out = github.render(samples.with_findings(), token=TOKEN)
-    assert out.splitlines()[-1].startswith("contribution-gate: FAIL: 2 errors, 3 warnings (1 suppressed)")
+    assert out.splitlines()[-1].startswith("contribution-gate: FAIL: 2 errors, 2 warnings, 1 note (1 suppressed)")
     clean = github.render(samples.clean())
     assert clean == "contribution-gate: PASS: 0 errors, 0 warnings in 3 files\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..model import Target
+from ..model import Severity, Target
 from ..policy import Outcome
 from ..review import Review
 
@@ -30,9 +30,12 @@ def tally(review: Review) -> Counter[Outcome]:
 
 
 def summary_line(review: Review) -> str:
-    """`FAIL: 2 errors, 1 warning (1 suppressed); 1 check crashed`."""
+    """`FAIL: 2 errors, 1 warning, 3 notes (1 suppressed); 1 check could not run: ...`."""
     counts = tally(review)
-    parts = [_plural(counts[Outcome.FAIL], "error"), _plural(counts[Outcome.WARN], "warning")]
+    notes = sum(1 for j in review.judged if j.outcome is Outcome.WARN and j.finding.severity is Severity.NOTE)
+    parts = [_plural(counts[Outcome.FAIL], "error"), _plural(counts[Outcome.WARN] - notes, "warning")]
+    if notes:
+        parts.append(_plural(notes, "note"))
     line = f"{review.verdict.upper()}: {', '.join(parts)}"
     if counts[Outcome.SUPPRESSED]:
         line += f" ({counts[Outcome.SUPPRESSED]} suppressed)"

@@ -31,7 +31,7 @@ def render(review: Review, color: bool = False) -> str:
 
 def _finding(judged: Judged, color: bool) -> list[str]:
     f = judged.finding
-    label = "error" if judged.outcome is Outcome.FAIL else "warning"
+    label = "error" if judged.outcome is Outcome.FAIL else f.severity.value
     where = f.path + (f":{f.line}" if f.line else "") + (f"-{f.end_line}" if f.end_line and f.end_line != f.line else "")
     commit = f"(commit {f.commit[:12]})" if f.commit else ""
     head = " ".join(part for part in (f"[{f.check}/{f.rule}]", where, commit) if part)
