@@ -54,6 +54,17 @@ class Result:
     used: int = 0  # decompressed bytes so far, against max_size
 
 
+# formats announced by their first bytes alone
+_MAGIC = (
+    (b"\x93NUMPY", "npy"),
+    (b"GGUF", "gguf"),
+    (_HDF5, "hdf5"),
+    (b"PAR1", "parquet"),
+    (b"ARROW1", "arrow"),
+    (_LFS, "lfs-pointer"),
+)
+
+
 def sniff(head: bytes, size: int) -> str | None:
     """The format a file's first bytes announce, or None."""
     if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
@@ -68,18 +79,9 @@ def sniff(head: bytes, size: int) -> str | None:
         return "xz"
     if head[257:262] == b"ustar":
         return "tar"
-    if head.startswith(b"\x93NUMPY"):
-        return "npy"
-    if head.startswith(b"GGUF"):
-        return "gguf"
-    if head.startswith(_HDF5):
-        return "hdf5"
-    if head.startswith(b"PAR1"):
-        return "parquet"
-    if head.startswith(b"ARROW1"):
-        return "arrow"
-    if head.startswith(_LFS):
-        return "lfs-pointer"
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
     if len(head) >= 10 and struct.unpack("<Q", head[:8])[0] < 1 << 32 and head[8:9] == b"{" and head[9:10] in b'" \t\r\n}':
         return "safetensors"
     if looks_like_text_pickle(head) or _PROTO01_PICKLE.match(head):
