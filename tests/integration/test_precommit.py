@@ -108,6 +108,23 @@ def test_try_repo_passes_clean_change(make_repo: Callable[..., Repo], snapshot: 
     assert "Passed" in proc.output
 
 
+def test_try_repo_license_only_hook(make_repo: Callable[..., Repo], snapshot: Snapshot) -> None:
+    """`contribution-gate-licenses` runs the licenses check alone: a GPL file fails an Apache-2.0
+    project, and a staged secret is left to the aggregated hook."""
+    repo = make_repo()
+    repo.add(".contribution-gate.toml", '[licenses]\nproject = "Apache-2.0"\n')
+    repo.commit_unchecked("Initial commit")
+    tag = "SPDX-" + "License-Identifier: " + "GPL-3.0-only"
+    repo.add("vendor/copied.py", f"# {tag}\ndef copied():\n    return 1\n")
+    repo.add("app/settings.py", f'TOKEN = "{github_token()}"\n')
+
+    proc = repo.run(*PRE_COMMIT, "try-repo", str(snapshot.path), "contribution-gate-licenses", "--ref", snapshot.sha, "--verbose")
+
+    assert proc.code != 0, proc.output
+    assert "licenses/" in proc.output and "vendor/copied.py" in proc.output
+    assert "github-token" not in proc.output
+
+
 # -- pre-commit install: the pre-commit and commit-msg stages -------------------------------------
 
 
