@@ -845,7 +845,7 @@ def neg_secret_reference(g: Gen) -> list[Item]:
     c = "secret-reference"
     account = g.digits(12)
     values = [
-        ("db_password_secret", f"projects/acme-prod/secrets/db-password/versions/latest"),
+        ("db_password_secret", "projects/acme-prod/secrets/db-password/versions/latest"),
         ("openai_key_secret", f"projects/ml-platform-{g.digits(6)}/secrets/openai-api-key/versions/3"),
         ("db_password_secret_arn", f"arn:aws:secretsmanager:eu-west-1:{account}:secret:prod/orders/db-password-{g.chars(6)}"),
         ("api_token_arn", f"arn:aws:secretsmanager:us-east-1:{account}:secret:stripe-api-key-{g.chars(6)}"),
@@ -1267,7 +1267,7 @@ def filler(style: str, topic: str, g: Gen) -> str:
                  f'queue = "{topic}-events"', "# see docs/configuration.md"],
         "ini": ["enabled = true", "region = eu-west-1", f"timeout = {g.between(5, 60)}", "log_level = info",
                 f"queue = {topic}-events", "; overridden by the environment in production"],
-        "tf": ['region = "eu-west-1"', f'name = "{topic}-prod"', "instance_count = 2", f'environment = "production"',
+        "tf": ['region = "eu-west-1"', f'name = "{topic}-prod"', "instance_count = 2", 'environment = "production"',
                "# managed by the platform team"],
         "sh": ["set -euo pipefail", f"cd /opt/{topic}", "export APP_ENV=production", f'echo "starting {topic} worker"',
                "export PYTHONUNBUFFERED=1", f"mkdir -p /var/log/{topic}"],
