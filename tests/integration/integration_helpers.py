@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import random
 import shutil
-import string
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -29,28 +27,15 @@ _DROP_PREFIXES = ("GIT_", "PRE_COMMIT", "GITHUB_", "RUNNER_")
 _DROP = {"SKIP", "NO_COLOR", "FORCE_COLOR", "VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH"}
 
 
-# -- fake credentials -----------------------------------------------------------------------------
+# -- fake credentials: the shared builders of tests/tokens.py -------------------------------------
 
-try:  # the shared builder of the unit tests, when it is there
-    import tokens as _tokens  # type: ignore[import-not-found]
-
-    github_token = _tokens.github_token
-except ImportError:  # pragma: no cover - a local builder with the same contract
-    _ALNUM = "".join(c for c in string.ascii_letters + string.digits if c not in "xX")
-
-    def github_token() -> str:
-        """A classic GitHub token assembled from parts: no file holds a literal one."""
-        rng = random.SystemRandom()
-        while True:
-            body = "".join(rng.choice(_ALNUM) for _ in range(36))
-            if any(c.isdigit() for c in body) and any(c.isalpha() for c in body):
-                return "gh" + "p_" + body
+from tokens import github_token as github_token  # noqa: E402  (re-exported; tests/ is on sys.path above)
+from tokens import secret_fragments  # noqa: E402
 
 
 def leaked(secret: str, *texts: str, size: int = 8) -> list[str]:
     """The pieces (`size` characters) of `secret` that occur in any of `texts`; [] when none does."""
-    pieces = {secret[i : i + size] for i in range(len(secret) - size + 1)}
-    return sorted(p for p in pieces if any(p in t for t in texts))
+    return sorted(p for p in secret_fragments(secret, size) if any(p in t for t in texts))
 
 
 # -- processes ------------------------------------------------------------------------------------
