@@ -11,12 +11,16 @@ import base64
 import binascii
 import json
 import random
+import re
 import string
 
 # No "x"/"X": a run of x's reads as a masked placeholder (`xxxx`) and would make a test flaky.
 _ALNUM = "".join(c for c in string.ascii_letters + string.digits if c not in "xX")
 _UPPER_DIGITS = "".join(c for c in string.ascii_uppercase + string.digits if c != "X")
 _rng = random.SystemRandom()
+# words the secrets check reads as a placeholder wherever they occur: one in a random token (about
+# one build in twenty thousand) would make a test flaky
+_PLACEHOLDER_WORDS = re.compile(r"(?i)fake|dummy|sample|example|redacted|placeholder|change_?me|your[_-]|replace[_-]?me|not[_-]?a[_-]?real|test[_-]?(?:key|token|secret|password)")
 
 
 def rand(n: int, alphabet: str = _ALNUM) -> str:
@@ -24,6 +28,8 @@ def rand(n: int, alphabet: str = _ALNUM) -> str:
     while True:
         value = "".join(_rng.choice(alphabet) for _ in range(n))
         mixed = any(c.isdigit() for c in alphabet) and any(c.isalpha() for c in alphabet)
+        if _PLACEHOLDER_WORDS.search(value):
+            continue
         if n < 2 or not mixed or (any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
             return value
 
@@ -100,6 +106,13 @@ _B64 = _ALNUM + "+/"
 
 def b64url(n: int) -> str:
     return rand(n, _ALNUM + "-_")
+
+
+def discord_token() -> str:
+    """A bot's user id (a snowflake) in base64, a timestamp part and an HMAC part."""
+    user_id = "1" + rand(18, string.digits)
+    head = base64.urlsafe_b64encode(user_id.encode()).decode().rstrip("=")
+    return head + "." + b64url(6) + "." + b64url(38)
 
 
 # One builder per rule of config/secret_rules.toml, each a valid instance of its format.

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from .model import AddedLine, FileChange
+from .model import AddedLines, FileChange
 
 _INDEX = re.compile(rb"^index ([0-9a-f]+)(?:,[0-9a-f]+)*\.\.([0-9a-f]+)(?: (\d+))?")
 _NULL_SHA = re.compile(r"^0+$")
@@ -74,7 +74,7 @@ class _Pending:
     blob: str | None = None
     is_binary: bool = False
     is_submodule: bool = False
-    added: list[AddedLine] = field(default_factory=list)
+    added: AddedLines = field(default_factory=AddedLines)
 
     def freeze(self) -> FileChange:
         renamed = self.status in ("R", "C")
@@ -86,7 +86,7 @@ class _Pending:
             blob=None if self.status == "D" or self.blob is None or _NULL_SHA.match(self.blob) else self.blob,
             is_binary=self.is_binary,
             is_submodule=self.is_submodule,
-            added=tuple(self.added),
+            added=self.added,
         )
 
 
@@ -140,7 +140,7 @@ def parse_diff(chunks: Iterable[bytes], commit: str | None = None) -> Iterator[F
 
 
 def parse_section(section: bytes, commit: str | None = None) -> FileChange:
-    """One file's section: header lines, then hunks whose added lines are read a hunk at a time."""
+    """One file's section: header lines, then the hunks' added lines (none for a deleted file)."""
     first_hunk = _HUNK_HEADER.search(section)
     header = section[: first_hunk.start()] if first_hunk else section
     header_lines = header.split(b"\n")
@@ -148,19 +148,46 @@ def parse_section(section: bytes, commit: str | None = None) -> FileChange:
     current = _Pending(old_path=old, path=new, commit=commit)
     for line in header_lines[1:]:
         _read_header_line(current, line)
-    if first_hunk is not None:
-        current.added = _added_lines(section, first_hunk.start())
+    if first_hunk is not None and current.status != "D":
+        added = _added_without_context(section, first_hunk.start())
+        current.added = _added_lines(section, first_hunk.start()) if added is None else added
     return current.freeze()
 
 
-def _added_lines(section: bytes, start: int) -> list[AddedLine]:
+# literal prefixes ("\n@@ -", "\n+"): the regular expression engine jumps between them without
+# stepping through the text in between
+_NEW_SIDE = re.compile(rb"\n@@ -[0-9,]+ \+(\d+)(?:,(\d+))? @@")
+_ADDED = re.compile(rb"\n\+([^\n]*)")
+
+
+def _added_without_context(section: bytes, start: int) -> AddedLines | None:
+    """The added lines of a -U0 diff (what git.py asks for), read for the whole section at once:
+    two searches collect the added lines and the hunk headers' numbers, so no Python runs per hunk
+    or per line. None when the section has context lines or its headers do not count its added
+    lines (another diff format): `_added_lines` reads those.
+    """
+    if section.find(b"\n ", start) >= 0 or section.startswith(b"@@@", start):
+        return None
+    numbers = [range(int(first), int(first) + (int(count) if count else 1)) for first, count in _NEW_SIDE.findall(section, start - 1)]
+    lines = _ADDED.findall(section, start - 1)
+    if sum(map(len, numbers)) != len(lines):
+        return None
+    text = decode(b"\n".join(lines))
+    if "\r" in text:  # CRLF files: the line ends, not the text, lose their CR
+        text = text.replace("\r\n", "\n").removesuffix("\r")
+    return AddedLines(text, [n for n in numbers if n])
+
+
+def _added_lines(section: bytes, start: int) -> AddedLines:
     """The `+` lines of every hunk from `start`, numbered as the new file has them.
 
     With -U0 a hunk is its removed lines, then its added lines: the added ones are one block at
-    the hunk's end, decoded at once. Context or "\\ No newline" lines take the line-by-line way.
+    the hunk's end, decoded and stripped of their `+` at once, never split into lines here.
+    Context or "\\ No newline" lines take the line-by-line way.
     """
     headers = list(_HUNK_HEADER.finditer(section, start))
-    added: list[AddedLine] = []
+    texts: list[str] = []
+    numbers: list[Sequence[int]] = []
     for index, header in enumerate(headers):
         end = headers[index + 1].start() if index + 1 < len(headers) else len(section)
         body = section[header.end() : end]
@@ -169,18 +196,17 @@ def _added_lines(section: bytes, start: int) -> list[AddedLine]:
         if plus == 0 and not body.startswith(b"+"):
             continue  # removals only
         block = body[plus:].rstrip(b"\n")
-        numbers: Sequence[int]
         if b"\n " in b"\n" + body or b"\n\\" in b"\n" + block:
             lines = body.split(b"\n")
             block = b"\n".join(line for line in lines if line[:1] == b"+")
-            numbers = _numbers_with_context(lines, first)
+            numbers.append(_numbers_with_context(lines, first))
         else:
-            numbers = range(first, first + block.count(b"\n") + 1)
+            numbers.append(range(first, first + block.count(b"\n") + 1))
         text = decode(block)
-        texts = text.split("\n")
-        texts = [t[1:-1] if t.endswith("\r") else t[1:] for t in texts] if "\r" in text else [t[1:] for t in texts]
-        added.extend(map(AddedLine, numbers, texts))
-    return added
+        if "\r" in text:  # CRLF files: the line ends, not the text, lose their CR
+            text = text.replace("\r\n", "\n").removesuffix("\r")
+        texts.append(text[1:].replace("\n+", "\n"))
+    return AddedLines("\n".join(texts), numbers)
 
 
 def _numbers_with_context(lines: list[bytes], first: int) -> list[int]:

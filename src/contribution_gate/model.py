@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import enum
 import hashlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 
 class Severity(str, enum.Enum):
@@ -42,6 +44,83 @@ class AddedLine:
     text: str
 
 
+class AddedLines(Sequence[AddedLine]):
+    """The lines a change adds to one file, kept as git printed them until a check asks for lines.
+
+    `text` is the added lines joined by newlines. Every check first runs a prefilter over that one
+    string, and in a long history almost every file fails it, so the AddedLine objects (one per line)
+    are made only for the files a check reads line by line. It compares equal to a tuple of the
+    same AddedLines.
+    """
+
+    __slots__ = ("_count", "_lines", "_numbers", "text")
+
+    def __init__(self, text: str = "", numbers: Sequence[Sequence[int]] = ()) -> None:
+        """`numbers`: the new file's line numbers of the lines of `text`, one sequence per hunk."""
+        self.text = text
+        self._numbers = tuple(numbers)
+        self._count = sum(map(len, self._numbers))
+        self._lines: tuple[AddedLine, ...] | None = None
+
+    @classmethod
+    def of(cls, lines: Iterable[AddedLine]) -> AddedLines:
+        """From AddedLine objects (tests, a file read whole)."""
+        kept = tuple(lines)
+        made = cls("\n".join(line.text for line in kept), ([line.lineno for line in kept],))
+        made._lines = kept
+        return made
+
+    @property
+    def lines(self) -> tuple[AddedLine, ...]:
+        if self._lines is None:
+            self._lines = tuple(map(AddedLine, self.numbers(), self.text.split("\n")))
+        return self._lines
+
+    def numbers(self) -> list[int]:
+        """The line number of every added line, in order."""
+        return [n for hunk in self._numbers for n in hunk]
+
+    def lineno(self, index: int) -> int:
+        """The line number of the `index`th added line, without making the lines."""
+        if self._lines is not None:
+            return self._lines[index].lineno
+        if index < 0:
+            index += self._count
+        for hunk in self._numbers:
+            if index < len(hunk):
+                return hunk[index]
+            index -= len(hunk)
+        raise IndexError("added line index out of range")
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> AddedLine: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[AddedLine, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> AddedLine | tuple[AddedLine, ...]:
+        return self.lines[index]
+
+    def __iter__(self) -> Iterator[AddedLine]:
+        return iter(self.lines)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, AddedLines):
+            return self.text == other.text and self.numbers() == other.numbers()
+        if isinstance(other, tuple | list):
+            return self.lines == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.text, tuple(self.numbers())))
+
+    def __repr__(self) -> str:
+        return f"AddedLines({list(self.lines)!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class FileChange:
     """One file as one commit (or the index) changes it.
@@ -57,7 +136,11 @@ class FileChange:
     blob: str | None = None
     is_binary: bool = False
     is_submodule: bool = False
-    added: tuple[AddedLine, ...] = ()
+    added: AddedLines = field(default_factory=AddedLines)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.added, AddedLines):  # a tuple of AddedLine objects
+            object.__setattr__(self, "added", AddedLines.of(self.added))
 
 
 @dataclass(frozen=True, slots=True)

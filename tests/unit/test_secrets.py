@@ -100,6 +100,8 @@ def near_misses() -> list[tuple[str, str]]:
         ("wandb hex, 39 characters", 'wandb_run_id = "' + rand(39, "0123456789abcdef") + '"'),
         ("cohere, no name", 'key = "' + rand(40) + '"  # a cache key'),
         ("slack, no digits", "xo" + "xb-" + rand(24, "abcdefghijklmnopqrstuvwyz")),
+        ("discord, the user id is not a number", "DISCORD_BOT=" + "MTk" + rand(23) + "." + tokens.b64url(6) + "." + tokens.b64url(38)),
+        ("discord token shape, no discord near", "see " + tokens.discord_token() + " in the logs"),
     ]
 
 
@@ -118,8 +120,10 @@ def test_near_misses_are_not_errors(case: str, line: str) -> None:
         ("aws_secret_access_key = " + rand(40, ALNUM + "/+"), "aws-secret-key"),
         ("jdbc:postgresql://db:5432/app?user=app&password=" + rand(14), "jdbc-password"),
         ("machine api.acme.io login bot password " + rand(20), "netrc-password"),
+        ("DISCORD_BOT=" + tokens.discord_token(), "discord-bot-token"),
+        ("client.run('" + tokens.discord_token() + "')  # discord bot", "discord-bot-token"),
     ],
-    ids=["cohere-env", "cohere-client", "mistral", "wandb-login", "aws-secret", "jdbc", "netrc"],
+    ids=["cohere-env", "cohere-client", "mistral", "wandb-login", "aws-secret", "jdbc", "netrc", "discord-env", "discord-run"],
 )
 def test_keys_named_by_their_context(line: str, rule: str) -> None:
     (finding,) = scan(line, path="deploy/notes.md")

@@ -17,15 +17,14 @@ from ..model import Severity
 # plugin class -> (our rule id, lower-case words of which one must be on the line before it runs).
 # Only what our own rules (config/secret_rules.toml) do not cover better: those carry offline
 # format checks and precise boundaries, so the plugins for AWS, GitHub, GitLab, JWT, npm, OpenAI,
-# private keys, PyPI, Slack, Stripe, SendGrid, Mailchimp, passwords in URLs and keyword assignments
-# (our generic rule, with a plausibility filter, measured better on benchmarks/secrets_corpus.py)
-# are not loaded. The words are specific on purpose: importing detect-secrets (it pulls in
+# private keys, PyPI, Slack, Discord (ours decodes the user id in the token), Stripe, SendGrid,
+# Mailchimp, passwords in URLs and keyword assignments (our generic rule, with a plausibility
+# filter, measured better on benchmarks/secrets_corpus.py) are not loaded. The words are specific on purpose: importing detect-secrets (it pulls in
 # requests) costs more than a whole small review, so common words must not trigger it.
 PLUGINS: dict[str, tuple[str, tuple[str, ...]]] = {
     "artifactory.ArtifactoryDetector": ("artifactory-token", ("akc", "artifactory")),
     "azure_storage_key.AzureStorageKeyDetector": ("azure-storage-key", ("accountkey",)),
     "cloudant.CloudantDetector": ("cloudant-credentials", ("cloudant",)),
-    "discord.DiscordBotTokenDetector": ("discord-bot-token", ("discord",)),
     "ibm_cloud_iam.IbmCloudIamDetector": ("ibm-cloud-iam-key", ("ibm",)),
     "ibm_cos_hmac.IbmCosHmacDetector": ("ibm-cos-hmac", ("secret_access_key", "secretaccesskey", "secret-access-key")),
     "softlayer.SoftlayerDetector": ("softlayer-credentials", ("softlayer",)),

@@ -40,6 +40,22 @@ class Keywords:
                 break
         return found
 
+    def by_line(self, text: str) -> dict[int, set[str]]:
+        """Every keyword on each line of `text` that holds one, by line index: one pass that both
+        selects the lines and says which rules each of them needs."""
+        found: dict[int, set[str]] = {}
+        if self._empty:
+            return found
+        line, counted = 0, 0
+        for end, word in self._automaton.iter(text):
+            line += text.count("\n", counted, end)
+            counted = end
+            if line in found:
+                found[line].add(word)
+            else:
+                found[line] = {word}
+        return found
+
     def found(self, text: str) -> set[str]:
         """Which keywords `text` holds (for one line: it walks every match)."""
         return set() if self._empty else {word for _, word in self._automaton.iter(text)}

@@ -116,12 +116,23 @@ def _jwt(token: str, _: str) -> bool:
     return isinstance(header, dict) and "alg" in header
 
 
+def _snowflake(token: str, _: str) -> bool:
+    """A Discord token's first part is its bot's user id, a 17 to 20 digit number, in base64."""
+    head = token.split(".", 1)[0]
+    try:
+        user_id = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4))
+    except (ValueError, binascii.Error):
+        return False
+    return user_id.isdigit() and 17 <= len(user_id) <= 20
+
+
 _VALIDATORS = {
     "suffix": lambda secret, arg: secret.endswith(arg),
     "contains": lambda secret, arg: arg in secret,
     "prefix": lambda secret, arg: secret.startswith(tuple(arg.split(","))),
     "crc32": _crc32_base62,
     "jwt": _jwt,
+    "snowflake": _snowflake,
 }
 
 
@@ -159,22 +170,39 @@ def _keyword_index() -> Keywords:
     return Keywords(keywords())
 
 
+@lru_cache(maxsize=256)
+def rules_for(on_line: frozenset[str], around: frozenset[str]) -> tuple[Rule, ...]:
+    """The rules a line needs, in the file's order: those with a keyword on the line, and the `near`
+    ones with a keyword within NEAR_LINES of it. A line's keywords come in few combinations, so
+    the choice is made once per combination, not once per line."""
+    return tuple(
+        rule
+        for rule in load_rules()
+        if not on_line.isdisjoint(rule.keywords) or (rule.near and not around.isdisjoint(rule.keywords))
+    )
+
+
 def scan_text(
-    text: str, lowered: str | None = None, nearby: str = "", generic: bool = True, code: bool = False
+    text: str,
+    lowered: str | None = None,
+    nearby: str = "",
+    generic: bool = True,
+    code: bool = False,
+    words: tuple[frozenset[str], frozenset[str]] | None = None,
 ) -> Iterator[RuleMatch]:
     """Every match of our rules in one line; `nearby` is the lower-cased text around it.
 
     `generic=False` leaves out the rules that rest on a name rather than a token format; `code`
     says the line is source code, where those rules take only quoted literals (`token = self.x`
-    and `secret: PotentialSecret` are code, not values).
+    and `secret: PotentialSecret` are code, not values). `words`: the keywords on the line and
+    around it when the caller has found them already.
     """
-    lowered = text.lower() if lowered is None else lowered
-    on_line = _keyword_index().found(lowered)
-    around = _keyword_index().found(nearby) if nearby else on_line
-    for rule in load_rules():
+    if words is None:
+        lowered = text.lower() if lowered is None else lowered
+        on_line = frozenset(_keyword_index().found(lowered))
+        words = (on_line, frozenset(_keyword_index().found(nearby)) if nearby else on_line)
+    for rule in rules_for(*words):
         if rule.filter and not generic:
-            continue
-        if on_line.isdisjoint(rule.keywords) and (not rule.near or around.isdisjoint(rule.keywords)):
             continue
         for match in rule.regex.finditer(text):
             group = next((g for g in ("secret", "secret2") if match.groupdict().get(g)), None)

@@ -20,7 +20,6 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..model import (
-    AddedLine,
     FileChange,
     Finding,
     Severity,
@@ -30,7 +29,7 @@ from ..model import (
 from ..redaction import redact
 from . import NO_SETUP, Setup, ds_plugins
 from .keywords import Keywords
-from .secret_rules import NEAR_LINES, keywords, load_rules, scan_text
+from .secret_rules import NEAR_LINES, RuleMatch, keywords, load_rules, scan_text
 
 ID = "secrets"
 _PLACEHOLDER = re.compile(
@@ -105,31 +104,56 @@ def _candidate() -> Keywords:
 
 
 @lru_cache(maxsize=1)
-def _near_keyword() -> Keywords:
-    return Keywords({k for rule in load_rules() if rule.near for k in rule.keywords})
+def _near_words() -> frozenset[str]:
+    """The keywords of the rules that also look at the lines around a keyword (`aws` three lines up)."""
+    return frozenset(k for rule in load_rules() if rule.near for k in rule.keywords)
 
 
-def _line_hits(path: str, text: str, lowered: str, lineno: int, nearby: str, opts: Options) -> list[_Hit]:
+@dataclass(frozen=True, slots=True)
+class _FileKind:
+    """What the rules need to know of a file, worked out once per file rather than once per line."""
+
+    path: str
+    generic: bool  # name-based rules run (not in lock files, where hashes sit next to "key")
+    code: bool  # source code: name-based rules take quoted literals only
+
+    @classmethod
+    def of(cls, path: str) -> _FileKind:
+        name = path.rsplit("/", 1)[-1]
+        return cls(path, name not in _LOCK_FILES, name.rpartition(".")[2].lower() in _CODE_EXTENSIONS)
+
+
+Words = tuple[frozenset[str], frozenset[str]]  # the keywords on a line, and those of `near` rules around it
+
+
+def _line_hits(kind: _FileKind, text: str, lowered: str, lineno: int, words: Words, opts: Options) -> list[_Hit]:
     """All credentials on one line, our rules first; a detector's hit inside another's is dropped."""
     hits: list[_Hit] = []
+    if len(text) > WINDOW:  # a minified line: windows, each with its own keywords
+        for offset in range(0, len(text) - _OVERLAP, WINDOW - _OVERLAP):
+            window, low = text[offset : offset + WINDOW], lowered[offset : offset + WINDOW]
+            on_window = frozenset(_candidate().found(low))
+            for match in scan_text(window, low, generic=kind.generic, code=kind.code, words=(on_window, on_window | words[1])):
+                _add(hits, _hit(match, offset + match.start))
+    else:
+        for match in scan_text(text, lowered, generic=kind.generic, code=kind.code, words=words):  # specific rules first
+            _add(hits, _hit(match, match.start))
+        if not words[0].isdisjoint(ds_plugins.KEYWORDS):
+            for found in ds_plugins.scan_line(kind.path, text, lowered, lineno):
+                start, secret = _whole_token(text, found.secret)
+                _add(hits, _Hit(found.rule, found.title, secret, found.severity, found.remediation, start))
+    return [h for h in hits if not is_placeholder(h.secret) and not any(p.search(h.secret) for p in opts.allow)] if hits else hits
 
-    def add(hit: _Hit) -> None:
-        if not any(hit.secret in h.secret or h.secret in hit.secret for h in hits):
-            hits.append(hit)
 
-    name = path.rsplit("/", 1)[-1]
-    code = name.rpartition(".")[2].lower() in _CODE_EXTENSIONS
-    for offset in range(0, max(len(text) - _OVERLAP, 1), WINDOW - _OVERLAP):
-        window, low = text[offset : offset + WINDOW], lowered[offset : offset + WINDOW]
-        for match in scan_text(window, low, nearby, name not in _LOCK_FILES, code):  # specific rules first
-            severity = Severity.ERROR if match.rule.is_well_formed(match.secret) else Severity.WARNING
-            rule = match.rule
-            add(_Hit(rule.id, rule.title, match.secret, severity, rule.remediation, offset + match.start))
-    if len(text) <= WINDOW and ds_plugins.worth_scanning(lowered):
-        for found in ds_plugins.scan_line(path, text, lowered, lineno):
-            start, secret = _whole_token(text, found.secret)
-            add(_Hit(found.rule, found.title, secret, found.severity, found.remediation, start))
-    return [h for h in hits if not is_placeholder(h.secret) and not any(p.search(h.secret) for p in opts.allow)]
+def _add(hits: list[_Hit], hit: _Hit) -> None:
+    if not any(hit.secret in h.secret or h.secret in hit.secret for h in hits):
+        hits.append(hit)
+
+
+def _hit(match: RuleMatch, start: int) -> _Hit:
+    rule = match.rule
+    severity = Severity.ERROR if rule.is_well_formed(match.secret) else Severity.WARNING
+    return _Hit(rule.id, rule.title, match.secret, severity, rule.remediation, start)
 
 
 def _whole_token(text: str, found: str) -> tuple[int, str]:
@@ -148,58 +172,79 @@ def _whole_token(text: str, found: str) -> tuple[int, str]:
 
 
 def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
-    """Findings for the added lines of one file."""
+    """Findings for the added lines of one file.
+
+    One Aho-Corasick pass over the file's added text finds every keyword; only the lines holding
+    one (or near one, for `near` rules) are scanned, each by the rules its keywords name.
+    """
     if change.is_binary or change.is_submodule or not change.added:
         return
     added = change.added
-    joined = "\n".join(line.text for line in added).lower()
+    joined = added.text.lower()
     if len(joined) > opts.max_file_size:
         yield _too_large(change, len(joined), opts.max_file_size)
         return
-    candidates = _candidate().lines(joined)
-    if not candidates:
+    on_lines = _candidate().by_line(joined)
+    if not on_lines:
         return
-    lowered = joined.split("\n")
-    near = {i for hit in _near_keyword().lines(joined) for i in range(hit - NEAR_LINES, hit + NEAR_LINES + 1)}
-    for index in sorted(candidates | (near & set(range(len(added))))):
-        line = added[index]
-        nearby = "\n".join(lowered[max(0, index - NEAR_LINES) : index + NEAR_LINES + 1]) if index in near else ""
-        hits = _line_hits(change.path, line.text, lowered[index], line.lineno, nearby, opts)
-        key = _private_key(added, index)
+    texts, lowered, numbers = added.text.split("\n"), joined.split("\n"), added.numbers()
+    kind = _FileKind.of(change.path)
+    for index, words in _lines_to_scan(on_lines, len(texts)):
+        text, lineno = texts[index], numbers[index]
+        hits = _line_hits(kind, text, lowered[index], lineno, words, opts)
+        key = _private_key(texts, numbers, index) if "private key" in words[0] else None
         if not hits and key is None:
             continue
-        shown = line.text
+        shown = text
         if len(shown) > WINDOW and hits:  # show where the secret is, not the start of a long line
             first = min(h.start for h in hits)
             shown = shown[max(0, first - 60) : first + 140]
         excerpt = redact(shown, (h.secret for h in hits))
         for hit in sorted(hits, key=lambda h: h.start):
-            yield _finding(change, hit, line.lineno, line.lineno, hit.secret, excerpt)
+            yield _finding(change, hit, lineno, lineno, hit.secret, excerpt)
         if key is not None:
-            yield _finding(change, key[0], line.lineno, key[1], key[2], excerpt)
+            yield _finding(change, key[0], lineno, key[1], key[2], excerpt)
 
 
-def _private_key(added: Sequence[AddedLine], index: int) -> tuple[_Hit, int, str] | None:
+_NONE: frozenset[str] = frozenset()
+
+
+def _lines_to_scan(on_lines: dict[int, set[str]], count: int) -> Iterator[tuple[int, Words]]:
+    """In order, every line holding a keyword and every line within NEAR_LINES of a `near` rule's
+    keyword, with the keywords each one needs."""
+    near_words = _near_words()
+    near = {i: frozenset(words & near_words) for i, words in on_lines.items() if not near_words.isdisjoint(words)}
+    if not near:
+        for index in sorted(on_lines):
+            yield index, (frozenset(on_lines[index]), _NONE)
+        return
+    indexes = set(on_lines)
+    for hit in near:
+        indexes.update(range(max(0, hit - NEAR_LINES), min(count, hit + NEAR_LINES + 1)))
+    for index in sorted(indexes):
+        around = _NONE.union(*(near.get(i, _NONE) for i in range(index - NEAR_LINES, index + NEAR_LINES + 1)))
+        yield index, (frozenset(on_lines.get(index, _NONE)), around)
+
+
+def _private_key(texts: Sequence[str], numbers: Sequence[int], index: int) -> tuple[_Hit, int, str] | None:
     """A private key block starting on this line: the hit, its last line, and its whole text.
 
     A BEGIN line alone (a parser, documentation) is not a key: its body must follow, on the same
     line (a JSON string with escaped newlines) or on the next added line.
     """
-    text = added[index].text
+    text = texts[index]
     header = _PRIVATE_KEY.search(text)
     if header is None:
         return None
     rest = text[header.end() :].replace("\\n", "\n")
-    following = added[index + 1].text if index + 1 < len(added) and added[index + 1].lineno == added[index].lineno + 1 else ""
+    following = texts[index + 1] if index + 1 < len(texts) and numbers[index + 1] == numbers[index] + 1 else ""
     if not (_KEY_BODY.search(rest) or _KEY_BODY.match(following.strip()) or ":" in following):
         return None
-    end_line = added[index].lineno
+    last = index
     if "-----END" not in rest:
-        for line in added[index + 1 :]:
-            if "-----END" in line.text:
-                end_line = line.lineno
-                break
-    block = "".join(line.text for line in added[index:] if line.lineno <= end_line)
+        last = next((i for i in range(index + 1, len(texts)) if "-----END" in texts[i]), index)
+    end_line = numbers[last]
+    block = "".join(texts[index : last + 1])
     in_json = '"private_key"' in text
     rule = "gcp-service-account-key" if in_json else "private-key"
     title = "Google service account key" if in_json else "Private key"
@@ -217,7 +262,7 @@ def _too_large(change: FileChange, size: int, limit: int) -> Finding:
         rule="file-too-large",
         severity=Severity.NOTE,
         path=change.path,
-        line=change.added[0].lineno,
+        line=change.added.lineno(0),
         commit=change.commit,
         message=f"{change.path} adds {size / (1 << 20):.1f} MiB of text, over the {limit / (1 << 20):.1f} MiB limit: not scanned for secrets",
         remediation="Keep generated or vendored data out of the change, or raise [secrets] max-file-size to scan it.",

@@ -7,7 +7,6 @@ Line by line, with a little look-back for block comments and docstrings; no pars
 from __future__ import annotations
 
 import bisect
-import operator
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -98,7 +97,6 @@ class Kind:
         return self.ext in TABLE
 
 
-_TEXT = operator.attrgetter("text")
 _last: tuple[FileChange | None, str] = (None, "")
 
 
@@ -107,7 +105,7 @@ def lowered_text(change: FileChange) -> str:
     The review hands each file to every check in turn, so the last one is kept for the next check."""
     global _last
     if _last[0] is not change:
-        _last = (change, "\n".join(map(_TEXT, change.added)).lower())
+        _last = (change, change.added.text.lower())
     return _last[1]
 
 
