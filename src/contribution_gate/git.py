@@ -33,6 +33,7 @@ _LOG_FORMAT = "--format=%x00%x00%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B%x00%x
 
 Item = Commit | FileChange
 _BLOCK = 1 << 16
+_PIPE = 1 << 20  # git may run this far ahead of the parser (Linux; elsewhere the OS's default)
 
 
 class Repository:
@@ -80,6 +81,7 @@ class Repository:
         ) as proc:
             stdout = proc.stdout
             assert isinstance(stdout, io.BufferedReader)
+            _widen_pipe(stdout.fileno())
             yield from iter(lambda: stdout.read1(_BLOCK), b"")
             proc.wait()
             errors.seek(0)
@@ -199,6 +201,17 @@ class Repository:
                 yield commit
             elif commit is not None:
                 yield parse_section(section, commit.sha)
+
+
+def _widen_pipe(fd: int) -> None:
+    """Let git write up to _PIPE bytes ahead: with the default 64 KiB it stops each time the parser
+    takes longer over a big file, and the two take turns instead of running side by side."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _PIPE)
+    except (ImportError, AttributeError, OSError):
+        pass  # not Linux, or over the system's pipe-max-size: the default pipe works, more slowly
 
 
 def _parse_record(record: bytes) -> Commit:
