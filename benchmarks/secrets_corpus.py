@@ -670,6 +670,14 @@ def fam_pypi(g: Gen) -> list[Item]:
                         context=("[distutils]", "index-servers =", "    pypi", "", "[pypi]", "username = __token__"))], g)
 
 
+def fam_discord(g: Gen) -> list[Item]:
+    def token() -> str:  # the bot's user id (a snowflake) in base64, a timestamp part, an HMAC part
+        user_id = str(g.between(10**17, 10**19 - 1)).encode()
+        return b64url(user_id) + "." + g.chars(6, BASE62 + "-_") + "." + g.chars(38, BASE62 + "-_")
+    return spread([Item("discord", True, "discord_bot_token", token()) for _ in range(3)]
+                  + [Item("discord", True, "", token(), style="py", line="discord.Client(intents=intents).run(@q@@value@@q@)")], g)
+
+
 def fam_private_key(g: Gen, rsa: list[RsaKey]) -> list[Item]:
     """RSA (PKCS#1), EC (SEC1), OPENSSH and PKCS#8 blocks in key files and embedded in config and code."""
     rsa1, rsa2, rsa3, rsa4, rsa5 = rsa[:5]
@@ -783,7 +791,7 @@ def positive_items(g: Gen, rsa: list[RsaKey]) -> list[Item]:
         fam_openai, fam_anthropic, fam_huggingface, fam_google_api_key, fam_groq, fam_replicate, fam_xai,
         fam_openrouter, fam_perplexity, fam_langsmith, fam_wandb, fam_cohere, fam_mistral, fam_azure_openai,
         fam_aws_bedrock, fam_aws, fam_github, fam_github_fine_grained, fam_gitlab, fam_slack, fam_stripe, fam_npm,
-        fam_pypi, fam_jwt, fam_db_url, fam_generic_password,
+        fam_pypi, fam_discord, fam_jwt, fam_db_url, fam_generic_password,
     ]
     items = [item for family in families for item in family(g)]
     return items + fam_private_key(g, rsa)
@@ -979,6 +987,7 @@ def neg_docs_prose(g: Gen) -> list[Item]:
         "api_key: the key of your Anthropic workspace, read from the environment.",
         "Tokens look like `ghp_` followed by 36 characters; GitHub revokes leaked ones automatically.",
         "Use `password_file` rather than `password` in production: the file is mounted from the vault.",
+        "Questions? Join us on Discord: https://discord.gg/acme-dev (the #help channel).",
     ]
     items = [Item(c, False, line=text, style="md", bare=True) for text in lines]
     items += [
