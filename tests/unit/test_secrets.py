@@ -101,6 +101,8 @@ def near_misses() -> list[tuple[str, str]]:
         ("cohere, no name", 'key = "' + rand(40) + '"  # a cache key'),
         ("slack, no digits", "xo" + "xb-" + rand(24, "abcdefghijklmnopqrstuvwyz")),
         ("discord, the user id is not a number", "DISCORD_BOT=" + "MTk" + rand(23) + "." + tokens.b64url(6) + "." + tokens.b64url(38)),
+        ("a badge's public token", ".. image:: https://codecov.io/gh/acme/app/branch/main/graph/badge.svg?token=" + rand(10)),
+        ("a chart's public token", "![cov](https://codecov.io/gh/acme/app/graphs/sunburst.svg?branch=main&token=" + rand(10) + ")"),
         ("discord token shape, no discord near", "see " + tokens.discord_token() + " in the logs"),
     ]
 

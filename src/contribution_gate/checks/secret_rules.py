@@ -45,7 +45,7 @@ class Rule:
         """The rule's filter: False for a value that reads as a name, word, code or reference,
         or for a URL on a documentation host (`user:pass@db.example.com`)."""
         if self.filter == "plausible":
-            return plausible(secret)
+            return plausible(secret) and not _IMAGE_QUERY.search(match.string, 0, match.start("secret" if "secret" in match.re.groupindex else 0))
         if self.filter == "real-host":
             return not _EXAMPLE_HOST.search(match.group("host") or "")
         return True
@@ -62,6 +62,9 @@ _CODE_OR_REFERENCE = re.compile(
     r"^[A-Za-z_][\w.]*[(\[]|^\$|\$\{|\{\{|\{\w*\}|%\(\w+\)|%[sd]$|://|^@|^\.{0,2}/|^<.*>$"
     r"|\(\?|\\[wsdbWSDB]|\[\^|\s|^[<>]|[)}\]]$"  # a regular expression, markup, prose, code
 )
+# a badge's or chart's URL (`codecov.io/.../badge.svg?token=...`): the token in it is a public,
+# read-only one, made to be published in READMEs
+_IMAGE_QUERY = re.compile(r"(?i)(?:\.(?:svg|png|gif)|/badge|/graphs?/[\w./-]*)\?(?:[^\s\"'`?#]*&)?\w+=$")
 _EXAMPLE_HOST = re.compile(r"(?i)(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid)$")
 _WORD = re.compile(r"[a-z]{3,}|[A-Z][a-z]{2,}")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
