@@ -148,3 +148,56 @@ index {"a" * 40}..{B} 100644
         ("a.txt", [(1, "one"), (2, "two")]),
         ("b.txt", [(6, "six")]),
     ]
+
+
+def test_added_lines_stay_text_until_read_and_match_the_line_by_line_reading() -> None:
+    """The whole-section reading (-U0) and the hunk-by-hunk one (context lines) give the same
+    lines; `text` and `lineno` answer without making AddedLine objects."""
+    u0 = f"""diff --git a/w.txt b/w.txt
+index {"a" * 40}..{B} 100644
+--- a/w.txt
++++ b/w.txt
+@@ -2 +2,2 @@ def f():
+-old\r
++new two\r
++new three\r
+@@ -9 +10 @@
+-x
+\\ No newline at end of file
++ten\r
+\\ No newline at end of file"""
+    with_context = f"""diff --git a/w.txt b/w.txt
+index {"a" * 40}..{B} 100644
+--- a/w.txt
++++ b/w.txt
+@@ -1,2 +1,3 @@
+ one\r
+-old\r
++new two\r
++new three\r
+@@ -9 +10 @@
+-x
+\\ No newline at end of file
++ten\r
+\\ No newline at end of file"""
+    (fast,) = parse_diff(_lines(u0))
+    (slow,) = parse_diff(_lines(with_context))
+    expected = (AddedLine(2, "new two"), AddedLine(3, "new three"), AddedLine(10, "ten"))
+    assert fast.added.text == "new two\nnew three\nten"
+    assert [fast.added.lineno(i) for i in range(3)] == [2, 3, 10]
+    assert fast.added._lines is None  # nothing above made the objects
+    assert fast.added == expected == slow.added
+    assert len(fast.added) == 3 and fast.added.numbers() == [2, 3, 10]
+
+
+def test_a_deleted_file_adds_nothing() -> None:
+    diff = f"""diff --git a/gone.py b/gone.py
+deleted file mode 100644
+index {B}..{Z}
+--- a/gone.py
++++ /dev/null
+@@ -1,2 +0,0 @@
+-a
+-b"""
+    (change,) = parse_diff(_lines(diff))
+    assert (change.status, len(change.added), change.added.text, bool(change.added)) == ("D", 0, "", False)
