@@ -153,33 +153,11 @@ index {"a" * 40}..{B} 100644
 def test_added_lines_stay_text_until_read_and_match_the_line_by_line_reading() -> None:
     """The whole-section reading (-U0) and the hunk-by-hunk one (context lines) give the same
     lines; `text` and `lineno` answer without making AddedLine objects."""
-    u0 = f"""diff --git a/w.txt b/w.txt
-index {"a" * 40}..{B} 100644
---- a/w.txt
-+++ b/w.txt
-@@ -2 +2,2 @@ def f():
--old\r
-+new two\r
-+new three\r
-@@ -9 +10 @@
--x
-\\ No newline at end of file
-+ten\r
-\\ No newline at end of file"""
-    with_context = f"""diff --git a/w.txt b/w.txt
-index {"a" * 40}..{B} 100644
---- a/w.txt
-+++ b/w.txt
-@@ -1,2 +1,3 @@
- one\r
--old\r
-+new two\r
-+new three\r
-@@ -9 +10 @@
--x
-\\ No newline at end of file
-+ten\r
-\\ No newline at end of file"""
+    header = f"diff --git a/w.txt b/w.txt\nindex {'a' * 40}..{B} 100644\n--- a/w.txt\n+++ b/w.txt\n"
+    added = "-old\r\n+new two\r\n+new three\r\n"
+    last = "@@ -9 +10 @@\n-x\n\\ No newline at end of file\n+ten\r\n\\ No newline at end of file"
+    u0 = header + "@@ -2 +2,2 @@ def f():\n" + added + last
+    with_context = header + "@@ -1,2 +1,3 @@\n one\r\n" + added + last
     (fast,) = parse_diff(_lines(u0))
     (slow,) = parse_diff(_lines(with_context))
     expected = (AddedLine(2, "new two"), AddedLine(3, "new three"), AddedLine(10, "ten"))
