@@ -64,7 +64,7 @@ class AddedLines(Sequence[AddedLine]):
 
     @classmethod
     def of(cls, lines: Iterable[AddedLine]) -> AddedLines:
-        """From AddedLine objects (tests, a file read whole)."""
+        """From AddedLine objects (tests, a file read whole); no text may hold a newline."""
         kept = tuple(lines)
         made = cls("\n".join(line.text for line in kept), ([line.lineno for line in kept],))
         made._lines = kept
@@ -72,6 +72,7 @@ class AddedLines(Sequence[AddedLine]):
 
     @property
     def lines(self) -> tuple[AddedLine, ...]:
+        """The AddedLine objects, made on first use and kept."""
         if self._lines is None:
             self._lines = tuple(map(AddedLine, self.numbers(), self.text.split("\n")))
         return self._lines

@@ -45,11 +45,6 @@ class PluginHit:
     remediation: str
 
 
-def worth_scanning(lowered: str) -> bool:
-    """Whether any plugin's word is on the line: the cheap test before detect-secrets is imported."""
-    return any(word in lowered for word in KEYWORDS)
-
-
 @lru_cache(maxsize=1)
 def _loaded() -> tuple[tuple[Any, str, tuple[str, ...]], ...]:
     from importlib import import_module
