@@ -6,21 +6,20 @@ GIT_DIR / GIT_INDEX_FILE), so what a developer's ~/.gitconfig says cannot change
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 TESTS = Path(__file__).parent
 if str(TESTS) not in sys.path:  # `import tokens` from any test module
     sys.path.insert(0, str(TESTS))
+
+from processes import Run  # noqa: E402  (the result of a CLI run; also the integration tests')
 
 # Test modules reach these helpers through fixtures, never `from conftest import`: other test
 # directories have a conftest.py of their own, and only one module can be called `conftest`.
@@ -152,20 +151,6 @@ def based_repo(repo: GitRepo) -> GitRepo:
 
 
 # -- running the CLI --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def output(self) -> str:
-        return self.out + self.err
-
-    def json(self) -> dict[str, Any]:
-        return json.loads(self.out)
 
 
 @pytest.fixture

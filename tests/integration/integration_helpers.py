@@ -29,7 +29,8 @@ _DROP = {"SKIP", "NO_COLOR", "FORCE_COLOR", "VIRTUAL_ENV", "PYTHONHOME", "PYTHON
 
 # -- fake credentials: the shared builders of tests/tokens.py -------------------------------------
 
-from tokens import github_token as github_token  # noqa: E402  (re-exported; tests/ is on sys.path above)
+from processes import Run  # noqa: E402  (tests/ is on sys.path above)
+from tokens import github_token as github_token  # noqa: E402  (re-exported)
 from tokens import secret_fragments  # noqa: E402
 
 
@@ -39,17 +40,6 @@ def leaked(secret: str, *texts: str, size: int = 8) -> list[str]:
 
 
 # -- processes ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Proc:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def output(self) -> str:
-        return self.out + self.err
 
 
 def base_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -70,12 +60,12 @@ def base_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, st
     return env
 
 
-def run(args: list[str], cwd: Path, env: Mapping[str, str], timeout: float = 600, check: bool = False) -> Proc:
+def run(args: list[str], cwd: Path, env: Mapping[str, str], timeout: float = 600, check: bool = False) -> Run:
     proc = subprocess.run(
         args, cwd=cwd, env=dict(env), capture_output=True, text=True, timeout=timeout,
         stdin=subprocess.DEVNULL, check=False,
     )
-    result = Proc(proc.returncode, proc.stdout, proc.stderr)
+    result = Run(proc.returncode, proc.stdout, proc.stderr)
     if check and result.code != 0:
         raise AssertionError(f"{' '.join(args)} failed ({result.code}):\n{result.output}")
     return result
@@ -104,10 +94,10 @@ class Repo:
                 repo.git("config", "--local", key, value)
         return repo
 
-    def run(self, *args: str, env: Mapping[str, str] | None = None, check: bool = False) -> Proc:
+    def run(self, *args: str, env: Mapping[str, str] | None = None, check: bool = False) -> Run:
         return run(list(args), self.root, {**self.env, **(env or {})}, check=check)
 
-    def git(self, *args: str, env: Mapping[str, str] | None = None, check: bool = True) -> Proc:
+    def git(self, *args: str, env: Mapping[str, str] | None = None, check: bool = True) -> Run:
         return self.run("git", *args, env=env, check=check)
 
     def write(self, path: str, content: str) -> None:

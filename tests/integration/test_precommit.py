@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from integration_helpers import Proc, Repo, Snapshot, base_env, github_token, leaked, once
+from integration_helpers import Repo, Run, Snapshot, base_env, github_token, leaked, once
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -67,12 +67,12 @@ def hooked(make_repo: Callable[..., Repo], snapshot: Snapshot, pre_commit_home: 
     return repo
 
 
-def commit(repo: Repo, *args: str, env: dict[str, str] | None = None) -> Proc:
+def commit(repo: Repo, *args: str, env: dict[str, str] | None = None) -> Run:
     """A real `git commit`: the installed hooks run."""
     return repo.git("commit", *args, env=env, check=False)
 
 
-def assert_blocked_without_leak(proc: Proc, secret: str) -> None:
+def assert_blocked_without_leak(proc: Run, secret: str) -> None:
     assert proc.code != 0, proc.output
     assert "github-token" in proc.output, proc.output
     assert secret not in proc.output
@@ -289,10 +289,10 @@ def test_hook_script_with_all_zero_remote_sha(pushed: tuple[Repo, Repo]) -> None
     assert_blocked_without_leak(proc, secret)
 
 
-def run_hook(repo: Repo, name: str, args: list[str], stdin: str) -> Proc:
+def run_hook(repo: Repo, name: str, args: list[str], stdin: str) -> Run:
     script = repo.root / ".git" / "hooks" / name
     done = subprocess.run(
         [str(script), *args], cwd=repo.root, env=repo.env, input=stdin, capture_output=True, text=True, timeout=300
     )
-    return Proc(done.returncode, done.stdout, done.stderr)
+    return Run(done.returncode, done.stdout, done.stderr)
 
