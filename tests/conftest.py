@@ -109,6 +109,16 @@ class GitRepo:
     def checkout(self, *args: str) -> None:
         self.git("checkout", "-q", *args)
 
+    def merge_side_branch(self, files: dict[str, str | bytes]) -> tuple[str, str]:
+        """Commit `files` on a branch `side`, one more commit on `main`, then merge `side` into
+        `main` with a merge commit: the side commit's sha and the merge's."""
+        self.checkout("-b", "side")
+        side = self.commit_files("side", files)
+        self.checkout("main")
+        self.commit_files("main", {"main.py": "m = 1\n"})
+        self.git("merge", "-q", "--no-ff", "--no-edit", "side")
+        return side, self.sha()
+
 
 def make_repo(path: Path) -> GitRepo:
     """`git init` a repository at `path` with a local identity and gpg signing off."""

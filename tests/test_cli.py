@@ -183,12 +183,7 @@ def test_all_files(based_repo: GitRepo, gate: Gate) -> None:
 def test_range_with_a_merge(based_repo: GitRepo, gate: Gate) -> None:
     secret = tokens.openai_key()
     base = based_repo.sha()
-    based_repo.checkout("-b", "side")
-    side = based_repo.commit_files("side", {"side/conf.py": "import os\n\n" + secret_line("KEY", secret)})
-    based_repo.checkout("main")
-    based_repo.commit_files("main", {"main.py": "m = 1\n"})
-    based_repo.git("merge", "-q", "--no-ff", "--no-edit", "side")
-    merge = based_repo.sha()
+    side, merge = based_repo.merge_side_branch({"side/conf.py": "import os\n\n" + secret_line("KEY", secret)})
     for spec in (f"{base}..HEAD", f"{base}...main", "main~2..main"):
         run = gate("review", "--range", spec, "--format", "json", "-C", based_repo.root)
         assert run.code == 1, (spec, run)

@@ -197,12 +197,8 @@ def test_range_lists_commits_oldest_first_with_their_files(based_repo: GitRepo) 
 
 def test_range_with_a_merge_commit(based_repo: GitRepo) -> None:
     base = based_repo.sha()
-    based_repo.checkout("-b", "side")
-    side = based_repo.commit_files("side work", {"side.py": "token = 1\n"})
-    based_repo.checkout("main")
-    main_commit = based_repo.commit_files("main work", {"main.py": "m = 1\n"})
-    based_repo.git("merge", "-q", "--no-ff", "--no-edit", "side")
-    merge = based_repo.sha()
+    side, merge = based_repo.merge_side_branch({"side.py": "token = 1\n"})
+    main_commit = based_repo.sha(f"{merge}^1")
     target, commits, files = items(based_repo.root, range_spec=f"{base}..HEAD")
     assert target == Target("range", base, merge)
     assert {c.sha for c in commits} == {side, main_commit, merge}

@@ -173,12 +173,7 @@ def test_temporary_index(based_repo: GitRepo, monkeypatch: pytest.MonkeyPatch, t
 def test_secret_from_a_side_branch_is_reported_at_the_side_commit(based_repo: GitRepo) -> None:
     secret = tokens.openai_key()
     base = based_repo.sha()
-    based_repo.checkout("-b", "side")
-    side = based_repo.commit_files("side", {"side.py": "import os\n" + secret_line("KEY", secret)})
-    based_repo.checkout("main")
-    based_repo.commit_files("main", {"main.py": "m = 1\n"})
-    based_repo.git("merge", "-q", "--no-ff", "--no-edit", "side")
-    merge = based_repo.sha()
+    side, merge = based_repo.merge_side_branch({"side.py": "import os\n" + secret_line("KEY", secret)})
     review = review_of(based_repo.root, range_spec=f"{base}..HEAD")
     assert review.target == Target("range", base, merge)
     assert where(review) == [("openai-api-key", "side.py", 2, 2, side, "fail")]
