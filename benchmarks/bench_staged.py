@@ -32,17 +32,26 @@ import platform
 import random
 import re
 import shutil
-import stat
 import statistics
 import string
 import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from benchtools import (
+    bin_path,
+    code_fingerprint,
+    devnull_intact,
+    gate_code_dirs,
+    gate_source,
+    git,
+    log,
+)
+from benchtools import clean_env as _base_env
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
@@ -62,16 +71,12 @@ TARGET_VS_GITLEAKS = {"small": 0.5}
 # --------------------------------------------------------------------------------------------
 # The peer's virtual environment
 # --------------------------------------------------------------------------------------------
-def _bin(venv: Path, name: str) -> Path:
-    return venv / ("Scripts" if os.name == "nt" else "bin") / name
-
-
 def ensure_peer(spec: str, gitleaks_spec: str, python: str, rebuild: bool) -> tuple[Path, str, Path]:
     """The peers' venv under benchmarks/.work/ with both specs installed, created once (and again whenever
     a spec or the interpreter changes); (detect-secrets-hook, detect-secrets version, the venv's python)."""
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / ".gitignore").write_text("*\n")
-    hook, venv_python = _bin(PEER_VENV, PEER), _bin(PEER_VENV, "python")
+    hook, venv_python = bin_path(PEER_VENV, PEER), bin_path(PEER_VENV, "python")
     marker = PEER_VENV / ".bench-installed"
     wanted = f"{spec}\n{gitleaks_spec}\n{python}\n"
     if rebuild or not hook.exists() or not marker.is_file() or marker.read_text() != wanted:
@@ -122,52 +127,6 @@ def gitleaks_command(binary: Path, repo: Path, report: Path) -> list[str]:
     if subprocess.run([str(binary), "git", "--help"], capture_output=True, check=False).returncode == 0:
         return [str(binary), "git", "--staged", *common, str(repo)]
     return [str(binary), "protect", "--staged", "--source", str(repo), *common]
-
-
-def gate_code_dirs(gate: Path) -> list[Path]:
-    """Where the gate's code and data live: its package (an editable install: this checkout's src/), and config/."""
-    proc = subprocess.run([str(gate.parent / "python"), "-c", "import contribution_gate as c; print(c.__file__)"],
-                          capture_output=True, text=True, env=clean_env(), check=False)
-    dirs = [Path(proc.stdout.strip()).parent] if proc.returncode == 0 and proc.stdout.strip() else []
-    if dirs and dirs[0].is_relative_to(PROJECT / "src"):
-        dirs.append(PROJECT / "config")
-    return dirs
-
-
-def code_fingerprint(dirs: list[Path]) -> str:
-    """A checksum of every file under `dirs`: did the code the gate runs change while it was measured?
-
-    zlib.crc32, not hashlib: importing hashlib maps OpenSSL into this process (about 3.5 MiB of RSS),
-    which every child would then inherit in its ru_maxrss (the RSS floor)."""
-    crc = 0
-    for root in dirs:
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                crc = zlib.crc32(str(path).encode() + b"\0" + path.read_bytes() + b"\0", crc)
-    return f"{crc:08x}"
-
-
-def gate_source(code_dirs: list[Path]) -> str:
-    """Which code the gate runs: this checkout's commit and whether src/ or config/ hold uncommitted changes,
-    or where its installed package is."""
-    if not code_dirs:
-        return "unknown (contribution_gate could not be imported by the gate's python)"
-    if not code_dirs[0].is_relative_to(PROJECT / "src"):
-        return f"the package at {code_dirs[0]} (code checksum {code_fingerprint(code_dirs)})"
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True,
-                          check=False).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "config"], cwd=PROJECT, capture_output=True,
-                           text=True, check=False).stdout.splitlines()
-    return (f"this checkout at {head or '?'}" + (f" + uncommitted changes in {len(dirty)} file(s) of src/ or config/"
-            if dirty else "") + f" (code checksum {code_fingerprint(code_dirs)})")
-
-
-def devnull_intact() -> bool:
-    """/dev/null is still the character device (a tool that renames a file over it breaks every later child)."""
-    try:
-        return stat.S_ISCHR(os.stat(os.devnull).st_mode)
-    except OSError:
-        return False
 
 
 # --------------------------------------------------------------------------------------------
@@ -476,24 +435,11 @@ class Scenario:
 # The throw-away repository
 # --------------------------------------------------------------------------------------------
 def clean_env() -> dict[str, str]:
-    """The environment for every child: no GIT_* or venv leaking in, no user/system git config, and
-    Python's bytecode cache on (a PYTHONDONTWRITEBYTECODE=1 inherited from the shell would make a Python
-    tool recompile, on every run, each module whose .pyc is missing or stale, which no user's repeated
-    pre-commit pays): the caches live under benchmarks/.work/pycache, written by the warm-up runs."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("GIT_") and k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "GITLEAKS_CONFIG",
-                                                      "GITLEAKS_CONFIG_TOML", "PYTHONDONTWRITEBYTECODE")}
-    env.update({
-        "PYTHONPYCACHEPREFIX": str(PYCACHE),
-        "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "NO_COLOR": "1", "LC_ALL": "C.UTF-8",
-        "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-        "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid",
-    })
-    return env
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, env=clean_env(), check=True, capture_output=True, text=True).stdout
+    """The environment for every child (benchtools.clean_env) with Python's bytecode cache on: a
+    PYTHONDONTWRITEBYTECODE=1 inherited from the shell would make a Python tool recompile, on every run,
+    each module whose .pyc is missing or stale, which no user's repeated pre-commit pays. The caches
+    live under benchmarks/.work/pycache, written by the warm-up runs."""
+    return _base_env(drop=("PYTHONDONTWRITEBYTECODE",), PYTHONPYCACHEPREFIX=str(PYCACHE))
 
 
 def write(root: Path, path: str, lines: list[str], append: bool = False) -> None:
@@ -736,12 +682,6 @@ def bench(scenario: Scenario, gate: Path, hook: Path, gitleaks: Path, repeat: in
 # --------------------------------------------------------------------------------------------
 # Reporting
 # --------------------------------------------------------------------------------------------
-def log(message: str, end: str = "\n") -> None:
-    if end == "\r" and not sys.stderr.isatty():
-        return
-    print(message, file=sys.stderr, end=end, flush=True)
-
-
 def time_phrase(ratio: float, peer: str = PEER) -> str:
     """`ratio` is peer/gate median time."""
     if abs(ratio - 1) < 0.05:

