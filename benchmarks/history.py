@@ -79,16 +79,60 @@ BUILD_FORMAT = 1  # bump when the way a history is built changes: the cache key 
 # every run, on every machine, builds the same history.
 PACKAGES: dict[str, tuple[str, ...]] = {
     "requests": (
-        "2.20.0", "2.20.1", "2.21.0", "2.22.0", "2.23.0", "2.24.0", "2.25.0", "2.25.1", "2.26.0", "2.27.0",
-        "2.27.1", "2.28.0", "2.28.1", "2.28.2", "2.29.0", "2.30.0", "2.31.0", "2.32.2", "2.32.3",
+        "2.20.0",
+        "2.20.1",
+        "2.21.0",
+        "2.22.0",
+        "2.23.0",
+        "2.24.0",
+        "2.25.0",
+        "2.25.1",
+        "2.26.0",
+        "2.27.0",
+        "2.27.1",
+        "2.28.0",
+        "2.28.1",
+        "2.28.2",
+        "2.29.0",
+        "2.30.0",
+        "2.31.0",
+        "2.32.2",
+        "2.32.3",
     ),
     "click": (
-        "7.0", "7.1", "7.1.1", "7.1.2", "8.0.0", "8.0.1", "8.0.2", "8.0.3", "8.0.4", "8.1.0", "8.1.1",
-        "8.1.2", "8.1.3", "8.1.4", "8.1.5", "8.1.6", "8.1.7",
+        "7.0",
+        "7.1",
+        "7.1.1",
+        "7.1.2",
+        "8.0.0",
+        "8.0.1",
+        "8.0.2",
+        "8.0.3",
+        "8.0.4",
+        "8.1.0",
+        "8.1.1",
+        "8.1.2",
+        "8.1.3",
+        "8.1.4",
+        "8.1.5",
+        "8.1.6",
+        "8.1.7",
     ),
     "attrs": (
-        "19.1.0", "19.2.0", "19.3.0", "20.1.0", "20.2.0", "20.3.0", "21.1.0", "21.2.0", "21.3.0", "21.4.0",
-        "22.1.0", "22.2.0", "23.1.0", "23.2.0",
+        "19.1.0",
+        "19.2.0",
+        "19.3.0",
+        "20.1.0",
+        "20.2.0",
+        "20.3.0",
+        "21.1.0",
+        "21.2.0",
+        "21.3.0",
+        "21.4.0",
+        "22.1.0",
+        "22.2.0",
+        "23.1.0",
+        "23.2.0",
     ),
     # 5.4, 5.4.1 and 6.0 are left out: their metadata no longer builds (setup.py vs Cython 3)
     "pyyaml": ("5.1", "5.1.1", "5.1.2", "5.2", "5.3", "5.3.1", "6.0.1", "6.0.2"),
@@ -117,7 +161,8 @@ def ensure_venv(spec: str, python: str, rebuild: bool) -> Path:
         subprocess.run([python, "-m", "venv", str(VENV)], check=True)
         pip = subprocess.run(
             [str(venv_python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", spec],
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         )
         if pip.returncode != 0:
             sys.stderr.write(pip.stdout + pip.stderr)
@@ -166,9 +211,22 @@ def download(pairs: list[tuple[str, str]], venv_python: Path) -> dict[tuple[str,
             return pair, found
         shutil.rmtree(dest, ignore_errors=True)
         proc = subprocess.run(
-            [str(venv_python), "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps",
-             "--no-binary", name, "--dest", str(dest), f"{name}=={version}"],
-            capture_output=True, text=True,
+            [
+                str(venv_python),
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--no-binary",
+                name,
+                "--dest",
+                str(dest),
+                f"{name}=={version}",
+            ],
+            capture_output=True,
+            text=True,
         )
         found = _archive_in(dest)
         return pair, found if proc.returncode == 0 and found else (proc.stderr.strip().splitlines() or ["?"])[-1]
@@ -261,25 +319,33 @@ def fast_import_stream(out: BinaryIO, history: list[Step], copies: int) -> int:
         nonlocal ncommit
         msg = message.encode()
         when = b"%d +0000" % (EPOCH + ncommit)
-        out.write(b"commit refs/heads/main\nauthor %s %s\ncommitter %s %s\ndata %d\n%s\n%s\n"
-                  % (AUTHOR, when, AUTHOR, when, len(msg), msg, change))
+        out.write(
+            b"commit refs/heads/main\nauthor %s %s\ncommitter %s %s\ndata %d\n%s\n%s\n"
+            % (AUTHOR, when, AUTHOR, when, len(msg), msg, change)
+        )
         ncommit += 1
 
     packages = ", ".join(dict.fromkeys(s.package for s in history))
-    readme = (f"# A benchmark history\n\nReleased sdists of {packages} from PyPI, committed release after release,\n"
-              f"one commit per changed file, replayed {copies} time(s). Built by benchmarks/history.py.\n").encode()
+    readme = (
+        f"# A benchmark history\n\nReleased sdists of {packages} from PyPI, committed release after release,\n"
+        f"one commit per changed file, replayed {copies} time(s). Built by benchmarks/history.py.\n"
+    ).encode()
     commit("Benchmark history: README", b"M 100644 :%d README.md\n" % blob(readme))
     for copy in range(1, copies + 1):
         prefix = f"copy-{copy}/" if copies > 1 else ""
         for s in history:
             path = f"{prefix}{s.package}/{s.path}"
-            quoted = json.dumps(path).encode() if any(c in path for c in '"\n\\') or path.startswith('"') else path.encode()
+            quoted = (
+                json.dumps(path).encode() if any(c in path for c in '"\n\\') or path.startswith('"') else path.encode()
+            )
             verb = {"A": "add", "M": "update", "D": "delete"}[s.status]
             if s.content is None:
                 commit(f"{s.package} {s.version}: {verb} {s.path}\n", b"D %s\n" % quoted)
             else:
                 mode = b"100755" if s.executable else b"100644"
-                commit(f"{s.package} {s.version}: {verb} {s.path}\n", b"M %s :%d %s\n" % (mode, blob(s.content), quoted))
+                commit(
+                    f"{s.package} {s.version}: {verb} {s.path}\n", b"M %s :%d %s\n" % (mode, blob(s.content), quoted)
+                )
     out.write(b"done\n")
     return ncommit
 
@@ -317,7 +383,9 @@ def build_history(label: str, copies: int, history: list[Step], key: str, packag
     manifest.unlink(missing_ok=True)
     repo.mkdir(parents=True)
     git(repo, "init", "--quiet", "--initial-branch=main")
-    proc = subprocess.Popen(["git", "fast-import", "--quiet", "--done"], cwd=repo, env=clean_env(), stdin=subprocess.PIPE)
+    proc = subprocess.Popen(
+        ["git", "fast-import", "--quiet", "--done"], cwd=repo, env=clean_env(), stdin=subprocess.PIPE
+    )
     assert proc.stdin is not None
     with io.BufferedWriter(proc.stdin, buffer_size=1 << 20) as stream:
         fast_import_stream(stream, history, copies)
@@ -341,10 +409,23 @@ def build_history(label: str, copies: int, history: list[Step], key: str, packag
         size = 0
         while chunk := p.stdout.read(1 << 20):
             size += len(chunk)
-    built = History(label, copies, repo, root, head, commits, files, added, round(size / 2**20, 1), packages,
-                    round(time.perf_counter() - started, 1))
+    built = History(
+        label,
+        copies,
+        repo,
+        root,
+        head,
+        commits,
+        files,
+        added,
+        round(size / 2**20, 1),
+        packages,
+        round(time.perf_counter() - started, 1),
+    )
     manifest.write_text(json.dumps({**built.__dict__, "path": str(repo)}, indent=2))
-    log(f"  {commits} commits, {added} added lines, {built.log_mib} MiB of `git log -p`, in {built.build_seconds:.0f} s")
+    log(
+        f"  {commits} commits, {added} added lines, {built.log_mib} MiB of `git log -p`, in {built.build_seconds:.0f} s"
+    )
     return built
 
 
@@ -355,16 +436,29 @@ def build_history(label: str, copies: int, history: list[Step], key: str, packag
 DEFAULT_FLOOR_FLAGS: dict[str, list[str]] = {
     "config": ["-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "log.showSignature=false"],
     "format": ["--format=%x00%x00%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B%x00%x1e%x00"],
-    "diff": ["--no-ext-diff", "--no-color", "--no-textconv", "--no-relative", "--unified=0", "--inter-hunk-context=0",
-             "--full-index", "--src-prefix=a/", "--dst-prefix=b/", "--submodule=short", "--ignore-submodules=none"],
+    "diff": [
+        "--no-ext-diff",
+        "--no-color",
+        "--no-textconv",
+        "--no-relative",
+        "--unified=0",
+        "--inter-hunk-context=0",
+        "--full-index",
+        "--src-prefix=a/",
+        "--dst-prefix=b/",
+        "--submodule=short",
+        "--ignore-submodules=none",
+    ],
 }
 
 
 def gate_floor_flags(gate: Path) -> tuple[dict[str, list[str]], str]:
     """The config, format and DIFF_FLAGS the gate's git module pins, read from the gate's own interpreter."""
     python = gate.parent / "python"
-    code = ("import json; from contribution_gate import git as g; "
-            "print(json.dumps({'config': list(g._CONFIG), 'format': [g._LOG_FORMAT], 'diff': list(g.DIFF_FLAGS)}))")
+    code = (
+        "import json; from contribution_gate import git as g; "
+        "print(json.dumps({'config': list(g._CONFIG), 'format': [g._LOG_FORMAT], 'diff': list(g.DIFF_FLAGS)}))"
+    )
     proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True, env=clean_env())
     if proc.returncode == 0:
         return json.loads(proc.stdout), "read from the gate's contribution_gate.git"
@@ -373,8 +467,21 @@ def gate_floor_flags(gate: Path) -> tuple[dict[str, list[str]], str]:
 
 def floor_command(flags: dict[str, list[str]], root: str) -> list[str]:
     """`git log -p ROOT..HEAD` exactly as the gate runs it (Repository.commits)."""
-    return ["git", *flags["config"], "log", *flags["format"], "--reverse", "--topo-order", "-p", "--root", "-M",
-            *flags["diff"], "HEAD", f"^{root}", "--"]
+    return [
+        "git",
+        *flags["config"],
+        "log",
+        *flags["format"],
+        "--reverse",
+        "--topo-order",
+        "-p",
+        "--root",
+        "-M",
+        *flags["diff"],
+        "HEAD",
+        f"^{root}",
+        "--",
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -388,8 +495,9 @@ class Sample:
     cpu_seconds: float = 0.0  # user + system, of the child and the children it waited for
 
 
-def measure(cmd: list[str], cwd: Path, env: dict[str, str], stdout: Any = subprocess.DEVNULL,
-            stderr: Any = subprocess.DEVNULL) -> Sample:
+def measure(
+    cmd: list[str], cwd: Path, env: dict[str, str], stdout: Any = subprocess.DEVNULL, stderr: Any = subprocess.DEVNULL
+) -> Sample:
     """One run: wall time around Popen + os.wait4, and the child's ru_maxrss from wait4."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr)
@@ -454,7 +562,9 @@ def check_run(result: ToolResult, history: History, env: dict[str, str], gitleak
             assert gitleaks is not None
             cmd = gitleaks_command(gitleaks, history.path, history.root, str(report))
         with out_path.open("wb") as out, err_path.open("wb") as err:
-            sample = measure(cmd, history.path, env, stdout=subprocess.DEVNULL if result.tool == FLOOR else out, stderr=err)
+            sample = measure(
+                cmd, history.path, env, stdout=subprocess.DEVNULL if result.tool == FLOOR else out, stderr=err
+            )
         result.check = sample
         stderr = err_path.read_text(errors="replace").strip()
         if result.tool == GATE:
@@ -479,7 +589,9 @@ def check_run(result: ToolResult, history: History, env: dict[str, str], gitleak
             result.locations = {(x.get("Commit", ""), x.get("File", ""), x.get("StartLine", 0)) for x in leaks}
             result.rules = _count(x.get("RuleID", "?") for x in leaks)
             plain = re.sub(r"\x1b\[[0-9;]*m", "", stderr)
-            result.detail = "; ".join(line.split("INF", 1)[-1].strip() for line in plain.splitlines() if "scanned" in line)
+            result.detail = "; ".join(
+                line.split("INF", 1)[-1].strip() for line in plain.splitlines() if "scanned" in line
+            )
         else:
             if sample.code != 0:
                 result.notes.append(f"exit {sample.code}: {stderr[-300:]}")
@@ -493,20 +605,26 @@ def _count(names: Iterator[str]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def bench(history: History, gate: Path, gitleaks: Path, floor_flags: dict[str, list[str]], repeat: int) -> dict[str, ToolResult]:
+def bench(
+    history: History, gate: Path, gitleaks: Path, floor_flags: dict[str, list[str]], repeat: int
+) -> dict[str, ToolResult]:
     env = clean_env()
     range_spec = f"{history.root}..HEAD"
     with tempfile.TemporaryDirectory(prefix="history-bench-") as tmp:
         tools = {
-            GATE: ToolResult(GATE, [str(gate), "review", "--range", range_spec, "--check", "secrets", "--format", "json"]),
-            PEER: ToolResult(PEER, gitleaks_command(gitleaks, history.path, history.root, str(Path(tmp) / "report.json"))),
+            GATE: ToolResult(
+                GATE, [str(gate), "review", "--range", range_spec, "--check", "secrets", "--format", "json"]
+            ),
+            PEER: ToolResult(
+                PEER, gitleaks_command(gitleaks, history.path, history.root, str(Path(tmp) / "report.json"))
+            ),
             FLOOR: ToolResult(FLOOR, floor_command(floor_flags, history.root)),
         }
         for name in TOOLS:
             log(f"  {history.label}: untimed run of {name} (warm-up, findings) ...", end="\r")
             check_run(tools[name], history, env, gitleaks)
         for rep in range(repeat):
-            order = TOOLS[rep % 3:] + TOOLS[: rep % 3]
+            order = TOOLS[rep % 3 :] + TOOLS[: rep % 3]
             for i, name in enumerate(order):
                 log(f"  {history.label}: repetition {rep + 1}/{repeat}, {name} ({i + 1}/3) ...        ", end="\r")
                 # stdout to /dev/null: the gate's JSON report, the floor's diff; gitleaks writes its report file
@@ -529,9 +647,26 @@ def profile_gate(history: History, gate: Path, out: Path, top: int) -> str:
         runner.write_text("import sys\nfrom contribution_gate.cli import main\n\nmain(sys.argv[1:])\n")
         started = time.perf_counter()
         proc = subprocess.run(
-            [str(python), "-m", "cProfile", "-o", str(out), str(runner),
-             "review", "--range", f"{history.root}..HEAD", "--check", "secrets", "--format", "json"],
-            cwd=history.path, env=clean_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            [
+                str(python),
+                "-m",
+                "cProfile",
+                "-o",
+                str(out),
+                str(runner),
+                "review",
+                "--range",
+                f"{history.root}..HEAD",
+                "--check",
+                "secrets",
+                "--format",
+                "json",
+            ],
+            cwd=history.path,
+            env=clean_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         elapsed = time.perf_counter() - started
     if not out.is_file():
@@ -539,8 +674,10 @@ def profile_gate(history: History, gate: Path, out: Path, top: int) -> str:
     buffer = io.StringIO()
     stats = pstats.Stats(str(out), stream=buffer)
     stats.strip_dirs()
-    buffer.write(f"cProfile of the gate on the {history.label} history: {elapsed:.1f} s under the profiler "
-                 f"(exit {proc.returncode}); stats in {out}\n")
+    buffer.write(
+        f"cProfile of the gate on the {history.label} history: {elapsed:.1f} s under the profiler "
+        f"(exit {proc.returncode}); stats in {out}\n"
+    )
     stats.sort_stats("cumulative").print_stats(top)
     stats.sort_stats("tottime").print_stats(top)
     buffer.write("Who calls the five functions with the most own time:\n")
@@ -572,7 +709,9 @@ def render(results: dict[str, tuple[History, dict[str, ToolResult]]], floor_rss:
         ]
         for t in (gate, peer, floor):
             found = "-" if t.tool == FLOOR else (t.findings if t.findings is not None else "?")
-            lines.append(f"  {t.tool:<22}{t.median:>10.2f}{t.min:>9.2f}{t.cpu:>8.2f}{t.peak_rss:>14.1f}{found:>10}  {t.detail}")
+            lines.append(
+                f"  {t.tool:<22}{t.median:>10.2f}{t.min:>9.2f}{t.cpu:>8.2f}{t.peak_rss:>14.1f}{found:>10}  {t.detail}"
+            )
         for t in (gate, peer):
             if t.rules:
                 lines.append(f"  {t.tool} rules: " + ", ".join(f"{rule} {n}" for rule, n in t.rules.items()))
@@ -589,19 +728,28 @@ def render(results: dict[str, tuple[History, dict[str, ToolResult]]], floor_rss:
         for t in (gate, peer, floor):
             lines += [f"  note: {t.tool}: {n}" for n in t.notes]
             if not t.valid:
-                lines.append(f"  WARNING: {t.tool} exited with {sorted({s.code for s in t.samples})}: "
-                             "its timings are NOT a valid measurement")
+                lines.append(
+                    f"  WARNING: {t.tool} exited with {sorted({s.code for s in t.samples})}: "
+                    "its timings are NOT a valid measurement"
+                )
         lines.append("")
     if "1x" in results and "4x" in results:
         one, four = results["1x"][1], results["4x"][1]
-        lines += [f"Scaling 1x -> 4x (RSS floor {floor_rss:.1f} MiB: a child's ru_maxrss includes this script's RSS at fork)",
-                  f"  {'tool':<22}{'time 4x/1x':>11}{'RSS 1x MiB':>12}{'RSS 4x MiB':>12}{'RSS 4x/1x':>11}"]
+        lines += [
+            f"Scaling 1x -> 4x (RSS floor {floor_rss:.1f} MiB: a child's ru_maxrss includes this script's RSS at fork)",
+            f"  {'tool':<22}{'time 4x/1x':>11}{'RSS 1x MiB':>12}{'RSS 4x MiB':>12}{'RSS 4x/1x':>11}",
+        ]
         for name in TOOLS:
             a, b = one[name], four[name]
-            lines.append(f"  {name:<22}{b.median / a.median:>11.2f}{a.peak_rss:>12.1f}{b.peak_rss:>12.1f}"
-                         f"{b.peak_rss / a.peak_rss:>11.2f}")
+            lines.append(
+                f"  {name:<22}{b.median / a.median:>11.2f}{a.peak_rss:>12.1f}{b.peak_rss:>12.1f}"
+                f"{b.peak_rss / a.peak_rss:>11.2f}"
+            )
         growth = four[GATE].peak_rss / one[GATE].peak_rss
-        lines += [f"  gate RSS flat in history length [target 4x/1x <= {TARGET_RSS_GROWTH}: {_mark(growth <= TARGET_RSS_GROWTH)}]", ""]
+        lines += [
+            f"  gate RSS flat in history length [target 4x/1x <= {TARGET_RSS_GROWTH}: {_mark(growth <= TARGET_RSS_GROWTH)}]",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -648,8 +796,11 @@ def as_json(results: dict[str, tuple[History, dict[str, ToolResult]]]) -> dict[s
     if "1x" in results and "4x" in results:
         one, four = results["1x"][1], results["4x"][1]
         out["scaling_4x_over_1x"] = {
-            name: {"time": round(four[name].median / one[name].median, 3),
-                   "peak_rss": round(four[name].peak_rss / one[name].peak_rss, 3)} for name in TOOLS
+            name: {
+                "time": round(four[name].median / one[name].median, 3),
+                "peak_rss": round(four[name].peak_rss / one[name].peak_rss, 3),
+            }
+            for name in TOOLS
         }
         out["scaling_4x_over_1x"]["gate_rss_flat"] = four[GATE].peak_rss / one[GATE].peak_rss <= TARGET_RSS_GROWTH
     return out
@@ -663,20 +814,41 @@ def main(argv: list[str] | None = None) -> int:
         epilog="The sdists, the peer venv and the histories are cached under benchmarks/.work/history/ (git-ignored).",
     )
     parser.add_argument("--repeat", type=int, default=3, help="timed repetitions per tool and history (default: 3)")
-    parser.add_argument("--versions", type=int, default=None, metavar="N",
-                        help=f"use only the newest N pinned releases of each package (default: all, "
-                        f"{sum(map(len, PACKAGES.values()))} releases of {', '.join(PACKAGES)})")
+    parser.add_argument(
+        "--versions",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"use only the newest N pinned releases of each package (default: all, "
+        f"{sum(map(len, PACKAGES.values()))} releases of {', '.join(PACKAGES)})",
+    )
     parser.add_argument("--history", choices=[*SIZES, "all"], default="all", help="which history length (default: all)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of tables")
-    parser.add_argument("--gate", type=Path, default=DEFAULT_GATE, help=f"the contribution-gate command (default: {DEFAULT_GATE})")
-    parser.add_argument("--peer-spec", default=DEFAULT_PEER_SPEC, help=f"pip requirement for the peer venv (default: {DEFAULT_PEER_SPEC})")
-    parser.add_argument("--python", default=sys.executable, help="interpreter that creates the peer venv (default: this one)")
+    parser.add_argument(
+        "--gate", type=Path, default=DEFAULT_GATE, help=f"the contribution-gate command (default: {DEFAULT_GATE})"
+    )
+    parser.add_argument(
+        "--peer-spec",
+        default=DEFAULT_PEER_SPEC,
+        help=f"pip requirement for the peer venv (default: {DEFAULT_PEER_SPEC})",
+    )
+    parser.add_argument(
+        "--python", default=sys.executable, help="interpreter that creates the peer venv (default: this one)"
+    )
     parser.add_argument("--rebuild-peer", action="store_true", help="recreate the peer venv")
     parser.add_argument("--rebuild-history", action="store_true", help="rebuild the histories (the sdists stay cached)")
-    parser.add_argument("--build-only", action="store_true", help="build (or find) the histories, print their size and stop")
-    parser.add_argument("--profile", nargs="?", const=HIST / "gate-1x.prof", type=Path, metavar="PATH",
-                        help="also run the gate once under cProfile on the 1x history and print its hotspots "
-                        "(stats saved to PATH, default benchmarks/.work/history/gate-1x.prof)")
+    parser.add_argument(
+        "--build-only", action="store_true", help="build (or find) the histories, print their size and stop"
+    )
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const=HIST / "gate-1x.prof",
+        type=Path,
+        metavar="PATH",
+        help="also run the gate once under cProfile on the 1x history and print its hotspots "
+        "(stats saved to PATH, default benchmarks/.work/history/gate-1x.prof)",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -685,7 +857,9 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(os, "wait4"):
         parser.error("this benchmark needs os.wait4 (Linux or macOS)")
     if not devnull_intact():
-        parser.error(f"{os.devnull} is not a character device (as root: rm -f /dev/null && mknod -m 666 /dev/null c 1 3)")
+        parser.error(
+            f"{os.devnull} is not a character device (as root: rm -f /dev/null && mknod -m 666 /dev/null c 1 3)"
+        )
     gate_found = args.gate.resolve() if args.gate.exists() else shutil.which(str(args.gate))
     if not gate_found:
         parser.error(f"no contribution-gate at {args.gate}: install the project (pip install -e .) or pass --gate")
@@ -732,17 +906,25 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.build_only:
         for h in histories.values():
-            print(f"{h.label}: {h.path} ROOT={h.root} HEAD={h.head}: {h.commits} commits, {h.files_changed} file changes, "
-                  f"{h.added_lines:,} added lines, {h.log_mib} MiB of `git log -p` (built in {h.build_seconds:.0f} s)")
+            print(
+                f"{h.label}: {h.path} ROOT={h.root} HEAD={h.head}: {h.commits} commits, {h.files_changed} file changes, "
+                f"{h.added_lines:,} added lines, {h.log_mib} MiB of `git log -p` (built in {h.build_seconds:.0f} s)"
+            )
         return 0
     if not args.json:
-        print(f"{gate_version} ({gate}) vs gitleaks {gitleaks_version} ({gitleaks}) vs the floor (the gate's own "
-              f"`git log -p`, flags {floor_source})")
-        print(f"{len(pairs)} released sdists of {', '.join(packages)}; {args.repeat} interleaved repetitions per tool "
-              f"and history; Python {meta['python']}, {meta['git']}, {meta['cpus']} CPUs, {meta['platform']}")
+        print(
+            f"{gate_version} ({gate}) vs gitleaks {gitleaks_version} ({gitleaks}) vs the floor (the gate's own "
+            f"`git log -p`, flags {floor_source})"
+        )
+        print(
+            f"{len(pairs)} released sdists of {', '.join(packages)}; {args.repeat} interleaved repetitions per tool "
+            f"and history; Python {meta['python']}, {meta['git']}, {meta['cpus']} CPUs, {meta['platform']}"
+        )
         print(f"gate code: {meta['gate']['source']}; prepared (venv, sdists, histories) in {prepared:.0f} s")
-        print(f"load average before: {os.getloadavg()[0]:.2f} on {meta['cpus']} CPUs (other processes slow wall "
-              "times down: CPU seconds are less sensitive)\n")
+        print(
+            f"load average before: {os.getloadavg()[0]:.2f} on {meta['cpus']} CPUs (other processes slow wall "
+            "times down: CPU seconds are less sensitive)\n"
+        )
 
     results: dict[str, tuple[History, dict[str, ToolResult]]] = {}
     bench_started = time.perf_counter()
@@ -755,21 +937,32 @@ def main(argv: list[str] | None = None) -> int:
     meta["bench_seconds"] = round(time.perf_counter() - bench_started, 1)
     meta["gate_code_changed_during_run"] = code_fingerprint(code_dirs) != fingerprint
     if meta["gate_code_changed_during_run"]:
-        log(f"history: WARNING: the gate's code ({', '.join(map(str, code_dirs))}) changed during the benchmark: "
-            "the results mix versions and are not a valid measurement")
+        log(
+            f"history: WARNING: the gate's code ({', '.join(map(str, code_dirs))}) changed during the benchmark: "
+            "the results mix versions and are not a valid measurement"
+        )
     meta["load_average_after"] = round(os.getloadavg()[0], 2)
     if not devnull_intact():
-        raise SystemExit(f"{os.devnull} was replaced during the benchmark: restore it (rm -f /dev/null && mknod -m 666 /dev/null c 1 3)")
-    valid = all(t.valid for _, tools in results.values() for t in tools.values()) and not meta["gate_code_changed_during_run"]
+        raise SystemExit(
+            f"{os.devnull} was replaced during the benchmark: restore it (rm -f /dev/null && mknod -m 666 /dev/null c 1 3)"
+        )
+    valid = (
+        all(t.valid for _, tools in results.values() for t in tools.values())
+        and not meta["gate_code_changed_during_run"]
+    )
     profile_text = profile_gate(histories["1x"], gate, args.profile, 25) if args.profile is not None else None
     if args.json:
-        print(json.dumps({"meta": meta, "valid": valid, "results": as_json(results), "profile": profile_text}, indent=2))
+        print(
+            json.dumps({"meta": meta, "valid": valid, "results": as_json(results), "profile": profile_text}, indent=2)
+        )
     else:
         print(render(results, floor_rss))
         print(f"benchmark ran in {meta['bench_seconds']:.0f} s; load average after: {meta['load_average_after']:.2f}")
         if meta["gate_code_changed_during_run"]:
-            print("WARNING: the gate's code changed during the benchmark (an editable install runs src/ as it is): "
-                  "the results mix versions and are NOT a valid measurement")
+            print(
+                "WARNING: the gate's code changed during the benchmark (an editable install runs src/ as it is): "
+                "the results mix versions and are NOT a valid measurement"
+            )
         if profile_text:
             print("\n" + profile_text)
     if not valid:

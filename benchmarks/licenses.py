@@ -53,7 +53,13 @@ TARGET_A_MS, TARGET_B_RATIO = 20.0, 0.5
 
 def git(cwd: Path, *args: str) -> None:
     env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-    subprocess.run(["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.com", *args], cwd=cwd, env=env, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.com", *args],
+        cwd=cwd,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
 
 
 def repo_with(root: Path, base: dict[str, str], staged: dict[str, str]) -> Path:
@@ -79,19 +85,33 @@ def timed(argv: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProces
 
 
 def typical_change() -> tuple[dict[str, str], dict[str, str]]:
-    module = "\n".join(f"def handler_{i}(request, retries=3):\n    return request.get('item_{i}', retries)\n" for i in range(40))
+    module = "\n".join(
+        f"def handler_{i}(request, retries=3):\n    return request.get('item_{i}', retries)\n" for i in range(40)
+    )
     tests = "\n".join(f"def test_handler_{i}():\n    assert handler_{i}({{'item_{i}': 1}}) == 1\n" for i in range(30))
     config = "\n".join(f"service_{i}:\n  replicas: {i % 4 + 1}\n  image: app:{i}\n" for i in range(20))
-    base = {"src/app/handlers.py": module, "README.md": "# app\n", "pyproject.toml": '[project]\nname = "app"\nlicense = "Apache-2.0"\n'}
-    staged = {"src/app/handlers.py": module + "\n\ndef extra(request):\n    return None\n", "tests/test_handlers.py": tests, "deploy/services.yaml": config}
+    base = {
+        "src/app/handlers.py": module,
+        "README.md": "# app\n",
+        "pyproject.toml": '[project]\nname = "app"\nlicense = "Apache-2.0"\n',
+    }
+    staged = {
+        "src/app/handlers.py": module + "\n\ndef extra(request):\n    return None\n",
+        "tests/test_handlers.py": tests,
+        "deploy/services.yaml": config,
+    }
     return base, staged
 
 
 def part_a(work: Path, repeat: int) -> dict[str, Any]:
     base, staged = typical_change()
-    with_all = repo_with(work / "a-all", {**base, ".contribution-gate.toml": f"[checks]\nenabled = {json.dumps(ALL_CHECKS)}\n"}, staged)
+    with_all = repo_with(
+        work / "a-all", {**base, ".contribution-gate.toml": f"[checks]\nenabled = {json.dumps(ALL_CHECKS)}\n"}, staged
+    )
     without = [c for c in ALL_CHECKS if c != "licenses"]
-    no_lic = repo_with(work / "a-nolic", {**base, ".contribution-gate.toml": f"[checks]\nenabled = {json.dumps(without)}\n"}, staged)
+    no_lic = repo_with(
+        work / "a-nolic", {**base, ".contribution-gate.toml": f"[checks]\nenabled = {json.dumps(without)}\n"}, staged
+    )
     argv = [str(GATE), "review", "--staged", "--format", "json"]
     for root in (with_all, no_lic):
         timed(argv, root)  # warm-up: bytecode caches
@@ -106,9 +126,15 @@ def part_a(work: Path, repeat: int) -> dict[str, Any]:
                 report = json.loads(proc.stdout)
                 check_seconds += [c["seconds"] for c in report["checks"] if c["name"] == "licenses"]
     # the check module and the detectors it loads on its first file (self time of each licenses* module)
-    imports = subprocess.run([sys.executable, "-X", "importtime", "-c", "from contribution_gate.checks import licenses, licenses_detect"],
-                             capture_output=True, text=True, check=True)
-    own = [line for line in imports.stderr.splitlines() if re.search(r"contribution_gate\.checks\.licenses\w*\s*$", line)]
+    imports = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "from contribution_gate.checks import licenses, licenses_detect"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    own = [
+        line for line in imports.stderr.splitlines() if re.search(r"contribution_gate\.checks\.licenses\w*\s*$", line)
+    ]
     import_us = sum(int(line.split("|")[0].split(":")[1]) for line in own)  # self time of each licenses module
     loaded = in_process_scancode_loaded(with_all)
     med_with, med_without = statistics.median(samples["with"]), statistics.median(samples["without"])
@@ -137,8 +163,15 @@ def in_process_scancode_loaded(root: Path) -> bool:
 def part_b(work: Path, repeat: int) -> dict[str, Any]:
     from licenses_cases import GPL3_PLUS, commented, license_text
 
-    files = {"LICENSE": license_text("gpl-3.0"), "src/tool.py": "#!/usr/bin/env python3\n" + commented(GPL3_PLUS) + "\nprint('hi')\n"}
-    root = repo_with(work / "b-repo", {"README.md": "# p\n", ".contribution-gate.toml": '[licenses]\nproject = "Apache-2.0"\n'}, files)
+    files = {
+        "LICENSE": license_text("gpl-3.0"),
+        "src/tool.py": "#!/usr/bin/env python3\n" + commented(GPL3_PLUS) + "\nprint('hi')\n",
+    }
+    root = repo_with(
+        work / "b-repo",
+        {"README.md": "# p\n", ".contribution-gate.toml": '[licenses]\nproject = "Apache-2.0"\n'},
+        files,
+    )
     plain = work / "b-files"
     for name, text in files.items():
         (plain / name).parent.mkdir(parents=True, exist_ok=True)
@@ -150,7 +183,7 @@ def part_b(work: Path, repeat: int) -> dict[str, Any]:
     gate_s: list[float] = []
     scan_s: list[float] = []
     for i in range(repeat):
-        for name in (["gate", "scancode"] if i % 2 == 0 else ["scancode", "gate"]):
+        for name in ["gate", "scancode"] if i % 2 == 0 else ["scancode", "gate"]:
             if name == "gate":
                 seconds, proc = timed(gate_argv, root)
                 gate_s.append(seconds)
@@ -160,11 +193,20 @@ def part_b(work: Path, repeat: int) -> dict[str, Any]:
                 scan_s.append(seconds)
     peer = json.loads((work / "scancode.json").read_text())
     gate_found = sorted((f["path"], f["rule"]) for f in report["findings"])
-    peer_found = sorted((f["path"], f["detected_license_expression_spdx"]) for f in peer["files"] if f.get("detected_license_expression_spdx"))
+    peer_found = sorted(
+        (f["path"], f["detected_license_expression_spdx"])
+        for f in peer["files"]
+        if f.get("detected_license_expression_spdx")
+    )
     ratio = statistics.median(gate_s) / statistics.median(scan_s)
     return {
-        "repeat": repeat, "gate_median_s": round(statistics.median(gate_s), 2), "scancode_median_s": round(statistics.median(scan_s), 2),
-        "ratio": round(ratio, 2), "gate_findings": gate_found, "scancode_detections": peer_found, "samples": {"gate": gate_s, "scancode": scan_s},
+        "repeat": repeat,
+        "gate_median_s": round(statistics.median(gate_s), 2),
+        "scancode_median_s": round(statistics.median(scan_s), 2),
+        "ratio": round(ratio, 2),
+        "gate_findings": gate_found,
+        "scancode_detections": peer_found,
+        "samples": {"gate": gate_s, "scancode": scan_s},
     }
 
 
@@ -191,18 +233,27 @@ def part_c(work: Path) -> dict[str, Any]:
     scores = {"contribution-gate": _Score(), "scancode": _Score()}
     misses: dict[str, list[str]] = {"contribution-gate": [], "scancode": []}
     for case in corpus:
-        change = FileChange(case.path, "A", added=tuple(AddedLine(i + 1, t) for i, t in enumerate(case.text.splitlines())))
+        change = FileChange(
+            case.path, "A", added=tuple(AddedLine(i + 1, t) for i, t in enumerate(case.text.splitlines()))
+        )
         ours = {norm(a.detection.expression) for a in licenses.assessed(change, opts)}
         path = work / "c" / case.id / case.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(case.text, encoding="utf-8")
         found = scancode.api.get_licenses(str(path))
-        theirs = {norm(d["license_expression_spdx"]) for d in found.get("license_detections", []) if d.get("license_expression_spdx")}
+        theirs = {
+            norm(d["license_expression_spdx"])
+            for d in found.get("license_detections", [])
+            if d.get("license_expression_spdx")
+        }
         for name, predicted in (("contribution-gate", ours), ("scancode", theirs)):
             if not scores[name].add(None if case.expected is None else norm(case.expected), predicted):
                 misses[name].append(case.id)
-    return {"cases": len(corpus), "positives": sum(c.expected is not None for c in corpus),
-            **{name: {**s.summary(), "wrong": misses[name]} for name, s in scores.items()}}
+    return {
+        "cases": len(corpus),
+        "positives": sum(c.expected is not None for c in corpus),
+        **{name: {**s.summary(), "wrong": misses[name]} for name, s in scores.items()},
+    }
 
 
 class _Score:
@@ -224,7 +275,14 @@ class _Score:
     def summary(self) -> dict[str, Any]:
         precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
         recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn, "precision": round(precision, 3), "recall": round(recall, 3)}
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "tn": self.tn,
+            "precision": round(precision, 3),
+            "recall": round(recall, 3),
+        }
 
 
 def main() -> int:
@@ -243,17 +301,21 @@ def main() -> int:
             met = a["added_ms"] < TARGET_A_MS and not a["scancode_imported"]
             ok &= met
             if not args.json:
-                print(f"(a) no license signal, {a['repeat']} runs: review {a['median_with_ms']} ms with licenses, "
-                      f"{a['median_without_ms']} ms without: added {a['added_ms']} ms (the check itself {a['check_ms_median']} ms, "
-                      f"its modules' import {a['import_ms']} ms); ScanCode imported: {a['scancode_imported']} "
-                      f"[target < {TARGET_A_MS:.0f} ms, no ScanCode: {'met' if met else 'NOT met'}]")
+                print(
+                    f"(a) no license signal, {a['repeat']} runs: review {a['median_with_ms']} ms with licenses, "
+                    f"{a['median_without_ms']} ms without: added {a['added_ms']} ms (the check itself {a['check_ms_median']} ms, "
+                    f"its modules' import {a['import_ms']} ms); ScanCode imported: {a['scancode_imported']} "
+                    f"[target < {TARGET_A_MS:.0f} ms, no ScanCode: {'met' if met else 'NOT met'}]"
+                )
         if "b" in parts:
             results["b"] = b = part_b(work, args.repeat or 5)
             met = b["ratio"] <= TARGET_B_RATIO
             ok &= met
             if not args.json:
-                print(f"(b) LICENSE (GPL-3.0 text) + GPL header, {b['repeat']} runs: gate {b['gate_median_s']} s, "
-                      f"scancode --license {b['scancode_median_s']} s: {b['ratio']}x [target <= {TARGET_B_RATIO}x: {'met' if met else 'NOT met'}]")
+                print(
+                    f"(b) LICENSE (GPL-3.0 text) + GPL header, {b['repeat']} runs: gate {b['gate_median_s']} s, "
+                    f"scancode --license {b['scancode_median_s']} s: {b['ratio']}x [target <= {TARGET_B_RATIO}x: {'met' if met else 'NOT met'}]"
+                )
                 print(f"    gate: {b['gate_findings']}; scancode: {b['scancode_detections']}")
         if "c" in parts:
             results["c"] = c = part_c(work)
@@ -261,8 +323,10 @@ def main() -> int:
                 print(f"(c) labelled corpus: {c['cases']} cases, {c['positives']} with a license")
                 for name in ("contribution-gate", "scancode"):
                     s = c[name]
-                    print(f"    {name:<18} precision {s['precision']:.3f} recall {s['recall']:.3f} "
-                          f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']}, tn {s['tn']}); wrong: {', '.join(s['wrong']) or '-'}")
+                    print(
+                        f"    {name:<18} precision {s['precision']:.3f} recall {s['recall']:.3f} "
+                        f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']}, tn {s['tn']}); wrong: {', '.join(s['wrong']) or '-'}"
+                    )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if args.json:

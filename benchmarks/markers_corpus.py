@@ -46,7 +46,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from markers_families import FAMILIES, FILLER, MARKERS, POLICY, URLS, Case, Gen, H
+from markers_families import FAMILIES, FILLER, MARKERS, POLICY, URLS, Case, Gen, H  # noqa: E402 - found through the sys.path entry above
 
 PROJECT = HERE.parent
 CHECKS = (URLS, MARKERS)
@@ -63,9 +63,16 @@ def default_gate() -> str:
 
 def git(root: Path, *args: str) -> None:
     env = {"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(root), "PATH": "/usr/bin:/bin"}
-    settings = ("user.name=corpus", "user.email=corpus@example.com", "commit.gpgsign=false", "gc.auto=0", "maintenance.auto=false")
-    subprocess.run(["git", *(a for s in settings for a in ("-c", s)), *args],
-                   cwd=root, check=True, capture_output=True, env=env)
+    settings = (
+        "user.name=corpus",
+        "user.email=corpus@example.com",
+        "commit.gpgsign=false",
+        "gc.auto=0",
+        "maintenance.auto=false",
+    )
+    subprocess.run(
+        ["git", *(a for s in settings for a in ("-c", s)), *args], cwd=root, check=True, capture_output=True, env=env
+    )
 
 
 def build(root: Path, seed: int) -> dict[tuple[str, str, int], Case]:
@@ -93,7 +100,16 @@ def build(root: Path, seed: int) -> dict[tuple[str, str, int], Case]:
 
 
 def review(gate: str, root: Path) -> tuple[list[dict[str, Any]], float]:
-    args = [gate, "review", "--all-files", *(a for c in CHECKS for a in ("--check", c)), "--format", "json", "-C", str(root)]
+    args = [
+        gate,
+        "review",
+        "--all-files",
+        *(a for c in CHECKS for a in ("--check", c)),
+        "--format",
+        "json",
+        "-C",
+        str(root),
+    ]
     started = time.perf_counter()
     proc = subprocess.run(args, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
@@ -105,7 +121,9 @@ def review(gate: str, root: Path) -> tuple[list[dict[str, Any]], float]:
     return [f for f in data["findings"] if not f.get("suppressed")], seconds
 
 
-def score(labels: dict[tuple[str, str, int], Case], findings: list[dict[str, Any]], cases: list[Case]) -> dict[str, Any]:
+def score(
+    labels: dict[tuple[str, str, int], Case], findings: list[dict[str, Any]], cases: list[Case]
+) -> dict[str, Any]:
     found = {(f["check"], f["path"], f["line"]): f for f in findings}
     negative_family = {c.path: c.family for c in cases if not c.positive}  # type: ignore[attr-defined]
     report: dict[str, Any] = {}
@@ -124,14 +142,25 @@ def score(labels: dict[tuple[str, str, int], Case], findings: list[dict[str, Any
         negatives = Counter(c.family for c in cases if c.check == check and not c.positive)
         fp_by_family = Counter(negative_family.get(k[1], "positive file, other line") for k in fp)
         report[check] = {
-            "labels": len(mine), "tp": len(tp), "fn": len(fn), "fp": len(fp),
+            "labels": len(mine),
+            "tp": len(tp),
+            "fn": len(fn),
+            "fp": len(fp),
             "negative_cases": sum(negatives.values()),
-            "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
             "recall_by_family": {f: {"found": a, "of": b} for f, (a, b) in sorted(families.items())},
             "fp_by_negative_family": {f: fp_by_family.get(f, 0) for f in sorted(negatives)},
             "false_negatives": [{"path": k[1], "line": k[2], "family": mine[k].family} for k in fn],
             "false_positives": [
-                {"path": k[1], "line": k[2], "rule": found[k]["rule"], "severity": found[k]["severity"], "excerpt": found[k]["excerpt"]}
+                {
+                    "path": k[1],
+                    "line": k[2],
+                    "rule": found[k]["rule"],
+                    "severity": found[k]["severity"],
+                    "excerpt": found[k]["excerpt"],
+                }
                 for k in fp
             ],
         }
@@ -151,23 +180,32 @@ def tree(gate: str, source: Path, verbose: bool) -> dict[str, Any]:
     mb = size / 1e6
     errors = [f for f in findings if f["severity"] == "error"]
     result = {
-        "tree": str(source), "megabytes": round(mb, 1), "seconds": round(seconds, 2),
-        "errors": len(errors), "warnings": len(findings) - len(errors),
+        "tree": str(source),
+        "megabytes": round(mb, 1),
+        "seconds": round(seconds, 2),
+        "errors": len(errors),
+        "warnings": len(findings) - len(errors),
         "errors_per_mb": round(len(errors) / mb, 4) if mb else 0.0,
         "by_rule": dict(Counter(f"{f['check']}/{f['rule']}/{f['severity']}" for f in findings)),
     }
     if verbose:
-        result["findings"] = [{k: f[k] for k in ("severity", "check", "rule", "path", "line", "excerpt")} for f in findings]
+        result["findings"] = [
+            {k: f[k] for k in ("severity", "check", "rule", "path", "line", "excerpt")} for f in findings
+        ]
     return result
 
 
 def print_scores(report: dict[str, Any], seconds: float, verbose: bool) -> None:
     print(NO_PEER)
     print(f"review of the corpus: {seconds:.2f}s\n")
-    print(f"{'check':22} {'labels':>6} {'neg':>5} {'TP':>5} {'FN':>4} {'FP':>4} {'precision':>10} {'recall':>7} {'F1':>6}")
+    print(
+        f"{'check':22} {'labels':>6} {'neg':>5} {'TP':>5} {'FN':>4} {'FP':>4} {'precision':>10} {'recall':>7} {'F1':>6}"
+    )
     for check, r in report.items():
-        print(f"{check:22} {r['labels']:>6} {r['negative_cases']:>5} {r['tp']:>5} {r['fn']:>4} {r['fp']:>4} "
-              f"{r['precision']:>10.3f} {r['recall']:>7.3f} {r['f1']:>6.3f}")
+        print(
+            f"{check:22} {r['labels']:>6} {r['negative_cases']:>5} {r['tp']:>5} {r['fn']:>4} {r['fp']:>4} "
+            f"{r['precision']:>10.3f} {r['recall']:>7.3f} {r['f1']:>6.3f}"
+        )
     for check, r in report.items():
         print(f"\n{check}: recall by family")
         for family, counts in r["recall_by_family"].items():
@@ -184,10 +222,14 @@ def print_scores(report: dict[str, Any], seconds: float, verbose: bool) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--gate", default=default_gate(), help="the contribution-gate command (default: this checkout's .venv)")
+    parser.add_argument(
+        "--gate", default=default_gate(), help="the contribution-gate command (default: this checkout's .venv)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the corpus repository and print where it is")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list every FP and FN (with --tree: every finding)")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="list every FP and FN (with --tree: every finding)"
+    )
     parser.add_argument("--tree", type=Path, help="instead: review a copy of this directory with both checks")
     args = parser.parse_args()
     if args.tree is not None:
@@ -195,8 +237,10 @@ def main() -> int:
         if args.json:
             print(json.dumps(result, indent=2))
         else:
-            print(f"{result['tree']}: {result['megabytes']} MB reviewed in {result['seconds']}s; "
-                  f"{result['errors']} errors ({result['errors_per_mb']}/MB), {result['warnings']} warnings")
+            print(
+                f"{result['tree']}: {result['megabytes']} MB reviewed in {result['seconds']}s; "
+                f"{result['errors']} errors ({result['errors_per_mb']}/MB), {result['warnings']} warnings"
+            )
             for rule, n in sorted(result["by_rule"].items()):
                 print(f"  {rule}: {n}")
             for f in result.get("findings", []):
@@ -208,7 +252,11 @@ def main() -> int:
         findings, seconds = review(args.gate, root)
         report = score(labels, findings, build.cases)  # type: ignore[attr-defined]
         if args.json:
-            print(json.dumps({"seed": args.seed, "seconds": round(seconds, 2), "peers": NO_PEER, "checks": report}, indent=2))
+            print(
+                json.dumps(
+                    {"seed": args.seed, "seconds": round(seconds, 2), "peers": NO_PEER, "checks": report}, indent=2
+                )
+            )
         else:
             print_scores(report, seconds, args.verbose)
         if args.keep:

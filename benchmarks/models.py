@@ -41,7 +41,7 @@ PEER_EXTRAS = ("typing_extensions", "numpy<2")
 GATE_PYTHON = PROJECT / ".venv" / "bin" / "python"
 sys.path.insert(0, str(PROJECT / "tests"))
 
-import model_fixtures as F
+import model_fixtures as F  # noqa: E402 - found through the sys.path entry above
 
 PEER_DRIVER = r"""
 import json, sys, io, contextlib
@@ -102,8 +102,13 @@ def write_cases(root: Path) -> dict[str, tuple[str, bool]]:
 
 def git(root: Path, *args: str) -> None:
     env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-    subprocess.run(["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "commit.gpgsign=false", *args],
-                   cwd=root, check=True, capture_output=True, env=env)
+    subprocess.run(
+        ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "commit.gpgsign=false", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        env=env,
+    )
 
 
 def gate_verdicts(root: Path, cases: dict[str, tuple[str, bool]]) -> dict[str, str]:
@@ -111,8 +116,22 @@ def gate_verdicts(root: Path, cases: dict[str, tuple[str, bool]]) -> dict[str, s
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "fixtures")
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS")}
-    run = subprocess.run([str(PROJECT / ".venv" / "bin" / "contribution-gate"), "review", "--all-files", "--check", "models", "--format", "json"],
-                         cwd=root, capture_output=True, text=True, env=env, check=False)
+    run = subprocess.run(
+        [
+            str(PROJECT / ".venv" / "bin" / "contribution-gate"),
+            "review",
+            "--all-files",
+            "--check",
+            "models",
+            "--format",
+            "json",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     report = json.loads(run.stdout)
     if report["errors"]:
         return dict.fromkeys(cases, "error")
@@ -121,7 +140,12 @@ def gate_verdicts(root: Path, cases: dict[str, tuple[str, bool]]) -> dict[str, s
 
 
 def peer_verdicts(python: Path, tool: str, root: Path, cases: dict[str, tuple[str, bool]]) -> dict[str, str]:
-    run = subprocess.run([str(python), "-c", PEER_DRIVER, tool, *(str(root / p) for p in cases)], capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [str(python), "-c", PEER_DRIVER, tool, *(str(root / p) for p in cases)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     try:
         found = json.loads(run.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -133,9 +157,12 @@ def score(verdicts: dict[str, str], cases: dict[str, tuple[str, bool]]) -> dict[
     bad = [p for p, (_, m) in cases.items() if m]
     good = [p for p, (_, m) in cases.items() if not m]
     return {
-        "detections": sum(verdicts[p] == "unsafe" for p in bad), "misses": sum(verdicts[p] != "unsafe" for p in bad),
-        "false_alarms": sum(verdicts[p] != "clean" for p in good), "errors": sum(verdicts[p] == "error" for p in verdicts),
-        "malicious": len(bad), "benign": len(good),
+        "detections": sum(verdicts[p] == "unsafe" for p in bad),
+        "misses": sum(verdicts[p] != "unsafe" for p in bad),
+        "false_alarms": sum(verdicts[p] != "clean" for p in good),
+        "errors": sum(verdicts[p] == "error" for p in verdicts),
+        "malicious": len(bad),
+        "benign": len(good),
     }
 
 
@@ -147,7 +174,9 @@ def big_safetensors(path: Path, size: int) -> None:
         n = min(block, size - offset)
         tensors[f"layer.{len(tensors)}.weight"] = ("U8", [n], offset, offset + n)
         offset += n
-    header = json.dumps({name: {"dtype": d, "shape": s, "data_offsets": [b, e]} for name, (d, s, b, e) in tensors.items()}).encode()
+    header = json.dumps(
+        {name: {"dtype": d, "shape": s, "data_offsets": [b, e]} for name, (d, s, b, e) in tensors.items()}
+    ).encode()
     with open(path, "wb") as out:
         out.write(struct.pack("<Q", len(header)) + header)
         chunk = rng.randbytes(1 << 22)
@@ -162,16 +191,34 @@ def big_pickle(path: Path, size: int) -> None:
     with open(path, "wb") as out:
         out.write(F.proto(2) + F.EMPTY_DICT + F.MARK)
         for index in range(size >> 20):
-            array = F.glob("numpy.core.multiarray", "_reconstruct", 2) + F.MARK + F.glob("numpy", "ndarray", 2) + F.integer(0) + F.TUPLE1
+            array = (
+                F.glob("numpy.core.multiarray", "_reconstruct", 2)
+                + F.MARK
+                + F.glob("numpy", "ndarray", 2)
+                + F.integer(0)
+                + F.TUPLE1
+            )
             array += F.text("b") + F.TUPLE + F.REDUCE
-            state = F.MARK + F.integer(1) + F.integer(1 << 18 & 0xFF) + F.TUPLE1 + F.NONE + F.NEWFALSE + F.raw_bytes(chunk) + F.TUPLE + F.BUILD
+            state = (
+                F.MARK
+                + F.integer(1)
+                + F.integer(1 << 18 & 0xFF)
+                + F.TUPLE1
+                + F.NONE
+                + F.NEWFALSE
+                + F.raw_bytes(chunk)
+                + F.TUPLE
+                + F.BUILD
+            )
             out.write(F.text(f"w{index}") + array + state)
         out.write(F.SETITEMS + F.STOP)
 
 
-ENGINE = "import sys; from contribution_gate.artefacts.scan import scan, Limits; from contribution_gate.checks.models import default_allowlist; " \
-         "f = open(sys.argv[1], 'rb'); import os; r = scan(f, os.path.getsize(sys.argv[1]), Limits(default_allowlist())); " \
-         "sys.exit(1 if r.problems else 0)"
+ENGINE = (
+    "import sys; from contribution_gate.checks.models.scan import scan, Limits; from contribution_gate.checks.models import default_allowlist; "
+    "f = open(sys.argv[1], 'rb'); import os; r = scan(f, os.path.getsize(sys.argv[1]), Limits(default_allowlist())); "
+    "sys.exit(1 if r.problems else 0)"
+)
 
 
 def timed(argv: list[str], cwd: Path | None = None, repeat: int = 3) -> float:
@@ -185,7 +232,10 @@ def timed(argv: list[str], cwd: Path | None = None, repeat: int = 3) -> float:
 
 def speed(work: Path, repeat: int) -> list[tuple[str, float, float, float]]:
     rows = []
-    for name, build, size in (("500 MB safetensors", big_safetensors, 500 << 20), ("100 MB pickle", big_pickle, 100 << 20)):
+    for name, build, size in (
+        ("500 MB safetensors", big_safetensors, 500 << 20),
+        ("100 MB pickle", big_pickle, 100 << 20),
+    ):
         repo = work / name.replace(" ", "-")
         repo.mkdir()
         target = repo / ("model.safetensors" if "safetensors" in name else "model.bin")
@@ -194,7 +244,11 @@ def speed(work: Path, repeat: int) -> list[tuple[str, float, float, float]]:
         engine = timed([str(GATE_PYTHON), "-c", ENGINE, str(target)], repeat=repeat)
         git(repo, "init", "-q", "-b", "main", ".")
         git(repo, "-c", "core.compression=0", "add", target.name)
-        staged = timed([str(PROJECT / ".venv" / "bin" / "contribution-gate"), "review", "--staged", "--check", "models"], cwd=repo, repeat=repeat)
+        staged = timed(
+            [str(PROJECT / ".venv" / "bin" / "contribution-gate"), "review", "--staged", "--check", "models"],
+            cwd=repo,
+            repeat=repeat,
+        )
         rows.append((name, floor, engine, staged))
         shutil.rmtree(repo)
     return rows
@@ -219,7 +273,9 @@ def main() -> int:
         print(f"{'tool':<18} {'detections':>11} {'misses':>7} {'false alarms':>13} {'unscanned':>10}")
         for tool, verdicts in results.items():
             s = score(verdicts, cases)
-            print(f"{tool:<18} {s['detections']:>6}/{s['malicious']:<4} {s['misses']:>7} {s['false_alarms']:>9}/{s['benign']:<3} {s['errors']:>10}")
+            print(
+                f"{tool:<18} {s['detections']:>6}/{s['malicious']:<4} {s['misses']:>7} {s['false_alarms']:>9}/{s['benign']:<3} {s['errors']:>10}"
+            )
         missing = sorted(set(PEERS) - set(peers))
         if missing:
             print(f"(not installed, so not scored: {', '.join(missing)})")
@@ -227,12 +283,17 @@ def main() -> int:
             print()
             print(f"{'case':<42} " + " ".join(f"{t[:12]:>12}" for t in results))
             for path, (name, malicious) in cases.items():
-                print(f"{('! ' if malicious else '  ') + name:<42} " + " ".join(f"{results[t][path]:>12}" for t in results))
+                print(
+                    f"{('! ' if malicious else '  ') + name:<42} "
+                    + " ".join(f"{results[t][path]:>12}" for t in results)
+                )
         if not args.no_speed:
             print()
             print(f"{'file':<20} {'sha256sum':>10} {'engine':>10} {'ratio':>6} {'review --staged':>16} {'ratio':>6}")
             for name, floor, engine, staged in speed(Path(temp), args.repeat):
-                print(f"{name:<20} {floor:>9.2f}s {engine:>9.2f}s {engine / floor:>5.2f}x {staged:>15.2f}s {staged / floor:>5.2f}x")
+                print(
+                    f"{name:<20} {floor:>9.2f}s {engine:>9.2f}s {engine / floor:>5.2f}x {staged:>15.2f}s {staged / floor:>5.2f}x"
+                )
     return 0
 
 

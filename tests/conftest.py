@@ -25,8 +25,16 @@ from processes import Run  # noqa: E402  (the result of a CLI run; also the inte
 # directories have a conftest.py of their own, and only one module can be called `conftest`.
 
 _GIT_VARS = (
-    "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_PREFIX", "PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_PREFIX",
+    "PRE_COMMIT_FROM_REF",
+    "PRE_COMMIT_TO_REF",
 )
 
 

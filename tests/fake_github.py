@@ -35,10 +35,17 @@ class FakeGitHub:
     link_host: str | None = None  # to send a next page to another host
 
 
-def commit_object(sha: str, parents: list[str], author: tuple[str, str], committer: tuple[str, str], message: str,
-                  account: Mapping[str, Any] | None, verified: bool = False) -> dict[str, Any]:
+def commit_object(
+    sha: str,
+    parents: list[str],
+    author: tuple[str, str],
+    committer: tuple[str, str],
+    message: str,
+    account: Mapping[str, Any] | None,
+    verified: bool = False,
+) -> dict[str, Any]:
     """A commit as the REST API returns it (the fields the check reads, and a few more)."""
-    person = {k: v for k, v in account.items()} if account else None
+    person = dict(account.items()) if account else None
     if person is not None:
         person.setdefault("type", "User")
         person.setdefault("site_admin", False)
@@ -49,7 +56,12 @@ def commit_object(sha: str, parents: list[str], author: tuple[str, str], committ
             "author": {"name": author[0], "email": author[1], "date": "2024-01-01T00:00:00Z"},
             "committer": {"name": committer[0], "email": committer[1], "date": "2024-01-01T00:00:00Z"},
             "message": message,
-            "verification": {"verified": verified, "reason": "valid" if verified else "unsigned", "signature": None, "payload": None},
+            "verification": {
+                "verified": verified,
+                "reason": "valid" if verified else "unsigned",
+                "signature": None,
+                "payload": None,
+            },
         },
         "url": f"https://api.github.com/repos/o/r/commits/{sha}",
         "author": person,
@@ -58,17 +70,23 @@ def commit_object(sha: str, parents: list[str], author: tuple[str, str], committ
     }
 
 
-def from_repository(root: Path, revs: str, accounts: Mapping[str, Mapping[str, Any] | None],
-                    verified: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+def from_repository(
+    root: Path, revs: str, accounts: Mapping[str, Mapping[str, Any] | None], verified: frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
     """API commit objects for `git log revs` of a real repository; `accounts` maps author emails."""
     out = subprocess.run(
         ["git", "log", "--reverse", "--topo-order", "--format=%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B%x1e", revs],
-        cwd=root, capture_output=True, text=True, check=True,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     objects = []
     for record in filter(str.strip, out.split("\x1e")):
         sha, parents, an, ae, cn, ce, message = record.lstrip("\n").split("\x00")
-        objects.append(commit_object(sha, parents.split(), (an, ae), (cn, ce), message, accounts.get(ae), ae in verified))
+        objects.append(
+            commit_object(sha, parents.split(), (an, ae), (cn, ce), message, accounts.get(ae), ae in verified)
+        )
     return objects
 
 

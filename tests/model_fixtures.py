@@ -74,7 +74,9 @@ def pickle_of(body: bytes, protocol: int = 4, framed: bool | None = None) -> byt
 
 def payload(module: str, name: str, argument: str = "id", protocol: int = 4) -> bytes:
     """A pickle whose loading calls module.name(argument)."""
-    arg = text(argument) if protocol >= 3 else binunicode(argument) if protocol >= 1 else b"V" + argument.encode() + b"\n"
+    arg = (
+        text(argument) if protocol >= 3 else binunicode(argument) if protocol >= 1 else b"V" + argument.encode() + b"\n"
+    )
     return pickle_of(call(module, name, arg, protocol), protocol)
 
 
@@ -103,8 +105,12 @@ def npy(descr: str, shape: tuple[int, ...], data: bytes) -> bytes:
     return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header + data
 
 
-def safetensors(tensors: dict[str, tuple[str, list[int], int, int]], data: bytes, header_length: int | None = None) -> bytes:
-    header = json.dumps({name: {"dtype": d, "shape": s, "data_offsets": [b, e]} for name, (d, s, b, e) in tensors.items()}).encode()
+def safetensors(
+    tensors: dict[str, tuple[str, list[int], int, int]], data: bytes, header_length: int | None = None
+) -> bytes:
+    header = json.dumps(
+        {name: {"dtype": d, "shape": s, "data_offsets": [b, e]} for name, (d, s, b, e) in tensors.items()}
+    ).encode()
     return struct.pack("<Q", len(header) if header_length is None else header_length) + header + data
 
 
@@ -113,10 +119,28 @@ def torch_state_dict(names: list[str], protocol: int = 2) -> bytes:
     """data.pkl of torch.save({name: tensor}): OrderedDict of _rebuild_tensor_v2 over persistent storages."""
     body = glob("collections", "OrderedDict", protocol) + b")" + REDUCE + MARK
     for index, name in enumerate(names):
-        storage = MARK + text("storage") + glob("torch", "FloatStorage", protocol) + text(str(index)) + text("cpu") + integer(4) + TUPLE + BINPERSID
+        storage = (
+            MARK
+            + text("storage")
+            + glob("torch", "FloatStorage", protocol)
+            + text(str(index))
+            + text("cpu")
+            + integer(4)
+            + TUPLE
+            + BINPERSID
+        )
         size = integer(2) + integer(2) + TUPLE2
         stride = integer(2) + integer(1) + TUPLE2
-        args = storage + integer(0) + size + stride + NEWFALSE + glob("collections", "OrderedDict", protocol) + b")" + REDUCE
+        args = (
+            storage
+            + integer(0)
+            + size
+            + stride
+            + NEWFALSE
+            + glob("collections", "OrderedDict", protocol)
+            + b")"
+            + REDUCE
+        )
         body += text(name) + glob("torch._utils", "_rebuild_tensor_v2", protocol) + MARK + args + TUPLE + REDUCE
     body += SETITEMS
     return pickle_of(body, protocol, framed=protocol >= 4)
@@ -142,18 +166,47 @@ def torch_legacy(names: list[str]) -> bytes:
 
 def numpy_array_pickle(protocol: int = 2) -> bytes:
     """pickle.dumps(numpy.arange(4, dtype=float32)) as numpy writes it: _reconstruct, then BUILD."""
-    body = glob("numpy.core.multiarray", "_reconstruct", protocol) + MARK + glob("numpy", "ndarray", protocol) + integer(0) + TUPLE1
+    body = (
+        glob("numpy.core.multiarray", "_reconstruct", protocol)
+        + MARK
+        + glob("numpy", "ndarray", protocol)
+        + integer(0)
+        + TUPLE1
+    )
     body += glob("_codecs", "encode", protocol) + MARK + text("b") + text("latin1") + TUPLE + REDUCE + TUPLE + REDUCE
     dtype = glob("numpy", "dtype", protocol) + MARK + text("f4") + integer(0) + integer(1) + TUPLE + REDUCE
     dtype += MARK + integer(3) + text("<") + NONE + NONE + NONE + b"J\xff\xff\xff\xff" * 2 + integer(0) + TUPLE + BUILD
-    state = MARK + integer(1) + integer(4) + TUPLE1 + dtype + NEWFALSE + raw_bytes(struct.pack("<4f", 0, 1, 2, 3)) + TUPLE + BUILD
+    state = (
+        MARK
+        + integer(1)
+        + integer(4)
+        + TUPLE1
+        + dtype
+        + NEWFALSE
+        + raw_bytes(struct.pack("<4f", 0, 1, 2, 3))
+        + TUPLE
+        + BUILD
+    )
     return pickle_of(body + state, protocol)
 
 
 def _builders() -> tuple[dict[str, Callable[[], tuple[str, bytes]]], dict[str, Callable[[], tuple[str, bytes]]]]:
     sneaky_memo = pickle_of(  # module and name reach STACK_GLOBAL through the memo, not right before it
-        text("sub" + "process") + binput(0) + text("check_output") + binput(1) + NONE + b"0" + binget(0) + binget(1)
-        + STACK_GLOBAL + MARK + EMPTY_LIST + text("id") + b"a" + TUPLE + REDUCE,
+        text("sub" + "process")
+        + binput(0)
+        + text("check_output")
+        + binput(1)
+        + NONE
+        + b"0"
+        + binget(0)
+        + binget(1)
+        + STACK_GLOBAL
+        + MARK
+        + EMPTY_LIST
+        + text("id")
+        + b"a"
+        + TUPLE
+        + REDUCE,
         4,
     )
     bad_frame_body = call("os", "system", text("id"), 4) + STOP
@@ -172,12 +225,24 @@ def _builders() -> tuple[dict[str, Callable[[], tuple[str, bytes]]], dict[str, C
         "INST opcode (protocol 0)": lambda: ("model.pkl", b"(S'id'\nios\nsystem\n."),
         "FRAME length mismatch": lambda: ("model.bin", proto(4) + frame(bad_frame_body, len(bad_frame_body) - 7)),
         "truncated stream": lambda: ("model.bin", payload("collections", "OrderedDict", "x", 4)[:-6]),
-        "pickle in a zip member named .txt": lambda: ("model.pt", torch_zip(["w"], {"archive/notes.txt": payload("os", "system", "id", 2)})),
-        "torch zip with a malicious data.pkl": lambda: ("model.pt", zipped({"archive/data.pkl": payload("os", "system", "id", 2), "archive/version": b"3\n"})),
+        "pickle in a zip member named .txt": lambda: (
+            "model.pt",
+            torch_zip(["w"], {"archive/notes.txt": payload("os", "system", "id", 2)}),
+        ),
+        "torch zip with a malicious data.pkl": lambda: (
+            "model.pt",
+            zipped({"archive/data.pkl": payload("os", "system", "id", 2), "archive/version": b"3\n"}),
+        ),
         "pickle in a gzip wrapper": lambda: ("weights.gz", gzip.compress(payload("subprocess", "Popen", "id", 3))),
-        "pickle in a tar in gzip": lambda: ("bundle.tgz", gzip.compress(tarred({"model/weights.bin": payload("os", "system", "id", 4)}))),
+        "pickle in a tar in gzip": lambda: (
+            "bundle.tgz",
+            gzip.compress(tarred({"model/weights.bin": payload("os", "system", "id", 4)})),
+        ),
         "pickle in a numpy object array": lambda: ("array.npy", npy("|O", (1,), payload("os", "system", "id", 3))),
-        "numpy object array in an npz": lambda: ("arrays.npz", zipped({"a.npy": npy("|O", (1,), payload("posix", "system", "id", 4))})),
+        "numpy object array in an npz": lambda: (
+            "arrays.npz",
+            zipped({"a.npy": npy("|O", (1,), payload("posix", "system", "id", 4))}),
+        ),
     }
     benign = {
         "torch zip state dict": lambda: ("pytorch_model.bin", torch_zip(["encoder.weight", "encoder.bias"])),
@@ -186,7 +251,10 @@ def _builders() -> tuple[dict[str, Callable[[], tuple[str, bytes]]], dict[str, C
         "numpy float array": lambda: ("array.npy", npy("<f4", (4,), struct.pack("<4f", 0, 1, 2, 3))),
         "npz of float arrays": lambda: ("arrays.npz", zipped({"a.npy": npy("<f4", (2,), b"\x00" * 8)}, stored=False)),
         "plain containers (protocol 5)": lambda: ("data.pkl", pickle_of(EMPTY_DICT + text("k") + EMPTY_LIST + b"s", 5)),
-        "safetensors": lambda: ("model.safetensors", safetensors({"a": ("F32", [2, 2], 0, 16), "b": ("BF16", [4], 16, 24)}, b"\x00" * 24)),
+        "safetensors": lambda: (
+            "model.safetensors",
+            safetensors({"a": ("F32", [2, 2], 0, 16), "b": ("BF16", [4], 16, 24)}, b"\x00" * 24),
+        ),
     }
     return malicious, benign
 
@@ -229,7 +297,9 @@ def _gguf_string(value: str) -> bytes:
     return _u64(len(raw)) + raw
 
 
-def gguf(metadata: dict[str, str | int], tensors: list[tuple[str, list[int], int, int]], data: bytes, version: int = 3) -> bytes:
+def gguf(
+    metadata: dict[str, str | int], tensors: list[tuple[str, list[int], int, int]], data: bytes, version: int = 3
+) -> bytes:
     """A GGUF file: header, metadata (strings and uint32s), tensor infos, 32-byte aligned data."""
     out = b"GGUF" + _u32(version) + _u64(len(tensors)) + _u64(len(metadata))
     for key, value in metadata.items():
@@ -270,17 +340,30 @@ def onnx_model(location: str | None = None, in_subgraph: bool = False) -> bytes:
 
 
 SAFE_TEMPLATE = "{% for message in messages %}<|{{ message['role'] }}|>{{ message['content'] }}{% endfor %}"
-EVIL_TEMPLATE = "{{ cycler.__init__.__globals__.os.popen('id').read() }}{% for m in messages %}{{ m.content }}{% endfor %}"
+EVIL_TEMPLATE = (
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}{% for m in messages %}{{ m.content }}{% endfor %}"
+)
 
 
 def keras_config(lambda_layer: bool = False, module: str = "keras.layers") -> bytes:
     layers = [{"module": module, "class_name": "Dense", "config": {"units": 2}, "registered_name": None}]
     if lambda_layer:
-        layers.append({"module": "keras.layers", "class_name": "Lambda", "config": {"function": {"class_name": "__lambda__", "config": {"code": "4wEAAAAAAAAA"}}}})
+        layers.append(
+            {
+                "module": "keras.layers",
+                "class_name": "Lambda",
+                "config": {"function": {"class_name": "__lambda__", "config": {"code": "4wEAAAAAAAAA"}}},
+            }
+        )
     model = {"module": "keras", "class_name": "Sequential", "config": {"name": "s", "layers": layers}}
     return json.dumps(model, indent=1).encode()
 
 
 def keras_archive(lambda_layer: bool = False, module: str = "keras.layers") -> bytes:
-    return zipped({"metadata.json": b'{"keras_version": "3.0.0"}', "config.json": keras_config(lambda_layer, module),
-                   "model.weights.h5": b"\x89HDF\r\n\x1a\n" + b"\x00" * 64})
+    return zipped(
+        {
+            "metadata.json": b'{"keras_version": "3.0.0"}',
+            "config.json": keras_config(lambda_layer, module),
+            "model.weights.h5": b"\x89HDF\r\n\x1a\n" + b"\x00" * 64,
+        }
+    )

@@ -49,11 +49,23 @@ def test_detect_secrets_baseline_is_honoured(based_repo, gate) -> None:  # type:
     secret = tokens.github_token()
     legacy = {
         "version": "1.5.0",
-        "results": {"ci.py": [{"type": "GitHub Token", "filename": "ci.py", "hashed_secret": hashlib.sha1(secret.encode()).hexdigest(), "line_number": 1}]},
+        "results": {
+            "ci.py": [
+                {
+                    "type": "GitHub Token",
+                    "filename": "ci.py",
+                    "hashed_secret": hashlib.sha1(secret.encode()).hexdigest(),
+                    "line_number": 1,
+                }
+            ]
+        },
     }
     based_repo.commit_files(
         "migrate",
-        {".secrets.baseline": json.dumps(legacy), ".contribution-gate.toml": '[secrets]\nbaseline = ".secrets.baseline"\n'},
+        {
+            ".secrets.baseline": json.dumps(legacy),
+            ".contribution-gate.toml": '[secrets]\nbaseline = ".secrets.baseline"\n',
+        },
     )
     based_repo.add("ci.py", secret_line("TOKEN", secret))
     run = gate("review", "--staged", "--format", "json", "-C", based_repo.root)

@@ -23,21 +23,40 @@ PHRASE = "I have read the CLA Document and I hereby sign the CLA"
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("GITHUB_TOKEN", "GITHUB_ACTIONS", "GITHUB_EVENT_PATH", "GITHUB_EVENT_NAME", "GITHUB_REPOSITORY",
-                 "GITHUB_API_URL", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"):
+    for name in (
+        "GITHUB_TOKEN",
+        "GITHUB_ACTIONS",
+        "GITHUB_EVENT_PATH",
+        "GITHUB_EVENT_NAME",
+        "GITHUB_REPOSITORY",
+        "GITHUB_API_URL",
+        "GITHUB_OUTPUT",
+        "GITHUB_STEP_SUMMARY",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name in ("no_proxy", "NO_PROXY"):
         monkeypatch.setenv(name, "127.0.0.1,localhost")
 
 
-def commit_as(repo: GitRepo, author: tuple[str, str], message: str = "change", *, committer: tuple[str, str] | None = None,
-              signoff: bool = False, files: dict[str, str] | None = None) -> str:
+def commit_as(
+    repo: GitRepo,
+    author: tuple[str, str],
+    message: str = "change",
+    *,
+    committer: tuple[str, str] | None = None,
+    signoff: bool = False,
+    files: dict[str, str] | None = None,
+) -> str:
     """A commit by `author` (committed by `committer`, default the author), optionally `git commit -s`."""
     committer = committer or author
     for path, content in (files or {}).items():
         repo.add(path, content)
-    env = {"GIT_AUTHOR_NAME": author[0], "GIT_AUTHOR_EMAIL": author[1],
-           "GIT_COMMITTER_NAME": committer[0], "GIT_COMMITTER_EMAIL": committer[1]}
+    env = {
+        "GIT_AUTHOR_NAME": author[0],
+        "GIT_AUTHOR_EMAIL": author[1],
+        "GIT_COMMITTER_NAME": committer[0],
+        "GIT_COMMITTER_EMAIL": committer[1],
+    }
     repo.git("commit", "-q", "--no-verify", "--allow-empty", "-m", message, *(["-s"] if signoff else []), env=env)
     return repo.sha()
 
@@ -77,7 +96,9 @@ def test_dco_range_with_authors_committers_merges_and_bots(repo: GitRepo, gate: 
     run = review_range(gate, repo, base)
     assert run.code == 1, run.output
     assert [(f["rule"], f["commit"], f["path"], f["line"]) for f in findings(run)] == [
-        ("missing-signoff", unsigned, "", None), ("wrong-signoff", wrong, "", None)]
+        ("missing-signoff", unsigned, "", None),
+        ("wrong-signoff", wrong, "", None),
+    ]
     assert "Bob Builder <bob@example.net>" in findings(run)[0]["message"]
     assert f"git rebase --signoff {base[:12]}" in findings(run)[0]["remediation"]
     text = gate("review", "-C", repo.root, "--range", f"{base}..HEAD", "--check", "cla")
@@ -118,7 +139,9 @@ def test_commit_msg_hook_honours_dco_yml_and_allowed_authors(
     based_repo: GitRepo, gate: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(based_repo.root)
-    message = based_repo.write(".git/COMMIT_EDITMSG", "Change\n# Signed-off-by: Test Contributor <contributor@example.com>\n")
+    message = based_repo.write(
+        ".git/COMMIT_EDITMSG", "Change\n# Signed-off-by: Test Contributor <contributor@example.com>\n"
+    )
     assert gate("check-commit-msg", message).code == 0  # no DCO asked for
     based_repo.write(".github/dco.yml", "")
     run = gate("check-commit-msg", message)
@@ -133,11 +156,27 @@ def test_commit_msg_hook_honours_dco_yml_and_allowed_authors(
 
 # -- CLA --------------------------------------------------------------------------------------------
 
-LITE_SIGNATURES = {"signedContributors": [
-    {"name": "monalisa", "id": 7, "comment_id": 1, "created_at": "2024-01-01T00:00:00Z", "repoId": 99, "pullRequestNo": 1},
-    {"name": "ada", "id": 5, "comment_id": 2, "created_at": "2024-01-02T00:00:00Z", "repoId": 99, "pullRequestNo": 2,
-     "emails": ["ada@example.org"]},
-]}
+LITE_SIGNATURES = {
+    "signedContributors": [
+        {
+            "name": "monalisa",
+            "id": 7,
+            "comment_id": 1,
+            "created_at": "2024-01-01T00:00:00Z",
+            "repoId": 99,
+            "pullRequestNo": 1,
+        },
+        {
+            "name": "ada",
+            "id": 5,
+            "comment_id": 2,
+            "created_at": "2024-01-02T00:00:00Z",
+            "repoId": 99,
+            "pullRequestNo": 2,
+            "emails": ["ada@example.org"],
+        },
+    ]
+}
 CLA_POLICY = (
     '[cla]\nmode = "cla"\nsignatures = "signatures/cla.json"\nallow-authors = ["*[bot]"]\n'
     'corporate = [{ name = "Example Corp", domains = ["example.com"] }]\n'
@@ -145,7 +184,9 @@ CLA_POLICY = (
 
 
 def cla_base(repo: GitRepo, signers: dict[str, Any] = LITE_SIGNATURES) -> str:
-    return base_with(repo, {".contribution-gate.toml": CLA_POLICY, "signatures/cla.json": json.dumps(signers, indent=2)})
+    return base_with(
+        repo, {".contribution-gate.toml": CLA_POLICY, "signatures/cla.json": json.dumps(signers, indent=2)}
+    )
 
 
 def test_cla_offline_authors_co_authors_bots_and_corporate(repo: GitRepo, gate: Callable[..., Run]) -> None:
@@ -154,7 +195,11 @@ def test_cla_offline_authors_co_authors_bots_and_corporate(repo: GitRepo, gate: 
     commit_as(repo, ADA, "an email listed in a signature")
     commit_as(repo, CY, "a corporate domain")
     commit_as(repo, BOT, "a bot")
-    pair = commit_as(repo, ADA, "Pairing\n\nCo-authored-by: Dee <8+dee@users.noreply.github.com>\nCo-authored-by: Carol <carol@example.net>")
+    pair = commit_as(
+        repo,
+        ADA,
+        "Pairing\n\nCo-authored-by: Dee <8+dee@users.noreply.github.com>\nCo-authored-by: Carol <carol@example.net>",
+    )
     bob = commit_as(repo, BOB, "an unknown email")
     run = review_range(gate, repo, base)
     assert run.code == 1
@@ -167,12 +212,16 @@ def test_cla_offline_authors_co_authors_bots_and_corporate(repo: GitRepo, gate: 
 
 def test_cla_signatures_come_from_the_base_not_the_contribution(repo: GitRepo, gate: Callable[..., Run]) -> None:
     base = cla_base(repo)
-    forged = {"signedContributors": [*LITE_SIGNATURES["signedContributors"], {"name": "bob", "id": 3, "emails": [BOB[1]]}]}
+    forged = {
+        "signedContributors": [*LITE_SIGNATURES["signedContributors"], {"name": "bob", "id": 3, "emails": [BOB[1]]}]
+    }
     commit_as(repo, BOB, "signs for itself", files={"signatures/cla.json": json.dumps(forged, indent=2)})
     run = review_range(gate, repo, base)
     assert run.code == 1 and [f["rule"] for f in findings(run)] == ["unknown-author"]
     repo.git("checkout", "-q", "-b", "later", base)
-    signed_base = commit_as(repo, ADA, "a maintainer records Bob's signature", files={"signatures/cla.json": json.dumps(forged, indent=2)})
+    signed_base = commit_as(
+        repo, ADA, "a maintainer records Bob's signature", files={"signatures/cla.json": json.dumps(forged, indent=2)}
+    )
     repo.git("checkout", "-q", "main")
     repo.git("rebase", "-q", signed_base)
     assert review_range(gate, repo, signed_base).code == 0
@@ -180,9 +229,15 @@ def test_cla_signatures_come_from_the_base_not_the_contribution(repo: GitRepo, g
 
 @pytest.mark.parametrize(
     ("content", "says"),
-    [("{not json", "invalid JSON"), ('{"signedContributors": [{"id": 1}]}', 'has no "name"'), ("[1, 2]", "not a CLA signatures file")],
+    [
+        ("{not json", "invalid JSON"),
+        ('{"signedContributors": [{"id": 1}]}', 'has no "name"'),
+        ("[1, 2]", "not a CLA signatures file"),
+    ],
 )
-def test_bad_signature_file_in_the_base_is_exit_2_naming_it(repo: GitRepo, gate: Callable[..., Run], content: str, says: str) -> None:
+def test_bad_signature_file_in_the_base_is_exit_2_naming_it(
+    repo: GitRepo, gate: Callable[..., Run], content: str, says: str
+) -> None:
     base = base_with(repo, {".contribution-gate.toml": CLA_POLICY, "signatures/cla.json": content})
     commit_as(repo, BOB, "x")
     run = review_range(gate, repo, base)
@@ -199,26 +254,46 @@ def test_bad_dco_yml_is_exit_2_naming_it(repo: GitRepo, gate: Callable[..., Run]
 
 
 def test_bad_cla_config_names_file_table_and_key(repo: GitRepo, gate: Callable[..., Run]) -> None:
-    base = base_with(repo, {".contribution-gate.toml": '[cla]\nmode = "cla"\ncorporate = [{ name = "X", domains = ["not a domain"] }]\n'})
+    base = base_with(
+        repo,
+        {".contribution-gate.toml": '[cla]\nmode = "cla"\ncorporate = [{ name = "X", domains = ["not a domain"] }]\n'},
+    )
     commit_as(repo, BOB, "x")
     run = review_range(gate, repo, base)
-    assert run.code == 2 and f".contribution-gate.toml (base {base[:12]}): [cla] corporate entry 1 (X) domains" in run.err
+    assert (
+        run.code == 2 and f".contribution-gate.toml (base {base[:12]}): [cla] corporate entry 1 (X) domains" in run.err
+    )
 
 
 # -- events and the GitHub API ----------------------------------------------------------------------
 
 
-def pr_event(tmp_path: Path, base: str, head: str, *, name: str = "pull_request", author: str = "monalisa",
-             author_id: int = 7, association: str = "CONTRIBUTOR") -> Path:
+def pr_event(
+    tmp_path: Path,
+    base: str,
+    head: str,
+    *,
+    name: str = "pull_request",
+    author: str = "monalisa",
+    author_id: int = 7,
+    association: str = "CONTRIBUTOR",
+) -> Path:
     payload = {
         "action": "synchronize",
         "number": 12,
         "pull_request": {
-            "number": 12, "author_association": association, "user": {"login": author, "id": author_id, "type": "User"},
-            "base": {"sha": base, "ref": "main"}, "head": {"sha": head, "ref": "topic"},
+            "number": 12,
+            "author_association": association,
+            "user": {"login": author, "id": author_id, "type": "User"},
+            "base": {"sha": base, "ref": "main"},
+            "head": {"sha": head, "ref": "topic"},
         },
-        "repository": {"id": 99, "full_name": "octo-org/project", "default_branch": "main",
-                       "owner": {"login": "octo-org", "type": "Organization"}},
+        "repository": {
+            "id": 99,
+            "full_name": "octo-org/project",
+            "default_branch": "main",
+            "owner": {"login": "octo-org", "type": "Organization"},
+        },
     }
     path = tmp_path / f"{name}.json"
     path.write_text(json.dumps(payload), encoding="utf-8")
@@ -257,9 +332,14 @@ def test_without_a_token_unknown_emails_are_findings_that_say_so(
     repo: GitRepo, gate: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     base = cla_base(repo)
-    first, second = commit_as(repo, ("Mona", "mona@work.example"), "a"), commit_as(repo, ("Mona", "mona@work.example"), "b")
+    first, second = (
+        commit_as(repo, ("Mona", "mona@work.example"), "a"),
+        commit_as(repo, ("Mona", "mona@work.example"), "b"),
+    )
     monkeypatch.setenv("GITHUB_EVENT_NAME", "pull_request")
-    run = gate("review", "-C", repo.root, "--event", pr_event(tmp_path, base, repo.sha()), "--format", "json", "--check", "cla")
+    run = gate(
+        "review", "-C", repo.root, "--event", pr_event(tmp_path, base, repo.sha()), "--format", "json", "--check", "cla"
+    )
     (finding,) = findings(run)
     assert finding["rule"] == "unknown-author"
     assert all(s[:12] in finding["message"] for s in (first, second)) and "mona@work.example" in finding["message"]
@@ -274,7 +354,17 @@ def test_an_email_no_account_has_is_a_finding_with_a_token(
     fake = FakeGitHub(pulls={12: from_repository(repo.root, f"{base}..HEAD", {})})
     with serve(fake):
         use_api(monkeypatch, fake, "pull_request")
-        run = gate("review", "-C", repo.root, "--event", pr_event(tmp_path, base, repo.sha()), "--format", "json", "--check", "cla")
+        run = gate(
+            "review",
+            "-C",
+            repo.root,
+            "--event",
+            pr_event(tmp_path, base, repo.sha()),
+            "--format",
+            "json",
+            "--check",
+            "cla",
+        )
     (finding,) = findings(run)
     assert "no GitHub account has this email" in finding["message"]
     assert finding["remediation"].startswith("link the email to your GitHub account")
@@ -288,7 +378,9 @@ def test_push_event_looks_commits_up_one_by_one(
     objects = from_repository(repo.root, f"{base}..HEAD", {"mona@work.example": {"login": "monalisa", "id": 7}})
     fake = FakeGitHub(commits={o["sha"]: o for o in objects})
     push = tmp_path / "push.json"
-    push.write_text(json.dumps({"before": base, "after": repo.sha(), "repository": {"full_name": fake.repository, "id": 99}}))
+    push.write_text(
+        json.dumps({"before": base, "after": repo.sha(), "repository": {"full_name": fake.repository, "id": 99}})
+    )
     with serve(fake):
         use_api(monkeypatch, fake, "push")
         run = gate("review", "-C", repo.root, "--event", push, "--format", "json", "--check", "cla")
@@ -303,7 +395,9 @@ def test_dco_members_skip_with_the_event_and_the_api(
     member = commit_as(repo, ("Mona", "mona@work.example"), "by a member, signed with a key")
     outsider = commit_as(repo, BOB, "by someone else")
     accounts = {"mona@work.example": {"login": "monalisa", "id": 7}, BOB[1]: {"login": "bob", "id": 3}}
-    fake = FakeGitHub(pulls={12: from_repository(repo.root, f"{base}..HEAD", accounts, verified=frozenset({"mona@work.example"}))})
+    fake = FakeGitHub(
+        pulls={12: from_repository(repo.root, f"{base}..HEAD", accounts, verified=frozenset({"mona@work.example"}))}
+    )
     event = pr_event(tmp_path, base, repo.sha(), association="MEMBER")
     monkeypatch.setenv("GITHUB_EVENT_NAME", "pull_request")
     offline = gate("review", "-C", repo.root, "--event", event, "--format", "json", "--check", "cla")
@@ -326,7 +420,9 @@ def test_signatures_recorded_on_the_base_branch_after_the_event_count(
     monkeypatch.setenv("GITHUB_EVENT_NAME", "pull_request")
     assert gate("review", "-C", repo.root, "--event", event, "--check", "cla").code == 1
     repo.git("checkout", "-q", "main")
-    signed = {"signedContributors": [*LITE_SIGNATURES["signedContributors"], {"name": "bob", "id": 3, "emails": [BOB[1]]}]}
+    signed = {
+        "signedContributors": [*LITE_SIGNATURES["signedContributors"], {"name": "bob", "id": 3, "emails": [BOB[1]]}]
+    }
     tip = commit_as(repo, ADA, "Record bob's signature", files={"signatures/cla.json": json.dumps(signed, indent=2)})
     repo.git("update-ref", "refs/remotes/origin/main", tip)
     run = gate("review", "-C", repo.root, "--event", event, "--format", "json", "--check", "cla")
@@ -342,7 +438,15 @@ def test_markdown_has_a_cla_section_to_paste_as_a_comment(
     commit_as(repo, MONA, "signed already")
     commit_as(repo, ("Bob", "3+bob@users.noreply.github.com"), "not yet")
     monkeypatch.setenv("GITHUB_EVENT_NAME", "pull_request")
-    run = gate("review", "-C", repo.root, "--event", pr_event(tmp_path, base, repo.sha(), author="bob", author_id=3), "--format", "markdown")
+    run = gate(
+        "review",
+        "-C",
+        repo.root,
+        "--event",
+        pr_event(tmp_path, base, repo.sha(), author="bob", author_id=3),
+        "--format",
+        "markdown",
+    )
     assert run.code == 1
     section = run.out[run.out.index("### Contributor License Agreement") :]
     assert "1 of 2 contributors covered" in section
@@ -354,15 +458,29 @@ def test_markdown_has_a_cla_section_to_paste_as_a_comment(
 def test_issue_comment_signs_and_review_refuses_the_event(
     based_repo: GitRepo, gate: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    based_repo.commit_files("CLA", {".contribution-gate.toml": CLA_POLICY, "signatures/cla.json": json.dumps(LITE_SIGNATURES, indent=2)})
+    based_repo.commit_files(
+        "CLA", {".contribution-gate.toml": CLA_POLICY, "signatures/cla.json": json.dumps(LITE_SIGNATURES, indent=2)}
+    )
     before = (based_repo.root / "signatures/cla.json").read_text()
     event = tmp_path / "issue_comment.json"
-    event.write_text(json.dumps({
-        "action": "created",
-        "issue": {"number": 12, "pull_request": {"url": "https://api.github.com/repos/octo-org/project/pulls/12"}},
-        "comment": {"id": 555, "body": PHRASE, "created_at": "2025-02-03T04:05:06Z", "user": {"login": "bob", "id": 3, "type": "User"}},
-        "repository": {"id": 99, "full_name": "octo-org/project"},
-    }))
+    event.write_text(
+        json.dumps(
+            {
+                "action": "created",
+                "issue": {
+                    "number": 12,
+                    "pull_request": {"url": "https://api.github.com/repos/octo-org/project/pulls/12"},
+                },
+                "comment": {
+                    "id": 555,
+                    "body": PHRASE,
+                    "created_at": "2025-02-03T04:05:06Z",
+                    "user": {"login": "bob", "id": 3, "type": "User"},
+                },
+                "repository": {"id": 99, "full_name": "octo-org/project"},
+            }
+        )
+    )
     output = tmp_path / "output"
     monkeypatch.chdir(based_repo.root)
     monkeypatch.setenv("GITHUB_EVENT_NAME", "issue_comment")
@@ -372,7 +490,13 @@ def test_issue_comment_signs_and_review_refuses_the_event(
     after = (based_repo.root / "signatures/cla.json").read_text()
     assert after.startswith(before[: before.rindex("}\n  ]")])
     assert json.loads(after)["signedContributors"][-1] == {
-        "name": "bob", "id": 3, "comment_id": 555, "created_at": "2025-02-03T04:05:06Z", "repoId": 99, "pullRequestNo": 12}
+        "name": "bob",
+        "id": 3,
+        "comment_id": 555,
+        "created_at": "2025-02-03T04:05:06Z",
+        "repoId": 99,
+        "pullRequestNo": 12,
+    }
     again = gate("cla", "sign", "--event", event, "--signatures", "signatures/cla.json")
     assert again.code == 0 and "already signed" in again.out
     assert (based_repo.root / "signatures/cla.json").read_text() == after
@@ -386,8 +510,15 @@ def test_sign_into_a_bad_signatures_file_is_exit_2(
 ) -> None:
     based_repo.write("signatures/version1/cla.json", "{broken")
     event = tmp_path / "event.json"
-    event.write_text(json.dumps({"action": "created", "issue": {"number": 1, "pull_request": {}},
-                                 "comment": {"id": 1, "body": PHRASE, "user": {"login": "bob", "id": 3}}}))
+    event.write_text(
+        json.dumps(
+            {
+                "action": "created",
+                "issue": {"number": 1, "pull_request": {}},
+                "comment": {"id": 1, "body": PHRASE, "user": {"login": "bob", "id": 3}},
+            }
+        )
+    )
     monkeypatch.chdir(based_repo.root)
     run = gate("cla", "sign", "--event", event)
     assert run.code == 2 and "signatures/version1/cla.json" in run.err and "invalid JSON" in run.err

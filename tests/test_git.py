@@ -159,7 +159,9 @@ def test_first_commit_without_head(repo: GitRepo) -> None:
     assert files["src/a.py"].added == numbered((1, "a = 1"), (2, "b = 2"))
 
 
-def test_temporary_index_from_git_index_file(based_repo: GitRepo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_temporary_index_from_git_index_file(
+    based_repo: GitRepo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """`git commit -a` and `git commit <path>` run hooks against a temporary index."""
     based_repo.write("src/app.py", "def main():\n    return 1\n")
     index = tmp_path / "temporary-index"
@@ -356,9 +358,17 @@ def test_show_reads_a_file_at_a_commit(based_repo: GitRepo) -> None:
 
 def test_user_config_cannot_change_what_is_parsed(based_repo: GitRepo) -> None:
     for key, value in (
-        ("color.ui", "always"), ("color.diff", "always"), ("diff.noprefix", "true"), ("diff.mnemonicPrefix", "true"),
-        ("diff.external", "false"), ("core.quotePath", "true"), ("diff.renames", "false"), ("diff.relative", "true"),
-        ("diff.interHunkContext", "10"), ("diff.suppressBlankEmpty", "true"), ("diff.context", "5"),
+        ("color.ui", "always"),
+        ("color.diff", "always"),
+        ("diff.noprefix", "true"),
+        ("diff.mnemonicPrefix", "true"),
+        ("diff.external", "false"),
+        ("core.quotePath", "true"),
+        ("diff.renames", "false"),
+        ("diff.relative", "true"),
+        ("diff.interHunkContext", "10"),
+        ("diff.suppressBlankEmpty", "true"),
+        ("diff.context", "5"),
     ):
         based_repo.git("config", "--local", key, value)
     base = based_repo.sha()
@@ -381,7 +391,9 @@ def test_context_lines_count_toward_line_numbers(based_repo: GitRepo) -> None:
     based_repo.add("t.txt", old.replace("line 3\n", "line 3\nnew after 3\n").replace("line 9\n", "changed 9\n"))
     raw = subprocess.run(
         ["git", "diff", "--cached", "--no-color", "-U3", "--src-prefix=a/", "--dst-prefix=b/"],
-        cwd=based_repo.root, capture_output=True, check=True,
+        cwd=based_repo.root,
+        capture_output=True,
+        check=True,
     ).stdout
     [change] = parse_diff(raw.splitlines(keepends=True))
     assert change.added == numbered((4, "new after 3"), (10, "changed 9"))
@@ -410,11 +422,15 @@ def test_git_commit_hook_with_temporary_index(based_repo: GitRepo, gate_command:
     command = " ".join(f"'{part}'" for part in gate_command)
     hooks = based_repo.root / "hooks"
     hooks.mkdir()
-    (hooks / "pre-commit").write_text(f"#!/bin/sh\nexec {command} review --staged --format json --output '{report}'\n", encoding="utf-8")
+    (hooks / "pre-commit").write_text(
+        f"#!/bin/sh\nexec {command} review --staged --format json --output '{report}'\n", encoding="utf-8"
+    )
     (hooks / "pre-commit").chmod(0o755)
     based_repo.git("config", "--local", "core.hooksPath", str(hooks))
     args = ["-a"] if how == "-a" else ["--", "src/app.py"]
-    proc = subprocess.run(["git", "commit", "-q", "-m", "leak", *args], cwd=based_repo.root, capture_output=True, text=True)
+    proc = subprocess.run(
+        ["git", "commit", "-q", "-m", "leak", *args], cwd=based_repo.root, capture_output=True, text=True
+    )
     assert proc.returncode != 0, proc.stderr
     assert "FAIL: 1 error" in proc.stdout + proc.stderr
     assert secret not in proc.stdout + proc.stderr
@@ -438,7 +454,9 @@ def test_shallow_clone_last_commit_is_not_taken_for_a_root(based_repo: GitRepo, 
     assert target == Target("range", None, based_repo.sha())
     with pytest.raises(GitError) as error:
         list(collect(repository, target))
-    assert "shallow clone" in str(error.value) and "git fetch" in str(error.value) and "fetch-depth: 0" in str(error.value)
+    assert (
+        "shallow clone" in str(error.value) and "git fetch" in str(error.value) and "fetch-depth: 0" in str(error.value)
+    )
 
 
 def test_shallow_clone_range_that_reaches_the_edge(based_repo: GitRepo, git: Git, tmp_path: Path) -> None:

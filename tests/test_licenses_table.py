@@ -16,9 +16,9 @@ from licenses_cases import (
     license_text,
 )
 
-from contribution_gate.checks import Setup, licenses
-from contribution_gate.checks import licenses_scancode as scancode
-from contribution_gate.model import AddedLine, FileChange
+from contribution_gate.checks import licenses
+from contribution_gate.checks.licenses import scancode
+from contribution_gate.model import AddedLine, FileChange, Setup
 
 CASES = cases()
 
@@ -43,7 +43,10 @@ def test_the_table_has_enough_positives_and_negatives() -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_labelled_case(case: Case) -> None:
     opts = licenses.options({"project": "Apache-2.0"})
-    got = [(a.detection.expression, a.verdict, a.detection.strong) for a in licenses.assessed(added(case.path, case.text), opts)]
+    got = [
+        (a.detection.expression, a.verdict, a.detection.strong)
+        for a in licenses.assessed(added(case.path, case.text), opts)
+    ]
     assert got == ([] if case.expected is None else [(case.expected, case.verdict, case.strong)])
 
 
@@ -63,7 +66,9 @@ def gpl3_project(path: str, text: str) -> list[tuple[str, str]]:
         ("vendor/agpl/LICENSE", license_text("agpl-3.0"), [("AGPL-3.0-only", "warn")]),
     ],
 )
-def test_a_gpl_3_project_takes_gpl_3_lgpl_and_permissive_code_but_not_gpl_2_only(path: str, text: str, expected: list[tuple[str, str]]) -> None:
+def test_a_gpl_3_project_takes_gpl_3_lgpl_and_permissive_code_but_not_gpl_2_only(
+    path: str, text: str, expected: list[tuple[str, str]]
+) -> None:
     assert gpl3_project(path, text) == expected
 
 

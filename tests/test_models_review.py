@@ -52,11 +52,20 @@ def test_every_malicious_file_fails_and_no_benign_file_is_flagged(based_repo: Gi
     run = review(gate, based_repo)
     assert run.code == 1
     flagged = {f["path"] for f in models_findings(run) if f["severity"] == "error"}
-    assert {p.split("/")[1] for p in flagged if p.startswith("bad/")} == {str(i) for i in range(len(F.MALICIOUS_BUILDERS))}
+    assert {p.split("/")[1] for p in flagged if p.startswith("bad/")} == {
+        str(i) for i in range(len(F.MALICIOUS_BUILDERS))
+    }
     assert not [f for f in models_findings(run) if f["path"].startswith("good/")]
     finding = next(f for f in models_findings(run) if f["rule"] == "pickle-unsafe-global")
     assert finding["line"] is None and finding["excerpt"] == "" and finding["remediation"]
-    assert run.json()["checks"] == [{"name": "models", "status": "fail", "findings": len(models_findings(run)), "seconds": run.json()["checks"][0]["seconds"]}]
+    assert run.json()["checks"] == [
+        {
+            "name": "models",
+            "status": "fail",
+            "findings": len(models_findings(run)),
+            "seconds": run.json()["checks"][0]["seconds"],
+        }
+    ]
 
 
 def test_a_pickle_added_and_removed_inside_a_range_is_still_found(based_repo: GitRepo, gate: Gate) -> None:
@@ -65,7 +74,9 @@ def test_a_pickle_added_and_removed_inside_a_range_is_still_found(based_repo: Gi
     based_repo.git("rm", "-q", "weights/model.bin")
     based_repo.commit("remove them again")
     run = review(gate, based_repo, "--range", f"{base}..HEAD")
-    assert [(f["rule"], f["path"], f["commit"]) for f in models_findings(run)] == [("pickle-unsafe-global", "weights/model.bin", added)]
+    assert [(f["rule"], f["path"], f["commit"]) for f in models_findings(run)] == [
+        ("pickle-unsafe-global", "weights/model.bin", added)
+    ]
     assert run.code == 1
 
 
@@ -154,21 +165,32 @@ def test_checksum_manifests(based_repo: GitRepo, gate: Gate) -> None:
     changed = F.safetensors({"a": ("F32", [2], 0, 8)}, b"\x01" * 8)
     based_repo.add("model/model.safetensors", changed)  # the manifest does not change
     run = review(gate, based_repo)
-    assert [(f["rule"], f["path"], f["line"]) for f in models_findings(run)] == [("checksum-mismatch", "model/SHA256SUMS", 1)]
-    based_repo.add("model/SHA256SUMS", f"{hashlib.sha256(changed).hexdigest()}  model.safetensors\n{digest}  gone.bin\n")
+    assert [(f["rule"], f["path"], f["line"]) for f in models_findings(run)] == [
+        ("checksum-mismatch", "model/SHA256SUMS", 1)
+    ]
+    based_repo.add(
+        "model/SHA256SUMS", f"{hashlib.sha256(changed).hexdigest()}  model.safetensors\n{digest}  gone.bin\n"
+    )
     run = review(gate, based_repo)
     assert [(f["rule"], f["line"]) for f in models_findings(run)] == [("checksum-missing-file", 2)]
 
 
 # -- the AI-BOM ------------------------------------------------------------------------------------------
 def _model_repo(repo: GitRepo) -> None:
-    card = "---\nlicense: other\nlicense_name: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\npipeline_tag: text-generation\n" \
-           "datasets:\n  - org/instructions\ntags: [chat]\n---\n# My model\n"
+    card = (
+        "---\nlicense: other\nlicense_name: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\npipeline_tag: text-generation\n"
+        "datasets:\n  - org/instructions\ntags: [chat]\n---\n# My model\n"
+    )
     repo.add("models/chat/README.md", card)
-    repo.add("models/chat/config.json", json.dumps({"model_type": "llama", "architectures": ["LlamaForCausalLM"]}) + "\n")
+    repo.add(
+        "models/chat/config.json", json.dumps({"model_type": "llama", "architectures": ["LlamaForCausalLM"]}) + "\n"
+    )
     repo.add("models/chat/model.safetensors", F.safetensors({"a": ("F32", [2], 0, 8)}, b"\x00" * 8))
     repo.add("models/tiny/model.onnx", F.onnx_model())
-    repo.add("models/tiny/LICENSE", "                                 Apache License\n                           Version 2.0, January 2004\n")
+    repo.add(
+        "models/tiny/LICENSE",
+        "                                 Apache License\n                           Version 2.0, January 2004\n",
+    )
     repo.add("models/remote/modeling_x.py", "class X:\n    pass\n")
     repo.add("data/train.parquet", b"PAR1" + b"\x00" * 16 + b"PAR1")
     repo.commit("models")
@@ -189,7 +211,12 @@ def test_aibom_is_valid_cyclonedx_1_6_with_licenses_lineage_and_model_card(based
     by_path = {c["name"]: c for c in document["components"]}
     chat = by_path["models/chat/model.safetensors"]
     assert chat["type"] == "machine-learning-model"
-    assert chat["hashes"] == [{"alg": "SHA-256", "content": hashlib.sha256((based_repo.root / "models/chat/model.safetensors").read_bytes()).hexdigest()}]
+    assert chat["hashes"] == [
+        {
+            "alg": "SHA-256",
+            "content": hashlib.sha256((based_repo.root / "models/chat/model.safetensors").read_bytes()).hexdigest(),
+        }
+    ]
     assert chat["licenses"] == [{"license": {"name": "llama3.1"}}]
     assert [a["name"] for a in chat["pedigree"]["ancestors"]] == ["meta-llama/Llama-3.1-8B"]
     assert chat["modelCard"]["modelParameters"]["task"] == "text-generation"
@@ -216,8 +243,13 @@ def test_require_aibom(based_repo: GitRepo, gate: Gate) -> None:
 
 @pytest.mark.parametrize(
     ("table", "key"),
-    [('unscanned = "sometimes"', "unscanned"), ('allow-globals = ["os system"]', "allow-globals"), ('max-size = "big"', "max-size"),
-     ("require-aibom = 1", "require-aibom"), ("max-opcodes = 0", "max-opcodes")],
+    [
+        ('unscanned = "sometimes"', "unscanned"),
+        ('allow-globals = ["os system"]', "allow-globals"),
+        ('max-size = "big"', "max-size"),
+        ("require-aibom = 1", "require-aibom"),
+        ("max-opcodes = 0", "max-opcodes"),
+    ],
 )
 def test_bad_models_options_exit_2_naming_the_key(based_repo: GitRepo, gate: Gate, table: str, key: str) -> None:
     based_repo.write(".contribution-gate.toml", f"[models]\n{table}\n")
@@ -227,7 +259,9 @@ def test_bad_models_options_exit_2_naming_the_key(based_repo: GitRepo, gate: Gat
     assert ".contribution-gate.toml" in run.err and "[models]" in run.err and key in run.err
 
 
-def test_large_binaries_are_read_only_as_far_as_their_format_needs(based_repo: GitRepo, gate: Gate, tmp_path: Path) -> None:
+def test_large_binaries_are_read_only_as_far_as_their_format_needs(
+    based_repo: GitRepo, gate: Gate, tmp_path: Path
+) -> None:
     big = F.safetensors({"a": ("U8", [20 << 20], 0, 20 << 20)}, b"\x00" * (20 << 20))
     based_repo.add("big.safetensors", big)
     run = review(gate, based_repo)

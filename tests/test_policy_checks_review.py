@@ -44,7 +44,9 @@ def with_policy(repo: GitRepo, policy: str = POLICY) -> str:
 # -- ranges -----------------------------------------------------------------------------------
 
 
-def test_internal_url_added_then_removed_in_a_range_is_reported_once_at_its_commit(based_repo: GitRepo, gate: Gate) -> None:
+def test_internal_url_added_then_removed_in_a_range_is_reported_once_at_its_commit(
+    based_repo: GitRepo, gate: Gate
+) -> None:
     base = with_policy(based_repo)
     url = f"https://jenkins.{ZONE}/job/deploy"
     first = based_repo.commit_files("Add CI link", {"src/ci.py": f'"""CI."""\n\nJENKINS = "{url}"\n'})
@@ -93,12 +95,16 @@ def test_a_marker_already_in_the_base_is_not_the_change_s_finding(based_repo: Gi
 
 def test_markers_in_a_range_name_the_phrase_at_the_commit_that_added_them(based_repo: GitRepo, gate: Gate) -> None:
     base = with_policy(based_repo)
-    first = based_repo.commit_files("Add model", {"src/model.py": marker('"""Pricing."""\n# Proprietary and Confid·ential\n')})
+    first = based_repo.commit_files(
+        "Add model", {"src/model.py": marker('"""Pricing."""\n# Proprietary and Confid·ential\n')}
+    )
     second = based_repo.commit_files(
         "Add data",
         {
             "data/prices.csv": marker("Company Confid·ential,,\nsku,price\n"),
-            "src/fees.go": marker("// Copy·right (c) 2024 Acme Payments, Inc.\n// All rights reserved.\npackage fees\n"),
+            "src/fees.go": marker(
+                "// Copy·right (c) 2024 Acme Payments, Inc.\n// All rights reserved.\npackage fees\n"
+            ),
             "deploy/values.yaml": marker("classi·fication: restricted\nreplicas: 2\n"),
         },
     )
@@ -122,7 +128,9 @@ def test_markers_in_a_range_name_the_phrase_at_the_commit_that_added_them(based_
 
 def test_staged_private_address_fails_and_credentials_in_its_url_are_redacted(based_repo: GitRepo, gate: Gate) -> None:
     password = "hunter" + "Two-" + "9x7Qz"
-    based_repo.add("deploy/app.env", host(f"LOG_LEVEL=info\nDATABASE_URL=postgres://app:{password}@10·20.30.40:5432/app\n"))
+    based_repo.add(
+        "deploy/app.env", host(f"LOG_LEVEL=info\nDATABASE_URL=postgres://app:{password}@10·20.30.40:5432/app\n")
+    )
     code, data = review(gate, based_repo, "--staged")
     assert code == 1
     assert found(data) == [("private-address", "deploy/app.env", 2, None, "error")]
@@ -132,10 +140,15 @@ def test_staged_private_address_fails_and_credentials_in_its_url_are_redacted(ba
 
 
 def test_staged_weak_signals_warn_without_failing(based_repo: GitRepo, gate: Gate) -> None:
-    based_repo.add("src/links.py", host('WIKI = "http:/·/wiki/Runbooks"\nNAS = "http://nas·lan/share"\n').replace("/./", "//"))
+    based_repo.add(
+        "src/links.py", host('WIKI = "http:/·/wiki/Runbooks"\nNAS = "http://nas·lan/share"\n').replace("/./", "//")
+    )
     code, data = review(gate, based_repo, "--staged")
     assert (code, data["verdict"]) == (0, "pass")
-    assert sorted((f["rule"], f["severity"]) for f in data["findings"]) == [("internal-tld", "warning"), ("intranet-host", "warning")]
+    assert sorted((f["rule"], f["severity"]) for f in data["findings"]) == [
+        ("internal-tld", "warning"),
+        ("intranet-host", "warning"),
+    ]
 
 
 def test_inline_marker_and_allow_suppress(based_repo: GitRepo, gate: Gate) -> None:
@@ -148,7 +161,8 @@ def test_inline_marker_and_allow_suppress(based_repo: GitRepo, gate: Gate) -> No
     code, data = review(gate, based_repo, "--staged")
     assert code == 0
     assert sorted((f["rule"], f["severity"], f["suppressed"]) for f in data["findings"]) == [
-        ("confidentiality-label", "note", True), ("internal-domain", "note", True)
+        ("confidentiality-label", "note", True),
+        ("internal-domain", "note", True),
     ]
 
 
@@ -159,7 +173,9 @@ def test_exclude_paths_skips_fixtures(based_repo: GitRepo, gate: Gate) -> None:
     based_repo.add("tests/fixtures/notice.txt", marker("CONFID·ENTIAL\n"))
     based_repo.add("docs/notice.md", marker("# Internal Use On·ly\n"))
     code, data = review(gate, based_repo, "--staged")
-    assert code == 1 and [(f["rule"], f["path"]) for f in data["findings"]] == [("confidentiality-label", "docs/notice.md")]
+    assert code == 1 and [(f["rule"], f["path"]) for f in data["findings"]] == [
+        ("confidentiality-label", "docs/notice.md")
+    ]
 
 
 def test_identifiers_prose_and_public_hosts_pass(based_repo: GitRepo, gate: Gate) -> None:
@@ -176,7 +192,10 @@ def test_identifiers_prose_and_public_hosts_pass(based_repo: GitRepo, gate: Gate
     based_repo.add("README.md", "# Project\n\nRuns in restricted mode; see https://docs.python.org/3/.\n")
     code, data = review(gate, based_repo, "--staged")
     assert (code, data["findings"]) == (0, [])
-    assert [(c["name"], c["status"]) for c in data["checks"]] == [("internal-urls", "pass"), ("proprietary-markers", "pass")]
+    assert [(c["name"], c["status"]) for c in data["checks"]] == [
+        ("internal-urls", "pass"),
+        ("proprietary-markers", "pass"),
+    ]
 
 
 def test_all_checks_run_by_default_and_the_text_report_names_the_host(based_repo: GitRepo, gate: Gate) -> None:

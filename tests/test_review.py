@@ -94,7 +94,9 @@ def test_secret_in_a_staged_edit_has_the_new_line_number(based_repo: GitRepo) ->
 def test_secret_already_in_the_base_is_not_the_change_s_finding(based_repo: GitRepo) -> None:
     secret = tokens.openai_key()
     body = "".join(f"value_{n} = {n}\n" for n in range(12))
-    based_repo.commit_files("old leak", {"legacy.py": secret_line("KEY", secret) + body, "gone.py": secret_line("K", secret)})
+    based_repo.commit_files(
+        "old leak", {"legacy.py": secret_line("KEY", secret) + body, "gone.py": secret_line("K", secret)}
+    )
     based_repo.add("legacy.py", secret_line("KEY", secret) + body + "extra = 1\n")  # edit another line
     based_repo.git("rm", "-q", "gone.py")  # deletion of a file that holds a secret
     review = review_of(based_repo.root, staged=True)
@@ -185,8 +187,12 @@ def test_secret_from_a_side_branch_is_reported_at_the_side_commit(based_repo: Gi
 def test_secret_added_then_removed_is_reported_once_where_it_began(based_repo: GitRepo) -> None:
     secret = tokens.openai_key()
     base = based_repo.sha()
-    introduced = based_repo.commit_files("add key", {"conf.py": "a = 1\nb = 2\n" + secret_line("KEY", secret) + "c = 3\n"})
-    based_repo.commit_files("push it down", {"conf.py": "# header\n# more\na = 1\nb = 2\n" + secret_line("KEY", secret) + "c = 3\n"})
+    introduced = based_repo.commit_files(
+        "add key", {"conf.py": "a = 1\nb = 2\n" + secret_line("KEY", secret) + "c = 3\n"}
+    )
+    based_repo.commit_files(
+        "push it down", {"conf.py": "# header\n# more\na = 1\nb = 2\n" + secret_line("KEY", secret) + "c = 3\n"}
+    )
     based_repo.commit_files("remove key", {"conf.py": "# header\n# more\na = 1\nb = 2\nc = 3\n"})
     review = review_of(based_repo.root, range_spec=f"{base}..HEAD")
     assert review.verdict == "fail"
@@ -262,7 +268,9 @@ def test_base_without_config_is_not_loosened_by_the_contribution(based_repo: Git
 def test_pyproject_tool_table_excludes_paths_in_a_staged_review(based_repo: GitRepo) -> None:
     based_repo.commit_files(
         "pyproject",
-        {"pyproject.toml": '[project]\nname = "demo"\n\n[tool.contribution-gate.secrets]\nexclude-paths = ["tests/fixtures/**", "*.snap"]\n'},
+        {
+            "pyproject.toml": '[project]\nname = "demo"\n\n[tool.contribution-gate.secrets]\nexclude-paths = ["tests/fixtures/**", "*.snap"]\n'
+        },
     )
     secret = tokens.openai_key()
     based_repo.add("tests/fixtures/creds.py", secret_line("KEY", secret))
@@ -373,7 +381,10 @@ def test_a_check_that_raises_fails_the_review(
     based_repo.add("clean.py", "x = 1\n")
     review = review_of(based_repo.root, staged=True, only=("secrets", "crashing"))
     assert review.verdict == "fail" and not review.passed
-    assert [(c.name, c.status, c.error) for c in review.checks] == [("secrets", "pass", None), ("crashing", "error", reason)]
+    assert [(c.name, c.status, c.error) for c in review.checks] == [
+        ("secrets", "pass", None),
+        ("crashing", "error", reason),
+    ]
     assert [c.name for c in review.errors] == ["crashing"]
 
 

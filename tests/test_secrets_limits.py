@@ -43,7 +43,9 @@ def test_a_one_megabyte_hostile_line_finishes(name: str) -> None:
 def test_a_secret_deep_in_a_minified_line_is_found_and_shown_around() -> None:
     secret = tokens.openai_key()
     line = "var a=1;" * 5_000 + f'var k="{secret}";' + "var b=2;" * 5_000
-    (finding,) = secrets.scan_file(FileChange(path="app.min.js", status="A", added=(AddedLine(1, line),)), secrets.Options())
+    (finding,) = secrets.scan_file(
+        FileChange(path="app.min.js", status="A", added=(AddedLine(1, line),)), secrets.Options()
+    )
     assert finding.rule == "openai-api-key"
     assert "sk-p****" in finding.excerpt and len(finding.excerpt) < 400
 
@@ -70,7 +72,9 @@ def test_no_format_carries_any_positive(based_repo, gate) -> None:  # type: igno
         run = gate("review", "--staged", "--format", fmt, "-v", "-C", based_repo.root)
         assert run.code == 1, (fmt, run)
         outputs.append(run.output)
-    rules = {f["rule"] for f in gate("review", "--staged", "--format", "json", "-C", based_repo.root).json()["findings"]}
+    rules = {
+        f["rule"] for f in gate("review", "--staged", "--format", "json", "-C", based_repo.root).json()["findings"]
+    }
     assert set(tokens.BUILDERS) <= rules
     for value in planted.values():
         for output in outputs:

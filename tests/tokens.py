@@ -20,7 +20,9 @@ _UPPER_DIGITS = "".join(c for c in string.ascii_uppercase + string.digits if c !
 _rng = random.SystemRandom()
 # words the secrets check reads as a placeholder wherever they occur: one in a random token (about
 # one build in twenty thousand) would make a test flaky
-_PLACEHOLDER_WORDS = re.compile(r"(?i)fake|dummy|sample|example|redacted|placeholder|change_?me|your[_-]|replace[_-]?me|not[_-]?a[_-]?real|test[_-]?(?:key|token|secret|password)")
+_PLACEHOLDER_WORDS = re.compile(
+    r"(?i)fake|dummy|sample|example|redacted|placeholder|change_?me|your[_-]|replace[_-]?me|not[_-]?a[_-]?real|test[_-]?(?:key|token|secret|password)"
+)
 
 
 def rand(n: int, alphabet: str = _ALNUM) -> str:

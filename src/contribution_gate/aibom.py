@@ -18,15 +18,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, cards
-from .artefacts import manifests, onnx
-from .artefacts.scan import DATA_FORMATS, HEAD, sniff
+from . import __version__
+from .checks.licenses import cards
+from .checks.models import manifests, onnx
+from .checks.models.manifests import PATH_PROPERTY
+from .checks.models.scan import DATA_FORMATS, HEAD, sniff
 from .content import sha256_of, size_of
 
 DEFAULT_PATH = "aibom.cdx.json"
-PATH_PROPERTY = "contribution-gate:path"
 _ARCHIVES = frozenset(("zip", "gzip", "bzip2", "xz", "tar"))
-_CODE_NAMES = ("modeling_", "configuration_", "tokenization_", "processing_", "image_processing_", "feature_extraction_")
+_CODE_NAMES = (
+    "modeling_",
+    "configuration_",
+    "tokenization_",
+    "processing_",
+    "image_processing_",
+    "feature_extraction_",
+)
 
 
 @dataclass
@@ -49,7 +57,7 @@ def _role_and_format(path: Path, name: str) -> tuple[str, str] | None:
         if kind == "onnx" and not onnx.is_model(stream, size_of(stream)):
             kind = None
     if kind in DATA_FORMATS:
-        return "data", kind  # type: ignore[return-value]
+        return "data", kind
     if kind is not None and kind not in _ARCHIVES and kind not in ("json", "lfs-pointer"):
         return "model", kind
     if kind == "zip":
@@ -62,7 +70,12 @@ def _role_and_format(path: Path, name: str) -> tuple[str, str] | None:
             return "model", "keras"
         if names and all(n.endswith(".npy") for n in names):
             return "model", "npz"
-    if name.endswith(".py") and name.startswith(_CODE_NAMES) or name.startswith("chat_template") and name.endswith(".jinja"):
+    if (
+        name.endswith(".py")
+        and name.startswith(_CODE_NAMES)
+        or name.startswith("chat_template")
+        and name.endswith(".jinja")
+    ):
         return "code", "python" if name.endswith(".py") else "jinja"
     if kind == "json" and name.endswith(".json") and '"auto_map"' in path.read_text("utf-8", "replace"):
         return "code", "json"
@@ -153,17 +166,30 @@ def build(items: list[Item], project: str) -> str:
         if item.license:
             fixed = spdx.fixup_id(item.license)
             license_ = DisjunctiveLicense(id=fixed) if fixed else DisjunctiveLicense(name=item.license)
-        ancestors = [Component(name=base, type=ComponentType.MACHINE_LEARNING_MODEL, bom_ref=f"base:{base}") for base in item.base_models]
-        components.append(Component(
-            name=item.path, type=kinds[item.role], bom_ref=item.path,
-            hashes=[HashType(alg=HashAlgorithm.SHA_256, content=item.sha256)],
-            licenses=[license_] if license_ else None,
-            pedigree=Pedigree(ancestors=ancestors) if ancestors else None,
-            properties=[Property(name=PATH_PROPERTY, value=item.path), Property(name="contribution-gate:format", value=item.format),
-                        Property(name="contribution-gate:size", value=str(item.size)), Property(name="contribution-gate:role", value=item.role)],
-        ))
+        ancestors = [
+            Component(name=base, type=ComponentType.MACHINE_LEARNING_MODEL, bom_ref=f"base:{base}")
+            for base in item.base_models
+        ]
+        components.append(
+            Component(
+                name=item.path,
+                type=kinds[item.role],
+                bom_ref=item.path,
+                hashes=[HashType(alg=HashAlgorithm.SHA_256, content=item.sha256)],
+                licenses=[license_] if license_ else None,
+                pedigree=Pedigree(ancestors=ancestors) if ancestors else None,
+                properties=[
+                    Property(name=PATH_PROPERTY, value=item.path),
+                    Property(name="contribution-gate:format", value=item.format),
+                    Property(name="contribution-gate:size", value=str(item.size)),
+                    Property(name="contribution-gate:role", value=item.role),
+                ],
+            )
+        )
     serial = uuid.uuid5(uuid.NAMESPACE_URL, "contribution-gate:" + "".join(f"{i.path}\0{i.sha256}\0" for i in items))
-    tool = Component(name="contribution-gate", version=__version__, type=ComponentType.APPLICATION, bom_ref="tool:contribution-gate")
+    tool = Component(
+        name="contribution-gate", version=__version__, type=ComponentType.APPLICATION, bom_ref="tool:contribution-gate"
+    )
     root = Component(name=project, type=ComponentType.APPLICATION, bom_ref="project")
     metadata = BomMetaData(tools=ToolRepository(components=[tool]), component=root)
     bom = Bom(components=components, metadata=metadata, serial_number=serial)
@@ -175,24 +201,3 @@ def build(items: list[Item], project: str) -> str:
         if component.get("bom-ref") in cards_by_path:
             component["modelCard"] = cards_by_path[component["bom-ref"]]
     return json.dumps(data, indent=2, sort_keys=False) + "\n"
-
-
-def recorded_hashes(document: bytes) -> dict[str, set[str]]:
-    """path -> the sha256 values an AI-BOM records for it (nested components included)."""
-    try:
-        data = json.loads(document)
-    except ValueError:
-        return {}
-    found: dict[str, set[str]] = {}
-    stack = list(data.get("components", [])) if isinstance(data, dict) else []
-    while stack:
-        component = stack.pop()
-        if not isinstance(component, dict):
-            continue
-        stack.extend(component.get("components") or [])
-        props = {p.get("name"): p.get("value") for p in component.get("properties") or [] if isinstance(p, dict)}
-        path = props.get(PATH_PROPERTY) or component.get("bom-ref")
-        for digest in component.get("hashes") or []:
-            if isinstance(digest, dict) and digest.get("alg") == "SHA-256" and isinstance(path, str):
-                found.setdefault(path, set()).add(str(digest.get("content", "")).lower())
-    return found

@@ -42,7 +42,9 @@ class Baseline:
         return bool(self.salt and finding.value_key and self.key_of(finding) in self.keys)
 
     def merged(self, other: Baseline) -> Baseline:
-        return Baseline(self.salt or other.salt, self.keys | other.keys, self.sha1s | other.sha1s, self.entries + other.entries)
+        return Baseline(
+            self.salt or other.salt, self.keys | other.keys, self.sha1s | other.sha1s, self.entries + other.entries
+        )
 
 
 def create(findings: Iterable[Finding], salt: str | None = None) -> str:
@@ -53,8 +55,15 @@ def create(findings: Iterable[Finding], salt: str | None = None) -> str:
     for f in findings:
         if f.value_key:
             key = empty.key_of(f)
-            entries.setdefault(key, {"key": key, "check": f.check, "rule": f.rule, "path": f.path, "message": f.message})
-    document = {"tool": "contribution-gate", "version": FORMAT_VERSION, "salt": salt, "findings": sorted(entries.values(), key=lambda e: (e["path"], e["rule"], e["key"]))}
+            entries.setdefault(
+                key, {"key": key, "check": f.check, "rule": f.rule, "path": f.path, "message": f.message}
+            )
+    document = {
+        "tool": "contribution-gate",
+        "version": FORMAT_VERSION,
+        "salt": salt,
+        "findings": sorted(entries.values(), key=lambda e: (e["path"], e["rule"], e["key"])),
+    }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -63,14 +72,18 @@ def parse(text: str, source: str) -> Baseline:
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise ConfigError(f"{source}: not a JSON baseline ({exc}): recreate it with `contribution-gate baseline create`") from None
+        raise ConfigError(
+            f"{source}: not a JSON baseline ({exc}): recreate it with `contribution-gate baseline create`"
+        ) from None
     if isinstance(data, dict) and data.get("tool") == "contribution-gate":
         try:
             bytes.fromhex(data["salt"])
             entries = tuple(data["findings"])
             return Baseline(data["salt"], frozenset(e["key"] for e in entries), entries=entries)
         except (KeyError, TypeError, ValueError) as exc:
-            raise ConfigError(f"{source}: malformed baseline ({exc}): recreate it with `contribution-gate baseline create`") from None
+            raise ConfigError(
+                f"{source}: malformed baseline ({exc}): recreate it with `contribution-gate baseline create`"
+            ) from None
     if isinstance(data, dict) and isinstance(data.get("results"), dict):
         results = [r for items in data["results"].values() for r in items if isinstance(r, dict)]
         return Baseline(sha1s=frozenset(str(r.get("hashed_secret")) for r in results), entries=tuple(results))

@@ -7,18 +7,13 @@ Every error names the file, the table and the key, and how to fix it.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from .resources import tomllib
 
 CONFIG_FILE = ".contribution-gate.toml"
 PYPROJECT = "pyproject.toml"
@@ -88,7 +83,11 @@ def _hosts_or_networks(value: Any) -> str | None:
             continue
         except ValueError:
             pass
-        if re.fullmatch(r"[\d./:a-fA-F]+", entry.strip()) and re.search(r"\d[./:]", entry) or not _HOST_GLOB.match(entry.strip()):
+        if (
+            re.fullmatch(r"[\d./:a-fA-F]+", entry.strip())
+            and re.search(r"\d[./:]", entry)
+            or not _HOST_GLOB.match(entry.strip())
+        ):
             return f"holds {entry!r}, which is neither an address or CIDR range (10.20.0.0/16) nor a host name or glob (*.lab.example.com)"
     return None
 
@@ -134,7 +133,9 @@ def _corporations(value: Any) -> str | None:
         problem = _strings(domains) or ("" if domains else "must list at least one domain")
         bad = [d for d in domains or () if not _EMAIL_DOMAIN.match(d.strip())] if not problem else []
         if problem or bad:
-            return f"entry {index} ({entry['name']}) domains " + (problem or f"holds {bad[0]!r}, which is not a domain name: write it like example.com")
+            return f"entry {index} ({entry['name']}) domains " + (
+                problem or f"holds {bad[0]!r}, which is not a domain name: write it like example.com"
+            )
     return None
 
 
@@ -171,7 +172,7 @@ _DANGLING = re.compile(r"(?i)^\s*(and|or|with)\b|\b(and|or|with)\s*$|\(\s*\)")
 def _expression_problem(text: str, pattern: re.Pattern[str]) -> str | None:
     """What makes `text` no license expression, judged by its shape alone (no license library)."""
     if not text.strip() or not pattern.match(text) or _DANGLING.search(text) or text.count("(") != text.count(")"):
-        return f"holds {text!r}, which is not an SPDX license expression: write it like \"Apache-2.0\" or \"MIT OR Apache-2.0\""
+        return f'holds {text!r}, which is not an SPDX license expression: write it like "Apache-2.0" or "MIT OR Apache-2.0"'
     return None
 
 
@@ -195,12 +196,21 @@ SCHEMA: dict[str, dict[str, Validator]] = {
     "proprietary-markers": {**_COMMON, "organizations": _strings, "markers": _markers},
     "licenses": {**_COMMON, "project": _license_expression, "allow": _license_entries, "deny": _license_entries},
     "cla": {
-        **_COMMON, "mode": _one_of(*CLA_MODES), "allow-authors": _strings, "signatures": _string,
-        "corporate": _corporations, "phrase": _phrase,
+        **_COMMON,
+        "mode": _one_of(*CLA_MODES),
+        "allow-authors": _strings,
+        "signatures": _string,
+        "corporate": _corporations,
+        "phrase": _phrase,
     },
     "models": {
-        **_COMMON, "allow-globals": _global_names, "max-size": _positive_int, "max-opcodes": _opcodes,
-        "unscanned": _one_of("warning", "error"), "require-aibom": _boolean, "aibom": _string,
+        **_COMMON,
+        "allow-globals": _global_names,
+        "max-size": _positive_int,
+        "max-opcodes": _opcodes,
+        "unscanned": _one_of("warning", "error"),
+        "require-aibom": _boolean,
+        "aibom": _string,
     },
 }
 

@@ -90,8 +90,6 @@ class _Pending:
         )
 
 
-
-
 _HUNK_HEADER = re.compile(rb"^@@@* -[0-9,]+ (?:-[0-9,]+ )*\+(\d+)(?:,\d+)? @@[^\n]*\n?", re.MULTILINE)
 _LOOKBACK = len(b"\ndiff --git ")
 
@@ -168,7 +166,10 @@ def _added_without_context(section: bytes, start: int) -> AddedLines | None:
     """
     if section.find(b"\n ", start) >= 0 or section.startswith(b"@@@", start):
         return None
-    numbers = [range(int(first), int(first) + (int(count) if count else 1)) for first, count in _NEW_SIDE.findall(section, start - 1)]
+    numbers = [
+        range(int(first), int(first) + (int(count) if count else 1))
+        for first, count in _NEW_SIDE.findall(section, start - 1)
+    ]
     lines = _ADDED.findall(section, start - 1)
     if sum(map(len, numbers)) != len(lines):
         return None

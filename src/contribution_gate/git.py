@@ -18,12 +18,21 @@ from typing import Any, BinaryIO
 
 from .diff import decode, parse_diff, parse_section, split_sections
 from .errors import GitError
-from .events import EventTarget
+from .github.events import EventTarget
 from .model import Commit, FileChange, Target
 
 DIFF_FLAGS = (
-    "--no-ext-diff", "--no-color", "--no-textconv", "--no-relative", "--unified=0", "--inter-hunk-context=0", "--full-index",
-    "--src-prefix=a/", "--dst-prefix=b/", "--submodule=short", "--ignore-submodules=none",
+    "--no-ext-diff",
+    "--no-color",
+    "--no-textconv",
+    "--no-relative",
+    "--unified=0",
+    "--inter-hunk-context=0",
+    "--full-index",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    "--submodule=short",
+    "--ignore-submodules=none",
 )
 _CONFIG = ("-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "log.showSignature=false")
 # A commit record in `git log` output: it starts with two NULs, which no diff line can.
@@ -43,7 +52,9 @@ class Repository:
         try:
             top = self._call(["rev-parse", "--show-toplevel"], cwd=Path(start))
         except GitError:
-            raise GitError(f"{Path(start).resolve()} is not inside a git repository: run the gate from a clone") from None
+            raise GitError(
+                f"{Path(start).resolve()} is not inside a git repository: run the gate from a clone"
+            ) from None
         self.root = Path(decode(top).strip())
         self._lfs: Path | None = None
 
@@ -76,9 +87,12 @@ class Repository:
 
         stderr goes to a temporary file, so a chatty command cannot block on a full pipe.
         """
-        with tempfile.TemporaryFile() as errors, subprocess.Popen(
-            ["git", *_CONFIG, *args], cwd=self.root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors
-        ) as proc:
+        with (
+            tempfile.TemporaryFile() as errors,
+            subprocess.Popen(
+                ["git", *_CONFIG, *args], cwd=self.root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors
+            ) as proc,
+        ):
             stdout = proc.stdout
             assert isinstance(stdout, io.BufferedReader)
             _widen_pipe(stdout.fileno())
@@ -332,7 +346,7 @@ class Blob(io.RawIOBase):
             return 0
         self._fill(self._pos + wanted)
         self._spool.seek(self._pos)
-        got = self._spool.readinto(memoryview(buffer)[:wanted])
+        got: int = self._spool.readinto(memoryview(buffer)[:wanted])  # type: ignore[attr-defined]
         self._pos += got
         return got
 
@@ -409,8 +423,11 @@ class BlobReader:
         if self._proc is None:
             try:
                 self._proc = subprocess.Popen(
-                    ["git", *_CONFIG, "cat-file", "--batch"], cwd=self._root,
-                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                    ["git", *_CONFIG, "cat-file", "--batch"],
+                    cwd=self._root,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
                 )
             except FileNotFoundError:
                 raise GitError("git is not installed or not on PATH: install git") from None
@@ -454,18 +471,20 @@ class TreeContent:
             return
         buffered = io.BufferedReader(blob, _BLOCK)
         try:
-            yield buffered  # type: ignore[misc]
+            yield buffered
         finally:
             buffered.close()
 
     def list_dir(self, directory: str) -> list[str]:
         prefix = f"{directory.rstrip('/')}/" if directory else ""
         if self._head:
-            out = self._repo.run("ls-tree", "-z", "--name-only", "--full-tree", self._head, "--", *([prefix] if prefix else []))
+            out = self._repo.run(
+                "ls-tree", "-z", "--name-only", "--full-tree", self._head, "--", *([prefix] if prefix else [])
+            )
         else:
             out = self._repo.run("ls-files", "-z", "--cached", "--full-name", "--", f":(top){prefix}")
         names = (decode(p) for p in out.split(b"\x00") if p)
-        return sorted({n[len(prefix):] for n in names if n.startswith(prefix) and "/" not in n[len(prefix):]})
+        return sorted({n[len(prefix) :] for n in names if n.startswith(prefix) and "/" not in n[len(prefix) :]})
 
     def lfs_object(self, oid: str) -> Path | None:
         return self._repo.lfs_object(oid)

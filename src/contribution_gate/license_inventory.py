@@ -13,10 +13,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import __version__
-from .checks import Setup, licenses
-from .checks.licenses_project import HOW_TO_DECLARE
+from .checks import licenses
+from .checks.licenses.project import HOW_TO_DECLARE
 from .git import Repository, collect
-from .model import FileChange, Target
+from .model import FileChange, Setup, Target
 
 VERDICTS = ("fail", "warn", "pass", "unjudged", "unreadable")
 
@@ -75,8 +75,22 @@ def build(start: Path, target_of: Callable[[Repository], Target], config_path: P
                 continue
             seen.add((item.path, d.expression, d.source))
             reason = (found.judgement.reason if found.judgement else d.problem) or ""
-            entries.append(Entry(item.path, d.line, d.end_line, item.commit, d.expression, found.klass, d.source,
-                                 d.detail, d.strong, d.score, found.verdict, reason))
+            entries.append(
+                Entry(
+                    item.path,
+                    d.line,
+                    d.end_line,
+                    item.commit,
+                    d.expression,
+                    found.klass,
+                    d.source,
+                    d.detail,
+                    d.strong,
+                    d.score,
+                    found.verdict,
+                    reason,
+                )
+            )
     project, source = opts.outbound.get()
     return Inventory(target, str(project) if project is not None else None, source, tuple(entries), files)
 
@@ -97,7 +111,9 @@ def summary(inventory: Inventory) -> str:
     counts = {v: sum(1 for e in inventory.entries if e.verdict == v) for v in VERDICTS}
     shown = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
     files = len({e.path for e in inventory.entries})
-    return f"{len(inventory.entries)} license(s) in {files} of {inventory.files} file(s)" + (f": {shown}" if shown else "")
+    return f"{len(inventory.entries)} license(s) in {files} of {inventory.files} file(s)" + (
+        f": {shown}" if shown else ""
+    )
 
 
 def render_text(inventory: Inventory) -> str:

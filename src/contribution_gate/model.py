@@ -9,7 +9,10 @@ import enum
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import overload
+from typing import TYPE_CHECKING, Any, overload
+
+if TYPE_CHECKING:
+    from .content import Content
 
 
 class Severity(str, enum.Enum):
@@ -141,7 +144,9 @@ class FileChange:
 
     def __post_init__(self) -> None:
         if not isinstance(self.added, AddedLines):  # a tuple of AddedLine objects
-            object.__setattr__(self, "added", AddedLines.of(self.added))
+            object.__setattr__(  # type: ignore[unreachable]
+                self, "added", AddedLines.of(self.added)
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,3 +240,16 @@ def file_finding(
         excerpt=excerpt,
         value_key=value_key(check, rule, matched),
     )
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What a check is given besides its policy table: the reviewed tree's files (whole
+    post-images, for the checks that read them) and what the session loaded for it from outside
+    the change (the cla check: the base's signature file and the event's people)."""
+
+    content: Content | None = None
+    loaded: Any = None
+
+
+NO_SETUP = Setup()

@@ -37,7 +37,7 @@ def scrub(text: str, limit: int | None = MAX_EXCERPT, opaque_tokens: bool = True
     `opaque_tokens=False` keeps long letter-and-digit runs (paths in error messages) and masks only
     what a rule, a URL password or a secret-named assignment marks as a credential.
     """
-    from .checks.secret_rules import scan_text
+    from .checks.secrets.rules import scan_text
 
     text = redact(text, (m.secret for m in scan_text(text)))
     for pattern in (_URL_PASSWORD, _ASSIGNED, _TOKEN_LIKE) if opaque_tokens else (_URL_PASSWORD, _ASSIGNED):

@@ -14,10 +14,10 @@ from typing import Any
 
 from . import policy
 from .baseline import Baseline
-from .checks import CHECKS, Check, Setup, load, reads_commits, scan_commits, summarize
+from .checks import CHECKS, Check, load, reads_commits, scan_commits, summarize
 from .config import Config
 from .content import Content
-from .model import Commit, FileChange, Finding, Target
+from .model import Commit, FileChange, Finding, Setup, Target
 from .policy import Judged, Outcome
 from .redaction import scrub
 
@@ -75,7 +75,7 @@ class _Running:
         started = time.perf_counter()
         try:
             self.findings.extend(work(*args))
-        except Exception as exc:  # noqa: BLE001 - fail closed: any crash of a check fails the review
+        except Exception as exc:
             self.error = failure(exc)
         self.seconds += time.perf_counter() - started
 
@@ -147,10 +147,12 @@ def _summarize(details: dict[str, Any], name: str, check: Check, commits: Sequen
 def _start(name: str, config: Config, content: Content | None = None, loaded: Any = None) -> _Running:
     check = load(name)
     table = config.table(name)
-    run = _Running(check, None, _path_filter(table.get("exclude-paths", [])), _path_filter(table.get("allow-paths", [])))
+    run = _Running(
+        check, None, _path_filter(table.get("exclude-paths", [])), _path_filter(table.get("allow-paths", []))
+    )
     try:
         run.opts = check.options(table, Setup(content, loaded))
-    except Exception as exc:  # noqa: BLE001 - fail closed: a check that cannot start fails the review
+    except Exception as exc:
         run.error = failure(exc)
     return run
 
@@ -173,7 +175,9 @@ def _scan_file(check: Check, change: FileChange, opts: Any) -> list[Finding]:
     text = {line.lineno: line.text for line in change.added}
     marked = []
     for f in found:
-        allowed = policy.allowed_checks(text.get(f.line or 0, "")) | policy.allowed_checks(text.get(f.end_line or 0, ""))
+        allowed = policy.allowed_checks(text.get(f.line or 0, "")) | policy.allowed_checks(
+            text.get(f.end_line or 0, "")
+        )
         marked.append(replace(f, allowed_by=allowed) if allowed else f)
     return marked
 

@@ -17,8 +17,8 @@ from . import config as policy_file
 from .baseline import Baseline
 from .config import Config
 from .errors import ConfigError
-from .events import EventTarget
 from .git import Repository, collect, resolve_target
+from .github.events import EventTarget
 from .model import Target
 from .review import Progress, Review, run_review, select_checks
 
@@ -61,7 +61,9 @@ def load_baseline(repo: Repository, target: Target, config: Config) -> Baseline 
         data = read(path)
         if data is None:
             if path != baseline.DEFAULT_PATH:
-                raise ConfigError(f"{config.source}: baseline {path!r} does not exist ({where}): fix the path or create it")
+                raise ConfigError(
+                    f"{config.source}: baseline {path!r} does not exist ({where}): fix the path or create it"
+                )
             continue
         loaded = baseline.parse(data.decode("utf-8", "replace"), f"{path} ({where})")
         found = loaded if found is None else found.merged(loaded)
@@ -75,11 +77,11 @@ def load_check_inputs(
     cla check's `.github/dco.yml` and signatures (only for targets that have commits)."""
     if "cla" not in select_checks(config, only) or target.kind not in ("range", "unpushed"):
         return {}
-    from . import cla_inputs
+    from .checks.cla import inputs
 
     read, where = policy_source(repo, target)
     read_signed, signed_where = _newest_base(repo, target, event) or (read, where)
-    return {"cla": cla_inputs.load(config.table("cla"), read, where, read_signed, signed_where, event, os.environ)}
+    return {"cla": inputs.load(config.table("cla"), read, where, read_signed, signed_where, event, os.environ)}
 
 
 def _newest_base(repo: Repository, target: Target, event: EventTarget | None) -> tuple[Reader, str] | None:

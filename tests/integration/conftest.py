@@ -19,8 +19,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from integration_helpers import Repo, Snapshot, base_env, copy_work_tree, once  # noqa: E402
-
+from integration_helpers import Repo, Snapshot, base_env, copy_work_tree, once
 
 # -- the session's shared state -------------------------------------------------------------------
 

@@ -62,8 +62,14 @@ def base_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, st
 
 def run(args: list[str], cwd: Path, env: Mapping[str, str], timeout: float = 600, check: bool = False) -> Run:
     proc = subprocess.run(
-        args, cwd=cwd, env=dict(env), capture_output=True, text=True, timeout=timeout,
-        stdin=subprocess.DEVNULL, check=False,
+        args,
+        cwd=cwd,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        check=False,
     )
     result = Run(proc.returncode, proc.stdout, proc.stderr)
     if check and result.code != 0:

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from integration_helpers import PROJECT, Repo, Snapshot, base_env, github_token, leaked, once
 
 yaml = pytest.importorskip("yaml")
@@ -149,13 +148,22 @@ class Runner:
                 "GITHUB_OUTPUT": str(output_file),
                 "GITHUB_STEP_SUMMARY": str(summary),
             }
-            step_env.update({k: self.resolve(str(v), values, outputs_by_id) for k, v in (step.get("env") or {}).items()})
+            step_env.update(
+                {k: self.resolve(str(v), values, outputs_by_id) for k, v in (step.get("env") or {}).items()}
+            )
             proc = subprocess.run(
                 ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-                cwd=cwd, env=step_env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600,
+                cwd=cwd,
+                env=step_env,
+                capture_output=True,
+                text=True,
+                stdin=subprocess.DEVNULL,
+                timeout=600,
             )
             raw = output_file.read_text(encoding="utf-8")
-            run = StepRun(step.get("id"), step.get("name", ""), proc.returncode, proc.stdout, proc.stderr, read_outputs(raw), raw)
+            run = StepRun(
+                step.get("id"), step.get("name", ""), proc.returncode, proc.stdout, proc.stderr, read_outputs(raw), raw
+            )
             result.steps.append(run)
             if run.id:
                 outputs_by_id[run.id] = run.outputs
@@ -222,12 +230,20 @@ def action(tmp_path: Path, snapshot: Snapshot, installed_runner_temp: Path) -> C
     work.mkdir()
     env = runner_env(tmp_path, python_on_path(tmp_path / "bin"))
 
-    def run(pr: PullRequest, inputs: Mapping[str, str] | None = None, event: dict[str, Any] | None = None,
-            event_path: Path | None = None) -> ActionRun:
-        payload = event if event is not None else {
-            "pull_request": {"base": {"sha": pr.base}, "head": {"sha": pr.head}, "user": {"login": "someone"}},
-            "repository": {"default_branch": "main"},
-        }
+    def run(
+        pr: PullRequest,
+        inputs: Mapping[str, str] | None = None,
+        event: dict[str, Any] | None = None,
+        event_path: Path | None = None,
+    ) -> ActionRun:
+        payload = (
+            event
+            if event is not None
+            else {
+                "pull_request": {"base": {"sha": pr.base}, "head": {"sha": pr.head}, "user": {"login": "someone"}},
+                "repository": {"default_branch": "main"},
+            }
+        )
         if event_path is None:
             event_path = work / "event.json"
             event_path.write_text(json.dumps(payload), encoding="utf-8")
@@ -270,7 +286,9 @@ def leaking_pr(make_repo: Callable[..., Repo]) -> PullRequest:
 
 @pytest.fixture
 def clean_pr(make_repo: Callable[..., Repo]) -> PullRequest:
-    return pull_request(make_repo, {"app/settings.py": 'TOKEN = os.environ["TOKEN"]\n', "docs/usage.md": "Set TOKEN.\n"})
+    return pull_request(
+        make_repo, {"app/settings.py": 'TOKEN = os.environ["TOKEN"]\n', "docs/usage.md": "Set TOKEN.\n"}
+    )
 
 
 def everything_written(result: ActionRun, *files: Path) -> list[str]:
@@ -334,7 +352,9 @@ def test_sarif_file_input_writes_sarif(action: Callable[..., ActionRun], leaking
     assert leaked(leaking_pr.secret, *everything_written(result, sarif_path)) == []
 
 
-def test_clean_pull_request_writes_empty_sarif(action: Callable[..., ActionRun], clean_pr: PullRequest, tmp_path: Path) -> None:
+def test_clean_pull_request_writes_empty_sarif(
+    action: Callable[..., ActionRun], clean_pr: PullRequest, tmp_path: Path
+) -> None:
     sarif_path = tmp_path / "out" / "gate.sarif"
     sarif_path.parent.mkdir()
 
@@ -346,7 +366,9 @@ def test_clean_pull_request_writes_empty_sarif(action: Callable[..., ActionRun],
     assert sarif["runs"][0]["results"] == []
 
 
-def test_missing_event_file_is_a_usage_error(action: Callable[..., ActionRun], clean_pr: PullRequest, tmp_path: Path) -> None:
+def test_missing_event_file_is_a_usage_error(
+    action: Callable[..., ActionRun], clean_pr: PullRequest, tmp_path: Path
+) -> None:
     result = action(clean_pr, event_path=tmp_path / "no-such-event.json")
 
     review = result.step("review")
@@ -386,5 +408,7 @@ def test_ci_workflow_runs_the_action_on_pull_requests() -> None:
     assert checkout["with"]["fetch-depth"] == 0
     assert gate["permissions"]["contents"] == "read"
     assert gate["permissions"]["security-events"] == "write"
-    upload = next(step for step in gate["steps"] if str(step.get("uses", "")).startswith("github/codeql-action/upload-sarif@"))
+    upload = next(
+        step for step in gate["steps"] if str(step.get("uses", "")).startswith("github/codeql-action/upload-sarif@")
+    )
     assert "always()" in upload["if"]

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from integration_helpers import Repo, Run, Snapshot, base_env, github_token, leaked, once
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -89,7 +88,9 @@ def test_try_repo_fails_on_staged_secret(make_repo: Callable[..., Repo], snapsho
     secret = github_token()
     repo.add("app/settings.py", f'TOKEN = "{secret}"\n')
 
-    proc = repo.run(*PRE_COMMIT, "try-repo", str(snapshot.path), "contribution-gate", "--ref", snapshot.sha, "--verbose")
+    proc = repo.run(
+        *PRE_COMMIT, "try-repo", str(snapshot.path), "contribution-gate", "--ref", snapshot.sha, "--verbose"
+    )
 
     assert_blocked_without_leak(proc, secret)
     assert "app/settings.py" in proc.output
@@ -102,7 +103,9 @@ def test_try_repo_passes_clean_change(make_repo: Callable[..., Repo], snapshot: 
     repo.commit_unchecked("Initial commit")
     repo.add("app/settings.py", 'TOKEN = os.environ["TOKEN"]\nTIMEOUT = 30\n')
 
-    proc = repo.run(*PRE_COMMIT, "try-repo", str(snapshot.path), "contribution-gate", "--ref", snapshot.sha, "--verbose")
+    proc = repo.run(
+        *PRE_COMMIT, "try-repo", str(snapshot.path), "contribution-gate", "--ref", snapshot.sha, "--verbose"
+    )
 
     assert proc.code == 0, proc.output
     assert "Passed" in proc.output
@@ -118,7 +121,9 @@ def test_try_repo_license_only_hook(make_repo: Callable[..., Repo], snapshot: Sn
     repo.add("vendor/copied.py", f"# {tag}\ndef copied():\n    return 1\n")
     repo.add("app/settings.py", f'TOKEN = "{github_token()}"\n')
 
-    proc = repo.run(*PRE_COMMIT, "try-repo", str(snapshot.path), "contribution-gate-licenses", "--ref", snapshot.sha, "--verbose")
+    proc = repo.run(
+        *PRE_COMMIT, "try-repo", str(snapshot.path), "contribution-gate-licenses", "--ref", snapshot.sha, "--verbose"
+    )
 
     assert proc.code != 0, proc.output
     assert "licenses/" in proc.output and "vendor/copied.py" in proc.output
@@ -295,4 +300,3 @@ def run_hook(repo: Repo, name: str, args: list[str], stdin: str) -> Run:
         [str(script), *args], cwd=repo.root, env=repo.env, input=stdin, capture_output=True, text=True, timeout=300
     )
     return Run(done.returncode, done.stdout, done.stderr)
-

@@ -142,7 +142,11 @@ def test_random_token_each_run() -> None:
 
 
 def test_caps_per_severity_and_the_left_out_notice() -> None:
-    findings = samples.many(30) + samples.many(30, Severity.WARNING, "internal-urls") + samples.many(30, Severity.NOTE, "markers")
+    findings = (
+        samples.many(30)
+        + samples.many(30, Severity.WARNING, "internal-urls")
+        + samples.many(30, Severity.NOTE, "markers")
+    )
     out = github.render(samples.review(findings, ()), token=TOKEN)
     kinds = [c.name for c in annotations(out)]
     assert kinds == ["error"] * 10 + ["warning"] * 10 + ["notice"] * 10  # most severe first

@@ -89,7 +89,23 @@ def test_untrusted_text_renders_verbatim_in_code_and_inert_outside() -> None:
     cells = parse(markdown.render(samples.with_findings()))
     assert "x = `a` | b <script>alert(1)</script> @octocat %0A ::warning::" in cells.codes
     assert "docs/`evil`|name <b>.md" in cells.codes
-    assert cells.tags <= {"h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "code", "strong", "em", "ul", "li", "blockquote"}
+    assert cells.tags <= {
+        "h2",
+        "h3",
+        "p",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "code",
+        "strong",
+        "em",
+        "ul",
+        "li",
+        "blockquote",
+    }
     outside = "".join(cells.outside_code)
     assert "Marker <b>CONFIDENTIAL</b> for @octocat | **bold** [link](https://example.com) in docs" in visible(outside)
     assert_inert(outside)

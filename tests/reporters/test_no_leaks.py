@@ -14,8 +14,8 @@ import pytest
 import samples
 
 from contribution_gate.model import fingerprint
-from contribution_gate.reporters import REPORTERS
 from contribution_gate.redaction import scrub
+from contribution_gate.reporters import REPORTERS
 
 _rng = random.SystemRandom()
 

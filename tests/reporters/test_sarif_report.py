@@ -93,7 +93,7 @@ def test_results_as_github_needs_them() -> None:
     results = render(review)["runs"][0]["results"]
     assert len(results) == len(review.judged)
     by_rule = {r["ruleId"]: r for r in results}
-    for result, judged in zip(results, review.judged):
+    for result, judged in zip(results, review.judged, strict=False):
         (location,) = result["locations"]
         artifact = location["physicalLocation"]["artifactLocation"]
         assert artifact["uriBaseId"] == "%SRCROOT%"

@@ -6,7 +6,7 @@ import pytest
 from fake_github import TOKEN, FakeGitHub, commit_object, serve
 
 from contribution_gate.errors import GateError
-from contribution_gate.github_api import Account, Api, CommitAccounts, account_of
+from contribution_gate.github.api import Account, Api, CommitAccounts, account_of
 
 
 @pytest.fixture(autouse=True)
@@ -22,8 +22,15 @@ def sha(n: int) -> str:
 
 def pr_commits(count: int) -> list[dict]:
     return [
-        commit_object(sha(n), [sha(n - 1)], ("P", f"p{n}@example.net"), ("P", f"p{n}@example.net"), "m",
-                      {"login": f"user{n}", "id": 1000 + n}, verified=n % 2 == 0)
+        commit_object(
+            sha(n),
+            [sha(n - 1)],
+            ("P", f"p{n}@example.net"),
+            ("P", f"p{n}@example.net"),
+            "m",
+            {"login": f"user{n}", "id": 1000 + n},
+            verified=n % 2 == 0,
+        )
         for n in range(1, count + 1)
     ]
 
@@ -52,7 +59,11 @@ def test_commits_beyond_the_pull_request_listing_are_fetched_one_by_one() -> Non
         lookup = CommitAccounts(Api(TOKEN, fake.repository, fake.url), 7)
         found = lookup([sha(1), sha(150), sha(255)])
         again = lookup([sha(150), sha(255)])
-    assert found == {sha(1): Account("user1", 1001), sha(150): Account("user150", 1150, verified=True), sha(255): Account("user255", 1255)}
+    assert found == {
+        sha(1): Account("user1", 1001),
+        sha(150): Account("user150", 1150, verified=True),
+        sha(255): Account("user255", 1255),
+    }
     assert again == {sha(150): found[sha(150)], sha(255): found[sha(255)]}
     pages = [r for r in fake.requests if "/pulls/" in r]
     singles = [r for r in fake.requests if "/commits/" in r and "/pulls/" not in r]

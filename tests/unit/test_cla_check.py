@@ -6,21 +6,30 @@ from collections.abc import Mapping, Sequence
 
 import pytest
 
-from contribution_gate.checks import Setup, cla
-from contribution_gate.checks.cla_people import evaluate
-from contribution_gate.github_api import Account
-from contribution_gate.model import Commit
-from contribution_gate.signatures import Signature
+from contribution_gate.checks import cla
+from contribution_gate.checks.cla.people import evaluate
+from contribution_gate.checks.cla.settings import DcoFile, Inputs
+from contribution_gate.checks.cla.signatures import Signature
+from contribution_gate.github.api import Account
+from contribution_gate.model import Commit, Setup
 
 BASE = "0" * 40
 _counter = iter(range(1, 10_000))
 
 
-def commit(author: str = "Ada <ada@example.org>", message: str = "change", committer: str | None = None,
-           parents: tuple[str, ...] | None = None) -> Commit:
+def commit(
+    author: str = "Ada <ada@example.org>",
+    message: str = "change",
+    committer: str | None = None,
+    parents: tuple[str, ...] | None = None,
+) -> Commit:
     sha = f"{next(_counter):040x}"
     an, ae = author[: author.index(" <")], author[author.index("<") + 1 : -1]
-    cn, ce = (an, ae) if committer is None else (committer[: committer.index(" <")], committer[committer.index("<") + 1 : -1])
+    cn, ce = (
+        (an, ae)
+        if committer is None
+        else (committer[: committer.index(" <")], committer[committer.index("<") + 1 : -1])
+    )
     return Commit(sha, parents if parents is not None else (BASE,), an, ae, cn, ce, message)
 
 
@@ -37,9 +46,9 @@ def rules(commits: Sequence[Commit], opts: cla.Options) -> list[tuple[str, str |
 
 def test_mode_is_off_by_default_dco_with_a_dco_file_and_explicit_mode_wins() -> None:
     assert cla.options({}).mode == "off"
-    assert cla.options({}, Setup(loaded=cla.Inputs(cla.DcoFile()))).mode == "dco"
-    assert cla.options({"mode": "cla"}, Setup(loaded=cla.Inputs(cla.DcoFile()))).mode == "cla"
-    assert cla.options({"mode": "off"}, Setup(loaded=cla.Inputs(cla.DcoFile()))).mode == "off"
+    assert cla.options({}, Setup(loaded=Inputs(DcoFile()))).mode == "dco"
+    assert cla.options({"mode": "cla"}, Setup(loaded=Inputs(DcoFile()))).mode == "cla"
+    assert cla.options({"mode": "off"}, Setup(loaded=Inputs(DcoFile()))).mode == "off"
     assert list(cla.scan_commits([commit()], cla.options({}))) == []
 
 
@@ -102,19 +111,24 @@ def test_dco_fixup_commits_in_a_range_need_a_signoff_too() -> None:
 
 def test_dco_remediation_commits_count_only_when_the_dco_file_allows_them() -> None:
     unsigned = commit()
-    individual = commit(message=f"Remediate\n\nI, Ada <ada@example.org>, hereby add my Signed-off-by to this commit: {unsigned.sha}\n\n"
-                                "Signed-off-by: Ada <ada@example.org>")
+    individual = commit(
+        message=f"Remediate\n\nI, Ada <ada@example.org>, hereby add my Signed-off-by to this commit: {unsigned.sha}\n\n"
+        "Signed-off-by: Ada <ada@example.org>"
+    )
     assert rules([unsigned, individual], dco()) == [("missing-signoff", unsigned.sha)]
-    allowed = cla.options({}, Setup(loaded=cla.Inputs(cla.DcoFile(individual=True))))
+    allowed = cla.options({}, Setup(loaded=Inputs(DcoFile(individual=True))))
     assert rules([unsigned, individual], allowed) == []
     assert "hereby add my Signed-off-by" in next(iter(cla.scan_commits([unsigned], allowed))).remediation
 
 
 def test_dco_individual_remediation_must_come_from_the_author() -> None:
     unsigned = commit()
-    other = commit("Mallory <m@example.org>", f"I, Ada <ada@example.org>, hereby add my Signed-off-by to this commit: {unsigned.sha}\n\n"
-                   "Signed-off-by: Mallory <m@example.org>")
-    allowed = cla.options({}, Setup(loaded=cla.Inputs(cla.DcoFile(individual=True))))
+    other = commit(
+        "Mallory <m@example.org>",
+        f"I, Ada <ada@example.org>, hereby add my Signed-off-by to this commit: {unsigned.sha}\n\n"
+        "Signed-off-by: Mallory <m@example.org>",
+    )
+    allowed = cla.options({}, Setup(loaded=Inputs(DcoFile(individual=True))))
     assert ("missing-signoff", unsigned.sha) in rules([unsigned, other], allowed)
 
 
@@ -122,9 +136,9 @@ def test_dco_third_party_remediation() -> None:
     unsigned = commit()
     line = f"On behalf of Ada <ada@example.org>, I, Max <max@example.org>, hereby add my Signed-off-by to this commit: {unsigned.sha}"
     remediation = commit("Max <max@example.org>", f"Remediate\n\n{line}\n\nSigned-off-by: Max <max@example.org>")
-    individual_only = cla.options({}, Setup(loaded=cla.Inputs(cla.DcoFile(individual=True))))
+    individual_only = cla.options({}, Setup(loaded=Inputs(DcoFile(individual=True))))
     assert rules([unsigned, remediation], individual_only) == [("missing-signoff", unsigned.sha)]
-    third_party = cla.options({}, Setup(loaded=cla.Inputs(cla.DcoFile(individual=True, third_party=True))))
+    third_party = cla.options({}, Setup(loaded=Inputs(DcoFile(individual=True, third_party=True))))
     assert rules([unsigned, remediation], third_party) == []
 
 
@@ -140,21 +154,33 @@ class FakeAccounts:
 
 
 def test_dco_members_skip_needs_the_account_and_a_verified_commit() -> None:
-    mine, unverified, outsider = commit("Me <me@corp.example>"), commit("Me <me@corp.example>"), commit("Out <out@example.org>")
-    lookup = FakeAccounts({mine.sha: Account("me", 1, verified=True), unverified.sha: Account("me", 1), outsider.sha: Account("out", 2, verified=True)})
-    members = cla.Inputs(cla.DcoFile(require_members=False), members=frozenset({"me"}), lookup=lookup)
+    mine, unverified, outsider = (
+        commit("Me <me@corp.example>"),
+        commit("Me <me@corp.example>"),
+        commit("Out <out@example.org>"),
+    )
+    lookup = FakeAccounts(
+        {
+            mine.sha: Account("me", 1, verified=True),
+            unverified.sha: Account("me", 1),
+            outsider.sha: Account("out", 2, verified=True),
+        }
+    )
+    members = Inputs(DcoFile(require_members=False), members=frozenset({"me"}), lookup=lookup)
     assert rules([mine, unverified, outsider], cla.options({}, Setup(loaded=members))) == [
-        ("missing-signoff", unverified.sha), ("missing-signoff", outsider.sha)]
-    without_token = cla.Inputs(cla.DcoFile(require_members=False), members=frozenset({"me"}))
+        ("missing-signoff", unverified.sha),
+        ("missing-signoff", outsider.sha),
+    ]
+    without_token = Inputs(DcoFile(require_members=False), members=frozenset({"me"}))
     assert len(rules([mine], cla.options({}, Setup(loaded=without_token)))) == 1
-    required = cla.Inputs(cla.DcoFile(), members=frozenset({"me"}), lookup=lookup)
+    required = Inputs(DcoFile(), members=frozenset({"me"}), lookup=lookup)
     assert len(rules([mine], cla.options({}, Setup(loaded=required)))) == 1
 
 
 def test_dco_bot_accounts_from_the_api_are_skipped() -> None:
     app = commit("Some App <app@example.org>")
     lookup = FakeAccounts({app.sha: Account("some-app[bot]", 3, "Bot")})
-    assert rules([app], cla.options({"mode": "dco"}, Setup(loaded=cla.Inputs(lookup=lookup)))) == []
+    assert rules([app], cla.options({"mode": "dco"}, Setup(loaded=Inputs(lookup=lookup)))) == []
 
 
 # -- CLA ----------------------------------------------------------------------------------------
@@ -163,8 +189,11 @@ SIGNED = (Signature("octocat", 583231), Signature("ada", 5, ("ada@example.org",)
 
 
 def cla_opts(lookup: object = None, **table: object) -> cla.Options:
-    inputs = cla.Inputs(signatures=SIGNED, signatures_source="signatures/cla.json (base abc)", lookup=lookup)  # type: ignore[arg-type]
-    return cla.options({"mode": "cla", "corporate": [{"name": "Example Corp", "domains": ["corp.example"]}], **table}, Setup(loaded=inputs))
+    inputs = Inputs(signatures=SIGNED, signatures_source="signatures/cla.json (base abc)", lookup=lookup)  # type: ignore[arg-type]
+    return cla.options(
+        {"mode": "cla", "corporate": [{"name": "Example Corp", "domains": ["corp.example"]}], **table},
+        Setup(loaded=inputs),
+    )
 
 
 def test_cla_covered_by_noreply_login_listed_email_corporate_domain_and_allow_list() -> None:
@@ -192,7 +221,10 @@ def test_cla_same_login_with_another_account_id_has_not_signed() -> None:
 
 
 def test_cla_one_finding_per_person_naming_login_commits_and_phrase() -> None:
-    first, second = commit("Mona <7+monalisa@users.noreply.github.com>"), commit("Mona Lisa <7+monalisa@users.noreply.github.com>")
+    first, second = (
+        commit("Mona <7+monalisa@users.noreply.github.com>"),
+        commit("Mona Lisa <7+monalisa@users.noreply.github.com>"),
+    )
     (finding,) = cla.scan_commits([first, second], cla_opts(phrase="I  agree   to the CLA"))
     assert finding.rule == "unsigned" and finding.commit == first.sha
     assert "GitHub user monalisa" in finding.message
@@ -211,22 +243,34 @@ def test_cla_unknown_emails_without_a_token_say_which_commits_and_how_to_fix() -
 
 
 def test_cla_co_authors_must_have_signed_too() -> None:
-    with_trailers = commit(message="Pair\n\nCo-authored-by: Octo <583231+octocat@users.noreply.github.com>\n"
-                                   "co-authored-by: Carol <carol@example.net>\nCo-Authored-By: Dee <8+dee@users.noreply.github.com>")
+    with_trailers = commit(
+        message="Pair\n\nCo-authored-by: Octo <583231+octocat@users.noreply.github.com>\n"
+        "co-authored-by: Carol <carol@example.net>\nCo-Authored-By: Dee <8+dee@users.noreply.github.com>"
+    )
     found = sorted((f.rule, f.message) for f in cla.scan_commits([with_trailers], cla_opts()))
     assert [rule for rule, _ in found] == ["unknown-author", "unsigned"]
     assert found[0][1].startswith("co-author email carol@example.net of commit")
     assert found[1][1].startswith("GitHub user dee (co-author of commit")
     summary = evaluate([with_trailers], cla_opts())
     statuses = {c.name: (c.status, c.co_author_only) for c in summary.contributors}
-    assert statuses == {"ada@example.org": ("signed", False), "octocat": ("signed", True),
-                        "carol@example.net": ("unknown", True), "dee": ("unsigned", True)}
+    assert statuses == {
+        "ada@example.org": ("signed", False),
+        "octocat": ("signed", True),
+        "carol@example.net": ("unknown", True),
+        "dee": ("unsigned", True),
+    }
 
 
 def test_cla_lookup_resolves_logins_only_for_what_email_does_not_cover() -> None:
-    covered, signer, stranger, ghost = (commit("Ada <ada@example.org>"), commit("O <octo@work.example>"),
-                                        commit("S <s@example.net>"), commit("G <g@example.net>"))
-    lookup = FakeAccounts({signer.sha: Account("octocat", 583231), stranger.sha: Account("stranger", 42), ghost.sha: None})
+    covered, signer, stranger, ghost = (
+        commit("Ada <ada@example.org>"),
+        commit("O <octo@work.example>"),
+        commit("S <s@example.net>"),
+        commit("G <g@example.net>"),
+    )
+    lookup = FakeAccounts(
+        {signer.sha: Account("octocat", 583231), stranger.sha: Account("stranger", 42), ghost.sha: None}
+    )
     found = sorted((f.rule, f.commit) for f in cla.scan_commits([covered, signer, stranger, ghost], cla_opts(lookup)))
     assert found == sorted([("unsigned", stranger.sha), ("unknown-author", ghost.sha)])
     assert lookup.asked == [[signer.sha, stranger.sha, ghost.sha]]
@@ -251,4 +295,4 @@ def test_the_review_keeps_no_commits_for_the_check_when_it_is_off() -> None:
 
     assert not reads_commits(cla, cla.options({}))
     assert reads_commits(cla, cla.options({"mode": "dco"}))
-    assert reads_commits(cla, cla.options({}, Setup(loaded=cla.Inputs(cla.DcoFile()))))
+    assert reads_commits(cla, cla.options({}, Setup(loaded=Inputs(DcoFile()))))

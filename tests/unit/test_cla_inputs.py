@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from contribution_gate.checks.cla import DcoFile
-from contribution_gate.cla_inputs import load, parse_dco_file
+from contribution_gate.checks.cla.inputs import load, parse_dco_file
+from contribution_gate.checks.cla.settings import DcoFile
 from contribution_gate.errors import ConfigError
-from contribution_gate.events import target_of
-from contribution_gate.github_api import Account, CommitAccounts
+from contribution_gate.github.api import Account, CommitAccounts
+from contribution_gate.github.events import target_of
 
 BASE, HEAD = "a" * 40, "b" * 40
 
@@ -20,7 +20,10 @@ BASE, HEAD = "a" * 40, "b" * 40
         ("# just enabling the app\n", DcoFile()),
         ("require:\n  members: false\n", DcoFile(require_members=False)),
         ("allowRemediationCommits:\n  individual: true\n", DcoFile(individual=True)),
-        ("allowRemediationCommits:\n  individual: true\n  thirdParty: true\n", DcoFile(individual=True, third_party=True)),
+        (
+            "allowRemediationCommits:\n  individual: true\n  thirdParty: true\n",
+            DcoFile(individual=True, third_party=True),
+        ),
         ("allowRemediationCommits:\n  thirdParty: true\n", DcoFile()),  # third party needs individual
     ],
 )
@@ -46,8 +49,11 @@ def pull_request(association: str = "MEMBER", owner_type: str = "Organization") 
     return {
         "number": 12,
         "pull_request": {
-            "number": 12, "author_association": association,
-            "base": {"sha": BASE, "ref": "main"}, "head": {"sha": HEAD}, "user": {"login": "Mona", "id": 7},
+            "number": 12,
+            "author_association": association,
+            "base": {"sha": BASE, "ref": "main"},
+            "head": {"sha": HEAD},
+            "user": {"login": "Mona", "id": 7},
         },
         "repository": {"id": 99, "full_name": "octo-org/project", "owner": {"login": "octo-org", "type": owner_type}},
     }
@@ -73,7 +79,15 @@ def test_dco_file_members_and_event_people() -> None:
 
 def test_signatures_are_read_only_in_cla_mode_and_named_when_bad() -> None:
     signed = {"signatures/cla.json": b'{"signedContributors": [{"name": "mona", "id": 7}]}'}.get
-    inputs = load({"mode": "cla", "signatures": "signatures/cla.json"}, lambda p: None, "base abc", signed, "origin/main def", None, {})
+    inputs = load(
+        {"mode": "cla", "signatures": "signatures/cla.json"},
+        lambda p: None,
+        "base abc",
+        signed,
+        "origin/main def",
+        None,
+        {},
+    )
     assert [s.name for s in inputs.signatures] == ["mona"]
     assert inputs.signatures_source == "signatures/cla.json (origin/main def)"
     broken = {"signatures/version1/cla.json": b"{oops"}.get
@@ -87,5 +101,9 @@ def test_token_enables_the_lookup_for_events_only() -> None:
     event = target_of(pull_request(), "pull_request")
     lookup = load({"mode": "cla"}, lambda p: None, "b", lambda p: None, "b", event, env).lookup
     assert isinstance(lookup, CommitAccounts)
-    assert lookup.pull_request == 12 and lookup.api.repository == "octo-org/project" and lookup.api.url == "http://127.0.0.1:1"
+    assert (
+        lookup.pull_request == 12
+        and lookup.api.repository == "octo-org/project"
+        and lookup.api.url == "http://127.0.0.1:1"
+    )
     assert load({"mode": "cla"}, lambda p: None, "b", lambda p: None, "b", None, env).lookup is None

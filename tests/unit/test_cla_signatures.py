@@ -6,25 +6,42 @@ import json
 
 import pytest
 
-from contribution_gate.cla_sign import sign
+from contribution_gate.checks.cla.signatures import DEFAULT_PHRASE, Signature, append, has_signed, parse
+from contribution_gate.checks.cla.signing import sign
 from contribution_gate.errors import ConfigError, GateError
-from contribution_gate.signatures import (
-    DEFAULT_PHRASE,
-    Signature,
-    append,
-    has_signed,
-    parse,
-)
 
 # As CLA Assistant Lite writes it: JSON.stringify(content, null, 2), no final newline.
 LITE = json.dumps(
-    {"signedContributors": [
-        {"name": "octocat", "id": 583231, "comment_id": 11, "created_at": "2024-01-02T03:04:05Z", "repoId": 9, "pullRequestNo": 1},
-        {"name": "hubot", "id": 2, "comment_id": 12, "created_at": "2024-01-03T03:04:05Z", "repoId": 9, "pullRequestNo": 2},
-    ]},
+    {
+        "signedContributors": [
+            {
+                "name": "octocat",
+                "id": 583231,
+                "comment_id": 11,
+                "created_at": "2024-01-02T03:04:05Z",
+                "repoId": 9,
+                "pullRequestNo": 1,
+            },
+            {
+                "name": "hubot",
+                "id": 2,
+                "comment_id": 12,
+                "created_at": "2024-01-03T03:04:05Z",
+                "repoId": 9,
+                "pullRequestNo": 2,
+            },
+        ]
+    },
     indent=2,
 )
-NEW = {"name": "monalisa", "id": 7, "comment_id": 99, "created_at": "2025-05-05T05:05:05Z", "repoId": 9, "pullRequestNo": 3}
+NEW = {
+    "name": "monalisa",
+    "id": 7,
+    "comment_id": 99,
+    "created_at": "2025-05-05T05:05:05Z",
+    "repoId": 9,
+    "pullRequestNo": 3,
+}
 
 
 def test_parse_lite_file_and_email_extension() -> None:
@@ -82,7 +99,10 @@ def test_append_keeps_indentation_separators_escapes_and_final_newline(text: str
     updated = append(text, NEW, "cla.json")
     assert updated is not None
     data = json.loads(updated)
-    assert [e["name"] for e in data["signedContributors"]] == [json.loads(text)["signedContributors"][0]["name"], "monalisa"]
+    assert [e["name"] for e in data["signedContributors"]] == [
+        json.loads(text)["signedContributors"][0]["name"],
+        "monalisa",
+    ]
     first_entry = text[: text.index("}")]
     assert updated.startswith(first_entry)
     assert updated.endswith("\n") == text.endswith("\n")
@@ -99,7 +119,12 @@ def comment_event(body: str, *, action: str = "created", on_pr: bool = True, use
     return {
         "action": action,
         "issue": issue,
-        "comment": {"id": 99, "body": body, "created_at": "2025-05-05T05:05:05Z", "user": {"login": "monalisa", "id": 7, "type": user_type}},
+        "comment": {
+            "id": 99,
+            "body": body,
+            "created_at": "2025-05-05T05:05:05Z",
+            "user": {"login": "monalisa", "id": 7, "type": user_type},
+        },
         "repository": {"id": 9, "full_name": "o/r"},
     }
 

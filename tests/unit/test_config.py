@@ -67,7 +67,10 @@ def test_pyproject_tool_table(tmp_path: Path) -> None:
 
 
 def test_discover_prefers_own_file_then_pyproject() -> None:
-    files = {".contribution-gate.toml": b"[cla]\nmode = 'dco'\n", "pyproject.toml": b"[tool.contribution-gate.cla]\nmode = 'cla'\n"}
+    files = {
+        ".contribution-gate.toml": b"[cla]\nmode = 'dco'\n",
+        "pyproject.toml": b"[tool.contribution-gate.cla]\nmode = 'cla'\n",
+    }
     assert discover(files.get, "base abc").table("cla")["mode"] == "dco"
     assert discover({"pyproject.toml": files["pyproject.toml"]}.get, "base abc").table("cla")["mode"] == "cla"
     assert discover({}.get, "base abc").source == "built-in defaults"
@@ -82,5 +85,5 @@ def test_every_registered_check_loads_under_its_own_id() -> None:
     from contribution_gate.checks import CHECKS, load
 
     for name in list(CHECKS):
-        assert load(name).ID == name
+        assert name == load(name).ID
     assert set(CHECKS) == set(CHECK_IDS)

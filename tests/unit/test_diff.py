@@ -87,7 +87,7 @@ def test_crlf_and_non_utf8_lines() -> None:
 
 
 def test_quoted_paths_and_submodule() -> None:
-    diff = f'''diff --git "a/tab\\there.txt" "b/tab\\there.txt"
+    diff = f"""diff --git "a/tab\\there.txt" "b/tab\\there.txt"
 new file mode 100644
 index {Z}..{B}
 --- /dev/null
@@ -100,7 +100,7 @@ index {Z}..{B}
 --- /dev/null
 +++ b/vendor/lib
 @@ -0,0 +1 @@
-+Subproject commit {B}'''
++Subproject commit {B}"""
     quoted, submodule = parse_diff(_lines(diff))
     assert quoted.path == "tab\there.txt"
     assert submodule.is_submodule and submodule.path == "vendor/lib"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from contribution_gate.errors import GateError
-from contribution_gate.events import ZERO, read_event, target_of
+from contribution_gate.github.events import ZERO, read_event, target_of
 
 BASE, HEAD = "a" * 40, "b" * 40
 

@@ -56,7 +56,11 @@ POSITIVES = [
     ("cmd/meta.go", 'const imds = "http://[fd00⁚ec2⁚⁚254]/latest/meta-data/"', {"cloud-metadata"}),
     # C
     ("src/metrics.c", '#define METRICS_HOST "10·44.0.9"', {"private-address"}),
-    ("src/upload.c", 'curl_easy_setopt(curl, CURLOPT_URL, "https://build.corp.acme-payments.io/artifacts");', {"internal-domain"}),
+    (
+        "src/upload.c",
+        'curl_easy_setopt(curl, CURLOPT_URL, "https://build.corp.acme-payments.io/artifacts");',
+        {"internal-domain"},
+    ),
     ("src/net.c", 'static const char *kApi = "http://192·168.7.20/api";', {"private-address"}),
     # YAML
     ("deploy/values.yaml", "  host: 10·8.0.15", {"private-address"}),
@@ -73,7 +77,11 @@ POSITIVES = [
     ("infra/main.tf", '  endpoint = "https://10·50.1.1:8443"', {"private-address"}),
     ("infra/vpc.tf", '  cidr_blocks = ["10·30.0.0/16"]', {"private-network"}),
     ("infra/ldap.tf", '  server = "ldap·corp"', {"internal-tld"}),
-    ("infra/vault.tf", 'provider "vault" { address = "https://vault.corp.acme-payments.io:8200" }', {"internal-domain"}),
+    (
+        "infra/vault.tf",
+        'provider "vault" { address = "https://vault.corp.acme-payments.io:8200" }',
+        {"internal-domain"},
+    ),
     # Markdown
     ("docs/ops.md", "See the [runbook](https://wiki.corp.acme-payments.io/ops/runbook).", {"internal-domain"}),
     ("docs/forms.md", "Open http:/⁄intranet/ and search for the form.", {"intranet-host"}),

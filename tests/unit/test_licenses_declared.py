@@ -29,7 +29,9 @@ def inventory(c: FileChange, read: dict[str, bytes] | None = None) -> list[tuple
     opts = licenses.options({"project": "Apache-2.0"})
     if read is not None:
         opts = licenses.Options(opts.project, read_blob=read.get, outbound=opts.outbound)
-    return [(a.detection.line, a.detection.expression, a.detection.source, a.verdict) for a in licenses.assessed(c, opts)]
+    return [
+        (a.detection.line, a.detection.expression, a.detection.source, a.verdict) for a in licenses.assessed(c, opts)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -86,7 +88,9 @@ def test_a_failing_finding_says_what_where_why_and_what_to_do() -> None:
 
 
 def test_a_model_card_under_a_use_restricted_license_lists_its_obligations() -> None:
-    (finding,) = licenses.scan_file(change("models/x/README.md", card("llama3.1")), licenses.options({"project": "Apache-2.0"}))
+    (finding,) = licenses.scan_file(
+        change("models/x/README.md", card("llama3.1")), licenses.options({"project": "Apache-2.0"})
+    )
     assert finding.rule == "incompatible-license" and finding.line == 2
     assert "Llama 3.1 Community License" in finding.message
     assert "700 million monthly active users" in finding.message and "Acceptable Use Policy" in finding.message
@@ -103,7 +107,11 @@ def test_without_a_project_license_everything_is_a_note_and_nothing_fails() -> N
     assert found(c, project=None) == [("license-detected", 1, "note"), ("project-license-undeclared", None, "note")]
     opts = licenses.options({})
     first = [f for f in licenses.scan_file(c, opts) if f.rule == "project-license-undeclared"]
-    other = [f for f in licenses.scan_file(change("lib/y.c", f"// {SPDX}: MIT\n"), opts) if f.rule == "project-license-undeclared"]
+    other = [
+        f
+        for f in licenses.scan_file(change("lib/y.c", f"// {SPDX}: MIT\n"), opts)
+        if f.rule == "project-license-undeclared"
+    ]
     assert first[0].fingerprint == other[0].fingerprint  # the review keeps one
     assert 'project = "Apache-2.0"' in first[0].remediation
 
@@ -160,11 +168,17 @@ def test_a_card_edited_below_its_front_matter_is_not_re_reported() -> None:
         ("composer.json", '{"license": "proprietary"}\n', [(1, "LicenseRef-scancode-proprietary-license", "fail")]),
         ("package.json", '{"license": "SEE LICENSE IN LICENSE.txt"}\n', [(1, "SEE LICENSE IN LICENSE.txt", "fail")]),
         ("package.json", "{not json\n", []),
-        ("pom.xml", "<licenses><license><name>The Apache Software License, Version 2.0</name></license></licenses>\n", [(1, "Apache-2.0", "pass")]),
+        (
+            "pom.xml",
+            "<licenses><license><name>The Apache Software License, Version 2.0</name></license></licenses>\n",
+            [(1, "Apache-2.0", "pass")],
+        ),
     ],
 )
 def test_manifest_spellings(path: str, text: str, expected: list[tuple[int, str, str]]) -> None:
-    got = [(line, expr, verdict) for line, expr, source, verdict in inventory(change(path, text)) if source == "manifest"]
+    got = [
+        (line, expr, verdict) for line, expr, source, verdict in inventory(change(path, text)) if source == "manifest"
+    ]
     assert got == expected
 
 
@@ -206,7 +220,10 @@ def test_scancode_is_never_imported_without_a_license_signal_or_for_declarations
 @pytest.mark.parametrize(
     ("toml", "problem"),
     [
-        ('[licenses]\nproject = "MIT OR"\n', "[licenses] project holds 'MIT OR', which is not an SPDX license expression"),
+        (
+            '[licenses]\nproject = "MIT OR"\n',
+            "[licenses] project holds 'MIT OR', which is not an SPDX license expression",
+        ),
         ('[licenses]\nproject = "Apache 2.0/MIT"\n', "[licenses] project holds 'Apache 2.0/MIT'"),
         ('[licenses]\nallow = ["(MIT"]\n', "[licenses] allow holds '(MIT'"),
         ('[licenses]\ndeny = "GPL-3.0-only"\n', "[licenses] deny must be a list of strings"),

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from contribution_gate.checks.licenses_ids import (
-    CLASSES,
-    InvalidExpression,
-    Lic,
-    Op,
-    catalog,
-    data,
-)
-from contribution_gate.checks.licenses_judge import Rules, judge
+from contribution_gate.checks.licenses.ids import CLASSES, InvalidExpression, Lic, Op, catalog, data
+from contribution_gate.checks.licenses.judge import Rules, judge
 
 
 @pytest.mark.parametrize(
@@ -25,7 +18,11 @@ from contribution_gate.checks.licenses_judge import Rules, judge
         ("GPL-3.0-or-later", "gpl-3.0-plus", "GPL-3.0-or-later"),
         ("BSL-1.0", "boost-1.0", "BSL-1.0"),  # SPDX's BSL is Boost...
         ("BUSL-1.1", "bsl-1.1", "BUSL-1.1"),  # ...and BUSL is ScanCode's bsl-1.1
-        ("LicenseRef-scancode-llama-3.1-license-2024", "llama-3.1-license-2024", "LicenseRef-scancode-llama-3.1-license-2024"),
+        (
+            "LicenseRef-scancode-llama-3.1-license-2024",
+            "llama-3.1-license-2024",
+            "LicenseRef-scancode-llama-3.1-license-2024",
+        ),
         ("llama3.1", "llama-3.1-license-2024", "LicenseRef-scancode-llama-3.1-license-2024"),
         ("llama3", "licenseref-llama-3-community", "LicenseRef-Llama-3-Community"),
         ("creativeml-openrail-m", "stable-diffusion-2022-08-22", "LicenseRef-scancode-stable-diffusion-2022-08-22"),
@@ -52,13 +49,24 @@ def test_unknown_ids_keep_their_spelling() -> None:
 @pytest.mark.parametrize(
     ("key", "klass"),
     [
-        ("mit", "permissive"), ("cc0-1.0", "permissive"), ("lgpl-2.1", "weak-copyleft"), ("mpl-2.0", "weak-copyleft"),
-        ("epl-2.0", "weak-copyleft"), ("gpl-2.0", "strong-copyleft"), ("agpl-3.0-plus", "network-copyleft"),
-        ("mongodb-sspl-1.0", "network-copyleft"), ("cc-by-nc-sa-4.0", "non-commercial"), ("bsl-1.1", "source-available"),
-        ("elastic-license-v2", "source-available"), ("commons-clause", "source-available"),
-        ("llama-2-license-2023", "use-restricted"), ("gemma-tou-2024-04-01", "use-restricted"),
-        ("bigscience-rail-1.0", "use-restricted"), ("stable-diffusion-2022-08-22", "use-restricted"),
-        ("proprietary-license", "proprietary"), ("x11", "permissive"),
+        ("mit", "permissive"),
+        ("cc0-1.0", "permissive"),
+        ("lgpl-2.1", "weak-copyleft"),
+        ("mpl-2.0", "weak-copyleft"),
+        ("epl-2.0", "weak-copyleft"),
+        ("gpl-2.0", "strong-copyleft"),
+        ("agpl-3.0-plus", "network-copyleft"),
+        ("mongodb-sspl-1.0", "network-copyleft"),
+        ("cc-by-nc-sa-4.0", "non-commercial"),
+        ("bsl-1.1", "source-available"),
+        ("elastic-license-v2", "source-available"),
+        ("commons-clause", "source-available"),
+        ("llama-2-license-2023", "use-restricted"),
+        ("gemma-tou-2024-04-01", "use-restricted"),
+        ("bigscience-rail-1.0", "use-restricted"),
+        ("stable-diffusion-2022-08-22", "use-restricted"),
+        ("proprietary-license", "proprietary"),
+        ("x11", "permissive"),
     ],
 )
 def test_classes_come_from_data_then_scancode_categories(key: str, klass: str) -> None:
@@ -89,29 +97,50 @@ def outcome(inbound: str, project: str, **rules: tuple[str, ...]) -> str:
     ("inbound", "project", "expected"),
     [
         # into Apache-2.0: permissive passes; file-level copyleft warns; the rest fails
-        ("MIT", "Apache-2.0", "pass"), ("BSD-3-Clause", "Apache-2.0", "pass"), ("Apache-2.0", "Apache-2.0", "pass"),
-        ("LGPL-2.1-only", "Apache-2.0", "warn"), ("MPL-2.0", "Apache-2.0", "warn"), ("EPL-2.0", "Apache-2.0", "warn"),
-        ("GPL-2.0-only", "Apache-2.0", "fail"), ("GPL-3.0-or-later", "Apache-2.0", "fail"), ("AGPL-3.0-only", "Apache-2.0", "fail"),
-        ("SSPL-1.0", "Apache-2.0", "fail"), ("CC-BY-NC-4.0", "Apache-2.0", "fail"), ("BUSL-1.1", "Apache-2.0", "fail"),
-        ("llama3.1", "Apache-2.0", "fail"), ("Acme-Internal-1.0", "Apache-2.0", "fail"),
+        ("MIT", "Apache-2.0", "pass"),
+        ("BSD-3-Clause", "Apache-2.0", "pass"),
+        ("Apache-2.0", "Apache-2.0", "pass"),
+        ("LGPL-2.1-only", "Apache-2.0", "warn"),
+        ("MPL-2.0", "Apache-2.0", "warn"),
+        ("EPL-2.0", "Apache-2.0", "warn"),
+        ("GPL-2.0-only", "Apache-2.0", "fail"),
+        ("GPL-3.0-or-later", "Apache-2.0", "fail"),
+        ("AGPL-3.0-only", "Apache-2.0", "fail"),
+        ("SSPL-1.0", "Apache-2.0", "fail"),
+        ("CC-BY-NC-4.0", "Apache-2.0", "fail"),
+        ("BUSL-1.1", "Apache-2.0", "fail"),
+        ("llama3.1", "Apache-2.0", "fail"),
+        ("Acme-Internal-1.0", "Apache-2.0", "fail"),
         # a GPL-3.0 project takes GPL-3.0, LGPL and permissive code, not GPL-2.0-only
-        ("GPL-3.0-only", "GPL-3.0-only", "pass"), ("GPL-3.0-or-later", "GPL-3.0-only", "pass"), ("GPL-2.0-or-later", "GPL-3.0-only", "pass"),
-        ("LGPL-2.1-only", "GPL-3.0-only", "pass"), ("Apache-2.0", "GPL-3.0-only", "pass"), ("MIT", "GPL-3.0-or-later", "pass"),
-        ("GPL-2.0-only", "GPL-3.0-only", "fail"), ("GPL-2.0-only", "GPL-3.0-or-later", "fail"), ("AGPL-3.0-only", "GPL-3.0-only", "warn"),
+        ("GPL-3.0-only", "GPL-3.0-only", "pass"),
+        ("GPL-3.0-or-later", "GPL-3.0-only", "pass"),
+        ("GPL-2.0-or-later", "GPL-3.0-only", "pass"),
+        ("LGPL-2.1-only", "GPL-3.0-only", "pass"),
+        ("Apache-2.0", "GPL-3.0-only", "pass"),
+        ("MIT", "GPL-3.0-or-later", "pass"),
+        ("GPL-2.0-only", "GPL-3.0-only", "fail"),
+        ("GPL-2.0-only", "GPL-3.0-or-later", "fail"),
+        ("AGPL-3.0-only", "GPL-3.0-only", "warn"),
         ("EPL-1.0", "GPL-3.0-only", "fail"),
         # GPL-2.0-only cannot take Apache-2.0 or GPL-3.0
-        ("Apache-2.0", "GPL-2.0-only", "fail"), ("GPL-3.0-only", "GPL-2.0-only", "fail"), ("LGPL-2.1-only", "GPL-2.0-only", "pass"),
+        ("Apache-2.0", "GPL-2.0-only", "fail"),
+        ("GPL-3.0-only", "GPL-2.0-only", "fail"),
+        ("LGPL-2.1-only", "GPL-2.0-only", "pass"),
         ("GPL-3.0-only", "GPL-2.0-or-later", "warn"),
         # AGPL projects take GPL-3.0
-        ("GPL-3.0-only", "AGPL-3.0-only", "pass"), ("MIT", "AGPL-3.0-or-later", "pass"),
+        ("GPL-3.0-only", "AGPL-3.0-only", "pass"),
+        ("MIT", "AGPL-3.0-or-later", "pass"),
         # OR: the best choice; AND: the worst part; WITH an exception: the exception's class
-        ("GPL-2.0-only OR MIT", "Apache-2.0", "pass"), ("GPL-2.0-only AND MIT", "Apache-2.0", "fail"),
+        ("GPL-2.0-only OR MIT", "Apache-2.0", "pass"),
+        ("GPL-2.0-only AND MIT", "Apache-2.0", "fail"),
         ("(MIT OR GPL-3.0-only) AND LGPL-2.1-only", "Apache-2.0", "warn"),
         ("GPL-2.0-only WITH Classpath-exception-2.0", "Apache-2.0", "warn"),
         # a dual-licensed project must be able to take the code under each of its licenses
-        ("Apache-2.0", "MIT OR Apache-2.0", "pass"), ("LGPL-3.0-only", "MIT OR Apache-2.0", "warn"),
+        ("Apache-2.0", "MIT OR Apache-2.0", "pass"),
+        ("LGPL-3.0-only", "MIT OR Apache-2.0", "warn"),
         # a proprietary project: permissive passes, strong copyleft fails, the rest wants a look
-        ("MIT", "LicenseRef-scancode-proprietary-license", "pass"), ("GPL-3.0-only", "LicenseRef-scancode-proprietary-license", "fail"),
+        ("MIT", "LicenseRef-scancode-proprietary-license", "pass"),
+        ("GPL-3.0-only", "LicenseRef-scancode-proprietary-license", "fail"),
         ("llama3.1", "LicenseRef-scancode-proprietary-license", "warn"),
     ],
 )

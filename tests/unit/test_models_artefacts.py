@@ -8,9 +8,8 @@ import json
 import model_fixtures as F
 import pytest
 
-from contribution_gate.artefacts import code, manifests, pickles
-from contribution_gate.artefacts.scan import Limits, scan, sniff
-from contribution_gate.checks.models import default_allowlist
+from contribution_gate.checks.models import code, default_allowlist, manifests, pickles
+from contribution_gate.checks.models.scan import Limits, scan, sniff
 
 LIMITS = Limits(default_allowlist())
 
@@ -86,7 +85,7 @@ def test_the_opcode_and_size_budgets() -> None:
     assert problems_of(many) == []
     assert {r for r, _, _ in problems_of(many, Limits(LIMITS.allow, max_opcodes=100))} == {"pickle-over-budget"}
     assert {r for r, _, _ in problems_of(many, Limits(LIMITS.allow, max_size=100))} == {"over-budget"}
-    bomb = F.gzip.compress(b"\x00" * 5000)
+    bomb = F.gzip.compress(b"\x80\x02" + b"\x00" * 5000)  # starts like a pickle, so it is decompressed
     assert {r for r, _, _ in problems_of(bomb, Limits(LIMITS.allow, max_size=1000))} == {"over-budget"}
 
 
@@ -96,13 +95,20 @@ def test_the_allowlist_is_extended_per_repository() -> None:
     extended = Limits(LIMITS.allow.extended(["mypkg.layers.Custom"]))
     assert problems_of(data, extended) == []
     dotted = F.pickle_of(F.call("mypkg", "layers.Custom", F.text("x"), 4))
-    assert [d for _, _, d in problems_of(dotted, extended)] == ["mypkg.layers.Custom"]  # attribute paths need module:name
+    assert [d for _, _, d in problems_of(dotted, extended)] == [
+        "mypkg.layers.Custom"
+    ]  # attribute paths need module:name
     assert problems_of(dotted, Limits(LIMITS.allow.extended(["mypkg:layers.Custom"]))) == []
 
 
 def test_the_default_allowlist_holds_no_code_runner() -> None:
     allow = default_allowlist()
-    for module, name in [("builtins", "getattr"), ("builtins", "eval"), ("torch.storage", "_load_from_bytes"), ("os", "system")]:
+    for module, name in [
+        ("builtins", "getattr"),
+        ("builtins", "eval"),
+        ("torch.storage", "_load_from_bytes"),
+        ("os", "system"),
+    ]:
         assert not allow.allows(module, name)
     assert allow.allows("torch._utils", "_rebuild_tensor_v2") and allow.allows("collections", "OrderedDict")
 
@@ -115,12 +121,16 @@ def test_corrupt_safetensors(case: str, data: bytes) -> None:
 
 def test_safetensors_with_duplicate_keys_or_bad_json() -> None:
     header = b'{"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}'
-    assert [r for r, _, _ in problems_of(F.struct.pack("<Q", len(header)) + header + b"\0" * 4)] == ["safetensors-invalid"]
+    assert [r for r, _, _ in problems_of(F.struct.pack("<Q", len(header)) + header + b"\0" * 4)] == [
+        "safetensors-invalid"
+    ]
     assert [r for r, _, _ in problems_of(F.struct.pack("<Q", 6) + b'{"a": ' + b"\0" * 4)] == ["safetensors-invalid"]
 
 
 def test_gguf_header_sanity_and_chat_template() -> None:
-    good = F.gguf({"general.architecture": "llama", "tokenizer.chat_template": F.SAFE_TEMPLATE}, [("t", [4], 0, 0)], b"\0" * 16)
+    good = F.gguf(
+        {"general.architecture": "llama", "tokenizer.chat_template": F.SAFE_TEMPLATE}, [("t", [4], 0, 0)], b"\0" * 16
+    )
     assert format_of(good) == "gguf" and problems_of(good) == []
     evil = F.gguf({"tokenizer.chat_template": F.EVIL_TEMPLATE}, [("t", [4], 0, 0)], b"\0" * 16)
     assert {r for r, _, _ in problems_of(evil)} == {"chat-template-code"}
@@ -131,8 +141,16 @@ def test_gguf_header_sanity_and_chat_template() -> None:
 
 @pytest.mark.parametrize(
     ("location", "escapes"),
-    [(None, False), ("weights.bin", False), ("data/w.bin", False), ("../../etc/passwd", True), ("/etc/passwd", True),
-     ("a/../../b", True), ("C:\\w.bin", True), ("..\\w.bin", True)],
+    [
+        (None, False),
+        ("weights.bin", False),
+        ("data/w.bin", False),
+        ("../../etc/passwd", True),
+        ("/etc/passwd", True),
+        ("a/../../b", True),
+        ("C:\\w.bin", True),
+        ("..\\w.bin", True),
+    ],
 )
 def test_onnx_external_data_paths(location: str | None, escapes: bool) -> None:
     for data in (F.onnx_model(location), F.onnx_model(location, in_subgraph=True)):
@@ -143,20 +161,39 @@ def test_onnx_external_data_paths(location: str | None, escapes: bool) -> None:
 def test_keras_archives_and_hdf5() -> None:
     assert problems_of(F.keras_archive()) == [] and format_of(F.keras_archive()) == "keras"
     assert [r for r, _, _ in problems_of(F.keras_archive(lambda_layer=True))] == ["keras-lambda"]
-    assert [(r, d) for r, _, d in problems_of(F.keras_archive(module="evil_pkg.layers"))] == [("keras-module", "evil_pkg.layers")]
+    assert [(r, d) for r, _, d in problems_of(F.keras_archive(module="evil_pkg.layers"))] == [
+        ("keras-module", "evil_pkg.layers")
+    ]
     hdf5 = b"\x89HDF\r\n\x1a\n" + b"\0" * 100 + F.keras_config(lambda_layer=True)
     assert [r for r, _, _ in problems_of(hdf5)] == ["keras-lambda"]
 
 
 def test_model_code_in_configs() -> None:
-    config = {"model_type": "x", "auto_map": {"AutoModel": "modeling_x.XModel", "AutoConfig": "configuration_x.XConfig"}}
+    config = {
+        "model_type": "x",
+        "auto_map": {"AutoModel": "modeling_x.XModel", "AutoConfig": "configuration_x.XConfig"},
+    }
     [(problem, key)] = code.json_problems(config)
-    assert (problem.rule, key, problem.detail) == ("remote-code", "auto_map", "configuration_x.XConfig,modeling_x.XModel")
-    tokenizer = {"chat_template": [{"name": "default", "template": F.SAFE_TEMPLATE}, {"name": "tool_use", "template": F.EVIL_TEMPLATE}]}
+    assert (problem.rule, key, problem.detail) == (
+        "remote-code",
+        "auto_map",
+        "configuration_x.XConfig,modeling_x.XModel",
+    )
+    tokenizer = {
+        "chat_template": [
+            {"name": "default", "template": F.SAFE_TEMPLATE},
+            {"name": "tool_use", "template": F.EVIL_TEMPLATE},
+        ]
+    }
     assert {p.rule for p, _ in code.json_problems(tokenizer)} == {"chat-template-code"}
     assert code.json_problems({"chat_template": F.SAFE_TEMPLATE}) == []
-    for bad in ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "{{ x|attr('__class__') }}", "{{ m['__globals__'] }}",
-                "{% set x = self._TemplateReference__context %}", "{{ lipsum.__globals__ }}"):
+    for bad in (
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ x|attr('__class__') }}",
+        "{{ m['__globals__'] }}",
+        "{% set x = self._TemplateReference__context %}",
+        "{{ lipsum.__globals__ }}",
+    ):
         assert code.template_problems(bad, ""), bad
     assert code.template_problems("literal __class__ text, {{ message.content }}", "") == []
 
@@ -172,10 +209,19 @@ def test_manifests_and_lfs_pointers() -> None:
     digest = "ab" * 32
     text = f"{digest}  model.safetensors\n{digest} *sub/w.bin\nSHA256 (other.bin) = {digest}\n# comment\n"
     entries = manifests.parse_manifest("models/SHA256SUMS", text)
-    assert [(e.path, e.line) for e in entries] == [("models/model.safetensors", 1), ("models/sub/w.bin", 2), ("models/other.bin", 3)]
+    assert [(e.path, e.line) for e in entries] == [
+        ("models/model.safetensors", 1),
+        ("models/sub/w.bin", 2),
+        ("models/other.bin", 3),
+    ]
     assert [e.path for e in manifests.parse_manifest("m/model.bin.sha256", digest + "\n")] == ["m/model.bin"]
-    assert manifests.candidates("a/b/w.bin")[:2] == ["a/b/w.bin.sha256", "a/b/SHA256SUMS"] and "SHA256SUMS" in manifests.candidates("a/b/w.bin")
-    pointer = manifests.parse_lfs_pointer(f"version https://git-lfs.github.com/spec/v1\noid sha256:{digest}\nsize 12\n".encode())
+    assert manifests.candidates("a/b/w.bin")[:2] == [
+        "a/b/w.bin.sha256",
+        "a/b/SHA256SUMS",
+    ] and "SHA256SUMS" in manifests.candidates("a/b/w.bin")
+    pointer = manifests.parse_lfs_pointer(
+        f"version https://git-lfs.github.com/spec/v1\noid sha256:{digest}\nsize 12\n".encode()
+    )
     assert pointer == manifests.LfsPointer(digest, 12)
     assert manifests.parse_lfs_pointer(b"version https://git-lfs.github.com/spec/v1\noid md5:00\nsize 1\n") is None
 
@@ -183,11 +229,19 @@ def test_manifests_and_lfs_pointers() -> None:
 def test_model_signing_signature_lists_files() -> None:
     import base64
 
-    statement = {"_type": "https://in-toto.io/Statement/v1", "predicateType": "https://model_signing/signature/v1.0",
-                 "subject": [{"name": "model", "digest": {"sha256": "cd" * 32}}],
-                 "predicate": {"resources": [{"name": "model.safetensors", "algorithm": "sha256", "digest": "ab" * 32}]}}
-    bundle = {"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
-              "dsseEnvelope": {"payload": base64.b64encode(json.dumps(statement).encode()).decode(), "payloadType": "application/vnd.in-toto+json"}}
+    statement = {
+        "_type": "https://in-toto.io/Statement/v1",
+        "predicateType": "https://model_signing/signature/v1.0",
+        "subject": [{"name": "model", "digest": {"sha256": "cd" * 32}}],
+        "predicate": {"resources": [{"name": "model.safetensors", "algorithm": "sha256", "digest": "ab" * 32}]},
+    }
+    bundle = {
+        "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
+        "dsseEnvelope": {
+            "payload": base64.b64encode(json.dumps(statement).encode()).decode(),
+            "payloadType": "application/vnd.in-toto+json",
+        },
+    }
     entries = manifests.parse_signature("m/model.sig", bundle)
     assert entries is not None and ("m/model.safetensors", "ab" * 32) in [(e.path, e.sha256) for e in entries]
     assert manifests.parse_signature("x.json", {"a": 1}) is None
@@ -204,8 +258,8 @@ def test_gzip_members_inside_a_gzipped_tar_are_read() -> None:
     import io as _io
     import tarfile as _tarfile
 
-    from contribution_gate.artefacts.scan import Limits, Result, scan
     from contribution_gate.checks.models import default_allowlist
+    from contribution_gate.checks.models.scan import Limits, Result, scan
 
     inner = _io.BytesIO()
     with _tarfile.open(fileobj=inner, mode="w:gz") as tar:

@@ -8,7 +8,9 @@ from contribution_gate.model import Finding, Severity
 from contribution_gate.policy import Outcome, allowed_checks, decide, judge
 
 
-def finding(severity: Severity = Severity.ERROR, allowed: frozenset[str] = frozenset(), check: str = "secrets") -> Finding:
+def finding(
+    severity: Severity = Severity.ERROR, allowed: frozenset[str] = frozenset(), check: str = "secrets"
+) -> Finding:
     return Finding(check, "rule", severity, "a.py", 1, "msg", "fix it", "f" * 64, allowed_by=allowed)
 
 

@@ -33,7 +33,11 @@ def scan(text: str, path: str = "src/app.py", start: int = 1, **table: object) -
 
 
 LABEL, CLASSIFICATION, TLP, COPYRIGHT, CUSTOM = (
-    "confidentiality-label", "classification-label", "tlp-marking", "proprietary-copyright", "custom-marker",
+    "confidentiality-label",
+    "classification-label",
+    "tlp-marking",
+    "proprietary-copyright",
+    "custom-marker",
 )
 
 # (path, added text, rule expected on the first line, the phrase it must name)
@@ -89,7 +93,12 @@ POSITIVES = [
     ("data/rows.json", '{"sensi·tivity": "restricted", "rows": []}', CLASSIFICATION, "restricted"),
     # shell and others
     ("scripts/deploy.sh", "# INTERNAL ON·LY: deploys to the private cluster", LABEL, "INTERNAL ONLY"),
-    ("scripts/deploy.sh", "# Copy·right (c) 2023 Acme Payments Inc.\n# All rights reserved.", COPYRIGHT, "Acme Payments"),
+    (
+        "scripts/deploy.sh",
+        "# Copy·right (c) 2023 Acme Payments Inc.\n# All rights reserved.",
+        COPYRIGHT,
+        "Acme Payments",
+    ),
     ("conf/schema.xml", "<classi·fication>Restricted</classification>", CLASSIFICATION, "Restricted"),
     ("db/salaries.sql", "-- CONFID·ENTIAL: contains salary bands", LABEL, "CONFIDENTIAL"),
     ("app/pricing.py", "# Highly confid·ential — do not share", LABEL, "Highly confidential"),
@@ -247,7 +256,7 @@ def test_a_change_without_candidates_costs_almost_nothing() -> None:
     [
         ('[proprietary-markers]\nmarkers = ["/[a/"]', "markers holds an invalid regular expression '/[a/'"),
         ('[proprietary-markers]\nmarkers = "x"', "markers must be a list of strings"),
-        ('[proprietary-markers]\norganizations = [1]', "organizations must be a list of strings"),
+        ("[proprietary-markers]\norganizations = [1]", "organizations must be a list of strings"),
     ],
 )
 def test_policy_keys_are_validated(text: str, needle: str) -> None:

@@ -18,7 +18,9 @@ ALNUM = string.ascii_letters + string.digits
 
 
 def scan(*lines: str, path: str = "src/app.py") -> list:
-    change = FileChange(path=path, status="A", commit="c" * 40, added=tuple(AddedLine(i, t) for i, t in enumerate(lines, 1)))
+    change = FileChange(
+        path=path, status="A", commit="c" * 40, added=tuple(AddedLine(i, t) for i, t in enumerate(lines, 1))
+    )
     return list(secrets.scan_file(change, secrets.Options()))
 
 
@@ -100,9 +102,18 @@ def near_misses() -> list[tuple[str, str]]:
         ("wandb hex, 39 characters", 'wandb_run_id = "' + rand(39, "0123456789abcdef") + '"'),
         ("cohere, no name", 'key = "' + rand(40) + '"  # a cache key'),
         ("slack, no digits", "xo" + "xb-" + rand(24, "abcdefghijklmnopqrstuvwyz")),
-        ("discord, the user id is not a number", "DISCORD_BOT=" + "MTk" + rand(23) + "." + tokens.b64url(6) + "." + tokens.b64url(38)),
-        ("a badge's public token", ".. image:: https://codecov.io/gh/acme/app/branch/main/graph/badge.svg?token=" + rand(10)),
-        ("a chart's public token", "![cov](https://codecov.io/gh/acme/app/graphs/sunburst.svg?branch=main&token=" + rand(10) + ")"),
+        (
+            "discord, the user id is not a number",
+            "DISCORD_BOT=" + "MTk" + rand(23) + "." + tokens.b64url(6) + "." + tokens.b64url(38),
+        ),
+        (
+            "a badge's public token",
+            ".. image:: https://codecov.io/gh/acme/app/branch/main/graph/badge.svg?token=" + rand(10),
+        ),
+        (
+            "a chart's public token",
+            "![cov](https://codecov.io/gh/acme/app/graphs/sunburst.svg?branch=main&token=" + rand(10) + ")",
+        ),
         ("discord token shape, no discord near", "see " + tokens.discord_token() + " in the logs"),
     ]
 
@@ -125,7 +136,17 @@ def test_near_misses_are_not_errors(case: str, line: str) -> None:
         ("DISCORD_BOT=" + tokens.discord_token(), "discord-bot-token"),
         ("client.run('" + tokens.discord_token() + "')  # discord bot", "discord-bot-token"),
     ],
-    ids=["cohere-env", "cohere-client", "mistral", "wandb-login", "aws-secret", "jdbc", "netrc", "discord-env", "discord-run"],
+    ids=[
+        "cohere-env",
+        "cohere-client",
+        "mistral",
+        "wandb-login",
+        "aws-secret",
+        "jdbc",
+        "netrc",
+        "discord-env",
+        "discord-run",
+    ],
 )
 def test_keys_named_by_their_context(line: str, rule: str) -> None:
     (finding,) = scan(line, path="deploy/notes.md")
@@ -139,16 +160,29 @@ def test_keys_next_to_their_endpoint_or_key_id() -> None:
     elsewhere = scan("endpoint: https://api.acme.io/", "api_key: " + azure, path="deploy/values.yaml")
     assert [f.rule for f in elsewhere] == ["generic-secret"]  # still a secret, not an Azure one
     aws_secret = rand(40, ALNUM + "/+")
-    findings = scan("[default]", "aws_access_key_id = " + tokens.BUILDERS["aws-access-key"](), "secret = " + aws_secret, path="credentials")
+    findings = scan(
+        "[default]",
+        "aws_access_key_id = " + tokens.BUILDERS["aws-access-key"](),
+        "secret = " + aws_secret,
+        path="credentials",
+    )
     assert sorted(f.rule for f in findings) == ["aws-access-key", "aws-secret-key"]
 
 
 def test_service_account_json_and_slack_webhook() -> None:
     body = rand(64, ALNUM + "+/")
-    line = '  "private_key": "-----BEGIN ' + 'PRIVATE KEY-----\\n' + body + '\\n-----END ' + 'PRIVATE KEY-----\\n",'
+    line = '  "private_key": "-----BEGIN ' + "PRIVATE KEY-----\\n" + body + "\\n-----END " + 'PRIVATE KEY-----\\n",'
     (finding,) = scan('  "type": "service_account",', line, path="sa.json")
     assert (finding.rule, finding.line) == ("gcp-service-account-key", 2)
-    hook = "https://hooks." + "slack.com/services/T" + rand(9, "ABCDEFGHJKLMNPQRSTUVWYZ0123456789") + "/B" + rand(9, "ABCDEFGHJKLMNPQRSTUVWYZ0123456789") + "/" + rand(24)
+    hook = (
+        "https://hooks."
+        + "slack.com/services/T"
+        + rand(9, "ABCDEFGHJKLMNPQRSTUVWYZ0123456789")
+        + "/B"
+        + rand(9, "ABCDEFGHJKLMNPQRSTUVWYZ0123456789")
+        + "/"
+        + rand(24)
+    )
     (finding,) = scan(f"SLACK_WEBHOOK={hook}", path=".env")
     assert finding.rule == "slack-webhook"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contribution_gate.signoff import Identity, as_recorded, is_signed_by, needs_signoff, parse_ident
+from contribution_gate.checks.cla.signoff import Identity, as_recorded, is_signed_by, needs_signoff, parse_ident
 
 ADA = Identity("Ada Lovelace", "ada@example.com")
 
@@ -21,7 +21,9 @@ def test_signed_by_matches_name_and_email_case_insensitively() -> None:
 def test_comment_lines_and_scissors_are_dropped() -> None:
     message = "Fix\n# Signed-off-by: Ada Lovelace <ada@example.com>\n"
     assert not is_signed_by(as_recorded(message), ADA)
-    scissors = "Fix\n# ------------------------ >8 ------------------------\nSigned-off-by: Ada Lovelace <ada@example.com>\n"
+    scissors = (
+        "Fix\n# ------------------------ >8 ------------------------\nSigned-off-by: Ada Lovelace <ada@example.com>\n"
+    )
     assert not is_signed_by(as_recorded(scissors), ADA)
     assert as_recorded("; comment\nFix", comment_char=";") == "Fix"
 

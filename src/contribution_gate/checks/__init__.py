@@ -9,24 +9,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-from ..content import Content
-from ..model import Commit, FileChange, Finding
-
-
-@dataclass(frozen=True)
-class Setup:
-    """What a check is given besides its policy table: the reviewed tree's files (whole
-    post-images, for the checks that read them) and what the session loaded for it from outside
-    the change (the cla check: the base's signature file and the event's people)."""
-
-    content: Content | None = None
-    loaded: Any = None
-
-
-NO_SETUP = Setup()
+from ..model import NO_SETUP, Commit, FileChange, Finding, Setup
 
 
 class Check(Protocol):

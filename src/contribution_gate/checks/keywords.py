@@ -19,7 +19,9 @@ class Keywords:
     def __init__(self, words: Iterable[str]) -> None:
         self._words = sorted(set(words))
         self._automaton = (
-            ahocorasick_rs.AhoCorasick(self._words, implementation=ahocorasick_rs.Implementation.DFA) if self._words else None
+            ahocorasick_rs.AhoCorasick(self._words, implementation=ahocorasick_rs.Implementation.DFA)
+            if self._words
+            else None
         )
 
     def by_line(self, text: str) -> dict[int, set[str]]:

@@ -52,20 +52,123 @@ for _exts, _openers in (
 _UNKNOWN = _HASH + ("//", "/*", "<!--")
 
 CODE = frozenset(
-    "py pyi pyx pxd js jsx mjs cjs ts tsx mts cts java kt kts scala sc groovy gradle go rb php cs c h cc cpp cxx "
-    "hpp hh hxx rs swift m mm dart lua pl pm r jl ex exs erl hrl hs clj cljs cljc vue svelte sh bash zsh fish "
-    "ksh ps1 psm1 bat cmd vb vbs sql sol zig v fs fsx".split()
+    [
+        "py",
+        "pyi",
+        "pyx",
+        "pxd",
+        "js",
+        "jsx",
+        "mjs",
+        "cjs",
+        "ts",
+        "tsx",
+        "mts",
+        "cts",
+        "java",
+        "kt",
+        "kts",
+        "scala",
+        "sc",
+        "groovy",
+        "gradle",
+        "go",
+        "rb",
+        "php",
+        "cs",
+        "c",
+        "h",
+        "cc",
+        "cpp",
+        "cxx",
+        "hpp",
+        "hh",
+        "hxx",
+        "rs",
+        "swift",
+        "m",
+        "mm",
+        "dart",
+        "lua",
+        "pl",
+        "pm",
+        "r",
+        "jl",
+        "ex",
+        "exs",
+        "erl",
+        "hrl",
+        "hs",
+        "clj",
+        "cljs",
+        "cljc",
+        "vue",
+        "svelte",
+        "sh",
+        "bash",
+        "zsh",
+        "fish",
+        "ksh",
+        "ps1",
+        "psm1",
+        "bat",
+        "cmd",
+        "vb",
+        "vbs",
+        "sql",
+        "sol",
+        "zig",
+        "v",
+        "fs",
+        "fsx",
+    ]
 )
 # code whose lines are commands and assignments, not string literals: reads like configuration
-SHELL = frozenset("sh bash zsh fish ksh ps1 psm1 bat cmd".split())
-DOCUMENT = frozenset("md markdown mdx rst txt adoc asciidoc org textile rdoc".split())
+SHELL = frozenset(["sh", "bash", "zsh", "fish", "ksh", "ps1", "psm1", "bat", "cmd"])
+DOCUMENT = frozenset(["md", "markdown", "mdx", "rst", "txt", "adoc", "asciidoc", "org", "textile", "rdoc"])
 DATA = frozenset(
-    "csv tsv psv json jsonl ndjson geojson json5 jsonc yaml yml toml ini cfg conf env properties tf tfvars "
-    "hcl xml plist".split()
+    [
+        "csv",
+        "tsv",
+        "psv",
+        "json",
+        "jsonl",
+        "ndjson",
+        "geojson",
+        "json5",
+        "jsonc",
+        "yaml",
+        "yml",
+        "toml",
+        "ini",
+        "cfg",
+        "conf",
+        "env",
+        "properties",
+        "tf",
+        "tfvars",
+        "hcl",
+        "xml",
+        "plist",
+    ]
 )
-TABLE = frozenset("csv tsv psv".split())
+TABLE = frozenset(["csv", "tsv", "psv"])
 _DOC_NAMES = frozenset(
-    "readme license licence notice copying authors contributors changelog changes history news metadata pkg-info".split()
+    [
+        "readme",
+        "license",
+        "licence",
+        "notice",
+        "copying",
+        "authors",
+        "contributors",
+        "changelog",
+        "changes",
+        "history",
+        "news",
+        "metadata",
+        "pkg-info",
+    ]
 )
 
 
@@ -123,8 +226,12 @@ def kind_of(path: str) -> Kind:
     return Kind(ext, _SYNTAX.get(ext, _UNKNOWN))
 
 
-_TEST_DIRS = frozenset("test tests testing __tests__ spec specs fixtures testdata test-data test_data".split())
-_TEST_NAME = re.compile(r"(?:^test_|^conftest\.py$|_test\.\w+$|\.(?:test|spec)\.\w+$|Tests?\.(?:java|kt|cs|swift|scala)$)")
+_TEST_DIRS = frozenset(
+    ["test", "tests", "testing", "__tests__", "spec", "specs", "fixtures", "testdata", "test-data", "test_data"]
+)
+_TEST_NAME = re.compile(
+    r"(?:^test_|^conftest\.py$|_test\.\w+$|\.(?:test|spec)\.\w+$|Tests?\.(?:java|kt|cs|swift|scala)$)"
+)
 
 
 def is_test_path(path: str) -> bool:
@@ -269,7 +376,7 @@ def _html_spans(text: str) -> Iterator[tuple[int, int]]:
 
 def _fence_spans(text: str) -> Iterator[tuple[int, int]]:
     fences = [m.start() for m in _FENCE.finditer(text)]
-    yield from zip(fences[::2], [*fences[1::2], len(text)])
+    yield from zip(fences[::2], [*fences[1::2], len(text)], strict=False)
 
 
 _TABLE = re.compile(r"^\s*\[\[?\s*(?P<name>[^\]]+?)\s*\]")

@@ -41,7 +41,11 @@ def summary_line(review: Review) -> str:
         line += f" ({counts[Outcome.SUPPRESSED]} suppressed)"
     if review.errors:
         line += f"; {_plural(len(review.errors), 'check')} could not run: {', '.join(c.name for c in review.errors)}"
-    return line + f" in {_plural(review.files, 'file')}" + (f", {_plural(review.commits, 'commit')}" if review.commits else "")
+    return (
+        line
+        + f" in {_plural(review.files, 'file')}"
+        + (f", {_plural(review.commits, 'commit')}" if review.commits else "")
+    )
 
 
 def _plural(n: int, word: str) -> str:

@@ -59,7 +59,9 @@ def printable(value: str) -> str:
 
 
 def command(name: str, message: str, **properties: str | int | None) -> str:
-    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items() if value not in (None, ""))
+    props = ",".join(
+        f"{key}={escape_property(str(value))}" for key, value in properties.items() if value not in (None, "")
+    )
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
@@ -72,8 +74,14 @@ def render(review: Review, color: bool = False, token: str | None = None) -> str
     if len(shown) < len(annotations):
         shown = _pick(annotations, PER_SEVERITY, TOTAL, reserve_notice=True)
         left_out = len(annotations) - len(shown)
-        lines = [*shown, command("notice", f"contribution-gate: {_plural(left_out, 'more annotation')} left out "
-                                 f"(GitHub shows {PER_SEVERITY} per severity and {TOTAL} in all); the log lists every finding.")]
+        lines = [
+            *shown,
+            command(
+                "notice",
+                f"contribution-gate: {_plural(left_out, 'more annotation')} left out "
+                f"(GitHub shows {PER_SEVERITY} per severity and {TOTAL} in all); the log lists every finding.",
+            ),
+        ]
     listing = _listing(review)
     if listing:
         token = _token(token, listing)
@@ -106,13 +114,22 @@ def _annotation(judged: Judged) -> str:
     title = f"contribution-gate {f.check}/{f.rule}" + (" (suppressed)" if suppressed else "")
     message = "\n".join([f.message, *([f.excerpt] if f.excerpt else []), f"Fix: {f.remediation}"])
     end_line = max(f.end_line or 0, f.line or 0) or None
-    return command(_COMMAND[f.severity], message, file=f.path or None, line=f.line or None,
-                   endLine=end_line if f.line else None, title=title)
+    return command(
+        _COMMAND[f.severity],
+        message,
+        file=f.path or None,
+        line=f.line or None,
+        endLine=end_line if f.line else None,
+        title=title,
+    )
 
 
 def _crash(run: CheckRun) -> str:
-    return command("error", f"check {run.name} could not run, so the review fails: {run.error}",
-                   title=f"contribution-gate {run.name} crashed")
+    return command(
+        "error",
+        f"check {run.name} could not run, so the review fails: {run.error}",
+        title=f"contribution-gate {run.name} crashed",
+    )
 
 
 def _listing(review: Review) -> list[str]:
@@ -125,7 +142,11 @@ def _listing(review: Review) -> list[str]:
 def _finding(judged: Judged) -> list[str]:
     f: Finding = judged.finding
     label = {Outcome.FAIL: "error", Outcome.WARN: "warning", Outcome.SUPPRESSED: "suppressed"}[judged.outcome]
-    where = f.path + (f":{f.line}" if f.line else "") + (f"-{f.end_line}" if f.end_line and f.line and f.end_line != f.line else "")
+    where = (
+        f.path
+        + (f":{f.line}" if f.line else "")
+        + (f"-{f.end_line}" if f.end_line and f.line and f.end_line != f.line else "")
+    )
     commit = f"(commit {f.commit[:12]})" if f.commit else ""
     block = [" ".join(filter(None, [label, f"[{f.check}/{f.rule}]", where, commit])), f"    {f.message}"]
     if f.excerpt:

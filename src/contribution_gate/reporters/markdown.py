@@ -19,6 +19,7 @@ findings only while they fit and ending with how many were left out.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..policy import Judged, Outcome
 from ..review import CheckRun, Review
@@ -62,9 +63,7 @@ def code(text: str, in_table: bool = False) -> str:
 def render(review: Review, color: bool = False) -> str:
     head = _head(review)
     if review.details.get("cla") is not None:  # who has signed the CLA, who has not, how to sign
-        from .markdown_cla import section
-
-        head += section(review.details["cla"])
+        head += cla_section(review.details["cla"])
     body: list[str] = []
     size = _size(head)
     budget = LIMIT - _RESERVE
@@ -75,7 +74,13 @@ def render(review: Review, color: bool = False) -> str:
         mine = [j for j in shown if j.finding.check == check]
         if not mine or full:
             continue
-        group = ["", f"### {escape(check)}", "", "| | Where | Rule | Finding | Excerpt |", "| --- | --- | --- | --- | --- |"]
+        group = [
+            "",
+            f"### {escape(check)}",
+            "",
+            "| | Where | Rule | Finding | Excerpt |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         fixes: dict[tuple[str, str], None] = {}  # (rule, remediation), in order of first use
         grown = _size(group) + _size(_FIXES_HEAD)  # bytes this group will add, with its fixes
         for judged in mine:
@@ -121,7 +126,10 @@ def _head(review: Review) -> list[str]:
         lines += ["", "| Check | Status | Findings | Seconds |", "| --- | --- | ---: | ---: |"]
         lines += [_check_row(run) for run in review.checks]
     for run in review.errors:
-        lines += ["", f"> 💥 **{escape(run.name)} could not run**, so the review fails: {code(run.error or 'unknown error')}"]
+        lines += [
+            "",
+            f"> 💥 **{escape(run.name)} could not run**, so the review fails: {code(run.error or 'unknown error')}",
+        ]
     return lines
 
 
@@ -138,7 +146,9 @@ def _finding(judged: Judged) -> list[str]:
     if f.commit:
         where.append(f"commit {code(f.commit[:12], in_table=True)}")
     excerpt = code(f.excerpt, in_table=True) if f.excerpt else ""
-    return [f"| {_OUTCOME.get(judged.outcome, '')} | {' '.join(where)} | {code(f.rule, in_table=True)} | {escape(f.message)} | {excerpt} |"]
+    return [
+        f"| {_OUTCOME.get(judged.outcome, '')} | {' '.join(where)} | {code(f.rule, in_table=True)} | {escape(f.message)} | {excerpt} |"
+    ]
 
 
 def _fix_line(fix: tuple[str, str]) -> str:
@@ -154,7 +164,10 @@ def _tail(review: Review, left_out: int) -> list[str]:
     lines = []
     suppressed = tally(review)[Outcome.SUPPRESSED]
     if suppressed:
-        lines += ["", f"_{_plural(suppressed, 'finding')} suppressed by inline allow markers (kept in the JSON and SARIF reports)._"]
+        lines += [
+            "",
+            f"_{_plural(suppressed, 'finding')} suppressed by inline allow markers (kept in the JSON and SARIF reports)._",
+        ]
     if left_out:
         lines += [
             "",
@@ -162,3 +175,74 @@ def _tail(review: Review, left_out: int) -> list[str]:
             "the JSON and SARIF reports list them all._",
         ]
     return lines
+
+
+_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
+_SIGNING = {
+    "signed": "✅ signed",
+    "corporate": "✅ corporate CLA",
+    "allowed": "✅ exempt",
+    "unsigned": "❌ not signed",
+    "unknown": "❓ unknown",
+}
+
+
+def cla_section(summary: Any) -> list[str]:
+    """The CLA section for a `checks.cla.people.Summary`: who has signed, who has not, and how to sign.
+
+    A maintainer can paste it as a pull-request comment. People are shown by login or email in code
+    spans; only the pull request's author (from the event, not from anything a commit says) is
+    @-mentioned, so a contribution cannot make the comment notify strangers.
+    """
+    people = summary.contributors
+    if not people:
+        return []
+    pending = summary.pending
+    lines = ["", "### Contributor License Agreement", ""]
+    lines.append(
+        f"{len(people) - len(pending)} of {_plural(len(people), 'contributor')} covered; "
+        f"signatures read from {code(summary.signatures)}."
+    )
+    lines += ["", "| | Contributor | Commits | How |", "| --- | --- | ---: | --- |"]
+    for person in [*pending, *summary.signed]:
+        role = " (co-author)" if person.co_author_only else ""
+        lines.append(
+            f"| {_SIGNING.get(person.status, escape(person.status))} | {_who(person, summary.pr_author)}{role} "
+            f"| {len(person.commits)} | {escape(person.via)} |"
+        )
+    if not pending:
+        return lines
+    fence = "`" * max(3, max((len(r) + 1 for r in re.findall(r"`+", summary.phrase)), default=0))
+    lines += [
+        "",
+        "**How to sign**: each contributor marked ❌ posts a comment on this pull request whose whole text is:",
+        "",
+        fence,
+        summary.phrase,
+        fence,
+        "",
+        "The signature is recorded and the check passes when it runs again.",
+    ]
+    if any(p.status == "unknown" for p in pending):
+        lines += [
+            "",
+            (
+                "An email marked ❓ belongs to no known account: link it to your GitHub account (Settings > Emails) "
+                "and sign, or amend the commits' author to your account's email, or a maintainer lists the email "
+                "in your signature's `emails`."
+            ),
+        ]
+    return lines
+
+
+def _who(person: Any, pr_author: str | None) -> str:
+    login = person.login
+    if (
+        login
+        and pr_author
+        and login.lower() == pr_author.lower()
+        and _LOGIN.match(login)
+        and person.status not in ("signed", "corporate", "allowed")
+    ):
+        return f"@{login}"
+    return code(login or ", ".join(person.emails), in_table=True)

@@ -19,7 +19,9 @@ def render(review: Review, color: bool = False) -> str:
 
     lines = [f"contribution-gate {__version__}: {describe_target(review.target)} (policy: {review.config_source})", ""]
     for run in review.checks:
-        lines.append(f"  {run.name:<20} {_paint(f'{run.status:<6}', run.status, color)} {run.findings:>3} finding(s)  {run.seconds:.2f}s")
+        lines.append(
+            f"  {run.name:<20} {_paint(f'{run.status:<6}', run.status, color)} {run.findings:>3} finding(s)  {run.seconds:.2f}s"
+        )
         if run.error:
             lines.append(f"      check crashed, so the review fails: {run.error}")
     shown = [j for j in review.judged if j.outcome is not Outcome.SUPPRESSED]
@@ -32,7 +34,9 @@ def render(review: Review, color: bool = False) -> str:
 def _finding(judged: Judged, color: bool) -> list[str]:
     f = judged.finding
     label = "error" if judged.outcome is Outcome.FAIL else f.severity.value
-    where = f.path + (f":{f.line}" if f.line else "") + (f"-{f.end_line}" if f.end_line and f.end_line != f.line else "")
+    where = (
+        f.path + (f":{f.line}" if f.line else "") + (f"-{f.end_line}" if f.end_line and f.end_line != f.line else "")
+    )
     commit = f"(commit {f.commit[:12]})" if f.commit else ""
     head = " ".join(part for part in (f"[{f.check}/{f.rule}]", where, commit) if part)
     block = [f"{_paint(label, judged.outcome.value, color)} {head}", f"    {f.message}"]

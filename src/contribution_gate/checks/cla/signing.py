@@ -1,0 +1,56 @@
+"""`contribution-gate cla sign`: record a CLA signature from an `issue_comment` event.
+
+When a new comment on a pull request is exactly the configured phrase (compared with whitespace
+collapsed and case ignored), its author is appended to the signatures file once, in CLA Assistant
+Lite's format; the workflow then commits the file. Pure: payload and file text in, outcome out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ...errors import GateError
+from . import signatures
+
+
+@dataclass(frozen=True)
+class Outcome:
+    signed: bool  # the file changed
+    message: str
+    login: str | None = None
+    text: str | None = None  # the new file content when `signed`
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def sign(payload: dict[str, Any], event_name: str | None, phrase: str, current: str, source: str) -> Outcome:
+    """The outcome of one issue_comment event for a signatures file holding `current`."""
+    if event_name not in (None, "issue_comment") or "comment" not in payload or "issue" not in payload:
+        raise GateError(
+            f"cla sign needs an issue_comment event, not {event_name or 'this payload'}: run it on `on: issue_comment`"
+        )
+    comment, issue = payload["comment"], payload["issue"]
+    if not isinstance(comment, dict) or not isinstance(issue, dict):
+        raise GateError("the issue_comment event has no comment or issue object: is this the right event file?")
+    if payload.get("action", "created") != "created":
+        return Outcome(False, f"comment {payload.get('action')}: only new comments sign")
+    if not isinstance(issue.get("pull_request"), dict):
+        return Outcome(False, "a comment on an issue, not on a pull request: nothing to sign")
+    if _words(str(comment.get("body") or "")) != _words(phrase):
+        return Outcome(False, "the comment is not the signing phrase: nothing to sign")
+    user = comment.get("user")
+    if not isinstance(user, dict) or not isinstance(user.get("login"), str) or not isinstance(user.get("id"), int):
+        raise GateError("the comment has no user login and id: is this the right event file?")
+    login = user["login"]
+    if user.get("type") == "Bot":
+        return Outcome(False, f"{login} is a bot: bots do not sign", login)
+    repository = payload.get("repository")
+    repository = repository if isinstance(repository, dict) else {}
+    entry = signatures.entry_for(comment, repository.get("id"), issue.get("number"))
+    updated = signatures.append(current, entry, source)
+    if updated is None:
+        return Outcome(False, f"{login} has already signed", login)
+    return Outcome(True, f"{login} signed the CLA: added to {source}", login, updated)

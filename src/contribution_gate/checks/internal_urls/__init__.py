@@ -1,0 +1,120 @@
+"""The `internal-urls` check: added lines that reference internal infrastructure.
+
+Hosts under the organisation's zones (`[internal-urls] domains`, anywhere, matched on label
+boundaries), internal-only top-level names, private and special addresses (`ipaddress`, ranges in
+`config/internal_urls.toml`) and dotless intranet names in URLs. Names and addresses count only in
+a host position (see `host_refs`), so version strings and attribute access are not hosts.
+
+Speed: one search of a combined pattern over the file's lower-cased added text rejects most files;
+only the lines it hits are looked at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from ...model import NO_SETUP, AddedLine, FileChange, Finding, Setup, file_finding
+from ...redaction import redact
+from ..textkinds import Blocks, Kind, comment_of, is_test_path, kind_of, lowered_text, policy_lines, trailing_comment_at
+from .hosts import Hit, Verdicts, load_data
+from .positions import CODE, CONFIG, PROSE
+
+ID = "internal-urls"
+_ZONE_CHARS = re.compile(r"^(?:\*\.)?\.?([a-z0-9_-]+(?:\.[a-z0-9_-]+)*)\.?$")
+
+
+@dataclass(frozen=True)
+class Options:
+    """`domains`: the organisation's zones (each covers its subdomains). `allow`: networks (CIDR or
+    address) and host globs that are not findings here."""
+
+    domains: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
+    verdicts: Verdicts = field(default_factory=lambda: Verdicts.build((), ()), compare=False, repr=False)
+
+
+def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
+    domains = tuple(zone(d) for d in table.get("domains", ()))
+    allow = tuple(table.get("allow", ()))
+    return Options(domains, allow, Verdicts.build(domains, allow))
+
+
+def zone(domain: str) -> str:
+    """`*.Corp.Example.com.` -> `corp.example.com`; ValueError for what is not a domain name."""
+    found = _ZONE_CHARS.match(domain.strip().lower())
+    if found is None:
+        raise ValueError(f"{domain!r} is not a domain name (write it like corp.example.com)")
+    return found.group(1)
+
+
+def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
+    """Findings for the added lines of one file: one per host and rule on a line."""
+    if change.is_binary or change.is_submodule or not change.added:
+        return
+    added = change.added
+    joined = lowered_text(change)
+    verdicts = opts.verdicts
+    found = [pattern for pattern in verdicts.candidates if pattern.search(joined) is not None]
+    if not found:
+        return
+    kind = kind_of(change.path)
+    lowered = joined.split("\n")
+    blocks = Blocks(added, kind)
+    policy = policy_lines(change.path, added)
+    examples = (
+        "test"
+        if is_test_path(change.path)
+        else "documentation"
+        if kind.is_document or kind.ext in ("html", "htm", "xhtml")
+        else ""
+    )
+    for index in sorted({i for pattern in found for i in _lines_matching(pattern, joined)}):
+        if policy(index):
+            continue  # the policy names the zones it protects
+        line = added[index]
+        text = line.text
+        hits = list(
+            verdicts.line_hits(text, lowered[index], added, index, partial(_mode, added, index, kind, blocks), examples)
+        )
+        if not hits:
+            continue
+        excerpt = redact(text, (h.password for h in hits if h.password))
+        for hit in hits:
+            yield _finding(change, hit, line.lineno, excerpt)
+
+
+def _mode(lines: Sequence[AddedLine], index: int, kind: Kind, blocks: Blocks, at: int) -> str:
+    """How line `index` reads at column `at`: code, prose (comments, docstrings, documents) or
+    config (data files, shell commands, a document's code blocks)."""
+    text = lines[index].text
+    if kind.is_code:
+        comment = trailing_comment_at(text, kind)
+        if index in blocks or comment_of(text, kind) is not None or comment is not None and at >= comment:
+            return PROSE
+        return CONFIG if kind.is_shell else CODE
+    if kind.is_document:
+        return CONFIG if index in blocks or text.startswith(("    ", "\t")) else PROSE
+    return CONFIG
+
+
+def _lines_matching(pattern: re.Pattern[str], joined: str) -> list[int]:
+    found: list[int] = []
+    line, counted = 0, 0
+    for match in pattern.finditer(joined):
+        line += joined.count("\n", counted, match.start())
+        counted = match.start()
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
+
+
+def _finding(change: FileChange, hit: Hit, line: int, excerpt: str) -> Finding:
+    message = f"{hit.message} added to {change.path}"
+    return file_finding(ID, hit.rule, hit.severity, change, line, message, hit.remediation, hit.host.lower(), excerpt)
+
+
+__all__ = ["ID", "Options", "load_data", "options", "scan_file", "zone"]

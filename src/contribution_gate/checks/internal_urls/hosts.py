@@ -1,0 +1,316 @@
+"""Which hosts are internal: the data of `config/internal_urls.toml`, the policy's zones and
+`allow`, and the verdict on each host a line names in a host position.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import ipaddress
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from ...errors import CheckError
+from ...model import AddedLine, Severity
+from ...resources import data_file, tomllib
+from . import positions
+from .positions import HostRef, Keys
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+_ADDRESS_FIX = (
+    "Use a documentation address (192.0.2.0/24, 2001:db8::/32) or read it from configuration; if it is "
+    "meant to be published, add it to [internal-urls] allow."
+)
+_NAME_FIX = (
+    "Use a public host or a documentation name (example.com, *.example) or read it from configuration; "
+    "if it is meant to be published, add it to [internal-urls] allow."
+)
+_REMEDIATION = {
+    "internal-domain": "Internal host names must not be published. " + _NAME_FIX,
+    "internal-tld": _NAME_FIX,
+    "intranet-host": "A name without a domain resolves only inside a network. " + _NAME_FIX,
+    "private-address": _ADDRESS_FIX,
+    "shared-address": _ADDRESS_FIX,
+    "link-local-address": _ADDRESS_FIX,
+    "private-network": "A private range shows the internal network's layout. " + _ADDRESS_FIX,
+    "cloud-metadata": (
+        "The metadata service hands out the machine's credentials: make sure this is not a debugging "
+        "leftover or a request a user can steer; if it is deliberate, mark the line "
+        "`contribution-gate: allow[internal-urls]`."
+    ),
+}
+# an address outside a URL, in a comment, a document or a help text, is more often an example
+_EXAMPLE_RULES = frozenset({"private-address", "shared-address"})
+_WHERE = {
+    "url": "in a URL",
+    "host-port": "as host:port",
+    "user-at": "as user@host",
+    "unc": "in a network path",
+    "hosts-file": "in a hosts entry",
+    "key": "as a host setting",
+    "network": "as a network setting",
+    "literal": "as a literal",
+    "name": "named",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    rule: str
+    severity: Severity
+    host: str
+    message: str  # without the path
+    password: str = ""
+
+    @property
+    def remediation(self) -> str:
+        return _REMEDIATION[self.rule]
+
+
+@dataclass(frozen=True)
+class Data:
+    tlds: dict[str, Severity]
+    ranges: dict[str, tuple[Network, ...]]
+    metadata: frozenset[str]
+    example_domains: tuple[str, ...]
+    example_tlds: frozenset[str]
+    example_names: frozenset[str]
+    schemes: frozenset[str]
+    placeholders: frozenset[str]
+    keys: Keys
+
+
+@lru_cache(maxsize=1)
+def load_data() -> Data:
+    path = data_file("internal_urls.toml")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        tlds = dict.fromkeys(raw["top-level-names"]["error"], Severity.ERROR)
+        tlds.update(dict.fromkeys(raw["top-level-names"]["warning"], Severity.WARNING))
+        ranges = {name: tuple(ipaddress.ip_network(r) for r in cidrs) for name, cidrs in raw["ranges"].items()}
+        metadata = frozenset(
+            str(ipaddress.ip_address(v)) if v[0].isdigit() or ":" in v else v for v in raw["cloud-metadata"]["values"]
+        )
+        examples, dotless, keys = raw["examples"], raw["dotless"], raw["keys"]
+        return Data(
+            tlds=tlds,
+            ranges=ranges,
+            metadata=metadata,
+            example_domains=tuple(examples["domains"]),
+            example_tlds=frozenset(examples["top-level-names"]),
+            example_names=frozenset(examples["names"]),
+            schemes=frozenset(dotless["schemes"]),
+            placeholders=frozenset(dotless["placeholders"]),
+            keys=Keys(
+                *(
+                    frozenset(k for name in keys[kind] for k in (name, name.replace("_", "")))
+                    for kind in ("host", "network", "spaced")
+                )
+            ),
+        )
+    except (OSError, KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
+        raise CheckError(f"cannot load the internal-urls data from {path}: {exc}") from None
+
+
+class Verdicts:
+    """The policy's zones and `allow` with the shipped data: which hosts of a line are internal."""
+
+    def __init__(self, data: Data, zones: tuple[str, ...], allow: tuple[str, ...]) -> None:
+        self.data = data
+        self.zones = zones
+        self.networks: tuple[Network, ...] = tuple(n for n in map(_network, allow) if n is not None)
+        self.globs = tuple(a.lower().lstrip(".") for a in allow if _network(a) is None)
+        tlds = "|".join(re.escape(t) for t in sorted(data.tlds, key=len, reverse=True))
+        self.tokens = re.compile(
+            rf"(?:(?<![\w.%-])(?P<v4>{positions._IPV4})(?![\w]|\.\d)|(?<![\w.:%-])\[?(?P<v6>{positions._IPV6})\]?"
+            rf"|(?<![\w.:%-])(?P<name>(?:{positions._LABEL}\.)+(?:{tlds})))(?:/(?P<prefix>\d{{1,3}}))?(?![\w-]|\.[A-Za-z0-9])",
+            re.IGNORECASE,
+        )
+        names = "|".join(re.escape(z) for z in sorted(zones, key=len, reverse=True))
+        # a zone on label boundaries; after a template's `{svc}.` too
+        self.zone = (
+            re.compile(rf"(?<![\w-])(?<![\w-]\.)((?:[a-z0-9_-]+\.)*(?:{names}))(?![\w-]|\.[a-z0-9])") if zones else None
+        )
+        # the searches most text fails: internal names, the private ranges' first octets (metadata
+        # addresses included), IPv6 local prefixes, a URL whose host has no dot, the zones; one
+        # pattern each, led by a literal: Python's re scans those far faster than one alternation
+        self.candidates: tuple[re.Pattern[str], ...] = (
+            re.compile(r"\.(?:" + "|".join(re.escape(t) for t in sorted(data.tlds, key=len, reverse=True)) + ")"),
+            re.compile(r"1(?:0|72|92\.168|00|69\.254)\.\d"),
+            re.compile(r"f[cd][0-9a-f]{0,2}:[0-9a-f]{0,4}:|fe[89ab][0-9a-f]:"),
+            re.compile(r"://(?:[\w.%+-]*(?::[^\s/@]*)?@)?[\w-]+(?![\w.-])"),
+        )
+        others = [*zones, *(m for m in sorted(data.metadata) if not any(p.search(m) for p in self.candidates))]
+        if others:  # the zones, and metadata names the patterns above would not find
+            self.candidates += (re.compile("|".join(re.escape(x) for x in others)),)
+
+    @classmethod
+    def build(cls, zones: tuple[str, ...], allow: tuple[str, ...]) -> Verdicts:
+        return cls(load_data(), zones, allow)
+
+    def line_hits(
+        self,
+        text: str,
+        lowered: str,
+        lines: Sequence[AddedLine],
+        index: int,
+        mode_of: Callable[[int], str],
+        examples: str = "",
+    ) -> Iterator[Hit]:
+        """Every internal host of one line, once per rule and host; `mode_of(column)` says how the
+        line reads there (`positions.CODE`, `PROSE` or `CONFIG`), asked only for hosts outside URLs.
+        `examples`: the file is `documentation` or a `test`, where private addresses are mostly
+        sample values: an address there is a warning (in a test, in a URL too)."""
+        seen: set[tuple[str, str]] = set()
+        spans: list[tuple[int, int]] = []
+        found: list[Hit | None] = []
+        for ref, end in positions.url_refs(text):
+            spans.append((ref.start, end))
+            found.append(
+                _as_example(self.judge(ref), "a test (a sample value?)") if examples == "test" else self.judge(ref)
+            )
+        for match in self.tokens.finditer(text):
+            if any(a <= match.start() < b for a, b in spans):
+                continue
+            mode = mode_of(match.start())
+            address = match.group("name") is None and match.group("prefix") is None
+            where = positions.positioned(text, match.start(), match.end(), lines, index, self.data.keys, mode, address)
+            if where is not None:
+                host = match.group("v4") or match.group("v6") or match.group("name")
+                prefix = int(match.group("prefix")) if match.group("prefix") else None
+                hit = self.judge(HostRef(host, match.start(), where, prefix=prefix))
+                if examples == "test":
+                    hit = _as_example(hit, "a test (a sample value?)")
+                elif examples or positions.in_example_text(text, match.start(), mode):
+                    hit = _as_example(hit, "documentation text (an example?)")
+                if hit is not None and hit.rule == "private-network" and examples == "documentation":
+                    hit = None  # a range in a document's sample configuration shows nothing of a network
+                if hit is not None and where == "literal":
+                    hit = replace(hit, severity=Severity.WARNING)  # no key names it a host: test data?
+                found.append(hit)
+        if self.zone is not None:
+            found.extend(self.judge(HostRef(m.group(1), m.start(), "name")) for m in self.zone.finditer(lowered))
+        for hit in found:
+            if hit is not None and (hit.rule, hit.host.lower()) not in seen:
+                seen.add((hit.rule, hit.host.lower()))
+                yield hit
+
+    def judge(self, ref: HostRef) -> Hit | None:
+        """The finding a host in a host position makes, or None (public, example, allowed, loopback)."""
+        try:
+            address = ipaddress.ip_address(ref.host.split("%", 1)[0])
+        except ValueError:
+            return self._judge_name(ref)
+        return self._judge_address(ref, address)
+
+    def _judge_address(self, ref: HostRef, address: Address) -> Hit | None:
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        where = _WHERE[ref.where]
+        if ref.prefix is not None and ref.prefix < address.max_prefixlen:
+            try:
+                network = ipaddress.ip_network(f"{address}/{ref.prefix}", strict=False)
+            except ValueError:
+                return None
+            ranges = [r for name in ("private", "unique-local", "shared") for r in self.data.ranges.get(name, ())]
+            if (
+                self._allowed_network(network)
+                or network in ranges
+                or not any(self._within(network, r) for r in ("private", "unique-local", "shared"))
+            ):
+                return None  # a range's own definition (10.0.0.0/8) shows nothing of a network
+            return Hit("private-network", Severity.WARNING, str(network), f"Private network {network} {where}")
+        if self._allowed_network(ipaddress.ip_network(address)):
+            return None
+        shown = ref.host
+        if str(address) in self.data.metadata:
+            return Hit("cloud-metadata", Severity.ERROR, shown, f"Cloud metadata service {shown} {where}", ref.password)
+        for name, rule, severity, label in (
+            ("private", "private-address", Severity.ERROR, "Private address {} (RFC 1918)"),
+            ("unique-local", "private-address", Severity.ERROR, "Private address {} (IPv6 unique local)"),
+            ("shared", "shared-address", Severity.ERROR, "Shared address {} (100.64.0.0/10, carrier-grade NAT)"),
+            ("link-local", "link-local-address", Severity.WARNING, "Link-local address {}"),
+        ):
+            if any(address.version == r.version and address in r for r in self.data.ranges.get(name, ())):
+                return Hit(rule, severity, shown, f"{label.format(shown)} {where}", ref.password)
+        return None
+
+    def _judge_name(self, ref: HostRef) -> Hit | None:
+        host = ref.host.lower().rstrip(".")
+        data = self.data
+        if not host or self._allowed_name(host):
+            return None
+        where = _WHERE[ref.where]
+        if host in data.metadata:
+            return Hit("cloud-metadata", Severity.ERROR, host, f"Cloud metadata service {host} {where}", ref.password)
+        if host in data.example_names or host.rpartition(".")[2] in data.example_tlds:
+            return None
+        if any(host == d or host.endswith("." + d) for d in data.example_domains):
+            return None
+        for zone in self.zones:
+            if host == zone or host.endswith("." + zone):
+                return Hit(
+                    "internal-domain",
+                    Severity.ERROR,
+                    host,
+                    f"Internal host {host} (under {zone}) {where}",
+                    ref.password,
+                )
+        for tld, severity in data.tlds.items():
+            if host.endswith("." + tld):
+                return Hit(
+                    "internal-tld",
+                    severity,
+                    host,
+                    f"Host {host} (internal-only top-level name .{tld}) {where}",
+                    ref.password,
+                )
+        if "." not in host and ref.where == "url" and self._intranet_name(ref.host, ref.scheme):
+            return Hit(
+                "intranet-host",
+                Severity.WARNING,
+                host,
+                f"Intranet host {host} (a name without a domain) {where}",
+                ref.password,
+            )
+        return None
+
+    def _intranet_name(self, host: str, scheme: str) -> bool:
+        """A URL's dotless host like `wiki` or `jenkins:8080`; not `host:port`, `HOST`, `db`, `redis_1`, `a`."""
+        low = host.lower()
+        return (
+            (scheme in self.data.schemes or scheme.startswith("jdbc"))
+            and len(host) > 2
+            and low not in self.data.placeholders
+            and not host.isupper()
+            and not host.isdigit()
+            and "_" not in host
+            and not low.startswith(("your", "my-", "some", "example", "www", "http"))  # `http://www` cut short
+            and re.fullmatch(r"[a-z][a-z0-9-]*[a-z0-9]", low) is not None
+        )
+
+    def _within(self, network: Network, name: str) -> bool:
+        return any(network.version == r.version and network.subnet_of(r) for r in self.data.ranges.get(name, ()))  # type: ignore[arg-type]
+
+    def _allowed_network(self, network: Network) -> bool:
+        return any(network.version == n.version and network.subnet_of(n) for n in self.networks)  # type: ignore[arg-type]
+
+    def _allowed_name(self, host: str) -> bool:
+        return any(fnmatch.fnmatchcase(host, g) or host.endswith("." + g) for g in self.globs)
+
+
+def _as_example(hit: Hit | None, where: str) -> Hit | None:
+    """A private address where sample values live is a warning."""
+    if hit is None or hit.rule not in _EXAMPLE_RULES or hit.severity is not Severity.ERROR:
+        return hit
+    return replace(hit, severity=Severity.WARNING, message=f"{hit.message} in {where}")
+
+
+def _network(value: str) -> Network | None:
+    try:
+        return ipaddress.ip_network(value.strip(), strict=False)
+    except ValueError:
+        return None

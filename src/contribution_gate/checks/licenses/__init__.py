@@ -1,0 +1,200 @@
+"""The `licenses` check: what license every added file, notice, manifest and model card carries,
+and whether the project may take it.
+
+Detection is cheapest first (`licenses_detect`): SPDX tags, manifests and model cards are read
+without ScanCode; ScanCode (`licenses_scancode`) is imported only when a license file is added or
+a license word appears in added comments or prose. The judgement (`licenses_judge`) compares each
+license with the project's own (`licenses_project`), from data in `config/licenses.toml`.
+A strong match the table rejects is an `error`; a conditional combination or a doubtful match is
+a `warning`; without a project license nothing is judged and findings are `note`s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ...model import NO_SETUP, FileChange, Finding, Setup, Severity, file_finding
+from .project import HOW_TO_DECLARE, Project
+
+if TYPE_CHECKING:  # the detectors and the judgement load on the first file, not with the registry
+    from ...content import Content
+    from .detection import Detection
+    from .judge import Judgement
+
+ID = "licenses"
+PASS, WARN, FAIL = "pass", "warn", "fail"
+UNJUDGED, UNREADABLE = "unjudged", "unreadable"
+MAX_READ = 4 << 20  # a "license file" larger than this is not one
+
+
+@dataclass(frozen=True)
+class Options:
+    """`project`: the policy's SPDX expression of the project's license (else found in the tree the
+    policy comes from); `allow`/`deny`: ids, globs or expressions that override the table."""
+
+    project: str | None = None
+    allow: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
+    read_blob: Callable[[str], bytes | None] | None = field(default=None, compare=False, repr=False)
+    outbound: Project = field(default_factory=Project, compare=False, repr=False)
+
+
+def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
+    """`setup.content`: the reviewed tree's files (whole post-images); `setup.loaded`: the reader and
+    name of the tree the policy comes from (the base commit of a range), where the project's
+    license is found."""
+    project = table.get("project") or None
+    read, where = setup.loaded if setup.loaded is not None else (None, "")
+    reader = _blob_reader(setup.content) if setup.content is not None else None
+    return Options(
+        project, tuple(table.get("allow", ())), tuple(table.get("deny", ())), reader, Project(project, read, where)
+    )
+
+
+def _blob_reader(content: Content) -> Callable[[str], bytes | None]:
+    def read(blob: str) -> bytes | None:
+        with content.open(blob) as stream:
+            if stream is None:
+                return None
+            data = stream.read(MAX_READ + 1)
+            return data if len(data) <= MAX_READ else None
+
+    return read
+
+
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """A detection with its verdict: pass, warn, fail, unjudged (no project license) or unreadable."""
+
+    detection: Detection
+    verdict: str
+    judgement: Judgement | None
+    project: str
+    klass: str
+
+
+def assess(detection: Detection, opts: Options) -> Assessed:
+    from .ids import catalog, licenses_of
+    from .judge import Rules, class_label, judge
+
+    if detection.expr is None:
+        return Assessed(detection, UNREADABLE, None, "", "")
+    project, _ = opts.outbound.get()
+    found = catalog()
+    classes = ", ".join(dict.fromkeys(class_label(found.class_of(lic)) for lic in licenses_of(detection.expr)))
+    if project is None:
+        return Assessed(detection, UNJUDGED, None, "", classes)
+    judgement = judge(detection.expr, project, Rules(opts.allow, opts.deny))
+    return Assessed(detection, judgement.outcome, judgement, str(project), classes)
+
+
+def assessed(change: FileChange, opts: Options) -> Iterator[Assessed]:
+    from .detect import detect
+
+    for detection in detect(change, opts.read_blob):
+        yield assess(detection, opts)
+
+
+def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
+    for item in assessed(change, opts):
+        yield from _findings(change, item, opts)
+
+
+def _findings(change: FileChange, item: Assessed, opts: Options) -> Iterator[Finding]:
+    d = item.detection
+    where = _where(d)
+    if item.verdict == UNREADABLE:
+        message = f"{change.path} has the license {d.text!r}, {where}, which cannot be read: {d.problem}"
+        fix = "Write a valid SPDX expression, e.g. `MIT`, `Apache-2.0 OR MIT`, `GPL-2.0-or-later WITH Classpath-exception-2.0` (https://spdx.org/licenses/)."
+        yield _finding(change, d, "unparsable-license-expression", Severity.WARNING, message, fix)
+    elif item.verdict == UNJUDGED:
+        message = f"{change.path} adds {_named(d)} ({item.klass}), {where}; the project declares no license, so compatibility is not judged"
+        yield _finding(
+            change, d, "license-detected", Severity.NOTE, message, HOW_TO_DECLARE[0].upper() + HOW_TO_DECLARE[1:] + "."
+        )
+        yield _finding(
+            change,
+            None,
+            "project-license-undeclared",
+            Severity.NOTE,
+            "The project's own license is not declared: the licenses check reports what it finds but judges nothing",
+            HOW_TO_DECLARE[0].upper() + HOW_TO_DECLARE[1:] + ".",
+        )
+    elif item.verdict in (FAIL, WARN):
+        yield _judged(change, item, opts)
+
+
+def _judged(change: FileChange, item: Assessed, opts: Options) -> Finding:
+    d, j = item.detection, item.judgement
+    assert j is not None
+    _, project_source = opts.outbound.get()
+    culprit = j.culprit
+    message = f"{change.path} adds {_named(d)}, {_where(d)}, to a project licensed {item.project}"
+    message += f" ({project_source})" if project_source and project_source != "[licenses] project" else ""
+    if culprit is not None and str(culprit) != d.expression and j.reason:
+        message += f": {culprit} decides it, {j.reason}"
+    elif j.reason:
+        message += f": {j.reason}"
+    if j.obligations:
+        message += f". It comes with obligations: {j.obligations}"
+    if not d.strong:
+        message += f". This is a partial or doubtful match ({d.detail}): check it by hand"
+    rule = "incompatible-license" if j.outcome == FAIL else "license-needs-review"
+    severity = Severity.ERROR if j.outcome == FAIL and d.strong else Severity.WARNING
+    return _finding(change, d, rule, severity, message, _remedy(j, item.project, d))
+
+
+def _where(d: Detection) -> str:
+    """How the license was found, as a phrase: "declared by ...", "found in ..."."""
+    from .detection import MANIFEST, MODEL_CARD, SPDX_LINE
+
+    if d.source == SPDX_LINE:
+        return "declared by an SPDX-License-Identifier line"
+    if d.source == MANIFEST:
+        return f"declared by the manifest's {d.detail}" if d.detail else "declared by the manifest"
+    if d.source == MODEL_CARD:
+        return f"declared by the model card's `{d.detail}`"
+    return f"found in a {d.source} ({d.detail})" if d.detail else f"found in a {d.source}"
+
+
+def _named(d: Detection) -> str:
+    """The license as found, with its name where the id does not say it."""
+    from .ids import Lic, catalog, licenses_of
+
+    if d.expr is None:
+        return repr(d.text)
+    labels: dict[Lic, str] = {}
+    for lic in licenses_of(d.expr):
+        name = catalog().name_of(lic)
+        if not lic.known and lic.key != "unknown":
+            labels[lic] = f"{lic} (no license id the gate knows)"
+        elif name and name.lower() != str(lic).lower():
+            labels[lic] = f"the {name} ({lic})" if isinstance(d.expr, Lic) else f"{lic}: {name}"
+    if isinstance(d.expr, Lic):
+        return labels.get(d.expr, str(d.expr))
+    return f"{d.expr} ({'; '.join(labels.values())})" if labels else str(d.expr)
+
+
+def _remedy(j: Judgement, project: str, d: Detection) -> str:
+    allow = "if the maintainers accept it, they can list it in `[licenses] allow` of the base branch's policy"
+    if j.outcome == WARN:
+        return f"Check the terms before merging: keep these files under their own license and notice; {allow} (or in `deny` to refuse it)."
+    from .detection import MODEL_CARD
+
+    if d.source == MODEL_CARD:
+        return f"Do not add a model or dataset under this license to a project under {project}: choose one whose license it can take; {allow}."
+    return (
+        f"Remove it, or replace it with code under a license a project under {project} can take (e.g. MIT, BSD-3-Clause, Apache-2.0), "
+        f"or get the copyright holders' permission to use it under {project}; {allow}."
+    )
+
+
+def _finding(change: FileChange, d: Detection | None, rule: str, severity: Severity, message: str, fix: str) -> Finding:
+    if d is None:
+        return file_finding(ID, rule, severity, change, None, message, fix, "", key_path="")
+    return file_finding(ID, rule, severity, change, d.line, message, fix, d.expression, d.excerpt, d.end_line)
+
+
+__all__ = ["FAIL", "ID", "PASS", "WARN", "Assessed", "Options", "assess", "assessed", "options", "scan_file"]

@@ -1,0 +1,135 @@
+"""The compatibility judgement: may a project under one license take code under another?
+
+Decided from data (`config/licenses.toml`): each license has a class, a table says for each class
+of the project's license which inbound classes pass, warn or fail, [pairs] correct the table for
+the license versions it gets wrong, and the policy's `allow` and `deny` lists override both.
+An inbound `A OR B` is as good as its best choice, `A AND B` as bad as its worst part; a project
+under several licenses must be able to take the code under each of them.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .ids import Expr, Lic, Op, catalog, data, licenses_of
+
+PASS, WARN, FAIL = "pass", "warn", "fail"
+_RANK = {PASS: 0, WARN: 1, FAIL: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The policy's overrides: `allow` and `deny` entries are ids, globs or whole expressions."""
+
+    allow: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """The outcome for one inbound expression, and the license that decided it."""
+
+    outcome: str
+    culprit: Lic | None = None
+    klass: str = ""
+    reason: str = ""
+    obligations: str = ""
+
+
+def judge(inbound: Expr, project: Expr, rules: Rules = Rules()) -> Judgement:
+    """Whether `inbound` code may join a project under `project`."""
+    whole = _whole_expression(inbound, rules)
+    if whole is not None:
+        return whole
+    if isinstance(inbound, Op):
+        parts = [judge(arg, project, rules) for arg in inbound.args]
+        pick = min if inbound.op == "OR" else max
+        return pick(parts, key=lambda j: _RANK[j.outcome])
+    return _one(inbound, project, rules)
+
+
+def _whole_expression(inbound: Expr, rules: Rules) -> Judgement | None:
+    """An allow or deny entry that is a whole expression (`MIT OR GPL-2.0`) equal to this one."""
+    text = _normal(str(inbound))
+    for entries, outcome, why in (
+        (rules.deny, FAIL, "[licenses] deny lists it"),
+        (rules.allow, PASS, "[licenses] allow lists it"),
+    ):
+        for entry in entries:
+            if " " in entry.strip() and _normal(_render(entry)) == text:
+                return Judgement(outcome, None, "", why)
+    return None
+
+
+def _render(entry: str) -> str:
+    expr = catalog().expression(entry)
+    return str(expr) if expr is not None else entry
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().replace("(", " ( ").replace(")", " ) ").split())
+
+
+def _matches(lic: Lic, entries: Sequence[str]) -> bool:
+    names = {lic.key, lic.spdx.lower(), str(lic).lower()}
+    for entry in entries:
+        if " " in entry.strip():
+            continue
+        pattern = entry.strip().lower()
+        resolved = catalog().lookup(entry).key if not any(c in pattern for c in "*?[") else pattern
+        if any(fnmatch.fnmatchcase(name, pattern) or name == resolved for name in names):
+            return True
+    return False
+
+
+def _one(lic: Lic, project: Expr, rules: Rules) -> Judgement:
+    found = catalog()
+    klass = found.class_of(lic)
+    obligations = obligations_of(lic)
+    if _matches(lic, rules.deny):
+        return Judgement(FAIL, lic, klass, "the policy's [licenses] deny lists it", obligations)
+    if _matches(lic, rules.allow):
+        return Judgement(PASS, lic, klass, "the policy's [licenses] allow lists it", obligations)
+    worst = Judgement(PASS, lic, klass, "", obligations)
+    for own in licenses_of(project):
+        outcome, reason = _pair(lic, klass, own)
+        if _RANK[outcome] > _RANK[worst.outcome]:
+            worst = Judgement(outcome, lic, klass, reason, obligations)
+    return worst
+
+
+def _pair(lic: Lic, klass: str, own: Lic) -> tuple[str, str]:
+    """The outcome of `lic` code in a project under `own`, and why."""
+    if lic.key == own.key and lic.exception == own.exception:
+        return PASS, "it is the project's own license"
+    table = data()
+    for outcome in (FAIL, WARN, PASS):
+        patterns = table["pairs"].get(own.key, {}).get(outcome, ())
+        if any(fnmatch.fnmatchcase(lic.key, p) for p in patterns):
+            return outcome, _pair_reason(lic, own, outcome)
+    own_class = catalog().class_of(own)
+    row = table["compatibility"].get(own_class, table["compatibility"]["default"])
+    outcome = row.get(klass, FAIL)
+    note = table["class-notes"].get(klass, klass)
+    return outcome, f"it is {note}" if outcome != PASS else ""
+
+
+def _pair_reason(lic: Lic, own: Lic, outcome: str) -> str:
+    if outcome == FAIL:
+        return f"{lic} cannot be combined with {own}: the two licenses' terms conflict"
+    if outcome == WARN:
+        return f"{lic} can be combined with {own} only under conditions (the combination's terms change)"
+    return ""
+
+
+def obligations_of(lic: Lic) -> str:
+    for pattern, text in data()["obligations"].items():
+        if fnmatch.fnmatchcase(lic.key, pattern):
+            return str(text)
+    return ""
+
+
+def class_label(klass: str) -> str:
+    return klass.replace("-", " ")

@@ -1,0 +1,108 @@
+"""The project's own (outbound) license: `[licenses] project` in the policy, else what the tree the
+policy comes from declares (the base commit for a range): pyproject.toml, package.json, Cargo.toml,
+then a LICENSE file read by ScanCode.
+
+Resolved at most once per run and only when a detection needs judging, so a change without any
+license in it never pays for it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ...errors import CheckError
+
+if TYPE_CHECKING:
+    from .ids import Expr
+
+Reader = Callable[[str], "bytes | None"]
+_MANIFESTS = ("pyproject.toml", "package.json", "Cargo.toml")
+_LICENSE_FILES = (
+    "LICENSE",
+    "LICENSE.txt",
+    "LICENSE.md",
+    "LICENCE",
+    "LICENCE.txt",
+    "LICENCE.md",
+    "COPYING",
+    "COPYING.txt",
+)
+HOW_TO_DECLARE = (
+    'declare the project\'s license so the gate can judge compatibility: `[licenses] project = "Apache-2.0"` '
+    "in .contribution-gate.toml (any SPDX expression), or `license` in pyproject.toml or package.json"
+)
+
+
+class Project:
+    """The outbound license, found on first use: (expression or None, where it came from)."""
+
+    def __init__(self, declared: str | None = None, read: Reader | None = None, where: str = "") -> None:
+        self._declared = declared
+        self._read = read
+        self._where = where
+        self._lock = threading.Lock()
+        self._found: tuple[Expr | None, str] | None = None
+
+    def get(self) -> tuple[Expr | None, str]:
+        with self._lock:
+            if self._found is None:
+                self._found = self._resolve()
+            return self._found
+
+    def _resolve(self) -> tuple[Expr | None, str]:
+        from .ids import InvalidExpression, catalog, licenses_of
+
+        if self._declared:
+            try:
+                expr = catalog().parse(self._declared)
+            except InvalidExpression as exc:
+                raise CheckError(f'[licenses] project: {exc}: write an SPDX expression such as "Apache-2.0"') from None
+            unknown = [str(lic) for lic in licenses_of(expr) if not lic.known]
+            if unknown:
+                raise CheckError(
+                    f"[licenses] project names {', '.join(unknown)}, which is no SPDX or ScanCode license id: "
+                    'write it like "Apache-2.0", "GPL-3.0-or-later" or "LicenseRef-scancode-<key>"'
+                )
+            return expr, "[licenses] project"
+        if self._read is None:
+            return None, ""
+        for name in _MANIFESTS:
+            found = self._from_manifest(name)
+            if found is not None:
+                return found, f"{name} ({self._where})"
+        for name in _LICENSE_FILES:
+            found = self._from_license_file(name)
+            if found is not None:
+                return found, f"{name} ({self._where})"
+        return None, ""
+
+    def _text(self, name: str) -> str | None:
+        assert self._read is not None
+        data = self._read(name)
+        return data.decode("utf-8", "replace") if data is not None else None
+
+    def _from_manifest(self, name: str) -> Expr | None:
+        from . import manifests
+        from .ids import licenses_of
+
+        text = self._text(name)
+        if text is None:
+            return None
+        for found in manifests.detections(name, text):
+            if found.expr is not None and all(lic.known for lic in licenses_of(found.expr)):
+                return found.expr
+        return None
+
+    def _from_license_file(self, name: str) -> Expr | None:
+        from .detect import scancode_detections
+
+        text = self._text(name)
+        if text is None:
+            return None
+        lines = [(i + 1, line) for i, line in enumerate(text.splitlines())]
+        for found in scancode_detections(lines, name, whole_file=True):
+            if found.strong and found.expr is not None:
+                return found.expr
+        return None

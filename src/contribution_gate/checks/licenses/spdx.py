@@ -1,0 +1,56 @@
+"""`SPDX-License-Identifier:` lines, parsed with `license-expression` (ScanCode's own engine).
+
+A tag counts where a file declares its license: on a line of its own, bare or after a comment
+opener. The same words inside a string literal, inline code or a document's fenced example are
+prose about tags, not a tag. An expression that does not parse is reported as found, with the
+reason, so the check can warn naming it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from ...model import AddedLine
+from ..textkinds import Blocks, Kind
+from .detection import SPDX_LINE, Detection
+from .ids import InvalidExpression, catalog
+
+MARKER = "spdx-license-identifier"
+_TAG = re.compile(
+    r"^\s*(?:#+|//+|/\*+|\*|--|;+|%+|<!--|\.\.|::|'|\{-|\(\*|@rem|rem(?=\s))?\s*"
+    r"SPDX-License-Identifier\s*:\s*(?P<expr>.*?)\s*(?:\*/|-->|-\}|\*\))?\s*$",
+    re.IGNORECASE,
+)
+
+
+def tag_of(text: str) -> str | None:
+    """The expression of an SPDX tag line, else None."""
+    found = _TAG.match(text)
+    return found.group("expr") if found else None
+
+
+def detections(added: Sequence[AddedLine], lowered: Sequence[str], kind: Kind) -> Iterator[Detection]:
+    """One detection per SPDX tag among the added lines (`lowered` are the same lines lower-cased)."""
+    fences = Blocks(added, kind) if kind.is_document else ()
+    for index, low in enumerate(lowered):
+        if MARKER not in low:
+            continue
+        line = added[index]
+        text = tag_of(line.text)
+        if text is None or index in fences:
+            continue
+        yield _detection(line, text)
+
+
+def _detection(line: AddedLine, text: str) -> Detection:
+    excerpt = line.text.strip()[:200]
+    if not text:
+        return Detection(
+            line.lineno, line.lineno, "", SPDX_LINE, None, problem="the tag names no license", excerpt=excerpt
+        )
+    try:
+        expr = catalog().parse(text)
+    except InvalidExpression as exc:
+        return Detection(line.lineno, line.lineno, text, SPDX_LINE, None, problem=str(exc), excerpt=excerpt)
+    return Detection(line.lineno, line.lineno, text, SPDX_LINE, expr, detail="SPDX-License-Identifier", excerpt=excerpt)

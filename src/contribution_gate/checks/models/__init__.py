@@ -1,0 +1,343 @@
+"""The `models` check: model artefacts a change adds or modifies, read by content and never loaded.
+
+Binaries are routed by their first bytes (`artefacts.scan`): pickles (default-deny on globals),
+archives and compressed wrappers (recursed into), numpy object arrays, safetensors, GGUF, ONNX,
+HDF5. Text files are looked at only when their added lines say so: a Git LFS pointer (verified
+against the local object, else `unscanned`), a protocol 0 pickle, a JSON config with `auto_map`,
+a chat template or a Keras config, a checksum manifest or model-signing signature, and new
+`modeling_*.py` next to weights. A model file must match every checksum manifest that lists it,
+and, with `require-aibom`, the AI-BOM's recorded hash.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, BinaryIO
+
+from ...content import Content, sha256_of, size_of
+from ...model import NO_SETUP, FileChange, Finding, Setup, Severity, fingerprint
+from ...resources import data_file, tomllib
+from . import code, manifests, pickles
+from .problems import Problem
+from .scan import MODEL_FORMATS, Limits, looks_like_text_pickle, scan
+
+ID = "models"
+DEFAULT_MAX_SIZE = 4 << 30
+DEFAULT_MAX_OPCODES = 10_000_000
+DEFAULT_AIBOM = "aibom.cdx.json"
+MAX_TEXT = 64 << 20
+_LFS_LINE = "version https://git-lfs.github.com/spec/"
+_JSON_HINTS = ('"auto_map"', '"chat_template"', '"class_name"', '"dsseEnvelope"')
+_CODE_NAME = re.compile(
+    r"^(?:modeling|configuration|tokenization|processing|image_processing|feature_extraction)_\w+\.py$"
+)
+_BESIDE_WEIGHTS = re.compile(
+    r"(?i)(?:\.(?:safetensors|bin|pt|pth|ckpt|gguf|onnx|h5|keras|msgpack|npz|pkl)|^config\.json)$"
+)
+REMEDIATION = {
+    "pickle": "Ship the weights as safetensors. If this pickle must stay, review every global it imports and add the trusted ones to [models] allow-globals.",
+    "archive": "Repack the archive so that every member can be read (no encryption, no duplicate names, no nesting beyond six levels).",
+    "safetensors": "Re-export the file with the safetensors library; a valid file's offsets tile its data exactly.",
+    "gguf": "Re-export the file with llama.cpp's gguf tools; its header must fit the file.",
+    "onnx": "Keep external data files inside the model's directory and name them by relative paths.",
+    "npy": "Re-save the array with numpy.save.",
+    "remote-code": "Review the code the config names (trust_remote_code runs it), or use a model class the library ships and drop auto_map.",
+    "model-code": "Review this code before anyone loads the model with trust_remote_code; weights do not need it.",
+    "chat-template-code": "Use a template of plain loops, conditions and message fields: no attributes starting with _, no |attr.",
+    "keras": "Replace Lambda layers and custom modules with layers keras ships, or review the code and load with safe_mode.",
+    "lfs-unscanned": "Fetch the Git LFS objects so the gate can scan them: `git lfs pull`, or `lfs: true` in actions/checkout.",
+    "lfs-object-mismatch": "The local object does not match its pointer: re-add the file (`git lfs track`, `git add`) and review it.",
+    "unscanned": "Make the content available to the gate, or review the file by hand.",
+    "checksum": "Review the change, then regenerate the manifest (`sha256sum FILES > SHA256SUMS`), or restore the listed file.",
+    "aibom-outdated": "Run `contribution-gate aibom` and commit the updated AI-BOM with the model.",
+    "over-budget": "If such a file is expected here, raise [models] max-size or max-opcodes.",
+}
+
+
+@dataclass(frozen=True)
+class Options:
+    limits: Limits
+    unscanned: Severity = Severity.WARNING
+    require_aibom: bool = False
+    aibom: str = DEFAULT_AIBOM
+    content: Content | None = None
+
+
+@lru_cache(maxsize=1)
+def default_allowlist() -> pickles.Allowlist:
+    """`config/model_globals.toml`: the globals every repository allows."""
+    data = tomllib.loads(data_file("model_globals.toml").read_text(encoding="utf-8"))
+    return pickles.Allowlist.of(g for group in data.get("globals", {}).values() for g in group)
+
+
+def in_ci() -> bool:
+    env = os.environ
+    return env.get("CI", "").lower() in ("true", "1") or env.get("GITHUB_ACTIONS") == "true"
+
+
+def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
+    content = setup.content
+    limits = Limits(
+        default_allowlist().extended(table.get("allow-globals", ())),
+        max_size=table.get("max-size", DEFAULT_MAX_SIZE),
+        max_opcodes=table.get("max-opcodes", DEFAULT_MAX_OPCODES),
+    )
+    unscanned = table.get("unscanned") or ("error" if in_ci() else "warning")
+    return Options(
+        limits, Severity(unscanned), bool(table.get("require-aibom", False)), table.get("aibom", DEFAULT_AIBOM), content
+    )
+
+
+def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
+    if change.status == "D" or change.blob is None or change.is_submodule:
+        return
+    if change.is_binary:
+        yield from _binary(change, opts)
+    else:
+        yield from _text(change, opts)
+
+
+def _finding(
+    change: FileChange, problem: Problem, opts: Options | None = None, path: str | None = None, line: int | None = None
+) -> Finding:
+    path = path or change.path
+    family = next((k for k in REMEDIATION if problem.rule == k), None) or next(
+        (k for k in REMEDIATION if problem.rule.startswith(k)), "unscanned"
+    )
+    severity = Severity(problem.severity)
+    if problem.rule in ("unscanned", "lfs-unscanned") and opts is not None:
+        severity = opts.unscanned
+    where = f" (in {problem.where})" if problem.where else ""
+    return Finding(
+        check=ID,
+        rule=problem.rule,
+        severity=severity,
+        path=path,
+        line=line,
+        end_line=line,
+        message=problem.message + where,
+        remediation=REMEDIATION[family],
+        fingerprint=fingerprint(ID, problem.rule, path, f"{problem.where}|{problem.detail}"),
+        commit=change.commit,
+    )
+
+
+def _unscanned(change: FileChange, opts: Options, why: str) -> Finding:
+    return _finding(change, Problem("unscanned", f"not scanned: {why}", "warning", "", "unscanned"), opts)
+
+
+def _binary(change: FileChange, opts: Options) -> Iterator[Finding]:
+    if opts.content is None or change.blob is None:
+        yield _unscanned(change, opts, "the file's content cannot be read here")
+        return
+    with opts.content.open(change.blob) as stream:
+        if stream is None:
+            yield _unscanned(change, opts, "git cannot provide the file's content")
+            return
+        found, kind = _scan_stream(change, stream, opts)
+    yield from found
+    if kind in MODEL_FORMATS:  # after the blob is closed: reading other files must not spool it
+        yield from _tree_rules(change, opts)
+
+
+def _scan_stream(
+    change: FileChange, stream: BinaryIO, opts: Options, where: str = ""
+) -> tuple[list[Finding], str | None]:
+    result = scan(stream, size_of(stream), opts.limits)
+    if result.format == "lfs-pointer":
+        stream.seek(0)
+        return list(_lfs(change, stream.read(1025), opts)), None
+    return [_finding(change, p.inside(where) if where else p, opts) for p in result.problems], result.format
+
+
+def _read_all(change: FileChange, opts: Options) -> bytes | None:
+    if opts.content is None or change.blob is None:
+        return None
+    with opts.content.open(change.blob) as stream:
+        return None if stream is None else stream.read(MAX_TEXT)
+
+
+def _text(change: FileChange, opts: Options) -> Iterator[Finding]:
+    name = posixpath.basename(change.path)
+    lines = change.added
+    starts = "\n".join(line.text for line in lines[:20]) + "\n" if lines and lines[0].lineno == 1 else ""
+    joined = "\n".join(line.text for line in lines) if lines else ""
+    routes = {
+        "lfs": starts.startswith(_LFS_LINE),
+        # a protocol 0 pickle, or bytes that are not UTF-8 at the start (a binary pickle git took for text)
+        "sniff": looks_like_text_pickle(starts.encode("utf-8", "surrogateescape")) or "\ufffd" in starts[:16],
+        "json": any(hint in joined for hint in _JSON_HINTS),
+        "template": "chat_template" in name and ("{{" in joined or "{%" in joined),
+        "code": bool(_CODE_NAME.match(name)) and change.status in ("A", "C", "R"),
+        "manifest": manifests.is_manifest_name(change.path),
+    }
+    if not any(routes.values()):
+        return
+    if routes["code"]:
+        yield from _model_code(change, opts)
+    data = _read_all(change, opts)
+    if data is None:
+        if any(v for k, v in routes.items() if k != "code"):
+            yield _unscanned(change, opts, "the file's content cannot be read here")
+        return
+    if routes["lfs"]:
+        yield from _lfs(change, data, opts)
+    elif routes["sniff"]:
+        import io
+
+        found, kind = _scan_stream(change, io.BytesIO(data), opts)
+        yield from found
+        if kind in MODEL_FORMATS:
+            yield from _tree_rules(change, opts)
+    text = data.decode("utf-8", "replace")
+    if routes["json"] and text.lstrip("\ufeff \t\r\n")[:1] == "{":
+        yield from _json(change, text, opts)
+    if routes["template"]:
+        yield from (_finding(change, p, opts) for p in code.template_problems(text, ""))
+    if routes["manifest"]:
+        yield from _verify(change, manifests.parse_manifest(change.path, text), opts)
+
+
+def _line_of(change: FileChange, needle: str) -> int | None:
+    return next((line.lineno for line in change.added if needle in line.text), None)
+
+
+def _json(change: FileChange, text: str, opts: Options) -> Iterator[Finding]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return
+    for problem, key in code.json_problems(data):
+        yield _finding(change, problem, opts, line=_line_of(change, f'"{key}"'))
+    signed = manifests.parse_signature(change.path, data)
+    if signed is not None:
+        yield from _verify(change, signed, opts)
+
+
+def _model_code(change: FileChange, opts: Options) -> Iterator[Finding]:
+    if opts.content is None:
+        return
+    directory = posixpath.dirname(change.path)
+    beside = [n for n in opts.content.list_dir(directory) if _BESIDE_WEIGHTS.search(n)]
+    if beside:
+        problem = Problem(
+            "model-code",
+            f"new model code next to {', '.join(beside[:3])}: `trust_remote_code` runs it when the model loads",
+            "error",
+            "",
+            change.path,
+        )
+        yield _finding(change, problem, opts, line=1)
+
+
+def _lfs(change: FileChange, data: bytes, opts: Options) -> Iterator[Finding]:
+    pointer = manifests.parse_lfs_pointer(data)
+    if pointer is None or opts.content is None:
+        return
+    local = opts.content.lfs_object(pointer.oid)
+    if local is None:
+        yield _finding(
+            change,
+            Problem(
+                "lfs-unscanned",
+                f"the Git LFS object {pointer.oid[:12]} ({pointer.size} bytes) is not in this clone, so it was not scanned",
+                "warning",
+                "",
+                pointer.oid,
+            ),
+            opts,
+        )
+        return
+    with open(local, "rb") as stream:
+        actual = sha256_of(stream)
+        size = size_of(stream)
+        if actual != pointer.oid or size != pointer.size:
+            yield _finding(
+                change,
+                Problem(
+                    "lfs-object-mismatch",
+                    f"the local Git LFS object for {pointer.oid[:12]} has sha256 {actual[:12]} and {size} bytes, "
+                    f"not what the pointer says ({pointer.size} bytes)",
+                    "error",
+                    "",
+                    pointer.oid,
+                ),
+                opts,
+            )
+            return
+        found, kind = _scan_stream(change, stream, opts, where="Git LFS object")
+    yield from found
+    if kind in MODEL_FORMATS:
+        yield from _tree_rules(change, opts)
+
+
+def _head_sha256(opts: Options, path: str) -> str | None:
+    """The sha256 of a file as the reviewed tree has it (an LFS pointer's oid stands for its object)."""
+    assert opts.content is not None
+    with opts.content.open_path(path) as stream:
+        if stream is None:
+            return None
+        pointer = manifests.parse_lfs_pointer(stream.read(1025))
+        return pointer.oid if pointer else sha256_of(stream)
+
+
+def _tree_rules(change: FileChange, opts: Options) -> list[Finding]:
+    """A model file against the manifests that list it and, with require-aibom, the AI-BOM."""
+    if opts.content is None:
+        return []
+    found: list[Finding] = []
+    for candidate in manifests.candidates(change.path):
+        with opts.content.open_path(candidate) as stream:
+            text = None if stream is None else stream.read(MAX_TEXT).decode("utf-8", "replace")
+        if text is not None:
+            entries = [e for e in manifests.parse_manifest(candidate, text) if e.path == change.path]
+            found += _verify(change, entries, opts, manifest=candidate)
+    if opts.require_aibom:
+        with opts.content.open_path(opts.aibom) as stream:
+            recorded = manifests.recorded_hashes(stream.read()) if stream is not None else {}
+        actual = _head_sha256(opts, change.path)
+        if actual is not None and actual not in recorded.get(change.path, set()):
+            state = "does not list it" if change.path not in recorded else "records another sha256"
+            problem = Problem(
+                "aibom-outdated", f"the model file changed and the AI-BOM {opts.aibom} {state}", "error", "", opts.aibom
+            )
+            found.append(_finding(change, problem, opts))
+    return found
+
+
+def _verify(
+    change: FileChange, entries: list[manifests.Entry], opts: Options, manifest: str | None = None
+) -> list[Finding]:
+    """Every entry's file, as the reviewed tree has it, must have the listed sha256."""
+    if opts.content is None:
+        return []
+    where = manifest or change.path
+    found = []
+    for entry in entries:
+        actual = _head_sha256(opts, entry.path)
+        if actual == entry.sha256:
+            continue
+        if actual is None:
+            problem = Problem(
+                "checksum-missing-file",
+                f"{where} lists {entry.path}, which is not in the tree",
+                "error",
+                "",
+                entry.path,
+            )
+        else:
+            problem = Problem(
+                "checksum-mismatch",
+                f"{entry.path} does not match the sha256 {where} lists for it ({entry.sha256[:12]}, file {actual[:12]})",
+                "error",
+                "",
+                entry.path,
+            )
+        found.append(_finding(change, problem, opts, path=where, line=entry.line))
+    return found

@@ -1,0 +1,151 @@
+"""The data of `proprietary-markers` (`config/markers.toml`) with the policy's `markers` and
+`organizations`, compiled once per policy: phrase strengths, classification labels, TLP levels,
+copyright notices and the prefilter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ...errors import CheckError
+from ...resources import data_file, tomllib
+from ..keywords import Keywords
+
+STRONG, LABEL, HEADER = "strong", "label", "header"
+
+
+def norm(text: str) -> str:
+    """How phrases are compared: lower case, one space between words."""
+    return " ".join(re.split(r"[\s_-]+", text.lower())).strip()
+
+
+def phrase_pattern(phrase: str) -> str:
+    """A phrase as a regular expression: any run of spaces or hyphens between its words."""
+    return r"[\s-]+".join(re.escape(word) for word in phrase.split())
+
+
+@dataclass(frozen=True)
+class Data:
+    strengths: dict[str, str]
+    declarations: tuple[str, ...]
+    keys: frozenset[str]
+    values: frozenset[str]
+    tlp: tuple[str, ...]
+    reserved: tuple[str, ...]
+    open_licenses: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def load_data() -> Data:
+    path = data_file("markers.toml")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        phrases = raw["phrases"]
+        strengths = {norm(p): strength for strength in (LABEL, HEADER, STRONG) for p in phrases[strength]}
+        for pattern in phrases["declarations"]:
+            re.compile(pattern)
+        return Data(
+            strengths=strengths,
+            declarations=tuple(phrases["declarations"]),
+            keys=frozenset(k.replace(" ", "") for k in raw["classification"]["keys"]),
+            values=frozenset(norm(v) for v in raw["classification"]["values"]),
+            tlp=tuple(raw["tlp"]["levels"]),
+            reserved=tuple(raw["copyright"]["reserved"]),
+            open_licenses=tuple(raw["copyright"]["open-licenses"]),
+        )
+    except (OSError, KeyError, TypeError, re.error, tomllib.TOMLDecodeError) as exc:
+        raise CheckError(f"cannot load the proprietary-markers data from {path}: {exc}") from None
+
+
+def custom_marker(marker: str) -> re.Pattern[str]:
+    """A policy marker: `/regex/` is a regular expression, anything else a plain phrase; both
+    ignore case. ValueError for an invalid regular expression."""
+    try:
+        if len(marker) > 2 and marker.startswith("/") and marker.endswith("/"):
+            return re.compile(marker[1:-1], re.IGNORECASE)
+        return re.compile(rf"(?<![\w-]){phrase_pattern(marker)}(?![\w-])", re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"marker {marker!r} is not a valid regular expression: {exc}") from None
+
+
+class Rules:
+    """Everything a scan needs, compiled for one policy."""
+
+    def __init__(self, data: Data, organizations: tuple[str, ...], markers: tuple[str, ...]) -> None:
+        self.data = data
+        self.organizations = organizations
+        phrases = sorted(data.strengths, key=len, reverse=True)
+        self.phrases = re.compile(
+            r"(?<![\w-])(?:" + "|".join(phrase_pattern(p) for p in phrases) + r")(?![\w-])", re.IGNORECASE
+        )
+        self.declaration = re.compile("|".join(data.declarations), re.IGNORECASE) if data.declarations else None
+        keys = r"[\w.-]*?(?:classification|sensitivity|confidentiality|marking|class)(?:[-_ ]?(?:level|label))?"
+        self.classification = re.compile(
+            rf"""(?i)(?<![\w-])(?P<key>{keys})["']?\s*(?:=>|:=|=|:)\s*["']?(?P<value>[a-z][a-z +_-]*?)["']?\s*(?=$|[,;}}\])#"'<]|//|/\*)"""
+            rf"""|<(?P<tag>{keys})>\s*(?P<tagvalue>[a-z][a-z +_-]*?)\s*</"""
+            rf"""|name=["'](?P<meta>{keys})["']\s+content=["'](?P<metavalue>[a-z][a-z +_-]*?)["']"""
+        )
+        self.tlp = re.compile(r"(?i)(?<![\w-])tlp\s*:\s*(" + "|".join(re.escape(t) for t in data.tlp) + r")(?![\w+-])")
+        self.org_names = tuple(re.compile(rf"(?i)(?<!\w){phrase_pattern(o)}(?!\w)") for o in organizations)
+        self.copyright = (
+            re.compile(
+                r"(?i)(?:\bcopyright\b|©)(?:\s*(?:\(c\)|©|&copy;))?[\s\d,.–-]*(?:by\s+)?(?:the\s+)?(?P<org>"
+                + "|".join(phrase_pattern(o) for o in organizations)
+                + r")(?!\w)"
+            )
+            if organizations
+            else None
+        )
+        self.custom = tuple((m, custom_marker(m)) for m in markers)
+        plain = [m for m in markers if not (m.startswith("/") and m.endswith("/") and len(m) > 2)]
+        wanted = [
+            *phrases,
+            "classification",
+            "sensitivity",
+            "protective marking",
+            "tlp",
+            *map(norm, (*organizations, *plain)),
+        ]
+        self.literals = tuple(sorted(_literals(wanted), key=len, reverse=True))
+        self.keywords = Keywords(self.literals)
+        self.regex_markers = tuple(p for m, p in self.custom if m not in plain)
+
+    def may_mark(self, text: str) -> bool:
+        """Whether `text` holds a phrase, a classification key, a TLP level or a declaration at all."""
+        return bool(
+            self.phrases.search(text)
+            or self.tlp.search(text)
+            or self.classification.search(text)
+            or (self.declaration is not None and self.declaration.search(text))
+        )
+
+    def strength(self, phrase: str) -> str:
+        return self.data.strengths.get(norm(phrase), LABEL)
+
+    def classification_label(self, text: str) -> tuple[str, str] | None:
+        """(key, value) of a data-classification label on `text`: `classification: confidential`."""
+        for found in self.classification.finditer(text):
+            key = found.group("key") or found.group("tag") or found.group("meta")
+            value = found.group("value") or found.group("tagvalue") or found.group("metavalue")
+            name = re.split(r"[/.]", key)[-1].lower().replace("-", "").replace("_", "").replace(" ", "")
+            if name in self.data.keys and norm(value) in self.data.values:
+                return key, value.strip()
+        return None
+
+
+def folded(lowered: str) -> str:
+    """The text the literals are looked for in: hyphens as spaces (`internal-use-only`)."""
+    return lowered.replace("-", " ")
+
+
+def _literals(phrases: list[str]) -> set[str]:
+    """Few lower-case literals, one of which every written form of every phrase contains once
+    folded: a phrase that holds a shorter phrase's literal needs none of its own; others give
+    their last two words, which are rarer than any one of them."""
+    found: set[str] = set()
+    for phrase in sorted({p.replace("-", " ") for p in phrases if p.strip()}, key=len):
+        if not any(x in phrase for x in found):
+            found.add(" ".join(phrase.split()[-2:]))
+    return found

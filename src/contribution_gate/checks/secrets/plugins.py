@@ -1,0 +1,95 @@
+"""The only place that imports detect_secrets: its plugins, listed explicitly, called directly.
+
+detect-secrets loads no plugin by default and keeps its settings in a process-wide singleton; we
+instantiate the plugins ourselves and apply its heuristic filters as plain functions instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ...errors import CheckError
+from ...model import Severity
+
+# plugin class -> (our rule id, lower-case words of which one must be on the line before it runs).
+# Only what our own rules (config/secret_rules.toml) do not cover better: those carry offline
+# format checks and precise boundaries, so the plugins for AWS, GitHub, GitLab, JWT, npm, OpenAI,
+# private keys, PyPI, Slack, Discord (ours decodes the user id in the token), Stripe, SendGrid,
+# Mailchimp, passwords in URLs and keyword assignments (our generic rule, with a plausibility
+# filter, measured better on benchmarks/secrets_corpus.py) are not loaded. The words are specific on purpose: importing detect-secrets (it pulls in
+# requests) costs more than a whole small review, so common words must not trigger it.
+PLUGINS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "artifactory.ArtifactoryDetector": ("artifactory-token", ("akc", "artifactory")),
+    "azure_storage_key.AzureStorageKeyDetector": ("azure-storage-key", ("accountkey",)),
+    "cloudant.CloudantDetector": ("cloudant-credentials", ("cloudant",)),
+    "ibm_cloud_iam.IbmCloudIamDetector": ("ibm-cloud-iam-key", ("ibm",)),
+    "ibm_cos_hmac.IbmCosHmacDetector": ("ibm-cos-hmac", ("secret_access_key", "secretaccesskey", "secret-access-key")),
+    "softlayer.SoftlayerDetector": ("softlayer-credentials", ("softlayer",)),
+    "square_oauth.SquareOAuthDetector": ("square-oauth-secret", ("sq0csp-",)),
+    "telegram_token.TelegramBotTokenDetector": ("telegram-bot-token", ("telegram", "bot_token", "bottoken")),
+    "twilio.TwilioKeyDetector": ("twilio-key", ("twilio",)),
+}
+KEYWORDS = tuple(sorted({k for _, words in PLUGINS.values() for k in words}))
+_REMEDIATION = "Revoke or rotate this credential with its provider now (it is leaked once pushed), then load it from the environment or a secret manager."
+
+
+@dataclass(frozen=True, slots=True)
+class PluginHit:
+    rule: str
+    title: str
+    secret: str
+    severity: Severity
+    remediation: str
+
+
+@lru_cache(maxsize=1)
+def _loaded() -> tuple[tuple[Any, str, tuple[str, ...]], ...]:
+    from importlib import import_module
+
+    try:
+        loaded = []
+        for dotted, (rule, words) in PLUGINS.items():
+            module, _, name = dotted.rpartition(".")
+            plugin = getattr(import_module(f"detect_secrets.plugins.{module}"), name)()
+            loaded.append((plugin, rule, words))
+        return tuple(loaded)
+    except (ImportError, AttributeError) as exc:
+        raise CheckError(
+            f"detect-secrets is missing or incompatible ({exc}): pip install 'detect-secrets>=1.5'"
+        ) from None
+
+
+@lru_cache(maxsize=1)
+def _heuristics() -> Any:
+    from detect_secrets.filters import heuristic
+
+    return heuristic
+
+
+def scan_line(path: str, text: str, lowered: str, lineno: int) -> Iterator[PluginHit]:
+    """detect-secrets' findings on one line, after its own false-positive heuristics (which run
+    only on what a plugin found: some of them cost more than the plugins)."""
+    for plugin, rule, words in _loaded():
+        if not any(word in lowered for word in words):
+            continue
+        for found in plugin.analyze_line(filename=path, line=text, line_number=lineno, context=None):
+            secret = found.secret_value or ""
+            if secret and not _filtered(path, secret, text, plugin):
+                yield PluginHit(rule, found.type, secret, Severity.ERROR, _REMEDIATION)
+
+
+def _filtered(path: str, secret: str, line: str, plugin: Any) -> bool:
+    h = _heuristics()
+    return bool(
+        h.is_lock_file(path)
+        or h.is_indirect_reference(line)
+        or h.is_sequential_string(secret)
+        or h.is_potential_uuid(secret)
+        or h.is_likely_id_string(secret, line, plugin)
+        or h.is_templated_secret(secret)
+        or h.is_prefixed_with_dollar_sign(secret)
+        or h.is_not_alphanumeric_string(secret)
+    )

@@ -1,0 +1,158 @@
+"""The click group and what every command shares: exit codes, output options, reporting a review.
+
+0 pass (warnings allowed), 1 fail, 2 usage/config/git error, 3 internal error, 130 interrupted:
+only this package knows them; everything below it raises `GateError` or returns values.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from .. import __version__
+from ..checks import CHECKS
+from ..errors import GateError
+
+# click >= 8.2 raises this for a group run without a command; older click prints the help itself.
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+FORMATS = ("text", "json", "sarif", "markdown", "github")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="contribution-gate")
+def cli() -> None:
+    """Stop a contribution from leaking secrets and other things that must not leave.
+
+    \b
+    Examples:
+      contribution-gate demo                  # try it on a throw-away repository
+      contribution-gate review                # review the staged change (or the last commit)
+      contribution-gate review --range origin/main..HEAD --format json
+    """
+
+
+def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options every reviewing command shares: formats, outputs, policy, colour, verbosity."""
+    for option in reversed(
+        [
+            click.option(
+                "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format."
+            ),
+            click.option(
+                "--output",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Write the report here; the terminal gets a one-line verdict.",
+            ),
+            click.option(
+                "--report",
+                "extra",
+                multiple=True,
+                metavar="FORMAT:PATH",
+                help="Also write a report in another format (repeatable), e.g. sarif:gate.sarif.",
+            ),
+            click.option(
+                "--fail-on",
+                type=click.Choice(("error", "warning")),
+                default="error",
+                show_default=True,
+                help="Lowest severity that fails the review.",
+            ),
+            click.option(
+                "--check",
+                "only",
+                multiple=True,
+                type=click.Choice(sorted(CHECKS)),
+                help="Run only this check (repeatable).",
+            ),
+            click.option(
+                "--config",
+                "config_path",
+                type=click.Path(path_type=Path),
+                help="Policy file to use instead of the repository's.",
+            ),
+            click.option("--no-color", is_flag=True, help="No colours (NO_COLOR is honoured too)."),
+            click.option("-v", "--verbose", is_flag=True, help="Tracebacks on errors."),
+            click.option(
+                "-C",
+                "--repo",
+                "repo_dir",
+                type=click.Path(file_okay=False, path_type=Path),
+                default=Path("."),
+                help="Repository to review (default: the current directory).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def review_and_exit(
+    target_of: Any,
+    long: bool,
+    fmt: str,
+    output: Path | None,
+    extra: tuple[str, ...],
+    fail_on: str,
+    only: tuple[str, ...],
+    config_path: Path | None,
+    no_color: bool,
+    verbose: bool,
+    repo_dir: Path,
+    event: Any = None,
+) -> NoReturn:
+    """Run one review, print and write its reports, and exit with its verdict."""
+    from ..reporters import REPORTERS
+    from ..reporters.common import summary_line
+    from ..session import run
+
+    extras = [format_and_path(spec) for spec in extra]
+    result = run(repo_dir, target_of, only, config_path, progress_line() if long else None, fail_on, event=event)
+    for warning in result.warnings:
+        click.echo(f"contribution-gate: warning: {warning}", err=True)
+    for name, path in extras:
+        write_report(path, REPORTERS[name](result.review, False))
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        from ..github.actions import publish
+
+        publish(result.review, os.environ)
+    rendered = REPORTERS[fmt](result.review, fmt == "text" and output is None and wants_color(no_color, sys.stdout))
+    if output is not None:
+        write_report(output, rendered)
+        click.echo(f"{summary_line(result.review)} (report: {output})")
+    else:
+        click.echo(rendered, nl=False)
+    sys.exit(EXIT_PASS if result.review.passed else EXIT_FAIL)
+
+
+def format_and_path(spec: str) -> tuple[str, Path]:
+    name, sep, path = spec.partition(":")
+    if not sep or not path or name not in FORMATS:
+        raise click.UsageError(f"--report {spec!r}: give FORMAT:PATH with FORMAT one of {', '.join(FORMATS)}")
+    return name, Path(path)
+
+
+def write_report(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise GateError(f"cannot write the report to {path}: {exc.strerror}: choose a writable path") from None
+
+
+def wants_color(no_color: bool, stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return not no_color and "NO_COLOR" not in os.environ and bool(isatty and isatty())
+
+
+def progress_line() -> Any:
+    """A progress line on stderr for long reviews, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from ..progress import ProgressLine
+
+    return ProgressLine(sys.stderr)
