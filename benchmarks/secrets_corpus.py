@@ -1020,26 +1020,31 @@ def fam_db_url(g: Gen) -> list[Item]:
         ("database_url", url("postgresql", "app_user", pw(), rds)),
         (
             "database_url",
-            url("postgres", "analytics", pw(), "10.20.4.17:5432/warehouse?sslmode=require"),
-        ),  # contribution-gate: allow[internal-urls]
+            url(
+                "postgres", "analytics", pw(), "10.20.4.17:5432/warehouse?sslmode=require"
+            ),  # contribution-gate: allow[internal-urls]
+        ),
         (
             "mysql_url",
-            url("mysql", "root", pw(), "mysql-primary.internal:3306/shop"),
-        ),  # contribution-gate: allow[internal-urls]
+            url("mysql", "root", pw(), "mysql-primary.internal:3306/shop"),  # contribution-gate: allow[internal-urls]
+        ),
         ("mongodb_uri", url("mongodb+srv", "svc-ingest", pw(), atlas)),
         ("redis_url", url("redis", "", pw(), elasticache)),
         (
             "broker_url",
-            url("amqp", "celery", pw(), "rabbitmq.prod.svc.cluster.local:5672/tasks"),
-        ),  # contribution-gate: allow[internal-urls]
+            url(
+                "amqp", "celery", pw(), "rabbitmq.prod.svc.cluster.local:5672/tasks"
+            ),  # contribution-gate: allow[internal-urls]
+        ),
         (
             "jdbc_url",
-            "jdbc:postgresql://pg-reporting.internal:5432/reports?" + "&".join(f"{k}={v}" for k, v in jdbc.items()),
-        ),  # contribution-gate: allow[internal-urls]
+            "jdbc:postgresql://pg-reporting.internal:5432/reports?"
+            + "&".join(f"{k}={v}" for k, v in jdbc.items()),  # contribution-gate: allow[internal-urls]
+        ),
         (
             "celery_result_backend",
-            url("redis", "default", pw(), "redis-results.internal:6380/1"),
-        ),  # contribution-gate: allow[internal-urls]
+            url("redis", "default", pw(), "redis-results.internal:6380/1"),  # contribution-gate: allow[internal-urls]
+        ),
     ]
     return spread([Item("db-url", True, key, value) for key, value in urls], g)
 
@@ -1067,9 +1072,9 @@ def fam_generic_password(g: Gen) -> list[Item]:
             "",
             g.password(),
             style="py",
-            line='conn = psycopg2.connect(host="db.internal", user="etl", password=@q@@value@@q@)',
+            line='conn = psycopg2.connect(host="db.internal", user="etl", password=@q@@value@@q@)',  # contribution-gate: allow[internal-urls]
         )
-    )  # contribution-gate: allow[internal-urls]
+    )
     items.append(
         Item(
             "generic-password",
