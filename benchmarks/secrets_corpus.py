@@ -1016,36 +1016,19 @@ def fam_db_url(g: Gen) -> list[Item]:
     atlas = f"cluster0.{g.chars(5, LOWER + DIGITS)}.mongodb.net/events?retryWrites=true&w=majority"
     elasticache = f"cache-prod.{g.chars(6, LOWER + DIGITS)}.ng.0001.euw1.cache.amazonaws.com:6379/0"
     jdbc = {"user": "reporter", "password": pw(), "ssl": "true"}
+    # each allow marker stays on the line it covers
+    # fmt: off
     urls = [
         ("database_url", url("postgresql", "app_user", pw(), rds)),
-        (
-            "database_url",
-            url(
-                "postgres", "analytics", pw(), "10.20.4.17:5432/warehouse?sslmode=require"
-            ),  # contribution-gate: allow[internal-urls]
-        ),
-        (
-            "mysql_url",
-            url("mysql", "root", pw(), "mysql-primary.internal:3306/shop"),  # contribution-gate: allow[internal-urls]
-        ),
+        ("database_url", url("postgres", "analytics", pw(), "10.20.4.17:5432/warehouse?sslmode=require")),  # contribution-gate: allow[internal-urls]
+        ("mysql_url", url("mysql", "root", pw(), "mysql-primary.internal:3306/shop")),  # contribution-gate: allow[internal-urls]
         ("mongodb_uri", url("mongodb+srv", "svc-ingest", pw(), atlas)),
         ("redis_url", url("redis", "", pw(), elasticache)),
-        (
-            "broker_url",
-            url(
-                "amqp", "celery", pw(), "rabbitmq.prod.svc.cluster.local:5672/tasks"
-            ),  # contribution-gate: allow[internal-urls]
-        ),
-        (
-            "jdbc_url",
-            "jdbc:postgresql://pg-reporting.internal:5432/reports?"
-            + "&".join(f"{k}={v}" for k, v in jdbc.items()),  # contribution-gate: allow[internal-urls]
-        ),
-        (
-            "celery_result_backend",
-            url("redis", "default", pw(), "redis-results.internal:6380/1"),  # contribution-gate: allow[internal-urls]
-        ),
+        ("broker_url", url("amqp", "celery", pw(), "rabbitmq.prod.svc.cluster.local:5672/tasks")),  # contribution-gate: allow[internal-urls]
+        ("jdbc_url", "jdbc:postgresql://pg-reporting.internal:5432/reports?" + "&".join(f"{k}={v}" for k, v in jdbc.items())),  # contribution-gate: allow[internal-urls]
+        ("celery_result_backend", url("redis", "default", pw(), "redis-results.internal:6380/1")),  # contribution-gate: allow[internal-urls]
     ]
+    # fmt: on
     return spread([Item("db-url", True, key, value) for key, value in urls], g)
 
 
