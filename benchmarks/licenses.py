@@ -127,13 +127,15 @@ def part_a(work: Path, repeat: int) -> dict[str, Any]:
                 check_seconds += [c["seconds"] for c in report["checks"] if c["name"] == "licenses"]
     # the check module and the detectors it loads on its first file (self time of each licenses* module)
     imports = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "from contribution_gate.checks import licenses, licenses_detect"],
+        [sys.executable, "-X", "importtime", "-c", "from contribution_gate.checks.licenses import detect"],
         capture_output=True,
         text=True,
         check=True,
     )
     own = [
-        line for line in imports.stderr.splitlines() if re.search(r"contribution_gate\.checks\.licenses\w*\s*$", line)
+        line
+        for line in imports.stderr.splitlines()
+        if re.search(r"contribution_gate\.checks\.licenses(?:\.\w+)?\s*$", line)
     ]
     import_us = sum(int(line.split("|")[0].split(":")[1]) for line in own)  # self time of each licenses module
     loaded = in_process_scancode_loaded(with_all)
