@@ -78,6 +78,18 @@ class _Running:
     error: str | None = None
     budget: float | None = None  # seconds for the whole review; None: no limit
     policy_source: str = ""
+    marked: dict[str, str | None] = field(default_factory=dict)  # path of a marker-allowed finding -> last commit
+
+    def scan(self, change: FileChange) -> None:
+        """The check's work on one file of the stream; a path where a marker allowed a finding is
+        followed to its last change (None: deleted), where the marker must still stand."""
+        if self.excluded(change.path):
+            return
+        before = len(self.findings)
+        self.call(_scan_file, self.check, change, self.opts)
+        new = self.findings[before:]
+        if change.path in self.marked or (change.commit is not None and any(map(policy.marker_allows, new))):
+            self.marked[change.path] = change.commit if change.status != "D" else None
 
     def call(self, work: Callable[..., Iterable[Finding]], *args: Any) -> None:
         """Run one piece of the check's work, timing it; the first crash, or the time budget running
@@ -133,7 +145,6 @@ def run_review(
     running = {name: _start(name, config, content, loaded.get(name)) for name in select_checks(config, only)}
     keep_commits = any(reads_commits(run.check, run.opts) for run in running.values())
     commits: list[Commit] = []  # held only for checks that look at commits: memory stays flat
-    last_change: dict[str, str | None] = {}  # path -> the commit that changed it last (for markers)
     files = commit_count = 0
     for item in items:
         if isinstance(item, Commit):
@@ -142,17 +153,18 @@ def run_review(
                 commits.append(item)
         else:
             files += 1
-            last_change[item.path] = item.commit if item.status != "D" else None
             for run in running.values():
-                if not run.excluded(item.path):
-                    run.call(_scan_file, run.check, item, run.opts)
+                run.scan(item)
         if progress is not None:
             progress(files, commit_count)
     details: dict[str, Any] = {}
     for name, run in running.items():
-        run.call(_confirm_markers, run, last_change, content)
+        run.call(_confirm_markers, run, content)
         run.call(scan_commits, run.check, commits, run.opts)
         run.call(_summarize, details, name, run.check, commits, run.opts)
+    close = getattr(content, "close", None)  # a reader reopened after the stream ended (markers)
+    if close is not None:
+        close()
     found = (f for run in running.values() for f in run.findings)
     path_allowed = lambda f: running[f.check].allowed(f.path)  # noqa: E731
     judged = tuple(
@@ -222,7 +234,7 @@ def _marked(f: Finding, text: dict[int, str]) -> Finding:
     return f
 
 
-def _confirm_markers(run: _Running, last_change: dict[str, str | None], content: Content | None) -> tuple[()]:
+def _confirm_markers(run: _Running, content: Content | None) -> tuple[()]:
     """In a range, a finding a marker allowed in one commit still counts when its file was changed
     later and, as the range leaves it, holds the same finding with no marker: the marker was
     removed (for a one-line finding the later commit re-adds the line and is judged itself; for a
@@ -230,9 +242,9 @@ def _confirm_markers(run: _Running, last_change: dict[str, str | None], content:
     again confirms nothing, so the finding counts."""
     rescanned: dict[str, list[Finding] | None] = {}
     for index, f in enumerate(run.findings):
-        if f.commit is None or not policy.marker_allows(f) or f.path not in last_change:
+        if f.commit is None or not policy.marker_allows(f) or f.path not in run.marked:
             continue
-        if last_change[f.path] in (f.commit, None):  # the marked version is the last, or the file is gone
+        if run.marked[f.path] in (f.commit, None):  # the marked version is the last, or the file is gone
             continue
         if f.path not in rescanned:
             rescanned[f.path] = _rescan(run, f.path, content)
