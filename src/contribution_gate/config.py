@@ -197,7 +197,6 @@ def _license_entries(value: Any) -> str | None:
 _COMMON: dict[str, Validator] = {"exclude-paths": _strings, "allow-paths": _strings}
 SCHEMA: dict[str, dict[str, Validator]] = {
     "checks": {"enabled": _check_names, "baseline": _string},
-    "review": {"max-seconds-per-check": _seconds},
     "secrets": {**_COMMON, "baseline": _string, "allow": _regexes, "max-file-size": _positive_int},
     "internal-urls": {**_COMMON, "domains": _domains, "allow": _hosts_or_networks},
     "proprietary-markers": {**_COMMON, "organizations": _strings, "markers": _markers},
@@ -219,6 +218,7 @@ SCHEMA: dict[str, dict[str, Validator]] = {
         "require-aibom": _boolean,
         "aibom": _string,
     },
+    "review": {"max-seconds-per-check": _seconds},
 }
 
 
