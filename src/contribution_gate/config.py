@@ -20,6 +20,7 @@ PYPROJECT = "pyproject.toml"
 # Every check the policy may name, including those a later release adds; the registry says which run.
 CHECK_IDS = ("secrets", "internal-urls", "proprietary-markers", "licenses", "cla", "models")
 CLA_MODES = ("off", "dco", "cla")
+DEFAULT_SECONDS_PER_CHECK = 600.0  # [review] max-seconds-per-check: generous; 0 means no limit
 
 Validator = Callable[[Any], str | None]  # returns what is wrong, or None
 
@@ -147,6 +148,11 @@ def _boolean(value: Any) -> str | None:
     return None if isinstance(value, bool) else "must be true or false"
 
 
+def _seconds(value: Any) -> str | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < float("inf")
+    return None if ok else "must be a number of seconds (0: no limit)"
+
+
 def _opcodes(value: Any) -> str | None:
     ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
     return None if ok else "must be a positive whole number (opcodes)"
@@ -212,6 +218,7 @@ SCHEMA: dict[str, dict[str, Validator]] = {
         "require-aibom": _boolean,
         "aibom": _string,
     },
+    "review": {"max-seconds-per-check": _seconds},
 }
 
 
@@ -229,6 +236,12 @@ class Config:
     @property
     def enabled(self) -> tuple[str, ...]:
         return tuple(self.table("checks").get("enabled", CHECK_IDS))
+
+    @property
+    def seconds_per_check(self) -> float | None:
+        """Each check's time budget for one review, or None for no limit."""
+        budget = float(self.table("review").get("max-seconds-per-check", DEFAULT_SECONDS_PER_CHECK))
+        return budget or None
 
 
 def parse(text: str, source: str, *, pyproject: bool = False) -> Config:

@@ -17,3 +17,9 @@ class GitError(GateError):
 
 class CheckError(GateError):
     """A check could not run; the review fails closed and reports this reason."""
+
+
+class PolicyValueError(ConfigError):
+    """A policy value found wrong only when a check uses it (`[licenses] project` naming no license):
+    the message names table and key; the review adds the policy file, and it exits 2 like any
+    config error."""

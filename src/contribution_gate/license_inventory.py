@@ -15,6 +15,8 @@ from pathlib import Path
 from . import __version__
 from .checks import licenses
 from .checks.licenses.project import HOW_TO_DECLARE
+from .config import Config
+from .errors import ConfigError, PolicyValueError
 from .git import Repository, collect
 from .model import FileChange, Setup, Target
 
@@ -47,17 +49,28 @@ class Inventory:
 
     @property
     def failed(self) -> bool:
-        """Whether the review would fail on a license: a strong match the project cannot take."""
-        return any(e.verdict == "fail" and e.strong for e in self.entries)
+        """Whether it lists a license the project cannot take, a weak match included (the review
+        only warns on one): an inventory that shows `fail` never exits 0."""
+        return any(e.verdict == "fail" for e in self.entries)
 
 
 def build(start: Path, target_of: Callable[[Repository], Target], config_path: Path | None = None) -> Inventory:
-    """Detect and judge the licenses of the target's added files, once per file and license."""
-    from .session import load_policy, policy_source
+    """Detect and judge the licenses of the target's added files, once per file and license. A
+    `[licenses] project` that names no license is a config error naming the policy file."""
+    from .session import load_policy
 
     repo = Repository(start)
     target = target_of(repo)
     config = load_policy(repo, target, config_path)
+    try:
+        return _build(repo, target, config)
+    except PolicyValueError as exc:
+        raise ConfigError(f"{config.source}: {exc}") from None
+
+
+def _build(repo: Repository, target: Target, config: Config) -> Inventory:
+    from .session import policy_source
+
     table = config.table(licenses.ID)
     changes = collect(repo, target)
     opts = licenses.options(table, Setup(changes.content, policy_source(repo, target)))

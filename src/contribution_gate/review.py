@@ -1,8 +1,14 @@
 """The orchestrator: stream the change once through every check, judge, and give one verdict.
 
 Git's output is consumed as a stream: each file change is handed to every check as it arrives, so
-a long range is never held in memory. A check that raises is stopped and marked `error`, and the
-review fails closed with the reason in the report.
+a long range is never held in memory. A check that raises, or that runs past its time budget for
+the review (`[review] max-seconds-per-check`, looked at between files), is stopped and marked
+`error`, and the review fails closed with the reason in the report.
+
+Every copy of a finding is judged (inline markers are per line), then one per fingerprint is kept,
+the worst: a marked copy never hides an unmarked one. In a range, a finding allowed by a marker in
+one commit is looked for again in the file as the range leaves it: if it survives there unmarked
+(the marker was removed later), the allowance does not hold.
 """
 
 from __future__ import annotations
@@ -17,11 +23,14 @@ from .baseline import Baseline
 from .checks import CHECKS, Check, load, reads_commits, scan_commits, summarize
 from .config import Config
 from .content import Content
-from .model import Commit, FileChange, Finding, Setup, Target
+from .diff import decode
+from .errors import ConfigError, PolicyValueError
+from .model import AddedLines, Commit, FileChange, Finding, Setup, Target
 from .policy import Judged, Outcome
 from .redaction import scrub
 
 Progress = Callable[[int, int], None]  # (files seen, commits seen)
+MAX_RESCAN = 32 << 20  # bytes of a file read again to confirm a marker (past it: not confirmed)
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,7 @@ class Review:
 
 @dataclass
 class _Running:
-    """One check while the stream flows: its options, path filter, findings and time so far."""
+    """One check while the stream flows: its options, path filter, findings, time so far and budget."""
 
     check: Check
     opts: Any
@@ -67,17 +76,40 @@ class _Running:
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None
+    budget: float | None = None  # seconds for the whole review; None: no limit
+    policy_source: str = ""
+    marked: dict[str, str | None] = field(default_factory=dict)  # path of a marker-allowed finding -> last commit
+
+    def scan(self, change: FileChange) -> None:
+        """The check's work on one file of the stream; a path where a marker allowed a finding is
+        followed to its last change (None: deleted), where the marker must still stand."""
+        if self.excluded(change.path):
+            return
+        before = len(self.findings)
+        self.call(_scan_file, self.check, change, self.opts)
+        new = self.findings[before:]
+        if change.path in self.marked or (change.commit is not None and any(map(policy.marker_allows, new))):
+            self.marked[change.path] = change.commit if change.status != "D" else None
 
     def call(self, work: Callable[..., Iterable[Finding]], *args: Any) -> None:
-        """Run one piece of the check's work, timing it; the first crash stops the check."""
+        """Run one piece of the check's work, timing it; the first crash, or the time budget running
+        out, stops the check. A wrong policy value found while working is the policy's error."""
         if self.error is not None:
             return
         started = time.perf_counter()
         try:
             self.findings.extend(work(*args))
+        except PolicyValueError as exc:
+            raise ConfigError(f"{self.policy_source}: {exc}") from None
         except Exception as exc:
             self.error = failure(exc)
         self.seconds += time.perf_counter() - started
+        if self.error is None and self.budget is not None and self.seconds > self.budget:
+            self.error = (
+                f"stopped after {self.seconds:.1f} s, over its budget of {self.budget:g} s for one review "
+                f"([review] max-seconds-per-check): its findings are incomplete; raise the budget or "
+                f"exclude paths (exclude-paths) it need not read"
+            )
 
 
 def failure(exc: BaseException) -> str:
@@ -122,17 +154,23 @@ def run_review(
         else:
             files += 1
             for run in running.values():
-                if not run.excluded(item.path):
-                    run.call(_scan_file, run.check, item, run.opts)
+                run.scan(item)
         if progress is not None:
             progress(files, commit_count)
     details: dict[str, Any] = {}
     for name, run in running.items():
+        run.call(_confirm_markers, run, content)
         run.call(scan_commits, run.check, commits, run.opts)
         run.call(_summarize, details, name, run.check, commits, run.opts)
-    findings = _first_of_each(f for run in running.values() for f in run.findings)
-    redacted = (replace(f, excerpt=scrub(f.excerpt)) for f in findings)
-    judged = policy.decide(redacted, fail_on, baseline, lambda f: running[f.check].allowed(f.path))
+    close = getattr(content, "close", None)  # a reader reopened after the stream ended (markers)
+    if close is not None:
+        close()
+    found = (f for run in running.values() for f in run.findings)
+    path_allowed = lambda f: running[f.check].allowed(f.path)  # noqa: E731
+    judged = tuple(
+        replace(j, finding=replace(j.finding, excerpt=scrub(j.finding.excerpt)))
+        for j in policy.decide(found, fail_on, baseline, path_allowed, one_per_fingerprint=True)
+    )
     checks = tuple(_summary(name, run, judged) for name, run in running.items())
     return Review(target, judged, checks, config.source, files, commit_count, details)
 
@@ -148,10 +186,17 @@ def _start(name: str, config: Config, content: Content | None = None, loaded: An
     check = load(name)
     table = config.table(name)
     run = _Running(
-        check, None, _path_filter(table.get("exclude-paths", [])), _path_filter(table.get("allow-paths", []))
+        check,
+        None,
+        _path_filter(table.get("exclude-paths", [])),
+        _path_filter(table.get("allow-paths", [])),
+        budget=config.seconds_per_check,
+        policy_source=config.source,
     )
     try:
         run.opts = check.options(table, Setup(content, loaded))
+    except PolicyValueError as exc:
+        raise ConfigError(f"{config.source}: {exc}") from None
     except Exception as exc:
         run.error = failure(exc)
     return run
@@ -168,29 +213,67 @@ def _path_filter(patterns: Sequence[str]) -> Callable[[str], bool]:
 
 def _scan_file(check: Check, change: FileChange, opts: Any) -> list[Finding]:
     """A check's findings on one file, each with the checks an inline allow marker on its first or
-    last line names."""
+    last line names (a marker that allows nothing is named in the finding's message)."""
     found = list(check.scan_file(change, opts))
     if not found:
         return found
     text = {line.lineno: line.text for line in change.added}
-    marked = []
-    for f in found:
-        allowed = policy.allowed_checks(text.get(f.line or 0, "")) | policy.allowed_checks(
-            text.get(f.end_line or 0, "")
-        )
-        marked.append(replace(f, allowed_by=allowed) if allowed else f)
-    return marked
+    return [_marked(f, text) for f in found]
 
 
-def _first_of_each(findings: Iterable[Finding]) -> list[Finding]:
-    """A secret added in one commit and kept (or re-added) later is reported once, where it began."""
-    seen: set[str] = set()
-    unique = []
-    for f in findings:
-        if f.fingerprint not in seen:
-            seen.add(f.fingerprint)
-            unique.append(f)
-    return unique
+def _marked(f: Finding, text: dict[int, str]) -> Finding:
+    lines = {f.line or 0, f.end_line or 0}
+    marks = policy.Markers()
+    for number in lines:
+        if number in text:
+            marks = marks | policy.markers(text[number])
+    if marks.allowed:
+        f = replace(f, allowed_by=marks.allowed)
+    if marks.problems and not policy.marker_allows(f):
+        f = replace(f, message=f"{f.message} (the inline marker allows nothing: {'; '.join(marks.problems)})")
+    return f
+
+
+def _confirm_markers(run: _Running, content: Content | None) -> tuple[()]:
+    """In a range, a finding a marker allowed in one commit still counts when its file was changed
+    later and, as the range leaves it, holds the same finding with no marker: the marker was
+    removed (for a one-line finding the later commit re-adds the line and is judged itself; for a
+    multi-line one, such as a key block, only the rescan sees it). A file that cannot be read
+    again confirms nothing, so the finding counts."""
+    rescanned: dict[str, list[Finding] | None] = {}
+    for index, f in enumerate(run.findings):
+        if f.commit is None or not policy.marker_allows(f) or f.path not in run.marked:
+            continue
+        if run.marked[f.path] in (f.commit, None):  # the marked version is the last, or the file is gone
+            continue
+        if f.path not in rescanned:
+            rescanned[f.path] = _rescan(run, f.path, content)
+        survivors = rescanned[f.path]
+        if survivors is None:
+            note = "its allow marker could not be confirmed: the file as the range leaves it cannot be read"
+        elif any(s.fingerprint == f.fingerprint and not policy.marker_allows(s) for s in survivors):
+            note = "its allow marker was removed by a later commit of the range"
+        else:
+            continue
+        run.findings[index] = replace(f, allowed_by=frozenset(), message=f"{f.message} ({note})")
+    return ()
+
+
+def _rescan(run: _Running, path: str, content: Content | None) -> list[Finding] | None:
+    """The check's findings on the file as the reviewed tree has it, every line taken as added."""
+    if content is None:
+        return None
+    with content.open_path(path) as stream:
+        if stream is None:
+            return []
+        data = stream.read(MAX_RESCAN + 1)
+    if len(data) > MAX_RESCAN or b"\x00" in data:
+        return None
+    lines = decode(data).split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    added = AddedLines("\n".join(line.rstrip("\r") for line in lines), (range(1, len(lines) + 1),))
+    return _scan_file(run.check, FileChange(path, "A", added=added), run.opts)
 
 
 def _summary(name: str, run: _Running, judged: Sequence[Judged]) -> CheckRun:

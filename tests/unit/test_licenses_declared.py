@@ -122,11 +122,11 @@ def test_allow_and_deny_from_the_policy() -> None:
     assert found(change("lib/y.c", f"// {SPDX}: MIT\n"), deny=["MIT"]) == [("incompatible-license", 1, "error")]
 
 
-def test_a_bad_project_license_stops_the_check_with_a_reason() -> None:
-    from contribution_gate.errors import CheckError
+def test_a_bad_project_license_is_a_policy_error_with_a_reason() -> None:
+    from contribution_gate.errors import PolicyValueError
 
     c = change("lib/x.c", f"// {SPDX}: MIT\n")
-    with pytest.raises(CheckError, match="no SPDX or ScanCode license id"):
+    with pytest.raises(PolicyValueError, match="no SPDX or ScanCode license id"):
         list(licenses.scan_file(c, licenses.options({"project": "Apach-2.0"})))
 
 

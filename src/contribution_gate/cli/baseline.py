@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from ..errors import GateError
-from .group import cli, progress_line, write_report
+from .group import EXIT_FAIL, cli, progress_line
 
 
 @cli.group()
@@ -39,27 +40,60 @@ def baseline() -> None:
     default=Path("."),
     help="Repository (default: the current directory).",
 )
+@click.option("--force", is_flag=True, help="Replace the output file even when it is not a contribution-gate baseline.")
 @click.option("-v", "--verbose", is_flag=True, help="Tracebacks on errors.")
-def baseline_create(output: Path | None, config_path: Path | None, repo_dir: Path, verbose: bool) -> None:
+def baseline_create(output: Path | None, config_path: Path | None, repo_dir: Path, force: bool, verbose: bool) -> None:
     """Review every tracked file at HEAD and accept all it finds (inline-allowed ones aside).
 
     \b
-    Keys are keyed hashes of rule and value: no secret, no path and no line number is stored,
-    so moving a line does not churn the file. Re-running keeps the file's salt.
+    Keys are keyed hashes of rule and value: no secret and no line number is stored, so
+    moving a line does not churn the file. A secret is accepted anywhere; any other finding
+    only in its file (its path is recorded). Re-running keeps the file's salt. A file that
+    is not a contribution-gate baseline (a detect-secrets .secrets.baseline) is never
+    replaced without --force, and nothing is written when a check fails to run.
     """
     from .. import baseline as accepted
+    from ..files import write_atomically
     from ..git import Repository
     from ..policy import Outcome
     from ..session import choose, run
 
     target = Repository(repo_dir).root / accepted.DEFAULT_PATH if output is None else output
-    salt = None
-    if target.is_file():
-        salt = accepted.parse(target.read_text(encoding="utf-8"), str(target)).salt or None
+    salt = None if force else _salt_of(target)
     result = run(repo_dir, choose(False, None, True), (), config_path, progress_line(), use_baseline=False)
+    for warning in result.warnings:
+        click.echo(f"contribution-gate: warning: {warning}", err=True)
+    if result.review.errors:
+        for check in result.review.errors:
+            click.echo(f"contribution-gate: error: the {check.name} check failed: {check.error}", err=True)
+        click.echo(
+            f"contribution-gate: baseline not written: a failed check's findings would be missing from {target}",
+            err=True,
+        )
+        sys.exit(EXIT_FAIL)
     kept = [j.finding for j in result.review.judged if j.outcome is not Outcome.SUPPRESSED]
-    write_report(target, accepted.create(kept, salt))
+    write_atomically(target, accepted.create(kept, salt))
     click.echo(f"baseline: {len(kept)} finding(s) accepted in {target}; commit it to apply it to reviews")
+
+
+def _salt_of(target: Path) -> str | None:
+    """The salt of the baseline `target` holds (kept across re-creation), or None when there is no
+    file; a file that is not ours is refused."""
+    from .. import baseline as accepted
+
+    try:
+        text = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise GateError(f"cannot read {target} ({reason}): choose another --output, or pass --force") from None
+    if not accepted.is_ours(text):
+        raise GateError(
+            f"{target} exists and is not a contribution-gate baseline (a detect-secrets baseline?): "
+            "choose another --output, or pass --force to replace it"
+        )
+    return accepted.parse(text, str(target)).salt or None
 
 
 @baseline.command("audit")
@@ -86,5 +120,5 @@ def baseline_audit(path: Path, verbose: bool) -> None:
     for entry in entries:
         where = entry.get("path") or entry.get("filename", "?")
         rule = f"{entry.get('check', 'secrets')}/{entry.get('rule') or entry.get('type', '?')}"
-        click.echo(f"{rule:<40} {where}  {entry.get('key', entry.get('hashed_secret', ''))[:16]}")
+        click.echo(f"{rule:<40} {where}  {str(entry.get('key', entry.get('hashed_secret', '')))[:16]}")
     click.echo(f"{len(entries)} accepted finding(s) in {path}")

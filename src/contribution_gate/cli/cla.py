@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import GateError
-from .group import EXIT_FAIL, EXIT_PASS, cli, write_report
+from .group import EXIT_FAIL, EXIT_PASS, cli
 
 
 @cli.command("check-commit-msg")
@@ -103,10 +103,12 @@ def cla_sign(event_path: Path | None, signatures_path: Path | None, config_path:
     "I have read the CLA Document and I hereby sign the CLA") appends its author
     (login, id, comment id, time, repository id, pull request number) to the file, once,
     keeping its format and order; commit the file afterwards. Anything else changes
-    nothing and exits 0. Writes signed=true|false to $GITHUB_OUTPUT when set.
+    nothing and exits 0. Concurrent runs on one file each keep their signature (the file is
+    locked, re-read and replaced atomically). Writes signed=true|false to $GITHUB_OUTPUT when set.
     """
     from ..checks.cla.signatures import DEFAULT_PATH, DEFAULT_PHRASE
     from ..checks.cla.signing import sign
+    from ..files import locked, write_atomically
     from ..git import Repository
     from ..github.events import read_payload
     from ..model import Target
@@ -121,16 +123,18 @@ def cla_sign(event_path: Path | None, signatures_path: Path | None, config_path:
     table = load_policy(repo, Target("staged"), config_path).table("cla")
     configured = str(table.get("signatures", DEFAULT_PATH))
     target, shown = (signatures_path, str(signatures_path)) if signatures_path else (repo.root / configured, configured)
-    try:
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GateError(f"cannot read the signatures file {shown}: {getattr(exc, 'strerror', None) or exc}") from None
-    outcome = sign(
-        payload, os.environ.get("GITHUB_EVENT_NAME"), str(table.get("phrase", DEFAULT_PHRASE)), current, shown
-    )
-    if outcome.signed and outcome.text is not None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_report(target, outcome.text)
+    phrase = str(table.get("phrase", DEFAULT_PHRASE))
+    event_name = os.environ.get("GITHUB_EVENT_NAME")
+    outcome = sign(payload, event_name, phrase, _read(target, shown), shown)
+    if outcome.signed:  # only a signing comment touches the file: under a lock, re-read, written whole
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise GateError(f"cannot create the directory of {shown}: {exc.strerror or exc}") from None
+        with locked(target):
+            outcome = sign(payload, event_name, phrase, _read(target, shown), shown)
+            if outcome.signed and outcome.text is not None:
+                write_atomically(target, outcome.text)
     if os.environ.get("GITHUB_OUTPUT"):
         try:
             with open(os.environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as handle:
@@ -139,3 +143,11 @@ def cla_sign(event_path: Path | None, signatures_path: Path | None, config_path:
             raise GateError(f"cannot write GITHUB_OUTPUT {os.environ['GITHUB_OUTPUT']}: {exc.strerror}") from None
     click.echo(f"contribution-gate: {outcome.message}")
     sys.exit(EXIT_PASS)
+
+
+def _read(target: Path, shown: str) -> str:
+    """The signatures file's text ("" before the first signature)."""
+    try:
+        return target.read_text(encoding="utf-8") if target.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GateError(f"cannot read the signatures file {shown}: {getattr(exc, 'strerror', None) or exc}") from None

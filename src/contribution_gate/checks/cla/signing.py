@@ -7,10 +7,12 @@ Lite's format; the workflow then commits the file. Pure: payload and file text i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ...errors import GateError
+from ...github.events import is_login, is_number
 from . import signatures
 
 
@@ -24,6 +26,13 @@ class Outcome:
 
 def _words(text: str) -> str:
     return " ".join(text.split()).casefold()
+
+
+def _expect(obj: dict[str, Any], key: str, valid: Callable[[Any], bool], name: str, what: str) -> None:
+    """A field the signature records must have GitHub's type when present (null is absent)."""
+    value = obj.get(key)
+    if value is not None and not valid(value):
+        raise GateError(f"the issue_comment event's {name} is not {what}: is this the right event file?")
 
 
 def sign(payload: dict[str, Any], event_name: str | None, phrase: str, current: str, source: str) -> Outcome:
@@ -42,13 +51,17 @@ def sign(payload: dict[str, Any], event_name: str | None, phrase: str, current: 
     if _words(str(comment.get("body") or "")) != _words(phrase):
         return Outcome(False, "the comment is not the signing phrase: nothing to sign")
     user = comment.get("user")
-    if not isinstance(user, dict) or not isinstance(user.get("login"), str) or not isinstance(user.get("id"), int):
-        raise GateError("the comment has no user login and id: is this the right event file?")
+    if not isinstance(user, dict) or not is_login(user.get("login")) or not is_number(user.get("id")):
+        raise GateError("the comment has no user login and numeric id: is this the right event file?")
     login = user["login"]
     if user.get("type") == "Bot":
         return Outcome(False, f"{login} is a bot: bots do not sign", login)
     repository = payload.get("repository")
     repository = repository if isinstance(repository, dict) else {}
+    _expect(comment, "id", is_number, "comment.id", "a number")
+    _expect(comment, "created_at", lambda v: isinstance(v, str) and len(v) <= 64, "comment.created_at", "a time")
+    _expect(issue, "number", is_number, "issue.number", "a number")
+    _expect(repository, "id", is_number, "repository.id", "a number")
     entry = signatures.entry_for(comment, repository.get("id"), issue.get("number"))
     updated = signatures.append(current, entry, source)
     if updated is None:

@@ -324,7 +324,10 @@ def _private_key(texts: Sequence[str], numbers: Sequence[int], index: int) -> tu
     if "-----END" not in rest:
         last = next((i for i in range(index + 1, len(texts)) if "-----END" in texts[i]), index)
     end_line = numbers[last]
-    block = "".join(texts[index : last + 1])
+    # the key alone, from its BEGIN to its END marker, is what the fingerprint and baseline key are
+    # made of: a comment or an allow marker after either marker does not change them
+    first = text[header.start() :] if last == index else header.group(0)
+    block = _through_end(first + "".join(texts[index + 1 : last + 1]))
     in_json = '"private_key"' in text
     rule = "gcp-service-account-key" if in_json else "private-key"
     title = "Google service account key" if in_json else "Private key"
@@ -334,6 +337,13 @@ def _private_key(texts: Sequence[str], numbers: Sequence[int], index: int) -> tu
         else "Treat the key as compromised: replace it (and revoke its certificate), and keep keys out of the repository."
     )
     return _Hit(rule, title, header.group(0), Severity.ERROR, remediation, header.start()), end_line, block
+
+
+def _through_end(block: str) -> str:
+    """`block` up to the end of its `-----END ...-----` marker, when it has one."""
+    end = block.rfind("-----END")
+    close = block.find("-----", end + len("-----END")) if end >= 0 else -1
+    return block[: close + len("-----")] if close >= 0 else block
 
 
 def _too_large(change: FileChange, size: int, limit: int) -> Finding:
