@@ -4,8 +4,8 @@ git calls a file binary when a NUL byte is among its first 8,000 bytes or when t
 `.gitattributes` says so (`-diff`, `binary`, a `diff=` driver marked binary), and every line check
 then sees nothing: UTF-16 text, a text file with one stray NUL, or any file an attacker marked. Here
 the content decides: a byte-order mark, else 8-bit text (ASCII, UTF-8, Latin-1: few control
-characters, at most a few NULs), else UTF-32 or UTF-16 without a mark (the decoding that is clean
-and holds the most ASCII). Files that start like the binary containers the models check reads
+characters, at most a stray NUL or two), else UTF-32 or UTF-16 without a mark (the decoding that is
+clean, at least a quarter ASCII, and holds the most ASCII). Files that start like the binary containers the models check reads
 (archives, safetensors, numpy, GGUF, images) stay binary even when most of their bytes are printable.
 """
 
@@ -27,6 +27,7 @@ _BOMS = (
 _WIDE = ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 # C0 controls other than tab, line feed, vertical tab, form feed, carriage return and escape; DEL
 _CONTROL_BYTES = bytes(c for c in range(1, 32) if c not in (9, 10, 11, 12, 13, 27)) + b"\x7f"
+_CONTROL_CHAR = re.compile("[\x01-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 _PRINTABLE_ASCII = re.compile("[\t\n\r\x20-\x7e]")
 _BAD_CHARS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f\ufffd]")  # controls and undecodable units
 
@@ -47,8 +48,8 @@ _MAGIC = (
 
 
 def _nul_allowance(size: int) -> int:
-    """Stray NULs a window of text may hold: one, and one more in every 32 bytes."""
-    return 1 + size // 32
+    """Stray NULs a window of text may hold: one, and one more in every 256 bytes."""
+    return 1 + size // 256
 
 
 def _control_allowance(size: int) -> int:
@@ -130,7 +131,7 @@ def read_text(stream: BinaryIO) -> Text | None:
 
 
 def looks_mangled(text: str) -> bool:
-    """Whether lines git printed as text hold what text does not (NULs, undecodable bytes): then the
-    file is judged again by its content (a binary git was told is text, UTF-16 past git's 8,000-byte
-    look, Latin-1)."""
-    return "\x00" in text or "\ufffd" in text
+    """Whether lines git printed as text hold what text does not: a NUL (UTF-16 past git's 8,000-byte
+    look, a binary the attributes call text), or undecodable bytes next to control characters (a
+    binary without NULs). Then the file is judged again by its content; Latin-1 text is not."""
+    return "\x00" in text or ("\ufffd" in text and _CONTROL_CHAR.search(text) is not None)

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import IO
 
 from . import gitcmd
 from .blobs import SPOOL_IN_MEMORY, Blob, BlobReader, TreeContent
@@ -113,14 +114,19 @@ class Repository:
                 raise GitError(f"git {args[0]} failed: {lines[-1] if lines else proc.returncode}")
 
     def popen(
-        self, args: list[str], errors: io.BufferedRandom | int, env: Mapping[str, str] | None = None
+        self,
+        args: list[str],
+        errors: IO[bytes] | int,
+        env: Mapping[str, str] | None = None,
+        stdin: bool = False,
     ) -> subprocess.Popen[bytes]:
-        """A git process whose stdout is a pipe, with the pinned settings (`env`: more variables)."""
+        """A git process whose stdout (and `stdin`, if asked) is a pipe, with the pinned settings
+        (`env`: more variables)."""
         try:
             return subprocess.Popen(
                 gitcmd.argv(args),
                 cwd=self.root,
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=errors,
                 env={**gitcmd.environment(), **(env or {})},
@@ -253,8 +259,11 @@ class Repository:
         if unpushed:
             revs += ["--not", "--remotes"]
         args = ["log", _LOG_FORMAT, "--reverse", "--topo-order", "-p", "--root", "-M", *DIFF_FLAGS, *revs, "--"]
-        has_merges = bool(self.run("rev-list", "--merges", "--max-count=1", *revs, "--").strip())
-        merges = MergeDiffs(self, revs, DIFF_FLAGS) if has_merges else None
+        listed = [
+            line.split()
+            for line in decode(self.run("rev-list", "--merges", "--topo-order", "--parents", *revs, "--")).splitlines()
+        ]
+        merges = MergeDiffs(self, [(shas[0], len(shas) - 1) for shas in listed], DIFF_FLAGS) if listed else None
         commit: Commit | None = None
         record = b""  # a commit record whose message held a line like `diff --git ` is in pieces
         try:
