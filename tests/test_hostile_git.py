@@ -402,6 +402,19 @@ def test_a_rename_with_edits_out_of_an_excluded_path_reviews_the_whole_file(
     )
 
 
+def test_a_pickle_renamed_out_of_a_path_the_models_check_skips_is_read(based_repo: GitRepo, gate_cmd: GateCmd) -> None:
+    """A pure rename has no `index` line, so git names no object: the object is looked up by path."""
+    policy = '[models]\nexclude-paths = ["tests/data/**"]\n'
+    based_repo.commit_files("policy", {".contribution-gate.toml": policy})
+    base = based_repo.sha()
+    based_repo.commit_files("fixture", {"tests/data/evil.pkl": model_fixtures.payload("os", "system")})
+    based_repo.mv("tests/data/evil.pkl", "models/weights.bin")
+    moved = based_repo.commit("ship the fixture as the model")
+    code, found = review(gate_cmd, based_repo, "--range", f"{base}..HEAD", "--check", "models")
+    assert code == 1
+    assert ("models/weights.bin", None, "pickle-unsafe-global", moved) in found
+
+
 def test_moving_a_file_the_base_already_had_is_not_a_finding(based_repo: GitRepo, gate_cmd: GateCmd) -> None:
     """A secret that sat in a reviewed path of the base is the base's, not this change's: a pure
     rename adds nothing (the baseline, or a finding on the base, is where it is dealt with)."""
