@@ -541,3 +541,28 @@ def test_replace_refs_cannot_swap_what_is_reviewed(based_repo: GitRepo, gate_cmd
         1,
         [("app.py", 1, "github-token", leaking)],
     )
+
+
+# -- the policy a pull request names --------------------------------------------------------------
+
+
+def test_config_in_ci_is_read_from_the_base_commit(based_repo: GitRepo, gate_cmd: GateCmd) -> None:
+    strict = '[checks]\nenabled = ["secrets"]\n'
+    before_policy = based_repo.sha()
+    based_repo.commit_files("policy", {"ci/gate.toml": strict})
+    base = based_repo.sha()
+    secret = tokens.github_token()
+    relaxed = strict + '\n[secrets]\nexclude-paths = ["**"]\n'
+    head = based_repo.commit_files("relax", {"ci/gate.toml": relaxed, "app.py": leak(secret)})
+    args = ("--range", f"{base}..HEAD", "--config", "ci/gate.toml")
+    for ci in ({"CI": "true", "GITHUB_ACTIONS": ""}, {"CI": "", "GITHUB_ACTIONS": "true"}):
+        run = gate_cmd("review", *args, "--format", "json", cwd=based_repo.root, env=ci)
+        data = json.loads(run.out)
+        assert (run.code, data["config"]) == (1, f"ci/gate.toml (base {base[:12]})")
+        assert [(f["path"], f["rule"], f["commit"]) for f in data["findings"]] == [("app.py", "github-token", head)]
+    local = {"CI": "", "GITHUB_ACTIONS": ""}  # a developer's own choice of file is read as it is
+    assert review(gate_cmd, based_repo, *args, env=local) == (0, [])
+    run = gate_cmd(
+        "review", "--range", f"{before_policy}..HEAD", "--config", "ci/gate.toml", cwd=based_repo.root, env=ci
+    )
+    assert run.code == 2 and "base" in run.err and len(run.err.strip().splitlines()) == 1
