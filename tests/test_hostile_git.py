@@ -195,17 +195,38 @@ def test_each_merge_is_remerged_against_its_own_merge_base(based_repo: GitRepo) 
 def test_a_merge_driver_of_the_repository_never_runs(based_repo: GitRepo, gate_cmd: GateCmd, tmp_path: Path) -> None:
     base = based_repo.sha()
     driver, ran = marker_script(tmp_path, "merge-driver")
+    conflicting = {"src/app.py": "def main():\n    return {}\n", "data/rows.txt": "row {}\n"}
     based_repo.checkout("-b", "side")
-    based_repo.commit_files("side", {"src/app.py": "def main():\n    return 1\n"})
+    based_repo.commit_files("side", {path: text.format(1) for path, text in conflicting.items()})
     based_repo.checkout("main")
-    based_repo.commit_files("main", {"src/app.py": "def main():\n    return 2\n"})
+    based_repo.commit_files("main", {path: text.format(2) for path, text in conflicting.items()})
     based_repo.git("merge", "-q", "-s", "ours", "--no-edit", "side")
-    (based_repo.root / ".git" / "info" / "attributes").write_text("* merge=evil\n", encoding="utf-8")
-    based_repo.git("config", "merge.evil.driver", f"{driver} %O %A %B")
-    based_repo.git("config", "merge.evil.name", "a driver a clone brought")
+    attributes = "*.py merge=evil\n*.txt merge=we=ird.name\n"
+    (based_repo.root / ".git" / "info" / "attributes").write_text(attributes, encoding="utf-8")
+    for name in ("evil", "we=ird.name"):
+        based_repo.git("config", f"merge.{name}.driver", f"{driver} %O %A %B")
+    based_repo.git("config", "merge.default", "evil")
     code, _ = review(gate_cmd, based_repo, "--range", f"{base}..HEAD", "--check", "secrets")
     assert code == 0
     assert not ran.exists()
+
+
+def test_without_remerge_a_merge_is_diffed_against_its_first_parent(
+    based_repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git before 2.36 has no --remerge-diff: every merge is then diffed against its first parent."""
+    from contribution_gate import merges
+
+    monkeypatch.setattr(merges, "git_version", lambda repo: (2, 35))
+    base = based_repo.sha()
+    side, merge = based_repo.merge_side_branch({"side.py": "s = 1\n"})
+    repository = Repository(based_repo.root)
+    found = [
+        (i.commit, i.path)
+        for i in collect(repository, resolve_target(repository, False, f"{base}..HEAD", False))
+        if isinstance(i, FileChange)
+    ]
+    assert (merge, "side.py") in found and (side, "side.py") in found
 
 
 # -- attributes cannot hide a file ------------------------------------------------------------------

@@ -96,12 +96,12 @@ class Repository:
         """Whether a git command exits 0 (for questions git answers with its exit code)."""
         return self._exec(list(args), self.root).returncode == 0
 
-    def stream(self, *args: str, env: Mapping[str, str] | None = None) -> Iterator[bytes]:
+    def stream(self, *args: str) -> Iterator[bytes]:
         """A git command's output in blocks as it produces them; a failure raises at the end.
 
         stderr goes to a temporary file, so a chatty command cannot block on a full pipe.
         """
-        with tempfile.TemporaryFile() as errors, self.popen(list(args), errors, env) as proc:
+        with tempfile.TemporaryFile() as errors, self.popen(list(args), errors) as proc:
             stdout = proc.stdout
             assert isinstance(stdout, io.BufferedReader)
             _widen_pipe(stdout.fileno())
