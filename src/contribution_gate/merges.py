@@ -57,6 +57,7 @@ class MergeDiffs:
         self._changed = threading.Condition()
         self._proc: subprocess.Popen[bytes] | None = None
         two = [sha for sha, parents in reversed(merges) if parents == 2] if self._remerge else []
+        self._drivers = repo.merge_driver_overrides() if two else {}
         self._thread = threading.Thread(target=self._run, args=(_batches(two),), name="remerge-diff", daemon=True)
         self._thread.start()
 
@@ -80,7 +81,7 @@ class MergeDiffs:
         """One git process remerges `batch` (oldest first) newest first and spools what it prints."""
         args = ["log", "--no-walk=unsorted", "--stdin", "--format=%x00%x00%H", "-p", "--remerge-diff", "-M"]
         with tempfile.TemporaryFile() as errors:
-            proc = self._repo.popen([*args, *self._flags], errors, self._repo.merge_driver_overrides(), stdin=True)
+            proc = self._repo.popen([*args, *self._flags], errors, self._drivers, stdin=True)
             with self._changed:
                 self._proc = proc
             assert proc.stdin is not None and proc.stdout is not None
