@@ -67,7 +67,7 @@ def build_demo_repository() -> Path:
     policy = '[licenses]\nproject = "Apache-2.0"\n\n[internal-urls]\ndomains = ["corp.acme-payments.io"]\n'
     (root / ".contribution-gate.toml").write_text(policy, encoding="utf-8")
     repo.index.add(["README.md", ".contribution-gate.toml"])
-    repo.index.commit("Initial commit")
+    repo.index.commit("Initial commit", skip_hooks=True)  # hooks a template directory copied in stay idle
     for name, content in sample_files().items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -72,6 +72,7 @@ class _Pending:
     commit: str | None
     status: str = "M"
     blob: str | None = None
+    old_blob: str | None = None
     is_binary: bool = False
     is_submodule: bool = False
     added: AddedLines = field(default_factory=AddedLines)
@@ -84,6 +85,7 @@ class _Pending:
             commit=self.commit,
             old_path=self.old_path if renamed else None,
             blob=None if self.status == "D" or self.blob is None or _NULL_SHA.match(self.blob) else self.blob,
+            old_blob=None if self.old_blob is None or _NULL_SHA.match(self.old_blob) else self.old_blob,
             is_binary=self.is_binary,
             is_submodule=self.is_submodule,
             added=self.added,
@@ -210,6 +212,17 @@ def _added_lines(section: bytes, start: int) -> AddedLines:
     return AddedLines("\n".join(texts), numbers)
 
 
+def whole_file(text: str) -> AddedLines:
+    """Every line of a file's text, numbered from 1: the file as if it were added whole (a rename
+    out of a path the review does not read, a file git showed as binary)."""
+    if not text:
+        return AddedLines()
+    if "\r" in text:  # CRLF files: the line ends, not the text, lose their CR (as in a diff)
+        text = text.replace("\r\n", "\n")
+    text = text.removesuffix("\n").removesuffix("\r")
+    return AddedLines(text, [range(1, text.count("\n") + 2)])
+
+
 def _numbers_with_context(lines: list[bytes], first: int) -> list[int]:
     numbers, current = [], first
     for line in lines:
@@ -226,6 +239,7 @@ def _read_header_line(current: _Pending, line: bytes) -> None:
     if line.startswith(b"index "):
         match = _INDEX.match(line)
         if match:
+            current.old_blob = match.group(1).decode()
             current.blob = match.group(2).decode()
             current.is_submodule = current.is_submodule or match.group(3) == _SUBMODULE_MODE
     elif line.startswith(b"--- "):

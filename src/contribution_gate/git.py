@@ -1,8 +1,11 @@
-"""The only module that talks to git: it turns a target into a stream of commits and file changes.
+"""The module that turns a target into a stream of commits and file changes, through the git CLI.
 
-Diffs come from the git CLI with pinned flags (user config cannot change what is parsed) and are
-streamed line by line, so a long range is never held in memory. The staged diff comes from
-`git diff --cached`, which honours GIT_INDEX_FILE (hooks run against a temporary index).
+Diffs come from git with pinned flags and settings (`gitcmd`: neither user nor repository config
+changes what is parsed, and no program of the repository runs) and are streamed line by line, so a
+long range is never held in memory. The staged diff comes from `git diff --cached`, which honours
+GIT_INDEX_FILE (hooks run against a temporary index). What git shows is then judged again where the
+repository could have changed it (`gitview`): files git calls binary, text git mangles, renames
+out of paths the review does not read. `blobs.py` reads whole objects; `merges.py` what merges add.
 """
 
 from __future__ import annotations
@@ -11,15 +14,20 @@ import io
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO
 
+from . import gitcmd
+from .blobs import SPOOL_IN_MEMORY, Blob, BlobReader, TreeContent
 from .diff import decode, parse_diff, parse_section, split_sections
 from .errors import GitError
 from .github.events import EventTarget
-from .model import Commit, FileChange, Target
+from .gitview import ByContent
+from .merges import MergeDiffs
+from .model import AddedLines, Commit, FileChange, Target
+
+__all__ = ["SPOOL_IN_MEMORY", "Blob", "BlobReader", "Changes", "Repository", "TreeContent", "collect"]
 
 DIFF_FLAGS = (
     "--no-ext-diff",
@@ -34,13 +42,14 @@ DIFF_FLAGS = (
     "--submodule=short",
     "--ignore-submodules=none",
 )
-_CONFIG = ("-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "log.showSignature=false")
+_CONFIG = gitcmd.CONFIG  # the benchmarks' `git log -p` floor runs with what every git command gets
 # A commit record in `git log` output: it starts with two NULs, which no diff line can.
 _RECORD = b"\x00\x00"
 _RECORD_END = b"\x00\x1e\x00"  # fields may be empty (a root commit's parents), so not two NULs
 _LOG_FORMAT = "--format=%x00%x00%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B%x00%x1e%x00"
 
 Item = Commit | FileChange
+Unreviewed = Callable[[str], bool]  # a path no check reads (excluded) or whose findings are accepted
 _BLOCK = 1 << 16
 _PIPE = 1 << 20  # git may run this far ahead of the parser (Linux; elsewhere the OS's default)
 
@@ -62,10 +71,15 @@ class Repository:
     def _exec(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
         try:
             return subprocess.run(
-                ["git", *_CONFIG, *args], cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, check=False
+                gitcmd.argv(args),
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                check=False,
+                env=gitcmd.environment(),
             )
         except FileNotFoundError:
-            raise GitError("git is not installed or not on PATH: install git") from None
+            raise gitcmd.not_installed() from None
 
     @classmethod
     def _call(cls, args: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> bytes:
@@ -87,12 +101,7 @@ class Repository:
 
         stderr goes to a temporary file, so a chatty command cannot block on a full pipe.
         """
-        with (
-            tempfile.TemporaryFile() as errors,
-            subprocess.Popen(
-                ["git", *_CONFIG, *args], cwd=self.root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors
-            ) as proc,
-        ):
+        with tempfile.TemporaryFile() as errors, self.popen(list(args), errors) as proc:
             stdout = proc.stdout
             assert isinstance(stdout, io.BufferedReader)
             _widen_pipe(stdout.fileno())
@@ -103,6 +112,27 @@ class Repository:
             if proc.wait() != 0:
                 lines = decode(error).strip().splitlines()
                 raise GitError(f"git {args[0]} failed: {lines[-1] if lines else proc.returncode}")
+
+    def popen(
+        self,
+        args: list[str],
+        errors: IO[bytes] | int,
+        env: Mapping[str, str] | None = None,
+        stdin: bool = False,
+    ) -> subprocess.Popen[bytes]:
+        """A git process whose stdout (and `stdin`, if asked) is a pipe, with the pinned settings
+        (`env`: more variables)."""
+        try:
+            return subprocess.Popen(
+                gitcmd.argv(args),
+                cwd=self.root,
+                stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                env={**gitcmd.environment(), **(env or {})},
+            )
+        except FileNotFoundError:
+            raise gitcmd.not_installed() from None
 
     # -- refs ---------------------------------------------------------------------------------
     def resolve(self, ref: str) -> str:
@@ -142,9 +172,41 @@ class Repository:
         return decode(out).strip()
 
     def show(self, rev: str, path: str) -> bytes | None:
-        """A file's content at a commit, or None when that commit does not have it."""
-        proc = self._exec(["show", f"{rev}:{path}"], self.root)
+        """A file's content at a commit, or None when that commit does not have it (never converted:
+        `cat-file blob` runs no textconv or filter)."""
+        proc = self._exec(["cat-file", "blob", f"{rev}:{path}"], self.root)
         return proc.stdout if proc.returncode == 0 else None
+
+    def merge_driver_overrides(self) -> dict[str, str]:
+        """Config variables that turn every merge driver the configs define into `true` (keep our
+        side), so `--remerge-diff` runs none of the repository's commands (GIT_CONFIG_COUNT: any
+        driver name, even one holding `=`)."""
+        out = self.run("config", "-z", "--get-regexp", r"^merge\..+\.driver$", ok=(0, 1))
+        names = sorted({decode(entry.split(b"\n", 1)[0]) for entry in out.split(b"\x00") if entry})
+        start = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)
+        env = {"GIT_CONFIG_COUNT": str(start + len(names))}
+        for n, name in enumerate(names, start):
+            env[f"GIT_CONFIG_KEY_{n}"], env[f"GIT_CONFIG_VALUE_{n}"] = name, "true"
+        return env
+
+    def diff_texts(self, old: bytes, new: bytes) -> AddedLines:
+        """The lines `new` adds to `old`, diffed by git as text outside any repository (no config,
+        attribute or driver of the reviewed one)."""
+        with tempfile.TemporaryDirectory(prefix="contribution-gate-") as tmp:
+            where = Path(tmp)
+            (where / "old").write_bytes(old)
+            (where / "new").write_bytes(new)
+            proc = subprocess.run(
+                gitcmd.argv(["diff", "--no-index", "--text", *DIFF_FLAGS, "old", "new"]),
+                cwd=where,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                check=False,
+                env=gitcmd.outside_any_repository(where),
+            )
+        if proc.returncode not in (0, 1):
+            raise GitError(f"git diff --no-index failed: {decode(proc.stderr).strip() or proc.returncode}")
+        return parse_section(proc.stdout).added if proc.stdout.startswith(b"diff --git ") else AddedLines()
 
     def identity(self, which: str) -> str:
         """`git var GIT_AUTHOR_IDENT` or `GIT_COMMITTER_IDENT`: who git will record."""
@@ -190,31 +252,42 @@ class Repository:
     def commits(self, base: str | None, head: str, unpushed: bool = False) -> Iterator[Item]:
         """Each commit of base..head, oldest first, followed by the files it changes.
 
-        `unpushed` limits the commits to those no remote-tracking branch has. Merge commits are
-        listed but bring no files: what they add came from their parents.
+        `unpushed` limits the commits to those no remote-tracking branch has. A merge commit is
+        followed by what it adds beyond its parents (`merges.MergeDiffs`): nothing for a clean merge.
         """
         revs = [head, f"^{base}"] if base else [head]
         if unpushed:
             revs += ["--not", "--remotes"]
         args = ["log", _LOG_FORMAT, "--reverse", "--topo-order", "-p", "--root", "-M", *DIFF_FLAGS, *revs, "--"]
+        listed = [
+            line.split()
+            for line in decode(self.run("rev-list", "--merges", "--topo-order", "--parents", *revs, "--")).splitlines()
+        ]
+        merges = MergeDiffs(self, [(shas[0], len(shas) - 1) for shas in listed], DIFF_FLAGS) if listed else None
         commit: Commit | None = None
         record = b""  # a commit record whose message held a line like `diff --git ` is in pieces
-        for section in split_sections(self.stream(*args)):
-            if record or section.startswith(_RECORD):
-                record += section
-                end = record.find(_RECORD_END)
-                if end < 0:
-                    continue
-                commit, record = _parse_record(record[len(_RECORD) : end]), b""
-                if not commit.parents and self._cut_by_shallow_clone(commit.sha):
-                    raise GitError(
-                        f"the parent of commit {commit.sha[:12]} is not in this shallow clone, so what it adds is "
-                        "unknown: fetch more history (`git fetch --deepen=50` or `git fetch --unshallow`), "
-                        "or check out with `fetch-depth: 0`"
-                    )
-                yield commit
-            elif commit is not None:
-                yield parse_section(section, commit.sha)
+        try:
+            for section in split_sections(self.stream(*args)):
+                if record or section.startswith(_RECORD):
+                    record += section
+                    end = record.find(_RECORD_END)
+                    if end < 0:
+                        continue
+                    commit, record = _parse_record(record[len(_RECORD) : end]), b""
+                    if not commit.parents and self._cut_by_shallow_clone(commit.sha):
+                        raise GitError(
+                            f"the parent of commit {commit.sha[:12]} is not in this shallow clone, so what it adds "
+                            "is unknown: fetch more history (`git fetch --deepen=50` or `git fetch --unshallow`), "
+                            "or check out with `fetch-depth: 0`"
+                        )
+                    yield commit
+                    if commit.is_merge and merges is not None:
+                        yield from merges.added_by(commit)
+                elif commit is not None:
+                    yield parse_section(section, commit.sha)
+        finally:
+            if merges is not None:
+                merges.close()
 
 
 def _widen_pipe(fd: int) -> None:
@@ -282,17 +355,20 @@ def event_target(repo: Repository, event: EventTarget) -> Target:
     return Target("unpushed", None, head)
 
 
-def collect(repo: Repository, target: Target) -> Changes:
+def collect(repo: Repository, target: Target, unreviewed: Unreviewed | None = None) -> Changes:
     """The stream of commits and file changes the review's checks see for `target`, with the
-    reviewed tree's content for the checks that read whole files."""
+    reviewed tree's content for the checks that read whole files. `unreviewed(path)`: whether no
+    check reads `path` or accepts what is found there; a rename out of such a path is an addition."""
     content = TreeContent(repo, target.head if target.kind != "staged" else None)
     if target.kind == "staged":
-        return Changes(repo.staged(), content)
-    if target.kind == "all-files":
+        items = repo.staged()
+    elif target.kind == "all-files":
         assert target.head is not None
-        return Changes(repo.all_files(target.head), content)
-    assert target.head is not None
-    return Changes(repo.commits(target.base, target.head, unpushed=target.kind == "unpushed"), content)
+        items = repo.all_files(target.head)
+    else:
+        assert target.head is not None
+        items = repo.commits(target.base, target.head, unpushed=target.kind == "unpushed")
+    return Changes(ByContent(BlobReader(repo.root), repo.diff_texts, unreviewed)(items), content)
 
 
 class Changes:
@@ -307,187 +383,3 @@ class Changes:
             yield from self._items
         finally:
             self.content.close()
-
-
-# -- whole files on demand ------------------------------------------------------------------------
-SPOOL_IN_MEMORY = 16 << 20  # a blob larger than this is spooled to a temporary file, not held
-
-
-class Blob(io.RawIOBase):
-    """One object's content as `git cat-file --batch` streams it: seekable, filled from the pipe only
-    as far as it is read (a safetensors header is read without spooling the tensors), memory flat
-    (beyond SPOOL_IN_MEMORY it goes to a temporary file). `release()` finishes with the pipe."""
-
-    def __init__(self, pipe: BinaryIO, size: int) -> None:
-        super().__init__()
-        self.size = size
-        self._pipe: BinaryIO | None = pipe
-        self._spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - closed in close()
-        self._filled = 0
-        self._pos = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        base = {0: 0, 1: self._pos, 2: self.size}[whence]
-        self._pos = max(0, base + offset)
-        return self._pos
-
-    def readinto(self, buffer: Any) -> int:
-        wanted = min(len(buffer), self.size - self._pos)
-        if wanted <= 0:
-            return 0
-        self._fill(self._pos + wanted)
-        self._spool.seek(self._pos)
-        got: int = self._spool.readinto(memoryview(buffer)[:wanted])  # type: ignore[attr-defined]
-        self._pos += got
-        return got
-
-    def _fill(self, upto: int) -> None:
-        if self._filled >= upto:
-            return
-        if self._pipe is None:
-            raise GitError("a blob was read after git cat-file moved on")
-        self._spool.seek(0, 2)
-        while self._filled < upto:
-            block = self._pipe.read(min(_BLOCK * 16, self.size - self._filled))
-            if not block:
-                raise GitError("git cat-file ended in the middle of an object")
-            self._spool.write(block)
-            self._filled += len(block)
-
-    def keep(self) -> None:
-        """Spool the rest, so the pipe can serve the next object while this one stays readable."""
-        self._fill(self.size)
-        self.release()
-
-    def release(self) -> None:
-        """Discard what was not read (and the record's newline): the pipe is ready for the next."""
-        pipe, self._pipe = self._pipe, None
-        if pipe is None:
-            return
-        left = self.size - self._filled + 1
-        while left > 0:
-            block = pipe.read(min(left, _BLOCK * 16))
-            if not block:
-                raise GitError("git cat-file ended in the middle of an object")
-            left -= len(block)
-
-    def close(self) -> None:
-        if not self.closed:
-            self.release()
-            self._spool.close()
-        super().close()
-
-
-class BlobReader:
-    """`git cat-file --batch`: one process for a whole run, started on the first request."""
-
-    def __init__(self, root: Path) -> None:
-        self._root = root
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._current: Blob | None = None
-
-    def open(self, spec: str) -> Blob | None:
-        """An object (`<sha>`, `<commit>:<path>`, `:0:<path>`) as a Blob, or None when it is missing
-        or not a blob. Opening another keeps the previous one readable (spooled whole)."""
-        if "\n" in spec:
-            return None
-        if self._current is not None and not self._current.closed:
-            self._current.keep()
-        proc = self._start()
-        assert proc.stdin is not None and proc.stdout is not None
-        proc.stdin.write(spec.encode("utf-8", "surrogateescape") + b"\n")
-        proc.stdin.flush()
-        header = proc.stdout.readline()
-        fields = header.split()
-        if len(fields) != 3 or not fields[2].isdigit():
-            if not header.endswith((b" missing\n", b" ambiguous\n")):
-                raise GitError(f"git cat-file answered {decode(header).strip()!r} for {spec!r}")
-            return None
-        blob = Blob(proc.stdout, int(fields[2]))  # type: ignore[arg-type]
-        if fields[1] != b"blob":
-            blob.close()
-            return None
-        self._current = blob
-        return blob
-
-    def _start(self) -> subprocess.Popen[bytes]:
-        if self._proc is None:
-            try:
-                self._proc = subprocess.Popen(
-                    ["git", *_CONFIG, "cat-file", "--batch"],
-                    cwd=self._root,
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL,
-                )
-            except FileNotFoundError:
-                raise GitError("git is not installed or not on PATH: install git") from None
-        return self._proc
-
-    def close(self) -> None:
-        proc, self._proc = self._proc, None
-        if self._current is not None:
-            self._current.close()
-        if proc is not None:
-            assert proc.stdin is not None and proc.stdout is not None
-            proc.stdin.close()
-            proc.stdout.close()
-            proc.wait()
-
-
-class TreeContent:
-    """`content.Content` for a review: objects by id, and paths of the reviewed tree (the index for
-    a staged review, else `head`)."""
-
-    def __init__(self, repo: Repository, head: str | None) -> None:
-        self._repo = repo
-        self._head = head
-        self._reader = BlobReader(repo.root)
-
-    @contextmanager
-    def open(self, blob: str) -> Iterator[BinaryIO | None]:
-        with self._opened(blob) as found:
-            yield found
-
-    @contextmanager
-    def open_path(self, path: str) -> Iterator[BinaryIO | None]:
-        with self._opened(f"{self._head}:{path}" if self._head else f":0:{path}") as found:
-            yield found
-
-    @contextmanager
-    def _opened(self, spec: str) -> Iterator[BinaryIO | None]:
-        blob = self._reader.open(spec)
-        if blob is None:
-            yield None
-            return
-        buffered = io.BufferedReader(blob, _BLOCK)
-        try:
-            yield buffered
-        finally:
-            buffered.close()
-
-    def list_dir(self, directory: str) -> list[str]:
-        prefix = f"{directory.rstrip('/')}/" if directory else ""
-        if self._head:
-            out = self._repo.run(
-                "ls-tree", "-z", "--name-only", "--full-tree", self._head, "--", *([prefix] if prefix else [])
-            )
-        else:
-            out = self._repo.run("ls-files", "-z", "--cached", "--full-name", "--", f":(top){prefix}")
-        names = (decode(p) for p in out.split(b"\x00") if p)
-        return sorted({n[len(prefix) :] for n in names if n.startswith(prefix) and "/" not in n[len(prefix) :]})
-
-    def lfs_object(self, oid: str) -> Path | None:
-        return self._repo.lfs_object(oid)
-
-    def close(self) -> None:
-        self._reader.close()

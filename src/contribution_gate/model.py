@@ -130,7 +130,9 @@ class FileChange:
     """One file as one commit (or the index) changes it.
 
     status is git's letter: A added, M modified, D deleted, R renamed, C copied, T type change.
-    `commit` is None for the index; `blob` is the post-image object id (None when deleted).
+    `commit` is None for the index; `blob` is the post-image object id (None when deleted),
+    `old_blob` the pre-image's (None when added, or when git did not print it). `is_binary` is
+    judged by content (`encoding`), never by what the repository's attributes make git print.
     """
 
     path: str
@@ -141,6 +143,7 @@ class FileChange:
     is_binary: bool = False
     is_submodule: bool = False
     added: AddedLines = field(default_factory=AddedLines)
+    old_blob: str | None = field(default=None, compare=False)  # how git got here, not what changed
 
     def __post_init__(self) -> None:
         if not isinstance(self.added, AddedLines):  # a tuple of AddedLine objects

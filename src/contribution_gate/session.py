@@ -1,7 +1,10 @@
 """One review from the command line's choices: repository -> target -> policy -> review.
 
 The policy for a range comes from its base commit; for the index and a whole tree, from the
-working tree. An explicit --config file wins over both.
+working tree. An explicit --config file wins over both; in CI (an `--event` review, or a range
+under CI=true or GITHUB_ACTIONS=true) a --config file inside the repository is read from the same
+place as the default policy, the base commit, so a pull request cannot loosen its own gate by
+editing the file its workflow names.
 """
 
 from __future__ import annotations
@@ -45,11 +48,61 @@ def policy_source(repo: Repository, target: Target) -> tuple[Reader, str]:
     return from_work_tree, "working tree"
 
 
-def load_policy(repo: Repository, target: Target, explicit: Path | None) -> Config:
-    """The policy that judges `target`: explicit file, else the base commit's, else the work tree's."""
-    if explicit is not None:
+def in_ci(event: EventTarget | None = None) -> bool:
+    """Whether the review runs in CI, where the checked-out change is the contributor's."""
+    env = os.environ
+    return event is not None or env.get("CI", "").lower() in ("true", "1") or env.get("GITHUB_ACTIONS") == "true"
+
+
+def load_policy(repo: Repository, target: Target, explicit: Path | None, event: EventTarget | None = None) -> Config:
+    """The policy that judges `target`: explicit file, else the base commit's, else the work tree's.
+
+    In CI an explicit file inside the repository is read from the base commit of a range."""
+    if explicit is None:
+        return policy_file.discover(*policy_source(repo, target))
+    inside = _in_repository(repo, explicit)
+    if inside is None or target.kind != "range" or target.base is None or not in_ci(event):
         return policy_file.load_file(explicit)
-    return policy_file.discover(*policy_source(repo, target))
+    read, where = policy_source(repo, target)
+    data = read(inside)
+    if data is None:
+        raise ConfigError(
+            f"{inside}: --config is read from the {where} in CI (a pull request cannot loosen its own gate), "
+            "and it has no such file: commit the policy to the base branch first"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{inside} ({where}): not UTF-8 text: save it as UTF-8") from None
+    return policy_file.parse(text, f"{inside} ({where})", pyproject=Path(inside).name == policy_file.PYPROJECT)
+
+
+def _in_repository(repo: Repository, path: Path) -> str | None:
+    """`path` (relative to the current directory) as a path of the repository, or None outside it.
+    Directories are resolved, the file's own name is not: a symlink is judged where it sits."""
+    absolute = Path(os.path.abspath(path))
+    located = Path(os.path.realpath(absolute.parent)) / absolute.name
+    try:
+        inside = located.relative_to(repo.root.resolve())
+    except ValueError:
+        return None
+    return inside.as_posix() if inside.parts and inside.parts[0] != ".git" else None
+
+
+def unreviewed_paths(config: Config, only: Sequence[str] = ()) -> Callable[[str], bool] | None:
+    """Whether a path is one some check of the review does not read (`exclude-paths`) or whose
+    findings it accepts (`allow-paths`): a rename or copy out of it is reviewed as an addition."""
+    patterns = [
+        pattern
+        for name in select_checks(config, only)
+        for key in ("exclude-paths", "allow-paths")
+        for pattern in config.table(name).get(key, ())
+    ]
+    if not patterns:
+        return None
+    import pathspec  # only when a policy names paths
+
+    return pathspec.GitIgnoreSpec.from_lines(patterns).match_file
 
 
 def load_baseline(repo: Repository, target: Target, config: Config) -> Baseline | None:
@@ -117,12 +170,13 @@ def run(
     """Open the repository, resolve the target and its policy, and review the change."""
     repo = Repository(start)
     target = target_of(repo)
-    config = load_policy(repo, target, config_path)
+    config = load_policy(repo, target, config_path, event)
     accepted = load_baseline(repo, target, config) if use_baseline else None
     inputs = load_check_inputs(repo, target, config, only, event)
     inputs.setdefault("licenses", policy_source(repo, target))  # the project's own license: from the policy's tree
     try:
-        review = run_review(target, collect(repo, target), config, only, progress, fail_on, accepted, inputs=inputs)
+        changes = collect(repo, target, unreviewed_paths(config, only))
+        review = run_review(target, changes, config, only, progress, fail_on, accepted, inputs=inputs)
     finally:
         close = getattr(progress, "close", None)
         if close is not None:

@@ -396,6 +396,48 @@ def test_invalid_fail_on_input_is_a_usage_error(action: Callable[..., ActionRun]
     assert "::error::" in review.out
 
 
+def _relaxing_pr(make_repo: Callable[..., Repo], in_base: bool) -> PullRequest:
+    """A pull request that adds a token and edits (or adds) the policy its workflow's `config` names
+    so that the secrets check reads nothing."""
+    secret = github_token()
+    repo = make_repo("workspace")
+    repo.add("README.md", "# project\n")
+    if in_base:
+        repo.add("ci/gate.toml", '[checks]\nenabled = ["secrets"]\n')
+    base = repo.commit_unchecked("Initial commit")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.add("ci/gate.toml", '[checks]\nenabled = ["secrets"]\n\n[secrets]\nexclude-paths = ["**"]\n')
+    repo.add("app/settings.py", f'TOKEN = "{secret}"\n')
+    return PullRequest(repo, base, repo.commit_unchecked("Relax the gate"), secret)
+
+
+def test_config_input_is_read_from_the_base_commit(
+    action: Callable[..., ActionRun], make_repo: Callable[..., Repo]
+) -> None:
+    """The `config` input names a file of the checked-out pull request: the gate reads that path from
+    the base commit, so the pull request's own edit of it changes nothing."""
+    pr = _relaxing_pr(make_repo, in_base=True)
+    result = action(pr, inputs={"config": "ci/gate.toml"})
+
+    review = result.step("review")
+    assert review.code == 1, review.out + review.err
+    data = json.loads(Path(review.outputs["report"]).read_text(encoding="utf-8"))
+    assert data["config"] == f"ci/gate.toml (base {pr.base[:12]})"
+    assert [(f["path"], f["rule"]) for f in data["findings"]] == [("app/settings.py", "github-token")]
+
+
+def test_config_input_missing_from_the_base_commit_is_a_config_error(
+    action: Callable[..., ActionRun], make_repo: Callable[..., Repo]
+) -> None:
+    pr = _relaxing_pr(make_repo, in_base=False)
+    result = action(pr, inputs={"config": "./ci/../ci/gate.toml"})
+
+    review = result.step("review")
+    assert review.code == 2, review.out + review.err
+    assert "ci/gate.toml" in review.err and "base" in review.err
+    assert "Traceback" not in review.err
+
+
 def test_ci_workflow_runs_the_action_on_pull_requests() -> None:
     workflow = yaml.safe_load((PROJECT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
