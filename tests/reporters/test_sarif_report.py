@@ -120,8 +120,12 @@ def test_results_as_github_needs_them() -> None:
     assert hostile["artifactLocation"]["uri"] == "docs/%60evil%60%7Cname%20%3Cb%3E.md"
     assert hostile["region"]["startLine"] == 40 and hostile["region"]["endLine"] == 41
 
-    commit_level = by_rule["signoff/missing-signoff"]["locations"][0]["physicalLocation"]
-    assert commit_level == {"artifactLocation": {"uri": ".", "uriBaseId": "%SRCROOT%"}}
+    commit_level = by_rule["signoff/missing-signoff"]
+    assert commit_level["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": f".git/commits/{samples.HEAD}", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 1},
+    }
+    assert commit_level["properties"] == {"commit": samples.HEAD}
 
 
 def test_a_severity_note_finding_is_a_note_and_not_suppressed() -> None:
@@ -138,7 +142,145 @@ def test_clean_run() -> None:
 
 @pytest.mark.parametrize(
     ("path", "uri"),
-    [("src/app.py", "src/app.py"), ("", "."), ("dir/ü #1%.txt", "dir/%C3%BC%20%231%25.txt"), ("/abs.py", "abs.py")],
+    [
+        ("src/app.py", "src/app.py"),
+        ("dir/ü #1%.txt", "dir/%C3%BC%20%231%25.txt"),
+        ("/abs.py", "abs.py"),
+        ("c:/x.py", "c%3A/x.py"),  # no first segment that reads as a scheme
+        ("http://x/y", "http%3A//x/y"),
+    ],
 )
 def test_artifact_uri(path: str, uri: str) -> None:
     assert sarif.artifact_uri(path) == uri
+
+
+# -- GitHub code scanning's upload rules ---------------------------------------------------------------
+# From docs.github.com, "SARIF support for code scanning" (github/docs: content/code-security/code-scanning/
+# integrating-with-code-scanning/sarif-support-for-code-scanning.md and data/reusables/code-scanning/
+# sarif-limits.md): the properties marked required, with no empty string; `artifactLocation.uri` a path
+# relative to the repository root; `region.startLine` present (Microsoft's GitHub ingestion rules
+# GH1001/GH1003: a location with a URI, startLine >= 1); at most 25,000 results and rules per run,
+# 20 tags per rule, 10 locations shown; names up to 255 and descriptions up to 1,024 characters. A result
+# without a location makes the whole upload fail ("locationFromSarifResult: expected at least one location").
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def github_upload_problems(log: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+
+    def need(ok: object, what: str) -> None:
+        if not ok:
+            problems.append(what)
+
+    def text(obj: Any, what: str, limit: int | None = None) -> None:
+        value = obj.get("text") if isinstance(obj, dict) else None
+        need(isinstance(value, str) and value.strip(), f"{what}.text is required")
+        if limit is not None and isinstance(value, str):
+            need(len(value) <= limit, f"{what}.text is over {limit} characters")
+
+    need(isinstance(log.get("$schema"), str) and log["$schema"].startswith("https://"), "$schema")
+    need(log.get("version") == "2.1.0", "version")
+    runs = log.get("runs")
+    need(isinstance(runs, list) and 1 <= len(runs) <= 20, "runs[]")
+    for r, run in enumerate(runs or []):
+        driver = run.get("tool", {}).get("driver", {})
+        need(isinstance(driver.get("name"), str) and driver["name"], f"runs[{r}].tool.driver.name")
+        rules, results = driver.get("rules"), run.get("results")
+        need(isinstance(rules, list) and len(rules) <= 25_000, f"runs[{r}].tool.driver.rules[]")
+        need(isinstance(results, list) and len(results) <= 25_000, f"runs[{r}].results[]")
+        for i, rule in enumerate(rules or []):
+            where = f"runs[{r}].rules[{i}]"
+            need(isinstance(rule.get("id"), str) and rule["id"], f"{where}.id")
+            need(len(rule.get("name", "")) <= 255, f"{where}.name is over 255 characters")
+            text(rule.get("shortDescription"), f"{where}.shortDescription", 1024)
+            text(rule.get("fullDescription"), f"{where}.fullDescription", 1024)
+            text(rule.get("help"), f"{where}.help")
+            need(len(rule.get("properties", {}).get("tags", [])) <= 20, f"{where}: more than 20 tags")
+        for i, result in enumerate(results or []):
+            where = f"runs[{r}].results[{i}]"
+            text(result.get("message"), f"{where}.message")
+            need(result.get("partialFingerprints"), f"{where}.partialFingerprints")
+            index = result.get("ruleIndex")
+            need(
+                isinstance(index, int) and 0 <= index < len(rules or []) and rules[index]["id"] == result.get("ruleId"),
+                f"{where}.ruleIndex",
+            )
+            locations = result.get("locations")
+            need(isinstance(locations, list) and 1 <= len(locations) <= 10, f"{where}.locations[]: 1 to 10")
+            for j, location in enumerate(locations or []):
+                physical = location.get("physicalLocation", {})
+                uri = physical.get("artifactLocation", {}).get("uri")
+                at = f"{where}.locations[{j}].physicalLocation"
+                need(isinstance(uri, str) and uri, f"{at}.artifactLocation.uri is required")
+                if isinstance(uri, str) and uri:
+                    need(_URI_REFERENCE.fullmatch(uri), f"{at}: {uri!r} is not a URI reference")
+                    need(not _SCHEME.match(uri) and not uri.startswith("/"), f"{at}: {uri!r} is not relative")
+                    segments = uri.split("/")
+                    need(".." not in segments and "." not in segments and uri[-1] != "/", f"{at}: {uri!r} is no file")
+                region = physical.get("region", {})
+                start = region.get("startLine")
+                need(isinstance(start, int) and start >= 1, f"{at}.region.startLine >= 1 is required")
+                if isinstance(start, int):
+                    end = region.get("endLine", start)
+                    need(isinstance(end, int) and end >= start, f"{at}.region.endLine")
+    return problems
+
+
+def _reviews() -> dict[str, Any]:
+    whole_file = samples.finding(check="models", rule="pickle-unsafe-global", path="model.bin", line=None)
+    commit_level = samples.finding(check="cla", rule="missing-signoff", path="", line=None, commit=samples.HEAD)
+    index_level = samples.finding(check="cla", rule="missing-signoff", path="", line=None, excerpt="")
+    hostile = samples.finding(path="a:b/c d/%2e%2e/`x`\u202e.py", message="", remediation="")
+    return {
+        "with_findings": samples.with_findings(),
+        "clean": samples.clean(),
+        "many": samples.review(samples.many(300), ()),
+        "edge": samples.review([whole_file, commit_level, index_level, hostile], ()),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_reviews()))
+def test_github_code_scanning_would_take_it(name: str) -> None:
+    """Every report, through the registry as the command writes it, meets the upload rules."""
+    from contribution_gate.reporters import REPORTERS
+
+    log = json.loads(REPORTERS["sarif"](_reviews()[name]))
+    assert_valid(log)
+    assert github_upload_problems(log) == []
+
+
+def test_the_upload_rules_catch_what_github_rejects() -> None:
+    """The checker is real: the shapes GitHub refuses are reported."""
+    log = render(samples.with_findings())
+    results = log["runs"][0]["results"]
+    results[0]["locations"] = []
+    results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = "."
+    del results[2]["locations"][0]["physicalLocation"]["region"]
+    results[3]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = "file:///abs.py"
+    log["runs"][0]["tool"]["driver"]["rules"][0]["help"]["text"] = ""
+    problems = github_upload_problems(log)
+    assert len(problems) == 5, problems
+
+
+def test_commit_and_whole_file_findings_get_line_1() -> None:
+    edge = json.loads(sarif.render(_reviews()["edge"]))["runs"][0]["results"]
+    where = {r["partialFingerprints"]["contributionGate/v1"]: r["locations"][0]["physicalLocation"] for r in edge}
+    by_path = {f.finding.path or (f.finding.commit or "index"): f.finding for f in _reviews()["edge"].judged}
+    assert where[by_path["model.bin"].fingerprint] == {
+        "artifactLocation": {"uri": "model.bin", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 1},
+    }
+    assert where[by_path[samples.HEAD].fingerprint]["artifactLocation"]["uri"] == f".git/commits/{samples.HEAD}"
+    assert where[by_path["index"].fingerprint]["artifactLocation"]["uri"] == ".git/COMMIT_EDITMSG"
+
+
+def test_at_most_25000_results_most_severe_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 5)
+    review = samples.review(samples.many(4, Severity.WARNING, "internal-urls") + samples.many(4), ())
+    run = render(review)["runs"][0]
+    assert [r["level"] for r in run["results"]] == ["error"] * 4 + ["warning"]
+    (note,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "warning" and note["message"]["text"].startswith("3 more results left out")
+    assert run["invocations"][0]["executionSuccessful"] is True
+    assert github_upload_problems(render(review)) == []
