@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ..redaction import scrub
+from ..redaction import redact, scrub
 
 T = TypeVar("T")
 
@@ -82,13 +82,47 @@ def json_visible(text: str) -> str:
 
 
 def masked(text: str, opaque: bool = False) -> str:
-    """`text` with every secret masked, its surrounding blanks and length otherwise kept."""
+    """`text` with every secret masked (`redaction.scrub`, plus tokens glued to a name, see
+    `glued_secrets`), its surrounding blanks otherwise kept."""
     core = text.strip()
     if not core:
         return text
     start = len(text) - len(text.lstrip())
-    cleaned = scrub(core, limit=None, opaque_tokens=opaque)
+    cleaned = scrub(redact(core, glued_secrets(core)), limit=None, opaque_tokens=opaque)
     return text if cleaned == core else text[:start] + cleaned + text[start + len(core) :]
+
+
+_WORDS = re.compile(r"[^\s/\\<>()\[\]{}'\"`,;|]+")
+_GLUE = "-_"
+_MAX_GLUE = 12  # glue characters per word whose pairs are tried; beyond, one at a time
+
+
+def glued_secrets(text: str) -> set[str]:
+    """Tokens the secret rules find in a word of a name once what is glued to them is cut off.
+
+    A rule wants a token to stand alone (`(?<![\\w/+=-])...(?![\\w-])`), so in a name such as
+    `keys/<token>`, `keys/ghp_<token>-old.txt` or `Bob_<token>` it sees nothing. Each word of `text`
+    (split at blanks, slashes, brackets and quotes) that holds a rule keyword is scanned alone, and
+    again with every glue character (`-`, `_`), and every pair of them, cut in turn; the tokens found
+    are masked in the original text, the longest first."""
+    from ..checks.secrets.rules import keywords, scan_text
+
+    lowered = text.lower()
+    if not any(k in lowered for k in keywords()):
+        return set()
+    found: set[str] = set()
+    for match in _WORDS.finditer(text):
+        word = match.group(0)
+        if not any(k in word.lower() for k in keywords()):
+            continue
+        glue = [i for i, c in enumerate(word) if c in _GLUE]
+        cuts: list[tuple[int, ...]] = [(), *((i,) for i in glue)]
+        if len(glue) <= _MAX_GLUE:
+            cuts += [(i, j) for n, i in enumerate(glue) for j in glue[n + 1 :]]
+        for cut in cuts:
+            variant = "".join(" " if i in cut else c for i, c in enumerate(word))
+            found.update(m.secret for m in scan_text(variant) if m.secret in word)
+    return found
 
 
 def redacted(value: T, show: bool = False) -> T:
