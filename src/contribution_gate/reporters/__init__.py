@@ -27,11 +27,23 @@ def guarded(render: Any, readable: bool, json: bool = False) -> Reporter:
 
     @functools.wraps(render)
     def report(review: Review, color: bool = False, **options: Any) -> str:
-        out: str = render(redacted(review, show=readable), color, **options)
+        out: str = render(_redacted(review, readable), color, **options)
         return json_visible(out) if json else out
 
     report.guarded = True  # type: ignore[attr-defined]
     return report
+
+
+_last: list[tuple[Review, bool, Review]] = []  # one review is often rendered in several formats
+
+
+def _redacted(review: Review, readable: bool) -> Review:
+    for original, shown, copy in _last:
+        if original is review and shown == readable:
+            return copy
+    copy = redacted(review, show=readable)
+    _last[:] = [*_last[-1:], (review, readable, copy)]
+    return copy
 
 
 REPORTERS: dict[str, Reporter] = {

@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
+
+import ahocorasick_rs
 
 from ..redaction import redact, scrub
 
@@ -92,6 +95,14 @@ def masked(text: str, opaque: bool = False) -> str:
     return text if cleaned == core else text[:start] + cleaned + text[start + len(core) :]
 
 
+@functools.lru_cache(maxsize=1)
+def _keywords() -> ahocorasick_rs.AhoCorasick:
+    """The secret rules' keywords (lower case), searched in one linear pass."""
+    from ..checks.secrets.rules import keywords
+
+    return ahocorasick_rs.AhoCorasick(sorted(set(keywords())))
+
+
 _WORDS = re.compile(r"[^\s/\\<>()\[\]{}'\"`,;|]+")
 _GLUE = "-_"
 _MAX_GLUE = 12  # glue characters per word whose pairs are tried; beyond, one at a time
@@ -105,15 +116,15 @@ def glued_secrets(text: str) -> set[str]:
     (split at blanks, slashes, brackets and quotes) that holds a rule keyword is scanned alone, and
     again with every glue character (`-`, `_`), and every pair of them, cut in turn; the tokens found
     are masked in the original text, the longest first."""
-    from ..checks.secrets.rules import keywords, scan_text
+    from ..checks.secrets.rules import scan_text
 
-    lowered = text.lower()
-    if not any(k in lowered for k in keywords()):
+    automaton = _keywords()
+    if not automaton.find_matches_as_indexes(text.lower()):
         return set()
     found: set[str] = set()
     for match in _WORDS.finditer(text):
         word = match.group(0)
-        if not any(k in word.lower() for k in keywords()):
+        if not automaton.find_matches_as_indexes(word.lower()):
             continue
         glue = [i for i, c in enumerate(word) if c in _GLUE]
         cuts: list[tuple[int, ...]] = [(), *((i,) for i in glue)]
