@@ -23,6 +23,13 @@ if TYPE_CHECKING:
     from conftest import GitRepo
 
 FORMATS = ("text", "json", "sarif", "markdown", "github")
+
+
+def private_url(last: int) -> str:
+    """A line naming a private address (an internal-urls finding), built so this file holds none."""
+    return f'URL = "http://{".".join(("10", "1", "2", str(last)))}/"\n'
+
+
 DCO_POLICY = '[cla]\nmode = "dco"\n'
 
 
@@ -93,8 +100,8 @@ def planted(based_repo: GitRepo) -> tuple[GitRepo, dict[str, str]]:
         "excerpt": tokens.huggingface_token(),
     }
     based_repo.commit_files("policy", {".contribution-gate.toml": DCO_POLICY})
-    based_repo.add(f"keys/{secrets['path']}-old.py", 'URL = "http://10.1.2.3/api"\n')
-    based_repo.add(f"deploy/{secrets['path2']}.env", "DB_HOST=10.20.30.40\n")
+    based_repo.add(f"keys/{secrets['path']}-old.py", private_url(3))
+    based_repo.add(f"deploy/{secrets['path2']}.env", private_url(4))
     based_repo.add("src/client.py", tokens.secret_line("HF_TOKEN", secrets["excerpt"]))
     message = f"deploy with {secrets['subject']}\n\nSigned-off-by: Bot {secrets['sign-off']} <bot@example.com>\n"
     based_repo.git(
@@ -151,9 +158,9 @@ def injecting(based_repo: GitRepo, tmp_path: Path) -> tuple[GitRepo, Path]:
     """A policy key, file names and an added line that each try to start workflow commands."""
     policy = tmp_path / "policy.toml"
     policy.write_text(f"[checks]\n{json.dumps(INJECTED)} = 1\n", encoding="utf-8")  # a TOML basic string
-    based_repo.add("a\r::add-mask::x.py", 'URL = "http://10.1.2.3/"\n')
-    based_repo.add("##[error]b.py", 'URL = "http://10.1.2.4/"  # ::error::c\n')
-    based_repo.add("  ::warning::c.py", 'URL = "http://10.1.2.5/"\n')
+    based_repo.add("a\r::add-mask::x.py", private_url(3))
+    based_repo.add("##[error]b.py", private_url(4).replace("\n", "  # ::error::c\n"))
+    based_repo.add("  ::warning::c.py", private_url(5))
     based_repo.commit("inject")
     return based_repo, policy
 
@@ -203,7 +210,7 @@ LEGIT_NAMES = ("données/日本語 ✓.py", "emoji/👩‍💻.py", "فارسی/
 @pytest.fixture
 def escaping(based_repo: GitRepo) -> GitRepo:
     for name in HOSTILE_NAMES + LEGIT_NAMES:
-        based_repo.add(name, 'URL = "http://10.1.2.3/"\n')
+        based_repo.add(name, private_url(3))
     based_repo.commit("names")
     return based_repo
 

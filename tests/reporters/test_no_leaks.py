@@ -103,7 +103,7 @@ def planted() -> tuple[dict[str, str], samples.Review]:
             rule="huggingface-token",
             path="src/client.py",
             severity=Severity.WARNING,
-            excerpt=f'HF_TOKEN = "{secrets["excerpt"]}"',  # as if a check forgot to redact it
+            excerpt=tokens.secret_line("HF_TOKEN", secrets["excerpt"]).strip(),  # as if a check forgot to redact it
         ),
     ]
     checks = (
