@@ -160,8 +160,12 @@ def _walk(value: Any, field: str, text: Callable[[str, str], str]) -> Any:
         return value
     if isinstance(value, str):
         return text(value, field)
-    if isinstance(value, tuple) and not hasattr(value, "_fields"):
-        return tuple(_walk(item, field, text) for item in value)
+    if isinstance(value, tuple):
+        items = [
+            _walk(item, name, text)
+            for item, name in zip(value, getattr(value, "_fields", ()) or [field] * len(value), strict=False)
+        ]
+        return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
     if isinstance(value, list):
         return [_walk(item, field, text) for item in value]
     if isinstance(value, frozenset | set):
