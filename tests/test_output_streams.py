@@ -121,3 +121,27 @@ def test_other_commands_output_is_guarded_too(based_repo: GitRepo, gate_command:
         assert command_lines(out) == []
         if fmt == "json" and proc.stdout.strip():
             json.loads(proc.stdout)
+
+
+def test_the_commit_msg_hook_masks_a_token_in_the_author_name(based_repo: GitRepo, gate_command: list[str]) -> None:
+    """`check-commit-msg` names the author it expects a sign-off from: masked like every line."""
+    import os
+    import subprocess
+
+    import tokens
+
+    secret = tokens.github_token()
+    based_repo.write(".contribution-gate.toml", '[cla]\nmode = "dco"\n')
+    message = based_repo.write("MSG", "change\n")
+    env = {**os.environ, "GIT_AUTHOR_NAME": f"Dev {secret}", "GITHUB_ACTIONS": "true"}
+    proc = subprocess.run(
+        [*gate_command, "check-commit-msg", str(message)],
+        capture_output=True,
+        cwd=based_repo.root,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    err = proc.stderr.decode()
+    assert proc.returncode == 1 and "no DCO sign-off by Dev ghp_****" in err, err
+    assert secret[4:] not in err and not [p for p in tokens.secret_fragments(secret[10:], 8) if p in err]

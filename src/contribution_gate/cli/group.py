@@ -133,7 +133,7 @@ def review_and_exit(
         write_report(output, rendered)
         click.echo(f"{summary_line(result.review)} (report: {visible(str(output))})")
     else:
-        with permit(commands=fmt == "github", styled=color):  # our annotations, our colours
+        with permit(commands=fmt == "github", styled=color, redacted=True):  # our annotations, our colours
             click.echo(rendered, nl=False, color=color or None)
     sys.exit(EXIT_PASS if result.review.passed else EXIT_FAIL)
 

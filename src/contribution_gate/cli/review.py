@@ -120,7 +120,7 @@ def demo(no_color: bool) -> None:
     from .streams import permit
 
     color = wants_color(no_color, sys.stdout)
-    with permit(styled=color):
+    with permit(styled=color, redacted=True):
         click.echo(REPORTERS["text"](result.review, color), nl=False, color=color or None)
     click.echo(f"\nLook around: cd {where} && git diff --cached; then run `contribution-gate review` there.")
     sys.exit(EXIT_PASS if result.review.passed else EXIT_FAIL)
