@@ -3,11 +3,12 @@
 Everything a review carries can come from the contribution: file names, commit authors, committers
 and messages, excerpts, messages that quote them, error texts, the cla check's people. `redacted`
 walks the whole review (findings, check runs, the policy's name, every check's details, whatever
-fields they gain later) and returns a copy in which every string went through `redaction.scrub`,
-so a token in a file name or an author's name is masked wherever a report names it, not only in
-the finding that flagged it. Excerpts are also masked where they merely look like tokens; paths,
-names and messages only where a secret rule, a URL password or a secret-named assignment says so
-(long hashes in file names are common and must stay readable). The registry in this package hands
+fields they gain later) and returns a copy in which every string is `masked`: `redaction.scrub`,
+plus the tokens a secret rule finds in a word once the `-` or `_` glued to them is cut off
+(`keys/ghp_<token>-old.txt`). So a token in a file name or an author's name is masked wherever a
+report names it, not only in the finding that flagged it. Excerpts are also masked where they
+merely look like tokens; paths, names and messages only where a secret rule, a URL password or a
+secret-named assignment says so (long hashes in file names are common and must stay readable). The registry in this package hands
 every reporter such a copy, so a new format cannot forget it.
 
 `visible` escapes what a terminal, a log viewer or a browser would act on instead of showing:
@@ -106,6 +107,8 @@ def _keywords() -> ahocorasick_rs.AhoCorasick:
 _WORDS = re.compile(r"[^\s/\\<>()\[\]{}'\"`,;|]+")
 _GLUE = "-_"
 _MAX_GLUE = 12  # glue characters per word whose pairs are tried; beyond, one at a time
+_MAX_WORD = 512  # longer words (no token is) are scanned whole only
+_BUDGET = 2000  # scans per text: a long hostile text costs a bounded time, then gets scrub alone
 
 
 def glued_secrets(text: str) -> set[str]:
@@ -115,24 +118,26 @@ def glued_secrets(text: str) -> set[str]:
     `keys/<token>`, `keys/ghp_<token>-old.txt` or `Bob_<token>` it sees nothing. Each word of `text`
     (split at blanks, slashes, brackets and quotes) that holds a rule keyword is scanned alone, and
     again with every glue character (`-`, `_`), and every pair of them, cut in turn; the tokens found
-    are masked in the original text, the longest first."""
+    are masked in the original text, the longest first. The scans per text are bounded (`_BUDGET`)."""
     from ..checks.secrets.rules import scan_text
 
     automaton = _keywords()
     if not automaton.find_matches_as_indexes(text.lower()):
         return set()
     found: set[str] = set()
+    budget = _BUDGET
     for match in _WORDS.finditer(text):
         word = match.group(0)
-        if not automaton.find_matches_as_indexes(word.lower()):
+        if budget <= 0 or not automaton.find_matches_as_indexes(word.lower()):
             continue
-        glue = [i for i, c in enumerate(word) if c in _GLUE]
+        glue = [i for i, c in enumerate(word) if c in _GLUE] if len(word) <= _MAX_WORD else []
         cuts: list[tuple[int, ...]] = [(), *((i,) for i in glue)]
         if len(glue) <= _MAX_GLUE:
             cuts += [(i, j) for n, i in enumerate(glue) for j in glue[n + 1 :]]
-        for cut in cuts:
+        for cut in cuts[:budget]:
             variant = "".join(" " if i in cut else c for i, c in enumerate(word))
             found.update(m.secret for m in scan_text(variant) if m.secret in word)
+        budget -= len(cuts)
     return found
 
 
