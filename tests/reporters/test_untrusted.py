@@ -102,3 +102,22 @@ def test_could_become_command() -> None:
     assert could_become_command("") and could_become_command("  ") and could_become_command(" :")
     assert could_become_command("abc #")
     assert not could_become_command("  ::") and not could_become_command("x") and not could_become_command(":x")
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "x-" * 500_000 + "sk-",  # one word of 1 MB holding a keyword and many glue characters
+        "sk-a-b-c-d-e-f-g-h-i-j-k-l-m " * 35_000,  # 1 MB of words, each with a keyword and 13 glue characters
+        ("ghp_" + "a_" * 6 + " ") * 60_000,
+    ],
+)
+def test_glued_secrets_costs_bounded_time(hostile: str) -> None:
+    """The cut-and-rescan search is bounded per text (a budget of scans), whatever its length."""
+    import time
+
+    from contribution_gate.reporters.untrusted import glued_secrets
+
+    started = time.perf_counter()
+    glued_secrets(hostile)
+    assert time.perf_counter() - started < 5.0  # about 0.05 s; quadratic would be minutes
