@@ -1,62 +1,20 @@
 """GitHub workflow commands: caps, escaping, and no command a contribution can inject.
 
-`runner_commands` reads the output the way actions/runner does (`ActionCommandManager`,
-`ActionCommand.TryParseV2` and the legacy `##[` form): a line is a command when it starts, after
-leading blanks, with `::`; `::stop-commands::T` ignores every command up to the line `::T::`.
+`runner_commands` (tests/workflow_commands.py) reads the output the way actions/runner does.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import pytest
 import samples
+from workflow_commands import Command, runner_commands
 
 from contribution_gate.model import Severity
 from contribution_gate.reporters import github
 
 TOKEN = "f" * 32
-
-
-@dataclass
-class Command:
-    name: str
-    properties: dict[str, str]
-    data: str
-
-
-def _unescape(value: str, prop: bool) -> str:
-    pairs = [("%0D", "\r"), ("%0A", "\n")] + ([("%3A", ":"), ("%2C", ",")] if prop else []) + [("%25", "%")]
-    for token, char in pairs:
-        value = value.replace(token, char)
-    return value
-
-
-def runner_commands(output: str) -> list[Command]:
-    """The commands a runner would process, in order; a legacy `##[` command fails the test."""
-    processed: list[Command] = []
-    stop: str | None = None
-    for raw in re.split(r"\r\n|\r|\n", output):  # .NET's ReadLine splits on all three
-        line = raw.lstrip()
-        if stop is None:
-            assert not line.startswith("##["), f"legacy command outside a stop-commands block: {raw!r}"
-        if not line.startswith("::") or line.find("::", 2) < 0:
-            continue
-        end = line.find("::", 2)
-        info, data = line[2:end], line[end + 2 :]
-        name, _, props = info.partition(" ")
-        if stop is not None:
-            if name.lower() == stop.lower():
-                stop = None
-            continue
-        if name == "stop-commands":
-            stop = data
-            continue
-        properties = dict(p.split("=", 1) for p in props.split(",") if "=" in p)
-        processed.append(Command(name, {k: _unescape(v, True) for k, v in properties.items()}, _unescape(data, False)))
-    assert stop is None, "the output leaves commands stopped"
-    return processed
 
 
 def annotations(output: str) -> list[Command]:

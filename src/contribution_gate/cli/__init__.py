@@ -6,23 +6,30 @@ registers its commands on the group when imported here.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import NoReturn
 
 import click
 
 from ..errors import GateError
-from ..redaction import scrub
+from ..reporters.untrusted import masked, visible, visible_lines
 from ..review import failure
 from . import baseline, cla, inventory, review
 from .group import _NO_ARGS_IS_HELP, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, cli
+from .streams import guarded_output
 
 __all__ = ["baseline", "cla", "cli", "inventory", "main", "review"]
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    """Entry point: the one error boundary that turns every failure into an exit code."""
-    args = sys.argv[1:] if argv is None else argv
+    """Entry point: the one error boundary that turns every failure into an exit code, with every
+    byte printed going through the output guard (cli.streams)."""
+    with guarded_output(os.environ):
+        _main(sys.argv[1:] if argv is None else argv)
+
+
+def _main(args: list[str]) -> NoReturn:
     verbose = "-v" in args or "--verbose" in args
     try:
         code = cli.main(args=args, prog_name="contribution-gate", standalone_mode=False)
@@ -35,7 +42,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except click.ClickException as exc:
         ctx = getattr(exc, "ctx", None)
         hint = f" (see: {ctx.command_path} --help)" if ctx else ""
-        click.echo(f"contribution-gate: error: {exc.format_message()}{hint}", err=True)
+        click.echo(f"contribution-gate: error: {_one_line(exc.format_message())}{hint}", err=True)
         sys.exit(EXIT_USAGE)
     except click.Abort:
         click.echo("contribution-gate: interrupted", err=True)
@@ -45,11 +52,13 @@ def main(argv: list[str] | None = None) -> NoReturn:
         sys.exit(EXIT_INTERRUPTED)
     except GateError as exc:
         _traceback(verbose)
-        click.echo(f"contribution-gate: error: {scrub(str(exc), limit=None, opaque_tokens=False)}", err=True)
+        click.echo(f"contribution-gate: error: {_one_line(str(exc))}", err=True)
         sys.exit(EXIT_USAGE)
     except Exception as exc:
         _traceback(verbose)
-        click.echo(f"contribution-gate: internal error: {failure(exc)} (run with -v for the traceback)", err=True)
+        click.echo(
+            f"contribution-gate: internal error: {visible(failure(exc))} (run with -v for the traceback)", err=True
+        )
         sys.exit(EXIT_INTERNAL)
 
 
@@ -58,4 +67,9 @@ def _traceback(verbose: bool) -> None:
     if verbose:
         import traceback
 
-        click.echo(scrub(traceback.format_exc(), limit=None, opaque_tokens=False), err=True)
+        click.echo(visible_lines(masked(traceback.format_exc())), err=True)
+
+
+def _one_line(message: str) -> str:
+    """An error text, which can quote a file name, a ref or a policy key: secrets masked, one line."""
+    return visible(masked(message))

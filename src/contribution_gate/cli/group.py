@@ -26,7 +26,8 @@ FORMATS = ("text", "json", "sarif", "markdown", "github")
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="contribution-gate")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Stop a contribution from leaking secrets and other things that must not leave.
 
     \b
@@ -35,6 +36,9 @@ def cli() -> None:
       contribution-gate review                # review the staged change (or the last commit)
       contribution-gate review --range origin/main..HEAD --format json
     """
+    from .streams import guarded_output
+
+    ctx.with_resource(guarded_output(os.environ))  # already on through main(); this covers click's own runners
 
 
 def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -109,24 +113,28 @@ def review_and_exit(
     """Run one review, print and write its reports, and exit with its verdict."""
     from ..reporters import REPORTERS
     from ..reporters.common import summary_line
+    from ..reporters.untrusted import masked, visible
     from ..session import run
+    from .streams import permit
 
     extras = [format_and_path(spec) for spec in extra]
     result = run(repo_dir, target_of, only, config_path, progress_line() if long else None, fail_on, event=event)
     for warning in result.warnings:
-        click.echo(f"contribution-gate: warning: {warning}", err=True)
+        click.echo(f"contribution-gate: warning: {visible(masked(warning))}", err=True)
     for name, path in extras:
         write_report(path, REPORTERS[name](result.review, False))
     if os.environ.get("GITHUB_ACTIONS") == "true":
         from ..github.actions import publish
 
         publish(result.review, os.environ)
-    rendered = REPORTERS[fmt](result.review, fmt == "text" and output is None and wants_color(no_color, sys.stdout))
+    color = fmt == "text" and output is None and wants_color(no_color, sys.stdout)
+    rendered = REPORTERS[fmt](result.review, color)
     if output is not None:
         write_report(output, rendered)
-        click.echo(f"{summary_line(result.review)} (report: {output})")
+        click.echo(f"{summary_line(result.review)} (report: {visible(str(output))})")
     else:
-        click.echo(rendered, nl=False)
+        with permit(commands=fmt == "github", styled=color, redacted=True):  # our annotations, our colours
+            click.echo(rendered, nl=False, color=color or None)
     sys.exit(EXIT_PASS if result.review.passed else EXIT_FAIL)
 
 
@@ -154,5 +162,6 @@ def progress_line() -> Any:
     if not sys.stderr.isatty():
         return None
     from ..progress import ProgressLine
+    from .streams import unguarded
 
-    return ProgressLine(sys.stderr)
+    return ProgressLine(unguarded(sys.stderr))

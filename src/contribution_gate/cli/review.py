@@ -116,8 +116,11 @@ def demo(no_color: bool) -> None:
     where = build_demo_repository()
     click.echo(f"Demo repository with a staged sample contribution: {where}\n")
     result = run(where, choose(True, None, False))
-    from ..reporters.text import render
+    from ..reporters import REPORTERS
+    from .streams import permit
 
-    click.echo(render(result.review, wants_color(no_color, sys.stdout)), nl=False)
+    color = wants_color(no_color, sys.stdout)
+    with permit(styled=color, redacted=True):
+        click.echo(REPORTERS["text"](result.review, color), nl=False, color=color or None)
     click.echo(f"\nLook around: cd {where} && git diff --cached; then run `contribution-gate review` there.")
     sys.exit(EXIT_PASS if result.review.passed else EXIT_FAIL)

@@ -30,39 +30,24 @@ import secrets
 from collections import Counter
 from collections.abc import Sequence
 
+from ..github.commands import command, escape_data, escape_property
 from ..model import Finding, Severity
 from ..policy import Judged, Outcome
 from ..review import CheckRun, Review
 from .common import _plural, summary_line
+from .untrusted import visible
+
+__all__ = ["command", "escape_data", "escape_property", "printable", "render"]
 
 PER_SEVERITY = 10
 TOTAL = 50
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,}")
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
-
-
-def escape_data(value: str) -> str:
-    """As `@actions/core` escapes a command's message."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(value: str) -> str:
-    """As `@actions/core` escapes a command's property value."""
-    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
 def printable(value: str) -> str:
     """Untrusted text for the log: one line, control characters shown as escapes."""
-    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-    return _UNPRINTABLE.sub(lambda m: named.get(m.group(0), f"\\u{ord(m.group(0)):04x}"), value)
-
-
-def command(name: str, message: str, **properties: str | int | None) -> str:
-    props = ",".join(
-        f"{key}={escape_property(str(value))}" for key, value in properties.items() if value not in (None, "")
-    )
-    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+    return visible(value)
 
 
 def render(review: Review, color: bool = False, token: str | None = None) -> str:

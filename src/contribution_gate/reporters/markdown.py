@@ -10,7 +10,8 @@ Everything a contribution controls (paths, messages, excerpts, error text) is un
 - paths and excerpts are code spans, fenced with more backticks than they contain; GitHub renders
   no HTML, mention or emphasis inside code. In a table a code span's `|` gets a backslash too: GFM
   splits rows before it parses code spans and drops the backslash of every `\|` it kept.
-Untrusted text is always flattened to one line, so it can never end a row or start a block.
+Untrusted text is always flattened to one line (line breaks and control characters shown as
+escapes), so it can never end a row or start a block.
 
 A comment holds at most 65,536 characters: the report stays under 64 KiB of UTF-8 by listing
 findings only while they fit and ending with how many were left out.
@@ -24,21 +25,20 @@ from typing import Any
 from ..policy import Judged, Outcome
 from ..review import CheckRun, Review
 from .common import _plural, describe_target, tally
+from .untrusted import visible
 
 LIMIT = 64 * 1024  # bytes of UTF-8, which also bounds the characters
 _RESERVE = 1024  # room kept for the closing notes
 _STATUS = {"pass": "✅ pass", "fail": "❌ fail", "error": "💥 error", "skipped": "⏭️ skipped"}
 _OUTCOME = {Outcome.FAIL: "❌ error", Outcome.WARN: "⚠️ warning"}
 _PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+!|~])")
-_LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029]+")
 _AUTOLINK = re.compile(r"(?i)://|\bwww\.")  # GFM links these bare: a zero-width space stops it
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _FIXES_HEAD = ["", "**How to fix**", ""]
 
 
 def one_line(text: str) -> str:
-    """Untrusted text on a single line, without control characters."""
-    return _CONTROL.sub(" ", _LINE_BREAKS.sub(" ", text))
+    """Untrusted text on a single line, control and format characters shown as escapes."""
+    return visible(text)
 
 
 def escape(text: str) -> str:
@@ -218,7 +218,7 @@ def cla_section(summary: Any) -> list[str]:
         "**How to sign**: each contributor marked ❌ posts a comment on this pull request whose whole text is:",
         "",
         fence,
-        summary.phrase,
+        one_line(summary.phrase),
         fence,
         "",
         "The signature is recorded and the check passes when it runs again.",
