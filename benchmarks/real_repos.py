@@ -76,7 +76,7 @@ TOOLS = (GATE, GITLEAKS, CREDSWEEPER)
 SCORED_CHECKS = ("secrets", "internal-urls")
 PREVIEW = 4  # characters of a value that may ever be printed
 TOLERANCE = 1  # lines a label may be away from a finding
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 LABEL_COLUMNS = ("repo", "commit", "path", "line", "tool_rule_or_check", "label", "why")
 CS_LOW = ("info", "low")
 
@@ -260,8 +260,14 @@ def apply_labels(findings: list[Finding], index: LabelIndex) -> None:
 # --------------------------------------------------------------------------------------------
 # Checkouts
 # --------------------------------------------------------------------------------------------
+MISSING = "real_repos.py: drop the files the mirror lacks"
+
+
 def checkout(repo: Repo, mirror_root: Path | None) -> Path:
-    """The repository's work tree at its pinned commit under benchmarks/.work/repos/, cloned once."""
+    """The repository's work tree at its pinned commit under benchmarks/.work/repos/, cloned once.
+
+    A snapshot mirror lacks files of 4 MiB and more: those are removed in one local commit on top of
+    the pinned one (its message lists them), so that every tool reviews the same tree."""
     dest = CHECKOUTS / repo.slug
     if (dest / ".git").is_dir() and is_pristine(dest, repo.commit):
         return dest
@@ -274,15 +280,37 @@ def checkout(repo: Repo, mirror_root: Path | None) -> Path:
     (WORK / ".gitignore").write_text("*\n")
     git(CHECKOUTS, "clone", "--quiet", "--no-checkout", source, str(dest))
     git(dest, "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", repo.commit)
+    missing = [entry[3:] for entry in git(dest, "status", "--porcelain", "-z").split("\0") if entry.startswith(" D ")]
+    if missing:
+        log(f"  {repo.name}: {len(missing)} file(s) missing from the mirror (4 MiB and more) left out")
+        git(
+            dest,
+            "rm",
+            "--quiet",
+            "--cached",
+            "--pathspec-from-file=-",
+            "--pathspec-file-nul",
+            input="\0".join(missing).encode(),
+        )
+        git(dest, "commit", "--quiet", "--no-verify", "-m", MISSING + "\n\n" + "\n".join(missing))
     return dest
 
 
+def left_out(root: Path, commit: str) -> list[str]:
+    """The files of the pinned commit that the checkout lacks (see checkout)."""
+    if git(root, "rev-parse", "HEAD").strip() == commit:
+        return []
+    return [line for line in git(root, "log", "-1", "--format=%b").splitlines() if line]
+
+
 def is_pristine(root: Path, commit: str) -> bool:
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, env=clean_env(), capture_output=True, text=True)
-    if head.stdout.strip() != commit:
+    env = clean_env()
+    head = subprocess.run(["git", "log", "-2", "--format=%H %s"], cwd=root, env=env, capture_output=True, text=True)
+    commits = [line.split(" ", 1) for line in head.stdout.splitlines()]
+    if not commits or not (commits[0][0] == commit or (commits[0][1:] == [MISSING] and commits[1][0] == commit)):
         return False
     status = subprocess.run(
-        ["git", "status", "--porcelain", "--ignored"], cwd=root, env=clean_env(), capture_output=True, text=True
+        ["git", "status", "--porcelain", "--ignored"], cwd=root, env=env, capture_output=True, text=True
     )
     return status.returncode == 0 and not status.stdout.strip()
 
@@ -379,10 +407,11 @@ def inside(path: str, root: Path, run: Run) -> str | None:
     return rel
 
 
-def cached_peer(repo: Repo, tool: str, version: str, produce: Any) -> Run:
+def cached_peer(repo: Repo, root: Path, tool: str, version: str, produce: Any) -> Run:
     """A peer's normalised findings (no values) from the cache, or from a run that fills it."""
     path = CACHE / repo.slug / f"{tool}.json"
-    key = {"format": CACHE_FORMAT, "commit": repo.commit, "version": version}
+    tree = git(root, "rev-parse", "HEAD^{tree}").strip()
+    key = {"format": CACHE_FORMAT, "commit": repo.commit, "tree": tree, "version": version}
     if path.is_file():
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("key") == key:
@@ -432,13 +461,13 @@ def run_tools(repo: Repo, root: Path, gate: Path, peers: Peers, rerun: bool, ski
             binary, version = peers.gitleaks, peers.gitleaks_version
             log(f"  {repo.name}: gitleaks ...")
             produce = lambda: run_gitleaks(binary, version, root, tmp)  # noqa: E731
-            runs[GITLEAKS] = produce() if rerun else cached_peer(repo, GITLEAKS, version, produce)
+            runs[GITLEAKS] = produce() if rerun else cached_peer(repo, root, GITLEAKS, version, produce)
         if peers.credsweeper:
             venv = peers.credsweeper
             log(f"  {repo.name}: credsweeper ...")
             produce = lambda: run_credsweeper(venv, root, tmp)  # noqa: E731
             version = dist_version(venv, "credsweeper")
-            runs[CREDSWEEPER] = produce() if rerun else cached_peer(repo, CREDSWEEPER, version, produce)
+            runs[CREDSWEEPER] = produce() if rerun else cached_peer(repo, root, CREDSWEEPER, version, produce)
     if not devnull_intact():
         raise SystemExit("/dev/null is no longer a character device (a tool replaced it): stop and restore it")
     return runs
@@ -469,6 +498,11 @@ class Score:
     false_classes: dict[str, int] = field(default_factory=dict)
 
 
+def false_class(why: str) -> str:
+    """A label's class of mistake: its `why` up to the first `;` (what follows is the detail)."""
+    return why.split(";", 1)[0].strip()
+
+
 def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
@@ -478,7 +512,7 @@ def score(run: Run, findings: list[Finding], index: LabelIndex, repo: Repo, name
     result = Score(name, len(findings), counts["true"], counts["false"], counts[""], None)
     result.precision = ratio(result.true, result.true + result.false)
     result.seconds, result.version, result.skipped = run.seconds, run.version, run.skipped
-    result.false_classes = dict(Counter(f.why for f in findings if f.label == "false").most_common())
+    result.false_classes = dict(Counter(false_class(f.why) for f in findings if f.label == "false").most_common())
     failing = findings
     if run.tool == GATE:
         errors = [f for f in findings if f.severity == "error"]
@@ -683,6 +717,11 @@ def main(argv: list[str] | None = None) -> int:
     for repo in repos:
         root = checkout(repo, args.mirror_root)
         runs = run_tools(repo, root, gate, peers, args.rerun_peers, skip)
+        missing = left_out(root, repo.commit)
+        if missing:
+            header["notes"].append(
+                f"{repo.name}: {len(missing)} file(s) the mirror lacks left out: {', '.join(missing)}"
+            )
         index = LabelIndex(labels, repo)
         if index.stale:
             log(f"  {repo.name}: {index.stale} label(s) of another commit ignored")
@@ -692,7 +731,7 @@ def main(argv: list[str] | None = None) -> int:
     changed = bool(code_dirs) and code_fingerprint(code_dirs) != before
     if changed:
         log("WARNING: the gate's code changed during the run; its figures mix two versions")
-    for note in peers.notes:
+    for note in header["notes"]:
         log(note)
     if args.json:
         print(as_json(results, all_runs, header))
