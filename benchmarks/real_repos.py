@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import fnmatch
 import json
 import re
 import shutil
@@ -87,6 +88,7 @@ class Repo:
     url: str
     commit: str
     kind: str  # "ordinary": precision; "recall": recall over its labelled true lines
+    recall_scope: str = "*"  # the paths (fnmatch, * crosses /) whose true lines the recall counts
 
     @property
     def slug(self) -> str:
@@ -128,6 +130,7 @@ REPOS: tuple[Repo, ...] = (
         "https://github.com/trufflesecurity/trufflehog.git",
         "3ab759fef4bb5935d4fe9ac68b503d05346b8364",
         "recall",
+        "pkg/detectors/*_test.go",  # the detector tests, whose cases hold realistic tokens
     ),
 )
 
@@ -162,6 +165,7 @@ class Run:
     findings: list[Finding] = field(default_factory=list)
     other: list[Finding] = field(default_factory=list)  # the gate's findings of its other checks
     verdict: str = ""  # the gate's: pass / fail
+    check_seconds: dict[str, float] = field(default_factory=dict)  # the gate's time per check
     skipped: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -242,8 +246,14 @@ class LabelIndex:
         near.sort(key=lambda lab: (abs(lab.line - finding.line), not mentions(lab, finding)))
         return near[0] if near else None
 
-    def truths(self) -> list[Label]:
-        return [lab for labels in self.by_path.values() for lab in labels if lab.label == "true"]
+    def truths(self, scope: str) -> list[Label]:
+        return [
+            lab
+            for path, labels in self.by_path.items()
+            if fnmatch.fnmatchcase(path, scope)
+            for lab in labels
+            if lab.label == "true"
+        ]
 
 
 def mentions(label: Label, finding: Finding) -> bool:
@@ -335,6 +345,7 @@ def run_gate(gate: Path, root: Path) -> Run:
         return run
     report = json.loads(proc.stdout)
     run.verdict = report.get("verdict", "?")
+    run.check_seconds = {c["name"]: c.get("seconds", 0.0) for c in report.get("checks", [])}
     scored, other = [], []
     for item in report.get("findings", []):
         if item.get("suppressed"):
@@ -493,6 +504,7 @@ class Score:
     fails_on_false_alarms_alone: bool | None = None  # None: some failing finding is unlabelled
     other_errors: int = 0  # the gate's error findings of its other checks
     seconds: float = 0.0
+    check_seconds: dict[str, float] = field(default_factory=dict)
     version: str = ""
     skipped: str = ""
     false_classes: dict[str, int] = field(default_factory=dict)
@@ -512,6 +524,7 @@ def score(run: Run, findings: list[Finding], index: LabelIndex, repo: Repo, name
     result = Score(name, len(findings), counts["true"], counts["false"], counts[""], None)
     result.precision = ratio(result.true, result.true + result.false)
     result.seconds, result.version, result.skipped = run.seconds, run.version, run.skipped
+    result.check_seconds = run.check_seconds
     result.false_classes = dict(Counter(false_class(f.why) for f in findings if f.label == "false").most_common())
     failing = findings
     if run.tool == GATE:
@@ -528,7 +541,7 @@ def score(run: Run, findings: list[Finding], index: LabelIndex, repo: Repo, name
         labels = {f.label for f in failing}
         result.fails_on_false_alarms_alone = None if "" in labels else labels == {"false"}
     if repo.kind == "recall":
-        truths = index.truths()
+        truths = index.truths(repo.recall_scope)
         found = [t for t in truths if any(f.path == t.path and abs(f.line - t.line) <= TOLERANCE for f in findings)]
         result.truths, result.found_truths, result.recall = len(truths), len(found), ratio(len(found), len(truths))
     return result
@@ -621,15 +634,17 @@ def print_table(results: dict[str, list[Score]], repos: dict[str, Repo]) -> None
     )
 
 
-def print_false_classes(results: dict[str, list[Score]]) -> None:
-    for tool in TOOLS:
-        total: Counter[str] = Counter()
-        for scores in results.values():
-            total.update(next((s.false_classes for s in scores if s.tool == tool), {}))
-        if total:
-            print(f"\nfalse alarms of {tool} by class ({sum(total.values())}):")
-            for why, count in total.most_common():
-                print(f"  {count:5}  {why}")
+def print_false_classes(results: dict[str, list[Score]], repos: dict[str, Repo]) -> None:
+    for kind in ("ordinary", "recall"):
+        for tool in TOOLS:
+            total: Counter[str] = Counter()
+            for name, scores in results.items():
+                if repos[name].kind == kind:
+                    total.update(next((s.false_classes for s in scores if s.tool == tool), {}))
+            if total:
+                print(f"\nfalse alarms of {tool} on the {kind} repositories, by class ({sum(total.values())}):")
+                for why, count in total.most_common():
+                    print(f"  {count:5}  {why}")
 
 
 def print_unlabelled(repo: Repo, root: Path, runs: dict[str, Run], template: bool) -> None:
@@ -738,7 +753,7 @@ def main(argv: list[str] | None = None) -> int:
     elif not args.only_label:
         print(f"gate: {header['gate_source']}")
         print_table(results, {r.name: r for r in repos})
-        print_false_classes(results)
+        print_false_classes(results, {r.name: r for r in repos})
     return 1 if changed or any(s.skipped for scores in results.values() for s in scores) else 0
 
 
