@@ -46,8 +46,9 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -188,7 +189,10 @@ def rank(severity: str) -> int:
     return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
 
 
-def merge(tool: str, raw: Iterable[tuple[str, int, str, str, str, tuple[int, int] | None]]) -> list[Finding]:
+Report = tuple[str, int, str, str, str, tuple[int, int] | None]  # path, line, rule, severity, check, value columns
+
+
+def merge(tool: str, raw: Iterable[Report]) -> list[Finding]:
     """(path, line, rule, severity, check, span) reports -> one Finding per (path, line), worst severity first."""
     by_line: dict[tuple[str, int], Finding] = {}
     for path, line, rule, severity, check, span in raw:
@@ -206,7 +210,10 @@ def load_labels(path: Path) -> list[Label]:
     if not path.is_file():
         return []
     with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    if tuple(reader.fieldnames or ()) != LABEL_COLUMNS:
+        raise SystemExit(f"{path}: the columns must be {', '.join(LABEL_COLUMNS)}")
     labels = []
     for number, row in enumerate(rows, start=2):
         if row.get("label") not in ("true", "false"):
@@ -346,7 +353,8 @@ def run_gate(gate: Path, root: Path) -> Run:
     report = json.loads(proc.stdout)
     run.verdict = report.get("verdict", "?")
     run.check_seconds = {c["name"]: c.get("seconds", 0.0) for c in report.get("checks", [])}
-    scored, other = [], []
+    scored: list[Report] = []
+    other: list[Report] = []
     for item in report.get("findings", []):
         if item.get("suppressed"):
             continue
@@ -377,7 +385,7 @@ def run_gitleaks(binary: Path, version: str, root: Path, tmp: Path) -> Run:
     if proc.returncode != 0 or not report.is_file():
         run.skipped = f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}"
         return run
-    raw = []
+    raw: list[Report] = []
     for item in json.loads(report.read_text(encoding="utf-8") or "[]"):
         path = inside(item["File"], root, run)
         if path:
@@ -397,7 +405,7 @@ def run_credsweeper(venv: Path, root: Path, tmp: Path) -> Run:
     if proc.returncode != 0 or not report.is_file():
         run.skipped = f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}"
         return run
-    raw = []
+    raw: list[Report] = []
     for candidate in json.loads(report.read_text(encoding="utf-8")):
         severity = str(candidate.get("severity") or "info").lower()
         for data in candidate.get("line_data_list", []):
@@ -418,7 +426,7 @@ def inside(path: str, root: Path, run: Run) -> str | None:
     return rel
 
 
-def cached_peer(repo: Repo, root: Path, tool: str, version: str, produce: Any) -> Run:
+def cached_peer(repo: Repo, root: Path, tool: str, version: str, produce: Callable[[], Run]) -> Run:
     """A peer's normalised findings (no values) from the cache, or from a run that fills it."""
     path = CACHE / repo.slug / f"{tool}.json"
     tree = git(root, "rev-parse", "HEAD^{tree}").strip()
@@ -429,7 +437,7 @@ def cached_peer(repo: Repo, root: Path, tool: str, version: str, produce: Any) -
             run = Run(tool, version, data["seconds"], notes=data["notes"])
             run.findings = [Finding(**{**f, "spans": [tuple(s) for s in f["spans"]]}) for f in data["findings"]]
             return run
-    run: Run = produce()
+    run = produce()
     if not run.skipped:
         path.parent.mkdir(parents=True, exist_ok=True)
         findings = [asdict(f) for f in run.findings]
@@ -471,12 +479,12 @@ def run_tools(repo: Repo, root: Path, gate: Path, peers: Peers, rerun: bool, ski
         if peers.gitleaks:
             binary, version = peers.gitleaks, peers.gitleaks_version
             log(f"  {repo.name}: gitleaks ...")
-            produce = lambda: run_gitleaks(binary, version, root, tmp)  # noqa: E731
+            produce = partial(run_gitleaks, binary, version, root, tmp)
             runs[GITLEAKS] = produce() if rerun else cached_peer(repo, root, GITLEAKS, version, produce)
         if peers.credsweeper:
             venv = peers.credsweeper
             log(f"  {repo.name}: credsweeper ...")
-            produce = lambda: run_credsweeper(venv, root, tmp)  # noqa: E731
+            produce = partial(run_credsweeper, venv, root, tmp)
             version = dist_version(venv, "credsweeper")
             runs[CREDSWEEPER] = produce() if rerun else cached_peer(repo, root, CREDSWEEPER, version, produce)
     if not devnull_intact():
@@ -725,7 +733,9 @@ def main(argv: list[str] | None = None) -> int:
     labels = load_labels(args.labels)
     code_dirs = gate_code_dirs(gate) if GATE not in skip else []
     before = code_fingerprint(code_dirs)
-    header = {"gate": str(gate), "gate_source": gate_source(code_dirs) if code_dirs else "-", "notes": peers.notes}
+    notes = list(peers.notes)
+    header: dict[str, Any] = {"gate": str(gate), "gate_source": gate_source(code_dirs) if code_dirs else "-"}
+    header["notes"] = notes
     log(f"gate: {header['gate_source']}")
     results: dict[str, list[Score]] = {}
     all_runs: dict[str, dict[str, Run]] = {}
@@ -734,9 +744,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = run_tools(repo, root, gate, peers, args.rerun_peers, skip)
         missing = left_out(root, repo.commit)
         if missing:
-            header["notes"].append(
-                f"{repo.name}: {len(missing)} file(s) the mirror lacks left out: {', '.join(missing)}"
-            )
+            notes.append(f"{repo.name}: {len(missing)} file(s) the mirror lacks left out: {', '.join(missing)}")
         index = LabelIndex(labels, repo)
         if index.stale:
             log(f"  {repo.name}: {index.stale} label(s) of another commit ignored")
@@ -746,7 +754,7 @@ def main(argv: list[str] | None = None) -> int:
     changed = bool(code_dirs) and code_fingerprint(code_dirs) != before
     if changed:
         log("WARNING: the gate's code changed during the run; its figures mix two versions")
-    for note in header["notes"]:
+    for note in notes:
         log(note)
     if args.json:
         print(as_json(results, all_runs, header))
