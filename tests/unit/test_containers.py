@@ -87,10 +87,17 @@ def test_nesting_deeper_than_the_bound_is_an_issue_not_a_recursion() -> None:
 
 
 def test_too_many_members_stops_the_walk() -> None:
-    data = _zip({f"f{i}": b"x" for i in range(50)})
+    data = _tar({f"f{i}": b"x" for i in range(50)})
     found = _walk(data, Bounds(max_members=10))
     assert found[:10] == [(f"f{i}", b"x") for i in range(10)]
     assert found[10:] == ["archive-too-many-members@"]
+
+
+def test_a_zip_with_too_many_members_is_not_parsed() -> None:
+    """Its central directory is counted record by record before zipfile makes an object of each."""
+    data = _zip({f"f{i}": b"x" for i in range(50)})
+    assert _walk(data, Bounds(max_members=10)) == ["archive-too-many-members@"]
+    assert len(_walk(data, Bounds(max_members=50))) == 50
 
 
 def test_a_decompression_bomb_stops_at_the_ratio_without_reading_it_all() -> None:

@@ -62,7 +62,7 @@ def test_a_frame_whose_length_does_not_match_is_unexplained() -> None:
     rules = {rule for rule, _, _ in problems_of(F.proto(4) + F.frame(body, len(body) - 1))}
     assert rules == {"pickle-bad-frame"}
     longer = problems_of(F.proto(4) + F.frame(body, len(body) + 50))
-    assert [r for r, _, _ in longer] == ["pickle-bad-frame"]
+    assert [r for r, _, _ in longer] == ["pickle-truncated"]  # the unpickler needs the frame's bytes
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,8 @@ def test_a_frame_whose_length_does_not_match_is_unexplained() -> None:
         (F.proto(4) + F.text("a"), "pickle-truncated"),
         (F.proto(2) + b"h\x05" + F.STOP, "pickle-invalid"),  # reads a memo slot never written
         (F.proto(2) + b"\x82\x01" + F.STOP, "pickle-extension-registry"),
-        (F.proto(4) + F.NONE + F.text("system") + F.STACK_GLOBAL + F.STOP, "pickle-computed-global"),
+        (F.proto(4) + b"P1\n" + F.text("system") + F.STACK_GLOBAL + F.STOP, "pickle-computed-global"),
+        (F.proto(4) + F.NONE + F.text("system") + F.STACK_GLOBAL + F.STOP, "pickle-invalid"),  # None is no str
         (F.proto(2) + F.NONE + F.STOP + b"junk after", "pickle-trailing-data"),
     ],
 )
@@ -259,7 +260,7 @@ def test_gzip_members_inside_a_gzipped_tar_are_read() -> None:
     import tarfile as _tarfile
 
     from contribution_gate.checks.models import default_allowlist
-    from contribution_gate.checks.models.scan import Limits, Result, scan
+    from contribution_gate.checks.models.scan import Limits, scan
 
     inner = _io.BytesIO()
     with _tarfile.open(fileobj=inner, mode="w:gz") as tar:
@@ -273,7 +274,6 @@ def test_gzip_members_inside_a_gzipped_tar_are_read() -> None:
         info.size = len(inner.getvalue())
         tar.addfile(info, _io.BytesIO(inner.getvalue()))
     stream = _io.BytesIO(outer.getvalue())
-    result = Result()
-    scan(stream, len(outer.getvalue()), Limits(default_allowlist()), result, 0)
+    result = scan(stream, len(outer.getvalue()), Limits(default_allowlist()))
     assert [p for p in result.problems if p.severity == "error"] == []
     assert _gzip.decompress(outer.getvalue())  # the fixture itself is well formed
