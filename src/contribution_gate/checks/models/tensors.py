@@ -210,8 +210,9 @@ class _Reader:
     def name(self, what: str) -> str:
         """A key or tensor name: at most MAX_GGUF_NAME bytes."""
         n = self.count()
-        if n > MAX_GGUF_NAME:
-            self.skip(n)  # past the end of the file: truncated, which says more
+        if n > MAX_GGUF_NAME:  # checked against the file, never read nor seeked to
+            if self.stream.tell() + n > self.size:
+                raise _Truncated
             raise _TooLong(f"{what} claims a {n}-byte name, more than GGUF allows ({MAX_GGUF_NAME})")
         return self.take(n).decode("utf-8", "replace")
 
@@ -219,9 +220,11 @@ class _Reader:
         n = self.count()
         if keep and n <= MAX_TEMPLATE:
             return self.take(n).decode("utf-8", "replace")
-        self.skip(n)
         if keep:
+            if self.stream.tell() + n > self.size:
+                raise _Truncated
             raise _TooLong(f"a {n}-byte chat template, more than the {MAX_TEMPLATE} bytes the gate reads")
+        self.skip(n)
         return None
 
     def skip(self, n: int) -> None:
