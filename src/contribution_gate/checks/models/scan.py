@@ -97,7 +97,7 @@ _MAGIC = (
 def sniff(head: bytes, size: int) -> str | None:
     """The format a file's first bytes announce, or None. "pickle": a PROTO 2-5 header; "pickle?":
     no header, but an unpickler would not refuse the first bytes before they could run code."""
-    if len(head) >= 10 and head[8:9] == b"{" and head[9:10] in b'" \t\r\n}' and b"\0" in head[:8]:
+    if len(head) >= 10 and head[8:9] == b"{" and head[9:10] in b'" \t\r\n}' and not _printable(head[:8]):
         return "safetensors"  # whatever length the first 8 bytes claim: an impossible one is a problem
     if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
         return "pickle"
@@ -114,6 +114,11 @@ def sniff(head: bytes, size: int) -> str | None:
     if pickles.could_run(head, whole=len(head) >= size):
         return "pickle?"
     return None
+
+
+def _printable(raw: bytes) -> bool:
+    """Plain text, as no 8-byte length is (`function{ ...` is no safetensors header)."""
+    return raw.isascii() and all(byte >= 0x20 for byte in raw)
 
 
 def may_be_pickle(head: bytes, size: int) -> bool:

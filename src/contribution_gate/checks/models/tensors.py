@@ -38,12 +38,18 @@ SAFETENSORS_DTYPE_BITS = {
     "F6_E3M2": 6,
 }
 MAX_HEADER = 100_000_000  # the safetensors library refuses larger headers
+MAX_PARSED = 16 << 20  # the gate parses headers up to this size (about 120,000 tensors)
+MAX_VALUES = 1_000_000  # JSON values in a header: parsing costs memory per value, whatever its size
 MAX_GGUF_NAME = 65_535  # GGUF keys and tensor names: the format's own limit
 MAX_TEMPLATE = 1 << 20  # a chat template longer than this is not read
 
 
 def _bad(rule: str, message: str, detail: str = "") -> Problem:
     return Problem(rule, message, "error", "", detail or rule)
+
+
+def _over(message: str) -> Problem:
+    return Problem("over-budget", message + ": not read", "error", "", "header")
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -75,8 +81,14 @@ def safetensors(stream: BinaryIO, size: int, meter: Meter) -> list[Problem]:
         return [
             _bad("safetensors-invalid", f"a {length}-byte header is larger than safetensors accepts", "header-length")
         ]
+    if length > MAX_PARSED:
+        return [_over(f"a {length}-byte header, more than the {MAX_PARSED} bytes the gate parses")]
+    text = stream.read(length)
+    values = text.count(b",") + text.count(b"[") + text.count(b"{")  # about one value each, counted in C
+    if values > MAX_VALUES:
+        return [_over(f"a header of about {values} JSON values, more than the {MAX_VALUES} the gate parses")]
     try:
-        header = json.loads(stream.read(length).decode("utf-8"), object_pairs_hook=_no_duplicates)
+        header = json.loads(text.decode("utf-8"), object_pairs_hook=_no_duplicates)
     except (ValueError, UnicodeDecodeError) as exc:
         return [_bad("safetensors-invalid", f"the header is not valid JSON ({str(exc)[:200]})", "header-json")]
     except RecursionError:
