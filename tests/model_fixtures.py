@@ -214,10 +214,12 @@ def long_line_first(size: int = (1 << 20) + 4096) -> bytes:
 
 
 def crossed_frame() -> bytes:
-    """A FRAME one byte shorter than its content: C's unpickler reading torch's BytesIO loses bytes
-    where an opcode crosses the frame's end, so the two readings differ."""
-    body = text("collections") + text("OrderedDict") + STACK_GLOBAL + b")" + REDUCE + STOP
-    return proto(4) + frame(body[:4], 4) + body[4:]
+    """A FRAME that ends inside BINUNICODE's length. Read from bytes (`pickle.loads`, a file with
+    peek()) the length is 0xffff and the string swallows the payload; read from an io.BytesIO, as
+    torch.load reads a zip's data.pkl, CPython's unpickler drops the frame's last bytes, reads the
+    length from after the frame (0) and runs os.system."""
+    hidden = b"\x00\x00\x00\x00" + b"0c" + b"os\nsystem\n(S'id'\ntR."
+    return proto(4) + frame(b"X\xff\xff") + hidden + b"\x00" * (2 + 0xFFFF - len(hidden)) + STOP
 
 
 def main_module_import() -> bytes:
@@ -294,7 +296,10 @@ def _builders() -> tuple[dict[str, Callable[[], tuple[str, bytes]]], dict[str, C
             "model.pt",
             zipped({"archive/data.pkl": long_line_first(), "archive/version": b"3\n"}),
         ),
-        "FRAME crossed by an opcode": lambda: ("model.bin", crossed_frame()),
+        "data.pkl that runs code only as torch reads it": lambda: (
+            "model.pt",
+            zipped({"archive/data.pkl": crossed_frame(), "archive/version": b"3\n"}),
+        ),
         "import of a __main__ module": lambda: ("weights.bin", main_module_import()),
     }
     benign = {

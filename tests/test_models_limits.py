@@ -94,9 +94,7 @@ def test_one_opcode_budget_across_every_member_of_an_archive(based_repo: GitRepo
     based_repo.write(".contribution-gate.toml", "[models]\nmax-opcodes = 100000\n")
     based_repo.add("bundle.zip", F.zipped({f"part{i}.pkl": one for i in range(3)}, stored=False))
     run, found = review(gate, based_repo)
-    assert [(f["rule"], "(in part2.pkl > offset " in f["message"]) for f in found] == [
-        ("pickle-over-budget", True)
-    ]
+    assert [(f["rule"], "(in part2.pkl > offset " in f["message"]) for f in found] == [("pickle-over-budget", True)]
 
 
 def test_thousands_of_tiny_pickles_back_to_back_are_a_finding(based_repo: GitRepo, gate: Gate) -> None:

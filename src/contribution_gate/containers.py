@@ -459,14 +459,17 @@ def _sparse(
         return
     with extracted:
         head = extracted.read(HEAD)
-        if not budget.spend(len(head)):
-            yield budget.over_bytes().inside(entry.name)
-            return
-        if not select(entry.name, head, entry.size):
-            return
-        budget.used -= len(head)
-        extracted.seek(0)
-        copy = _spool(cast(BinaryIO, extracted), budget)
+    if not budget.spend(len(head)):
+        yield budget.over_bytes().inside(entry.name)
+        return
+    if not select(entry.name, head, entry.size):
+        return
+    budget.used -= len(head)
+    again = archive.extractfile(entry)  # a fresh reader: tarfile's sparse reader cannot seek back
+    if again is None:
+        return
+    with again:
+        copy = _spool(cast(BinaryIO, again), budget)
     if isinstance(copy, Issue):
         yield copy.inside(entry.name)
         return

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from contribution_gate.checks.models import walker
+from contribution_gate.checks.models import opcodes, walker
 from contribution_gate.checks.models.budget import Meter
 from contribution_gate.checks.models.pickles import Allowlist, could_run
 
@@ -60,7 +60,7 @@ def _unpickle(data: bytes) -> tuple[_Events, bool]:
 
     class Recording(pickle.Unpickler):
         def find_class(self, module: str, name: str) -> Any:
-            if not walker.importable(module):  # no module has such a name
+            if not opcodes.importable(module):  # no module has such a name
                 raise ModuleNotFoundError(module)
             events.imported.append((module, name))
             return stub
@@ -163,7 +163,7 @@ def test_the_walk_sees_whatever_the_unpickler_does(seed: int) -> None:
 def test_the_first_bytes_an_unpickler_refuses_at_once() -> None:
     """Every byte outside FIRST fails the unpickler before it imports or calls anything."""
     for code in range(256):
-        if code in walker.FIRST:
+        if code in opcodes.FIRST:
             continue
         for tail in (b"os\nsystem\n(S'id'\ntR.", b"\x8c\x02os\x8c\x06system\x93)R.", b"N."):
             events, finished = _unpickle(bytes([code]) + tail)

@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 from ...content import Content, chunks, size_of
 from ...model import NO_SETUP, FileChange, Finding, Setup, Severity, fingerprint
 from ...resources import data_file, tomllib
-from . import code, manifests, pickles, walker
+from . import code, manifests, opcodes, pickles
 from .budget import Meter
 from .problems import Problem
 from .scan import MODEL_FORMATS, Limits, capped, scan
@@ -178,7 +178,7 @@ def _pickle_candidate(change: FileChange) -> bool | None:
     lines = change.added
     if lines and lines[0].lineno == 1:
         first = lines[0].text[:1]
-        return first == "\ufffd" or (first.isascii() and first != "" and ord(first) in walker.FIRST)
+        return first == "\ufffd" or (first.isascii() and first != "" and ord(first) in opcodes.FIRST)
     return None if lines or change.status != "A" else False
 
 
@@ -228,7 +228,7 @@ def _text_pickle(change: FileChange, opts: Options, meter: Meter) -> Iterator[Fi
             yield _unscanned(change, opts, "git cannot provide the file's content")
             return
         first = stream.read(1)
-        if not first or first[0] not in walker.FIRST:
+        if not first or first[0] not in opcodes.FIRST:
             return
         found = pickles.scan(stream, 0, size_of(stream), opts.limits.allow, meter, strict=False)
     if found is not None:

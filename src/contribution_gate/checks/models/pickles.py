@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from . import walker
+from . import opcodes, walker
 from .budget import Meter
 from .problems import Problem
 
@@ -170,7 +170,7 @@ def could_run(head: bytes, whole: bool) -> bool:
     """Whether a stream starting with `head` may be a pickle that runs code, from its first bytes
     alone (`whole`: `head` is all of it). False only when an unpickler would refuse it before anything
     that could run code."""
-    if not head or head[0] not in walker.FIRST:
+    if not head or head[0] not in opcodes.FIRST:
         return False
     meter = Meter(max_opcodes=len(head) + 1, max_seconds=math.inf)
     walk = walker.walk(io.BytesIO(head), 0, len(head), _NOTHING, meter)

@@ -16,25 +16,33 @@ bounded, so memory stays flat whatever the pickle claims.
 
 from __future__ import annotations
 
-import _compat_pickle
-import codecs
 import struct
 from dataclasses import dataclass, field
 from typing import BinaryIO, NoReturn, Protocol
 
 from .budget import TICK, Meter, OverBudget
+from .opcodes import (
+    HIGHEST_PROTOCOL,
+    KEEP,
+    LINE_KEEP,
+    NAMES,
+    Malformed,
+    acts_on_import,
+    c_int,
+    fix_name,
+    float_ok,
+    importable,
+    int_of,
+    py_int,
+    string_line,
+)
+from .pickle_input import Input
 from .problems import Problem
 
-KEEP = 256  # strings longer than this are not kept: no module or attribute name is that long
 KEPT_TOTAL = 16 << 20  # characters of strings kept per pickle: past that, strings are not kept
-LINE_KEEP = 4096  # how much of a protocol 0 line argument is kept to check it
-CHUNK = 1 << 16
 MAX_HELD = 1 << 21  # values on the stack, marks and memo slots at once
 TORCH_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
-HIGHEST_PROTOCOL = 5
 _UNFRAMED = frozenset(b"\x95BX\x8e\x8d\x96")  # what the standard framer writes outside frames
-# importing these runs code (a package's __main__ runs its program)
-ACTS_ON_IMPORT = ("antigravity", "this", "__hello__", "__phello__", "idlelib", "turtledemo")
 
 
 class Sym:
@@ -94,82 +102,6 @@ class _GiveUp(Exception):
         self.problem = problem
 
 
-class Input:
-    """[start, end) of a stream read through a buffer: never a byte past `end`, never a whole line
-    kept in memory."""
-
-    __slots__ = ("base", "buf", "end", "i", "stream")
-
-    def __init__(self, stream: BinaryIO, start: int, end: int) -> None:
-        self.stream, self.end = stream, end
-        self.buf, self.i, self.base = b"", 0, start
-        stream.seek(start)
-
-    def tell(self) -> int:
-        return self.base + self.i
-
-    def _more(self, need: int) -> bool:
-        """`need` bytes available at the cursor; False when `end` comes first."""
-        have = len(self.buf) - self.i
-        room = self.end - (self.base + len(self.buf))
-        if have + room < need:
-            return False
-        more = self.stream.read(min(room, max(need - have, CHUNK)))
-        self.buf = self.buf[self.i :] + more
-        self.base += self.i
-        self.i = 0
-        if len(self.buf) < need:  # the stream is shorter than it claimed: its end is here
-            self.end = self.base + len(self.buf)
-            return False
-        return True
-
-    def byte(self) -> int:
-        if self.i >= len(self.buf) and not self._more(1):
-            return -1
-        value = self.buf[self.i]
-        self.i += 1
-        return value
-
-    def take(self, n: int) -> bytes | None:
-        if len(self.buf) - self.i < n and not self._more(n):
-            return None
-        data = self.buf[self.i : self.i + n]
-        self.i += n
-        return data
-
-    def skip(self, n: int) -> bool:
-        if n <= len(self.buf) - self.i:
-            self.i += n
-            return True
-        target = self.base + self.i + n
-        if target > self.end:
-            return False
-        self.stream.seek(target)
-        self.base, self.buf, self.i = target, b"", 0
-        return True
-
-    def line(self, meter: Meter) -> tuple[bytes, int, int] | None:
-        """The next newline-terminated line: (its first LINE_KEEP bytes, its length, its last byte
-        or -1), newline left out; None when the data ends first."""
-        kept, length, last = b"", 0, -1
-        while True:
-            j = self.buf.find(b"\n", self.i)
-            piece = self.buf[self.i : j if j >= 0 else len(self.buf)]
-            if piece:
-                if len(kept) < LINE_KEEP:
-                    kept += piece[: LINE_KEEP - len(kept)]
-                length += len(piece)
-                last = piece[-1]
-            if j >= 0:
-                self.i = j + 1
-                return kept, length, last
-            self.i = len(self.buf)
-            if not self._more(1):
-                return None
-            if meter.expired():
-                raise _GiveUp(meter.over_time())
-
-
 def walk(stream: BinaryIO, start: int, end: int, allow: Allowed, meter: Meter) -> Walk:
     """Walk one pickle from `start` up to its STOP (or to where the unpickler would raise), never
     past `end`. Opcodes count against the file's `meter`."""
@@ -177,6 +109,8 @@ def walk(stream: BinaryIO, start: int, end: int, allow: Allowed, meter: Meter) -
     data = Input(stream, start, end)
     try:
         _run(data, result, allow, meter)
+    except Malformed as bad:
+        result.stopped = Problem("pickle-invalid", str(bad), "error", f"offset {result.end}", "pickle-invalid")
     except _Reject as stop:
         result.stopped = Problem(stop.rule, str(stop), "error", f"offset {result.end}", stop.rule)
         result.ran_out = stop.rule == "pickle-truncated"
@@ -196,55 +130,6 @@ class Allowed(Protocol):
 
 def _reject(rule: str, message: str) -> NoReturn:
     raise _Reject(rule, message)
-
-
-def importable(module: str) -> bool:
-    """Whether `__import__` could find a module by that name: dotted identifiers only."""
-    return bool(module) and all(part.isidentifier() for part in module.split("."))
-
-
-def acts_on_import(module: str) -> bool:
-    parts = module.split(".")
-    return "__main__" in parts or parts[0] in ACTS_ON_IMPORT
-
-
-def _c_int(text: bytes) -> bool:
-    """Whether INT's argument converts: C's strtol (base 0, up to a NUL) or int(text, 0)."""
-    head = text.split(b"\0", 1)[0]
-    body = head.lstrip(b" \t\n\v\f\r")
-    body = body[1:] if body[:1] in (b"+", b"-") else body
-    if body[:2] in (b"0x", b"0X") and len(body) > 2 and all(c in b"0123456789abcdefABCDEF" for c in body[2:]):
-        return True
-    if body.isdigit() and (body[:1] != b"0" or all(c in b"01234567" for c in body)):
-        return True
-    return _py_int(text, 0)
-
-
-def _py_int(text: bytes, base: int) -> bool:
-    return _int_of(text, base) is not None
-
-
-def _int_of(text: bytes, base: int) -> int | None:
-    """int() of a line argument as C reads it: up to its first NUL byte."""
-    try:
-        return int(text.split(b"\0", 1)[0].decode("latin-1"), base)
-    except ValueError:
-        return None
-
-
-def _float(text: bytes) -> bool:
-    try:
-        float(text.split(b"\0", 1)[0].strip().decode("latin-1"))
-    except ValueError:
-        return False
-    return True
-
-
-def _fix_name(module: str, name: str) -> tuple[str, str]:
-    """Python 2 names as the unpickler maps them (fix_imports, protocols 0 to 2)."""
-    if (module, name) in _compat_pickle.NAME_MAPPING:
-        return _compat_pickle.NAME_MAPPING[(module, name)]
-    return _compat_pickle.IMPORT_MAPPING.get(module, module), name
 
 
 def _text_line(data: Input, meter: Meter, what: str, ascii_only: bool, empty_ok: bool = False) -> str:
@@ -328,7 +213,7 @@ def _run(data: Input, result: Walk, allow: Allowed, meter: Meter) -> None:
 
     def imports(module: str, attr: str, known: bool = True) -> None:
         if result.proto < 3:
-            module, attr = _fix_name(module, attr)
+            module, attr = fix_name(module, attr)
         if known and not importable(module):
             _reject("pickle-invalid", f"{name} at offset {pos} names module {module[:80]!r}, which cannot be imported")
         result.imported = True
@@ -398,7 +283,7 @@ def _run(data: Input, result: Walk, allow: Allowed, meter: Meter) -> None:
             frame_problem(
                 f"an opcode at offset {pos} lies outside any FRAME: a frame length does not match its content"
             )
-        op = _NAMES.get(code)
+        op = NAMES.get(code)
         if op is None:
             _reject("pickle-unknown-opcode", f"unknown opcode 0x{code:02x} at offset {pos}")
         name = op
@@ -571,7 +456,7 @@ def _run(data: Input, result: Walk, allow: Allowed, meter: Meter) -> None:
             if line is None:
                 _reject("pickle-truncated", f"an unterminated {name} line at offset {pos}")
             kept, length, last = line
-            stack.append(text_value(_string_line(code, kept, length, last, pos), "latin-1"))
+            stack.append(text_value(string_line(code, kept, length, last, pos), "latin-1"))
         elif code == 0x54 or code == 0x55:  # BINSTRING (unsigned in C), SHORT_BINSTRING
             length = sized(4, "<I") if code == 0x54 else sized(1, "<B")
             stack.append(text_value(payload(length), "latin-1"))
@@ -595,7 +480,7 @@ def _run(data: Input, result: Walk, allow: Allowed, meter: Meter) -> None:
                 _reject("pickle-invalid", f"an empty {name} line at offset {pos}")
             if length <= LINE_KEEP:
                 text = kept[:-1] if code == 0x4C and last == 0x4C else kept
-                ok = _c_int(text) if code == 0x49 else _py_int(text, 0) if code == 0x4C else _float(text)
+                ok = c_int(text) if code == 0x49 else py_int(text, 0) if code == 0x4C else float_ok(text)
                 if not ok:
                     _reject("pickle-invalid", f"{name} at offset {pos} has a malformed number")
             stack.append(OTHER)
@@ -610,7 +495,7 @@ def _run(data: Input, result: Walk, allow: Allowed, meter: Meter) -> None:
             kept, length, _ = line
             if length < 1:
                 _reject("pickle-invalid", f"{name} at offset {pos} has no memo index")
-            slot = _int_of(kept, 10) if length <= LINE_KEEP else None  # a padded index is not parsed
+            slot = int_of(kept, 10) if length <= LINE_KEEP else None  # a padded index is not parsed
             if slot is None and length <= LINE_KEEP:
                 _reject("pickle-invalid", f"{name} at offset {pos} has a malformed memo index")
             if code == 0x67:
@@ -637,104 +522,3 @@ def _run(data: Input, result: Walk, allow: Allowed, meter: Meter) -> None:
                 underflow(name)
         else:  # pragma: no cover - every opcode pickletools knows has a branch
             _reject("pickle-unknown-opcode", f"opcode {name} at offset {pos} is not handled")
-
-
-def _string_line(code: int, kept: bytes, length: int, last: int, pos: int) -> bytes | None:
-    """STRING's quoted, escaped argument, or UNICODE's raw-unicode-escape one, checked as the
-    unpickler checks them; returned as latin-1 bytes when short enough to keep."""
-    if code == 0x53:
-        first = kept[:1]
-        if length < 2 or first not in (b"'", b'"') or last != first[0]:
-            _reject("pickle-invalid", f"STRING at offset {pos} is not quoted")
-        if length > LINE_KEEP:
-            return None
-        try:
-            value = codecs.escape_decode(kept[1:-1])[0]
-        except ValueError:
-            _reject("pickle-invalid", f"STRING at offset {pos} has a malformed escape")
-        return value if len(value) <= KEEP else None
-    if length > LINE_KEEP:
-        return None
-    try:
-        text = kept.decode("raw-unicode-escape")
-    except UnicodeDecodeError:
-        _reject("pickle-invalid", f"UNICODE at offset {pos} has a malformed escape")
-    return text.encode("latin-1", "surrogatepass") if len(text) <= KEEP and text.isascii() else None
-
-
-_NAMES = {
-    op: name
-    for name, op in (
-        ("MARK", 0x28),
-        ("STOP", 0x2E),
-        ("POP", 0x30),
-        ("POP_MARK", 0x31),
-        ("DUP", 0x32),
-        ("FLOAT", 0x46),
-        ("INT", 0x49),
-        ("BININT", 0x4A),
-        ("BININT1", 0x4B),
-        ("LONG", 0x4C),
-        ("BININT2", 0x4D),
-        ("NONE", 0x4E),
-        ("PERSID", 0x50),
-        ("BINPERSID", 0x51),
-        ("REDUCE", 0x52),
-        ("STRING", 0x53),
-        ("BINSTRING", 0x54),
-        ("SHORT_BINSTRING", 0x55),
-        ("UNICODE", 0x56),
-        ("BINUNICODE", 0x58),
-        ("APPEND", 0x61),
-        ("BUILD", 0x62),
-        ("GLOBAL", 0x63),
-        ("DICT", 0x64),
-        ("EMPTY_DICT", 0x7D),
-        ("APPENDS", 0x65),
-        ("GET", 0x67),
-        ("BINGET", 0x68),
-        ("INST", 0x69),
-        ("LONG_BINGET", 0x6A),
-        ("LIST", 0x6C),
-        ("EMPTY_LIST", 0x5D),
-        ("OBJ", 0x6F),
-        ("PUT", 0x70),
-        ("BINPUT", 0x71),
-        ("LONG_BINPUT", 0x72),
-        ("SETITEM", 0x73),
-        ("TUPLE", 0x74),
-        ("EMPTY_TUPLE", 0x29),
-        ("SETITEMS", 0x75),
-        ("BINFLOAT", 0x47),
-        ("PROTO", 0x80),
-        ("NEWOBJ", 0x81),
-        ("EXT1", 0x82),
-        ("EXT2", 0x83),
-        ("EXT4", 0x84),
-        ("TUPLE1", 0x85),
-        ("TUPLE2", 0x86),
-        ("TUPLE3", 0x87),
-        ("NEWTRUE", 0x88),
-        ("NEWFALSE", 0x89),
-        ("LONG1", 0x8A),
-        ("LONG4", 0x8B),
-        ("BINBYTES", 0x42),
-        ("SHORT_BINBYTES", 0x43),
-        ("SHORT_BINUNICODE", 0x8C),
-        ("BINUNICODE8", 0x8D),
-        ("BINBYTES8", 0x8E),
-        ("EMPTY_SET", 0x8F),
-        ("ADDITEMS", 0x90),
-        ("FROZENSET", 0x91),
-        ("NEWOBJ_EX", 0x92),
-        ("STACK_GLOBAL", 0x93),
-        ("MEMOIZE", 0x94),
-        ("FRAME", 0x95),
-        ("BYTEARRAY8", 0x96),
-        ("NEXT_BUFFER", 0x97),
-        ("READONLY_BUFFER", 0x98),
-    )
-}
-# first bytes an unpickler does not refuse at once (it would need something already on the stack,
-# a mark or the memo); INST is in: the pure-Python unpickler imports before it looks for its MARK
-FIRST = frozenset(b"(FIJKLMNPSTUVXcGi}])BC\x80\x82\x83\x84\x88\x89\x8a\x8b\x8c\x8d\x8e\x8f\x95\x96\x97")
