@@ -296,7 +296,7 @@ def _builders() -> tuple[dict[str, Callable[[], tuple[str, bytes]]], dict[str, C
             "model.pt",
             zipped({"archive/data.pkl": long_line_first(), "archive/version": b"3\n"}),
         ),
-        "data.pkl that runs code only as torch reads it": lambda: (
+        "data.pkl unsafe only as torch reads it": lambda: (
             "model.pt",
             zipped({"archive/data.pkl": crossed_frame(), "archive/version": b"3\n"}),
         ),

@@ -94,7 +94,7 @@ def test_a_protocol_0_pickle_is_text_and_still_caught(based_repo: GitRepo, gate:
         ("protocol 4 opcodes without PROTO", "pickle-unsafe-global"),
         ("headerless data.pkl in a torch zip", "pickle-unsafe-global"),
         ("zip member with a 1 MiB line first", "pickle-unsafe-global"),
-        ("data.pkl that runs code only as torch reads it", "pickle-bad-frame"),
+        ("data.pkl unsafe only as torch reads it", "pickle-bad-frame"),
         ("import of a __main__ module", "pickle-unsafe-global"),
     ],
 )

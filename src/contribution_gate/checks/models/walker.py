@@ -148,6 +148,33 @@ def _text_line(data: Input, meter: Meter, what: str, ascii_only: bool, empty_ok:
         _reject("pickle-invalid", f"a {what} line that is not {'ASCII' if ascii_only else 'UTF-8'}")
 
 
+def _checkpoint(result: Walk, budget: int, meter: Meter, held: int, pos: int) -> None:
+    """Every TICK opcodes: the file's opcode budget, its clock, and what the walk holds."""
+    if result.opcodes > budget:
+        raise _GiveUp(
+            Problem(
+                "pickle-over-budget",
+                f"more than {meter.max_opcodes} opcodes in this file: over the opcode budget "
+                "([models] max-opcodes); the rest was not read",
+                "error",
+                f"offset {pos}",
+                "opcodes",
+            )
+        )
+    if meter.expired():
+        raise _GiveUp(meter.over_time())
+    if held > MAX_HELD:
+        raise _GiveUp(
+            Problem(
+                "pickle-over-budget",
+                f"more than {MAX_HELD} values held at once: over the walker's memory budget",
+                "error",
+                f"offset {pos}",
+                "values",
+            )
+        )
+
+
 def _run(data: Input, result: Walk, allow: Allowed, meter: Meter) -> None:
     stack: list[object] = []
     marks: list[int] = []
@@ -235,290 +262,284 @@ def _run(data: Input, result: Walk, allow: Allowed, meter: Meter) -> None:
             result.called = True
 
     name = "opcode"
-    while True:
-        pos = data.tell()
-        result.end = pos
-        if frame_end is not None and pos >= frame_end:
-            if pos > frame_end:  # read from a file without peek() (torch's BytesIO), C loses bytes here
-                raise _GiveUp(
-                    Problem(
-                        "pickle-bad-frame",
-                        f"an opcode crosses the end of a FRAME (offset {frame_end}): unpicklers disagree on "
-                        "what follows, so it cannot be judged",
-                        "error",
-                        f"offset {frame_end}",
-                        "frame",
+    count = 0
+    try:
+        while True:
+            i, buf = data.i, data.buf
+            pos = data.base + i
+            result.end = pos
+            if frame_end is not None and pos >= frame_end:
+                if pos > frame_end:  # read from a file without peek() (torch's BytesIO), C loses bytes here
+                    raise _GiveUp(
+                        Problem(
+                            "pickle-bad-frame",
+                            f"an opcode crosses the end of a FRAME (offset {frame_end}): unpicklers disagree on "
+                            "what follows, so it cannot be judged",
+                            "error",
+                            f"offset {frame_end}",
+                            "frame",
+                        )
                     )
-                )
-            frame_end = None
-        code = data.byte()
-        if code < 0:
-            _reject("pickle-truncated", "the pickle stream ends before its STOP opcode")
-        result.opcodes += 1
-        if result.opcodes > budget:
-            raise _GiveUp(
-                Problem(
-                    "pickle-over-budget",
-                    f"more than {meter.max_opcodes} opcodes in this file: over the opcode budget "
-                    "([models] max-opcodes); the rest was not read",
-                    "error",
-                    f"offset {pos}",
-                    "opcodes",
-                )
-            )
-        if not result.opcodes % TICK:
-            if meter.expired():
-                raise _GiveUp(meter.over_time())
-            if len(stack) + len(marks) + len(memo) > MAX_HELD:
-                raise _GiveUp(
-                    Problem(
-                        "pickle-over-budget",
-                        f"more than {MAX_HELD} values held at once: over the walker's memory budget",
-                        "error",
-                        f"offset {pos}",
-                        "values",
-                    )
-                )
-        if framing and frame_end is None and code not in _UNFRAMED:
-            frame_problem(
-                f"an opcode at offset {pos} lies outside any FRAME: a frame length does not match its content"
-            )
-        op = NAMES.get(code)
-        if op is None:
-            _reject("pickle-unknown-opcode", f"unknown opcode 0x{code:02x} at offset {pos}")
-        name = op
-        # -- the most frequent first: memo, marks, strings, small ints, tuples, calls
-        if code == 0x71 or code == 0x72 or code == 0x94:  # BINPUT, LONG_BINPUT, MEMOIZE
-            index = len(memo) if code == 0x94 else sized(1, "<B") if code == 0x71 else sized(4, "<I")
-            if len(stack) <= fence:
-                underflow(name)
-            memo[index] = stack[-1]
-        elif code == 0x68 or code == 0x6A:  # BINGET, LONG_BINGET
-            stack.append(recall(sized(1, "<B") if code == 0x68 else sized(4, "<I")))
-        elif code == 0x28:  # MARK
-            marks.append(len(stack))
-            fence = len(stack)
-        elif code == 0x8C or code == 0x58 or code == 0x8D:  # SHORT_BINUNICODE, BINUNICODE, BINUNICODE8
-            length = sized(1, "<B") if code == 0x8C else sized(4, "<I") if code == 0x58 else sized(8, "<Q")
-            stack.append(text_value(payload(length), "utf-8"))
-        elif code == 0x4B or code == 0x4D or code == 0x4A:  # BININT1, BININT2, BININT
-            if data.take(1 if code == 0x4B else 2 if code == 0x4D else 4) is None:
-                _reject("pickle-truncated", f"the pickle ends in the middle of {name} at offset {pos}")
-            stack.append(OTHER)
-        elif code == 0x85 or code == 0x86 or code == 0x87:  # TUPLE1, TUPLE2, TUPLE3
-            count = code - 0x84
-            if len(stack) - count < fence:
-                underflow(name)
-            del stack[len(stack) - count :]
-            stack.append(OTHER)
-        elif code == 0x74 or code == 0x6C or code == 0x91:  # TUPLE, LIST, FROZENSET
-            del stack[marker() :]
-            stack.append(OTHER)
-        elif (
-            code == 0x29 or code == 0x5D or code == 0x7D or code == 0x8F or code == 0x4E or code == 0x88 or code == 0x89
-        ):
-            stack.append(OTHER)  # EMPTY_TUPLE, EMPTY_LIST, EMPTY_DICT, EMPTY_SET, NONE, NEWTRUE, NEWFALSE
-        elif code == 0x52:  # REDUCE
-            pop()
-            pop()
-            stack.append(ANY)
-            result.called |= result.imported
-        elif code == 0x62:  # BUILD
-            if len(stack) - 2 < fence:
-                underflow(name)
-            stack.pop()
-            touches(stack[-1])
-        elif code == 0x81 or code == 0x92:  # NEWOBJ, NEWOBJ_EX
-            for _ in range(2 if code == 0x81 else 3):
-                pop()
-            stack.append(ANY)
-            result.called |= result.imported
-        elif code == 0x61:  # APPEND: do_append(len - 1)
-            if len(stack) - 1 <= fence:
-                underflow(name)
-            stack.pop()
-            touches(stack[-1])
-        elif code == 0x65 or code == 0x75 or code == 0x90:  # APPENDS, SETITEMS, ADDITEMS
-            mark = marker()
-            if mark > len(stack) or mark <= fence:
-                underflow(name)
-            if code == 0x75 and (len(stack) - mark) % 2:
-                _reject("pickle-invalid", f"SETITEMS at offset {pos} has an odd number of items")
-            if mark < len(stack):
-                touches(stack[mark - 1])
-                del stack[mark:]
-        elif code == 0x73:  # SETITEM: do_setitems(len - 2)
-            if len(stack) - 2 <= fence:
-                underflow(name)
-            del stack[-2:]
-            touches(stack[-1])
-        elif code == 0x64:  # DICT
-            mark = marker()
-            if (len(stack) - mark) % 2:
-                _reject("pickle-invalid", f"DICT at offset {pos} has an odd number of items")
-            del stack[mark:]
-            stack.append(OTHER)
-        elif code == 0x93:  # STACK_GLOBAL
-            attr, module = pop(), pop()
-            if isinstance(module, str) and isinstance(attr, str):
-                imports(module, attr)
-            elif module is OTHER or attr is OTHER:
-                _reject("pickle-invalid", f"STACK_GLOBAL at offset {pos} needs two strings")
+                frame_end = None
+            if i < len(buf):
+                code = buf[i]
+                data.i = i + 1
             else:
+                code = data.byte()
+                if code < 0:
+                    _reject("pickle-truncated", "the pickle stream ends before its STOP opcode")
+            count += 1
+            if not count % TICK:
+                result.opcodes = count
+                _checkpoint(result, budget, meter, len(stack) + len(marks) + len(memo), pos)
+            if framing and frame_end is None and code not in _UNFRAMED:
+                frame_problem(
+                    f"an opcode at offset {pos} lies outside any FRAME: a frame length does not match its content"
+                )
+            op = NAMES.get(code)
+            if op is None:
+                _reject("pickle-unknown-opcode", f"unknown opcode 0x{code:02x} at offset {pos}")
+            name = op
+            # -- the most frequent first: memo, marks, strings, small ints, tuples, calls
+            if code in (0x71, 0x72, 0x94):  # BINPUT, LONG_BINPUT, MEMOIZE
+                index = len(memo) if code == 0x94 else sized(1, "<B") if code == 0x71 else sized(4, "<I")
+                if len(stack) <= fence:
+                    underflow(name)
+                memo[index] = stack[-1]
+            elif code in (0x68, 0x6A):  # BINGET, LONG_BINGET
+                stack.append(recall(sized(1, "<B") if code == 0x68 else sized(4, "<I")))
+            elif code == 0x28:  # MARK
+                marks.append(len(stack))
+                fence = len(stack)
+            elif code in (0x8C, 0x58, 0x8D):  # SHORT_BINUNICODE, BINUNICODE, BINUNICODE8
+                length = sized(1, "<B") if code == 0x8C else sized(4, "<I") if code == 0x58 else sized(8, "<Q")
+                stack.append(text_value(payload(length), "utf-8"))
+            elif code in (0x4B, 0x4D, 0x4A):  # BININT1, BININT2, BININT
+                if data.take(1 if code == 0x4B else 2 if code == 0x4D else 4) is None:
+                    _reject("pickle-truncated", f"the pickle ends in the middle of {name} at offset {pos}")
+                stack.append(OTHER)
+            elif code in (0x85, 0x86, 0x87):  # TUPLE1, TUPLE2, TUPLE3
+                width = code - 0x84
+                if len(stack) - width < fence:
+                    underflow(name)
+                del stack[len(stack) - width :]
+                stack.append(OTHER)
+            elif code in (0x74, 0x6C, 0x91):  # TUPLE, LIST, FROZENSET
+                del stack[marker() :]
+                stack.append(OTHER)
+            elif (
+                code == 0x29
+                or code == 0x5D
+                or code == 0x7D
+                or code == 0x8F
+                or code == 0x4E
+                or code == 0x88
+                or code == 0x89
+            ):
+                stack.append(OTHER)  # EMPTY_TUPLE, EMPTY_LIST, EMPTY_DICT, EMPTY_SET, NONE, NEWTRUE, NEWFALSE
+            elif code == 0x52:  # REDUCE
+                pop()
+                pop()
+                stack.append(ANY)
+                result.called |= result.imported
+            elif code == 0x62:  # BUILD
+                if len(stack) - 2 < fence:
+                    underflow(name)
+                stack.pop()
+                touches(stack[-1])
+            elif code in (0x81, 0x92):  # NEWOBJ, NEWOBJ_EX
+                for _ in range(2 if code == 0x81 else 3):
+                    pop()
+                stack.append(ANY)
+                result.called |= result.imported
+            elif code == 0x61:  # APPEND: do_append(len - 1)
+                if len(stack) - 1 <= fence:
+                    underflow(name)
+                stack.pop()
+                touches(stack[-1])
+            elif code in (0x65, 0x75, 0x90):  # APPENDS, SETITEMS, ADDITEMS
+                mark = marker()
+                if mark > len(stack) or mark <= fence:
+                    underflow(name)
+                if code == 0x75 and (len(stack) - mark) % 2:
+                    _reject("pickle-invalid", f"SETITEMS at offset {pos} has an odd number of items")
+                if mark < len(stack):
+                    touches(stack[mark - 1])
+                    del stack[mark:]
+            elif code == 0x73:  # SETITEM: do_setitems(len - 2)
+                if len(stack) - 2 <= fence:
+                    underflow(name)
+                del stack[-2:]
+                touches(stack[-1])
+            elif code == 0x64:  # DICT
+                mark = marker()
+                if (len(stack) - mark) % 2:
+                    _reject("pickle-invalid", f"DICT at offset {pos} has an odd number of items")
+                del stack[mark:]
+                stack.append(OTHER)
+            elif code == 0x93:  # STACK_GLOBAL
+                attr, module = pop(), pop()
+                if isinstance(module, str) and isinstance(attr, str):
+                    imports(module, attr)
+                elif module is OTHER or attr is OTHER:
+                    _reject("pickle-invalid", f"STACK_GLOBAL at offset {pos} needs two strings")
+                else:
+                    result.problems.append(
+                        Problem(
+                            "pickle-computed-global",
+                            "a STACK_GLOBAL whose module or name is not a literal string: cannot be judged",
+                            "error",
+                            f"offset {pos}",
+                            "computed",
+                        )
+                    )
+                    imports("?", "?", known=False)
+                stack.append(ANY)
+            elif code in (0x63, 0x69):  # GLOBAL, INST
+                ascii_only = code == 0x69
+                module = _text_line(data, meter, "module", ascii_only)
+                attr = _text_line(data, meter, "name", ascii_only)
+                imports(module, attr)  # the pure-Python unpickler imports before INST looks for its MARK
+                if code == 0x69:
+                    del stack[marker() :]
+                    result.called = True
+                stack.append(ANY)
+            elif code == 0x6F:  # OBJ
+                mark = marker()
+                if len(stack) - mark < 1:
+                    underflow(name)
+                del stack[mark:]
+                stack.append(ANY)
+                result.called |= result.imported
+            elif code in (0x82, 0x83, 0x84):  # EXT1, EXT2, EXT4
+                number = sized(1, "<B") if code == 0x82 else sized(2, "<H") if code == 0x83 else sized(4, "<i")
+                if number <= 0:
+                    _reject("pickle-invalid", f"{name} at offset {pos} names extension code {number}")
                 result.problems.append(
                     Problem(
-                        "pickle-computed-global",
-                        "a STACK_GLOBAL whose module or name is not a literal string: cannot be judged",
+                        "pickle-extension-registry",
+                        f"{name} imports an object through copyreg's extension registry",
                         "error",
                         f"offset {pos}",
-                        "computed",
+                        f"{name}:{number}",
                     )
                 )
                 imports("?", "?", known=False)
-            stack.append(ANY)
-        elif code == 0x63 or code == 0x69:  # GLOBAL, INST
-            ascii_only = code == 0x69
-            module = _text_line(data, meter, "module", ascii_only)
-            attr = _text_line(data, meter, "name", ascii_only)
-            imports(module, attr)  # the pure-Python unpickler imports before INST looks for its MARK
-            if code == 0x69:
+                stack.append(ANY)
+            elif code == 0x2E:  # STOP
+                value = pop()
+                result.result = value if value == TORCH_LEGACY_MAGIC else None
+                result.end = data.tell()
+                if frame_end is not None and result.end != frame_end:
+                    frame_problem(f"the stream stops inside a FRAME that claims to end at offset {frame_end}")
+                result.completed = True
+                return
+            elif code == 0x30:  # POP
+                if marks and marks[-1] == len(stack):
+                    marks.pop()
+                    fence = marks[-1] if marks else 0
+                else:
+                    pop()
+            elif code == 0x31:  # POP_MARK
                 del stack[marker() :]
-                result.called = True
-            stack.append(ANY)
-        elif code == 0x6F:  # OBJ
-            mark = marker()
-            if len(stack) - mark < 1:
-                underflow(name)
-            del stack[mark:]
-            stack.append(ANY)
-            result.called |= result.imported
-        elif code == 0x82 or code == 0x83 or code == 0x84:  # EXT1, EXT2, EXT4
-            number = sized(1, "<B") if code == 0x82 else sized(2, "<H") if code == 0x83 else sized(4, "<i")
-            if number <= 0:
-                _reject("pickle-invalid", f"{name} at offset {pos} names extension code {number}")
-            result.problems.append(
-                Problem(
-                    "pickle-extension-registry",
-                    f"{name} imports an object through copyreg's extension registry",
-                    "error",
-                    f"offset {pos}",
-                    f"{name}:{number}",
-                )
-            )
-            imports("?", "?", known=False)
-            stack.append(ANY)
-        elif code == 0x2E:  # STOP
-            value = pop()
-            result.result = value if value == TORCH_LEGACY_MAGIC else None
-            result.end = data.tell()
-            if frame_end is not None and result.end != frame_end:
-                frame_problem(f"the stream stops inside a FRAME that claims to end at offset {frame_end}")
-            result.completed = True
-            return
-        elif code == 0x30:  # POP
-            if marks and marks[-1] == len(stack):
-                marks.pop()
-                fence = marks[-1] if marks else 0
-            else:
-                pop()
-        elif code == 0x31:  # POP_MARK
-            del stack[marker() :]
-        elif code == 0x32:  # DUP
-            if len(stack) <= fence:
-                underflow(name)
-            stack.append(stack[-1])
-        elif code == 0x80:  # PROTO
-            version = sized(1, "<B")
-            if version > HIGHEST_PROTOCOL:
-                _reject("pickle-unknown-protocol", f"pickle protocol {version} is newer than any unpickler knows")
-            result.proto = version
-        elif code == 0x95:  # FRAME: the unpickler only needs its bytes to be there
-            length = sized(8, "<Q")
-            here = data.tell()
-            if here + length > data.end:
-                _reject(
-                    "pickle-truncated", f"the FRAME at offset {pos} claims {length} bytes, more than the data holds"
-                )
-            if frame_end is not None:
-                raise _GiveUp(
-                    Problem(
-                        "pickle-bad-frame",
-                        f"a FRAME at offset {pos} starts before the previous frame ends: unpicklers disagree "
-                        "on what follows, so it cannot be judged",
-                        "error",
-                        f"offset {pos}",
-                        "frame",
-                    )
-                )
-            frame_end, framing = here + length, True
-        elif code == 0x53 or code == 0x56:  # STRING, UNICODE
-            line = data.line(meter)
-            if line is None:
-                _reject("pickle-truncated", f"an unterminated {name} line at offset {pos}")
-            kept, length, last = line
-            stack.append(text_value(string_line(code, kept, length, last, pos), "latin-1"))
-        elif code == 0x54 or code == 0x55:  # BINSTRING (unsigned in C), SHORT_BINSTRING
-            length = sized(4, "<I") if code == 0x54 else sized(1, "<B")
-            stack.append(text_value(payload(length), "latin-1"))
-        elif code == 0x42 or code == 0x43 or code == 0x8E or code == 0x96:  # BINBYTES, SHORT_BINBYTES, 8, BYTEARRAY8
-            length = sized(4, "<I") if code == 0x42 else sized(1, "<B") if code == 0x43 else sized(8, "<Q")
-            payload(length)
-            stack.append(OTHER)
-        elif code == 0x8A or code == 0x8B:  # LONG1, LONG4
-            length = sized(1, "<B") if code == 0x8A else sized(4, "<i")
-            if length < 0:
-                _reject("pickle-invalid", f"LONG4 at offset {pos} has a negative byte count")
-            raw = payload(length)
-            big = int.from_bytes(raw, "little", signed=True) if raw is not None else None
-            stack.append(TORCH_LEGACY_MAGIC if big == TORCH_LEGACY_MAGIC else OTHER)
-        elif code == 0x49 or code == 0x4C or code == 0x46:  # INT, LONG, FLOAT
-            line = data.line(meter)
-            if line is None:
-                _reject("pickle-truncated", f"an unterminated {name} line at offset {pos}")
-            kept, length, last = line
-            if length < 1:
-                _reject("pickle-invalid", f"an empty {name} line at offset {pos}")
-            if length <= LINE_KEEP:
-                text = kept[:-1] if code == 0x4C and last == 0x4C else kept
-                ok = c_int(text) if code == 0x49 else py_int(text, 0) if code == 0x4C else float_ok(text)
-                if not ok:
-                    _reject("pickle-invalid", f"{name} at offset {pos} has a malformed number")
-            stack.append(OTHER)
-        elif code == 0x47:  # BINFLOAT
-            if data.take(8) is None:
-                _reject("pickle-truncated", f"the pickle ends in the middle of {name} at offset {pos}")
-            stack.append(OTHER)
-        elif code == 0x67 or code == 0x70:  # GET, PUT
-            line = data.line(meter)
-            if line is None:
-                _reject("pickle-truncated", f"an unterminated {name} line at offset {pos}")
-            kept, length, _ = line
-            if length < 1:
-                _reject("pickle-invalid", f"{name} at offset {pos} has no memo index")
-            slot = int_of(kept, 10) if length <= LINE_KEEP else None  # a padded index is not parsed
-            if slot is None and length <= LINE_KEEP:
-                _reject("pickle-invalid", f"{name} at offset {pos} has a malformed memo index")
-            if code == 0x67:
-                stack.append(recall(slot))
-            else:
+            elif code == 0x32:  # DUP
                 if len(stack) <= fence:
                     underflow(name)
-                if slot is not None and slot < 0:
-                    _reject("pickle-invalid", f"PUT at offset {pos} has a negative index")
-                if slot is None:
-                    lost = True  # some slot was written: a GET of an unknown slot is no longer an error
+                stack.append(stack[-1])
+            elif code == 0x80:  # PROTO
+                version = sized(1, "<B")
+                if version > HIGHEST_PROTOCOL:
+                    _reject("pickle-unknown-protocol", f"pickle protocol {version} is newer than any unpickler knows")
+                result.proto = version
+            elif code == 0x95:  # FRAME: the unpickler only needs its bytes to be there
+                length = sized(8, "<Q")
+                here = data.tell()
+                if here + length > data.end:
+                    _reject(
+                        "pickle-truncated", f"the FRAME at offset {pos} claims {length} bytes, more than the data holds"
+                    )
+                if frame_end is not None:
+                    raise _GiveUp(
+                        Problem(
+                            "pickle-bad-frame",
+                            f"a FRAME at offset {pos} starts before the previous frame ends: unpicklers disagree "
+                            "on what follows, so it cannot be judged",
+                            "error",
+                            f"offset {pos}",
+                            "frame",
+                        )
+                    )
+                frame_end, framing = here + length, True
+            elif code in (0x53, 0x56):  # STRING, UNICODE
+                line = data.line(meter)
+                if line is None:
+                    _reject("pickle-truncated", f"an unterminated {name} line at offset {pos}")
+                kept, length, last = line
+                stack.append(text_value(string_line(code, kept, length, last, pos), "latin-1"))
+            elif code in (0x54, 0x55):  # BINSTRING (unsigned in C), SHORT_BINSTRING
+                length = sized(4, "<I") if code == 0x54 else sized(1, "<B")
+                stack.append(text_value(payload(length), "latin-1"))
+            elif code in (0x42, 0x43, 0x8E, 0x96):  # BINBYTES, SHORT_BINBYTES, 8, BYTEARRAY8
+                length = sized(4, "<I") if code == 0x42 else sized(1, "<B") if code == 0x43 else sized(8, "<Q")
+                payload(length)
+                stack.append(OTHER)
+            elif code in (0x8A, 0x8B):  # LONG1, LONG4
+                length = sized(1, "<B") if code == 0x8A else sized(4, "<i")
+                if length < 0:
+                    _reject("pickle-invalid", f"LONG4 at offset {pos} has a negative byte count")
+                raw = payload(length)
+                big = int.from_bytes(raw, "little", signed=True) if raw is not None else None
+                stack.append(TORCH_LEGACY_MAGIC if big == TORCH_LEGACY_MAGIC else OTHER)
+            elif code in (0x49, 0x4C, 0x46):  # INT, LONG, FLOAT
+                line = data.line(meter)
+                if line is None:
+                    _reject("pickle-truncated", f"an unterminated {name} line at offset {pos}")
+                kept, length, last = line
+                if length < 1:
+                    _reject("pickle-invalid", f"an empty {name} line at offset {pos}")
+                if length <= LINE_KEEP:
+                    text = kept[:-1] if code == 0x4C and last == 0x4C else kept
+                    ok = c_int(text) if code == 0x49 else py_int(text, 0) if code == 0x4C else float_ok(text)
+                    if not ok:
+                        _reject("pickle-invalid", f"{name} at offset {pos} has a malformed number")
+                stack.append(OTHER)
+            elif code == 0x47:  # BINFLOAT
+                if data.take(8) is None:
+                    _reject("pickle-truncated", f"the pickle ends in the middle of {name} at offset {pos}")
+                stack.append(OTHER)
+            elif code in (0x67, 0x70):  # GET, PUT
+                line = data.line(meter)
+                if line is None:
+                    _reject("pickle-truncated", f"an unterminated {name} line at offset {pos}")
+                kept, length, _ = line
+                if length < 1:
+                    _reject("pickle-invalid", f"{name} at offset {pos} has no memo index")
+                slot = int_of(kept, 10) if length <= LINE_KEEP else None  # a padded index is not parsed
+                if slot is None and length <= LINE_KEEP:
+                    _reject("pickle-invalid", f"{name} at offset {pos} has a malformed memo index")
+                if code == 0x67:
+                    stack.append(recall(slot))
                 else:
-                    memo[slot] = stack[-1]
-        elif code == 0x50:  # PERSID: torch's unpickler resolves it; a plain one refuses
-            _text_line(data, meter, "persistent id", True, empty_ok=True)
-            stack.append(ANY)
-        elif code == 0x51:  # BINPERSID
-            pop()
-            stack.append(ANY)
-        elif code == 0x97:  # NEXT_BUFFER: only with out-of-band buffers
-            stack.append(ANY)
-        elif code == 0x98:  # READONLY_BUFFER
-            if len(stack) <= fence:
-                underflow(name)
-        else:  # pragma: no cover - every opcode pickletools knows has a branch
-            _reject("pickle-unknown-opcode", f"opcode {name} at offset {pos} is not handled")
+                    if len(stack) <= fence:
+                        underflow(name)
+                    if slot is not None and slot < 0:
+                        _reject("pickle-invalid", f"PUT at offset {pos} has a negative index")
+                    if slot is None:
+                        lost = True  # some slot was written: a GET of an unknown slot is no longer an error
+                    else:
+                        memo[slot] = stack[-1]
+            elif code == 0x50:  # PERSID: torch's unpickler resolves it; a plain one refuses
+                _text_line(data, meter, "persistent id", True, empty_ok=True)
+                stack.append(ANY)
+            elif code == 0x51:  # BINPERSID
+                pop()
+                stack.append(ANY)
+            elif code == 0x97:  # NEXT_BUFFER: only with out-of-band buffers
+                stack.append(ANY)
+            elif code == 0x98:  # READONLY_BUFFER
+                if len(stack) <= fence:
+                    underflow(name)
+            else:  # pragma: no cover - every opcode pickletools knows has a branch
+                _reject("pickle-unknown-opcode", f"opcode {name} at offset {pos} is not handled")
+    finally:
+        result.opcodes = count
