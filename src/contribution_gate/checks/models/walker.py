@@ -263,6 +263,7 @@ def _run(data: Input, result: Walk, allow: Allowed, meter: Meter) -> None:
 
     name = "opcode"
     count = 0
+    check_at = min(TICK, budget + 1)
     try:
         while True:
             i, buf = data.i, data.buf
@@ -289,9 +290,10 @@ def _run(data: Input, result: Walk, allow: Allowed, meter: Meter) -> None:
                 if code < 0:
                     _reject("pickle-truncated", "the pickle stream ends before its STOP opcode")
             count += 1
-            if not count % TICK:
+            if count >= check_at:  # every TICK opcodes, and exactly when the budget runs out
                 result.opcodes = count
                 _checkpoint(result, budget, meter, len(stack) + len(marks) + len(memo), pos)
+                check_at = min(count + TICK, budget + 1)
             if framing and frame_end is None and code not in _UNFRAMED:
                 frame_problem(
                     f"an opcode at offset {pos} lies outside any FRAME: a frame length does not match its content"
