@@ -10,9 +10,11 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import lzma
 import struct
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Callable
 
 # -- opcodes ------------------------------------------------------------------------------------------
@@ -301,6 +303,12 @@ def _builders() -> tuple[dict[str, Callable[[], tuple[str, bytes]]], dict[str, C
             zipped({"archive/data.pkl": crossed_frame(), "archive/version": b"3\n"}),
         ),
         "import of a __main__ module": lambda: ("weights.bin", main_module_import()),
+        "joblib zlib-compressed pickle": lambda: ("model.joblib", zlib.compress(payload("os", "system", "id", 4), 3)),
+        "joblib lzma-compressed pickle": lambda: (
+            "model.joblib",
+            lzma.compress(payload("os", "system", "id", 4), format=lzma.FORMAT_ALONE),
+        ),
+        "Keras Lambda in a zip after a prefix": lambda: ("model.keras", b"\x00PREFIX" * 64 + keras_archive(True)),
     }
     benign = {
         "torch zip state dict": lambda: ("pytorch_model.bin", torch_zip(["encoder.weight", "encoder.bias"])),
@@ -313,6 +321,7 @@ def _builders() -> tuple[dict[str, Callable[[], tuple[str, bytes]]], dict[str, C
             "model.safetensors",
             safetensors({"a": ("F32", [2, 2], 0, 16), "b": ("BF16", [4], 16, 24)}, b"\x00" * 24),
         ),
+        "joblib zlib-compressed numpy array": lambda: ("array.joblib", zlib.compress(numpy_array_pickle(2), 3)),
         "requirements.txt (click, requests)": lambda: ("requirements.txt", requirements_txt()),
         "notes starting with N. and I": lambda: ("NOTES", b"N.B. read this first\nIt is short.\n"),
     }

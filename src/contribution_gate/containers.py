@@ -1,6 +1,7 @@
 """The one reader of archives and compressed files, for every check that looks inside them.
 
-zip (and what is a zip: jar, whl, npz, PyTorch's `.pt`, `.keras`), tar, gzip, bzip2 and xz, nested,
+zip (and what is a zip: jar, whl, npz, PyTorch's `.pt`, `.keras`; also after a prefix, as zipfile
+reads it), tar, gzip, bzip2, xz, and joblib's zlib and lzma streams, nested,
 read from a seekable stream and never extracted to disk by name. The models check routes each member
 by its content; the secrets check reads text members the same way. One `Budget` per committed file
 bounds the whole walk, at every depth, and every bound holds with flat memory:
@@ -44,7 +45,8 @@ from typing import BinaryIO, cast
 HEAD = 4096
 SPOOL = 16 << 20
 BLOCK = 1 << 20
-KINDS = frozenset(("zip", "tar", "gzip", "bzip2", "xz"))
+KINDS = frozenset(("zip", "tar", "gzip", "bzip2", "xz", "zlib", "lzma"))
+_STREAMS = ("gzip", "bzip2", "xz", "zlib", "lzma")
 _READ_ERRORS = (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError, ValueError)
 _EOCD = struct.Struct("<4s4H2LH")  # end of central directory record
 _EOCD64_LOCATOR = struct.Struct("<4sLQL")
@@ -65,7 +67,44 @@ def kind_of(head: bytes) -> str | None:
         return "xz"
     if head[257:262] == b"ustar":
         return "tar"
+    if head.startswith(b"\x5d\x00\x00"):
+        return "lzma"  # the "alone" format (joblib's .lzma)
+    if len(head) >= 2 and head[0] == 0x78 and not (head[0] << 8 | head[1]) % 31 and not head[1] & 0x20:
+        return "zlib"  # joblib's default compression; what does not inflate is not zlib after all
     return None
+
+
+def container_kind(stream: BinaryIO) -> str | None:
+    """`kind_of` a stream's first bytes, with a zlib or lzma guess confirmed by inflating a little
+    (text can start like zlib: `x^2`)."""
+    stream.seek(0)
+    kind = kind_of(stream.read(HEAD))
+    if kind in ("zlib", "lzma"):
+        try:
+            with _decompressor(kind, stream) as opened:
+                opened.read(1)
+        except _READ_ERRORS:
+            kind = None
+    stream.seek(0)
+    return kind
+
+
+def zip_at_end(stream: BinaryIO) -> bool:
+    """Whether a stream that does not start like a zip ends like one: zipfile (and Keras, which
+    loads with it) reads a zip after any prefix, so a prefix must not hide one."""
+    size = stream.seek(0, io.SEEK_END)
+    start = max(0, size - (_EOCD.size + 0xFFFF))
+    stream.seek(start)
+    tail = stream.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < _EOCD.size:
+        return False
+    cd_size = _EOCD.unpack_from(tail, at)[5]
+    first = start + at - cd_size
+    if cd_size < _CENTRAL.size or first < 0:
+        return False
+    stream.seek(first)
+    return stream.read(4) == b"PK\x01\x02"
 
 
 @dataclass(frozen=True)
@@ -194,7 +233,7 @@ def members(stream: BinaryIO, kind: str, budget: Budget, depth: int, select: Sel
         yield from _zip(stream, budget, select)
     elif kind == "tar":
         yield from _tar(stream, budget, select)
-    elif kind in ("gzip", "bzip2", "xz"):
+    elif kind in _STREAMS:
         yield from _compressed(stream, kind, budget, select)
     else:
         raise ValueError(f"not a container kind: {kind}")
@@ -203,8 +242,7 @@ def members(stream: BinaryIO, kind: str, budget: Budget, depth: int, select: Sel
 def walk(stream: BinaryIO, budget: Budget, select: Select, depth: int = 0, path: str = "") -> Iterator[Member | Issue]:
     """Every selected leaf member of a container, recursing into nested containers. A member's
     name is its path through the containers, joined by `!` (`bundle.zip!conf/.env`)."""
-    stream.seek(0)
-    kind = kind_of(stream.read(HEAD))
+    kind = container_kind(stream)
     if kind is None:
         return
 
@@ -216,8 +254,7 @@ def walk(stream: BinaryIO, budget: Budget, select: Select, depth: int = 0, path:
             yield item.inside(path) if path else item
             continue
         name = f"{path}!{item.name}" if path else item.name
-        item.stream.seek(0)
-        if kind_of(item.stream.read(HEAD)) is not None:
+        if container_kind(item.stream) is not None:
             yield from walk(item.stream, budget, select, depth + 1, name)
         else:
             item.stream.seek(0)
@@ -478,31 +515,69 @@ def _sparse(
 
 
 # -- gzip, bzip2, xz ----------------------------------------------------------------------------------
+class _Inflate(io.RawIOBase):
+    """A zlib stream decompressed as it is read (zlib has no file reader of its own)."""
+
+    def __init__(self, source: BinaryIO) -> None:
+        super().__init__()
+        self._source = source
+        self._inflater = zlib.decompressobj()
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._pending and not self._inflater.eof:
+            block = self._source.read(1 << 16)
+            if not block:
+                raise EOFError("the zlib stream ends early")
+            self._pending = self._inflater.decompress(block, len(buffer))
+            while not self._pending and self._inflater.unconsumed_tail and not self._inflater.eof:
+                self._pending = self._inflater.decompress(self._inflater.unconsumed_tail, len(buffer))
+        if not self._pending and self._inflater.unconsumed_tail:
+            self._pending = self._inflater.decompress(self._inflater.unconsumed_tail, len(buffer))
+        count = min(len(buffer), len(self._pending))
+        buffer[:count] = self._pending[:count]
+        self._pending = self._pending[count:]
+        return count
+
+
 def _decompressor(kind: str, stream: BinaryIO) -> BinaryIO:
+    stream.seek(0)
     if kind == "gzip":
         return cast(BinaryIO, gzip.GzipFile(fileobj=stream, mode="rb"))
     if kind == "bzip2":
         return cast(BinaryIO, bz2.BZ2File(stream))
-    return cast(BinaryIO, lzma.LZMAFile(stream))
+    if kind == "zlib":
+        return cast(BinaryIO, io.BufferedReader(_Inflate(stream)))
+    return cast(BinaryIO, lzma.LZMAFile(stream, format=lzma.FORMAT_ALONE if kind == "lzma" else lzma.FORMAT_AUTO))
 
 
 def _compressed(stream: BinaryIO, kind: str, budget: Budget, select: Select) -> Iterator[Member | Issue]:
-    """A gzip, bzip2 or xz stream (concatenated streams read as one, as their readers do): one
-    member, named after the format."""
+    """A gzip, bzip2, xz, zlib or lzma stream (concatenated streams read as one, as their readers
+    do): one member, named after the format. A zlib or lzma guess that does not decompress at all
+    was no such stream: nothing to report."""
     if (issue := _counted(budget)) is not None:
         yield issue
         return
     try:
         # mode "rb" for gzip: it would otherwise copy the mode of a spooled "w+b" file and refuse to read
         with _decompressor(kind, stream) as opened:
-            head = opened.read(HEAD)
+            try:
+                head = opened.read(HEAD)
+            except _READ_ERRORS:
+                if kind in ("zlib", "lzma"):
+                    budget.members -= 1
+                    return
+                raise
             if not budget.spend(len(head)):
                 yield budget.over_bytes().inside(kind)
                 return
             if not select(kind, head, -1):
                 return
             budget.used -= len(head)
-            opened.seek(0)
+        with _decompressor(kind, stream) as opened:  # afresh: a zlib reader cannot seek back
             copy = _spool(opened, budget)
     except _READ_ERRORS as exc:
         yield Issue("archive-corrupt", f"the {kind} stream cannot be decompressed ({exc})", detail=kind)

@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 import pytest
 
-from contribution_gate.containers import Bounds, Budget, Issue, Member, kind_of, members, walk
+from contribution_gate.containers import HEAD, Bounds, Budget, Issue, Member, kind_of, members, walk, zip_at_end
 
 
 def _zip(files: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
@@ -264,3 +264,23 @@ def test_a_walk_past_its_deadline_stops_with_an_issue() -> None:
     budget = Budget(Bounds(), len(data), deadline=0.0)  # long past
     found = list(walk(io.BytesIO(data), budget, _everything))
     assert [(i.rule, i.detail) for i in found if isinstance(i, Issue)] == [("over-budget", "time")]
+
+
+def test_joblib_zlib_and_lzma_streams_are_read() -> None:
+    import zlib
+
+    assert kind_of(zlib.compress(b"x" * 100, 3)[:HEAD]) == "zlib"
+    assert _walk(zlib.compress(b"inside zlib", 3)) == [("zlib", b"inside zlib")]
+    assert _walk(lzma.compress(b"inside lzma", format=lzma.FORMAT_ALONE)) == [("lzma", b"inside lzma")]
+
+
+def test_text_that_only_starts_like_zlib_is_no_archive() -> None:
+    assert kind_of(b"x^2 + y^2 = z^2\n") == "zlib"  # a valid zlib header, and a formula
+    assert _walk(b"x^2 + y^2 = z^2\n") == []  # does not inflate: not zlib, nothing to report
+    assert _walk(_zip({"formula.tex": b"x^2 + y^2\n"})) == [("formula.tex", b"x^2 + y^2\n")]
+
+
+def test_a_zip_after_a_prefix_is_found_at_its_end() -> None:
+    data = b"#!/bin/sh\nexit 0\n" + _zip({"config.json": b"{}"})
+    assert kind_of(data[:HEAD]) is None and zip_at_end(io.BytesIO(data))
+    assert not zip_at_end(io.BytesIO(b"PK\x05\x06" + b"\x00" * 18))  # an end record pointing nowhere

@@ -277,3 +277,29 @@ def test_gzip_members_inside_a_gzipped_tar_are_read() -> None:
     result = scan(stream, len(outer.getvalue()), Limits(default_allowlist()))
     assert [p for p in result.problems if p.severity == "error"] == []
     assert _gzip.decompress(outer.getvalue())  # the fixture itself is well formed
+
+
+def test_checksum_lines_are_parsed_in_linear_time() -> None:
+    import time
+
+    digest = "ab" * 32
+    line = f"{digest}  x" + " " * 200_000 + "y"  # the lazy regex took 5 s at 20,000 blanks
+    started = time.monotonic()
+    assert [e.path for e in manifests.parse_manifest("SHA256SUMS", line)] == ["x" + " " * 200_000 + "y"]
+    assert time.monotonic() - started < 1
+    assert [e.path for e in manifests.parse_manifest("SHA256SUMS", f"SHA256 (a (1).bin) = {digest}\n")] == ["a (1).bin"]
+
+
+def test_chat_template_tags_are_found_in_linear_time() -> None:
+    import time
+
+    started = time.monotonic()
+    assert code.template_problems("{{" * 200_000 + " x.__class__ ", "t") == []  # no closer: no tag
+    assert time.monotonic() - started < 1
+    found = code.template_problems("{% if x %}{{ cycler.__init__.__globals__ }}{% endif %}", "t")
+    assert {p.detail for p in found} >= {"cycler."}
+
+
+def test_json_too_large_to_parse_is_unscanned_not_parsed() -> None:
+    keras = F.zipped({"config.json": b'{"class_name": "Lambda", "config": [' + b"[]," * 600_000 + b"[]]}"})
+    assert [(r, d) for r, _, d in problems_of(keras)] == [("unscanned", "json")]

@@ -27,7 +27,7 @@ from ...content import Content, chunks, size_of
 from ...model import NO_SETUP, FileChange, Finding, Setup, Severity, fingerprint
 from ...resources import data_file, tomllib
 from . import code, manifests, opcodes, pickles
-from .budget import Meter
+from .budget import MAX_JSON_VALUES, Meter, json_values
 from .problems import Problem
 from .scan import MODEL_FORMATS, Limits, capped, scan
 
@@ -241,6 +241,10 @@ def _line_of(change: FileChange, needle: str) -> int | None:
 
 
 def _json(change: FileChange, text: str, opts: Options, meter: Meter) -> Iterator[Finding]:
+    values = json_values(text)
+    if values > MAX_JSON_VALUES:
+        yield _unscanned(change, opts, f"a JSON document of about {values} values, more than the gate parses")
+        return
     try:
         data = json.loads(text)
     except ValueError:

@@ -13,6 +13,14 @@ from dataclasses import dataclass, field
 from .problems import Problem
 
 TICK = 4096  # loops look at the clock once per this many steps
+MAX_JSON_VALUES = 1_000_000  # parsing JSON costs memory per value (`[],` is 3 bytes and 60 once parsed)
+
+
+def json_values(text: bytes | str) -> int:
+    """About how many values a JSON document holds, counted at C speed before it is parsed."""
+    if isinstance(text, str):
+        return text.count(",") + text.count("[") + text.count("{")
+    return text.count(b",") + text.count(b"[") + text.count(b"{")
 
 
 class OverBudget(Exception):

@@ -22,7 +22,7 @@ from typing import BinaryIO
 from ... import containers
 from ...containers import Bounds, Budget, Issue
 from . import code, onnx, pickles, tensors
-from .budget import Meter, OverBudget
+from .budget import MAX_JSON_VALUES, Meter, OverBudget, json_values
 from .problems import Problem
 
 HEAD = containers.HEAD
@@ -31,6 +31,8 @@ _HDF5 = b"\x89HDF\r\n\x1a\n"
 _LFS = b"version https://git-lfs.github.com/spec/"
 MODEL_FORMATS = frozenset(
     (
+        "zlib",
+        "lzma",
         "pickle",
         "pytorch",
         "keras",
@@ -148,13 +150,19 @@ def _scan(stream: BinaryIO, size: int, limits: Limits, result: Result, depth: in
         return  # text configs at the top are the model-code rules' business
     if kind == "onnx" and not onnx.is_model(stream, size):
         kind = "pickle?" if may_be_pickle(head, size) else None
+    if kind in ("zlib", "lzma") and containers.container_kind(stream) is None:
+        kind = None  # started like one, does not inflate
+    prefixed = kind in (None, "pickle?") and containers.zip_at_end(stream)
+    if prefixed:
+        kind = "zip"  # after a prefix, which zipfile skips: a prefix must not hide the archive
     if depth == 0:
         result.format = None if kind == "pickle?" else kind
     if kind is None or kind in DATA_FORMATS or kind == "lfs-pointer":
         return
     try:
         problems = _by_format(kind, stream, size, limits, result, depth, in_archive)
-        if kind not in ("pickle", "pickle?") and kind not in containers.KINDS and may_be_pickle(head, size):
+        polyglot = prefixed or (kind not in ("pickle", "pickle?") and kind not in containers.KINDS)
+        if polyglot and may_be_pickle(head, size):
             found = _pickles(stream, 0, size, limits, result, strict=False)  # a polyglot
             problems = (problems or []) + (found or [])
     except OverBudget as over:
@@ -308,8 +316,13 @@ def _json_member(stream: BinaryIO, size: int) -> list[Problem]:
     if size > 64 << 20:
         return []
     stream.seek(0)
+    text = stream.read()
+    values = json_values(text)
+    if values > MAX_JSON_VALUES:
+        message = f"not scanned: a JSON document of about {values} values, more than the gate parses"
+        return [Problem("unscanned", message, "warning", "", "json")]
     try:
-        data = json.loads(stream.read().decode("utf-8-sig"))
+        data = json.loads(text.decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError, RecursionError):
         return []
     return [problem for problem, _key in code.json_problems(data)]

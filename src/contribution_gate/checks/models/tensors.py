@@ -12,7 +12,7 @@ import json
 import struct
 from typing import Any, BinaryIO
 
-from .budget import TICK, Meter
+from .budget import MAX_JSON_VALUES, TICK, Meter, json_values
 from .problems import Problem
 
 SAFETENSORS_DTYPE_BITS = {
@@ -39,7 +39,6 @@ SAFETENSORS_DTYPE_BITS = {
 }
 MAX_HEADER = 100_000_000  # the safetensors library refuses larger headers
 MAX_PARSED = 16 << 20  # the gate parses headers up to this size (about 120,000 tensors)
-MAX_VALUES = 1_000_000  # JSON values in a header: parsing costs memory per value, whatever its size
 MAX_GGUF_NAME = 65_535  # GGUF keys and tensor names: the format's own limit
 MAX_TEMPLATE = 1 << 20  # a chat template longer than this is not read
 
@@ -84,9 +83,9 @@ def safetensors(stream: BinaryIO, size: int, meter: Meter) -> list[Problem]:
     if length > MAX_PARSED:
         return [_over(f"a {length}-byte header, more than the {MAX_PARSED} bytes the gate parses")]
     text = stream.read(length)
-    values = text.count(b",") + text.count(b"[") + text.count(b"{")  # about one value each, counted in C
-    if values > MAX_VALUES:
-        return [_over(f"a header of about {values} JSON values, more than the {MAX_VALUES} the gate parses")]
+    values = json_values(text)
+    if values > MAX_JSON_VALUES:
+        return [_over(f"a header of about {values} JSON values, more than the {MAX_JSON_VALUES} the gate parses")]
     try:
         header = json.loads(text.decode("utf-8"), object_pairs_hook=_no_duplicates)
     except (ValueError, UnicodeDecodeError) as exc:
