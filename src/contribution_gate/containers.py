@@ -67,24 +67,31 @@ def kind_of(head: bytes) -> str | None:
         return "xz"
     if head[257:262] == b"ustar":
         return "tar"
-    if head.startswith(b"\x5d\x00\x00"):
+    if head.startswith(b"\x5d\x00\x00") and _inflates(lzma.LZMADecompressor(format=lzma.FORMAT_ALONE), head):
         return "lzma"  # the "alone" format (joblib's .lzma)
-    if len(head) >= 2 and head[0] == 0x78 and not (head[0] << 8 | head[1]) % 31 and not head[1] & 0x20:
-        return "zlib"  # joblib's default compression; what does not inflate is not zlib after all
+    if (
+        len(head) >= 2
+        and head[0] == 0x78
+        and not (head[0] << 8 | head[1]) % 31
+        and _inflates(zlib.decompressobj(), head)
+    ):
+        return "zlib"  # joblib's default compression (text can start like it: `x^2`, hence the trial)
     return None
 
 
+def _inflates(decompressor: zlib._Decompress | lzma.LZMADecompressor, head: bytes) -> bool:
+    """Whether the first bytes decompress at all (at most one byte of output is made)."""
+    try:
+        decompressor.decompress(head, 1)
+    except (zlib.error, lzma.LZMAError, EOFError):
+        return False
+    return True
+
+
 def container_kind(stream: BinaryIO) -> str | None:
-    """`kind_of` a stream's first bytes, with a zlib or lzma guess confirmed by inflating a little
-    (text can start like zlib: `x^2`)."""
+    """`kind_of` a stream's first bytes."""
     stream.seek(0)
     kind = kind_of(stream.read(HEAD))
-    if kind in ("zlib", "lzma"):
-        try:
-            with _decompressor(kind, stream) as opened:
-                opened.read(1)
-        except _READ_ERRORS:
-            kind = None
     stream.seek(0)
     return kind
 

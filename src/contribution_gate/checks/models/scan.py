@@ -150,8 +150,6 @@ def _scan(stream: BinaryIO, size: int, limits: Limits, result: Result, depth: in
         return  # text configs at the top are the model-code rules' business
     if kind == "onnx" and not onnx.is_model(stream, size):
         kind = "pickle?" if may_be_pickle(head, size) else None
-    if kind in ("zlib", "lzma") and containers.container_kind(stream) is None:
-        kind = None  # started like one, does not inflate
     prefixed = kind in (None, "pickle?") and containers.zip_at_end(stream)
     if prefixed:
         kind = "zip"  # after a prefix, which zipfile skips: a prefix must not hide the archive
