@@ -80,12 +80,13 @@ def kind_of(head: bytes) -> str | None:
 
 
 def _inflates(decompressor: zlib._Decompress | lzma.LZMADecompressor, head: bytes) -> bool:
-    """Whether the first bytes decompress at all (at most one byte of output is made)."""
+    """Whether the first bytes decompress: without an error, and either to the stream's end or over
+    at least 64 bytes of input (a short text can be a valid start by chance; a longer one is not)."""
     try:
-        decompressor.decompress(head, 1)
+        decompressor.decompress(head, 1 << 16)
     except (zlib.error, lzma.LZMAError, EOFError):
         return False
-    return True
+    return decompressor.eof or len(head) >= 64
 
 
 def container_kind(stream: BinaryIO) -> str | None:

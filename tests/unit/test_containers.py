@@ -276,7 +276,7 @@ def test_joblib_zlib_and_lzma_streams_are_read() -> None:
 
 def test_text_that_only_starts_like_zlib_is_no_archive() -> None:
     assert kind_of(b"x^2 + y^2 = z^2\n") is None  # a valid zlib header, and a formula that does not inflate
-    assert kind_of(b"x^") is None
+    assert kind_of(b"x^2\n") is None and kind_of(b"x^") is None
     assert _walk(_zip({"formula.tex": b"x^2 + y^2\n"})) == [("formula.tex", b"x^2 + y^2\n")]
 
 
