@@ -301,5 +301,5 @@ def test_chat_template_tags_are_found_in_linear_time() -> None:
 
 
 def test_json_too_large_to_parse_is_unscanned_not_parsed() -> None:
-    keras = F.zipped({"config.json": b'{"class_name": "Lambda", "config": [' + b"[]," * 600_000 + b"[]]}"})
+    keras = F.zipped({"config.json": b'{"class_name": "Lambda", "config": [' + b"[]," * 2_100_000 + b"[]]}"})
     assert [(r, d) for r, _, d in problems_of(keras)] == [("unscanned", "json")]

@@ -172,21 +172,26 @@ def _read_all(change: FileChange, opts: Options) -> bytes | None:
         return None if stream is None else stream.read(MAX_TEXT)
 
 
+def _first_line(change: FileChange) -> str | None:
+    """Line 1 when the change adds it, without making an object of every added line."""
+    lines = change.added
+    return lines.text.split("\n", 1)[0] if lines and lines.lineno(0) == 1 else None
+
+
 def _pickle_candidate(change: FileChange) -> bool | None:
     """Whether the text's first byte is one an unpickler accepts, judged from its first line when
     the change adds it; None when only the file can tell (line 1 is not among the added lines)."""
-    lines = change.added
-    if lines and lines[0].lineno == 1:
-        first = lines[0].text[:1]
+    first_line = _first_line(change)
+    if first_line is not None:
+        first = first_line[:1]
         return first == "\ufffd" or (first.isascii() and first != "" and ord(first) in opcodes.FIRST)
-    return None if lines or change.status != "A" else False
+    return None if change.added or change.status != "A" else False
 
 
 def _text(change: FileChange, opts: Options, meter: Meter) -> Iterator[Finding]:
     name = posixpath.basename(change.path)
-    lines = change.added
-    starts = lines[0].text if lines and lines[0].lineno == 1 else ""
-    joined = "\n".join(line.text for line in lines) if lines else ""
+    starts = _first_line(change) or ""
+    joined = change.added.text
     routes = {
         "lfs": starts.startswith(_LFS_LINE),
         "pickle": _pickle_candidate(change) is not False,

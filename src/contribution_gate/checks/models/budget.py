@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .problems import Problem
 
 TICK = 4096  # loops look at the clock once per this many steps
-MAX_JSON_VALUES = 1_000_000  # parsing JSON costs memory per value (`[],` is 3 bytes and 60 once parsed)
+MAX_JSON_VALUES = 2_000_000  # parsing JSON costs memory per value (`[],` is 3 bytes and 60 once parsed)
 
 
 def json_values(text: bytes | str) -> int:
