@@ -175,7 +175,10 @@ def _read_all(change: FileChange, opts: Options) -> bytes | None:
 def _first_line(change: FileChange) -> str | None:
     """Line 1 when the change adds it, without making an object of every added line."""
     lines = change.added
-    return lines.text.split("\n", 1)[0] if lines and lines.lineno(0) == 1 else None
+    if not lines or lines.lineno(0) != 1:
+        return None
+    end = lines.text.find("\n")
+    return lines.text if end < 0 else lines.text[:end]
 
 
 def _pickle_candidate(change: FileChange) -> bool | None:
