@@ -10,9 +10,11 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import lzma
 import struct
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Callable
 
 # -- opcodes ------------------------------------------------------------------------------------------
@@ -190,6 +192,48 @@ def numpy_array_pickle(protocol: int = 2) -> bytes:
     return pickle_of(body + state, protocol)
 
 
+# -- pickles an unpickler runs but a header-based scanner does not recognise ---------------------------
+def headerless_protocol0() -> bytes:
+    """`N0` (None, POP) before the payload: no PROTO, no recognisable start, still runs os.system."""
+    return b"N0c" + b"os\nsystem\n(S'id'\ntR."
+
+
+def protocol1_header() -> bytes:
+    """PROTO 1, which no pickler writes but every unpickler accepts."""
+    return proto(1) + b"c" + b"os\nsystem\n(S'id'\ntR."
+
+
+def headerless_protocol4() -> bytes:
+    """Protocol 4 opcodes (FRAME, SHORT_BINUNICODE, STACK_GLOBAL) without a PROTO."""
+    body = call("os", "system", text("id"), 4) + STOP
+    return frame(body)
+
+
+def long_line_first(size: int = (1 << 20) + 4096) -> bytes:
+    """A protocol 0 STRING longer than 1 MiB, popped, then the payload: a walker that gives up on
+    long lines calls this "not a pickle"."""
+    return b"S'" + b"a" * size + b"'\n0c" + b"os\nsystem\n(S'id'\ntR."
+
+
+def crossed_frame() -> bytes:
+    """A FRAME that ends inside BINUNICODE's length. Read from bytes (`pickle.loads`, a file with
+    peek()) the length is 0xffff and the string swallows the payload; read from an io.BytesIO, as
+    torch.load reads a zip's data.pkl, CPython's unpickler drops the frame's last bytes, reads the
+    length from after the frame (0) and runs os.system."""
+    hidden = b"\x00\x00\x00\x00" + b"0c" + b"os\nsystem\n(S'id'\ntR."
+    return proto(4) + frame(b"X\xff\xff") + hidden + b"\x00" * (2 + 0xFFFF - len(hidden)) + STOP
+
+
+def main_module_import() -> bytes:
+    """Importing a package's __main__ runs its program: no call and no STOP needed."""
+    return b"c" + b"unittest.__main__\nmain\n" + b"\xff"
+
+
+def requirements_txt() -> bytes:
+    """Text whose first bytes are opcodes (GLOBAL lick.requests) that nothing could run."""
+    return b"click\nrequests\nnumpy>=1.24\ntorch==2.3.1\n"
+
+
 def _builders() -> tuple[dict[str, Callable[[], tuple[str, bytes]]], dict[str, Callable[[], tuple[str, bytes]]]]:
     sneaky_memo = pickle_of(  # module and name reach STACK_GLOBAL through the memo, not right before it
         text("sub" + "process")
@@ -243,6 +287,28 @@ def _builders() -> tuple[dict[str, Callable[[], tuple[str, bytes]]], dict[str, C
             "arrays.npz",
             zipped({"a.npy": npy("|O", (1,), payload("posix", "system", "id", 4))}),
         ),
+        "protocol 0 without PROTO (N0cos...)": lambda: ("notes.txt", headerless_protocol0()),
+        "PROTO 1 header": lambda: ("model.bin", protocol1_header()),
+        "protocol 4 opcodes without PROTO": lambda: ("model.bin", headerless_protocol4()),
+        "headerless data.pkl in a torch zip": lambda: (
+            "model.pt",
+            zipped({"archive/data.pkl": headerless_protocol0(), "archive/version": b"3\n"}),
+        ),
+        "zip member with a 1 MiB line first": lambda: (
+            "model.pt",
+            zipped({"archive/data.pkl": long_line_first(), "archive/version": b"3\n"}),
+        ),
+        "data.pkl unsafe only as torch reads it": lambda: (
+            "model.pt",
+            zipped({"archive/data.pkl": crossed_frame(), "archive/version": b"3\n"}),
+        ),
+        "import of a __main__ module": lambda: ("weights.bin", main_module_import()),
+        "joblib zlib-compressed pickle": lambda: ("model.joblib", zlib.compress(payload("os", "system", "id", 4), 3)),
+        "joblib lzma-compressed pickle": lambda: (
+            "model.joblib",
+            lzma.compress(payload("os", "system", "id", 4), format=lzma.FORMAT_ALONE),
+        ),
+        "Keras Lambda in a zip after a prefix": lambda: ("model.keras", b"\x00PREFIX" * 64 + keras_archive(True)),
     }
     benign = {
         "torch zip state dict": lambda: ("pytorch_model.bin", torch_zip(["encoder.weight", "encoder.bias"])),
@@ -255,11 +321,15 @@ def _builders() -> tuple[dict[str, Callable[[], tuple[str, bytes]]], dict[str, C
             "model.safetensors",
             safetensors({"a": ("F32", [2, 2], 0, 16), "b": ("BF16", [4], 16, 24)}, b"\x00" * 24),
         ),
+        "joblib zlib-compressed numpy array": lambda: ("array.joblib", zlib.compress(numpy_array_pickle(2), 3)),
+        "requirements.txt (click, requests)": lambda: ("requirements.txt", requirements_txt()),
+        "notes starting with N. and I": lambda: ("NOTES", b"N.B. read this first\nIt is short.\n"),
     }
     return malicious, benign
 
 
 MALICIOUS_BUILDERS, BENIGN_BUILDERS = _builders()
+NOT_MODELS = frozenset(("requirements.txt (click, requests)", "notes starting with N. and I"))  # benign text
 
 
 def malicious() -> dict[str, tuple[str, bytes]]:

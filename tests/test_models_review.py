@@ -86,6 +86,56 @@ def test_a_protocol_0_pickle_is_text_and_still_caught(based_repo: GitRepo, gate:
     assert [(f["rule"], f["path"]) for f in models_findings(run)] == [("pickle-unsafe-global", "notes/readme.txt")]
 
 
+@pytest.mark.parametrize(
+    ("case", "rule"),
+    [
+        ("protocol 0 without PROTO (N0cos...)", "pickle-unsafe-global"),
+        ("PROTO 1 header", "pickle-unsafe-global"),
+        ("protocol 4 opcodes without PROTO", "pickle-unsafe-global"),
+        ("headerless data.pkl in a torch zip", "pickle-unsafe-global"),
+        ("zip member with a 1 MiB line first", "pickle-unsafe-global"),
+        ("data.pkl unsafe only as torch reads it", "pickle-bad-frame"),
+        ("import of a __main__ module", "pickle-unsafe-global"),
+    ],
+)
+def test_pickles_without_a_recognisable_header_are_walked(
+    based_repo: GitRepo, gate: Gate, case: str, rule: str
+) -> None:
+    """Routing never depends on a header: whatever an unpickler runs is walked, text or binary, at
+    the top or inside an archive, and a walk the walker cannot finish is a finding."""
+    name, data = F.MALICIOUS_BUILDERS[case]()
+    based_repo.add(f"weights/{name}", data)
+    run = review(gate, based_repo)
+    assert run.code == 1
+    assert {(f["rule"], f["path"]) for f in models_findings(run)} >= {(rule, f"weights/{name}")}
+
+
+def test_text_that_merely_starts_with_opcodes_is_not_a_pickle(based_repo: GitRepo, gate: Gate) -> None:
+    """Files of real histories whose first bytes are opcodes that import nothing, or import a name
+    and then fail before anything could run: no finding."""
+    based_repo.add("requirements.txt", F.requirements_txt())
+    based_repo.add("docs/requirements.txt", "cython\nnumpy\nscipy\n")
+    based_repo.add("setup.cfg", "[metadata]\nname = x\n")
+    based_repo.add("tool.py", "import os\nimport sys\n")
+    based_repo.add("LICENSE", "Copyright (c) 2024 Example\n\nPermission is hereby granted\n")
+    based_repo.add("NOTES", "N.B. the first line is NONE then STOP\nIt is text.\n")
+    based_repo.add("Makefile", "install:\n\tpip install -e .\n")
+    run = review(gate, based_repo)
+    assert run.code == 0 and models_findings(run) == []
+
+
+def test_a_text_pickle_changed_below_its_first_line_is_walked_from_its_first_byte(
+    based_repo: GitRepo, gate: Gate
+) -> None:
+    based_repo.commit_files("data", {"data/values.txt": "(S'a'\nS'b'\nt.\n"})  # a harmless protocol 0 pickle
+    assert review(gate, based_repo).code == 0
+    based_repo.add("data/values.txt", "(S'a'\nS'b'\nt0cos\nsystem\n(S'id'\ntR.\n")  # line 1 unchanged
+    run = review(gate, based_repo)
+    assert [(f["rule"], f["path"], f["message"][:33]) for f in models_findings(run)] == [
+        ("pickle-unsafe-global", "data/values.txt", "the pickle imports os.system (run")
+    ]
+
+
 def test_benign_weights_pass_and_allow_globals_extends_the_allowlist(based_repo: GitRepo, gate: Gate) -> None:
     based_repo.add("model/pytorch_model.bin", F.torch_zip(["w"]))
     based_repo.add("model/custom.pkl", F.payload("mypkg.layers", "Custom", "x", 4))

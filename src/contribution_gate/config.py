@@ -214,6 +214,7 @@ SCHEMA: dict[str, dict[str, Validator]] = {
         "allow-globals": _global_names,
         "max-size": _positive_int,
         "max-opcodes": _opcodes,
+        "max-seconds": _positive_int,
         "unscanned": _one_of("warning", "error"),
         "require-aibom": _boolean,
         "aibom": _string,

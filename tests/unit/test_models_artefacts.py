@@ -35,7 +35,7 @@ def test_every_malicious_case_is_an_error(case: str) -> None:
 def test_no_benign_case_is_flagged(case: str) -> None:
     _name, data = F.BENIGN_BUILDERS[case]()
     assert problems_of(data) == []
-    assert format_of(data) is not None
+    assert (format_of(data) is None) == (case in F.NOT_MODELS)
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_a_frame_whose_length_does_not_match_is_unexplained() -> None:
     rules = {rule for rule, _, _ in problems_of(F.proto(4) + F.frame(body, len(body) - 1))}
     assert rules == {"pickle-bad-frame"}
     longer = problems_of(F.proto(4) + F.frame(body, len(body) + 50))
-    assert [r for r, _, _ in longer] == ["pickle-bad-frame"]
+    assert [r for r, _, _ in longer] == ["pickle-truncated"]  # the unpickler needs the frame's bytes
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,8 @@ def test_a_frame_whose_length_does_not_match_is_unexplained() -> None:
         (F.proto(4) + F.text("a"), "pickle-truncated"),
         (F.proto(2) + b"h\x05" + F.STOP, "pickle-invalid"),  # reads a memo slot never written
         (F.proto(2) + b"\x82\x01" + F.STOP, "pickle-extension-registry"),
-        (F.proto(4) + F.NONE + F.text("system") + F.STACK_GLOBAL + F.STOP, "pickle-computed-global"),
+        (F.proto(4) + b"P1\n" + F.text("system") + F.STACK_GLOBAL + F.STOP, "pickle-computed-global"),
+        (F.proto(4) + F.NONE + F.text("system") + F.STACK_GLOBAL + F.STOP, "pickle-invalid"),  # None is no str
         (F.proto(2) + F.NONE + F.STOP + b"junk after", "pickle-trailing-data"),
     ],
 )
@@ -259,7 +260,7 @@ def test_gzip_members_inside_a_gzipped_tar_are_read() -> None:
     import tarfile as _tarfile
 
     from contribution_gate.checks.models import default_allowlist
-    from contribution_gate.checks.models.scan import Limits, Result, scan
+    from contribution_gate.checks.models.scan import Limits, scan
 
     inner = _io.BytesIO()
     with _tarfile.open(fileobj=inner, mode="w:gz") as tar:
@@ -273,7 +274,32 @@ def test_gzip_members_inside_a_gzipped_tar_are_read() -> None:
         info.size = len(inner.getvalue())
         tar.addfile(info, _io.BytesIO(inner.getvalue()))
     stream = _io.BytesIO(outer.getvalue())
-    result = Result()
-    scan(stream, len(outer.getvalue()), Limits(default_allowlist()), result, 0)
+    result = scan(stream, len(outer.getvalue()), Limits(default_allowlist()))
     assert [p for p in result.problems if p.severity == "error"] == []
     assert _gzip.decompress(outer.getvalue())  # the fixture itself is well formed
+
+
+def test_checksum_lines_are_parsed_in_linear_time() -> None:
+    import time
+
+    digest = "ab" * 32
+    line = f"{digest}  x" + " " * 200_000 + "y"  # the lazy regex took 5 s at 20,000 blanks
+    started = time.monotonic()
+    assert [e.path for e in manifests.parse_manifest("SHA256SUMS", line)] == ["x" + " " * 200_000 + "y"]
+    assert time.monotonic() - started < 1
+    assert [e.path for e in manifests.parse_manifest("SHA256SUMS", f"SHA256 (a (1).bin) = {digest}\n")] == ["a (1).bin"]
+
+
+def test_chat_template_tags_are_found_in_linear_time() -> None:
+    import time
+
+    started = time.monotonic()
+    assert code.template_problems("{{" * 200_000 + " x.__class__ ", "t") == []  # no closer: no tag
+    assert time.monotonic() - started < 1
+    found = code.template_problems("{% if x %}{{ cycler.__init__.__globals__ }}{% endif %}", "t")
+    assert {p.detail for p in found} >= {"cycler."}
+
+
+def test_json_too_large_to_parse_is_unscanned_not_parsed() -> None:
+    keras = F.zipped({"config.json": b'{"class_name": "Lambda", "config": [' + b"[]," * 2_100_000 + b"[]]}"})
+    assert [(r, d) for r, _, d in problems_of(keras)] == [("unscanned", "json")]

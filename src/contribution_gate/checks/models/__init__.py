@@ -1,16 +1,19 @@
 """The `models` check: model artefacts a change adds or modifies, read by content and never loaded.
 
-Binaries are routed by their first bytes (`artefacts.scan`): pickles (default-deny on globals),
+Binaries are routed by their first bytes (`scan`): pickles (default-deny on globals),
 archives and compressed wrappers (recursed into), numpy object arrays, safetensors, GGUF, ONNX,
-HDF5. Text files are looked at only when their added lines say so: a Git LFS pointer (verified
-against the local object, else `unscanned`), a protocol 0 pickle, a JSON config with `auto_map`,
-a chat template or a Keras config, a checksum manifest or model-signing signature, and new
-`modeling_*.py` next to weights. A model file must match every checksum manifest that lists it,
-and, with `require-aibom`, the AI-BOM's recorded hash.
+HDF5. Text files are looked at when their content says so: a Git LFS pointer (verified against the
+local object, else `unscanned`), a JSON config with `auto_map`, a chat template or a Keras config,
+a checksum manifest or model-signing signature, new `modeling_*.py` next to weights, and any text
+whose first byte an unpickler accepts (walked as a pickle: it is one only if loading it could run
+code). A model file must match every checksum manifest that lists it, and, with `require-aibom`,
+the AI-BOM's recorded hash. Everything read for one committed file shares one budget of bytes,
+opcodes and time (`budget.Meter`, `containers.Budget`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import posixpath
@@ -20,16 +23,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, BinaryIO
 
-from ...content import Content, sha256_of, size_of
+from ...content import Content, chunks, size_of
 from ...model import NO_SETUP, FileChange, Finding, Setup, Severity, fingerprint
 from ...resources import data_file, tomllib
-from . import code, manifests, pickles
+from . import code, manifests, opcodes, pickles
+from .budget import MAX_JSON_VALUES, Meter, json_values
 from .problems import Problem
-from .scan import MODEL_FORMATS, Limits, looks_like_text_pickle, scan
+from .scan import MODEL_FORMATS, Limits, capped, scan
 
 ID = "models"
 DEFAULT_MAX_SIZE = 4 << 30
 DEFAULT_MAX_OPCODES = 10_000_000
+DEFAULT_MAX_SECONDS = 120.0
 DEFAULT_AIBOM = "aibom.cdx.json"
 MAX_TEXT = 64 << 20
 _LFS_LINE = "version https://git-lfs.github.com/spec/"
@@ -56,7 +61,8 @@ REMEDIATION = {
     "unscanned": "Make the content available to the gate, or review the file by hand.",
     "checksum": "Review the change, then regenerate the manifest (`sha256sum FILES > SHA256SUMS`), or restore the listed file.",
     "aibom-outdated": "Run `contribution-gate aibom` and commit the updated AI-BOM with the model.",
-    "over-budget": "If such a file is expected here, raise [models] max-size or max-opcodes.",
+    "over-budget": "If such a file is expected here, raise the [models] setting the message names (max-size, max-opcodes, max-seconds).",
+    "too-many-problems": "Fix the problems listed; the file has more of the same kind.",
 }
 
 
@@ -87,6 +93,7 @@ def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
         default_allowlist().extended(table.get("allow-globals", ())),
         max_size=table.get("max-size", DEFAULT_MAX_SIZE),
         max_opcodes=table.get("max-opcodes", DEFAULT_MAX_OPCODES),
+        max_seconds=float(table.get("max-seconds", DEFAULT_MAX_SECONDS)),
     )
     unscanned = table.get("unscanned") or ("error" if in_ci() else "warning")
     return Options(
@@ -95,12 +102,14 @@ def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
 
 
 def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
+    """One committed file, within one budget of opcodes and time for everything read for it."""
     if change.status == "D" or change.blob is None or change.is_submodule:
         return
+    meter = opts.limits.meter()
     if change.is_binary:
-        yield from _binary(change, opts)
+        yield from _binary(change, opts, meter)
     else:
-        yield from _text(change, opts)
+        yield from _text(change, opts, meter)
 
 
 def _finding(
@@ -132,7 +141,7 @@ def _unscanned(change: FileChange, opts: Options, why: str) -> Finding:
     return _finding(change, Problem("unscanned", f"not scanned: {why}", "warning", "", "unscanned"), opts)
 
 
-def _binary(change: FileChange, opts: Options) -> Iterator[Finding]:
+def _binary(change: FileChange, opts: Options, meter: Meter) -> Iterator[Finding]:
     if opts.content is None or change.blob is None:
         yield _unscanned(change, opts, "the file's content cannot be read here")
         return
@@ -140,19 +149,19 @@ def _binary(change: FileChange, opts: Options) -> Iterator[Finding]:
         if stream is None:
             yield _unscanned(change, opts, "git cannot provide the file's content")
             return
-        found, kind = _scan_stream(change, stream, opts)
+        found, kind = _scan_stream(change, stream, opts, meter)
     yield from found
     if kind in MODEL_FORMATS:  # after the blob is closed: reading other files must not spool it
-        yield from _tree_rules(change, opts)
+        yield from _tree_rules(change, opts, meter)
 
 
 def _scan_stream(
-    change: FileChange, stream: BinaryIO, opts: Options, where: str = ""
+    change: FileChange, stream: BinaryIO, opts: Options, meter: Meter, where: str = ""
 ) -> tuple[list[Finding], str | None]:
-    result = scan(stream, size_of(stream), opts.limits)
+    result = scan(stream, size_of(stream), opts.limits, meter)
     if result.format == "lfs-pointer":
         stream.seek(0)
-        return list(_lfs(change, stream.read(1025), opts)), None
+        return list(_lfs(change, stream.read(1025), opts, meter)), None
     return [_finding(change, p.inside(where) if where else p, opts) for p in result.problems], result.format
 
 
@@ -163,15 +172,32 @@ def _read_all(change: FileChange, opts: Options) -> bytes | None:
         return None if stream is None else stream.read(MAX_TEXT)
 
 
-def _text(change: FileChange, opts: Options) -> Iterator[Finding]:
-    name = posixpath.basename(change.path)
+def _first_line(change: FileChange) -> str | None:
+    """Line 1 when the change adds it, without making an object of every added line."""
     lines = change.added
-    starts = "\n".join(line.text for line in lines[:20]) + "\n" if lines and lines[0].lineno == 1 else ""
-    joined = "\n".join(line.text for line in lines) if lines else ""
+    if not lines or lines.lineno(0) != 1:
+        return None
+    end = lines.text.find("\n")
+    return lines.text if end < 0 else lines.text[:end]
+
+
+def _pickle_candidate(change: FileChange) -> bool | None:
+    """Whether the text's first byte is one an unpickler accepts, judged from its first line when
+    the change adds it; None when only the file can tell (line 1 is not among the added lines)."""
+    first_line = _first_line(change)
+    if first_line is not None:
+        first = first_line[:1]
+        return first == "\ufffd" or (first.isascii() and first != "" and ord(first) in opcodes.FIRST)
+    return None if change.added or change.status != "A" else False
+
+
+def _text(change: FileChange, opts: Options, meter: Meter) -> Iterator[Finding]:
+    name = posixpath.basename(change.path)
+    starts = _first_line(change) or ""
+    joined = change.added.text
     routes = {
         "lfs": starts.startswith(_LFS_LINE),
-        # a protocol 0 pickle, or bytes that are not UTF-8 at the start (a binary pickle git took for text)
-        "sniff": looks_like_text_pickle(starts.encode("utf-8", "surrogateescape")) or "\ufffd" in starts[:16],
+        "pickle": _pickle_candidate(change) is not False,
         "json": any(hint in joined for hint in _JSON_HINTS),
         "template": "chat_template" in name and ("{{" in joined or "{%" in joined),
         "code": bool(_CODE_NAME.match(name)) and change.status in ("A", "C", "R"),
@@ -181,43 +207,64 @@ def _text(change: FileChange, opts: Options) -> Iterator[Finding]:
         return
     if routes["code"]:
         yield from _model_code(change, opts)
+    if routes["pickle"] and not routes["lfs"]:
+        yield from _text_pickle(change, opts, meter)
+    if not any(v for k, v in routes.items() if k not in ("code", "pickle")):
+        return
     data = _read_all(change, opts)
     if data is None:
-        if any(v for k, v in routes.items() if k != "code"):
-            yield _unscanned(change, opts, "the file's content cannot be read here")
+        yield _unscanned(change, opts, "the file's content cannot be read here")
         return
     if routes["lfs"]:
-        yield from _lfs(change, data, opts)
-    elif routes["sniff"]:
-        import io
-
-        found, kind = _scan_stream(change, io.BytesIO(data), opts)
-        yield from found
-        if kind in MODEL_FORMATS:
-            yield from _tree_rules(change, opts)
+        yield from _lfs(change, data, opts, meter)
     text = data.decode("utf-8", "replace")
     if routes["json"] and text.lstrip("\ufeff \t\r\n")[:1] == "{":
-        yield from _json(change, text, opts)
+        yield from _json(change, text, opts, meter)
     if routes["template"]:
         yield from (_finding(change, p, opts) for p in code.template_problems(text, ""))
     if routes["manifest"]:
-        yield from _verify(change, manifests.parse_manifest(change.path, text), opts)
+        yield from _verify(change, manifests.parse_manifest(change.path, text), opts, meter)
+
+
+def _text_pickle(change: FileChange, opts: Options, meter: Meter) -> Iterator[Finding]:
+    """A text file walked as a pickle from its first byte: reported only if loading it could run code."""
+    if opts.content is None or change.blob is None:
+        yield _unscanned(change, opts, "the file's content cannot be read here")
+        return
+    with opts.content.open(change.blob) as stream:
+        if stream is None:
+            yield _unscanned(change, opts, "git cannot provide the file's content")
+            return
+        first = stream.read(1)
+        if not first or first[0] not in opcodes.FIRST:
+            return
+        found = pickles.scan(stream, 0, size_of(stream), opts.limits.allow, meter, strict=False)
+    if found is not None:
+        yield from (_finding(change, p, opts) for p in capped(found))
+        yield from _tree_rules(change, opts, meter)
 
 
 def _line_of(change: FileChange, needle: str) -> int | None:
     return next((line.lineno for line in change.added if needle in line.text), None)
 
 
-def _json(change: FileChange, text: str, opts: Options) -> Iterator[Finding]:
+def _json(change: FileChange, text: str, opts: Options, meter: Meter) -> Iterator[Finding]:
+    values = json_values(text)
+    if values > MAX_JSON_VALUES:
+        yield _unscanned(change, opts, f"a JSON document of about {values} values, more than the gate parses")
+        return
     try:
         data = json.loads(text)
     except ValueError:
+        return
+    except RecursionError:
+        yield _unscanned(change, opts, "the JSON nests deeper than the gate follows")
         return
     for problem, key in code.json_problems(data):
         yield _finding(change, problem, opts, line=_line_of(change, f'"{key}"'))
     signed = manifests.parse_signature(change.path, data)
     if signed is not None:
-        yield from _verify(change, signed, opts)
+        yield from _verify(change, signed, opts, meter)
 
 
 def _model_code(change: FileChange, opts: Options) -> Iterator[Finding]:
@@ -236,7 +283,7 @@ def _model_code(change: FileChange, opts: Options) -> Iterator[Finding]:
         yield _finding(change, problem, opts, line=1)
 
 
-def _lfs(change: FileChange, data: bytes, opts: Options) -> Iterator[Finding]:
+def _lfs(change: FileChange, data: bytes, opts: Options, meter: Meter) -> Iterator[Finding]:
     pointer = manifests.parse_lfs_pointer(data)
     if pointer is None or opts.content is None:
         return
@@ -255,8 +302,11 @@ def _lfs(change: FileChange, data: bytes, opts: Options) -> Iterator[Finding]:
         )
         return
     with open(local, "rb") as stream:
-        actual = sha256_of(stream)
+        actual = _sha256(stream, meter)
         size = size_of(stream)
+        if actual is None:
+            yield _finding(change, meter.over_time(), opts)
+            return
         if actual != pointer.oid or size != pointer.size:
             yield _finding(
                 change,
@@ -271,37 +321,60 @@ def _lfs(change: FileChange, data: bytes, opts: Options) -> Iterator[Finding]:
                 opts,
             )
             return
-        found, kind = _scan_stream(change, stream, opts, where="Git LFS object")
+        found, kind = _scan_stream(change, stream, opts, meter, where="Git LFS object")
     yield from found
     if kind in MODEL_FORMATS:
-        yield from _tree_rules(change, opts)
+        yield from _tree_rules(change, opts, meter)
 
 
-def _head_sha256(opts: Options, path: str) -> str | None:
-    """The sha256 of a file as the reviewed tree has it (an LFS pointer's oid stands for its object)."""
-    assert opts.content is not None
-    with opts.content.open_path(path) as stream:
-        if stream is None:
+def _sha256(stream: BinaryIO, meter: Meter) -> str | None:
+    """The stream's sha256, or None when the file's time budget runs out first."""
+    digest = hashlib.sha256()
+    for block in chunks(stream):
+        if meter.expired():
             return None
-        pointer = manifests.parse_lfs_pointer(stream.read(1025))
-        return pointer.oid if pointer else sha256_of(stream)
+        digest.update(block)
+    return digest.hexdigest()
 
 
-def _tree_rules(change: FileChange, opts: Options) -> list[Finding]:
+class _Hashes:
+    """The sha256 of files as the reviewed tree has them (an LFS pointer's oid stands for its
+    object), each computed once per committed file, within its time budget."""
+
+    def __init__(self, opts: Options, meter: Meter) -> None:
+        self.opts, self.meter = opts, meter
+        self.known: dict[str, str | None] = {}
+
+    def of(self, path: str) -> str | None:
+        if path not in self.known:
+            assert self.opts.content is not None
+            with self.opts.content.open_path(path) as stream:
+                if stream is None:
+                    self.known[path] = None
+                else:
+                    pointer = manifests.parse_lfs_pointer(stream.read(1025))
+                    self.known[path] = pointer.oid if pointer else _sha256(stream, self.meter)
+        return self.known[path]
+
+
+def _tree_rules(change: FileChange, opts: Options, meter: Meter) -> list[Finding]:
     """A model file against the manifests that list it and, with require-aibom, the AI-BOM."""
     if opts.content is None:
         return []
     found: list[Finding] = []
+    hashes = _Hashes(opts, meter)
     for candidate in manifests.candidates(change.path):
         with opts.content.open_path(candidate) as stream:
             text = None if stream is None else stream.read(MAX_TEXT).decode("utf-8", "replace")
         if text is not None:
             entries = [e for e in manifests.parse_manifest(candidate, text) if e.path == change.path]
-            found += _verify(change, entries, opts, manifest=candidate)
+            found += _verify(change, entries, opts, meter, manifest=candidate, hashes=hashes)
     if opts.require_aibom:
         with opts.content.open_path(opts.aibom) as stream:
-            recorded = manifests.recorded_hashes(stream.read()) if stream is not None else {}
-        actual = _head_sha256(opts, change.path)
+            recorded = manifests.recorded_hashes(stream.read(MAX_TEXT)) if stream is not None else {}
+        actual = hashes.of(change.path)
+        if meter.expired():
+            return [*found, _finding(change, meter.over_time(), opts)]
         if actual is not None and actual not in recorded.get(change.path, set()):
             state = "does not list it" if change.path not in recorded else "records another sha256"
             problem = Problem(
@@ -312,15 +385,24 @@ def _tree_rules(change: FileChange, opts: Options) -> list[Finding]:
 
 
 def _verify(
-    change: FileChange, entries: list[manifests.Entry], opts: Options, manifest: str | None = None
+    change: FileChange,
+    entries: list[manifests.Entry],
+    opts: Options,
+    meter: Meter,
+    manifest: str | None = None,
+    hashes: _Hashes | None = None,
 ) -> list[Finding]:
     """Every entry's file, as the reviewed tree has it, must have the listed sha256."""
     if opts.content is None:
         return []
     where = manifest or change.path
+    hashes = hashes or _Hashes(opts, meter)
     found = []
     for entry in entries:
-        actual = _head_sha256(opts, entry.path)
+        actual = hashes.of(entry.path)
+        if meter.expired():
+            found.append(_finding(change, meter.over_time(), opts, path=where))
+            break
         if actual == entry.sha256:
             continue
         if actual is None:

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+from .budget import Meter
 from .problems import Problem
 
-_TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _TEMPLATE_ESCAPES = re.compile(
     r"\.\s*_\w*"  # attribute beginning with _ (__class__, __globals__, _TemplateReference__context)
     r"|\[\s*['\"]\s*_\w*"  # ['__class__']
@@ -25,13 +25,29 @@ _TEMPLATE_ESCAPES = re.compile(
 )
 _KERAS_MODULES = ("keras", "tf_keras", "tensorflow.keras")
 _LAMBDA_BYTES = re.compile(rb'"class_name":\s*"Lambda"')
+_MAX_FOUND = 100
 _MODULE_BYTES = re.compile(rb'"module":\s*"([A-Za-z_][\w.]{0,200})"')
+
+
+def tags(template: str) -> Iterator[str]:
+    """The `{{ ... }}` and `{% ... %}` tags of a template, left to right, in linear time (a lazy
+    regex would rescan to the end from every opener that has no closer)."""
+    last = {"{": template.rfind("}}"), "%": template.rfind("%}")}
+    pos = 0
+    while (start := template.find("{", pos)) >= 0:
+        kind = template[start + 1 : start + 2]
+        if kind in last and last[kind] >= start + 2:
+            end = template.find("}}" if kind == "{" else "%}", start + 2)
+            yield template[start : end + 2]
+            pos = end + 2
+        else:
+            pos = start + 1
 
 
 def template_problems(template: str, where: str) -> list[Problem]:
     """A chat template's expressions that reach beyond plain control flow."""
     found: dict[str, Problem] = {}
-    for tag in _TAGS.findall(template):
+    for tag in tags(template):
         for match in _TEMPLATE_ESCAPES.finditer(tag):
             text = " ".join(match.group(0).split())
             found.setdefault(
@@ -117,12 +133,14 @@ def _is_keras(module: str) -> bool:
     return any(module == k or module.startswith(k + ".") for k in _KERAS_MODULES)
 
 
-def keras_bytes_problems(stream: BinaryIO) -> list[Problem]:
+def keras_bytes_problems(stream: BinaryIO, meter: Meter | None = None) -> list[Problem]:
     """An HDF5 file is not parsed; a Keras model config stored in it is JSON text, found by a scan."""
     found: dict[str, Problem] = {}
     stream.seek(0)
     tail = b""
-    while True:
+    while len(found) < _MAX_FOUND:
+        if meter is not None:
+            meter.check_time()
         block = stream.read(1 << 20)
         if not block:
             break

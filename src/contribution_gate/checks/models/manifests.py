@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-_GNU = re.compile(r"^\s*\\?([0-9a-fA-F]{64})\s+[ *]?(.+?)\s*$")
-_BSD = re.compile(r"^\s*SHA256\s*\((.+)\)\s*=\s*([0-9a-fA-F]{64})\s*$")
-_BARE = re.compile(r"^\s*([0-9a-fA-F]{64})\s*$")
+from .budget import MAX_JSON_VALUES, json_values
+
+_HEX = frozenset("0123456789abcdefABCDEF")
 _MANIFEST_NAMES = frozenset(("sha256sums", "sha256sums.txt", "checksums.sha256", "sha256sum.txt", "checksums.txt"))
 _LFS_VERSION = "version https://git-lfs.github.com/spec/v1"
 PATH_PROPERTY = "contribution-gate:path"  # the AI-BOM component property naming a file
@@ -41,21 +41,51 @@ def is_manifest_name(path: str) -> bool:
 
 
 def parse_manifest(path: str, text: str) -> list[Entry]:
-    """The entries of a checksum manifest at `path` (repository-relative)."""
+    """The entries of a checksum manifest at `path` (repository-relative). Lines are split with
+    string methods, not regexes: a lazy name followed by trailing blanks rescans the line from
+    every position."""
     base = posixpath.dirname(path)
     name = posixpath.basename(path)
     entries = []
     for number, line in enumerate(text.splitlines(), 1):
-        if gnu := _GNU.match(line):
-            digest, listed = gnu.groups()
-        elif bsd := _BSD.match(line):
-            listed, digest = bsd.groups()
-        elif (bare := _BARE.match(line)) and name.lower().endswith(".sha256"):
-            digest, listed = bare.group(1), name[: -len(".sha256")]
-        else:
-            continue
-        entries.append(Entry(_join(base, listed), digest.lower(), number))
+        found = _gnu(line) or _bsd(line)
+        if found is None and name.lower().endswith(".sha256") and _hex(line.strip()):
+            found = line.strip(), name[: -len(".sha256")]
+        if found is not None:
+            digest, listed = found
+            entries.append(Entry(_join(base, listed), digest.lower(), number))
     return entries
+
+
+def _hex(text: str) -> bool:
+    return len(text) == 64 and all(c in _HEX for c in text)
+
+
+def _gnu(line: str) -> tuple[str, str] | None:
+    """`<sha256>  <path>`, `<sha256> *<path>` (binary mode), `\\<sha256>  <path>` (escaped name)."""
+    text = line.lstrip()
+    text = text[1:] if text.startswith("\\") else text
+    digest, rest = text[:64], text[64:]
+    if not _hex(digest) or not rest[:1].isspace():
+        return None
+    rest = rest.lstrip()
+    listed = (rest[1:] if rest.startswith("*") else rest).rstrip()
+    return (digest, listed) if listed else None
+
+
+def _bsd(line: str) -> tuple[str, str] | None:
+    """`SHA256 (<path>) = <sha256>`."""
+    text = line.strip()
+    if not text.startswith("SHA256"):
+        return None
+    rest = text[6:].lstrip()
+    digest, before = rest[-64:], rest[:-64].rstrip()
+    if not _hex(digest) or not before.endswith("="):
+        return None
+    before = before[:-1].rstrip()
+    if not before.startswith("(") or not before.endswith(")") or len(before) < 3:
+        return None
+    return digest, before[1:-1]
 
 
 def _join(base: str, listed: str) -> str:
@@ -71,8 +101,11 @@ def parse_signature(path: str, data: object) -> list[Entry] | None:
     if not isinstance(data, dict) or not isinstance(data.get("dsseEnvelope"), dict):
         return None
     try:
-        statement = json.loads(base64.b64decode(data["dsseEnvelope"].get("payload", ""), validate=True))
-    except (ValueError, binascii.Error, TypeError):
+        payload = base64.b64decode(data["dsseEnvelope"].get("payload", ""), validate=True)
+        if json_values(payload) > MAX_JSON_VALUES:
+            return None
+        statement = json.loads(payload)
+    except (ValueError, binascii.Error, TypeError, RecursionError):
         return None
     if not isinstance(statement, dict) or "model_signing" not in str(statement.get("predicateType", "")):
         return None
@@ -131,9 +164,11 @@ def parse_lfs_pointer(data: bytes) -> LfsPointer | None:
 
 def recorded_hashes(document: bytes) -> dict[str, set[str]]:
     """path -> the sha256 values an AI-BOM records for it (nested components included)."""
+    if json_values(document) > MAX_JSON_VALUES:
+        return {}  # not read: the AI-BOM then lists nothing, so every model file is reported
     try:
         data = json.loads(document)
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     found: dict[str, set[str]] = {}
     stack = list(data.get("components", [])) if isinstance(data, dict) else []

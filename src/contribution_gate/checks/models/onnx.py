@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from .budget import TICK, Meter
 from .problems import Problem
 
 _VARINT, _I64, _LEN, _I32 = 0, 1, 2, 5
@@ -26,6 +27,8 @@ _SCHEMA: dict[str, dict[int, str]] = {
     "tensor": {13: "entry"},
 }
 _MAX_DEPTH = 64
+_MAX_PATH = 4096
+_MAX_FOUND = 1000
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -45,10 +48,16 @@ def _varint(stream: BinaryIO, end: int) -> int:
         shift += 7
 
 
-def _fields(stream: BinaryIO, start: int, end: int) -> Iterator[tuple[int, int, int, int]]:
-    """(field number, wire type, value or payload offset, payload length) of a message's fields."""
+def _fields(stream: BinaryIO, start: int, end: int, meter: Meter | None = None) -> Iterator[tuple[int, int, int, int]]:
+    """(field number, wire type, value or payload offset, payload length) of a message's fields.
+    A consumer may move the stream while handling a length-delimited field: the next field is read
+    from where that field ends."""
     stream.seek(start)
+    count = 0
     while stream.tell() < end:
+        count += 1
+        if meter is not None and not count % TICK:
+            meter.check_time()
         key = _varint(stream, end)
         number, wire = key >> 3, key & 7
         if number == 0:
@@ -86,49 +95,49 @@ def is_model(stream: BinaryIO, size: int) -> bool:
     return 1 in seen and 7 in seen and 1 <= seen[1] <= 32
 
 
-def problems(stream: BinaryIO, size: int) -> list[Problem]:
+def problems(stream: BinaryIO, size: int, meter: Meter) -> list[Problem]:
     found: list[Problem] = []
     try:
-        for number, wire, offset, length in list(_fields(stream, 0, size)):
+        for number, wire, offset, length in _fields(stream, 0, size, meter):
             if wire == _LEN and number in _MODEL:
-                _walk(stream, _MODEL[number], offset, offset + length, found, 0)
+                _walk(stream, _MODEL[number], offset, offset + length, found, 0, meter)
     except (_Invalid, IndexError) as exc:
         found.append(Problem("onnx-invalid", f"the ONNX protobuf cannot be parsed ({exc})", "error", "", "protobuf"))
     return found
 
 
-def _walk(stream: BinaryIO, kind: str, start: int, end: int, found: list[Problem], depth: int) -> None:
+def _walk(stream: BinaryIO, kind: str, start: int, end: int, found: list[Problem], depth: int, meter: Meter) -> None:
     if depth > _MAX_DEPTH:
         raise _Invalid("subgraphs nested too deep")
     schema = _SCHEMA[kind]
-    for number, wire, offset, length in list(_fields(stream, start, end)):
+    for number, wire, offset, length in _fields(stream, start, end, meter):
         child = schema.get(number)
         if child is None or wire != _LEN:
             continue
         if child == "entry":
             _external(stream, offset, offset + length, found)
         else:
-            _walk(stream, child, offset, offset + length, found, depth + 1)
+            _walk(stream, child, offset, offset + length, found, depth + 1, meter)
 
 
 def _external(stream: BinaryIO, start: int, end: int, found: list[Problem]) -> None:
     """A StringStringEntryProto of a tensor's external_data: judge the `location` entry."""
     entry: dict[int, bytes] = {}
-    for number, wire, offset, length in list(_fields(stream, start, end)):
+    for number, wire, offset, length in _fields(stream, start, end):
         if wire == _LEN and number in (1, 2):
             stream.seek(offset)
-            entry[number] = stream.read(length)
-    if entry.get(1) != b"location":
+            entry[number] = stream.read(min(length, _MAX_PATH + 1))
+    if entry.get(1) != b"location" or len(found) >= _MAX_FOUND:
         return
     location = entry.get(2, b"").decode("utf-8", "replace")
-    if escapes(location):
+    if len(location) > _MAX_PATH or escapes(location):  # a path that long is not judged: not a pass
         found.append(
             Problem(
                 "onnx-external-data-escape",
-                f"a tensor's external data location {location!r} points outside the model's directory",
+                f"a tensor's external data location {location[:200]!r} points outside the model's directory",
                 "error",
                 "",
-                location,
+                location[:_MAX_PATH],
             )
         )
 

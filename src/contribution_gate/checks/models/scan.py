@@ -1,35 +1,38 @@
 """Route a file by its content (never its name) and scan it: pickles, archives and compressed
 wrappers (recursed into by content), numpy arrays, safetensors, GGUF, ONNX, HDF5 and JSON configs.
 
-Archives and compressed wrappers are opened by `containers`, the reader every check shares, with
-one budget per committed file (depth, members, decompressed bytes, compression ratio: a zip or
-gzip bomb is an error, not an exhausted machine); a member is copied only when its first bytes
-name a format worth reading, so raw tensor data is never copied.
+Whatever its format, a file whose first bytes an unpickler would not refuse at once is also walked
+as a pickle (`pickles.could_run`): a loader may hand any file to `pickle.load`, and a polyglot can
+be valid weights and a pickle at once. Archives and compressed wrappers are opened by `containers`,
+the reader every check shares. One budget per committed file bounds everything read for it, at every
+depth: opcodes, time (`budget.Meter`), members, decompressed bytes and compression ratio
+(`containers.Budget`); past any of them the file gets an error naming the setting, never a pass.
+A member is read only when its first bytes name a format worth reading or may be a pickle, so raw
+tensor data is never copied.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-import re
 import struct
-import zipfile
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from ... import containers
 from ...containers import Bounds, Budget, Issue
 from . import code, onnx, pickles, tensors
+from .budget import MAX_JSON_VALUES, Meter, OverBudget, json_values
 from .problems import Problem
 
 HEAD = containers.HEAD
-_TEXT_GLOBAL = re.compile(rb"(?:^|[\n(])[ci][A-Za-z_][\w.]*\n[A-Za-z_][\w.]*\n")
-_PROTOCOL0_FIRST = b"(cidlpSVIFLNt}])"
-_PROTO01_PICKLE = re.compile(rb"^(?:\(?[dl]p0\n|[}\]](?:q\x00|r\x00\x00\x00\x00|\())")
+MAX_PROBLEMS = 100  # per committed file; the rest are counted in one more problem
 _HDF5 = b"\x89HDF\r\n\x1a\n"
 _LFS = b"version https://git-lfs.github.com/spec/"
 MODEL_FORMATS = frozenset(
     (
+        "zlib",
+        "lzma",
         "pickle",
         "pytorch",
         "keras",
@@ -57,22 +60,29 @@ class Limits:
     max_depth: int = 6
     max_members: int = 100_000
     max_ratio: int = 200
+    max_seconds: float = 120.0
 
-    def budget(self, size: int) -> Budget:
+    def budget(self, size: int, meter: Meter) -> Budget:
         """The archive budget of one committed file of `size` bytes."""
         bounds = Bounds(
             max_depth=self.max_depth, max_members=self.max_members, max_bytes=self.max_size, max_ratio=self.max_ratio
         )
-        return Budget(bounds, size)
+        return Budget(bounds, size, deadline=meter.deadline)
+
+    def meter(self) -> Meter:
+        """The opcode and time budget of one committed file."""
+        return Meter(self.max_opcodes, self.max_seconds)
 
 
 @dataclass
 class Result:
-    """A scanned file: its format (None: not a model artefact), problems, and chat templates found."""
+    """A scanned file: its format (None: not a model artefact) and problems."""
 
     format: str | None = None
     problems: list[Problem] = field(default_factory=list)
     budget: Budget | None = None  # the archive budget of the committed file, shared by every depth
+    meter: Meter | None = None  # its opcode and time budget, shared likewise
+    members: list[str] = field(default_factory=list)  # names in a zip at the top, to name its kind
 
 
 # formats announced by their first bytes alone
@@ -87,7 +97,10 @@ _MAGIC = (
 
 
 def sniff(head: bytes, size: int) -> str | None:
-    """The format a file's first bytes announce, or None."""
+    """The format a file's first bytes announce, or None. "pickle": a PROTO 2-5 header; "pickle?":
+    no header, but an unpickler would not refuse the first bytes before they could run code."""
+    if len(head) >= 10 and head[8:9] == b"{" and head[9:10] in b'" \t\r\n}' and not _printable(head[:8]):
+        return "safetensors"  # whatever length the first 8 bytes claim: an impossible one is a problem
     if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
         return "pickle"
     container = containers.kind_of(head)
@@ -96,102 +109,127 @@ def sniff(head: bytes, size: int) -> str | None:
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             return kind
-    if (
-        len(head) >= 10
-        and struct.unpack("<Q", head[:8])[0] < 1 << 32
-        and head[8:9] == b"{"
-        and head[9:10] in b'" \t\r\n}'
-    ):
-        return "safetensors"
-    if looks_like_text_pickle(head) or _PROTO01_PICKLE.match(head):
-        return "pickle?"  # protocol 0 or 1: walked leniently
     if head[:1] == b"\x08" and onnx.looks_like_model(head):
         return "onnx"
     if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
         return "json"
+    if pickles.could_run(head, whole=len(head) >= size):
+        return "pickle?"
     return None
 
 
-def looks_like_text_pickle(head: bytes) -> bool:
-    """A protocol 0 pickle that imports something: a GLOBAL or INST line pair near the start."""
-    return head[:1] in _PROTOCOL0_FIRST and bool(_TEXT_GLOBAL.search(head))
+def _printable(raw: bytes) -> bool:
+    """Plain text, as no 8-byte length is (`function{ ...` is no safetensors header)."""
+    return raw.isascii() and all(byte >= 0x20 for byte in raw)
 
 
-def scan(
-    stream: BinaryIO, size: int, limits: Limits, result: Result | None = None, depth: int = 0, lenient: bool = False
-) -> Result:
-    """Scan one file (or member). `lenient`: bytes that only look like a pickle and fail before any
-    import or call are raw data (a storage inside a torch archive can start like one)."""
-    result = result or Result()
-    if result.budget is None:
-        result.budget = limits.budget(size)
+def may_be_pickle(head: bytes, size: int) -> bool:
+    """Whether a file of any format should also be walked as a pickle: a loader may unpickle it."""
+    return pickles.could_run(head, whole=len(head) >= size)
+
+
+def scan(stream: BinaryIO, size: int, limits: Limits, meter: Meter | None = None) -> Result:
+    """Scan one committed file (or LFS object) within one budget: `meter` when the caller started
+    the file's clock already."""
+    meter = meter or limits.meter()
+    result = Result(budget=limits.budget(size, meter), meter=meter)
+    _scan(stream, size, limits, result, 0)
+    if result.format == "zip":
+        result.format = _zip_kind(result.members)
+    result.problems = capped(result.problems)
+    return result
+
+
+def _scan(stream: BinaryIO, size: int, limits: Limits, result: Result, depth: int, in_archive: bool = False) -> None:
+    """One file or member. `in_archive`: a zip or tar member, which a loader reaches by name, so
+    even a PROTO header does not make it a pickle unless it could run code."""
     stream.seek(0)
     head = stream.read(HEAD)
     kind = sniff(head, size)
     if kind == "json" and depth == 0:
-        return result  # text configs at the top are the model-code rules' business
+        return  # text configs at the top are the model-code rules' business
     if kind == "onnx" and not onnx.is_model(stream, size):
-        kind = None
-    if kind == "pickle?":
-        kind, lenient = "pickle", True
+        kind = "pickle?" if may_be_pickle(head, size) else None
+    prefixed = kind in (None, "pickle?") and containers.zip_at_end(stream)
+    if prefixed:
+        kind = "zip"  # after a prefix, which zipfile skips: a prefix must not hide the archive
     if depth == 0:
-        result.format = kind
+        result.format = None if kind == "pickle?" else kind
     if kind is None or kind in DATA_FORMATS or kind == "lfs-pointer":
-        return result
-    if depth > limits.max_depth:
-        result.problems.append(
-            Problem("archive-too-deep", f"archives nested more than {limits.max_depth} deep", "error")
-        )
-        return result
-    problems = _by_format(kind, stream, size, limits, result, depth, lenient)
+        return
+    try:
+        problems = _by_format(kind, stream, size, limits, result, depth, in_archive)
+        polyglot = prefixed or (kind not in ("pickle", "pickle?") and kind not in containers.KINDS)
+        if polyglot and may_be_pickle(head, size):
+            found = _pickles(stream, 0, size, limits, result, strict=False)  # a polyglot
+            problems = (problems or []) + (found or [])
+    except OverBudget as over:
+        problems = [over.problem]
     if problems is None:  # not a pickle after all
-        if depth == 0:
-            result.format = None
-        return result
+        return
+    if depth == 0 and kind == "pickle?":
+        result.format = "pickle"
     result.problems.extend(problems)
-    return result
+
+
+def _pickles(
+    stream: BinaryIO, start: int, size: int, limits: Limits, result: Result, strict: bool
+) -> list[Problem] | None:
+    assert result.meter is not None
+    if size - start > limits.max_size:
+        return [
+            Problem(
+                "over-budget",
+                f"a {size - start}-byte pickle is over the size budget ([models] max-size)",
+                "error",
+                "",
+                "size",
+            )
+        ]
+    return pickles.scan(stream, start, size, limits.allow, result.meter, strict)
 
 
 def _by_format(
-    kind: str, stream: BinaryIO, size: int, limits: Limits, result: Result, depth: int, lenient: bool
+    kind: str, stream: BinaryIO, size: int, limits: Limits, result: Result, depth: int, in_archive: bool
 ) -> list[Problem] | None:
     stream.seek(0)
-    if kind == "pickle":
-        if size > limits.max_size:
-            return [
-                Problem(
-                    "over-budget",
-                    f"a {size}-byte pickle is over the size budget ([models] max-size)",
-                    "error",
-                    "",
-                    "size",
-                )
-            ]
-        return pickles.scan(stream, 0, size, limits.allow, limits.max_opcodes, lenient)
+    assert result.meter is not None
+    if kind in ("pickle", "pickle?"):
+        return _pickles(stream, 0, size, limits, result, strict=kind == "pickle" and not in_archive)
     if kind in containers.KINDS:
         return _container(kind, stream, limits, result, depth)
     if kind == "npy":
-        return _npy(stream, size, limits)
+        return _npy(stream, size, limits, result)
     if kind == "safetensors":
-        return tensors.safetensors(stream, size)
+        return tensors.safetensors(stream, size, result.meter)
     if kind == "gguf":
-        problems, templates = tensors.gguf(stream, size)
+        problems, templates = tensors.gguf(stream, size, result.meter)
         return problems + [
             p for t in templates for p in code.template_problems(t, "GGUF metadata tokenizer.chat_template")
         ]
     if kind == "onnx":
-        return onnx.problems(stream, size)
+        return onnx.problems(stream, size, result.meter)
     if kind == "hdf5":
-        return code.keras_bytes_problems(stream)
+        return code.keras_bytes_problems(stream, result.meter)
     if kind == "json":
         return _json_member(stream, size)
     return []
 
 
+def capped(problems: list[Problem]) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return problems[:MAX_PROBLEMS] + [
+        Problem("too-many-problems", f"{more} more problems in this file are not listed", "error", "", "more")
+    ]
+
+
 _HINTS = {
-    "over-budget": " ([models] max-size)",
-    "archive-bomb": " ([models] max-ratio)",
-    "archive-too-many-members": " ([models] max-members)",
+    ("over-budget", "size"): " ([models] max-size)",
+    ("over-budget", "time"): " ([models] max-seconds)",
+    ("archive-bomb", "ratio"): " ([models] max-ratio)",
+    ("archive-too-many-members", "members"): " ([models] max-members)",
 }
 
 
@@ -199,28 +237,28 @@ def _container(kind: str, stream: BinaryIO, limits: Limits, result: Result, dept
     """A zip, tar or compressed wrapper: every member worth reading is scanned by its own content."""
     assert result.budget is not None
     problems: list[Problem] = []
+    names = result.members if depth == 0 and kind == "zip" else None
 
     def worth_reading(name: str, head: bytes, declared: int) -> bool:
-        found = sniff(head, declared)
+        if names is not None:
+            names.append(name)
+        found = sniff(head, declared if declared >= 0 else len(head) + 1)
         return found is not None and found not in DATA_FORMATS
 
     for item in containers.members(stream, kind, result.budget, depth, worth_reading):
         if isinstance(item, Issue):
             problems.append(_problem(item))
             continue
-        inner = Result(budget=result.budget)
+        inner = Result(budget=result.budget, meter=result.meter)
         size = item.size if item.size >= 0 else _length(item.stream)
-        # members of an archive may be raw data that merely starts like a pickle; a compressed
-        # wrapper's single member is the file itself
-        scan(item.stream, size, limits, inner, depth + 1, lenient=kind in ("zip", "tar"))
+        _scan(item.stream, size, limits, inner, depth + 1, in_archive=kind in ("zip", "tar"))
         problems.extend(p.inside(item.name) for p in inner.problems)
-    if depth == 0 and kind == "zip":
-        result.format = _zip_kind(stream)
     return problems
 
 
 def _problem(issue: Issue) -> Problem:
-    return Problem(issue.rule, issue.message + _HINTS.get(issue.rule, ""), "error", issue.where, issue.detail)
+    hint = _HINTS.get((issue.rule, issue.detail), "")
+    return Problem(issue.rule, issue.message + hint, "error", issue.where, issue.detail)
 
 
 def _length(stream: BinaryIO) -> int:
@@ -229,12 +267,8 @@ def _length(stream: BinaryIO) -> int:
     return end
 
 
-def _zip_kind(stream: BinaryIO) -> str:
+def _zip_kind(names: list[str]) -> str:
     """What a zip at the top is: a PyTorch checkpoint, a Keras archive, numpy's npz, or a zip."""
-    try:
-        names = zipfile.ZipFile(stream).namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return "zip"
     if any(n.endswith("data.pkl") for n in names):
         return "pytorch"
     if "config.json" in names and any(n.endswith(".weights.h5") for n in names):
@@ -244,7 +278,7 @@ def _zip_kind(stream: BinaryIO) -> str:
     return "zip"
 
 
-def _npy(stream: BinaryIO, size: int, limits: Limits) -> list[Problem]:
+def _npy(stream: BinaryIO, size: int, limits: Limits, result: Result) -> list[Problem]:
     """A numpy array file: an object array's data is a pickle, walked like any other."""
     stream.seek(6)
     version = stream.read(2)
@@ -254,7 +288,7 @@ def _npy(stream: BinaryIO, size: int, limits: Limits) -> list[Problem]:
     raw_length = stream.read(struct.calcsize(width))
     length = struct.unpack(width, raw_length)[0] if len(raw_length) == struct.calcsize(width) else size
     start = 8 + len(raw_length) + length
-    if start > size or length > 1 << 20:
+    if start > size or length > 1 << 16:  # numpy itself refuses headers over 10,000 bytes
         return [Problem("npy-invalid", "the .npy header length runs past the end of the file", "error", "", "header")]
     try:
         header = ast.literal_eval(stream.read(length).decode("utf-8"))
@@ -263,7 +297,7 @@ def _npy(stream: BinaryIO, size: int, limits: Limits) -> list[Problem]:
         return [Problem("npy-invalid", "the .npy header is not a valid array description", "error", "", "header")]
     if not _holds_objects(descr):
         return []
-    found = pickles.scan(stream, start, size, limits.allow, limits.max_opcodes)
+    found = _pickles(stream, start, size, limits, result, strict=True)
     return [p.inside("object array data") for p in found or []]
 
 
@@ -280,8 +314,13 @@ def _json_member(stream: BinaryIO, size: int) -> list[Problem]:
     if size > 64 << 20:
         return []
     stream.seek(0)
+    text = stream.read()
+    values = json_values(text)
+    if values > MAX_JSON_VALUES:
+        message = f"not scanned: a JSON document of about {values} values, more than the gate parses"
+        return [Problem("unscanned", message, "warning", "", "json")]
     try:
-        data = json.loads(stream.read().decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError):
+        data = json.loads(text.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return []
     return [problem for problem, _key in code.json_problems(data)]

@@ -9,10 +9,10 @@ its chat template is handed back for the model-code rules.
 from __future__ import annotations
 
 import json
-import math
 import struct
 from typing import Any, BinaryIO
 
+from .budget import MAX_JSON_VALUES, TICK, Meter, json_values
 from .problems import Problem
 
 SAFETENSORS_DTYPE_BITS = {
@@ -38,22 +38,36 @@ SAFETENSORS_DTYPE_BITS = {
     "F6_E3M2": 6,
 }
 MAX_HEADER = 100_000_000  # the safetensors library refuses larger headers
+MAX_PARSED = 16 << 20  # the gate parses headers up to this size (about 120,000 tensors)
+MAX_GGUF_NAME = 65_535  # GGUF keys and tensor names: the format's own limit
+MAX_TEMPLATE = 1 << 20  # a chat template longer than this is not read
 
 
 def _bad(rule: str, message: str, detail: str = "") -> Problem:
     return Problem(rule, message, "error", "", detail or rule)
 
 
+def _over(message: str) -> Problem:
+    return Problem("over-budget", message + ": not read", "error", "", "header")
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [k for k, _ in pairs]
-    if len(set(keys)) != len(keys):
-        raise ValueError(f"duplicate key {next(k for k in keys if keys.count(k) > 1)!r}")
+    """A JSON object whose keys are unique (loaders disagree on which duplicate wins), in linear time."""
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise ValueError(f"duplicate key {key[:100]!r}")
+        seen.add(key)
     return dict(pairs)
 
 
-def safetensors(stream: BinaryIO, size: int) -> list[Problem]:
+def safetensors(stream: BinaryIO, size: int, meter: Meter) -> list[Problem]:
+    """The header length is checked against the file before a byte of the header is read."""
     stream.seek(0)
-    (length,) = struct.unpack("<Q", stream.read(8))
+    raw = stream.read(8)
+    if len(raw) < 8:
+        return [_bad("safetensors-invalid", "the file is shorter than its 8-byte header length", "header-length")]
+    (length,) = struct.unpack("<Q", raw)
     if length > size - 8:
         return [
             _bad(
@@ -66,16 +80,26 @@ def safetensors(stream: BinaryIO, size: int) -> list[Problem]:
         return [
             _bad("safetensors-invalid", f"a {length}-byte header is larger than safetensors accepts", "header-length")
         ]
+    if length > MAX_PARSED:
+        return [_over(f"a {length}-byte header, more than the {MAX_PARSED} bytes the gate parses")]
+    text = stream.read(length)
+    values = json_values(text)
+    if values > MAX_JSON_VALUES:
+        return [_over(f"a header of about {values} JSON values, more than the {MAX_JSON_VALUES} the gate parses")]
     try:
-        header = json.loads(stream.read(length).decode("utf-8"), object_pairs_hook=_no_duplicates)
+        header = json.loads(text.decode("utf-8"), object_pairs_hook=_no_duplicates)
     except (ValueError, UnicodeDecodeError) as exc:
-        return [_bad("safetensors-invalid", f"the header is not valid JSON ({exc})", "header-json")]
+        return [_bad("safetensors-invalid", f"the header is not valid JSON ({str(exc)[:200]})", "header-json")]
+    except RecursionError:
+        return [_bad("safetensors-invalid", "the header nests JSON deeper than any reader follows", "header-json")]
     if not isinstance(header, dict):
         return [_bad("safetensors-invalid", "the header is not a JSON object", "header-json")]
     data = size - 8 - length
     problems: list[Problem] = []
     spans: list[tuple[int, int, str]] = []
-    for name, info in header.items():
+    for count, (name, info) in enumerate(header.items()):
+        if not count % TICK:
+            meter.check_time()
         if name == "__metadata__":
             if not isinstance(info, dict) or not all(isinstance(v, str) for v in info.values()):
                 problems.append(_bad("safetensors-invalid", "__metadata__ must map strings to strings", "metadata"))
@@ -132,16 +156,31 @@ def _tensor_span(name: str, info: Any, problems: list[Problem]) -> tuple[int, in
             _bad("safetensors-invalid", f"tensor {name!r} has a malformed shape or data_offsets", f"layout:{name}")
         )
         return None
-    bits = math.prod(shape) * SAFETENSORS_DTYPE_BITS[dtype]
-    if bits % 8 or bits // 8 != offsets[1] - offsets[0]:
+    want = offsets[1] - offsets[0]
+    bits = _bits(shape, SAFETENSORS_DTYPE_BITS[dtype], want)
+    if bits % 8 or bits // 8 != want:
+        needs = f"{bits / 8:g} bytes" if bits <= 8 * want + 8 else "more bytes"
         problems.append(
             _bad(
                 "safetensors-invalid",
-                f"tensor {name!r} ({dtype} {shape}) needs {bits / 8:g} bytes but its offsets give {offsets[1] - offsets[0]}",
+                f"tensor {name[:100]!r} ({dtype}, {len(shape)} dimensions) needs {needs} but its offsets give {want}",
                 f"size:{name}",
             )
         )
     return offsets[0], offsets[1], name
+
+
+def _bits(shape: list[int], width: int, want: int) -> int:
+    """The bits a shape needs, computed only as far as it can still equal `want` bytes: a shape of
+    a million huge dimensions must not cost a million big-number products."""
+    if 0 in shape:
+        return 0
+    bits = width
+    for dim in shape:
+        bits *= dim
+        if bits > 8 * want + 8:
+            break
+    return bits
 
 
 # -- GGUF ---------------------------------------------------------------------------------------------
@@ -154,9 +193,16 @@ class _Truncated(Exception):
     pass
 
 
+class _TooLong(Exception):
+    pass
+
+
 class _Reader:
-    def __init__(self, stream: BinaryIO, size: int, wide: bool) -> None:
-        self.stream, self.size, self.wide = stream, size, wide
+    """Every claimed length is checked against the file (and a cap) before anything is read."""
+
+    def __init__(self, stream: BinaryIO, size: int, wide: bool, meter: Meter) -> None:
+        self.stream, self.size, self.wide, self.meter = stream, size, wide, meter
+        self.steps = 0
 
     def take(self, n: int) -> bytes:
         if n < 0 or self.stream.tell() + n > self.size:
@@ -172,35 +218,58 @@ class _Reader:
     def count(self) -> int:
         return int(self.unpack("<Q" if self.wide else "<I"))
 
-    def string(self, keep: bool = True) -> str | None:
+    def name(self, what: str) -> str:
+        """A key or tensor name: at most MAX_GGUF_NAME bytes."""
         n = self.count()
-        if not keep and n > 4096:
-            self.skip(n)
-            return None
+        if n > MAX_GGUF_NAME:  # checked against the file, never read nor seeked to
+            if self.stream.tell() + n > self.size:
+                raise _Truncated
+            raise _TooLong(f"{what} claims a {n}-byte name, more than GGUF allows ({MAX_GGUF_NAME})")
         return self.take(n).decode("utf-8", "replace")
 
+    def string(self, keep: bool) -> str | None:
+        n = self.count()
+        if keep and n <= MAX_TEMPLATE:
+            return self.take(n).decode("utf-8", "replace")
+        if keep:
+            if self.stream.tell() + n > self.size:
+                raise _Truncated
+            raise _TooLong(f"a {n}-byte chat template, more than the {MAX_TEMPLATE} bytes the gate reads")
+        self.skip(n)
+        return None
+
     def skip(self, n: int) -> None:
-        if self.stream.tell() + n > self.size:
+        if n < 0 or self.stream.tell() + n > self.size:
             raise _Truncated
         self.stream.seek(n, 1)
+
+    def tick(self) -> None:
+        self.steps += 1
+        if not self.steps % TICK:
+            self.meter.check_time()
 
     def value(self, kind: int, keep: bool, depth: int = 0) -> Any:
         if kind in _GGUF_SCALARS:
             return self.unpack(_GGUF_SCALARS[kind])
         if kind == _STRING:
             return self.string(keep)
-        if kind == _ARRAY and depth < 4:
+        if kind == _ARRAY:
+            if depth >= 4:
+                raise ValueError("arrays nested more than four deep")
             inner, n = self.unpack("<I"), self.count()
             if inner in _GGUF_SCALARS:
                 self.skip(n * struct.calcsize(_GGUF_SCALARS[inner]))
                 return None
+            if n * (8 if inner == _STRING else 12) > self.size - self.stream.tell():
+                raise _Truncated  # every element needs at least its length field
             for _ in range(n):
+                self.tick()
                 self.value(inner, False, depth + 1)
             return None
         raise ValueError(f"unknown metadata value type {kind}")
 
 
-def gguf(stream: BinaryIO, size: int) -> tuple[list[Problem], list[str]]:
+def gguf(stream: BinaryIO, size: int, meter: Meter) -> tuple[list[Problem], list[str]]:
     """Header sanity; returns the problems and any chat templates in the metadata."""
     stream.seek(4)
     try:
@@ -209,7 +278,7 @@ def gguf(stream: BinaryIO, size: int) -> tuple[list[Problem], list[str]]:
         return [_bad("gguf-invalid", "the GGUF header is truncated", "header")], []
     if version not in (1, 2, 3):
         return [_bad("gguf-invalid", f"unknown GGUF version {version}", "version")], []
-    reader = _Reader(stream, size, wide=version >= 2)
+    reader = _Reader(stream, size, wide=version >= 2, meter=meter)
     templates: list[str] = []
     try:
         tensors, entries = reader.count(), reader.count()
@@ -223,7 +292,8 @@ def gguf(stream: BinaryIO, size: int) -> tuple[list[Problem], list[str]]:
             ], []
         alignment = 32
         for _ in range(entries):
-            key = reader.string() or ""
+            reader.tick()
+            key = reader.name("a metadata key")
             value = reader.value(reader.unpack("<I"), keep=key.startswith("tokenizer.chat_template"))
             if key.startswith("tokenizer.chat_template") and isinstance(value, str):
                 templates.append(value)
@@ -235,7 +305,8 @@ def gguf(stream: BinaryIO, size: int) -> tuple[list[Problem], list[str]]:
             ], templates
         offsets = []
         for _ in range(tensors):
-            name = reader.string() or ""
+            reader.tick()
+            name = reader.name("a tensor")
             dims = reader.unpack("<I")
             if dims > _MAX_DIMS:
                 return [_bad("gguf-invalid", f"tensor {name!r} claims {dims} dimensions", f"dims:{name}")], templates
@@ -255,5 +326,7 @@ def gguf(stream: BinaryIO, size: int) -> tuple[list[Problem], list[str]]:
         return problems, templates
     except _Truncated:
         return [_bad("gguf-invalid", "the GGUF header runs past the end of the file", "truncated")], templates
+    except _TooLong as exc:
+        return [_bad("gguf-invalid", str(exc), "length")], templates
     except (ValueError, struct.error) as exc:
         return [_bad("gguf-invalid", f"the GGUF metadata cannot be read ({exc})", "metadata")], templates
