@@ -50,13 +50,15 @@ def test_a_secret_deep_in_a_minified_line_is_found_and_shown_around() -> None:
     assert "sk-p****" in finding.excerpt and len(finding.excerpt) < 400
 
 
-def test_files_over_the_size_limit_are_skipped_with_a_note() -> None:
-    added = tuple(AddedLine(i, tokens.openai_key()) for i in range(1, 3))
+def test_text_past_the_size_limit_is_not_read_and_a_warning_says_so() -> None:
+    """What fits under `max-file-size` is scanned; the rest gets a warning, not a silent pass."""
+    added = tuple(AddedLine(i, tokens.openai_key()) for i in range(1, 4))
     change = FileChange(path="data.txt", status="A", added=added)
-    (note,) = secrets.scan_file(change, secrets.options({"max-file-size": 100}))
-    assert (note.rule, note.severity.value) == ("file-too-large", "note")
-    assert "max-file-size" in note.remediation
-    assert len(list(secrets.scan_file(change, secrets.options({})))) == 2
+    found = list(secrets.scan_file(change, secrets.options({"max-file-size": 200})))
+    assert [f.rule for f in found] == ["openai-api-key", "file-too-large"]
+    assert (found[0].line, found[1].severity.value) == (1, "warning")
+    assert "max-file-size" in found[1].message and "max-file-size" in found[1].remediation
+    assert len(list(secrets.scan_file(change, secrets.options({})))) == 3
 
 
 def test_no_format_carries_any_positive(based_repo, gate) -> None:  # type: ignore[no-untyped-def]
