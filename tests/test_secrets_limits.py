@@ -54,7 +54,7 @@ def test_text_past_the_size_limit_is_not_read_and_a_warning_says_so() -> None:
     """What fits under `max-file-size` is scanned; the rest gets a warning, not a silent pass."""
     added = tuple(AddedLine(i, tokens.openai_key()) for i in range(1, 4))
     change = FileChange(path="data.txt", status="A", added=added)
-    found = list(secrets.scan_file(change, secrets.options({"max-file-size": 150})))
+    found = list(secrets.scan_file(change, secrets.options({"max-file-size": 120})))
     assert [f.rule for f in found] == ["openai-api-key", "file-too-large"]
     assert (found[0].line, found[1].severity.value) == (1, "warning")
     assert "max-file-size" in found[1].message and "max-file-size" in found[1].remediation
