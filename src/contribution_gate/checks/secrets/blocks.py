@@ -20,7 +20,7 @@ from ...model import AddedLines, Severity
 from .lines import WINDOW, Hit, Kind, Words, candidate, excerpt, line_hits
 from .rules import NEAR_LINES, load_rules
 
-CHUNK = 1 << 20
+CHUNK = 1 << 18
 _MARGIN = 1 << 16  # how much of the text beside a block is read for the keywords of its neighbours
 _KEY_LINES = 512  # a private key block longer than this (16,384-bit RSA is ~200 lines) is cut
 _PRIVATE_KEY = re.compile(r"-----BEGIN (?:(?:RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY(?: BLOCK)?-----")
@@ -98,7 +98,11 @@ def lines_to_scan(text: str, start: int, end: int, first: int) -> Iterator[Line]
         return
     offsets = _line_offsets(block)
     for index in sorted(indexes):
-        around = _NONE.union(*(near.get(i, _NONE) for i in range(index - NEAR_LINES, index + NEAR_LINES + 1)))
+        around = (
+            _NONE.union(*(near.get(i, _NONE) for i in range(index - NEAR_LINES, index + NEAR_LINES + 1)))
+            if near
+            else _NONE
+        )
         line_start, line_end = offsets[index], offsets[index + 1] - 1
         yield Line(first + index, start + line_start, start + line_end, (frozenset(on_lines.get(index, _NONE)), around))
 

@@ -78,7 +78,9 @@ def line_hits(
                 shift = low - begin
                 mine = (own - low, own - low + WINDOW)
                 _window(kind, window, shift, *mine, (on_window, on_window | words[1]), lineno, found)
-    hits = _distinct(found)
+    if not found:
+        return []
+    hits = _distinct(found) if len(found) > 1 else [found[0][1]]
     return [h for h in hits if not is_placeholder(h.secret) and not any(p.search(h.secret) for p in allow)]
 
 

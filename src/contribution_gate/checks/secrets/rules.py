@@ -42,7 +42,7 @@ class Rule:
         prose, for a URL on a documentation host (`user:pass@db.example.com`), or for a JDBC
         parameter outside a JDBC URL."""
         if self.filter == "plausible":
-            if any(c.isspace() for c in secret):  # a quoted value with spaces: a passphrase?
+            if _SPACE.search(secret):  # a quoted value with spaces: a passphrase?
                 name = match.string[match.start() : match.end("name")] if "name" in match.re.groupindex else ""
                 return passphrase(secret) and names_a_secret(name)
             return plausible(secret) and not after_image_query(match.string, start)
@@ -61,6 +61,7 @@ class Rule:
 
 _EXAMPLE_HOST = re.compile(r"(?i)(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid)$")
 _JDBC = re.compile(r"(?i)jdbc:[a-z0-9]{1,20}:")
+_SPACE = re.compile(r"\s")
 _SECRET_GROUPS = ("secret", "secret2", "secret3", "secret4")
 _NOT_IN_LOCK_FILES = ("plausible", "real-host")  # rules resting on a name or a URL's shape
 
@@ -194,21 +195,29 @@ def scan_text(
     for rule in rules_for(*words):
         if rule.filter in _NOT_IN_LOCK_FILES and not generic:
             continue
-        groups = [g for g in _SECRET_GROUPS if g in rule.regex.groupindex]
-        quotes = _QuoteCounter(text)
+        groups = _groups(rule.regex)
+        quotes: _QuoteCounter | None = None
         for match in rule.regex.finditer(text):
             group = next((g for g in groups if match.group(g) is not None), None)
             secret, start = match.group(group or 0), match.start(group or 0)
             quoted = start > 0 and text[start - 1] in "'\"`"
             if code and rule.quoted_in_code and not quoted:
                 continue
-            if quoted and match.end() > start + len(secret) and quotes.inside(start - 1):
-                continue  # `"KEY=" + x + "..."`: the quote after `=` closes a string, opens none
+            if quoted and match.end() > start + len(secret):
+                quotes = quotes or _QuoteCounter(text)
+                if quotes.inside(start - 1):
+                    continue  # `"KEY=" + x + "..."`: the quote after `=` closes a string, opens none
             if rule.accepts(secret, match, start):
                 end = start + len(secret)
                 if rule.filter == "plausible" and not quoted and not code:
                     end = _value_end(text, end)
                 yield RuleMatch(rule, secret, start, end)
+
+
+@lru_cache(maxsize=64)
+def _groups(regex: re.Pattern[str]) -> tuple[str, ...]:
+    """The secret groups a rule's regex has, in the order they are tried."""
+    return tuple(g for g in _SECRET_GROUPS if g in regex.groupindex)
 
 
 class _QuoteCounter:

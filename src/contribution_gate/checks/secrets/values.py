@@ -109,7 +109,7 @@ def plausible(value: str) -> bool:
     `MY_SECRET_KEY`), a single character class (`12345678`, `abcdefgh`), or shorter than eight.
     """
     value = value.strip("'\"`")
-    if len(value) < 8 or _CODE_OR_REFERENCE.search(value) or any(c.isspace() for c in value):
+    if len(value) < 8 or _CODE_OR_REFERENCE.search(value) or len(value.split(maxsplit=1)) > 1:
         return False
     if _UUID.fullmatch(value) or sum(1 for c in _CLASSES if c.search(value)) < 2:
         return False
