@@ -81,3 +81,28 @@ def test_no_format_carries_any_positive(based_repo, gate) -> None:  # type: igno
     for value in planted.values():
         for output in outputs:
             assert not [piece for piece in tokens.secret_fragments(value, 8) if piece in output], value[:4]
+
+
+@pytest.mark.parametrize("kind", ["openai", "twilio", "jwt"])
+def test_a_token_is_found_once_at_every_offset_across_a_window_edge(kind: str) -> None:
+    """Windows overlap: a token starting anywhere from well before an edge to past it is found
+    exactly once, by the same rule as on a short line, and masked."""
+    from contribution_gate.checks.secrets.lines import OVERLAP, WINDOW
+
+    token = {
+        "openai": tokens.openai_key(),
+        "twilio": "AC" + rand(32, "abcdefghijkmnopqrstuvwyz0123456789"),
+        "jwt": tokens.jwt(),
+    }[kind]
+    sample = f"twilio {token}" if kind == "twilio" else token
+    (expected,) = secrets.scan_file(
+        FileChange(path="a.js", status="A", added=(AddedLine(1, sample),)), secrets.Options()
+    )
+    for edge in (WINDOW, 2 * WINDOW + OVERLAP):
+        for at in range(edge - len(sample) - 3, edge + 4):
+            line = "a" * at + " " + sample + " " + "b" * (3 * WINDOW)
+            found = list(
+                secrets.scan_file(FileChange(path="a.js", status="A", added=(AddedLine(1, line),)), secrets.Options())
+            )
+            assert [f.rule for f in found] == [expected.rule], at
+            assert token[4:] not in found[0].excerpt
