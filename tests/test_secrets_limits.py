@@ -106,3 +106,13 @@ def test_a_token_is_found_once_at_every_offset_across_a_window_edge(kind: str) -
             )
             assert [f.rule for f in found] == [expected.rule], at
             assert token[4:] not in found[0].excerpt
+
+
+def test_a_keyword_anywhere_on_a_long_line_enables_its_detectors_in_every_window() -> None:
+    """`twilio` at the start of a minified line and its key 300 KB on: found, as on a short line."""
+    key = "AC" + rand(32, "abcdefghijkmnopqrstuvwyz0123456789")
+    line = "var twilio=require('twilio');" + "var a=1;" * 40_000 + f"var sid='{key}';"
+    (finding,) = secrets.scan_file(
+        FileChange(path="app.min.js", status="A", added=(AddedLine(1, line),)), secrets.Options()
+    )
+    assert finding.rule == "twilio-key" and key[4:] not in finding.excerpt

@@ -69,15 +69,16 @@ def line_hits(
     if end - begin <= WINDOW:
         line = text[begin:end] if begin or end != len(text) else text
         _window(kind, line, 0, 0, len(line), words, lineno, found)
-    else:
-        for own in range(begin, end, WINDOW):
+    else:  # the line's keywords, as a short line has them: `twilio` far before its key counts
+        on_line = frozenset().union(
+            *(candidate().found(text[at : min(end, at + WINDOW + 64)].lower()) for at in range(begin, end, WINDOW))
+        )
+        for own in range(begin, end, WINDOW) if on_line else ():
             low = max(begin, own - OVERLAP)
             window = text[low : min(end, own + WINDOW + OVERLAP)]
-            on_window = frozenset(candidate().found(window.lower()))
-            if on_window:
-                shift = low - begin
-                mine = (own - low, own - low + WINDOW)
-                _window(kind, window, shift, *mine, (on_window, on_window | words[1]), lineno, found)
+            shift = low - begin
+            mine = (own - low, own - low + WINDOW)
+            _window(kind, window, shift, *mine, (on_line, on_line | words[1]), lineno, found)
     if not found:
         return []
     hits = _distinct(found) if len(found) > 1 else [found[0][1]]
@@ -100,8 +101,7 @@ def _window(
             found.append((rank, _rule_hit(match, shift)))
     if words[0].isdisjoint(plugins.KEYWORDS):
         return
-    lowered = window.lower()
-    for found_secret in plugins.scan_line(kind.path, window, lowered, lineno):
+    for found_secret in plugins.scan_line(kind.path, window, words[0], lineno):
         start = window.find(found_secret.secret, own_start)
         if start < 0 or start >= own_end:
             continue

@@ -83,13 +83,14 @@ _SPACES = re.compile(" {9,}")
 _REFERENCE = re.compile(r"(?::=?|[!=]{1,3})\s{0,1000}[\w.-]{1,1000}[\[(]")
 
 
-def scan_line(path: str, text: str, lowered: str, lineno: int) -> Iterator[PluginHit]:
-    """detect-secrets' findings on one line (or one window of a long line), after its own
-    false-positive heuristics (which run only on what a plugin found)."""
+def scan_line(path: str, text: str, on_line: frozenset[str], lineno: int) -> Iterator[PluginHit]:
+    """detect-secrets' findings on one line (or one window of a long line), for the plugins whose
+    words are among the line's keywords `on_line`, after its own false-positive heuristics (which
+    run only on what a plugin found)."""
     line = _SPACES.sub(" " * 8, text) if " " * 9 in text else text
     reference: bool | None = None
     for plugin, rule, words in _loaded():
-        if not any(word in lowered for word in words):
+        if on_line.isdisjoint(words):
             continue
         for found in plugin.analyze_line(filename=path, line=line, line_number=lineno, context=None):
             secret = found.secret_value or ""
