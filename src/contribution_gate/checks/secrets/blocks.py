@@ -46,6 +46,9 @@ class Numbers:
         self._firsts = list(itertools.accumulate((len(run) for run in self._runs), initial=0))
 
     def __getitem__(self, index: int) -> int:
+        if index >= self._firsts[-1]:  # text and numbers disagree: count on from the last number
+            last = self._runs[-1][-1] if self._firsts[-1] else 0
+            return last + 1 + index - self._firsts[-1]
         run = bisect.bisect_right(self._firsts, index) - 1
         return self._runs[run][index - self._firsts[run]]
 

@@ -9,19 +9,23 @@ the value never past its first four characters.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from ...model import AddedLines, Commit, FileChange, Finding, fingerprint, value_key
 from .blocks import scan_added
 from .lines import Hit, Kind, candidate, excerpt, line_hits
+from .rules import load_rules
 
 ID = "secrets"
 _NEW_NAMES = frozenset("ARC")  # added, renamed, copied: the name is part of what the change adds
 _TEXT = Kind("", generic=True, code=False)
 _MESSAGE_LIMIT = 1 << 20  # a commit message longer than this is read to here
 _NAME_PART = 1024  # what is read of a file name after a `-` or `_` (a token is shorter)
+_NAME_JOINTS = 32  # how many such places of one name are read
 
 
 def scan_path(change: FileChange, allow: Sequence[re.Pattern[str]]) -> Iterator[Finding]:
@@ -96,17 +100,23 @@ def _field_hits(value: str, allow: Sequence[re.Pattern[str]], name: bool = False
     if not words:
         return []
     hits = {(h.rule, h.secret): h for h in line_hits(_TEXT, value, 0, len(value), (words, words), 0, allow)}
-    if name:
-        starts = tuple(words)
-        for at in range(1, len(value)):
-            if value[at - 1] in "-_" and lowered.startswith(starts, at):
-                part = value[at : at + _NAME_PART]
-                for hit in line_hits(_TEXT, part, 0, len(part), (words, words), 0, allow):
-                    moved = replace(hit, start=hit.start + at, end=hit.end + at)
-                    hits.setdefault((hit.rule, hit.secret), moved)
+    starts = tuple(words & _token_starts())
+    if name and starts:
+        joints = (at for at in range(1, len(value)) if value[at - 1] in "-_" and lowered.startswith(starts, at))
+        for at in itertools.islice(joints, _NAME_JOINTS):
+            part = value[at : at + _NAME_PART]
+            for hit in line_hits(_TEXT, part, 0, len(part), (words, words), 0, allow):
+                moved = replace(hit, start=hit.start + at, end=hit.end + at)
+                hits.setdefault((hit.rule, hit.secret), moved)
     found = sorted(hits.values(), key=lambda h: h.start)
     shown = excerpt(value, 0, len(value), found)
     return [(hit, shown) for hit in found]
+
+
+@lru_cache(maxsize=1)
+def _token_starts() -> frozenset[str]:
+    """The keywords that begin a token (`ghp_`, `sk-`, `akia`, `akc`), not the words of a name."""
+    return frozenset(k for rule in load_rules() if not rule.filter for k in rule.keywords) | {"akc", "sq0csp-"}
 
 
 def _finding(
