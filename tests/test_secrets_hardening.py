@@ -50,7 +50,7 @@ def test_the_55_byte_password_line_is_scanned_at_once(
     based_repo: GitRepo, gate_cmd: Callable[..., Run], letters: int
 ) -> None:
     """`password = "` + 40 lower-case letters + `B"` took about 2^40 steps (2x per letter)."""
-    based_repo.add("settings.py", f'password = "{_letters(letters)}B"\n')
+    based_repo.add("settings.py", 'password = "' + _letters(letters) + 'B"\n')
     started = time.monotonic()
     run = gate_cmd("review", "--staged", "--check", "secrets", "-C", based_repo.root)
     assert run.code in (0, 1), run.output
@@ -60,7 +60,7 @@ def test_the_55_byte_password_line_is_scanned_at_once(
 def test_a_megabyte_of_hostile_lines_is_scanned_at_once(based_repo: GitRepo, gate_cmd: Callable[..., Run]) -> None:
     """1 MB of lines built to make each pattern family backtrack, in one file and one long line."""
     unit = (
-        f'password = "{_letters(40)}B" ibm key{" " * 300}token.secret.key.'
+        'password = "' + _letters(40) + 'B" ibm key' + " " * 300 + "token.secret.key."
         'jdbc:a:x;password=&wandb co_api co sk-proj-xoxb-1-eyJa.badge.svg?token=AccountKey="AKC '
     )
     long_line = (unit * (600_000 // len(unit) + 1))[:600_000]

@@ -69,7 +69,7 @@ FAMILIES: dict[str, str | tuple[str, str]] = {
     "spaces after a keyword": ("ibm api_key", " "),
     "spaces between keywords": "ibm key" + " " * 2000,
     "digits": ("telegram ", "0"),
-    "base64": ("-----BEGIN PRIVATE KEY-----", "Ab0+/"),
+    "base64": ("-----BEGIN " + "PRIVATE KEY-----", "Ab0+/"),
     "token prefixes": "sk-proj-",
     "slack prefixes": "xoxb-1-",
     "jwt parts": "eyJa.",

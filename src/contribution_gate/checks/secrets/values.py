@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-# a call or index, a template or format field, a URL, a decorator, a path, a regular expression, markup
+# a call or index, a template or format field (`{x}`, `{f(x)}`), a URL, a decorator, a path, a regular
+# expression, markup
 _CODE_OR_REFERENCE = re.compile(
-    r"^[A-Za-z_][\w.]*[(\[]|^\$|\$\{|\{\{|\{\w*\}|%\(\w+\)|%[sd]$|://|^@|^\.{0,2}/|^<[^<>]*>$"
+    r"^[A-Za-z_][\w.]*[(\[]|^\$|\$\{|\{\{|\{[^{}\s]{0,80}\}|%\(\w+\)|%[sd]$|://|^@|^\.{0,2}/|^<[^<>]*>$"
     r"|\(\?|\\[wsdbWSDB]|\[\^|^[<>]|[)}\]]$"
 )
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
