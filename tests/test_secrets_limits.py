@@ -50,13 +50,15 @@ def test_a_secret_deep_in_a_minified_line_is_found_and_shown_around() -> None:
     assert "sk-p****" in finding.excerpt and len(finding.excerpt) < 400
 
 
-def test_files_over_the_size_limit_are_skipped_with_a_note() -> None:
-    added = tuple(AddedLine(i, tokens.openai_key()) for i in range(1, 3))
+def test_text_past_the_size_limit_is_not_read_and_a_warning_says_so() -> None:
+    """What fits under `max-file-size` is scanned; the rest gets a warning, not a silent pass."""
+    added = tuple(AddedLine(i, tokens.openai_key()) for i in range(1, 4))
     change = FileChange(path="data.txt", status="A", added=added)
-    (note,) = secrets.scan_file(change, secrets.options({"max-file-size": 100}))
-    assert (note.rule, note.severity.value) == ("file-too-large", "note")
-    assert "max-file-size" in note.remediation
-    assert len(list(secrets.scan_file(change, secrets.options({})))) == 2
+    found = list(secrets.scan_file(change, secrets.options({"max-file-size": 120})))
+    assert [f.rule for f in found] == ["openai-api-key", "file-too-large"]
+    assert (found[0].line, found[1].severity.value) == (1, "warning")
+    assert "max-file-size" in found[1].message and "max-file-size" in found[1].remediation
+    assert len(list(secrets.scan_file(change, secrets.options({})))) == 3
 
 
 def test_no_format_carries_any_positive(based_repo, gate) -> None:  # type: ignore[no-untyped-def]
@@ -79,3 +81,38 @@ def test_no_format_carries_any_positive(based_repo, gate) -> None:  # type: igno
     for value in planted.values():
         for output in outputs:
             assert not [piece for piece in tokens.secret_fragments(value, 8) if piece in output], value[:4]
+
+
+@pytest.mark.parametrize("kind", ["openai", "twilio", "jwt"])
+def test_a_token_is_found_once_at_every_offset_across_a_window_edge(kind: str) -> None:
+    """Windows overlap: a token starting anywhere from well before an edge to past it is found
+    exactly once, by the same rule as on a short line, and masked."""
+    from contribution_gate.checks.secrets.lines import OVERLAP, WINDOW
+
+    token = {
+        "openai": tokens.openai_key(),
+        "twilio": "AC" + rand(32, "abcdefghijkmnopqrstuvwyz0123456789"),
+        "jwt": tokens.jwt(),
+    }[kind]
+    sample = f"twilio {token}" if kind == "twilio" else token
+    (expected,) = secrets.scan_file(
+        FileChange(path="a.js", status="A", added=(AddedLine(1, sample),)), secrets.Options()
+    )
+    for edge in (WINDOW, 2 * WINDOW + OVERLAP):
+        for at in range(edge - len(sample) - 3, edge + 4):
+            line = "a" * at + " " + sample + " " + "b" * (3 * WINDOW)
+            found = list(
+                secrets.scan_file(FileChange(path="a.js", status="A", added=(AddedLine(1, line),)), secrets.Options())
+            )
+            assert [f.rule for f in found] == [expected.rule], at
+            assert token[4:] not in found[0].excerpt
+
+
+def test_a_keyword_anywhere_on_a_long_line_enables_its_detectors_in_every_window() -> None:
+    """`twilio` at the start of a minified line and its key 300 KB on: found, as on a short line."""
+    key = "AC" + rand(32, "abcdefghijkmnopqrstuvwyz0123456789")
+    line = "var twilio=require('twilio');" + "var a=1;" * 40_000 + f"var sid='{key}';"
+    (finding,) = secrets.scan_file(
+        FileChange(path="app.min.js", status="A", added=(AddedLine(1, line),)), secrets.Options()
+    )
+    assert finding.rule == "twilio-key" and key[4:] not in finding.excerpt

@@ -84,6 +84,10 @@ class AddedLines(Sequence[AddedLine]):
         """The line number of every added line, in order."""
         return [n for hunk in self._numbers for n in hunk]
 
+    def runs(self) -> tuple[Sequence[int], ...]:
+        """The line numbers hunk by hunk (ranges, for -U0 diffs): looked up without a list of all."""
+        return self._numbers
+
     def lineno(self, index: int) -> int:
         """The line number of the `index`th added line, without making the lines."""
         if self._lines is not None:

@@ -20,7 +20,7 @@ from typing import Any
 
 from . import policy
 from .baseline import Baseline
-from .checks import CHECKS, Check, load, reads_commits, scan_commits, summarize
+from .checks import CHECKS, Check, load, reads_commits, scan_commit, scan_commits, summarize
 from .config import Config
 from .content import Content
 from .diff import decode
@@ -151,6 +151,8 @@ def run_review(
             commit_count += 1
             if keep_commits:
                 commits.append(item)
+            for run in running.values():
+                run.call(scan_commit, run.check, item, run.opts)
         else:
             files += 1
             for run in running.values():

@@ -1,8 +1,9 @@
 """The registry of checks: one literal dict, id -> module, each module meeting `Check`.
 
 A check is a module with an `ID`, an `options(table)` factory for its frozen `Options`, and
-`scan_file(change, options)`; `scan_commits(commits, options)` is optional. Checks report facts
-(findings) and never decide pass or fail.
+`scan_file(change, options)`; `scan_commit(commit, options)` (each commit as it streams by, nothing
+held) and `scan_commits(commits, options)` (all of them at the end, held for it) are optional.
+Checks report facts (findings) and never decide pass or fail.
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ class Check(Protocol):
     def options(self, table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Any: ...
 
     def scan_file(self, change: FileChange, opts: Any) -> Iterator[Finding]: ...
+
+
+def scan_commit(check: Check, commit: Commit, opts: Any) -> Iterator[Finding]:
+    """The check's findings on one commit as the stream passes it (the secrets check: its author,
+    committer and message), for checks that look at each commit alone: memory stays flat."""
+    scan = getattr(check, "scan_commit", None)
+    return scan(commit, opts) if scan is not None else iter(())
 
 
 def scan_commits(check: Check, commits: Sequence[Commit], opts: Any) -> Iterator[Finding]:

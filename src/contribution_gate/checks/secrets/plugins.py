@@ -2,10 +2,19 @@
 
 detect-secrets loads no plugin by default and keeps its settings in a process-wide singleton; we
 instantiate the plugins ourselves and apply its heuristic filters as plain functions instead.
+
+Their regular expressions are not ours, so what they are given is bounded instead: a window of a
+line at most (the caller's), with every run of more than eight spaces cut to eight. Their
+assignment patterns (`key *(?:=| +|...) *value`) put three space repeats side by side, cubic in
+a run of spaces (a 10,000-character line of them took hours); no pattern of theirs gives a space
+any other role, so the cut changes no match. Two of their heuristic filters are quadratic on the
+line; `_indirect_reference` does the same test in one pass, and the id-string test is left out
+(detect-secrets skips it for every plugin here: all are RegexBasedDetectors).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -69,26 +78,47 @@ def _heuristics() -> Any:
     return heuristic
 
 
-def scan_line(path: str, text: str, lowered: str, lineno: int) -> Iterator[PluginHit]:
-    """detect-secrets' findings on one line, after its own false-positive heuristics (which run
-    only on what a plugin found: some of them cost more than the plugins)."""
+_SPACES = re.compile(" {9,}")
+# an assignment or comparison, then a name and an opening bracket: `= get_secret(`, `== headers[`
+_REFERENCE = re.compile(r"(?::=?|[!=]{1,3})\s{0,1000}[\w.-]{1,1000}[\[(]")
+
+
+def scan_line(path: str, text: str, on_line: frozenset[str], lineno: int) -> Iterator[PluginHit]:
+    """detect-secrets' findings on one line (or one window of a long line), for the plugins whose
+    words are among the line's keywords `on_line`, after its own false-positive heuristics (which
+    run only on what a plugin found)."""
+    line = _SPACES.sub(" " * 8, text) if " " * 9 in text else text
+    reference: bool | None = None
     for plugin, rule, words in _loaded():
-        if not any(word in lowered for word in words):
+        if on_line.isdisjoint(words):
             continue
-        for found in plugin.analyze_line(filename=path, line=text, line_number=lineno, context=None):
+        for found in plugin.analyze_line(filename=path, line=line, line_number=lineno, context=None):
             secret = found.secret_value or ""
-            if secret and not _filtered(path, secret, text, plugin):
+            if not secret or _filtered(path, secret):
+                continue
+            if reference is None:
+                reference = _indirect_reference(text)
+            if not reference:
                 yield PluginHit(rule, found.type, secret, Severity.ERROR, _REMEDIATION)
 
 
-def _filtered(path: str, secret: str, line: str, plugin: Any) -> bool:
+def _indirect_reference(line: str) -> bool:
+    """detect-secrets' `is_indirect_reference` (`secret = get_secret_key()`,
+    `key = request.headers['apikey']`), without its quadratic regex: an assignment or comparison
+    followed by a name and a bracket, and a closing bracket later. Like it, False past 1,000
+    characters."""
+    if len(line) > 1000:
+        return False
+    match = _REFERENCE.search(line)
+    return match is not None and max(line.rfind("]"), line.rfind(")")) >= match.end()
+
+
+def _filtered(path: str, secret: str) -> bool:
     h = _heuristics()
     return bool(
         h.is_lock_file(path)
-        or h.is_indirect_reference(line)
         or h.is_sequential_string(secret)
         or h.is_potential_uuid(secret)
-        or h.is_likely_id_string(secret, line, plugin)
         or h.is_templated_secret(secret)
         or h.is_prefixed_with_dollar_sign(secret)
         or h.is_not_alphanumeric_string(secret)

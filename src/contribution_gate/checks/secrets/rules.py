@@ -19,6 +19,7 @@ from functools import lru_cache
 from ...errors import CheckError
 from ...resources import data_file, tomllib
 from ..keywords import Keywords
+from .values import after_image_query, names_a_secret, passphrase, plausible
 
 NEAR_LINES = 3
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -36,15 +37,19 @@ class Rule:
     filter: str = ""
     quoted_in_code: bool = False  # in source code, only a quoted literal is a value
 
-    def accepts(self, secret: str, match: re.Match[str]) -> bool:
-        """The rule's filter: False for a value that reads as a name, word, code or reference,
-        or for a URL on a documentation host (`user:pass@db.example.com`)."""
+    def accepts(self, secret: str, match: re.Match[str], start: int) -> bool:
+        """The rule's filter: False for a value that reads as a name, word, code, reference or
+        prose, for a URL on a documentation host (`user:pass@db.example.com`), or for a JDBC
+        parameter outside a JDBC URL."""
         if self.filter == "plausible":
-            return plausible(secret) and not _IMAGE_QUERY.search(
-                match.string, 0, match.start("secret" if "secret" in match.re.groupindex else 0)
-            )
+            if _SPACE.search(secret):  # a quoted value with spaces: a passphrase?
+                name = match.string[match.start() : match.end("name")] if "name" in match.re.groupindex else ""
+                return passphrase(secret) and names_a_secret(name)
+            return plausible(secret) and not after_image_query(match.string, start)
         if self.filter == "real-host":
             return not _EXAMPLE_HOST.search(match.group("host") or "")
+        if self.filter == "jdbc-url":
+            return _in_jdbc_url(match.string, match.start())
         return True
 
     def is_well_formed(self, secret: str) -> bool:
@@ -54,46 +59,32 @@ class Rule:
         return check(secret, arg) if check else True
 
 
-# a call or index, a template or format field, a URL, a decorator, a path
-_CODE_OR_REFERENCE = re.compile(
-    r"^[A-Za-z_][\w.]*[(\[]|^\$|\$\{|\{\{|\{\w*\}|%\(\w+\)|%[sd]$|://|^@|^\.{0,2}/|^<.*>$"
-    r"|\(\?|\\[wsdbWSDB]|\[\^|\s|^[<>]|[)}\]]$"  # a regular expression, markup, prose, code
-)
-# a badge's or chart's URL (`codecov.io/.../badge.svg?token=...`): the token in it is a public,
-# read-only one, made to be published in READMEs
-_IMAGE_QUERY = re.compile(r"(?i)(?:\.(?:svg|png|gif)|/badge|/graphs?/[\w./-]*)\?(?:[^\s\"'`?#]*&)?\w+=$")
 _EXAMPLE_HOST = re.compile(r"(?i)(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid)$")
-_WORD = re.compile(r"[a-z]{3,}|[A-Z][a-z]{2,}")
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_PIECES = re.compile(r"[-_.:/#=+@!?*&|~^]+")
-# a word, an identifier part or a short number: `input`, `API`, `Key`, `camelCase`, `v19`, `argon2id`
-_WORDLIKE = re.compile(r"(?:[A-Z]?[a-z]+)+\d{0,4}|[A-Z]+\d{0,4}|[a-z]+\d[a-z]+|\d{1,4}")
-_CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"\d"), re.compile(r"[^A-Za-z0-9]"))
+_JDBC = re.compile(r"(?i)jdbc:[a-z0-9]{1,20}:")
+_SPACE = re.compile(r"\s")
+_SECRET_GROUPS = ("secret", "secret2", "secret3", "secret4")
+_NOT_IN_LOCK_FILES = ("plausible", "real-host")  # rules resting on a name or a URL's shape
 
 
-def plausible(value: str) -> bool:
-    """Whether a value assigned to a secret-sounding name could be a real secret.
-
-    Not: code (`get(...)`, `${X}`, `settings.KEY`), a reference or path (`op://vault/item`,
-    `prod/app/api-key`), a name or words joined by separators (`X-API-Key`, `argon2id-v19`,
-    `MY_SECRET_KEY`), a single character class (`12345678`, `abcdefgh`), or shorter than eight.
-    """
-    value = value.strip("'\"`")
-    if len(value) < 8 or _CODE_OR_REFERENCE.search(value) or _UUID.fullmatch(value):
-        return False
-    if sum(1 for c in _CLASSES if c.search(value)) < 2:
-        return False
-    pieces = [piece for piece in _PIECES.split(value) if piece]
-    if ("/" in value or ":" in value) and sum(1 for p in pieces if _WORD.fullmatch(p)) >= 2:
-        return False  # a reference: `github:org/repo#sha`, `prod/app/api-key`
-    return not all(_WORDLIKE.fullmatch(piece) for piece in pieces)
+def _in_jdbc_url(text: str, start: int) -> bool:
+    """Whether the URL that `start` is in (no space or quote before it, at most 800 characters
+    back) is a JDBC one: found by looking back, not by a regex with two repeats over its text."""
+    head = text[max(0, start - 800) : start]
+    url = head.split()[-1] if head and not head[-1].isspace() else ""
+    for quote in "\"'`":
+        url = url.rpartition(quote)[2]
+    return bool(_JDBC.search(url))
 
 
 @dataclass(frozen=True, slots=True)
 class RuleMatch:
+    """A secret and where it is; `end` can reach past it to the end of the value it begins
+    (an unquoted value with more words after it, masked whole)."""
+
     rule: Rule
     secret: str
     start: int
+    end: int
 
 
 def _crc32_base62(token: str, _: str) -> bool:
@@ -202,12 +193,59 @@ def scan_text(
         on_line = frozenset(_keyword_index().found(lowered))
         words = (on_line, frozenset(_keyword_index().found(nearby)) if nearby else on_line)
     for rule in rules_for(*words):
-        if rule.filter and not generic:
+        if rule.filter in _NOT_IN_LOCK_FILES and not generic:
             continue
+        groups = _groups(rule.regex)
+        quotes: _QuoteCounter | None = None
         for match in rule.regex.finditer(text):
-            group = next((g for g in ("secret", "secret2") if match.groupdict().get(g)), None)
+            group = next((g for g in groups if match.group(g) is not None), None)
             secret, start = match.group(group or 0), match.start(group or 0)
-            if code and rule.quoted_in_code and (start == 0 or text[start - 1] not in "'\"`"):
+            quoted = start > 0 and text[start - 1] in "'\"`"
+            if code and rule.quoted_in_code and not quoted:
                 continue
-            if rule.accepts(secret, match):
-                yield RuleMatch(rule, secret, start)
+            if quoted and match.end() > start + len(secret):
+                quotes = quotes or _QuoteCounter(text)
+                if quotes.inside(start - 1):
+                    continue  # `"KEY=" + x + "..."`: the quote after `=` closes a string, opens none
+            if rule.accepts(secret, match, start):
+                end = start + len(secret)
+                if rule.filter == "plausible" and not quoted and not code:
+                    end = _value_end(text, end)
+                yield RuleMatch(rule, secret, start, end)
+
+
+@lru_cache(maxsize=64)
+def _groups(regex: re.Pattern[str]) -> tuple[str, ...]:
+    """The secret groups a rule's regex has, in the order they are tried."""
+    return tuple(g for g in _SECRET_GROUPS if g in regex.groupindex)
+
+
+class _QuoteCounter:
+    """Whether a quote closes a string (an odd number of its kind before it on the line), counted
+    as matches come in order, so a line is counted once per rule however many matches it has."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._counted: dict[str, tuple[int, int]] = {}  # quote -> (up to, count)
+
+    def inside(self, at: int) -> bool:
+        quote = self._text[at]
+        upto, count = self._counted.get(quote, (0, 0))
+        if at < upto:
+            upto, count = 0, 0
+        count += self._text.count(quote, upto, at)
+        self._counted[quote] = (at, count)
+        return count % 2 == 1
+
+
+def _value_end(text: str, end: int) -> int:
+    """Where an unquoted value in configuration ends: a YAML plain scalar or an env file's value
+    runs to the end of the line, so words after the first are part of it, up to a comment."""
+    if end >= len(text) or not text[end].isspace():
+        return end
+    rest = text[end : end + 200]
+    for marker in (" #", "\t#", " ;", " //"):
+        cut = rest.find(marker)
+        if cut >= 0:
+            rest = rest[:cut]
+    return end + len(rest.rstrip())

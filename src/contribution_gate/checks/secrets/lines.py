@@ -1,0 +1,194 @@
+"""The credentials on one line, found by every detector, and the line's redacted excerpt.
+
+A line of any length is read in windows: WINDOW characters at a time, each with OVERLAP characters
+of the line on either side, so a match up to OVERLAP long is seen whole by the window that owns
+its start (tests/unit/test_secrets_linear.py checks that no rule matches more). Our rules and
+every detect-secrets plugin run on each window, so a minified line or a data file of one line is
+searched as thoroughly as a short one, in time linear in its length, and no window is copied
+larger than WINDOW + 2 * OVERLAP.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ...model import Severity
+from ...redaction import mask
+from ..keywords import Keywords
+from . import plugins
+from .rules import RuleMatch, keywords, scan_text
+from .values import is_placeholder
+
+WINDOW = 1 << 16
+OVERLAP = 1 << 14
+_TOKEN_CHARS = "_-+/=."
+_CONTEXT = 400  # a longer line is shown around its first secret, not whole
+
+Words = tuple[frozenset[str], frozenset[str]]  # the keywords on a line, and those of `near` rules around it
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A credential at [start, end) of its line; `end` can reach past the secret itself to the end
+    of the value it begins (masked whole in the excerpt)."""
+
+    rule: str
+    title: str
+    secret: str
+    severity: Severity
+    remediation: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """What the detectors need to know of a file, worked out once per file."""
+
+    path: str
+    generic: bool  # name-based rules run (not in lock files, where hashes sit next to "key")
+    code: bool  # source code: name-based rules take quoted literals only
+
+
+@lru_cache(maxsize=1)
+def candidate() -> Keywords:
+    """Any keyword of our rules or of a detect-secrets plugin: the one test most text fails."""
+    return Keywords({*keywords(), *plugins.KEYWORDS, "private key"})
+
+
+def line_hits(
+    kind: Kind, text: str, begin: int, end: int, words: Words, lineno: int, allow: Sequence[re.Pattern[str]]
+) -> list[Hit]:
+    """Every credential on the line text[begin:end], positions relative to `begin`, ours first;
+    a hit inside another's span with the same value in it is dropped. `words` are the keywords of
+    the line when it is short (one window), else each window finds its own."""
+    found: list[tuple[int, Hit]] = []  # (detector rank, hit)
+    if end - begin <= WINDOW:
+        line = text[begin:end] if begin or end != len(text) else text
+        _window(kind, line, 0, 0, len(line), words, lineno, found)
+    else:  # the line's keywords, as a short line has them: `twilio` far before its key counts
+        on_line = frozenset().union(
+            *(candidate().found(text[at : min(end, at + WINDOW + 64)].lower()) for at in range(begin, end, WINDOW))
+        )
+        for own in range(begin, end, WINDOW) if on_line else ():
+            low = max(begin, own - OVERLAP)
+            window = text[low : min(end, own + WINDOW + OVERLAP)]
+            shift = low - begin
+            mine = (own - low, own - low + WINDOW)
+            _window(kind, window, shift, *mine, (on_line, on_line | words[1]), lineno, found)
+    if not found:
+        return []
+    hits = _distinct(found) if len(found) > 1 else [found[0][1]]
+    return [h for h in hits if not is_placeholder(h.secret) and not any(p.search(h.secret) for p in allow)]
+
+
+def _window(
+    kind: Kind,
+    window: str,
+    shift: int,
+    own_start: int,
+    own_end: int,
+    words: Words,
+    lineno: int,
+    found: list[tuple[int, Hit]],
+) -> None:
+    """The hits of one window whose start it owns, shifted to line positions."""
+    for rank, match in enumerate(scan_text(window, generic=kind.generic, code=kind.code, words=words)):
+        if own_start <= match.start < own_end:
+            found.append((rank, _rule_hit(match, shift)))
+    if words[0].isdisjoint(plugins.KEYWORDS):
+        return
+    for found_secret in plugins.scan_line(kind.path, window, words[0], lineno):
+        start = window.find(found_secret.secret, own_start)
+        if start < 0 or start >= own_end:
+            continue
+        secret = _whole_token(window, start, found_secret.secret)
+        found.append(
+            (
+                1 << 30,
+                Hit(
+                    found_secret.rule,
+                    found_secret.title,
+                    secret,
+                    found_secret.severity,
+                    found_secret.remediation,
+                    shift + start,
+                    shift + start + len(secret),
+                ),
+            )
+        )
+
+
+def _rule_hit(match: RuleMatch, shift: int) -> Hit:
+    rule = match.rule
+    severity = Severity.ERROR if rule.is_well_formed(match.secret) else Severity.WARNING
+    return Hit(rule.id, rule.title, match.secret, severity, rule.remediation, shift + match.start, shift + match.end)
+
+
+def _whole_token(text: str, start: int, found: str) -> str:
+    """`found` widened to the token it begins: some detect-secrets plugins yield only a regex
+    group (a prefix), which must not become the masked span (the rest would leak)."""
+    end = start + len(found)
+    limit = min(len(text), end + OVERLAP)
+    while end < limit and (text[end].isalnum() or text[end] in _TOKEN_CHARS):
+        end += 1
+    return text[start:end]
+
+
+def _distinct(found: list[tuple[int, Hit]]) -> list[Hit]:
+    """One hit per value, and no hit inside another's span whose values contain one another (two
+    detectors on one token): the earlier rule, then ours over detect-secrets', is kept. One sweep
+    in order of position: a span inside any earlier one is inside the one reaching furthest."""
+    found.sort(key=lambda item: (item[1].start, -item[1].end, item[0]))
+    kept: dict[int, tuple[int, Hit]] = {}
+    values: set[tuple[str, str]] = set()
+    reach: int | None = None  # the kept hit reaching furthest
+    for n, (rank, hit) in enumerate(found):
+        if (hit.rule, hit.secret) in values:
+            continue
+        if reach is not None:
+            reach_rank, reaching = kept[reach]
+            if hit.end <= reaching.end and (hit.secret in reaching.secret or reaching.secret in hit.secret):
+                if rank >= reach_rank:
+                    continue
+                del kept[reach]
+                reach = None
+        kept[n] = (rank, hit)
+        values.add((hit.rule, hit.secret))
+        if reach is None or hit.end > kept[reach][1].end:
+            reach = n
+    return sorted((hit for _, hit in kept.values()), key=lambda h: h.start)
+
+
+def excerpt(text: str, begin: int, end: int, hits: Sequence[Hit]) -> str:
+    """The line text[begin:end] with every hit's span masked; a long line shown around its first
+    hit only. Overlapping spans are masked as one, the cut never falls inside a span, and spans
+    are masked before any value-wise redaction, so no part of a secret shows past its first four
+    characters."""
+    spans: list[list[int]] = []
+    for start, stop in sorted((h.start, h.end) for h in hits):
+        if spans and start < spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], stop)
+        else:
+            spans.append([start, stop])
+    length = end - begin
+    low, high = 0, length
+    if length > _CONTEXT and spans:
+        low, high = max(0, spans[0][0] - 60), min(length, spans[0][0] + 140)
+    pieces: list[str] = []
+    at = low
+    for start, stop in spans:
+        if start >= high:
+            break
+        pieces.append(text[begin + at : begin + start])
+        pieces.append(mask(text[begin + start : begin + stop]))
+        at = stop
+    pieces.append(text[begin + at : begin + max(at, high)])
+    shown = "".join(pieces)
+    values = sorted({h.secret for h in hits if h.secret and h.secret in shown}, key=len, reverse=True)
+    for value in values:
+        shown = shown.replace(value, mask(value))
+    return shown
