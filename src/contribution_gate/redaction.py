@@ -2,6 +2,12 @@
 
 Checks redact what they matched; `scrub` is the review's last guard for every excerpt of every check,
 so a line holding a secret stays redacted even in another check's finding.
+
+Linear on any input, whatever its length: a long text is cut before it is scrubbed (only what is
+shown and `CONTEXT` characters after it, or around it for `excerpt`, are read), and the patterns
+have no two quantifiers that can match the same characters from one start: a URL password is
+looked for from a literal `://`, an assignment from the start of a name that holds a keyword. A run
+of non-blank characters that the cut splits cannot be judged whole, so it is masked.
 """
 
 from __future__ import annotations
@@ -9,19 +15,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import ahocorasick_rs
+
 KEEP = 4
 MAX_EXCERPT = 200
-_URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@'\"]*:)(?P<secret>[^\s@/'\"]+)(?=@)")
+CONTEXT = 4096  # characters read beyond what is shown: a secret the window cuts is still seen whole
+_URL_PASSWORD = re.compile(r"(?<=[a-zA-Z0-9+.-])://[^\s:/@'\"]*:(?P<secret>[^\s@/'\"]+)(?=@)")
 _ASSIGNED = re.compile(
-    r"(?i)(?P<head>(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|auth|credential|private[_-]?key)"
-    r"[\w.-]*[\"']?\s*(?::=|=>|=|:)\s*[\"']?)(?P<secret>[^\s\"',;]{6,})"
+    r"(?i)(?<![\w.-])(?=[\w.-]*?(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|auth|credential|private[_-]?key))"
+    r"[\w.-]*[\"']?\s*(?::=|=>|=|:)\s*[\"']?(?P<secret>[^\s\"',;]{6,})"
 )
 _TOKEN_LIKE = re.compile(r"(?<![\w/+=-])(?P<secret>(?=[\w+/=-]*\d)(?=[\w+/=-]*[A-Za-z])[\w+/=-]{24,})(?![\w/+=-])")
+_OPAQUE = (_URL_PASSWORD, _ASSIGNED, _TOKEN_LIKE)
+_NAMED = (_URL_PASSWORD, _ASSIGNED)
+_MASKED = "****"
 
 
 def mask(secret: str) -> str:
     """Keep at most the first four characters: `ghp_****`."""
-    return secret[: min(KEEP, max(len(secret) // 4, 0))] + "****"
+    return secret[: min(KEEP, max(len(secret) // 4, 0))] + _MASKED
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -35,20 +47,107 @@ def scrub(text: str, limit: int | None = MAX_EXCERPT, opaque_tokens: bool = True
     """Mask whatever in `text` looks like a credential, then shorten it to `limit` for a report.
 
     `opaque_tokens=False` keeps long letter-and-digit runs (paths in error messages) and masks only
-    what a rule, a URL password or a secret-named assignment marks as a credential.
+    what a rule, a URL password or a secret-named assignment marks as a credential. With a `limit`,
+    only the first `limit + CONTEXT` characters are read.
     """
+    first = len(text) - len(text.lstrip())
+    end = len(text) if limit is None else min(len(text), first + limit + CONTEXT)
+    shown = _masked(text, first, end, first, end, opaque_tokens).strip()
+    if limit is not None and (len(shown) > limit or end < len(text)):
+        return shown[: limit - 1] + "…"
+    return shown
+
+
+def excerpt(text: str, start: int, end: int, secrets: Iterable[str] = (), limit: int = MAX_EXCERPT) -> str:
+    """What a report shows of a line: at most `limit` characters around `text[start:end]`, with `…`
+    where the line goes on, `secrets` (what the check matched) masked and, for a long line, scrubbed
+    with the `CONTEXT` around it in view. A line that fits keeps its length (the review scrubs every
+    excerpt)."""
+    known = sorted({s for s in secrets if s})
+    if len(text) <= limit:
+        return redact(text, known)
+    width = max(limit - 2, 1)
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    if end - start >= width:
+        left = start
+    else:
+        left = max(0, start - (width - (end - start)) // 2)
+    right = min(len(text), left + width)
+    left = max(0, right - width)
+    low, high = max(0, left - CONTEXT), min(len(text), right + CONTEXT)
+    shown = _masked(text, low, high, left, right, True, known)
+    return ("…" if left > 0 else "") + shown + ("…" if right < len(text) else "")
+
+
+def _masked(
+    text: str, low: int, high: int, left: int, right: int, opaque_tokens: bool, known: Iterable[str] = ()
+) -> str:
+    """`text[left:right]` with every credential (and every copy of the `known` ones) masked,
+    judged from `text[low:high]`, which holds it."""
+    region = text[low:high]
+    spans = _spans(region, opaque_tokens, known)
+    if low > 0 and _joined(text, low):  # a run the cut splits cannot be judged: masked
+        spans.append((0, _run_end(region, 0)))
+    if high < len(text) and _joined(text, high):
+        spans.append((_run_start(region, len(region)), len(region)))
+    out: list[str] = []
+    at = left - low
+    for begin, finish in _merged(spans):
+        if finish <= at:
+            continue
+        if begin >= right - low:
+            break
+        if begin < at:
+            out.append(_MASKED)  # the secret starts before what is shown
+        else:
+            out.append(region[at:begin])
+            out.append(mask(region[begin:finish]))
+        at = finish
+    if at < right - low:
+        out.append(region[at : right - low])
+    return "".join(out)
+
+
+def _spans(text: str, opaque_tokens: bool, known: Iterable[str] = ()) -> list[tuple[int, int]]:
+    """Where `text` holds credentials: what the secret rules match and the `known` secrets (every
+    copy of each), URL passwords, secret-named assignments and, with `opaque_tokens`, long
+    letter-and-digit runs."""
     from .checks.secrets.rules import scan_text
 
-    text = redact(text, (m.secret for m in scan_text(text)))
-    for pattern in (_URL_PASSWORD, _ASSIGNED, _TOKEN_LIKE) if opaque_tokens else (_URL_PASSWORD, _ASSIGNED):
-        text = pattern.sub(_masked_group, text)
-    text = text.strip()
-    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+    spans: list[tuple[int, int]] = []
+    secrets = sorted({m.secret for m in scan_text(text) if m.secret} | {s for s in known if s})
+    if secrets:
+        automaton = ahocorasick_rs.AhoCorasick(secrets, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+        spans.extend((begin, finish) for _, begin, finish in automaton.find_matches_as_indexes(text))
+    for pattern in _OPAQUE if opaque_tokens else _NAMED:
+        for found in pattern.finditer(text):
+            if not found.group("secret").endswith(_MASKED):  # masked already by the check
+                spans.append(found.span("secret"))
+    return spans
 
 
-def _masked_group(match: re.Match[str]) -> str:
-    secret = match.group("secret")
-    if secret.endswith("****"):
-        return match.group(0)
-    head = match.group(0)[: match.start("secret") - match.start(0)]
-    return head + mask(secret)
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for begin, finish in sorted(spans):
+        if merged and begin < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], finish))
+        elif finish > begin:
+            merged.append((begin, finish))
+    return merged
+
+
+def _joined(text: str, at: int) -> bool:
+    """Whether a cut at `at` splits a run of non-blank characters."""
+    return not text[at - 1].isspace() and not text[at].isspace()
+
+
+def _run_end(text: str, at: int) -> int:
+    while at < len(text) and not text[at].isspace():
+        at += 1
+    return at
+
+
+def _run_start(text: str, at: int) -> int:
+    while at > 0 and not text[at - 1].isspace():
+        at -= 1
+    return at

@@ -240,7 +240,7 @@ def is_test_path(path: str) -> bool:
     return any(f.lower() in _TEST_DIRS for f in folders) or _TEST_NAME.search(name) is not None
 
 
-_CLOSERS = re.compile(r"\s*(?:\*/|-->|\*\)|-\})\s*$")
+_CLOSERS = ("*/", "-->", "*)", "-}")
 
 
 def comment_of(text: str, kind: Kind) -> str | None:
@@ -254,8 +254,17 @@ def comment_of(text: str, kind: Kind) -> str | None:
             if opener == "#" and stripped.startswith(("#!", "#include", "#define", "#if", "#pragma", "#import")):
                 return None if not stripped.startswith("#!") else ""
             body = stripped[len(opener) :]
-            return _CLOSERS.sub("", body.lstrip(opener[:1] if opener in ("#", "//", ";", "%") else "")).strip()
+            return _without_closer(body.lstrip(opener[:1] if opener in ("#", "//", ";", "%") else "")).strip()
     return None
+
+
+def _without_closer(text: str) -> str:
+    """`text` without the block comment's closer that ends it (`*/`, `-->`, `*)`, `-}`)."""
+    trimmed = text.rstrip()
+    for closer in _CLOSERS:
+        if trimmed.endswith(closer):
+            return trimmed[: -len(closer)]
+    return text
 
 
 def trailing_comment_of(text: str, kind: Kind) -> str | None:
@@ -275,8 +284,9 @@ def trailing_comment_at(text: str, kind: Kind) -> int | None:
 
 
 _PY_TOKENS = re.compile(r"""#[^\n]*|(?P<q>\"\"\"|'''|"|')""")
-_PY_ONE_LINE = {q: re.compile(rf"(?:[^{q}\\\n]|\\.)*{q}") for q in "\"'"}
-_C_TOKENS = re.compile(r"""//[^\n]*|(?P<open>/\*)|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
+_C_TOKENS = re.compile(r"""//[^\n]*|(?P<open>/\*)|(?P<q>["'])""")
+# the body of a one-line string literal, escapes unrolled: each character has one way to match
+_STRING_BODY = {q: re.compile(rf"[^{q}\\\n]*(?:\\.[^{q}\\\n]*)*") for q in "\"'`"}
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
 
 
@@ -337,8 +347,39 @@ def _breaks(text: str) -> list[int]:
     return found
 
 
+def string_literals(text: str, quotes: str = "\"'") -> Iterator[tuple[int, int]]:
+    """The spans of the one-line string literals of `text` (quotes included, backslash escapes),
+    left to right, as a search for `"(?:[^"\\\n]|\\.)*"` would find them, in one pass: when a
+    literal does not close on its line, every later quote of its kind there is escaped, so none of
+    them opens one that closes either (trying each would be quadratic)."""
+    finder = re.compile("[" + re.escape(quotes) + "]")
+    dead = dict.fromkeys(quotes, -1)  # a literal opened before this offset does not close
+    pos = 0
+    while (found := finder.search(text, pos)) is not None:
+        at = found.start()
+        quote = text[at]
+        if at >= dead[quote]:
+            end = literal_end(text, at)
+            if end > 0:
+                yield at, end
+                pos = end
+                continue
+            dead[quote] = -end
+        pos = at + 1
+
+
+def literal_end(text: str, at: int) -> int:
+    """After the one-line string literal that the quote at `at` opens: the offset past its closing
+    quote, or, when it does not close, minus the offset where it stops (a newline, or the end)."""
+    quote = text[at]
+    body = _STRING_BODY[quote].match(text, at + 1)
+    stop = body.end() if body is not None else at + 1
+    return stop + 1 if stop < len(text) and text[stop] == quote else -stop
+
+
 def _python_spans(text: str) -> Iterator[tuple[int, int]]:
     pos = 0
+    dead = {'"': -1, "'": -1}  # see `string_literals`
     while (found := _PY_TOKENS.search(text, pos)) is not None:
         quote = found.group("q")
         if quote is None:  # a comment
@@ -349,20 +390,35 @@ def _python_spans(text: str) -> Iterator[tuple[int, int]]:
             yield found.start(), end
             pos = end + 3
         else:
-            rest = _PY_ONE_LINE[quote].match(text, found.end())
-            pos = rest.end() if rest is not None else found.end()
+            pos = _past_literal(text, found.start(), dead)
 
 
 def _c_spans(text: str) -> Iterator[tuple[int, int]]:
     pos = 0
+    dead = {'"': -1, "'": -1}
     while (found := _C_TOKENS.search(text, pos)) is not None:
-        if found.group("open") is None:
+        if found.group("q") is not None:
+            pos = _past_literal(text, found.start(), dead)
+        elif found.group("open") is None:  # a comment
             pos = found.end()
-            continue
-        end = text.find("*/", found.end())
-        end = len(text) if end < 0 else end
-        yield found.start(), end
-        pos = end + 2
+        else:
+            end = text.find("*/", found.end())
+            end = len(text) if end < 0 else end
+            yield found.start(), end
+            pos = end + 2
+
+
+def _past_literal(text: str, at: int, dead: dict[str, int]) -> int:
+    """Where to read on after the quote at `at`: past its literal, or past the quote alone when the
+    literal does not close (`dead` remembers how far that holds for later quotes of its kind)."""
+    quote = text[at]
+    if at < dead[quote]:
+        return at + 1
+    end = literal_end(text, at)
+    if end > 0:
+        return end
+    dead[quote] = -end
+    return at + 1
 
 
 def _html_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -379,25 +435,39 @@ def _fence_spans(text: str) -> Iterator[tuple[int, int]]:
     yield from zip(fences[::2], [*fences[1::2], len(text)], strict=False)
 
 
-_TABLE = re.compile(r"^\s*\[\[?\s*(?P<name>[^\]]+?)\s*\]")
-
-
 def policy_lines(path: str, lines: Sequence[AddedLine]) -> Callable[[int], bool]:
     """Whether line `index` belongs to the gate's own policy, which names the organisation's zones
     and markers on purpose: all of `.contribution-gate.toml`, and the `[tool.contribution-gate]`
-    tables of `pyproject.toml` (their header must be among the contiguous added lines above)."""
+    tables of `pyproject.toml` (their header must be among the contiguous added lines above).
+    Worked out for every line in one pass the first time it is asked."""
     if path == ".contribution-gate.toml":
         return lambda index: True
     if path != "pyproject.toml":
         return lambda index: False
+    owned: list[bool] = []
 
     def ours(index: int) -> bool:
-        for back in range(index, -1, -1):
-            if lines[back].lineno != lines[index].lineno - (index - back):
-                return False
-            table = _TABLE.match(lines[back].text)
-            if table is not None:
-                return table.group("name").replace('"', "").startswith("tool.contribution-gate")
-        return False
+        if not owned:
+            inside = False
+            for at, line in enumerate(lines):
+                if at and line.lineno != lines[at - 1].lineno + 1:
+                    inside = False  # a new hunk: the table above it was not added
+                name = _table_name(line.text)
+                if name is not None:
+                    inside = name.replace('"', "").startswith("tool.contribution-gate")
+                owned.append(inside)
+        return owned[index]
 
     return ours
+
+
+def _table_name(text: str) -> str | None:
+    """The name of a TOML table header (`[name]`, `[[name]]`) on the line, else None."""
+    stripped = text.lstrip()
+    close = stripped.find("]", 1) if stripped.startswith("[") else -1
+    if close < 0:
+        return None
+    inner = stripped[1:close]
+    if inner.startswith("[") and inner[1:].strip():
+        return inner[1:].strip()
+    return inner.strip() or inner or None
