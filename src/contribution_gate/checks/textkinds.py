@@ -7,6 +7,7 @@ Line by line, with a little look-back for block comments and docstrings; no pars
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -283,10 +284,12 @@ def trailing_comment_at(text: str, kind: Kind) -> int | None:
     return None
 
 
-_PY_TOKENS = re.compile(r"""#[^\n]*|(?P<q>\"\"\"|'''|"|')""")
-_C_TOKENS = re.compile(r"""//[^\n]*|(?P<open>/\*)|(?P<q>["'])""")
-# the body of a one-line string literal, escapes unrolled: each character has one way to match
-_STRING_BODY = {q: re.compile(rf"[^{q}\\\n]*(?:\\.[^{q}\\\n]*)*") for q in "\"'`"}
+# tokens that decide what is a comment, a block or a string, by the quotes still live (see `_Tokens`)
+_PY_TOKENS = "#[^\\n]*|(?P<q>{triples}{singles})"
+_C_TOKENS = "//[^\\n]*|(?P<open>/\\*)|(?P<q>{singles})"
+_QUOTE_TOKENS = "(?P<q>{singles})"
+# the first quote of its kind with an even number of backslashes before it: what closes a literal
+_CLOSING = {q: re.compile(rf"(?<!\\)(?:\\\\)*{q}") for q in "\"'`"}
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
 
 
@@ -327,9 +330,9 @@ def block_lines(lines: Sequence[AddedLine], kind: Kind) -> frozenset[int]:
         if end < len(lines) and lines[end].lineno == lines[end - 1].lineno + 1:
             continue
         text = "\n".join(line.text for line in lines[start:end])
-        breaks: list[int] = []
+        breaks: list[int] | None = None  # found on the first span (None, not []: a line has no break)
         for opened, closed in spans(text):
-            if not breaks:
+            if breaks is None:
                 breaks = _breaks(text)
             first = start + bisect.bisect_left(breaks, opened) + 1
             last = start + bisect.bisect_left(breaks, closed)
@@ -347,40 +350,67 @@ def _breaks(text: str) -> list[int]:
     return found
 
 
+class _Tokens:
+    """A search for the next token of `template` that skips the quotes no literal can open: when a
+    one-line literal does not close, every later quote of its kind on that line is escaped, so none
+    of them opens one that closes either. Trying each would be quadratic (`"\\"\\"\\"...`); instead
+    that quote is left out of the search up to the end of the line."""
+
+    def __init__(self, text: str, template: str, quotes: str) -> None:
+        self.text, self.template = text, template
+        self.dead = dict.fromkeys(quotes, -1)  # a quote before this offset opens no literal
+
+    def search(self, pos: int) -> re.Match[str] | None:
+        while True:
+            dead = frozenset(q for q, until in self.dead.items() if until > pos)
+            limit = min((self.dead[q] for q in dead), default=len(self.text))
+            found = _token_pattern(self.template, frozenset(self.dead) - dead).search(self.text, pos, limit)
+            if found is not None or limit >= len(self.text):
+                return found
+            pos = limit  # a newline: the quotes left out are live again
+
+    def literal(self, at: int) -> int:
+        """Where to read on after the quote at `at`: past its literal, or past the quote alone."""
+        end = literal_end(self.text, at)
+        if end > 0:
+            return end
+        self.dead[self.text[at]] = -end
+        return at + 1
+
+
+@functools.cache
+def _token_pattern(template: str, live: frozenset[str]) -> re.Pattern[str]:
+    """`template` with its quotes (`{singles}`, and `{triples}` for Python's) limited to `live`."""
+    quotes = sorted(live)
+    singles = "|".join(re.escape(q) for q in quotes) or "(?!)"
+    triples = "".join(f"{re.escape(q * 3)}|" for q in quotes if q in "\"'")
+    return re.compile(template.format(triples=triples, singles=singles))
+
+
 def string_literals(text: str, quotes: str = "\"'") -> Iterator[tuple[int, int]]:
     """The spans of the one-line string literals of `text` (quotes included, backslash escapes),
-    left to right, as a search for `"(?:[^"\\\n]|\\.)*"` would find them, in one pass: when a
-    literal does not close on its line, every later quote of its kind there is escaped, so none of
-    them opens one that closes either (trying each would be quadratic)."""
-    finder = re.compile("[" + re.escape(quotes) + "]")
-    dead = dict.fromkeys(quotes, -1)  # a literal opened before this offset does not close
+    left to right, as a search for `"(?:[^"\\\n]|\\.)*"` would find them, in one pass."""
+    tokens = _Tokens(text, _QUOTE_TOKENS, quotes)
     pos = 0
-    while (found := finder.search(text, pos)) is not None:
-        at = found.start()
-        quote = text[at]
-        if at >= dead[quote]:
-            end = literal_end(text, at)
-            if end > 0:
-                yield at, end
-                pos = end
-                continue
-            dead[quote] = -end
-        pos = at + 1
+    while (found := tokens.search(pos)) is not None:
+        pos = tokens.literal(found.start())
+        if pos > found.start() + 1:  # closed: a literal that does not close is read past its quote alone
+            yield found.start(), pos
 
 
 def literal_end(text: str, at: int) -> int:
     """After the one-line string literal that the quote at `at` opens: the offset past its closing
-    quote, or, when it does not close, minus the offset where it stops (a newline, or the end)."""
-    quote = text[at]
-    body = _STRING_BODY[quote].match(text, at + 1)
-    stop = body.end() if body is not None else at + 1
-    return stop + 1 if stop < len(text) and text[stop] == quote else -stop
+    quote, or, when it does not close, minus the offset where it stops (its line's end)."""
+    newline = text.find("\n", at + 1)
+    stop = len(text) if newline < 0 else newline
+    closing = _CLOSING[text[at]].search(text, at + 1, stop)
+    return -stop if closing is None else closing.end()
 
 
 def _python_spans(text: str) -> Iterator[tuple[int, int]]:
+    tokens = _Tokens(text, _PY_TOKENS, "\"'")
     pos = 0
-    dead = {'"': -1, "'": -1}  # see `string_literals`
-    while (found := _PY_TOKENS.search(text, pos)) is not None:
+    while (found := tokens.search(pos)) is not None:
         quote = found.group("q")
         if quote is None:  # a comment
             pos = found.end()
@@ -390,15 +420,15 @@ def _python_spans(text: str) -> Iterator[tuple[int, int]]:
             yield found.start(), end
             pos = end + 3
         else:
-            pos = _past_literal(text, found.start(), dead)
+            pos = tokens.literal(found.start())
 
 
 def _c_spans(text: str) -> Iterator[tuple[int, int]]:
+    tokens = _Tokens(text, _C_TOKENS, "\"'")
     pos = 0
-    dead = {'"': -1, "'": -1}
-    while (found := _C_TOKENS.search(text, pos)) is not None:
+    while (found := tokens.search(pos)) is not None:
         if found.group("q") is not None:
-            pos = _past_literal(text, found.start(), dead)
+            pos = tokens.literal(found.start())
         elif found.group("open") is None:  # a comment
             pos = found.end()
         else:
@@ -406,19 +436,6 @@ def _c_spans(text: str) -> Iterator[tuple[int, int]]:
             end = len(text) if end < 0 else end
             yield found.start(), end
             pos = end + 2
-
-
-def _past_literal(text: str, at: int, dead: dict[str, int]) -> int:
-    """Where to read on after the quote at `at`: past its literal, or past the quote alone when the
-    literal does not close (`dead` remembers how far that holds for later quotes of its kind)."""
-    quote = text[at]
-    if at < dead[quote]:
-        return at + 1
-    end = literal_end(text, at)
-    if end > 0:
-        return end
-    dead[quote] = -end
-    return at + 1
 
 
 def _html_spans(text: str) -> Iterator[tuple[int, int]]:

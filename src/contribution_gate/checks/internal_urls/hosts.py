@@ -175,6 +175,7 @@ class Verdicts:
                 _as_example(self.judge(ref), "a test (a sample value?)") if examples == "test" else self.judge(ref)
             )
         line = positions.Line(lines, index, self.data.keys)
+        judged: dict[tuple[str, str, int | None], Hit | None] = {}
         for match in self.tokens.finditer(text):
             if match.start() in urls:
                 continue
@@ -184,7 +185,11 @@ class Verdicts:
             if where is not None:
                 host = match.group("v4") or match.group("v6") or match.group("name")
                 prefix = int(match.group("prefix")) if match.group("prefix") else None
-                hit = self.judge(HostRef(host, match.start(), where, prefix=prefix))
+                key = (host, where, prefix)
+                if key not in judged:  # a line may name one host thousands of times
+                    judged[key] = self.judge(HostRef(host, match.start(), where, prefix=prefix))
+                hit = judged[key]
+                hit = hit if hit is None else replace(hit, at=match.start())
                 if examples == "test":
                     hit = _as_example(hit, "a test (a sample value?)")
                 elif examples or positions.in_example_text(line, match.start(), mode):

@@ -33,16 +33,21 @@ _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+s(?![a-z])|[A-Z]+(?![a-z])|\d+")  # DB_
 # length for each host; it is matched backwards instead, on the reversed text, from the host: one
 # anchored match. A search takes the match that starts first (the longest key, list): of two readings
 # of a list item with a colon (`a: b:c, ` and `nameserver :8080, `), the one that starts first wins.
-# (a `>` before `=` ends an item only when `=>` cannot be the separator: `host=>,`)
-_ITEM = r"""(?:[ \t]*,[ \t]*["']?(?:(?:{chars}|>(?!=))+(?:>(?==))??|>(?==))["']?)*"""
+# (the item's characters unrolled: a run of plain ones, then runs each led by a `>` or a `:` that may be
+# in an item; a `>` before `=` ends an item only when `=>` cannot be the separator: `host=>,`)
+_ITEM = (
+    r"""(?:[ \t]*,[ \t]*["']?(?:(?:[^\s,"'=>:]|{inner})[^\s,"'=>:]*(?:(?:{inner})[^\s,"'=>:]*)*(?:>(?==))??"""
+    r"""|>(?==))["']?)*"""
+)
 _KEY_SEP = (
     r"""(?:[ \t]*[\[({])?(?:[ \t]*(?P<sep>>=|=:|=|(?<!//):)[ \t]*|(?P<space>[ \t])[ \t]*)["'\]]?"""
     r"""(?P<key>ecruos\s+atad|[\w.-]*[A-Za-z_])|[ \t]*>(?P<tag>[\w.-]+)<"""
 )
 _KEY_BEFORE_REVERSED = tuple(
-    re.compile(r"""(?P<quote>["']?)""" + _ITEM.format(chars=chars) + _KEY_SEP, re.IGNORECASE)
-    for chars in (r"""[^\s,"'=>:]|(?<=//):""", r"""[^\s,"'=>]""")  # items without colons first: `:` as the separator
+    re.compile(r"""(?P<quote>["']?)""" + _ITEM.format(inner=inner) + _KEY_SEP, re.IGNORECASE)
+    for inner in (r">(?!=)|(?<=//):", r">(?!=)|:")  # items without colons first: `:` as the separator
 )
+_KEY_OR_TAG = re.compile(r"[A-Za-z_<]")
 _REACH = 160  # how far before a host its key, separator and earlier list items are looked for
 
 
@@ -64,8 +69,10 @@ def key_before(text: str, start: int) -> KeyBefore | None:
         return None
     low = max(0, start - _REACH)
     before = text[start - 1 : low - 1 if low else None : -1]
+    if _KEY_OR_TAG.search(before) is None:
+        return None  # no letter for a key, no `<` for an element: a list of numbers
     found = None
-    for pattern in _KEY_BEFORE_REVERSED:
+    for pattern in _KEY_BEFORE_REVERSED if ":" in before else _KEY_BEFORE_REVERSED[:1]:
         match = pattern.match(before)
         if match is not None and (found is None or match.end() > found.end()):
             found = match

@@ -77,7 +77,7 @@ def interpret(value: str, mode: str) -> tuple[Expr | None, str]:
         expr = found.parse(text)
     except InvalidExpression as exc:
         if mode == EXPRESSION:
-            return None, str(exc)
+            return None, str(exc) if len(str(exc)) <= 300 else str(exc)[:299] + "…"
         return Lic(text.lower(), text, known=False), ""
     except RecursionError:  # the parser recurses once per level of parentheses
         return None, "the expression is nested too deeply to read"

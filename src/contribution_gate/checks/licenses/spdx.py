@@ -60,8 +60,15 @@ def _detection(line: AddedLine, text: str) -> Detection:
     try:
         expr = catalog().parse(text)
     except InvalidExpression as exc:
-        return Detection(line.lineno, line.lineno, text, SPDX_LINE, None, problem=str(exc), excerpt=shown)
+        return Detection(
+            line.lineno, line.lineno, _short(text), SPDX_LINE, None, problem=_short(str(exc)), excerpt=shown
+        )
     except RecursionError:  # the parser recurses once per level of parentheses
         problem = "the expression is nested too deeply to read"
-        return Detection(line.lineno, line.lineno, text[:200], SPDX_LINE, None, problem=problem, excerpt=shown)
+        return Detection(line.lineno, line.lineno, _short(text), SPDX_LINE, None, problem=problem, excerpt=shown)
     return Detection(line.lineno, line.lineno, text, SPDX_LINE, expr, detail="SPDX-License-Identifier", excerpt=shown)
+
+
+def _short(text: str, limit: int = 200) -> str:
+    """A tag's text as a message quotes it: a long one is data, not a license name, and is cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
