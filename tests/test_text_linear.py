@@ -107,7 +107,7 @@ CASES = [
     Case("escaped quotes before an address", lambda n: repeat('\\"', n, 'x = "', " " + IP), urls("app.js")),
     Case("one long label chain", lambda n: repeat("a.", n, "host: ", TLD), urls("c.yaml")),
     Case("many label chains", lambda n: repeat(f"a.b.c.{TLD} ", n, "hosts: "), urls("c.yaml")),
-    Case("an IPv6 zone of dots", lambda n: repeat("a.", n, "host: fd00::1%", "-"), urls("c.conf")),
+    Case("an IPv6 zone of dots", lambda n: repeat("a.", n, "host: fd00" + "::1%", "-"), urls("c.conf")),
     Case("a URL's long user", lambda n: repeat("a", n, "http://", "@"), urls("c.conf")),
     Case("hex and colon runs", lambda n: repeat("fd00:", n, "", "g"), urls("c.conf")),
     Case("a hosts-file line that fails late", lambda n: repeat("db.corp ", n, IP + " ", "!"), urls("hosts")),

@@ -134,8 +134,8 @@ _KEY_CHARS = frozenset("_.-")
 
 
 class Classification:
-    """Classification keys and their values: `data-classification: Confidential` (YAML, JSON, INI,
-    code), `<classification>Internal</classification>`, `<meta name="classification" content="...">`.
+    """Classification keys and their values: `data-classification: <level>` (YAML, JSON, INI, code),
+    `<classification>` elements and `<meta name="classification" content="...">` tags.
 
     In one pass, without regular expressions that try every start: a key is found from its keyword
     (the end of the key), and its start by walking back over the characters a key may hold; a value
