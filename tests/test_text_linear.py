@@ -25,7 +25,7 @@ from contribution_gate.checks.licenses import manifests, phrases, spdx
 from contribution_gate.checks.licenses.text import lines_for_scancode
 from contribution_gate.checks.textkinds import kind_of
 from contribution_gate.model import AddedLine, FileChange
-from contribution_gate.redaction import excerpt, scrub
+from contribution_gate.redaction import excerpt, redact, scrub
 
 SMALL, BIG = 50_000, 500_000
 RATIO = 30  # ten times the text: linear ~10 times the time, quadratic ~100
@@ -80,6 +80,10 @@ def licenses(path: str) -> Callable[[str], object]:
 
 def scrubbed(limit: int | None = 200) -> Callable[[str], object]:
     return lambda text: scrub(text, limit=limit)
+
+
+def redacted(text: str) -> object:
+    return redact(text, text.split())
 
 
 def around_middle(text: str) -> object:
@@ -196,6 +200,7 @@ CASES = [
     Case("assignments without values", lambda n: repeat("password=", n), scrubbed(None)),
     Case("blanks", lambda n: repeat(" ", n, "", "x"), scrubbed(None)),
     Case("an excerpt around the middle", lambda n: repeat("QUFB", n, "password = "), around_middle),
+    Case("many secrets to redact", lambda n: " ".join(f"tok{i:07d}" for i in range(n // 11)), redacted),
 ]
 
 
