@@ -3,15 +3,18 @@
 Checks redact what they matched; `scrub` is the review's last guard for every excerpt of every check,
 so a line holding a secret stays redacted even in another check's finding.
 
-Linear on any input, whatever its length: a long text is cut before it is scrubbed (only what is
-shown and `CONTEXT` characters after it, or around it for `excerpt`, are read), and the patterns
-have no two quantifiers that can match the same characters from one start: a URL password is
-looked for from a literal `://`, an assignment from the start of a name that holds a keyword. A run
-of non-blank characters that the cut splits cannot be judged whole, so it is masked.
+Linear on any input, whatever its length: `scrub` reads only what it shows and `CONTEXT` characters
+after it (a run of non-blank characters that cut splits cannot be judged, so it is masked); a
+check's `excerpt` of a long line is cut around its finding from the line judged whole, once per line
+however many findings it has. The patterns have no two quantifiers that can match the same
+characters from one start: a URL password is looked for from a literal `://`, an assignment from
+the start of a name that holds a keyword; many known secrets are found in one Aho-Corasick pass.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Iterable
 
@@ -71,10 +74,10 @@ def scrub(text: str, limit: int | None = MAX_EXCERPT, opaque_tokens: bool = True
 
 def excerpt(text: str, start: int, end: int, secrets: Iterable[str] = (), limit: int = MAX_EXCERPT) -> str:
     """What a report shows of a line: at most `limit` characters around `text[start:end]`, with `…`
-    where the line goes on, `secrets` (what the check matched) masked and, for a long line, scrubbed
-    with the `CONTEXT` around it in view. A line that fits keeps its length (the review scrubs every
-    excerpt)."""
-    known = sorted({s for s in secrets if s})
+    where the line goes on, `secrets` (what the check matched) masked and, for a long line, every
+    credential of the line (judged on the whole line, once: a line's later excerpts reuse it). A line
+    that fits keeps its length (the review scrubs every excerpt)."""
+    known = tuple(sorted({s for s in secrets if s}))
     if len(text) <= limit:
         return redact(text, known)
     width = max(limit - 2, 1)
@@ -85,37 +88,44 @@ def excerpt(text: str, start: int, end: int, secrets: Iterable[str] = (), limit:
         left = max(0, start - (width - (end - start)) // 2)
     right = min(len(text), left + width)
     left = max(0, right - width)
-    low, high = max(0, left - CONTEXT), min(len(text), right + CONTEXT)
-    shown = _masked(text, low, high, left, right, True, known)
+    shown = _render(text, _line_spans(text, known), left, right)
     return ("…" if left > 0 else "") + shown + ("…" if right < len(text) else "")
 
 
-def _masked(
-    text: str, low: int, high: int, left: int, right: int, opaque_tokens: bool, known: Iterable[str] = ()
-) -> str:
-    """`text[left:right]` with every credential (and every copy of the `known` ones) masked,
-    judged from `text[low:high]`, which holds it."""
+@functools.lru_cache(maxsize=4)
+def _line_spans(text: str, known: tuple[str, ...]) -> list[tuple[int, int]]:
+    return _merged(_spans(text, True, known))
+
+
+def _masked(text: str, low: int, high: int, left: int, right: int, opaque_tokens: bool) -> str:
+    """`text[left:right]` with every credential masked, judged from `text[low:high]`, which holds
+    it; a run of non-blank characters that the cut at `low` or `high` splits is masked."""
     region = text[low:high]
-    spans = _spans(region, opaque_tokens, known)
-    if low > 0 and _joined(text, low):  # a run the cut splits cannot be judged: masked
+    spans = _spans(region, opaque_tokens)
+    if low > 0 and _joined(text, low):
         spans.append((0, _run_end(region, 0)))
     if high < len(text) and _joined(text, high):
         spans.append((_run_start(region, len(region)), len(region)))
+    return _render(text, [(begin + low, finish + low) for begin, finish in _merged(spans)], left, right)
+
+
+def _render(text: str, spans: list[tuple[int, int]], left: int, right: int) -> str:
+    """`text[left:right]` with each of `spans` (sorted, apart) masked."""
     out: list[str] = []
-    at = left - low
-    for begin, finish in _merged(spans):
+    at = left
+    first = max(0, bisect.bisect_right(spans, (left, len(text) + 1)) - 1)  # the last that starts before `left`
+    for begin, finish in spans[first:]:
         if finish <= at:
             continue
-        if begin >= right - low:
+        if begin >= right:
             break
         if begin < at:
             out.append(_MASKED)  # the secret starts before what is shown
         else:
-            out.append(region[at:begin])
-            out.append(mask(region[begin:finish]))
+            out += (text[at:begin], mask(text[begin:finish]))
         at = finish
-    if at < right - low:
-        out.append(region[at : right - low])
+    if at < right:
+        out.append(text[at:right])
     return "".join(out)
 
 
