@@ -115,6 +115,7 @@ CASES = [
     Case("a URL's long user", lambda n: repeat("a", n, "http://", "@"), urls("c.conf")),
     Case("hex and colon runs", lambda n: repeat("fd00:", n, "", "g"), urls("c.conf")),
     Case("a hosts-file line that fails late", lambda n: repeat("db.corp ", n, IP + " ", "!"), urls("hosts")),
+    Case("a URL of many hosts", lambda n: repeat(f"db.corp.{TLD},", n, "mongodb://", "/x"), urls("c.conf")),
     Case("a finding per URL", lambda n: repeat(f"http://wiki.corp.{TLD}/ ", n), urls("c.conf")),
     Case("URLs and addresses", lambda n: repeat(f"http://wiki.{TLD}/ {IP} ", n), urls("c.conf")),
     Case("URL authorities of colons", lambda n: repeat("a:", n, "http://", "x"), urls("c.conf")),
