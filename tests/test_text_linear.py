@@ -108,6 +108,7 @@ CASES = [
     Case("addresses in code literals", lambda n: repeat(f'"{IP}", ', n, "HOSTS = ["), urls("app.py")),
     Case("addresses in a help text", lambda n: repeat(f"use {IP} or ", n, 'HELP = "', '"'), urls("app.py")),
     Case("addresses after a comment", lambda n: repeat(f"{IP} ", n, "x = 1  # "), urls("app.py")),
+    Case("short literals before an address", lambda n: repeat('"a", ', n, "x = [", f'"{IP}"]'), urls("app.py")),
     Case("escaped quotes before an address", lambda n: repeat('\\"', n, 'x = "', " " + IP), urls("app.js")),
     Case("one long label chain", lambda n: repeat("a.", n, "host: ", TLD), urls("c.yaml")),
     Case("many label chains", lambda n: repeat(f"a.b.c.{TLD} ", n, "hosts: "), urls("c.yaml")),
@@ -133,6 +134,10 @@ CASES = [
     Case("a docstring of blanks", lambda n: repeat(" ", n, '"""', PHRASE + " x"), markers("m.py")),
     Case('a line of """ and blanks', lambda n: repeat('""" ', n, "", PHRASE + " x"), markers("m.py")),
     Case("escaped quotes in JSON", lambda n: repeat('\\"', n, '{"a": "', " " + PHRASE), markers("d.json")),
+    Case(
+        "short literals in JSON", lambda n: repeat('"a": "b", ', n, "{", f'"notice": "{PHRASE}"}}'), markers("d.json")
+    ),
+    Case("short literals in C", lambda n: repeat('"a", ', n, "/* " + PHRASE + " */ x = {", "};"), markers("s.c")),
     Case("escaped quotes in C", lambda n: repeat('\\"', n, 'char *s = "', " */ " + PHRASE), markers("s.c")),
     Case("front matter key of blanks", lambda n: repeat(" ", n, "---\ntitle", f": {PHRASE}\n---\nx"), markers("d.md")),
     Case("a data header of blanks", lambda n: repeat(" ", n, "- note", f" x: {PHRASE}"), markers("d.yaml")),

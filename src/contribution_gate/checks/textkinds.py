@@ -359,6 +359,7 @@ class _Tokens:
     def __init__(self, text: str, template: str, quotes: str) -> None:
         self.text, self.template = text, template
         self.dead = dict.fromkeys(quotes, -1)  # a quote before this offset opens no literal
+        self.line = (0, -1)  # (an offset, the end of its line): each line's end is looked for once
 
     def search(self, pos: int) -> re.Match[str] | None:
         while True:
@@ -371,7 +372,12 @@ class _Tokens:
 
     def literal(self, at: int) -> int:
         """Where to read on after the quote at `at`: past its literal, or past the quote alone."""
-        end = literal_end(self.text, at)
+        start, stop = self.line
+        if not start <= at < stop:
+            newline = self.text.find("\n", at)
+            stop = len(self.text) if newline < 0 else newline
+            self.line = (at, stop)
+        end = literal_end(self.text, at, stop)
         if end > 0:
             return end
         self.dead[self.text[at]] = -end
@@ -398,11 +404,13 @@ def string_literals(text: str, quotes: str = "\"'") -> Iterator[tuple[int, int]]
             yield found.start(), pos
 
 
-def literal_end(text: str, at: int) -> int:
+def literal_end(text: str, at: int, stop: int | None = None) -> int:
     """After the one-line string literal that the quote at `at` opens: the offset past its closing
-    quote, or, when it does not close, minus the offset where it stops (its line's end)."""
-    newline = text.find("\n", at + 1)
-    stop = len(text) if newline < 0 else newline
+    quote, or, when it does not close, minus the offset where it stops (its line's end, `stop` when
+    the caller knows it)."""
+    if stop is None:
+        newline = text.find("\n", at + 1)
+        stop = len(text) if newline < 0 else newline
     closing = _CLOSING[text[at]].search(text, at + 1, stop)
     return -stop if closing is None else closing.end()
 
