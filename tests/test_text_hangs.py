@@ -69,7 +69,7 @@ HANGS = {
     "a setup.cfg line of 40,000 blanks": Hang(
         "licenses",
         "setup.cfg",
-        "[metadata]\nname = x\nlicense = MIT\nsummary = a" + " " * 40_000 + "b\n",
+        "[metadata]\nname = x\nlicense = MIT\nclassifiers" + " " * 40_000 + "x =\n",
         0,
         "license-detected",
     ),

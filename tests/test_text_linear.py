@@ -164,7 +164,7 @@ CASES = [
     # the licenses check
     Case("an SPDX tag of blanks", lambda n: repeat(" ", n, "# SPDX-License-Identifier: MIT", "x"), licenses("a.py")),
     Case("blanks before an SPDX tag", lambda n: repeat(" ", n, "", "x spdx-license-identifier"), licenses("a.py")),
-    Case("setup.cfg blanks", lambda n: repeat(" ", n, "[metadata]\nlicense = MIT", "x\nk  x"), licenses("setup.cfg")),
+    Case("setup.cfg blanks", lambda n: repeat(" ", n, "[metadata]\nlicense = MIT\nk", "x = 1"), licenses("setup.cfg")),
     Case(
         "a TOML key of many parts",
         lambda n: repeat(".a", n, "[project]\nlicense = 'MIT'\na", " = 1"),
