@@ -283,3 +283,17 @@ def test_policy_accepts_zones_and_allow_entries() -> None:
     assert config.warnings == ()
     opts = internal_urls.options(config.table("internal-urls"))
     assert opts.domains == ("corp.example.com", "example.internal")
+
+
+def test_a_host_deep_in_a_long_line_is_shown_around_it() -> None:
+    password = tokens.rand(15)
+    line = "x = 1; " * 20_000 + f'DSN = "postgres://app:{password}@10·1.2.3:5432/db"; ' + "y = 2; " * 20_000
+    (finding,) = scan(line, path="app.js")
+    assert live("10·1.2.3") in finding.excerpt and len(finding.excerpt) <= 200
+    assert password not in finding.excerpt and finding.excerpt.startswith("…") and finding.excerpt.endswith("…")
+
+
+def test_a_name_longer_than_dns_allows_is_shortened_in_the_message() -> None:
+    host = "a." * 5_000 + "corp.acme-payments.io"
+    (finding,) = scan(f'API = "https://{host}/x"')
+    assert finding.rule == "internal-domain" and len(finding.message) < 400

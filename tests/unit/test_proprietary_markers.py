@@ -263,3 +263,9 @@ def test_policy_keys_are_validated(text: str, needle: str) -> None:
     with pytest.raises(ConfigError) as error:
         parse(text, "x.toml")
     assert needle in str(error.value)
+
+
+def test_a_label_deep_in_a_long_line_is_shown_around_it() -> None:
+    line = "# " + "— " * 50_000 + "Confid·ential" + " —" * 50_000
+    (finding,) = scan(line)
+    assert "Confidential" in finding.excerpt and len(finding.excerpt) <= 200

@@ -7,6 +7,7 @@ Line by line, with a little look-back for block comments and docstrings; no pars
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -240,7 +241,7 @@ def is_test_path(path: str) -> bool:
     return any(f.lower() in _TEST_DIRS for f in folders) or _TEST_NAME.search(name) is not None
 
 
-_CLOSERS = re.compile(r"\s*(?:\*/|-->|\*\)|-\})\s*$")
+_CLOSERS = ("*/", "-->", "*)", "-}")
 
 
 def comment_of(text: str, kind: Kind) -> str | None:
@@ -254,8 +255,17 @@ def comment_of(text: str, kind: Kind) -> str | None:
             if opener == "#" and stripped.startswith(("#!", "#include", "#define", "#if", "#pragma", "#import")):
                 return None if not stripped.startswith("#!") else ""
             body = stripped[len(opener) :]
-            return _CLOSERS.sub("", body.lstrip(opener[:1] if opener in ("#", "//", ";", "%") else "")).strip()
+            return _without_closer(body.lstrip(opener[:1] if opener in ("#", "//", ";", "%") else "")).strip()
     return None
+
+
+def _without_closer(text: str) -> str:
+    """`text` without the block comment's closer that ends it (`*/`, `-->`, `*)`, `-}`)."""
+    trimmed = text.rstrip()
+    for closer in _CLOSERS:
+        if trimmed.endswith(closer):
+            return trimmed[: -len(closer)]
+    return text
 
 
 def trailing_comment_of(text: str, kind: Kind) -> str | None:
@@ -274,9 +284,12 @@ def trailing_comment_at(text: str, kind: Kind) -> int | None:
     return None
 
 
-_PY_TOKENS = re.compile(r"""#[^\n]*|(?P<q>\"\"\"|'''|"|')""")
-_PY_ONE_LINE = {q: re.compile(rf"(?:[^{q}\\\n]|\\.)*{q}") for q in "\"'"}
-_C_TOKENS = re.compile(r"""//[^\n]*|(?P<open>/\*)|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
+# tokens that decide what is a comment, a block or a string, by the quotes still live (see `_Tokens`)
+_PY_TOKENS = "#[^\\n]*|(?P<q>{triples}{singles})"
+_C_TOKENS = "//[^\\n]*|(?P<open>/\\*)|(?P<q>{singles})"
+_QUOTE_TOKENS = "(?P<q>{singles})"
+# the first quote of its kind with an even number of backslashes before it: what closes a literal
+_CLOSING = {q: re.compile(rf"(?<!\\)(?:\\\\)*{q}") for q in "\"'`"}
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
 
 
@@ -317,9 +330,9 @@ def block_lines(lines: Sequence[AddedLine], kind: Kind) -> frozenset[int]:
         if end < len(lines) and lines[end].lineno == lines[end - 1].lineno + 1:
             continue
         text = "\n".join(line.text for line in lines[start:end])
-        breaks: list[int] = []
+        breaks: list[int] | None = None  # found on the first span (None, not []: a line has no break)
         for opened, closed in spans(text):
-            if not breaks:
+            if breaks is None:
                 breaks = _breaks(text)
             first = start + bisect.bisect_left(breaks, opened) + 1
             last = start + bisect.bisect_left(breaks, closed)
@@ -337,9 +350,75 @@ def _breaks(text: str) -> list[int]:
     return found
 
 
-def _python_spans(text: str) -> Iterator[tuple[int, int]]:
+class _Tokens:
+    """A search for the next token of `template` that skips the quotes no literal can open: when a
+    one-line literal does not close, every later quote of its kind on that line is escaped, so none
+    of them opens one that closes either. Trying each would be quadratic (`"\\"\\"\\"...`); instead
+    that quote is left out of the search up to the end of the line."""
+
+    def __init__(self, text: str, template: str, quotes: str) -> None:
+        self.text, self.template = text, template
+        self.dead = dict.fromkeys(quotes, -1)  # a quote before this offset opens no literal
+        self.line = (0, -1)  # (an offset, the end of its line): each line's end is looked for once
+
+    def search(self, pos: int) -> re.Match[str] | None:
+        while True:
+            dead = frozenset(q for q, until in self.dead.items() if until > pos)
+            limit = min((self.dead[q] for q in dead), default=len(self.text))
+            found = _token_pattern(self.template, frozenset(self.dead) - dead).search(self.text, pos, limit)
+            if found is not None or limit >= len(self.text):
+                return found
+            pos = limit  # a newline: the quotes left out are live again
+
+    def literal(self, at: int) -> int:
+        """Where to read on after the quote at `at`: past its literal, or past the quote alone."""
+        start, stop = self.line
+        if not start <= at < stop:
+            newline = self.text.find("\n", at)
+            stop = len(self.text) if newline < 0 else newline
+            self.line = (at, stop)
+        end = literal_end(self.text, at, stop)
+        if end > 0:
+            return end
+        self.dead[self.text[at]] = -end
+        return at + 1
+
+
+@functools.cache
+def _token_pattern(template: str, live: frozenset[str]) -> re.Pattern[str]:
+    """`template` with its quotes (`{singles}`, and `{triples}` for Python's) limited to `live`."""
+    quotes = sorted(live)
+    singles = "|".join(re.escape(q) for q in quotes) or "(?!)"
+    triples = "".join(f"{re.escape(q * 3)}|" for q in quotes if q in "\"'")
+    return re.compile(template.format(triples=triples, singles=singles))
+
+
+def string_literals(text: str, quotes: str = "\"'") -> Iterator[tuple[int, int]]:
+    """The spans of the one-line string literals of `text` (quotes included, backslash escapes),
+    left to right, as a search for `"(?:[^"\\\n]|\\.)*"` would find them, in one pass."""
+    tokens = _Tokens(text, _QUOTE_TOKENS, quotes)
     pos = 0
-    while (found := _PY_TOKENS.search(text, pos)) is not None:
+    while (found := tokens.search(pos)) is not None:
+        pos = tokens.literal(found.start())
+        if pos > found.start() + 1:  # closed: a literal that does not close is read past its quote alone
+            yield found.start(), pos
+
+
+def literal_end(text: str, at: int, stop: int | None = None) -> int:
+    """After the one-line string literal that the quote at `at` opens: the offset past its closing
+    quote, or, when it does not close, minus the offset where it stops (its line's end, `stop` when
+    the caller knows it)."""
+    if stop is None:
+        newline = text.find("\n", at + 1)
+        stop = len(text) if newline < 0 else newline
+    closing = _CLOSING[text[at]].search(text, at + 1, stop)
+    return -stop if closing is None else closing.end()
+
+
+def _python_spans(text: str) -> Iterator[tuple[int, int]]:
+    tokens = _Tokens(text, _PY_TOKENS, "\"'")
+    pos = 0
+    while (found := tokens.search(pos)) is not None:
         quote = found.group("q")
         if quote is None:  # a comment
             pos = found.end()
@@ -349,20 +428,22 @@ def _python_spans(text: str) -> Iterator[tuple[int, int]]:
             yield found.start(), end
             pos = end + 3
         else:
-            rest = _PY_ONE_LINE[quote].match(text, found.end())
-            pos = rest.end() if rest is not None else found.end()
+            pos = tokens.literal(found.start())
 
 
 def _c_spans(text: str) -> Iterator[tuple[int, int]]:
+    tokens = _Tokens(text, _C_TOKENS, "\"'")
     pos = 0
-    while (found := _C_TOKENS.search(text, pos)) is not None:
-        if found.group("open") is None:
+    while (found := tokens.search(pos)) is not None:
+        if found.group("q") is not None:
+            pos = tokens.literal(found.start())
+        elif found.group("open") is None:  # a comment
             pos = found.end()
-            continue
-        end = text.find("*/", found.end())
-        end = len(text) if end < 0 else end
-        yield found.start(), end
-        pos = end + 2
+        else:
+            end = text.find("*/", found.end())
+            end = len(text) if end < 0 else end
+            yield found.start(), end
+            pos = end + 2
 
 
 def _html_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -379,25 +460,39 @@ def _fence_spans(text: str) -> Iterator[tuple[int, int]]:
     yield from zip(fences[::2], [*fences[1::2], len(text)], strict=False)
 
 
-_TABLE = re.compile(r"^\s*\[\[?\s*(?P<name>[^\]]+?)\s*\]")
-
-
 def policy_lines(path: str, lines: Sequence[AddedLine]) -> Callable[[int], bool]:
     """Whether line `index` belongs to the gate's own policy, which names the organisation's zones
     and markers on purpose: all of `.contribution-gate.toml`, and the `[tool.contribution-gate]`
-    tables of `pyproject.toml` (their header must be among the contiguous added lines above)."""
+    tables of `pyproject.toml` (their header must be among the contiguous added lines above).
+    Worked out for every line in one pass the first time it is asked."""
     if path == ".contribution-gate.toml":
         return lambda index: True
     if path != "pyproject.toml":
         return lambda index: False
+    owned: list[bool] = []
 
     def ours(index: int) -> bool:
-        for back in range(index, -1, -1):
-            if lines[back].lineno != lines[index].lineno - (index - back):
-                return False
-            table = _TABLE.match(lines[back].text)
-            if table is not None:
-                return table.group("name").replace('"', "").startswith("tool.contribution-gate")
-        return False
+        if not owned:
+            inside = False
+            for at, line in enumerate(lines):
+                if at and line.lineno != lines[at - 1].lineno + 1:
+                    inside = False  # a new hunk: the table above it was not added
+                name = _table_name(line.text)
+                if name is not None:
+                    inside = name.replace('"', "").startswith("tool.contribution-gate")
+                owned.append(inside)
+        return owned[index]
 
     return ours
+
+
+def _table_name(text: str) -> str | None:
+    """The name of a TOML table header (`[name]`, `[[name]]`) on the line, else None."""
+    stripped = text.lstrip()
+    close = stripped.find("]", 1) if stripped.startswith("[") else -1
+    if close < 0:
+        return None
+    inner = stripped[1:close]
+    if inner.startswith("[") and inner[1:].strip():
+        return inner[1:].strip()
+    return inner.strip() or inner or None

@@ -14,11 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from ...model import NO_SETUP, AddedLine, FileChange, Finding, Setup, file_finding
-from ...redaction import redact
+from ...redaction import excerpt
 from ..textkinds import Blocks, Kind, comment_of, is_test_path, kind_of, lowered_text, policy_lines, trailing_comment_at
 from .hosts import Hit, Verdicts, load_data
 from .positions import CODE, CONFIG, PROSE
@@ -77,28 +76,40 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
             continue  # the policy names the zones it protects
         line = added[index]
         text = line.text
-        hits = list(
-            verdicts.line_hits(text, lowered[index], added, index, partial(_mode, added, index, kind, blocks), examples)
-        )
+        hits = list(verdicts.line_hits(text, lowered[index], added, index, _Mode(added, index, kind, blocks), examples))
         if not hits:
             continue
-        excerpt = redact(text, (h.password for h in hits if h.password))
+        passwords = [h.password for h in hits if h.password]
         for hit in hits:
-            yield _finding(change, hit, line.lineno, excerpt)
+            yield _finding(change, hit, line.lineno, excerpt(text, hit.at, hit.at + len(hit.host), passwords))
 
 
-def _mode(lines: Sequence[AddedLine], index: int, kind: Kind, blocks: Blocks, at: int) -> str:
+class _Mode:
     """How line `index` reads at column `at`: code, prose (comments, docstrings, documents) or
-    config (data files, shell commands, a document's code blocks)."""
-    text = lines[index].text
-    if kind.is_code:
-        comment = trailing_comment_at(text, kind)
-        if index in blocks or comment_of(text, kind) is not None or comment is not None and at >= comment:
-            return PROSE
-        return CONFIG if kind.is_shell else CODE
-    if kind.is_document:
-        return CONFIG if index in blocks or text.startswith(("    ", "\t")) else PROSE
-    return CONFIG
+    config (data files, shell commands, a document's code blocks). Worked out once per line, when
+    a host outside a URL first asks."""
+
+    def __init__(self, lines: Sequence[AddedLine], index: int, kind: Kind, blocks: Blocks) -> None:
+        self.lines, self.index, self.kind, self.blocks = lines, index, kind, blocks
+        self.line: tuple[str, int] | None = None  # (the mode, from which column on a comment is prose)
+
+    def __call__(self, at: int) -> str:
+        if self.line is None:
+            self.line = self._read()
+        mode, comment = self.line
+        return PROSE if at >= comment else mode
+
+    def _read(self) -> tuple[str, int]:
+        text, kind, index = self.lines[self.index].text, self.kind, self.index
+        never = len(text) + 1
+        if kind.is_code:
+            if index in self.blocks or comment_of(text, kind) is not None:
+                return PROSE, never
+            comment = trailing_comment_at(text, kind)
+            return CONFIG if kind.is_shell else CODE, never if comment is None else comment
+        if kind.is_document:
+            return CONFIG if index in self.blocks or text.startswith(("    ", "\t")) else PROSE, never
+        return CONFIG, never
 
 
 def _lines_matching(pattern: re.Pattern[str], joined: str) -> list[int]:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import ipaddress
 import re
@@ -64,6 +65,7 @@ class Hit:
     host: str
     message: str  # without the path
     password: str = ""
+    at: int = 0  # where on the line the host is
 
     @property
     def remediation(self) -> str:
@@ -165,26 +167,32 @@ class Verdicts:
         `examples`: the file is `documentation` or a `test`, where private addresses are mostly
         sample values: an address there is a warning (in a test, in a URL too)."""
         seen: set[tuple[str, str]] = set()
-        spans: list[tuple[int, int]] = []
+        urls = _Spans()
         found: list[Hit | None] = []
         for ref, end in positions.url_refs(text):
-            spans.append((ref.start, end))
+            urls.add(ref.start, end)
             found.append(
                 _as_example(self.judge(ref), "a test (a sample value?)") if examples == "test" else self.judge(ref)
             )
+        line = positions.Line(lines, index, self.data.keys)
+        judged: dict[tuple[str, str, int | None], Hit | None] = {}
         for match in self.tokens.finditer(text):
-            if any(a <= match.start() < b for a, b in spans):
+            if match.start() in urls:
                 continue
             mode = mode_of(match.start())
             address = match.group("name") is None and match.group("prefix") is None
-            where = positions.positioned(text, match.start(), match.end(), lines, index, self.data.keys, mode, address)
+            where = positions.positioned(line, match.start(), match.end(), mode, address)
             if where is not None:
                 host = match.group("v4") or match.group("v6") or match.group("name")
                 prefix = int(match.group("prefix")) if match.group("prefix") else None
-                hit = self.judge(HostRef(host, match.start(), where, prefix=prefix))
+                key = (host, where, prefix)
+                if key not in judged:  # a line may name one host thousands of times
+                    judged[key] = self.judge(HostRef(host, match.start(), where, prefix=prefix))
+                hit = judged[key]
+                hit = hit if hit is None else replace(hit, at=match.start())
                 if examples == "test":
                     hit = _as_example(hit, "a test (a sample value?)")
-                elif examples or positions.in_example_text(text, match.start(), mode):
+                elif examples or positions.in_example_text(line, match.start(), mode):
                     hit = _as_example(hit, "documentation text (an example?)")
                 if hit is not None and hit.rule == "private-network" and examples == "documentation":
                     hit = None  # a range in a document's sample configuration shows nothing of a network
@@ -203,8 +211,10 @@ class Verdicts:
         try:
             address = ipaddress.ip_address(ref.host.split("%", 1)[0])
         except ValueError:
-            return self._judge_name(ref)
-        return self._judge_address(ref, address)
+            hit = self._judge_name(ref)
+        else:
+            hit = self._judge_address(ref, address)
+        return None if hit is None else replace(hit, at=ref.start)
 
     def _judge_address(self, ref: HostRef, address: Address) -> Hit | None:
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
@@ -225,7 +235,7 @@ class Verdicts:
             return Hit("private-network", Severity.WARNING, str(network), f"Private network {network} {where}")
         if self._allowed_network(ipaddress.ip_network(address)):
             return None
-        shown = ref.host
+        shown = _shown(ref.host)
         if str(address) in self.data.metadata:
             return Hit("cloud-metadata", Severity.ERROR, shown, f"Cloud metadata service {shown} {where}", ref.password)
         for name, rule, severity, label in (
@@ -244,8 +254,9 @@ class Verdicts:
         if not host or self._allowed_name(host):
             return None
         where = _WHERE[ref.where]
+        shown = _shown(host)
         if host in data.metadata:
-            return Hit("cloud-metadata", Severity.ERROR, host, f"Cloud metadata service {host} {where}", ref.password)
+            return Hit("cloud-metadata", Severity.ERROR, host, f"Cloud metadata service {shown} {where}", ref.password)
         if host in data.example_names or host.rpartition(".")[2] in data.example_tlds:
             return None
         if any(host == d or host.endswith("." + d) for d in data.example_domains):
@@ -256,7 +267,7 @@ class Verdicts:
                     "internal-domain",
                     Severity.ERROR,
                     host,
-                    f"Internal host {host} (under {zone}) {where}",
+                    f"Internal host {shown} (under {zone}) {where}",
                     ref.password,
                 )
         for tld, severity in data.tlds.items():
@@ -265,7 +276,7 @@ class Verdicts:
                     "internal-tld",
                     severity,
                     host,
-                    f"Host {host} (internal-only top-level name .{tld}) {where}",
+                    f"Host {shown} (internal-only top-level name .{tld}) {where}",
                     ref.password,
                 )
         if "." not in host and ref.where == "url" and self._intranet_name(ref.host, ref.scheme):
@@ -273,7 +284,7 @@ class Verdicts:
                 "intranet-host",
                 Severity.WARNING,
                 host,
-                f"Intranet host {host} (a name without a domain) {where}",
+                f"Intranet host {shown} (a name without a domain) {where}",
                 ref.password,
             )
         return None
@@ -302,11 +313,35 @@ class Verdicts:
         return any(fnmatch.fnmatchcase(host, g) or host.endswith("." + g) for g in self.globs)
 
 
+class _Spans:
+    """The spans of a line's URLs, added left to right: `offset in spans` in logarithmic time."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        if self.ends and start <= self.ends[-1]:
+            self.ends[-1] = max(self.ends[-1], end)
+        else:
+            self.starts.append(start)
+            self.ends.append(end)
+
+    def __contains__(self, offset: int) -> bool:
+        at = bisect.bisect_right(self.starts, offset) - 1
+        return at >= 0 and offset < self.ends[at]
+
+
 def _as_example(hit: Hit | None, where: str) -> Hit | None:
     """A private address where sample values live is a warning."""
     if hit is None or hit.rule not in _EXAMPLE_RULES or hit.severity is not Severity.ERROR:
         return hit
     return replace(hit, severity=Severity.WARNING, message=f"{hit.message} in {where}")
+
+
+def _shown(host: str) -> str:
+    """A host as a message names it: a name longer than DNS allows is shortened (it is data, not a host)."""
+    return host if len(host) <= 253 else f"{host[:120]}…{host[-40:]}"
 
 
 def _network(value: str) -> Network | None:

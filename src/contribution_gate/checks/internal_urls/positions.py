@@ -8,30 +8,89 @@ Pure text work: `internal_urls` decides which of these hosts are internal. A bar
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from ...model import AddedLine
+from ..textkinds import string_literals
 
 URL = re.compile(r"(?i)(?<![\w+.-])(?P<scheme>[a-z][\w+.-]{0,30})://(?P<auth>[^\s/?#\"'<>`\\|(){}]*)")
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
 _IPV4 = r"\d{1,3}(?:\.\d{1,3}){3}"
-_IPV6 = r"(?:[fF][cdCD][0-9a-fA-F]{0,2}|[fF][eE][89abAB][0-9a-fA-F]):[0-9a-fA-F:]*[0-9a-fA-F:](?:%[\w.]+)?"
+_IPV6 = r"(?:[fF][cdCD][0-9a-fA-F]{0,2}|[fF][eE][89abAB][0-9a-fA-F]):[0-9a-fA-F:]+(?:%[\w.]+)?"
 _HOST_PART = rf"(?:{_LABEL}\.)*{_LABEL}"
 IPV4_TOKEN = re.compile(rf"(?<![\w.]){_IPV4}(?![\w]|\.\d)")
 _SPLIT_PORT = re.compile(r"^(?P<host>[^:]*)(?::(?P<port>\d{0,5}))?$")
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+s(?![a-z])|[A-Z]+(?![a-z])|\d+")  # DB_HOST, clusterIP, AllowedIPs
 # what may stand before a host that is a key's value: the key, a separator, an opening bracket,
-# earlier items of a list, an opening quote; or an XML element
-_KEY_BEFORE = re.compile(
-    r"""(?:(?P<key>data\s+source|[A-Za-z_][\w.-]*)["'\]]?[ \t]*(?P<sep>=>|:=|=|:(?!//)|[ \t])[ \t]*(?:[\[({][ \t]*)?"""
-    r"""(?:["']?[^\s,"'=]+["']?[ \t]*,[ \t]*)*(?P<quote>["']?)|<(?P<tag>[\w.-]+)>[ \t]*)$""",
-    re.IGNORECASE,
+# earlier items of a list, an opening quote; or an XML element:
+#   (?P<key>data\s+source|[A-Za-z_][\w.-]*)["'\]]?[ \t]*(?P<sep>=>|:=|=|:(?!//)|[ \t])[ \t]*
+#   (?:[\[({][ \t]*)?(?:["']?[^\s,"'=]+["']?[ \t]*,[ \t]*)*(?P<quote>["']?)$   or   <(?P<tag>[\w.-]+)>[ \t]*$
+# A search for that from every offset of the text before a host takes time with the square of its
+# length for each host; it is matched backwards instead, on the reversed text, from the host: one
+# anchored match. A search takes the match that starts first (the longest key, list): of two readings
+# of a list item with a colon (`a: b:c, ` and `nameserver :8080, `), the one that starts first wins.
+# (the item's characters unrolled: a run of plain ones, then runs each led by a `>` or a `:` that may be
+# in an item; a `>` before `=` ends an item only when `=>` cannot be the separator: `host=>,`)
+_ITEM = (
+    r"""(?:[ \t]*,[ \t]*["']?(?:(?:[^\s,"'=>:]|{inner})[^\s,"'=>:]*(?:(?:{inner})[^\s,"'=>:]*)*(?:>(?==))??"""
+    r"""|>(?==))["']?)*"""
 )
+_KEY_SEP = (
+    r"""(?:[ \t]*[\[({])?(?:[ \t]*(?P<sep>>=|=:|=|(?<!//):)[ \t]*|(?P<space>[ \t])[ \t]*)["'\]]?"""
+    r"""(?P<key>ecruos\s+atad|[\w.-]*[A-Za-z_])|[ \t]*>(?P<tag>[\w.-]+)<"""
+)
+_KEY_BEFORE_REVERSED = tuple(
+    re.compile(r"""(?P<quote>["']?)""" + _ITEM.format(inner=inner) + _KEY_SEP, re.IGNORECASE)
+    for inner in (r">(?!=)|(?<=//):", r">(?!=)|:")  # items without colons first: `:` as the separator
+)
+_KEY_OR_TAG = re.compile(r"[A-Za-z_<]")
+_REACH = 160  # how far before a host its key, separator and earlier list items are looked for
+
+
+@dataclass(frozen=True, slots=True)
+class KeyBefore:
+    """What stands before a host: `key` (or the XML element `tag`), its separator, the opening quote;
+    `start` is where the key starts in the line."""
+
+    start: int
+    key: str
+    sep: str
+    quote: str
+    tag: bool
+
+
+def key_before(text: str, start: int) -> KeyBefore | None:
+    """The key whose value the host at `text[start:]` is (see `_KEY_BEFORE_REVERSED`), else None."""
+    if start <= 0:
+        return None
+    low = max(0, start - _REACH)
+    before = text[start - 1 : low - 1 if low else None : -1]
+    if _KEY_OR_TAG.search(before) is None:
+        return None  # no letter for a key, no `<` for an element: a list of numbers
+    found = None
+    for pattern in _KEY_BEFORE_REVERSED if ":" in before else _KEY_BEFORE_REVERSED[:1]:
+        match = pattern.match(before)
+        if match is not None and (found is None or match.end() > found.end()):
+            found = match
+    if found is None:
+        return None
+    begin = start - found.end()
+    if found.group("tag") is not None:
+        return KeyBefore(begin, found.group("tag")[::-1], "", "", True)
+    sep = found.group("sep")[::-1] if found.group("sep") is not None else found.group("space")
+    return KeyBefore(begin, found.group("key")[::-1], sep, found.group("quote"), False)
+
+
 _LIST_ITEM = re.compile(r"^(?P<indent>\s*)-\s+[\"']?")
 _LIST_KEY = re.compile(r"^(?P<indent>\s*)[\"']?(?P<key>[\w.-]+)[\"']?\s*:\s*(?:#.*)?$")
-_HOSTS_FILE = re.compile(rf"^\s*(?:{_IPV4}|[0-9a-fA-F:]+:[0-9a-fA-F:]*)(?:[ \t]+{_HOST_PART})+[ \t]*(?:#.*)?$")
+# an address (IPv6: a run of hex digits and colons with a colon after its first character), then names
+_HOSTS_FILE = re.compile(
+    rf"^\s*(?:{_IPV4}|(?=[0-9a-fA-F:][0-9a-fA-F]*:)[0-9a-fA-F:]+)(?:[ \t]+{_HOST_PART})+[ \t]*(?:#.*)?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,23 +156,96 @@ _PROSE_KEY_START = re.compile(
     r"^[\s>$`*-]*(?:(?:export|set|setx|define|const|var|let|local|readonly|declare|\$env:)\s*(?:-\w+\s+)?)?$",
     re.IGNORECASE,
 )
-_STRING = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""")
 
 
 _VERSION_WORD = re.compile(r"(?i)ver(?:sion)?s?\b|version|release|build|\btag|\brev(?:ision)?\b|semver|firmware|\bsdk")
 _VALUE_END = re.compile(r"""\s*(?:$|[,;#}\]]|//)""")
 
 
-def positioned(
-    text: str,
-    start: int,
-    end: int,
-    lines: Sequence[AddedLine],
-    index: int,
-    keys: Keys,
-    mode: str,
-    address: bool = False,
-) -> str | None:
+_COMMENT_OPENER = re.compile(r"\s*(?:#+|//+|/?\*+|--|;+|<!--|%|rem\b)", re.IGNORECASE)
+_DECORATION = re.compile(r"[\s>$`*-]*")
+_PORT_AFTER = re.compile(r":\d{1,5}(?![\d:.]|\w)")
+_PORT_ITEM = re.compile(r"""["']\s*,\s*\d{1,5}\s*[)\]]""")
+_USER_CHAR = re.compile(r"[\w.+-]")
+_QUOTES = re.compile(r"[\"'`]")
+
+
+class Line:
+    """One line as `positioned` reads it for each token on it: what does not depend on the token is
+    worked out once, on first use, so a line with many tokens costs each of them a bounded stretch."""
+
+    def __init__(self, lines: Sequence[AddedLine], index: int, keys: Keys) -> None:
+        self.lines, self.index, self.keys = lines, index, keys
+        self.text = lines[index].text
+        self._sentences: dict[int, bool] = {}
+
+    @cached_property
+    def hosts_file(self) -> bool:
+        """`10.1.2.3  db db.prod.internal`: an address and its names."""
+        text = self.text
+        return _HOSTS_FILE.match(text) is not None and "." in text.split("#")[0].split(None, 1)[1]
+
+    @cached_property
+    def version_at(self) -> int:
+        """Where the first word of versions (`version`, `release`, ...) is, else past the end."""
+        found = _VERSION_WORD.search(self.text)
+        return len(self.text) + 1 if found is None else found.start()
+
+    @cached_property
+    def quotes(self) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {'"': [], "'": [], "`": []}
+        for quote in _QUOTES.finditer(self.text):
+            found[quote.group(0)].append(quote.start())
+        return found
+
+    @cached_property
+    def literals(self) -> list[tuple[int, int]]:
+        return list(string_literals(self.text))
+
+    @cached_property
+    def opening(self) -> tuple[int, int]:
+        """(end of a comment opener at the start, end of the decoration after it)."""
+        comment = _COMMENT_OPENER.match(self.text)
+        start = comment.end() if comment is not None else 0
+        decoration = _DECORATION.match(self.text, start)
+        return start, decoration.end() if decoration is not None else start
+
+    @cached_property
+    def list_item(self) -> str | None:
+        """The kind of key (`servers:`) above a YAML list item this line is (`- 10.1.2.3`), else None."""
+        if _LIST_ITEM.match(self.text) is None:
+            return None
+        return _list_item_under_key(self.lines, self.index, self.keys)
+
+    def in_string(self, at: int) -> bool:
+        """Whether offset `at` lies inside a string literal or inline code (`conn = "Server=`)."""
+        return any(bisect.bisect_left(found, at) % 2 == 1 for found in self.quotes.values())
+
+    def opens(self, at: int) -> bool:
+        """Whether what stands before offset `at` opens the line: a comment opener, decoration and at
+        most a word like `export` (`export DB_HOST=...`, `$env:HOST = ...`, `# host: ...`)."""
+        start, decoration = self.opening
+        if at < start:
+            return _PROSE_KEY_START.match(_strip_comment(self.text[:at])) is not None
+        if at <= decoration:
+            return True
+        if at - decoration > 64:
+            return False  # longer than any of those words and the blanks after it
+        return _PROSE_KEY_START.match(self.text[max(start, decoration - 1) : at]) is not None
+
+    def in_sentence(self, at: int) -> bool:
+        """Whether offset `at` lies inside a string literal of three words or more (a help text)."""
+        literals = self.literals
+        found = bisect.bisect_left(literals, (at, -1)) - 1
+        if found < 0 or not literals[found][0] < at < literals[found][1]:
+            return False
+        if found not in self._sentences:
+            start, end = literals[found]
+            self._sentences[found] = len(self.text[start:end].split(None, 3)) >= 3
+        return self._sentences[found]
+
+
+def positioned(line: Line, start: int, end: int, mode: str, address: bool = False) -> str | None:
     """The host position of the token text[start:end], or None when it stands in prose or code.
 
     `mode` is how the line reads: `code` (a key's value must be a quoted literal: `ip = "1.2.3.4"`
@@ -123,59 +255,47 @@ def positioned(
     value when it is the whole of a quoted literal (`("10.1.2.3", 8080)`) or, in configuration, the
     whole value of any key, unless a version is being talked about (`version = "10.2.3.4"`).
     """
-    after = text[end : end + 7]
-    before = text[max(0, start - 160) : start]
-    if re.match(r":\d{1,5}(?![\d:.]|\w)", after):
+    text = line.text
+    if _PORT_AFTER.match(text, end) is not None:
         return "host-port"
-    if re.search(r"[\w.+-]@$", before):
+    if start >= 2 and text[start - 1] == "@" and _USER_CHAR.match(text, start - 2) is not None:
         return "user-at"
-    if before.endswith(("\\\\", "//")) and not before.endswith("://"):
+    if text.endswith(("\\\\", "//"), 0, start) and not text.endswith("://", 0, start):
         return "unc"
-    if _HOSTS_FILE.match(text) and "." in text.split("#")[0].split(None, 1)[1]:
+    if line.hosts_file:
         return "hosts-file"  # `10.1.2.3  db db.prod.internal`: an address and its names
-    found = _KEY_BEFORE.search(before)
+    found = key_before(text, start)
     if found is not None:
-        key = found.group("key") or found.group("tag")
-        spaced = found.group("sep") in (" ", "\t")
-        lead = text[: start - len(before) + found.start()]
-        flag = spaced and lead.endswith("-")  # a command line's `--master-ip` before an address
-        kind = keys.kind(key, spaced and not found.group("tag") and not flag)
-        quoted = bool(found.group("quote") or found.group("tag")) or _in_string(lead)
-        at_start = _PROSE_KEY_START.match(_strip_comment(lead)) is not None
-        if spaced and not found.group("tag") and not at_start and not flag:
+        spaced = found.sep in (" ", "\t")
+        flag = spaced and text.endswith("-", 0, found.start)  # a command line's `--master-ip` before an address
+        kind = line.keys.kind(found.key, spaced and not found.tag and not flag)
+        quoted = bool(found.quote or found.tag) or line.in_string(found.start)
+        at_start = line.opens(found.start)
+        if spaced and not found.tag and not at_start and not flag:
             kind = None  # `server 10.1.2.3;` opens a line of nginx or resolv.conf; "internal host x" is prose
         if kind is not None and (mode == CONFIG or quoted or mode == PROSE and at_start):
             return kind
-    if address and mode != PROSE and not _VERSION_WORD.search(text[:start]):
+    if address and mode != PROSE and line.version_at >= start:
         opening = text[start - 1 : start]
         if opening in ("'", '"') and text[end : end + 1] == opening:
-            if re.match(r"""["']\s*,\s*\d{1,5}\s*[)\]]""", text[end:]):
+            if _PORT_ITEM.match(text, end):
                 return "host-port"  # `("10.1.2.3", 8080)`
             return "literal"  # a literal holding nothing but the address
-        if mode == CONFIG and found is not None and found.group("sep") in (":", "=") and _VALUE_END.match(text, end):
+        if mode == CONFIG and found is not None and found.sep in (":", "=") and _VALUE_END.match(text, end):
             return "key"  # `primary: 10.1.2.3`
-    return _list_item_under_key(lines, index, keys) if mode != CODE and _LIST_ITEM.match(text) else None
+    return line.list_item if mode != CODE else None
 
 
-def in_example_text(text: str, start: int, mode: str) -> bool:
+def in_example_text(line: Line, start: int, mode: str) -> bool:
     """Whether the token at `start` sits in documentation text rather than in a value: a prose line,
     or in code a string literal that holds a sentence or a command line (a help text)."""
     if mode == PROSE:
         return True
-    if mode == CODE:
-        for literal in _STRING.finditer(text):
-            if literal.start() < start < literal.end():
-                return len(literal.group(0).split()) >= 3
-    return False
+    return mode == CODE and line.in_sentence(start)
 
 
 def _strip_comment(text: str) -> str:
     return re.sub(r"^\s*(?:#+|//+|/?\*+|--|;+|<!--|%|rem\b)", "", text, flags=re.IGNORECASE)
-
-
-def _in_string(text: str) -> bool:
-    """Whether the end of `text` lies inside a string literal or inline code (`conn = "Server=`)."""
-    return text.count('"') % 2 == 1 or text.count("'") % 2 == 1 or text.count("`") % 2 == 1
 
 
 def _list_item_under_key(lines: Sequence[AddedLine], index: int, keys: Keys, reach: int = 30) -> str | None:

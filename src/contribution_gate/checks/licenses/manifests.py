@@ -8,17 +8,22 @@ classifiers and Maven names go through the tables in `config/licenses.toml`.
 
 from __future__ import annotations
 
+import configparser
 import json
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ...redaction import excerpt as _excerpt
 from ...resources import tomllib
 from .detection import MANIFEST, Detection
 from .ids import Expr, InvalidExpression, Lic, catalog, data
 
 NAMES = frozenset(("pyproject.toml", "package.json", "cargo.toml", "setup.cfg", "composer.json", "pom.xml"))
 EXPRESSION, NAME, CLASSIFIER = "expression", "name", "classifier"
+_MAX_PARTS = 200  # dotted parts of a TOML key (see `_toml`)
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+_LONG_BLANKS = re.compile(r"(?<=\S)[^\S\r\n]{17,}")  # a run of blanks inside a line of setup.cfg
 
 
 def is_manifest(path: str) -> bool:
@@ -42,14 +47,14 @@ def detections(path: str, text: str) -> Iterator[Detection]:
         return
     try:
         found = list(reader(text, lines))
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # a broken manifest is not ours to judge
-        found = [(None, "", EXPRESSION, f"{name} cannot be parsed ({type(exc).__name__})")]
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, configparser.Error) as exc:
+        found = [(None, "", EXPRESSION, f"{name} cannot be parsed ({type(exc).__name__})")]  # not ours to judge
     for line, value, mode, field in found:
         yield _detection(line, value, mode, field, lines)
 
 
 def _detection(line: int | None, value: str, mode: str, field: str, lines: Sequence[str]) -> Detection:
-    excerpt = lines[line - 1].strip()[:200] if line and line <= len(lines) else ""
+    excerpt = _excerpt(lines[line - 1].strip(), 0, 0) if line and line <= len(lines) else ""
     if not value:
         return Detection(line, line, "", MANIFEST, None, detail=field, problem=field, excerpt=excerpt)
     expr, problem = interpret(value, mode)
@@ -72,8 +77,10 @@ def interpret(value: str, mode: str) -> tuple[Expr | None, str]:
         expr = found.parse(text)
     except InvalidExpression as exc:
         if mode == EXPRESSION:
-            return None, str(exc)
+            return None, str(exc) if len(str(exc)) <= 300 else str(exc)[:299] + "…"
         return Lic(text.lower(), text, known=False), ""
+    except RecursionError:  # the parser recurses once per level of parentheses
+        return None, "the expression is nested too deeply to read"
     return expr, ""
 
 
@@ -108,13 +115,31 @@ def _toml_license(lines: Sequence[str], section: str, value: Any, field: str) ->
 
 
 def _classifiers(lines: Sequence[str], values: Any, field: str) -> Found:
+    """Each license classifier on its line: looked for from the previous one's line on (they are
+    listed in order), so many classifiers cost one pass over the lines, not one each."""
+    at = 0
     for value in values or ():
         if isinstance(value, str) and value.startswith("License ::") and value.strip() != "License :: OSI Approved":
-            yield _line_of(lines, re.escape(value.strip())), value.strip(), CLASSIFIER, field
+            wanted = value.strip()
+            line = next((i for i in range(at, len(lines)) if wanted in lines[i]), None)
+            if line is None:
+                line = next((i for i in range(at) if wanted in lines[i]), None)
+            else:
+                at = line
+            yield None if line is None else line + 1, wanted, CLASSIFIER, field
+
+
+def _toml(text: str) -> dict[str, Any]:
+    """`text` parsed as TOML. A dotted key of many parts (`a.a.a...`) is refused: the parser's time
+    grows with the square of their number (40,000 parts: 11 s)."""
+    for line in text.split("\n"):
+        if _QUOTED.sub("", line.split("=", 1)[0]).count(".") > _MAX_PARTS:
+            raise ValueError(f"a TOML key of more than {_MAX_PARTS} dotted parts")
+    return tomllib.loads(text)
 
 
 def _pyproject(text: str, lines: Sequence[str]) -> Found:
-    doc = tomllib.loads(text)
+    doc = _toml(text)
     project = doc.get("project", {})
     if "license" in project:
         yield from _toml_license(lines, "project", project["license"], "[project] license")
@@ -125,7 +150,7 @@ def _pyproject(text: str, lines: Sequence[str]) -> Found:
 
 
 def _cargo(text: str, lines: Sequence[str]) -> Found:
-    doc = tomllib.loads(text)
+    doc = _toml(text)
     for section, table in (
         ("package", doc.get("package", {})),
         ("workspace.package", doc.get("workspace", {}).get("package", {})),
@@ -170,10 +195,10 @@ def _composer(text: str, lines: Sequence[str]) -> Found:
 
 
 def _setup_cfg(text: str, lines: Sequence[str]) -> Found:
-    import configparser
-
     parser = configparser.ConfigParser(interpolation=None)
-    parser.read_string(text)
+    # configparser's option pattern (`(?P<option>.*?)\s*(?P<vi>=|:)`) takes time with the square of a
+    # run of blanks inside a line (40,000: 52 s); values are compared with their blanks folded anyway
+    parser.read_string(_LONG_BLANKS.sub(" ", text))
     if not parser.has_section("metadata"):
         return
     meta = parser["metadata"]
@@ -184,25 +209,60 @@ def _setup_cfg(text: str, lines: Sequence[str]) -> Found:
     yield from _classifiers(lines, classifiers, "[metadata] classifiers")
 
 
-_GEM = re.compile(r"""\.licen[cs]es?\s*=\s*(\[[^\]]*\]|%w[\[(][^\])]*[\])]|["'][^"']+["'])""")
+_GEM = re.compile(r"\.licen[cs]es?\s*=\s*")
+_QUOTE = re.compile(r"[\"']")
 
 
 def _gemspec(text: str, lines: Sequence[str]) -> Found:
     for index, line in enumerate(lines):
-        found = _GEM.search(line)
-        if found is None:
+        raw = _gem_value(line)
+        if raw is None:
             continue
-        raw = found.group(1)
         names = re.findall(r"""["']([^"']+)["']""", raw) or raw[3:-1].split()
         if names:
             yield index + 1, " AND ".join(f"({n})" if " " in n else n for n in names), EXPRESSION, "gemspec licenses"
 
 
+def _gem_value(line: str) -> str | None:
+    """The value of the first `.license(s) = ` on the line that has one: an array (`[...]`), a `%w`
+    list or a string. Read with `find`: a value left open has no closer later either, so each of
+    many `.license = [` costs one step, not a scan of the rest of the line."""
+    last_bracket = line.rfind("]")
+    last_closer = max(last_bracket, line.rfind(")"))
+    last_quote = max(line.rfind('"'), line.rfind("'"))
+    for found in _GEM.finditer(line):
+        at = found.end()
+        if line.startswith("[", at) and at < last_bracket:
+            return line[at : line.find("]", at) + 1]
+        if line.startswith(("%w[", "%w("), at) and at + 2 < last_closer:
+            ends = [e for e in (line.find("]", at + 3), line.find(")", at + 3)) if e >= 0]
+            return line[at : min(ends) + 1]
+        if line.startswith(('"', "'"), at) and at < last_quote:
+            closing = _QUOTE.search(line, at + 1)
+            if closing is not None and closing.start() > at + 1:
+                return line[at : closing.end()]
+    return None
+
+
 def _pom(text: str, lines: Sequence[str]) -> Found:
-    block = re.search(r"<licenses>(.*?)</licenses>", text, re.DOTALL)
-    if block is None:
+    """Each `<license>`'s `<name>` in the first `<licenses>` block. Read with `find`, the line
+    numbers counted as it goes: one pass, however many (or broken) licenses the file lists."""
+    opened = text.find("<licenses>")
+    closed = text.find("</licenses>", opened + len("<licenses>")) if opened >= 0 else -1
+    if closed < 0:
         return
-    offset = text.count("\n", 0, block.start(1))
-    for found in re.finditer(r"<license>.*?<name>\s*(.*?)\s*</name>", block.group(1), re.DOTALL):
-        line = offset + block.group(1).count("\n", 0, found.start(1)) + 1
-        yield line, found.group(1), NAME, "<licenses> <name>"
+    block_start = opened + len("<licenses>")
+    block = text[block_start:closed]
+    line, counted, pos = text.count("\n", 0, block_start) + 1, 0, 0
+    while (entry := block.find("<license>", pos)) >= 0:
+        name = block.find("<name>", entry + len("<license>"))
+        end = block.find("</name>", name + len("<name>")) if name >= 0 else -1
+        if end < 0:
+            return  # no later license has a name either
+        raw = block[name + len("<name>") : end]
+        value = raw.strip()
+        start = name + len("<name>") + len(raw) - len(raw.lstrip())
+        line += block.count("\n", counted, start)
+        counted = start
+        yield line, value, NAME, "<licenses> <name>"
+        pos = end + len("</name>")

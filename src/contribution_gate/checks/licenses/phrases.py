@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Sequence
 
+from ...redaction import excerpt
 from .detection import LICENSE_NOTICE, LICENSE_TEXT, Detection
 from .ids import Lic, catalog, data
 from .text import quoted
@@ -57,4 +58,4 @@ def statements(lines: Sequence[tuple[int, str]]) -> list[Detection]:
 
 def _detection(number: int, text: str, license_: str, source: str, detail: str) -> Detection:
     lic: Lic = catalog().lookup(license_)
-    return Detection(number, number, str(lic), source, lic, detail=detail, excerpt=text.strip()[:200])
+    return Detection(number, number, str(lic), source, lic, detail=detail, excerpt=excerpt(text.strip(), 0, 0))

@@ -12,22 +12,30 @@ import re
 from collections.abc import Iterator, Sequence
 
 from ...model import AddedLine
+from ...redaction import excerpt
 from ..textkinds import Blocks, Kind
 from .detection import SPDX_LINE, Detection
 from .ids import InvalidExpression, catalog
 
 MARKER = "spdx-license-identifier"
+# a comment opener (or none), then the tag: the expression follows, up to a block comment's closer
 _TAG = re.compile(
-    r"^\s*(?:#+|//+|/\*+|\*|--|;+|%+|<!--|\.\.|::|'|\{-|\(\*|@rem|rem(?=\s))?\s*"
-    r"SPDX-License-Identifier\s*:\s*(?P<expr>.*?)\s*(?:\*/|-->|-\}|\*\))?\s*$",
+    r"\s*(?:(?:#+|//+|/\*+|\*|--|;+|%+|<!--|\.\.|::|'|\{-|\(\*|@rem|rem(?=\s))\s*)?SPDX-License-Identifier\s*:",
     re.IGNORECASE,
 )
+_CLOSERS = ("*/", "-->", "-}", "*)")
 
 
 def tag_of(text: str) -> str | None:
     """The expression of an SPDX tag line, else None."""
     found = _TAG.match(text)
-    return found.group("expr") if found else None
+    if found is None:
+        return None
+    expression = text[found.end() :].strip()
+    for closer in _CLOSERS:
+        if expression.endswith(closer):
+            return expression[: -len(closer)].rstrip()
+    return expression
 
 
 def detections(added: Sequence[AddedLine], lowered: Sequence[str], kind: Kind) -> Iterator[Detection]:
@@ -44,13 +52,23 @@ def detections(added: Sequence[AddedLine], lowered: Sequence[str], kind: Kind) -
 
 
 def _detection(line: AddedLine, text: str) -> Detection:
-    excerpt = line.text.strip()[:200]
+    shown = excerpt(line.text.strip(), 0, 0)
     if not text:
         return Detection(
-            line.lineno, line.lineno, "", SPDX_LINE, None, problem="the tag names no license", excerpt=excerpt
+            line.lineno, line.lineno, "", SPDX_LINE, None, problem="the tag names no license", excerpt=shown
         )
     try:
         expr = catalog().parse(text)
     except InvalidExpression as exc:
-        return Detection(line.lineno, line.lineno, text, SPDX_LINE, None, problem=str(exc), excerpt=excerpt)
-    return Detection(line.lineno, line.lineno, text, SPDX_LINE, expr, detail="SPDX-License-Identifier", excerpt=excerpt)
+        return Detection(
+            line.lineno, line.lineno, _short(text), SPDX_LINE, None, problem=_short(str(exc)), excerpt=shown
+        )
+    except RecursionError:  # the parser recurses once per level of parentheses
+        problem = "the expression is nested too deeply to read"
+        return Detection(line.lineno, line.lineno, _short(text), SPDX_LINE, None, problem=problem, excerpt=shown)
+    return Detection(line.lineno, line.lineno, text, SPDX_LINE, expr, detail="SPDX-License-Identifier", excerpt=shown)
+
+
+def _short(text: str, limit: int = 200) -> str:
+    """A tag's text as a message quotes it: a long one is data, not a license name, and is cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

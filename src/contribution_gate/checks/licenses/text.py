@@ -59,6 +59,7 @@ class _Reader:
         self.lines, self.kind = lines, kind
         self.blocks = Blocks(lines, kind)
         self.python = kind.ext in ("py", "pyi", "pyx")
+        self._starts: dict[int, int] = {}  # line index -> the first line of its block
 
     def eligible(self, index: int) -> bool:
         text = self.lines[index].text
@@ -78,14 +79,25 @@ class _Reader:
     def _in_docstring(self, index: int) -> bool:
         """A triple-quoted string that a statement of its own opens (a docstring), not an argument
         or a value (`script = dedent(\"\"\"...`): the line above the block's first line opens it."""
+        opener = self._block_start(index)
+        return opener > 0 and bool(_DOCSTRING.match(self.lines[opener - 1].text))
+
+    def _block_start(self, index: int) -> int:
+        """The first line of the block that line `index` lies in; remembered for every line walked
+        over, so the lines of one long block cost one walk, not one each."""
+        walked = []
         opener = index
-        while (
+        while opener not in self._starts and (
             opener > 0
             and (opener - 1) in self.blocks
             and self.lines[opener - 1].lineno == self.lines[opener].lineno - 1
         ):
+            walked.append(opener)
             opener -= 1
-        return opener > 0 and bool(_DOCSTRING.match(self.lines[opener - 1].text))
+        start = self._starts.get(opener, opener)
+        for line in walked:
+            self._starts[line] = start
+        return start
 
     def text(self, index: int) -> str:
         """The line as ScanCode should read it: inline code spans (`--license --json`) blanked."""
@@ -122,13 +134,9 @@ def lines_for_scancode(added: Sequence[AddedLine], lowered: str, kind: Kind, ski
 
 def quoted(text: str, at: int) -> bool:
     """Whether position `at` of a line lies inside quotation marks: a statement quoted in prose
-    about it. A straight quote opens after a space or bracket (or at the start), else it closes."""
-    inside = False
-    for index, char in enumerate(text[:at]):
-        if char == "\u201c":
-            inside = True
-        elif char == "\u201d":
-            inside = False
-        elif char == '"':
-            inside = index == 0 or text[index - 1] in " ([{|"
-    return inside
+    about it. A straight quote opens after a space or bracket (or at the start), else it closes;
+    the last quotation mark before `at` decides."""
+    last = max(text.rfind(mark, 0, at) for mark in ('"', "\u201c", "\u201d"))
+    if last < 0 or text[last] == "\u201d":
+        return False
+    return text[last] == "\u201c" or last == 0 or text[last - 1] in " ([{|"

@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any
 
 from ...model import NO_SETUP, AddedLine, FileChange, Finding, Setup, Severity, file_finding
+from ...redaction import excerpt
 from ..textkinds import Blocks, Kind, kind_of, lowered_text, policy_lines
 from .positions import Segment, front_matter, is_whole, leading_lines, segments, stands_as_label
 from .rules import HEADER, LABEL, STRONG, Rules, custom_marker, folded, load_data, norm
@@ -167,20 +168,30 @@ def _segment_hits(rules: Rules, segment: Segment) -> Iterator[_Hit]:
     if not matches:
         return
     whole = is_whole(text, [m.span() for m in matches], rules.org_names)
-    for found in matches:
-        others = [m.group(0) for m in matches if m is not found]
+    strengths = [rules.strength(m.group(0)) for m in matches]
+    not_header = sum(strength != HEADER for strength in strengths)  # counted once: a line may hold thousands
+    for found, strength in zip(matches, strengths, strict=True):
+        others = _Others(len(matches) - 1, not_header - (strength != HEADER))
         if _accepts(rules, segment, found, whole, others):
             yield _Hit("confidentiality-label", found.group(0), segment.where)
 
 
-def _accepts(rules: Rules, segment: Segment, found: re.Match[str], whole: bool, others: list[str]) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Others:
+    """The other phrases in the same segment: how many, and how many are not `header` phrases."""
+
+    count: int
+    not_header: int
+
+
+def _accepts(rules: Rules, segment: Segment, found: re.Match[str], whole: bool, others: _Others) -> bool:
     """Whether a phrase found in a marker position marks the content (see the module's note)."""
     phrase = found.group(0)
     text = segment.text
     if segment.where not in ("value", "cell") and _quoted(text, *found.span()):
         return False  # a mention, as in: files marked "Confidential" are skipped
     strength = rules.strength(phrase)
-    several = bool(others)
+    several = others.count > 0
     label = whole or stands_as_label(segment.text, found.start(), found.end())
     where = segment.where
     if strength == STRONG:
@@ -196,11 +207,7 @@ def _accepts(rules: Rules, segment: Segment, found: re.Match[str], whole: bool, 
     if strength == LABEL:
         return True
     assert strength == HEADER  # mid-file, in capitals or not, these usually note a private API
-    return (
-        segment.header
-        or where in ("heading", "front", "cell", "value", "line")
-        or any(rules.strength(other) != HEADER for other in others)
-    )
+    return segment.header or where in ("heading", "front", "cell", "value", "line") or others.not_header > 0
 
 
 _QUOTES = {'"': '"', "'": "'", "`": "`", "\u201c": "\u201d", "\u2018": "\u2019", "\u00ab": "\u00bb"}
@@ -250,4 +257,6 @@ def _finding(change: FileChange, line: AddedLine, rule: str, hits: list[_Hit]) -
     else:
         message = f"Confidentiality marker {quoted} in {where} added to {change.path}"
     fix = _REMEDIATION.get(rule, _REMEDIATION["marker"])
-    return file_finding(ID, rule, Severity.ERROR, change, line.lineno, message, fix, norm(phrases[0]), line.text)
+    at = max(0, line.text.find(phrases[0]))
+    shown = excerpt(line.text, at, at + len(phrases[0]))
+    return file_finding(ID, rule, Severity.ERROR, change, line.lineno, message, fix, norm(phrases[0]), shown)

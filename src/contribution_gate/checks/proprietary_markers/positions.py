@@ -13,28 +13,32 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ...model import AddedLine
-from ..textkinds import Blocks, Kind, comment_of, trailing_comment_of
+from ..textkinds import Blocks, Kind, comment_of, string_literals, trailing_comment_of
 
 HEADER_LINES = 30  # a document's first lines
 DATA_HEADER_LINES = 5  # the first lines of a CSV, JSON or YAML file
 
-_HEADING = re.compile(r"^\s{0,3}(?:#{1,6}|={1,6})\s+(?P<text>.*?)[\s#=]*$")
-_HTML_HEADING = re.compile(r"<h[1-6][^>]*>(?P<text>.*?)</h[1-6]>", re.IGNORECASE)
+_HEADING = re.compile(r"\s{0,3}(?:#{1,6}|={1,6})\s+")  # what opens a heading: its text follows
+_HTML_HEADING = re.compile(r"<h[1-6]", re.IGNORECASE)
+_HTML_HEADING_END = re.compile(r"</h[1-6]>", re.IGNORECASE)
 _SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 _HTML_COMMENT = re.compile(r"<!--(?P<text>.*?)(?:-->|$)")
 _RST_COMMENT = re.compile(r"^\s*\.\.\s+(?![\w:-]+::)(?P<text>.*)$")
-_DOCSTRING = re.compile(r"""^\s*[rRuU]?(?P<q>\"\"\"|''')(?P<text>.*?)(?:\"\"\"|''')?\s*$""")
+_DOCSTRING = re.compile(r"""\s*[rRuU]?(?:\"\"\"|''')""")  # what opens a docstring line: its text follows
 _LIST_OR_TABLE = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|\|)")
-_KEY_VALUE = re.compile(r"""^\s*-?\s*["']?[\w.$/@ -]+?["']?\s*(?::|=)\s*(?P<text>.*?)\s*,?\s*$""")
-_JSON_STRING = re.compile(r'"(?P<text>(?:[^"\\]|\\.)*)"(?P<key>\s*:)?')
+_KEY_SEPARATOR = re.compile(r"[:=]")
+_KEY_CHARS = re.compile(r"[\w.$/@ -]+")
+_JSON_KEY = re.compile(r"\s*:")
 _XML_TEXT = re.compile(r">(?P<text>[^<>]+)<")
 _DECORATION = " \t*_~`'\"#>=+"
 _UPPER_SEP_AFTER = re.compile(r"\s*(?:$|[:|/)\]}>!;]|\s?[-–—]\s|\.(?:\s|$))")
 _LOWER_SEP_AFTER = re.compile(r"\s*(?:[:|]|\s[-–—]\s|[-–—]\s)")
 _SEP_BEFORE = re.compile(r"(?:[:|/(\[{<]|\s[-–—]|^[-–—])\s*$")
 _NAME_BEFORE = re.compile(r"(?:[A-Z][\w&.'-]*\s+){0,2}[A-Z][\w&.'-]*")  # `Globex Corp` before a label
+_REACH = 200  # how far before a phrase a separator or a name is looked for
 _FILLER = re.compile(r"(?i)\b(?:and|or)\b|[\s\-–—:|/.,;!&+*_=~#>`'\"()\[\]{}<>•·]+")
 
 
@@ -64,7 +68,7 @@ def segments(
         return
     docstring = _DOCSTRING.match(text) if kind.ext in ("py", "pyi") else None
     if docstring is not None:
-        yield Segment(docstring.group("text"), "comment", header)
+        yield Segment(_docstring_text(text[docstring.end() :]), "comment", header)
         return
     if index in blocks:
         yield Segment(text.strip().lstrip("*").strip(), "block", header)
@@ -81,19 +85,19 @@ def segments(
 def _document(lines: Sequence[AddedLine], index: int, front: range, header: bool) -> Iterator[Segment]:
     text = lines[index].text
     if index in front:
-        found = _KEY_VALUE.match(text)
-        yield Segment(found.group("text") if found else text.strip(), "front", True)
+        value = _key_value(text)
+        yield Segment(text.strip() if value is None else value, "front", True)
         return
     for found in _HTML_COMMENT.finditer(text):
         yield Segment(found.group("text").strip(), "comment", header)
-    heading = _HEADING.match(text) or _HTML_HEADING.search(text)
+    heading = _heading(text)
     following = lines[index + 1] if index + 1 < len(lines) else None
     underlined = following is not None and following.lineno == lines[index].lineno + 1 and _SETEXT.match(following.text)
     if heading is None and underlined and text.strip() and not _LIST_OR_TABLE.match(text):
         yield Segment(text.strip(), "heading", header)  # a title over `=====`
         return
     if heading is not None:
-        yield Segment(heading.group("text"), "heading", header)
+        yield Segment(heading, "heading", header)
         return
     rst = _RST_COMMENT.match(text)
     if rst is not None:
@@ -112,17 +116,58 @@ def _data_header(text: str, kind: Kind, header: bool) -> Iterator[Segment]:
                 yield Segment(cell, "cell", header)
         return
     if kind.ext in ("json", "jsonl", "ndjson", "geojson", "json5", "jsonc"):
-        for found in _JSON_STRING.finditer(text):
-            if not found.group("key"):
-                yield Segment(found.group("text"), "value", header)
+        for start, end in string_literals(text, '"'):
+            if _JSON_KEY.match(text, end) is None:
+                yield Segment(text[start + 1 : end - 1], "value", header)
         return
     if kind.ext in ("xml", "plist"):
         for found in _XML_TEXT.finditer(text):
             yield Segment(found.group("text").strip(), "value", header)
         return
-    pair = _KEY_VALUE.match(text)
-    if pair is not None:
-        yield Segment(pair.group("text").strip().strip("\"'"), "value", header)
+    value = _key_value(text)
+    if value is not None:
+        yield Segment(value.strip().strip("\"'"), "value", header)
+
+
+# Unicode whitespace, as `\s` and `str.strip()` see it: stripped together with other characters
+_SPACES = "".join(c for c in map(chr, range(0x3000 + 1)) if c.isspace())
+
+
+def _heading(text: str) -> str | None:
+    """The text of a Markdown (`## Title ##`), setext-style `=` or HTML (`<h2>Title</h2>`) heading."""
+    found = _HEADING.match(text)
+    if found is not None:
+        return text[found.end() :].rstrip(_SPACES + "#=")
+    opened = _HTML_HEADING.search(text)
+    if opened is None:
+        return None
+    start = text.find(">", opened.end())  # the first `<hN` decides: a later one has no closer either
+    closed = _HTML_HEADING_END.search(text, start + 1) if start >= 0 else None
+    return None if closed is None else text[start + 1 : closed.start()]
+
+
+def _docstring_text(rest: str) -> str:
+    """A docstring line's text after its opening quotes: without the closing quotes and blanks."""
+    trimmed = rest.rstrip()
+    return trimmed[:-3] if trimmed.endswith(('"""', "'''")) else trimmed
+
+
+def _key_value(text: str) -> str | None:
+    """The value of a `key: value` or `key = value` line (a key of word characters, spaces, `.$/@-`,
+    maybe quoted, maybe a list item's), without blanks and a trailing comma; else None."""
+    separator = _KEY_SEPARATOR.search(text)
+    if separator is None:
+        return None
+    lead = text[: separator.start()]
+    key = lead.strip()
+    if key.startswith("-"):
+        key = key[1:].lstrip()
+    key = key[1:] if key.startswith(('"', "'")) else key
+    key = key[:-1] if key.endswith(('"', "'")) else key
+    if not (key and _KEY_CHARS.fullmatch(key) or not key and (" " in lead or "-" in lead)):
+        return None  # (a key of blanks and a dash is a key too, as the grammar has it)
+    value = text[separator.end() :].strip()
+    return value[:-1].rstrip() if value.endswith(",") else value
 
 
 def leading_lines(lines: Sequence[AddedLine], kind: Kind, blocks: Blocks) -> int:
@@ -170,12 +215,25 @@ def stands_as_label(text: str, start: int, end: int) -> bool:
     """A phrase not alone in `text` is a label when it opens the text before a colon or a dash,
     or, capitalised, sits between separators (after `Acme -`, inside parentheses) or ends the text
     after a name of at most three capitalised words (`Globex Corp ...`). Never inside a sentence:
-    "keep your key secret", "run in safe mode" (the phrases' data has the examples)."""
+    "keep your key secret", "run in safe mode" (the phrases' data has the examples).
+
+    Reads a bounded stretch around the phrase, so a line with many phrases costs no more per phrase."""
     phrase = text[start:end]
-    before = text[:start].strip(_DECORATION)
-    after = text[end:]
+    opens = _first_word(text) >= start  # nothing but decoration before the phrase
     if phrase.islower():
-        return not before and _LOWER_SEP_AFTER.match(after) is not None
-    if not phrase[:1].isupper() or _UPPER_SEP_AFTER.match(after) is None:
+        return opens and _LOWER_SEP_AFTER.match(text, end) is not None
+    if not phrase[:1].isupper() or _UPPER_SEP_AFTER.match(text, end) is None:
         return False
-    return not before or _SEP_BEFORE.search(before) is not None or _NAME_BEFORE.fullmatch(before) is not None
+    if opens:
+        return True
+    reach = max(0, start - _REACH)
+    before = text[reach:start].strip(_DECORATION)
+    if reach > _first_word(text):
+        before = "x" + before  # the text goes on before the stretch: it does not open there
+    return _SEP_BEFORE.search(before) is not None or _NAME_BEFORE.fullmatch(before) is not None
+
+
+@lru_cache(maxsize=64)
+def _first_word(text: str) -> int:
+    """Where the first character of `text` that is not decoration is."""
+    return len(text) - len(text.lstrip(_DECORATION))

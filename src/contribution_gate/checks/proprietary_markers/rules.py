@@ -6,6 +6,7 @@ copyright notices and the prefilter.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -81,12 +82,7 @@ class Rules:
             r"(?<![\w-])(?:" + "|".join(phrase_pattern(p) for p in phrases) + r")(?![\w-])", re.IGNORECASE
         )
         self.declaration = re.compile("|".join(data.declarations), re.IGNORECASE) if data.declarations else None
-        keys = r"[\w.-]*?(?:classification|sensitivity|confidentiality|marking|class)(?:[-_ ]?(?:level|label))?"
-        self.classification = re.compile(
-            rf"""(?i)(?<![\w-])(?P<key>{keys})["']?\s*(?:=>|:=|=|:)\s*["']?(?P<value>[a-z][a-z +_-]*?)["']?\s*(?=$|[,;}}\])#"'<]|//|/\*)"""
-            rf"""|<(?P<tag>{keys})>\s*(?P<tagvalue>[a-z][a-z +_-]*?)\s*</"""
-            rf"""|name=["'](?P<meta>{keys})["']\s+content=["'](?P<metavalue>[a-z][a-z +_-]*?)["']"""
-        )
+        self.classification = Classification()
         self.tlp = re.compile(r"(?i)(?<![\w-])tlp\s*:\s*(" + "|".join(re.escape(t) for t in data.tlp) + r")(?![\w+-])")
         self.org_names = tuple(re.compile(rf"(?i)(?<!\w){phrase_pattern(o)}(?!\w)") for o in organizations)
         self.copyright = (
@@ -117,7 +113,7 @@ class Rules:
         return bool(
             self.phrases.search(text)
             or self.tlp.search(text)
-            or self.classification.search(text)
+            or self.classification.first(text) is not None
             or (self.declaration is not None and self.declaration.search(text))
         )
 
@@ -126,13 +122,90 @@ class Rules:
 
     def classification_label(self, text: str) -> tuple[str, str] | None:
         """(key, value) of a data-classification label on `text`: `classification: confidential`."""
-        for found in self.classification.finditer(text):
-            key = found.group("key") or found.group("tag") or found.group("meta")
-            value = found.group("value") or found.group("tagvalue") or found.group("metavalue")
+        for key, value in self.classification.pairs(text):
             name = re.split(r"[/.]", key)[-1].lower().replace("-", "").replace("_", "").replace(" ", "")
             if name in self.data.keys and norm(value) in self.data.values:
                 return key, value.strip()
         return None
+
+
+_KEYWORD = r"(?:classification|sensitivity|confidentiality|marking|class)(?:[-_ ]?(?:level|label))?"
+_KEY_CHARS = frozenset("_.-")
+
+
+class Classification:
+    """Classification keys and their values: `data-classification: <level>` (YAML, JSON, INI, code),
+    `<classification>` elements and `<meta name="classification" content="...">` tags.
+
+    In one pass, without regular expressions that try every start: a key is found from its keyword
+    (the end of the key), and its start by walking back over the characters a key may hold; a value
+    is its longest run of letters, spaces, `_` and `-`, less the blanks that end it.
+    """
+
+    _ASSIGNED = re.compile(rf"""(?i)(?P<keyword>{_KEYWORD})["']?\s*(?:=>|:=|=|:)\s*["']?(?=[a-z])""")
+    _TAG = re.compile(rf"(?i)<(?P<tag>[\w.-]*?{_KEYWORD})>\s*(?=[a-z])")
+    _META = re.compile(
+        rf"""(?i)name=["'](?P<key>[\w.-]*?{_KEYWORD})["']\s+content=["'](?P<value>[a-z][a-z +_-]*?)["']"""
+    )
+    _VALUE = re.compile(r"(?i)[a-z][a-z +_-]*")
+    _VALUE_END = re.compile(r"""["']?\s*(?=$|[,;}\])#"'<]|//|/\*)""")
+    _TAG_END = re.compile(r"\s*</")
+
+    def first(self, text: str) -> tuple[str, str] | None:
+        return next(self.pairs(text), None)
+
+    def pairs(self, text: str) -> Iterator[tuple[str, str]]:
+        """Every (key, value) on `text`, left to right."""
+        found = [*self._assigned(text), *self._tagged(text), *self._meta(text)]
+        for _, key, value in sorted(found, key=lambda item: item[0]):
+            yield key, value
+
+    def _assigned(self, text: str) -> Iterator[tuple[int, str, str]]:
+        floor, pos = 0, 0  # a key starts after the previous label, as a regex search would have it
+        while (found := self._ASSIGNED.search(text, pos)) is not None:
+            pos = found.start() + 1
+            value = self._value(text, found.end(), self._VALUE_END)
+            if value is None:
+                continue
+            start = _key_start(text, found.start(), floor)
+            if start is None:
+                continue
+            yield start, text[start : found.end("keyword")], text[found.end() : value[0]]
+            floor = pos = value[1]
+
+    def _tagged(self, text: str) -> Iterator[tuple[int, str, str]]:
+        pos = 0
+        while (found := self._TAG.search(text, pos)) is not None:
+            pos = found.start() + 1
+            value = self._value(text, found.end(), self._TAG_END)
+            if value is not None:
+                yield found.start(), found.group("tag"), text[found.end() : value[0]]
+                pos = value[1]
+
+    def _meta(self, text: str) -> Iterator[tuple[int, str, str]]:
+        for found in self._META.finditer(text):
+            yield found.start(), found.group("key"), found.group("value")
+
+    def _value(self, text: str, start: int, closer: re.Pattern[str]) -> tuple[int, int] | None:
+        """(end of the value, end of what closes it) for a value at `start`, or None."""
+        run = self._VALUE.match(text, start)
+        if run is None:
+            return None
+        end = start + len(run.group(0).rstrip(" "))
+        closed = closer.match(text, end)
+        return None if closed is None else (end, closed.end())
+
+
+def _key_start(text: str, keyword: int, floor: int) -> int | None:
+    """Where the key whose keyword starts at `keyword` starts: back over word characters, `.` and
+    `-`, not before `floor`; a key does not start right after a word character or `-`."""
+    start = keyword
+    while start > floor and (text[start - 1].isalnum() or text[start - 1] in _KEY_CHARS):
+        start -= 1
+    if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-"):
+        dot = text.find(".", start, keyword)
+        return None if dot < 0 else dot + 1
+    return start
 
 
 def folded(lowered: str) -> str:
