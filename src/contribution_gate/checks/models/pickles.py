@@ -120,6 +120,7 @@ def scan(
     relevant = False
     offset, count, first_result = start, 0, None
     last: walker.Walk | None = None
+    stopped = False  # by a budget: what follows was not read, so it is not "trailing data"
     while True:
         this_strict = strict if count == 0 else strict and _strict_head(stream, offset)
         last = walker.walk(stream, offset, end, allow, meter)
@@ -144,14 +145,14 @@ def scan(
                     "pickles",
                 )
             )
-            relevant = True
+            relevant = stopped = True
             break
         if meter.expired():
             problems.append(meter.over_time())
-            relevant = True
+            relevant = stopped = True
             break
         offset = last.end
-    if strict and last.completed and last.end < end and first_result != TORCH_LEGACY_MAGIC:
+    if strict and not stopped and last.completed and last.end < end and first_result != TORCH_LEGACY_MAGIC:
         problems.append(_trailing(end - last.end, last.end))
     return problems if strict or relevant else None
 
