@@ -18,7 +18,8 @@ from typing import Any
 
 from ...model import NO_SETUP, AddedLine, FileChange, Finding, Setup, file_finding
 from ...redaction import excerpt
-from ..textkinds import Blocks, Kind, comment_of, is_test_path, kind_of, lowered_text, policy_lines, trailing_comment_at
+from ..textkinds import Blocks, Kind, comment_of, kind_of, lowered_text, policy_lines, trailing_comment_at
+from .context import VECTOR, file_context
 from .hosts import Hit, Verdicts, load_data
 from .positions import CODE, CONFIG, PROSE
 
@@ -64,19 +65,15 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     lowered = joined.split("\n")
     blocks = Blocks(added, kind)
     policy = policy_lines(change.path, added)
-    examples = (
-        "test"
-        if is_test_path(change.path)
-        else "documentation"
-        if kind.is_document or kind.ext in ("html", "htm", "xhtml")
-        else ""
-    )
+    context = file_context(change.path, kind)
+    vector = kind.ext in VECTOR
     for index in sorted({i for pattern in found for i in _lines_matching(pattern, joined)}):
         if policy(index):
             continue  # the policy names the zones it protects
         line = added[index]
         text = line.text
-        hits = list(verdicts.line_hits(text, lowered[index], added, index, _Mode(added, index, kind, blocks), examples))
+        mode = _Mode(added, index, kind, blocks)
+        hits = list(verdicts.line_hits(text, lowered[index], added, index, mode, context, vector))
         if not hits:
             continue
         passwords = [h.password for h in hits if h.password]
