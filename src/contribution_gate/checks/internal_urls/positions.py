@@ -127,7 +127,7 @@ class Keys:
 
 def url_refs(text: str) -> Iterator[tuple[HostRef, int]]:
     """The hosts of every URL's authority (several for `mongodb://a,b/`), with the span's end. A
-    network address with a prefix for a path (`all://10.1.0.0/16`, proxy routing) is a range."""
+    network address with a prefix for a path (`all://` + `172.16.4.0/24`, proxy routing) is a range."""
     for match in URL.finditer(text):
         if text.startswith(("\\", "{", "$", "%", "<"), match.end()):
             continue  # a regular expression (`hooks\.slack\.com`) or a template (`not{zone}.org`), not a URL
