@@ -132,6 +132,9 @@ class Verdicts:
         self.zones = zones
         self.networks: tuple[Network, ...] = tuple(n for n in map(_network, allow) if n is not None)
         self.globs = tuple(a.lower().lstrip(".") for a in allow if _network(a) is None)
+        self._range_starts = frozenset(
+            r.network_address for name in ("private", "unique-local", "shared") for r in data.ranges.get(name, ())
+        )
         tlds = "|".join(re.escape(t) for t in sorted(data.tlds, key=len, reverse=True))
         self.tokens = re.compile(
             rf"(?:(?<![\w.%-])(?P<v4>{positions._IPV4})(?![\w]|\.\d)|(?<![\w.:%-])\[?(?P<v6>{positions._IPV6})\]?"
@@ -242,8 +245,8 @@ class Verdicts:
             ):
                 return None  # a range's own definition (10.0.0.0/8) shows nothing of a network
             return Hit("private-network", Severity.WARNING, str(network), f"Private network {network} {where}")
-        if self._allowed_network(ipaddress.ip_network(address)):
-            return None
+        if self._allowed_network(ipaddress.ip_network(address)) or address in self._range_starts:
+            return None  # `10.0.0.0`, `192.168.0.0`: a range's first address names the range, not a host
         shown = _shown(ref.host)
         if str(address) in self.data.metadata:
             return Hit(
@@ -272,6 +275,8 @@ class Verdicts:
             )
         if host in data.example_names or host.rpartition(".")[2] in data.example_tlds:
             return None
+        if any(host.endswith("." + name) for name in data.example_names if "." in name):
+            return None  # `test.localhost.localdomain`: a name under the local machine's
         if any(host == d or host.endswith("." + d) for d in data.example_domains):
             return None
         for zone in self.zones:
