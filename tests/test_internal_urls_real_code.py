@@ -100,6 +100,7 @@ ERRORS: list[tuple[str, str, str]] = [
     ("deploy/values.yaml", "db:\n  host: 10·8.0.15\n", "private-address"),
     (".env", "DATABASE_URL=postgres://app@10·1.2.3:5432/app\n", "private-address"),
     ("src/Client.cs", 'var api = new Uri("http://172·20.1.5:8080/v1");\n', "private-address"),
+    ("requirements.txt", "--index-url http://10·1.2.3/simple\nrequests==2.32.3\n", "private-address"),
 ]
 
 

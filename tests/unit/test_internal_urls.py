@@ -328,6 +328,10 @@ def test_a_name_longer_than_dns_allows_is_shortened_in_the_message() -> None:
         ("deploy/values.yaml", ""),
         (".env", ""),
         ("src/latest/contest.py", ""),
+        ("requirements-dev.txt", ""),  # a build's configuration, not a document
+        ("requirements/base.txt", ""),
+        ("docs/requirements.txt", ""),
+        ("CMakeLists.txt", ""),
     ],
 )
 def test_file_context(path: str, context: str) -> None:

@@ -19,11 +19,12 @@ from typing import Any
 from ...model import NO_SETUP, AddedLine, FileChange, Finding, Setup, file_finding
 from ...redaction import excerpt
 from ..textkinds import Blocks, Kind, comment_of, kind_of, lowered_text, policy_lines, trailing_comment_at
-from .context import VECTOR, file_context
+from .context import VECTOR, file_context, is_config_text
 from .hosts import Hit, Verdicts, load_data
 from .positions import CODE, CONFIG, PROSE
 
 ID = "internal-urls"
+_CONFIG_KIND = kind_of("build.conf")
 _ZONE_CHARS = re.compile(r"^(?:\*\.)?\.?([a-z0-9_-]+(?:\.[a-z0-9_-]+)*)\.?$")
 
 
@@ -62,6 +63,8 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     if not found:
         return
     kind = kind_of(change.path)
+    if is_config_text(change.path):
+        kind = _CONFIG_KIND  # `--index-url http://10.1.2.3/simple` in requirements.txt configures pip
     lowered = joined.split("\n")
     blocks = Blocks(added, kind)
     policy = policy_lines(change.path, added)

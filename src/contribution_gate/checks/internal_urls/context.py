@@ -23,6 +23,8 @@ _DOC_FOLDERS = frozenset(
     ["docs", "doc", "documentation", "docs_src", "examples", "example", "samples", "sample", "demo", "demos"]
     + ["tutorial", "tutorials", "cookbook", "cookbooks", "guides", "howto"]
 )
+# text files that configure a build: `requirements-dev.txt`, `requirements/base.txt`, `CMakeLists.txt`
+_CONFIG_TEXT = re.compile(r"requirements[^/]*$|constraints[^/]*\.txt$|cmakelists\.txt$|requirements/[^/]*$")
 # folders of recorded exchanges (VCR cassettes, HAR captures, snapshot tests)
 _RECORDING_FOLDERS = frozenset(
     ["cassettes", "vcr_cassettes", "recordings", "snapshots", "__snapshots__", "golden", "goldens", "mocks"]
@@ -40,13 +42,21 @@ _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 VECTOR = frozenset(["svg", "eps", "ps", "ai", "ttx", "glif", "vml"])
 
 
+def is_config_text(path: str) -> bool:
+    """A text file that configures a build (`requirements.txt`, `CMakeLists.txt`): read as
+    configuration, not as a document."""
+    return _CONFIG_TEXT.search(path.lower()) is not None
+
+
 def file_context(path: str, kind: Kind) -> str:
     """`test`, `documentation` or `sample` for a file whose hosts are sample values, else ""."""
     *folders, name = path.split("/")
     low = [f.lower() for f in folders]
     if is_test_path(path) or any(_TEST_FOLDER.search(f) for f in low):
         return TEST
-    if kind.is_document or kind.ext in ("html", "htm", "xhtml", "ipynb") or any(f in _DOC_FOLDERS for f in low):
+    if not is_config_text(path) and (
+        kind.is_document or kind.ext in ("html", "htm", "xhtml", "ipynb") or any(f in _DOC_FOLDERS for f in low)
+    ):
         return DOCUMENTATION
     if any(f in _RECORDING_FOLDERS for f in low) or kind.ext == "har":
         return SAMPLE
