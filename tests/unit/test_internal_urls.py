@@ -381,6 +381,7 @@ def test_severity_follows_the_place(path: str, text: str, rule: str, severity: S
         ("web/Icon.tsx", '<path d="M12,2,10·11.86.39,4" />'),
         ("web/icon.js", '  d: "M12,2,10·11.86.39,4",'),
         ("etc/hosts.txt", "10·11.86.39 12.5 3"),
+        ("web/page.html", "10·11.86.39 12.5 3 L 4 4"),
         ("src/app.py", 'rv = client.get("/", "http://www.localhost·localdomain:3000/")'),
         ("src/deps.py", "new Constraint('>=', '10·0.0.0'),"),
         ("src/nets.py", 'FIRST = "192·168.0.0"'),

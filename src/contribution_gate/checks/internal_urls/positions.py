@@ -204,8 +204,9 @@ class Line:
         text = self.text
         if _HOSTS_FILE.match(text) is None:
             return False
-        names = text.split("#")[0].split(None, 1)[1]
-        return "." in names and any(c.isalpha() for c in names)  # `10.11.86.39 12.5 3`: numbers
+        names = text.split("#")[0].split()[1:]
+        # every name has a letter: `10.11.86.39 12.5 3 L` is path data going on over lines
+        return any("." in name for name in names) and all(any(c.isalpha() for c in name) for name in names)
 
     @cached_property
     def version_at(self) -> int:
