@@ -64,7 +64,7 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
         return
     kind = kind_of(change.path)
     if is_config_text(change.path):
-        kind = _CONFIG_KIND  # `--index-url http://10.1.2.3/simple` in requirements.txt configures pip
+        kind = _CONFIG_KIND  # `--index-url` in requirements.txt configures pip
     lowered = joined.split("\n")
     blocks = Blocks(added, kind)
     policy = policy_lines(change.path, added)
