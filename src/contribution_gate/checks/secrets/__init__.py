@@ -21,75 +21,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ...model import NO_SETUP, Commit, FileChange, Finding, Setup, Severity, file_finding, fingerprint
-from . import metadata
+from . import context, metadata
 from .blocks import Found, scan_added
 from .lines import Kind
 
 ID = "secrets"
-_CODE_EXTENSIONS = frozenset(
-    [
-        "py",
-        "pyi",
-        "pyx",
-        "js",
-        "jsx",
-        "mjs",
-        "cjs",
-        "ts",
-        "tsx",
-        "java",
-        "kt",
-        "kts",
-        "scala",
-        "groovy",
-        "go",
-        "rb",
-        "php",
-        "cs",
-        "c",
-        "h",
-        "cc",
-        "cpp",
-        "hpp",
-        "rs",
-        "swift",
-        "m",
-        "mm",
-        "dart",
-        "lua",
-        "pl",
-        "pm",
-        "r",
-        "jl",
-        "ex",
-        "exs",
-        "erl",
-        "hs",
-        "clj",
-        "vue",
-        "svelte",
-    ]
-)
-# hashes and integrity strings sit next to words like "key" here: only token formats are looked for
-_LOCK_FILES = frozenset(
-    [
-        "package-lock.json",
-        "npm-shrinkwrap.json",
-        "yarn.lock",
-        "pnpm-lock.yaml",
-        "poetry.lock",
-        "Pipfile.lock",
-        "uv.lock",
-        "pdm.lock",
-        "Cargo.lock",
-        "go.sum",
-        "composer.lock",
-        "Gemfile.lock",
-        "packages.lock.json",
-        "mix.lock",
-        "pubspec.lock",
-    ]
-)
 DEFAULT_MAX_FILE_SIZE = 50 << 20
 
 
@@ -112,8 +48,7 @@ def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
 
 
 def kind_of(path: str) -> Kind:
-    name = path.rsplit("/", 1)[-1]
-    return Kind(path, name not in _LOCK_FILES, name.rpartition(".")[2].lower() in _CODE_EXTENSIONS)
+    return Kind(path, context.of(path))
 
 
 def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:

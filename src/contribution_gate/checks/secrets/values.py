@@ -1,23 +1,41 @@
 """Whether a value found next to a secret-sounding name reads as a credential.
 
 The name-based rules (`generic-secret`, `netrc-password`) find *where* a value is assigned; these
-tests decide whether the value is one: not code, a reference, a placeholder, a word or prose. Every
-pattern here runs on at most a few hundred characters (a rule's value group is bounded) and is
-linear anyway: no two repeats can trade characters (tests/regex_shape.py checks it).
+tests decide whether the value is one (`verdict`): not code or a reference, not a number, a date,
+a version, an address, a UUID (a sample at most) or a digest, not a placeholder, not words (`words.py`: a bigram model
+tells `polar-development` from `oxpf4a93fjovt0`), and random enough for its alphabet and length.
+A value built by hand (`A1B2C3D4A1B2C3D4`, `API-1234567890ABCDEF`) is a `SAMPLE`: reported, as a
+warning. Every pattern here runs on at most a few hundred characters (a rule's value group is
+bounded) and is linear anyway: no two repeats can trade characters (tests/regex_shape.py checks it).
 """
 
 from __future__ import annotations
 
+import enum
+import math
 import re
+from collections import Counter
+from itertools import pairwise
 from urllib.parse import unquote
 
-# a call or index, a template or format field (`{x}`, `{f(x)}`), a URL, a decorator, a path, a regular
-# expression, markup
+from .words import words_only
+
+
+class Verdict(enum.IntEnum):
+    """What a value reads as: not a secret, a hand-made sample, or a secret."""
+
+    NONE = 0
+    SAMPLE = 1
+    SECRET = 2
+
+
+# a call or index, a template or format field (`{x}`, `{f(x)}`), a URL or data URI, a decorator, a
+# path, a regular expression, markup
 _CODE_OR_REFERENCE = re.compile(
     r"^[A-Za-z_][\w.]*[(\[]|^\$|\$\{|\{\{|\{[^{}\s]{0,80}\}|%\(\w+\)|%[sd]$|://|^@|^\.{0,2}/|^<[^<>]*>$"
-    r"|\(\?|\\[wsdbWSDB]|\[\^|^[<>]|[)}\]]$"
+    r"|\(\?|\\[wsdbWSDB]|\[\^|^[<>]|[)}\]]$|^data:|^~/|^[A-Za-z]:\\"
 )
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _PIECES = re.compile(r"[-_.:/#=+@!?*&|~^]+")
 _WORD = re.compile(r"[a-z]{3,}|[A-Z][a-z]{2,}")
 # a word, an identifier part or a short number: `input`, `API`, `Key`, `camelCase`, `v19`, `argon2id`.
@@ -26,12 +44,33 @@ _WORD = re.compile(r"[a-z]{3,}|[A-Z][a-z]{2,}")
 _WORDLIKE = re.compile(r"[A-Z]?[a-z]+(?:[A-Z][a-z]+)*\d{0,4}|[A-Z]+\d{0,4}|[a-z]+\d[a-z]+|\d{1,4}")
 # words of prose beyond identifiers: `OAuth2`, `IPv6`, `8px`, `don't`
 _PROSE_WORD = re.compile(r"[A-Z]+[a-z]+\d{0,4}|\d{1,6}[a-z]{0,3}|[A-Za-z]+['’][a-z]{1,2}")
+_DIGITS_IN_LETTERS = re.compile(r"[A-Za-z]\d{1,3}[A-Za-z]")
 _CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"\d"), re.compile(r"[^A-Za-z0-9]"))
 _EDGE_PUNCTUATION = ".,;:!?()[]{}\"'`«»“”‘’"
 _PLACEHOLDER = re.compile(
-    r"(?i)(?:x{4,}|\*{3,}|\.{3}|…|<[^<>]*>|\$\{|^\$|\{\{|\{[\w.]*\}|%\(|%s|changeme|change_me|your[_-]|example|dummy|placeholder|"
+    r"(?i)(?:x{4,}|\*{3,}|\.{3}|…|<[^<>]*>|&lt;|\$\{|^\$|\{\{|\{[\w.]*\}|%\(|%s|changeme|change_me|your[_-]|example|dummy|placeholder|"
     r"redacted|replace[_-]?me|sample|not[_-]?a[_-]?real|fake|test[_-]?(?:key|token|secret|password)|"
     r"^arn:aws:|/secrets/|^projects/|^vault:|^(?:ssm|secretsmanager|keyvault|sm)://)"
+)
+# a date or a time of day anywhere in the value (`2024-05-01T12:00:00Z`, `12:00:00.123`); a version
+# (`v1.2.3`, `4.0.0.0`, `1.2.3-rc.1`); a dotted IPv4 address; a host name; an e-mail address
+_DATE_OR_TIME = re.compile(r"\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d")
+_VERSION = re.compile(r"[vV]?\d{1,6}(?:\.\d{1,6}){1,4}(?![0-9A-Za-z])")
+_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?")
+_HOST = re.compile(r"(?:[a-z0-9-]{1,63}\.){1,10}[a-z]{2,24}")
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,10}")
+# a digest named as such (`sha256:...`, `sha512-...`, `md5=...`)
+_DIGEST_PREFIX = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)?|sha3-\d{3}|md5|blake2[bs]?|crc32c?)[:=-]")
+_HEX = re.compile(r"[0-9a-f]{1,256}|[0-9A-F]{1,256}")
+_DIGEST_LENGTHS = frozenset([32, 40, 56, 64, 96, 128])
+_UNITS = frozenset(["ms", "s", "m", "h", "d", "k", "kb", "mb", "gb", "tb", "px", "em", "rem", "pt", "ns", "us", "%"])
+_SEPARATORS = str.maketrans("", "", "-_.")
+_ALPHABETS = (
+    (frozenset("0123456789abcdef"), 16),
+    (frozenset("0123456789ABCDEF"), 16),
+    (frozenset("0123456789abcdefghijklmnopqrstuvwxyz"), 36),
+    (frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"), 36),
+    (frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"), 62),
 )
 _SEQUENCE = ("0123456789abcdefghijklmnopqrstuvwxyz" * 2) + "|" + ("9876543210" * 4)
 _DEFAULT_PASSWORDS = frozenset(
@@ -58,6 +97,20 @@ _DEFAULT_PASSWORDS = frozenset(
         "123456",
         "qwerty",
         "letmein",
+        "foo",
+        "bar",
+        "baz",
+        "qux",
+        "quux",
+        "foobar",
+        "hello",
+        "world",
+        "abc",
+        "xyz",
+        "asdf",
+        "lorem",
+        "ipsum",
+        "hunter2",
     ]
 )
 # the last word of a name that holds a secret itself (`DB_PASSWORD`, `apiKey`, `secrets`), not one
@@ -98,26 +151,129 @@ def is_placeholder(secret: str) -> bool:
         or len(set(tail)) <= 2
         or secret.lower() in _SEQUENCE  # `0123456789abcdef`, `abcdefgh`
         or bool(words)
-        and all(w in _DEFAULT_PASSWORDS for w in words)
+        and all(w in _DEFAULT_PASSWORDS or (w.isdigit() and len(w) <= 6) for w in words)
+        and not all(w.isdigit() for w in words)
     )
 
 
 def plausible(value: str) -> bool:
-    """Whether a value without spaces assigned to a secret-sounding name could be a real secret.
+    """Whether a value assigned to a secret-sounding name could be a secret at all (the rules'
+    cheap filter; `verdict` with the name and the file decides the rest)."""
+    return verdict(value, uuid=True) is not Verdict.NONE
 
-    Not: code (`get(...)`, `${X}`, `settings.KEY`), a reference or path (`op://vault/item`,
-    `prod/app/api-key`), a name or words joined by separators (`X-API-Key`, `argon2id-v19`,
-    `MY_SECRET_KEY`), a single character class (`12345678`, `abcdefgh`), or shorter than eight.
-    """
+
+def unwrap(value: str) -> str | None:
+    """The value as written between its quotes, or None when it is no literal text: escape
+    sequences (`b'\\x89PNG\\r\\n'`, troff's `\\fB`, a JSON-escaped line of code) make bytes or
+    markup, not a typed secret. `\\/` (JSON's escaped slash) and a trailing escaped newline (a
+    notebook's source line) are read through."""
     value = value.strip("'\"`")
-    if len(value) < 8 or _CODE_OR_REFERENCE.search(value) or len(value.split(maxsplit=1)) > 1:
-        return False
-    if _UUID.fullmatch(value) or sum(1 for c in _CLASSES if c.search(value)) < 2:
-        return False
-    pieces = [piece for piece in _PIECES.split(value) if piece]
-    if ("/" in value or ":" in value) and sum(1 for p in pieces if _WORD.fullmatch(p)) >= 2:
-        return False  # a reference: `github:org/repo#sha`, `prod/app/api-key`
-    return not all(_WORDLIKE.fullmatch(piece) for piece in pieces)
+    if value.endswith("\\n"):
+        value = value[:-2]
+    if "\\" in value:
+        value = value.replace("\\/", "/")
+        if "\\" in value:
+            return None
+    return value
+
+
+def verdict(value: str, *, min_length: int = 8, digest_context: bool = False, uuid: bool = False) -> Verdict:
+    """What a value without spaces reads as (`digest_context`: the name or the line speaks of a
+    hash; `uuid`: a UUID is a sample, as some services' keys are UUIDs, rather than nothing).
+
+    Not a secret: code or a reference (`get(...)`, `${X}`, `settings.KEY`, `op://vault/item`),
+    a number, a date or time, a version, an address or host, a digest in a digest's context,
+    a placeholder, words (`X-API-Key`, `polar-development`, `IAmSensitive`), one class of
+    characters, or too little entropy for its length and alphabet. A sample: a value made mostly of
+    counting runs or of one unit repeated (`abcd1234abcd1234`). Percent escapes are decoded first.
+    """
+    raw = unwrap(value)
+    if raw is None or _CODE_OR_REFERENCE.search(raw):
+        return Verdict.NONE
+    text = unquote(raw) if "%" in raw else raw
+    if len(text) < min_length or len(text.split(maxsplit=1)) > 1:
+        return Verdict.NONE
+    if _structured(text) or is_placeholder(text):
+        return Verdict.NONE
+    if UUID.fullmatch(text):
+        return Verdict.SAMPLE if uuid else Verdict.NONE  # as often an id (a request's, a share's) as a key
+    if _DIGEST_PREFIX.match(text) or (digest_context and len(text) in _DIGEST_LENGTHS and _HEX.fullmatch(text)):
+        return Verdict.NONE
+    body = text.translate(_SEPARATORS)  # `s-s4t2ud-d91c...`: dashes join parts, they are no alphabet
+    if sum(1 for c in _CLASSES if c.search(body)) < 2 or words_only(text):
+        return Verdict.NONE
+    pieces = [piece for piece in _PIECES.split(text) if piece]
+    if ("/" in text or ":" in text) and sum(1 for p in pieces if _WORD.fullmatch(p)) >= 2:
+        return Verdict.NONE  # a reference: `github:org/repo#sha`, `prod/app/api-key`
+    if entropy(body) < _entropy_floor(body):
+        return Verdict.NONE
+    return Verdict.SAMPLE if patterned(text) else Verdict.SECRET
+
+
+def _structured(text: str) -> bool:
+    """A number (with a unit: `30s`, `1.5GB`), a date or time, a version, an IPv4 address, a host
+    name or an e-mail address."""
+    if _number(text) or _DATE_OR_TIME.search(text) or _VERSION.match(text):
+        return True
+    return bool(_IPV4.fullmatch(text) or _HOST.fullmatch(text) or _EMAIL.fullmatch(text))
+
+
+def _number(text: str) -> bool:
+    body = text.lower()
+    for unit in _UNITS:
+        if body.endswith(unit) and body[: -len(unit)][-1:].isdigit():
+            body = body[: -len(unit)]
+            break
+    try:
+        float(body.replace("_", "").replace(",", ""))
+    except ValueError:
+        return body.startswith(("0x", "-0x")) and _HEX.fullmatch(body.lstrip("-")[2:]) is not None
+    return True
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy of `text`, in bits per character."""
+    counts = Counter(text)
+    size = len(text)
+    return -sum(n / size * math.log2(n / size) for n in counts.values())
+
+
+def _entropy_floor(text: str) -> float:
+    """Four fifths of the entropy a random string of this length over its alphabet has on average
+    (about its first percentile): log2 of the expected number of distinct characters when the
+    string is shorter than its alphabet, else the alphabet's bits less the small-sample bias
+    (Miller-Madow). The alphabet is the smallest common one (hex, lower case and digits, letters
+    and digits, any) that holds nine tenths of the characters: `sk_` before 48 hex digits is hex."""
+    size = len(text)
+    alphabet = 78
+    for chars, bits in _ALPHABETS:
+        if sum(1 for c in text if c in chars) * 10 >= size * 9:
+            alphabet = bits
+            break
+    if size < alphabet:
+        expected = math.log2(alphabet * (1 - (1 - 1 / alphabet) ** size))
+    else:
+        expected = math.log2(alphabet) - (alphabet - 1) / (2 * size * math.log(2))
+    return 0.8 * expected
+
+
+def patterned(text: str) -> bool:
+    """Made by hand: one unit repeated (`A1B2C3A1B2C3`, `hunter2hunter2`), or at least half of it in
+    runs of four or more characters that count up or down (`1234567890`, `ABCDEFGH`, `9876`)."""
+    size = len(text)
+    for unit in range(1, size // 2 + 1):
+        if text[unit:] == text[: size - unit]:  # the text shifted by one unit is itself
+            return True
+    counted = run = 1
+    total = 0
+    for prev, char in pairwise(text):
+        if abs(ord(char) - ord(prev)) == 1 and char.isalnum() and prev.isalnum():
+            run += 1
+            continue
+        total += run if run >= 4 else 0
+        run = counted
+    total += run if run >= 4 else 0
+    return total * 2 >= size
 
 
 def passphrase(value: str) -> bool:
@@ -146,8 +302,12 @@ def passphrase(value: str) -> bool:
 
 
 def _random_piece(piece: str) -> bool:
+    """A piece of a passphrase that is no word: digits inside letters (`s3cr3t`, `w0rd-x9k`), or
+    letters that read as random (`nhf8`)."""
     if len(piece) < 4 or _PROSE_WORD.fullmatch(piece) or sum(1 for c in _CLASSES if c.search(piece)) < 2:
         return False
+    if _DIGITS_IN_LETTERS.search(piece):
+        return True
     return not all(_WORDLIKE.fullmatch(p) or _PROSE_WORD.fullmatch(p) for p in _PIECES.split(piece) if p)
 
 
