@@ -60,9 +60,12 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     text = change.added.text
     limit = min(len(text), opts.max_file_size)
     shown_path: str | None = None  # the path as messages show it (a name can hold a token too)
+    copies: dict[tuple[str, int], int] = {}  # (rule, hash of the value) -> copies seen so far
     for found in scan_added(kind_of(change.path), change.added, limit, opts.allow):
         shown_path = metadata.redacted_path(change.path, opts.allow) if shown_path is None else shown_path
-        yield _finding(change, shown_path, found)
+        key = (found.hit.rule, hash(found.matched))
+        copies[key] = copies.get(key, 0) + 1
+        yield _finding(change, shown_path, found, copies[key])
     if limit < len(text):
         yield _too_large(change, metadata.redacted_path(change.path, opts.allow), len(text), limit)
 
@@ -89,9 +92,12 @@ def _too_large(change: FileChange, shown_path: str, size: int, limit: int) -> Fi
     )
 
 
-def _finding(change: FileChange, shown_path: str, found: Found) -> Finding:
+def _finding(change: FileChange, shown_path: str, found: Found, copy: int = 1) -> Finding:
+    """The finding of one hit. The `copy`th copy of one value in one change of a file is a finding
+    of its own (each place must be cleaned up), told apart by its fingerprint; its baseline key is
+    the value's, so a baseline that accepts the value accepts every copy."""
     hit = found.hit
-    note = "" if hit.severity is Severity.ERROR else " (it fails the format's own check: a placeholder?)"
+    note = f" ({hit.note})" if hit.note else ""
     finding = file_finding(
         ID,
         hit.rule,
@@ -104,4 +110,6 @@ def _finding(change: FileChange, shown_path: str, found: Found) -> Finding:
         found.excerpt,
         found.end_line,
     )
+    if copy > 1:
+        finding = replace(finding, fingerprint=fingerprint(ID, hit.rule, change.path, f"{found.matched}\x00{copy}"))
     return replace(finding, value_sha1=hashlib.sha1(hit.secret.encode("utf-8", "surrogatepass")).hexdigest())

@@ -107,7 +107,8 @@ class Name:
 def name_before(line: str, start: int) -> Name:
     """The name assigned the value that begins at `start`: back over an opening quote (and a
     string prefix: `b'`, `r"`), spaces, the operator (`=`, `:`, `:=`, `=>`, `,` after a quoted
-    name, `>` of an XML element), spaces, a closing quote or bracket, then the name's characters."""
+    name, `>` of an XML element), spaces, a closing quote or bracket, then the name's characters.
+    A name before a comma counts only as the first of a pair (`Add("ApiKey", "...")`)."""
     at = start
     low = max(0, start - _LOOK_BACK)
     while at > low and line[at - 1] in "\"'`":
@@ -115,12 +116,16 @@ def name_before(line: str, start: int) -> Name:
     if at < start and at > low and line[at - 1] in "bBrRuUfF":
         at -= 1
     at = _skip(line, at, low, " \t")
+    operator_end = at
     at = _skip(line, at, low, "=:>,?|", limit=3)
+    comma = line[at:operator_end] == ","
     at = _skip(line, at, low, " \t")
     at = _skip(line, at, low, "\"']`", limit=2)
     end = at
     while at > low and line[at - 1] in _NAME_CHARS:
         at -= 1
+    if comma and line[max(low, at - 2) : at].strip(" \t\"'`")[-1:] not in ("(", "[", "{"):
+        return Name("", ())  # `f("user", "password", "host")`: a list of values, not a name and its value
     text = line[at:end].lstrip("-$@.")
     return Name(text, tuple(p.lower() for p in pieces(text) if not p[0].isdigit()))
 

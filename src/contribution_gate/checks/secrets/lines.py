@@ -43,6 +43,7 @@ class Hit:
     remediation: str
     start: int
     end: int
+    note: str = ""  # why it is a warning, when it is one
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +131,12 @@ def _rule_hit(context: Context, window: str, match: RuleMatch, shift: int) -> Hi
     the judge says it is no finding)."""
     rule = match.rule
     checked = Severity.ERROR if rule.is_well_formed(match.secret) else Severity.WARNING
-    severity = judge.severity(context, rule.id, window, match.start, match.secret, checked)
-    if severity is None:
+    judged = judge.severity(context, rule.id, window, match.start, match.secret, checked)
+    if judged is None:
         return None
-    return Hit(rule.id, rule.title, match.secret, severity, rule.remediation, shift + match.start, shift + match.end)
+    severity, note = judged
+    start, end = shift + match.start, shift + match.end
+    return Hit(rule.id, rule.title, match.secret, severity, rule.remediation, start, end, note)
 
 
 def _whole_token(text: str, start: int, found: str) -> str:

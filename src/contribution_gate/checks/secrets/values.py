@@ -18,7 +18,7 @@ from collections import Counter
 from itertools import pairwise
 from urllib.parse import unquote
 
-from .words import words_only
+from .words import is_trivial_number, pieces, wordiness, words_only
 
 
 class Verdict(enum.IntEnum):
@@ -32,7 +32,7 @@ class Verdict(enum.IntEnum):
 # a call or index, a template or format field (`{x}`, `{f(x)}`), a URL or data URI, a decorator, a
 # path, a regular expression, markup
 _CODE_OR_REFERENCE = re.compile(
-    r"^[A-Za-z_][\w.]*[(\[]|^\$|\$\{|\{\{|\{[^{}\s]{0,80}\}|%\(\w+\)|%[sd]$|://|^@|^\.{0,2}/|^<[^<>]*>$"
+    r"^[A-Za-z_][\w.]*[(\[]|^\$|\$\{|\{\{|\{[^{}\s]{0,80}\}|%\(\w+\)|%[sd]$|://|^@|^\.{1,2}/|^<[^<>]*>$"
     r"|\(\?|\\[wsdbWSDB]|\[\^|^[<>]|[)}\]]$|^data:|^~/|^[A-Za-z]:\\"
 )
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -48,8 +48,8 @@ _DIGITS_IN_LETTERS = re.compile(r"[A-Za-z]\d{1,3}[A-Za-z]")
 _CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"\d"), re.compile(r"[^A-Za-z0-9]"))
 _EDGE_PUNCTUATION = ".,;:!?()[]{}\"'`«»“”‘’"
 _PLACEHOLDER = re.compile(
-    r"(?i)(?:x{4,}|\*{3,}|\.{3}|…|<[^<>]*>|&lt;|\$\{|^\$|\{\{|\{[\w.]*\}|%\(|%s|changeme|change_me|your[_-]|example|dummy|placeholder|"
-    r"redacted|replace[_-]?me|sample|not[_-]?a[_-]?real|fake|test[_-]?(?:key|token|secret|password)|"
+    r"(?i)(?:x{4,}|\*{3,}|\.{3}|…|<[^<>]*>|&lt;|\$\{|^\$|\{\{|\{[\w.]*\}|%\(\w+\)|%s(?![^\s\x22\x27/:@])|changeme|change_me|your[_-]|example|dummy|placeholder|"
+    r"redacted|replace[_-]?me|sample|not[_-]?a[_-]?real|fake|nonexist|bogus|test[_-]?(?:key|token|secret|password)|"
     r"^arn:aws:|/secrets/|^projects/|^vault:|^(?:ssm|secretsmanager|keyvault|sm)://)"
 )
 # a date or a time of day anywhere in the value (`2024-05-01T12:00:00Z`, `12:00:00.123`); a version
@@ -65,6 +65,36 @@ _HEX = re.compile(r"[0-9a-f]{1,256}|[0-9A-F]{1,256}")
 _DIGEST_LENGTHS = frozenset([32, 40, 56, 64, 96, 128])
 _UNITS = frozenset(["ms", "s", "m", "h", "d", "k", "kb", "mb", "gb", "tb", "px", "em", "rem", "pt", "ns", "us", "%"])
 _SEPARATORS = str.maketrans("", "", "-_.")
+_LEET = str.maketrans("013457@$!", "oieastasi")
+# words that make a password a default or a sample, in any case, with digits for letters
+_WEAK_PASSWORD_WORDS = (
+    "pass",
+    "password",
+    "passw",
+    "secret",
+    "changeme",
+    "welcome",
+    "admin",
+    "qwerty",
+    "letmein",
+    "default",
+    "example",
+    "sample",
+    "test",
+    "demo",
+    "guest",
+    "root",
+    "user",
+    "hunter",
+    "dummy",
+    "fake",
+)
+# the pieces of a value that names itself: `jwt-token-123`, `my-api-key-1`
+_SELF_NAMES = frozenset(
+    ["password", "passwd", "pass", "pwd", "secret", "token", "key", "apikey", "jwt", "credential", "creds", "auth"]
+)
+# a key that says it is for development only (Django's `django-insecure-` prefix)
+_INSECURE = re.compile(r"(?i)insecure")
 _ALPHABETS = (
     (frozenset("0123456789abcdef"), 16),
     (frozenset("0123456789ABCDEF"), 16),
@@ -153,13 +183,21 @@ def is_placeholder(secret: str) -> bool:
         or bool(words)
         and all(w in _DEFAULT_PASSWORDS or (w.isdigit() and len(w) <= 6) for w in words)
         and not all(w.isdigit() for w in words)
+        or _default_password(secret)
     )
+
+
+def _default_password(secret: str) -> bool:
+    """A default password dressed up: digits for letters and a number or symbol after it
+    (`P@ssw0rd1`, `Welcome123!`, `Adm1n2024`)."""
+    core = secret.rstrip("0123456789!@#$%^&*.?_-").lower().translate(_LEET)
+    return core in _DEFAULT_PASSWORDS or core in _WEAK_PASSWORD_WORDS
 
 
 def plausible(value: str) -> bool:
     """Whether a value assigned to a secret-sounding name could be a secret at all (the rules'
     cheap filter; `verdict` with the name and the file decides the rest)."""
-    return verdict(value, uuid=True) is not Verdict.NONE
+    return verdict(value, uuid=True, password=True) is not Verdict.NONE
 
 
 def unwrap(value: str) -> str | None:
@@ -177,15 +215,21 @@ def unwrap(value: str) -> str | None:
     return value
 
 
-def verdict(value: str, *, min_length: int = 8, digest_context: bool = False, uuid: bool = False) -> Verdict:
+def verdict(
+    value: str, *, min_length: int = 8, digest_context: bool = False, uuid: bool = False, password: bool = False
+) -> Verdict:
     """What a value without spaces reads as (`digest_context`: the name or the line speaks of a
-    hash; `uuid`: a UUID is a sample, as some services' keys are UUIDs, rather than nothing).
+    hash; `uuid`: a random UUID is a sample, as some services' keys are UUIDs, rather than nothing;
+    `password`: the name says password, where people's passwords are made of words).
 
     Not a secret: code or a reference (`get(...)`, `${X}`, `settings.KEY`, `op://vault/item`),
     a number, a date or time, a version, an address or host, a digest in a digest's context,
-    a placeholder, words (`X-API-Key`, `polar-development`, `IAmSensitive`), one class of
-    characters, or too little entropy for its length and alphabet. A sample: a value made mostly of
-    counting runs or of one unit repeated (`abcd1234abcd1234`). Percent escapes are decoded first.
+    a placeholder, a value that names itself (`jwt-token-123`, `my-api-key-1`), words
+    (`X-API-Key`, `polar-development`, `IAmSensitive`; but a password of words with digits and
+    symbols, `Summer2024!Corp`, is one), one class of characters, or too little entropy for its
+    length and alphabet. A sample: a value made mostly of counting runs or of one unit repeated
+    (`abcd1234abcd1234`), or a key that says it is for development only (`django-insecure-...`).
+    Percent escapes are decoded first.
     """
     raw = unwrap(value)
     if raw is None or _CODE_OR_REFERENCE.search(raw):
@@ -193,21 +237,60 @@ def verdict(value: str, *, min_length: int = 8, digest_context: bool = False, uu
     text = unquote(raw) if "%" in raw else raw
     if len(text) < min_length or len(text.split(maxsplit=1)) > 1:
         return Verdict.NONE
-    if _structured(text) or is_placeholder(text):
+    if _structured(text) or is_placeholder(text) or names_itself(text):
         return Verdict.NONE
-    if UUID.fullmatch(text):
-        return Verdict.SAMPLE if uuid else Verdict.NONE  # as often an id (a request's, a share's) as a key
+    if text.startswith("/") and (words_only(text) or _reference(text)):
+        return Verdict.NONE  # a path: `/run/secrets/db_password` (base64 may begin with `/` too)
+    body = text.translate(_SEPARATORS)  # `s-s4t2ud-d91c...`: dashes join parts, they are no alphabet
+    if UUID.fullmatch(text):  # as often an id (a request's, a share's) as a key
+        return Verdict.SAMPLE if uuid and entropy(body) >= _entropy_floor(body) else Verdict.NONE
     if _DIGEST_PREFIX.match(text) or (digest_context and len(text) in _DIGEST_LENGTHS and _HEX.fullmatch(text)):
         return Verdict.NONE
-    body = text.translate(_SEPARATORS)  # `s-s4t2ud-d91c...`: dashes join parts, they are no alphabet
-    if sum(1 for c in _CLASSES if c.search(body)) < 2 or words_only(text):
+    classes = sum(1 for c in _CLASSES if c.search(body))
+    if classes < 2 or _reference(text):
         return Verdict.NONE
-    pieces = [piece for piece in _PIECES.split(text) if piece]
-    if ("/" in text or ":" in text) and sum(1 for p in pieces if _WORD.fullmatch(p)) >= 2:
-        return Verdict.NONE  # a reference: `github:org/repo#sha`, `prod/app/api-key`
+    if words_only(text):
+        return Verdict.SECRET if password and _human_password(text) else Verdict.NONE
     if entropy(body) < _entropy_floor(body):
         return Verdict.NONE
-    return Verdict.SAMPLE if patterned(text) else Verdict.SECRET
+    if patterned(text) or _INSECURE.search(text):
+        return Verdict.SAMPLE
+    return Verdict.SECRET
+
+
+def _reference(text: str) -> bool:
+    """A path or reference of words (`github:org/repo#<sha>`, `prod/app/api-key`): a `/` or `:`,
+    two words among its parts, and no long random part (base64's `/` joins random runs)."""
+    if "/" not in text and ":" not in text:
+        return False
+    parts = [part for part in _PIECES.split(text) if part]
+    if sum(1 for p in parts if _WORD.fullmatch(p)) < 2:
+        return False
+    return not any(len(p) >= 16 and not _HEX.fullmatch(p) and not words_only(p) for p in parts)
+
+
+def names_itself(text: str) -> bool:
+    """A value that says what it stands for, with little else: `jwt-token-123`, `my-api-key-1`,
+    `test_secret_abc` (a name-like word of a secret, and at most three short words or small
+    numbers besides)."""
+    parts = pieces(text)
+    lowered = [p.lower() for p in parts]
+    if _SELF_NAMES.isdisjoint(lowered):
+        return False
+    rest = [p for p, low in zip(parts, lowered, strict=True) if low not in _SELF_NAMES]
+    if len(rest) > 3:
+        return False
+    return all(is_trivial_number(p) if p[0].isdigit() else len(p) <= 4 or wordiness(p) >= 0.3 for p in rest)
+
+
+def _human_password(text: str) -> bool:
+    """A password as people make them: words with digits and symbols mixed in, three classes of
+    characters or more (`Summer2024!Corp`), and no default or self-describing word in it once
+    digits read as letters (`P@ssw0rd1`, `Welcome123!`, `changeme2024`)."""
+    if len(text) < 8 or sum(1 for c in _CLASSES if c.search(text)) < 3:
+        return False
+    letters = text.lower().translate(_LEET)
+    return not any(word in letters for word in _WEAK_PASSWORD_WORDS) and not patterned(text)
 
 
 def _structured(text: str) -> bool:
