@@ -62,6 +62,7 @@ _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,10}")
 # a digest named as such (`sha256:...`, `sha512-...`, `md5=...`)
 _DIGEST_PREFIX = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)?|sha3-\d{3}|md5|blake2[bs]?|crc32c?)[:=-]")
 _HEX = re.compile(r"[0-9a-f]{1,256}|[0-9A-F]{1,256}")
+_HEXDIGITS = frozenset("0123456789abcdefABCDEF")
 _DIGEST_LENGTHS = frozenset([32, 40, 56, 64, 96, 128])
 _UNITS = frozenset(["ms", "s", "m", "h", "d", "k", "kb", "mb", "gb", "tb", "px", "em", "rem", "pt", "ns", "us", "%"])
 _SEPARATORS = str.maketrans("", "", "-_.")
@@ -259,14 +260,17 @@ def verdict(
 
 
 def _reference(text: str) -> bool:
-    """A path or reference of words (`github:org/repo#<sha>`, `prod/app/api-key`): a `/` or `:`,
-    two words among its parts, and no long random part (base64's `/` joins random runs)."""
+    """A path or reference made of words (`github:org/repo#<sha>`, `prod/app/api-key`,
+    `/Default/CodeStyle/=<guid>/@Value`): a `/` or `:`, two parts that are words, and words for
+    at least half of what is not hex digits (ids, hashes). Base64's `/` joins random runs."""
     if "/" not in text and ":" not in text:
         return False
     parts = [part for part in _PIECES.split(text) if part]
-    if sum(1 for p in parts if _WORD.fullmatch(p)) < 2:
+    words = [p for p in parts if _WORD.search(p) and words_only(p)]
+    if len(words) < 2:
         return False
-    return not any(len(p) >= 16 and not _HEX.fullmatch(p) and not words_only(p) for p in parts)
+    rest = sum(len(p) for p in parts if not all(c in _HEXDIGITS for c in p))
+    return sum(len(p) for p in words) * 2 >= rest
 
 
 def names_itself(text: str) -> bool:
