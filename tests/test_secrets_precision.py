@@ -110,15 +110,15 @@ def test_names_that_hold_a_secret_are_errors_in_code_and_configuration(
         based_repo,
         {
             "src/settings.py": [
-                (f'DB_PASSWORD = "{rand(32)}"', ERROR),
-                (f'self.api_key = "{rand(32, HEX)}"', ERROR),
+                (f'DB_PASSWORD = "{rand(40)}"', ERROR),
+                (f'self.api_key = "{rand(48, HEX)}"', ERROR),
                 (f'stripe_secret = b"{rand(40)}"', ERROR),
             ],
             "config/app.yaml": [(f"hapikey: {rand(36)}", ERROR), (f"  auth_token: {rand(40)}", ERROR)],
             "config/app.json": [(f'{{"client_secret" : "{rand(64, HEX)}"}}', ERROR)],
             "deploy/.env": [(f"KEY={rand(40)}", ERROR), (f"export SERVICE_CREDS={rand(40)}", ERROR)],
             "src/Storage.cs": [(f'context.Add("AccountKey", "{rand(86, B64)}==");', ERROR)],
-            "config/settings.xml": [(f"<password>{rand(32)}</password>", ERROR)],
+            "config/settings.xml": [(f"<password>{rand(40)}</password>", ERROR)],
             "src/client.go": [(f'\tapiKey   :=   "{rand(40)}"', ERROR)],
         },
     )
@@ -162,6 +162,35 @@ def test_values_that_are_no_secret_are_not_findings(based_repo: GitRepo, gate_cm
             ],
             "docs/trufflehog.1": [(".B \\fB--token=TOKEN\\fR", NONE)],
             "notebooks/demo.ipynb": [('    "svc = Chat(service_id=sid, credential=credential)\\n",', NONE)],
+        },
+    )
+
+
+def test_code_and_data_that_only_name_a_key_are_not_findings(based_repo: GitRepo, gate_cmd: Callable[..., Run]) -> None:
+    """Seen on real trees (CPython, site-packages, ReSharper settings, C extensions): names, paths,
+    format strings, casts and type annotations where a name-based rule expects a value."""
+    guid = "_002D".join(rand(n, HEX) for n in (8, 4, 4, 4, 12))
+    check(
+        gate_cmd,
+        based_repo,
+        {
+            "data/licenses/bsd-systemics-w3works.LICENSE": [
+                ("---", NONE),
+                ("key: bsd-systemics-w3works", NONE),
+                ("spdx_license_key: LicenseRef-scancode-bsd-systemics-w3works", NONE),
+                ("homepage_url: https://docs.google.com/forms/d/e/x/viewform?formkey=" + rand(34), NONE),
+            ],
+            "src/Project.DotSettings": [
+                (f'<s:String x:Key="/Default/CodeStyle/Naming/UserRules/={guid}/@EntryIndexedValue">', NONE)
+            ],
+            "ext/_yaml.c": [
+                ('  {"get_token", (PyCFunction)__pyx_pw_5_yaml_7CParser_17get_token, METH_NOARGS, 0},', NONE)
+            ],
+            "src/hpke.pyi": [("    x25519_key: x25519.X25519PrivateKey,", NONE)],
+            "src/msvc.py": [('    toolskey = "VS%0.f0COMNTOOLS" % version', NONE)],
+            "src/lexer.py": [('    elif token == "#bygroup":', NONE)],
+            "src/cli.py": [("@click.option('--password', prompt=True, hide_input=True)", NONE)],
+            "src/db.py": [('URL = url("postgresql", "user", "password", "localhost:5432/dbname")', NONE)],
         },
     )
 

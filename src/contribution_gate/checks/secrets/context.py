@@ -74,6 +74,7 @@ _TEST_INFIXES = (".test.", ".spec.", ".tests.", "_test.", ".e2e.")
 
 @dataclass(frozen=True, slots=True)
 class Context:
+    path: str
     generic: bool  # name-based rules run (not in lock files and scanner baselines)
     code: bool  # source code: an unquoted value must look like a token
     sample: bool  # tests, fixtures, docs, examples: name-based findings are warnings
@@ -86,7 +87,7 @@ def of(path: str) -> Context:
     extension = name.rpartition(".")[2] if "." in name else ""
     generic = name not in _LOCK_FILES and name not in _SCANNER_FILES
     sample = _is_sample(parts, name, extension) or path.endswith(_CASED_TEST_SUFFIXES)
-    return Context(generic, extension in _CODE_EXTENSIONS, sample)
+    return Context(path, generic, extension in _CODE_EXTENSIONS, sample)
 
 
 def _is_sample(parts: list[str], name: str, extension: str) -> bool:

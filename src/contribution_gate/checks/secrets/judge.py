@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote
 
 from ...model import Severity
@@ -26,6 +27,7 @@ from .values import Verdict, is_placeholder, patterned, unwrap, verdict
 from .words import words_only
 
 Judged = tuple[Severity, str]  # the severity, and why it is a warning when it is one ("" otherwise)
+_ATTRIBUTES = re.compile(r"[A-Za-z_]\w{0,100}(?:\.[A-Za-z_]\w{0,100}){1,10}[,;)]?")
 _NAME_RULES = frozenset(["generic-secret", "netrc-password"])
 _URL_RULES = frozenset(["url-password", "jdbc-password"])
 _DIGEST_WORDS = ("hash", "sha", "md5", "digest", "checksum", "integrity", "etag", "fingerprint", "commit", "revision")
@@ -88,9 +90,11 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
         strong = strength is keynames.Strength.STRONG
         password = not _PASSWORD_WORDS.isdisjoint(name.words)
         found = verdict(secret, min_length=8 if strong else 10, digest_context=digest, uuid=True, password=password)
-    if found is Verdict.NONE:
+    if found is Verdict.NONE or _names_the_file(context, secret):
         return None
     quoted = start > 0 and line[start - 1] in "\"'`"
+    if name.pair and not quoted:
+        return None  # `{"get_token", (PyCFunction)f, ...}`: a name and a function, no pair of literals
     if context.code and not quoted and not _token_like(secret):
         return None  # `token = self.token`, `key = KeyFactory.build()`: code, not a value
     if context.sample:
@@ -104,9 +108,19 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
     return Severity.ERROR, ""
 
 
+def _names_the_file(context: Context, secret: str) -> bool:
+    """A value that the file's own path holds (`key: bsd-new` in `licenses/bsd-new.LICENSE`) is the
+    name of what the file describes: a secret in a file name is the name's finding (`metadata`)."""
+    value = secret.strip("\"'`").lower()
+    return len(value) >= 8 and value in context.path.lower()
+
+
 def _token_like(secret: str) -> bool:
     """An unquoted value in source code (in a comment, a docstring, a raw string of a test) counts
-    when it could be no identifier: sixteen characters or more, letters and digits, not words."""
+    when it could be no identifier: sixteen characters or more, letters and digits, not words, and
+    no chain of attributes (`x25519.X25519PrivateKey`)."""
+    if _ATTRIBUTES.fullmatch(secret):
+        return False
     return len(secret) >= 16 and any(c.isdigit() for c in secret) and not words_only(secret)
 
 

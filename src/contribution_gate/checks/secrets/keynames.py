@@ -9,8 +9,9 @@ secret word (or ends in one: `apikey`, `authtoken`, not `monkey`) and no word sa
   `key_id`, `password_hint`, `tokens_reset`, `secret_name`, `api_key_env`;
 - a word before it that makes it no secret: a count or a limit (`max_tokens`, `num_tokens`,
   `cost_per_token`), a key of data (`primary_key`, `sort_key`, `cache_key`), a public value
-  (`public_key`, `publishable_key`, `site_key`, `anon_key`), a pagination or CSRF token, or a
-  name that says it is not real (`invalid_secret`, `hashed_secret`, `masked_token`).
+  (`public_key`, `publishable_key`, `site_key`, `anon_key`), a pagination or CSRF token, a
+  license's name (`license_key: AGPL-3.0-only`: a provider's license-key format is a rule of its
+  own), or a name that says it is not real (`invalid_secret`, `hashed_secret`, `masked_token`).
 
 A word the keyword only begins or ends (`tokenizer`, `keyboard`, `author`, `bypass`) is no secret
 word. No regular expression runs on the text: the name is read back with a bounded loop.
@@ -45,7 +46,7 @@ _WEAK_WORDS = frozenset(["key", "auth", "pass", "pwd", "pw", "passcode"])
 # a weak word after one of these is a strong one: `api_key`, `access_key`, `authKey`, `clientSecret`
 _STRENGTHENERS = _words(
     """
-    api access secret private priv auth client consumer master license licence encryption
+    api access secret private priv auth client consumer master encryption
     signing session account storage app admin root db database user service shared hmac webhook
     bearer bot deploy personal subscription sas aes crypt
     """
@@ -86,7 +87,8 @@ _NEGATORS = _words(
     page pagination continuation cursor sync resume max min num number total count per input
     output prompt completion completions reasoning context remaining used usage reset csrf xsrf
     hashed masked redacted invalid bad wrong fake dummy mock example sample placeholder expired
-    revoked site anon search sitekey partial estimated est rate limit limits bucket refill
+    revoked site anon search sitekey partial estimated est rate limit limits bucket refill license
+    licence spdx form
     """
 )
 # in these, the negator only counts right before the secret word (`output_tokens`, not
@@ -102,6 +104,7 @@ class Name:
 
     text: str
     words: tuple[str, ...]
+    pair: bool = False  # the first of a pair of string literals, `Add("ApiKey", "...")`
 
 
 def name_before(line: str, start: int) -> Name:
@@ -127,7 +130,7 @@ def name_before(line: str, start: int) -> Name:
     if comma and line[max(low, at - 2) : at].strip(" \t\"'`")[-1:] not in ("(", "[", "{"):
         return Name("", ())  # `f("user", "password", "host")`: a list of values, not a name and its value
     text = line[at:end].lstrip("-$@.")
-    return Name(text, tuple(p.lower() for p in pieces(text) if not p[0].isdigit()))
+    return Name(text, tuple(p.lower() for p in pieces(text) if not p[0].isdigit()), comma)
 
 
 def _skip(line: str, at: int, low: int, chars: str, limit: int = 16) -> int:

@@ -32,8 +32,8 @@ class Verdict(enum.IntEnum):
 # a call or index, a template or format field (`{x}`, `{f(x)}`), a URL or data URI, a decorator, a
 # path, a regular expression, markup
 _CODE_OR_REFERENCE = re.compile(
-    r"^[A-Za-z_][\w.]*[(\[]|^\$|\$\{|\{\{|\{[^{}\s]{0,80}\}|%\(\w+\)|%[sd]$|://|^@|^\.{1,2}/|^<[^<>]*>$"
-    r"|\(\?|\\[wsdbWSDB]|\[\^|^[<>]|[)}\]]$|^data:|^~/|^[A-Za-z]:\\"
+    r"^[A-Za-z_][\w.]*[(\[]|^\$|\$\{|\{\{|\{[^{}\s]{0,80}\}|%\(\w+\)|%[sd]$|%\d{0,3}\.\d{0,3}[fFgGeE]|://|^@|^\.{1,2}/|^<[^<>]*>$"
+    r"|\(\?|\\[wsdbWSDB]|\[\^|^[<>(]|[)}\]]$|^data:|^~/|^[A-Za-z]:\\"
 )
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _PIECES = re.compile(r"[-_.:/#=+@!?*&|~^]+")
@@ -66,6 +66,7 @@ _HEXDIGITS = frozenset("0123456789abcdefABCDEF")
 _DIGEST_LENGTHS = frozenset([32, 40, 56, 64, 96, 128])
 _UNITS = frozenset(["ms", "s", "m", "h", "d", "k", "kb", "mb", "gb", "tb", "px", "em", "rem", "pt", "ns", "us", "%"])
 _SEPARATORS = str.maketrans("", "", "-_.")
+_PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 _LEET = str.maketrans("013457@$!", "oieastasi")
 # words that make a password a default or a sample, in any case, with digits for letters
 _WEAK_PASSWORD_WORDS = (
@@ -247,8 +248,9 @@ def verdict(
         return Verdict.SAMPLE if uuid and entropy(body) >= _entropy_floor(body) else Verdict.NONE
     if _DIGEST_PREFIX.match(text) or (digest_context and len(text) in _DIGEST_LENGTHS and _HEX.fullmatch(text)):
         return Verdict.NONE
-    classes = sum(1 for c in _CLASSES if c.search(body))
-    if classes < 2 or _reference(text):
+    core = body.strip(_PUNCTUATION)  # `#bygroup`, `:symbol`: a sign before a word adds no class
+    classes = sum(1 for c in _CLASSES if c.search(core))
+    if classes < 2 or _reference(text) or _slug(text):
         return Verdict.NONE
     if words_only(text):
         return Verdict.SECRET if password and _human_password(text) else Verdict.NONE
@@ -273,6 +275,16 @@ def _reference(text: str) -> bool:
     return sum(len(p) for p in words) * 2 >= rest
 
 
+def _slug(text: str) -> bool:
+    """An identifier of words, acronyms and numbers joined by `-`, `_` or `.`, none mixing letters
+    and digits (`adi-bsd-2011`, `AGPL-3.0-only`, `Adobe-Glyph`): a name (a license's, a
+    package's), where a token mixes them (`db0r-s20dgab9a0iv`) or has groups of random letters."""
+    parts = [part for part in re.split(r"[-_.]", text) if part]
+    if len(parts) < 2:
+        return False
+    return all(p.isdigit() or (p.isalpha() and (p.islower() or len(p) <= 4 or wordiness(p) >= 0.3)) for p in parts)
+
+
 def names_itself(text: str) -> bool:
     """A value that says what it stands for, with little else: `jwt-token-123`, `my-api-key-1`,
     `test_secret_abc` (a name-like word of a secret, and at most three short words or small
@@ -291,8 +303,8 @@ def _human_password(text: str) -> bool:
     """A password as people make them: words with digits and symbols mixed in, three classes of
     characters or more (`Summer2024!Corp`), and no default or self-describing word in it once
     digits read as letters (`P@ssw0rd1`, `Welcome123!`, `changeme2024`)."""
-    if len(text) < 8 or sum(1 for c in _CLASSES if c.search(text)) < 3:
-        return False
+    if len(text) < 8 or "=" in text or sum(1 for c in _CLASSES if c.search(text)) < 3:
+        return False  # `prompt=True`: an argument, not a password
     letters = text.lower().translate(_LEET)
     return not any(word in letters for word in _WEAK_PASSWORD_WORDS) and not patterned(text)
 
