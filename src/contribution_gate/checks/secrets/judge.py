@@ -80,6 +80,8 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
     strength = keynames.strength(name)
     if strength is keynames.Strength.NONE or unwrap(secret) is None:
         return None
+    if name.compared and strength is keynames.Strength.WEAK:
+        return None  # `if (key === 'SlowBuffer')`: a key of a map or a keyboard, compared
     if secret.startswith("eyJ") and secret.count(".") == 2:
         return _jwt(context, secret, Severity.ERROR)  # a JWT assigned: judged as one
     if any(c.isspace() for c in secret.strip()):

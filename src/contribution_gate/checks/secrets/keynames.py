@@ -105,6 +105,7 @@ class Name:
     text: str
     words: tuple[str, ...]
     pair: bool = False  # the first of a pair of string literals, `Add("ApiKey", "...")`
+    compared: bool = False  # `key === 'Buffer'`: a comparison, not an assignment
 
 
 def name_before(line: str, start: int) -> Name:
@@ -120,8 +121,9 @@ def name_before(line: str, start: int) -> Name:
         at -= 1
     at = _skip(line, at, low, " \t")
     operator_end = at
-    at = _skip(line, at, low, "=:>,?|", limit=3)
-    comma = line[at:operator_end] == ","
+    at = _skip(line, at, low, "=:>,?|!", limit=3)
+    operator = line[at:operator_end]
+    comma = operator == ","
     at = _skip(line, at, low, " \t")
     at = _skip(line, at, low, "\"']`", limit=2)
     end = at
@@ -130,7 +132,8 @@ def name_before(line: str, start: int) -> Name:
     if comma and line[max(low, at - 2) : at].strip(" \t\"'`")[-1:] not in ("(", "[", "{"):
         return Name("", ())  # `f("user", "password", "host")`: a list of values, not a name and its value
     text = line[at:end].lstrip("-$@.")
-    return Name(text, tuple(p.lower() for p in pieces(text) if not p[0].isdigit()), comma)
+    words = tuple(p.lower() for p in pieces(text) if not p[0].isdigit())
+    return Name(text, words, comma, operator in ("==", "===", "!=", "!=="))
 
 
 def _skip(line: str, at: int, low: int, chars: str, limit: int = 16) -> int:
