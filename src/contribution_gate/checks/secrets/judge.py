@@ -23,7 +23,7 @@ from urllib.parse import unquote
 from ...model import Severity
 from . import jwts, keynames
 from .context import Context
-from .values import Verdict, is_placeholder, patterned, unwrap, verdict
+from .values import Verdict, is_code, is_placeholder, patterned, unwrap, verdict
 from .words import words_only
 
 Judged = tuple[Severity, str]  # the severity, and why it is a warning when it is one ("" otherwise)
@@ -128,8 +128,8 @@ def _token_like(secret: str) -> bool:
 
 def _url_password(context: Context, secret: str) -> Judged | None:
     raw = unwrap(secret)
-    if raw is None:
-        return None
+    if raw is None or is_code(raw):
+        return None  # `postgres://app:{password}@db/app`: a template
     text = unquote(raw)
     lowered = text.lower()
     if len(text) <= 2 or (text.isdigit() and len(text) <= 6) or is_placeholder(text):

@@ -64,6 +64,11 @@ _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,10}")
 # a digest named as such (`sha256:...`, `sha512-...`, `md5=...`)
 _DIGEST_PREFIX = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)?|sha3-\d{3}|md5|blake2[bs]?|crc32c?)[:=-]")
 _HEX = re.compile(r"[0-9a-f]{1,256}|[0-9A-F]{1,256}")
+# a file's name or path: `src/app.py`, `certs/server.pem`
+_FILE_NAME = re.compile(
+    r"(?i)\.(?:py|pyi|js|mjs|cjs|ts|tsx|jsx|json|ya?ml|toml|txt|md|rst|pem|crt|cer|der|key|p12|pfx|jks|env|cfg|"
+    r"conf|ini|xml|html?|go|rs|java|kt|rb|php|cs|sh|lock|png|jpe?g|gif|svg|csv|log|db|sqlite|zip|gz)$"
+)
 _HEXDIGITS = frozenset("0123456789abcdefABCDEF")
 _DIGEST_LENGTHS = frozenset([32, 40, 56, 64, 96, 128])
 _UNITS = frozenset(["ms", "s", "m", "h", "d", "k", "kb", "mb", "gb", "tb", "px", "em", "rem", "pt", "ns", "us", "%"])
@@ -198,6 +203,11 @@ def _default_password(secret: str) -> bool:
     return core in _DEFAULT_PASSWORDS or core in _WEAK_PASSWORD_WORDS
 
 
+def is_code(value: str) -> bool:
+    """Code, a template or a reference rather than a literal (`{password}`, `${PW}`, `f(x)`)."""
+    return bool(_CODE_OR_REFERENCE.search(value))
+
+
 def plausible(value: str) -> bool:
     """Whether a value assigned to a secret-sounding name could be a secret at all (the rules'
     cheap filter; `verdict` with the name and the file decides the rest)."""
@@ -241,7 +251,7 @@ def verdict(
     text = unquote(raw) if "%" in raw else raw
     if len(text) < min_length or len(text.split(maxsplit=1)) > 1:
         return Verdict.NONE
-    if _structured(text) or is_placeholder(text) or names_itself(text):
+    if _structured(text) or is_placeholder(text) or names_itself(text) or _FILE_NAME.search(text):
         return Verdict.NONE
     if text.startswith("/") and (words_only(text) or _reference(text)):
         return Verdict.NONE  # a path: `/run/secrets/db_password` (base64 may begin with `/` too)
