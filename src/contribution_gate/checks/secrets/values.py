@@ -69,6 +69,8 @@ _FILE_NAME = re.compile(
     r"(?i)\.(?:py|pyi|js|mjs|cjs|ts|tsx|jsx|json|ya?ml|toml|txt|md|rst|pem|crt|cer|der|key|p12|pfx|jks|env|cfg|"
     r"conf|ini|xml|html?|go|rs|java|kt|rb|php|cs|sh|lock|png|jpe?g|gif|svg|csv|log|db|sqlite|zip|gz)$"
 )
+# a path of short segments: `/v2/webhooks`, `/api/users/me` (base64 that begins with `/` has long runs)
+_ROUTE = re.compile(r"(?:/[\w.-]{1,24}){2,12}/?")
 _HEXDIGITS = frozenset("0123456789abcdefABCDEF")
 _DIGEST_LENGTHS = frozenset([32, 40, 56, 64, 96, 128])
 _UNITS = frozenset(["ms", "s", "m", "h", "d", "k", "kb", "mb", "gb", "tb", "px", "em", "rem", "pt", "ns", "us", "%"])
@@ -253,7 +255,7 @@ def verdict(
         return Verdict.NONE
     if _structured(text) or is_placeholder(text) or names_itself(text) or _FILE_NAME.search(text):
         return Verdict.NONE
-    if text.startswith("/") and (words_only(text) or _reference(text)):
+    if text.startswith("/") and (_ROUTE.fullmatch(text) or words_only(text) or _reference(text)):
         return Verdict.NONE  # a path: `/run/secrets/db_password` (base64 may begin with `/` too)
     body = text.translate(_SEPARATORS)  # `s-s4t2ud-d91c...`: dashes join parts, they are no alphabet
     if UUID.fullmatch(text):  # as often an id (a request's, a share's) as a key
