@@ -21,75 +21,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ...model import NO_SETUP, Commit, FileChange, Finding, Setup, Severity, file_finding, fingerprint
-from . import metadata
+from . import context, metadata
 from .blocks import Found, scan_added
 from .lines import Kind
 
 ID = "secrets"
-_CODE_EXTENSIONS = frozenset(
-    [
-        "py",
-        "pyi",
-        "pyx",
-        "js",
-        "jsx",
-        "mjs",
-        "cjs",
-        "ts",
-        "tsx",
-        "java",
-        "kt",
-        "kts",
-        "scala",
-        "groovy",
-        "go",
-        "rb",
-        "php",
-        "cs",
-        "c",
-        "h",
-        "cc",
-        "cpp",
-        "hpp",
-        "rs",
-        "swift",
-        "m",
-        "mm",
-        "dart",
-        "lua",
-        "pl",
-        "pm",
-        "r",
-        "jl",
-        "ex",
-        "exs",
-        "erl",
-        "hs",
-        "clj",
-        "vue",
-        "svelte",
-    ]
-)
-# hashes and integrity strings sit next to words like "key" here: only token formats are looked for
-_LOCK_FILES = frozenset(
-    [
-        "package-lock.json",
-        "npm-shrinkwrap.json",
-        "yarn.lock",
-        "pnpm-lock.yaml",
-        "poetry.lock",
-        "Pipfile.lock",
-        "uv.lock",
-        "pdm.lock",
-        "Cargo.lock",
-        "go.sum",
-        "composer.lock",
-        "Gemfile.lock",
-        "packages.lock.json",
-        "mix.lock",
-        "pubspec.lock",
-    ]
-)
 DEFAULT_MAX_FILE_SIZE = 50 << 20
 
 
@@ -112,8 +48,7 @@ def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
 
 
 def kind_of(path: str) -> Kind:
-    name = path.rsplit("/", 1)[-1]
-    return Kind(path, name not in _LOCK_FILES, name.rpartition(".")[2].lower() in _CODE_EXTENSIONS)
+    return Kind(path, context.of(path))
 
 
 def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
@@ -125,9 +60,12 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     text = change.added.text
     limit = min(len(text), opts.max_file_size)
     shown_path: str | None = None  # the path as messages show it (a name can hold a token too)
+    copies: dict[tuple[str, int], int] = {}  # (rule, hash of the value) -> copies seen so far
     for found in scan_added(kind_of(change.path), change.added, limit, opts.allow):
         shown_path = metadata.redacted_path(change.path, opts.allow) if shown_path is None else shown_path
-        yield _finding(change, shown_path, found)
+        key = (found.hit.rule, hash(found.matched))
+        copies[key] = copies.get(key, 0) + 1
+        yield _finding(change, shown_path, found, copies[key])
     if limit < len(text):
         yield _too_large(change, metadata.redacted_path(change.path, opts.allow), len(text), limit)
 
@@ -154,9 +92,12 @@ def _too_large(change: FileChange, shown_path: str, size: int, limit: int) -> Fi
     )
 
 
-def _finding(change: FileChange, shown_path: str, found: Found) -> Finding:
+def _finding(change: FileChange, shown_path: str, found: Found, copy: int = 1) -> Finding:
+    """The finding of one hit. The `copy`th copy of one value in one change of a file is a finding
+    of its own (each place must be cleaned up), told apart by its fingerprint; its baseline key is
+    the value's, so a baseline that accepts the value accepts every copy."""
     hit = found.hit
-    note = "" if hit.severity is Severity.ERROR else " (it fails the format's own check: a placeholder?)"
+    note = f" ({hit.note})" if hit.note else ""
     finding = file_finding(
         ID,
         hit.rule,
@@ -169,4 +110,6 @@ def _finding(change: FileChange, shown_path: str, found: Found) -> Finding:
         found.excerpt,
         found.end_line,
     )
+    if copy > 1:
+        finding = replace(finding, fingerprint=fingerprint(ID, hit.rule, change.path, f"{found.matched}\x00{copy}"))
     return replace(finding, value_sha1=hashlib.sha1(hit.secret.encode("utf-8", "surrogatepass")).hexdigest())

@@ -18,7 +18,8 @@ from functools import lru_cache
 from ...model import Severity
 from ...redaction import mask
 from ..keywords import Keywords
-from . import plugins
+from . import judge, plugins
+from .context import Context
 from .rules import RuleMatch, keywords, scan_text
 from .values import is_placeholder
 
@@ -42,15 +43,15 @@ class Hit:
     remediation: str
     start: int
     end: int
+    note: str = ""  # why it is a warning, when it is one
 
 
 @dataclass(frozen=True, slots=True)
 class Kind:
-    """What the detectors need to know of a file, worked out once per file."""
+    """What the detectors need to know of a file, worked out once per file (`context.of`)."""
 
     path: str
-    generic: bool  # name-based rules run (not in lock files, where hashes sit next to "key")
-    code: bool  # source code: name-based rules take quoted literals only
+    context: Context
 
 
 @lru_cache(maxsize=1)
@@ -96,9 +97,12 @@ def _window(
     found: list[tuple[int, Hit]],
 ) -> None:
     """The hits of one window whose start it owns, shifted to line positions."""
-    for rank, match in enumerate(scan_text(window, generic=kind.generic, code=kind.code, words=words)):
+    context = kind.context
+    for rank, match in enumerate(scan_text(window, generic=context.generic, code=context.code, words=words)):
         if own_start <= match.start < own_end:
-            found.append((rank, _rule_hit(match, shift)))
+            hit = _rule_hit(context, window, match, shift)
+            if hit is not None:
+                found.append((rank, hit))
     if words[0].isdisjoint(plugins.KEYWORDS):
         return
     for found_secret in plugins.scan_line(kind.path, window, words[0], lineno):
@@ -122,10 +126,17 @@ def _window(
         )
 
 
-def _rule_hit(match: RuleMatch, shift: int) -> Hit:
+def _rule_hit(context: Context, window: str, match: RuleMatch, shift: int) -> Hit | None:
+    """The hit of a rule's match, with the severity its format check and `judge` give it (None:
+    the judge says it is no finding)."""
     rule = match.rule
-    severity = Severity.ERROR if rule.is_well_formed(match.secret) else Severity.WARNING
-    return Hit(rule.id, rule.title, match.secret, severity, rule.remediation, shift + match.start, shift + match.end)
+    checked = Severity.ERROR if rule.is_well_formed(match.secret) else Severity.WARNING
+    judged = judge.severity(context, rule.id, window, match.start, match.secret, checked)
+    if judged is None:
+        return None
+    severity, note = judged
+    start, end = shift + match.start, shift + match.end
+    return Hit(rule.id, rule.title, match.secret, severity, rule.remediation, start, end, note)
 
 
 def _whole_token(text: str, start: int, found: str) -> str:
