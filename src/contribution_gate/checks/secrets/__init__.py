@@ -24,6 +24,7 @@ from ...model import NO_SETUP, Commit, FileChange, Finding, Setup, Severity, fil
 from . import metadata
 from .blocks import Found, scan_added
 from .lines import Kind
+from .rules import is_public
 
 ID = "secrets"
 _CODE_EXTENSIONS = frozenset(
@@ -156,7 +157,12 @@ def _too_large(change: FileChange, shown_path: str, size: int, limit: int) -> Fi
 
 def _finding(change: FileChange, shown_path: str, found: Found) -> Finding:
     hit = found.hit
-    note = "" if hit.severity is Severity.ERROR else " (it fails the format's own check: a placeholder?)"
+    if hit.severity is Severity.ERROR:
+        note = ""
+    elif is_public(hit.rule):
+        note = " (a publishable key: shipped to browsers by design, still worth knowing about)"
+    else:
+        note = " (it fails the format's own check: a placeholder?)"
     finding = file_finding(
         ID,
         hit.rule,

@@ -96,7 +96,7 @@ def _window(
     found: list[tuple[int, Hit]],
 ) -> None:
     """The hits of one window whose start it owns, shifted to line positions."""
-    for rank, match in enumerate(scan_text(window, generic=kind.generic, code=kind.code, words=words)):
+    for rank, match in enumerate(scan_text(window, generic=kind.generic, code=kind.code, words=words, path=kind.path)):
         if own_start <= match.start < own_end:
             found.append((rank, _rule_hit(match, shift)))
     if words[0].isdisjoint(plugins.KEYWORDS):
@@ -124,7 +124,7 @@ def _window(
 
 def _rule_hit(match: RuleMatch, shift: int) -> Hit:
     rule = match.rule
-    severity = Severity.ERROR if rule.is_well_formed(match.secret) else Severity.WARNING
+    severity = Severity.ERROR if rule.is_well_formed(match.secret) and not rule.public else Severity.WARNING
     return Hit(rule.id, rule.title, match.secret, severity, rule.remediation, shift + match.start, shift + match.end)
 
 

@@ -1,28 +1,49 @@
 """contribution-gate's own secret rules, kept as data in `config/secret_rules.toml`.
 
 A rule runs only where one of its keywords occurs (on the line, or for a `near` rule within three
-lines of it), so most lines never meet a regular expression. Offline format checks (CRC32 in GitHub
-and npm tokens, embedded markers, suffixes, the PyPI macaroon header, a JWT's JSON header) tell a
-live-looking token from a placeholder.
+lines of it), so most lines never meet a regular expression. Offline format checks (CRC32 in GitHub,
+npm and Grafana tokens, GitLab's routable-token CRC, embedded markers, suffixes, the PyPI macaroon
+header, the JSON inside JWTs and Sentry, Grafana and 1Password tokens, the `user:password` inside a
+Basic credential) tell a live-looking token from a placeholder.
+
+Most rules are written in one of two short forms that this module turns into a regular expression
+of a fixed, linear shape: a token with a literal `prefix` and a `token` body (`shpat_` + 32 hex),
+or a provider's `names` and the `token` assigned to a name holding one (`MIXPANEL_SECRET = "..."`).
+The rest give their own `regex`.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import fnmatch
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from ...errors import CheckError
 from ...resources import data_file, tomllib
 from ..keywords import Keywords
-from .values import after_image_query, names_a_secret, passphrase, plausible
+from .values import after_image_query, is_placeholder, names_a_secret, passphrase, plausible
 
 NEAR_LINES = 3
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+SEVERITIES = ("error", "warning")
+FILTERS = (
+    "",
+    "plausible",
+    "real-host",
+    "jdbc-url",
+    "named",
+    "credential",
+    "user-password",
+    "basic",
+    "basic-or-password",
+    "header",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +57,34 @@ class Rule:
     near: bool = False
     filter: str = ""
     quoted_in_code: bool = False  # in source code, only a quoted literal is a value
+    category: str = ""  # the family's group in the README's list
+    severity: str = "error"  # "warning": a publishable identifier (shipped to browsers by design)
+    paths: tuple[str, ...] = ()  # file name globs the rule is limited to (none: every file)
+    name_pattern: re.Pattern[str] | None = None  # `names` rules: what the rest of the name must hold
 
     def accepts(self, secret: str, match: re.Match[str], start: int) -> bool:
         """The rule's filter: False for a value that reads as a name, word, code, reference or
-        prose, for a URL on a documentation host (`user:pass@db.example.com`), or for a JDBC
-        parameter outside a JDBC URL."""
+        prose, for a URL on a documentation host (`user:pass@db.example.com`), for a JDBC
+        parameter outside a JDBC URL, for a value that is not random or sits under a name that
+        says it is a digest or an identifier (`named`, `credential`), for a `user:password` or a
+        Basic credential without a real password (`user-password`, `basic`, `header`)."""
+        if self.filter == "named":
+            name = (match.group("name") if "name" in match.re.groupindex else "") or ""
+            if self.name_pattern is not None and not self.name_pattern.search(name):
+                return False
+            return looks_random(secret) and not _NOT_A_SECRET_NAME.search(name)
+        if self.filter == "credential":
+            return _credential(secret)
+        if self.filter == "user-password":
+            user, colon, password = secret.partition(":")
+            return bool(colon) and _credential(password or user)
+        if self.filter == "basic":
+            return _basic(secret, "")
+        if self.filter == "basic-or-password":
+            return _basic(secret, "") or ("_password" in match.group(0).lower() and _decoded_credential(secret))
+        if self.filter == "header":
+            basic = "basic" in match.re.groupindex and match.group("basic")
+            return _basic(secret, "") if basic else _credential(secret)
         if self.filter == "plausible":
             if _SPACE.search(secret):  # a quoted value with spaces: a passphrase?
                 name = match.string[match.start() : match.end("name")] if "name" in match.re.groupindex else ""
@@ -58,12 +102,59 @@ class Rule:
         check = _VALIDATORS.get(kind)
         return check(secret, arg) if check else True
 
+    @property
+    def public(self) -> bool:
+        """A publishable identifier (a browser-side project key): reported, never an error."""
+        return self.severity == "warning"
 
+    def applies_to(self, path: str) -> bool:
+        """Whether the rule runs on a file of this path (rules limited to some files skip the rest,
+        and text that is no file's, like a commit message)."""
+        if not self.paths:
+            return True
+        name = path.rsplit("/", 1)[-1]
+        return any(fnmatch.fnmatchcase(name, glob) or fnmatch.fnmatchcase(path, glob) for glob in self.paths)
+
+
+_SEPARATORS = re.compile(r"[-_.:/+=~]+")
+# one piece of a value that reads as a word, a name part or a short number (`Key`, `v19`, `camelCase`)
+_WORDISH = re.compile(r"[A-Z]?[a-z]+(?:[A-Z][a-z]+)*\d{0,4}|[A-Z]+\d{0,4}|\d{1,4}")
+
+
+def _credential(value: str) -> bool:
+    """A password or token written out: not a variable, template or placeholder, and random."""
+    return not value.startswith(("$", "%", "{", "<")) and not is_placeholder(value) and looks_random(value)
+
+
+def _decoded_credential(value: str) -> bool:
+    """A base64 password (`.npmrc`'s `_password`): printable, and a credential once decoded."""
+    try:
+        decoded = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode("utf-8")
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return False
+    return decoded.isprintable() and len(decoded) >= 4 and not is_placeholder(decoded)
+
+
+def looks_random(value: str) -> bool:
+    """Whether a token-shaped value is random rather than made of words or one repeated class:
+    not `abcdefabcdefabcd` run together from words and separators, not a run of one character,
+    not digits alone (an id or a number)."""
+    if value.isdigit() or len(set(value)) <= 3:
+        return False
+    pieces = [piece for piece in _SEPARATORS.split(value) if piece]
+    return not all(_WORDISH.fullmatch(piece) for piece in pieces)
+
+
+# a name that says its value is a digest, an identifier or a public part, not a credential
+_NOT_A_SECRET_NAME = re.compile(
+    r"(?i)hash|digest|checksum|sha\d|md5|etag|fingerprint|commit|revision|version|uuid|_id\b|[a-z]Id\b|public|pubkey"
+)
 _EXAMPLE_HOST = re.compile(r"(?i)(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid)$")
 _JDBC = re.compile(r"(?i)jdbc:[a-z0-9]{1,20}:")
 _SPACE = re.compile(r"\s")
 _SECRET_GROUPS = ("secret", "secret2", "secret3", "secret4")
-_NOT_IN_LOCK_FILES = ("plausible", "real-host")  # rules resting on a name or a URL's shape
+# rules resting on a name, a command or a URL's shape: lock files' hashes sit next to such words
+_NOT_IN_LOCK_FILES = ("plausible", "real-host", "named", "credential", "user-password", "header", "basic-or-password")
 
 
 def _in_jdbc_url(text: str, start: int) -> bool:
@@ -117,13 +208,89 @@ def _snowflake(token: str, _: str) -> bool:
     return user_id.isdigit() and 17 <= len(user_id) <= 20
 
 
+def _crc32_hex_le(token: str, _: str) -> bool:
+    """Grafana's service account tokens: `glsa_<32 random>_` then the CRC32 of all before the last
+    `_`, as 8 hex digits of its bytes in little-endian order."""
+    body, _sep, checksum = token.rpartition("_")
+    if len(checksum) != 8:
+        return False
+    return binascii.crc32(body.encode("ascii")).to_bytes(4, "little").hex() == checksum.lower()
+
+
+def _to_base36(value: int) -> str:
+    digits = ""
+    while True:
+        value, digit = divmod(value, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[digit] + digits
+        if not value:
+            return digits
+
+
+def _routable(token: str, _: str) -> bool:
+    """GitLab's routable tokens: prefix, base64url payload, `.`, the payload's length in 2 base36
+    digits, then the CRC32 of all that in 7 base36 digits."""
+    head, _sep, tail = token.rpartition(".")
+    if len(tail) != 9:
+        return False
+    payload = head.split("-", 1)[-1].split("_", 1)[-1] if head.startswith("glrt-t") else head.split("-", 1)[-1]
+    length_ok = tail[:2] == _to_base36(len(payload)).rjust(2, "0")
+    return length_ok and tail[2:] == _to_base36(binascii.crc32((head + "." + tail[:2]).encode("ascii"))).rjust(7, "0")
+
+
+def _b64_json(text: str) -> Any:
+    try:
+        return json.loads(base64.b64decode(text.replace("-", "+").replace("_", "/") + "=" * (-len(text) % 4)))
+    except (ValueError, binascii.Error):
+        return None
+
+
+def _b64json(token: str, keys: str) -> bool:
+    """A token carrying a base64 JSON object with these keys: the whole token, the part after its
+    prefix (`glc_`, `ops_`), or that part up to its last `_` (Sentry's `sntrys_<json>_<secret>`)."""
+    wanted = [k for k in keys.split(",") if k]
+    rest = token.split("_", 1)[1] if "_" in token else token
+    for part in (token, rest, rest.rpartition("_")[0]):
+        data = _b64_json(part) if part else None
+        if isinstance(data, dict) and all(k in data for k in wanted):
+            return True
+    return False
+
+
+def _basic(token: str, _: str) -> bool:
+    """A Basic credential is base64 of `user:password`: the password must be there and not a
+    placeholder or a default (`admin:admin`)."""
+    try:
+        decoded = base64.b64decode(token + "=" * (-len(token) % 4), validate=True).decode("utf-8")
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return False
+    user, colon, password = decoded.partition(":")
+    return bool(colon and password and decoded.isprintable()) and not is_placeholder(password) and password != user
+
+
 _VALIDATORS = {
     "suffix": lambda secret, arg: secret.endswith(arg),
     "contains": lambda secret, arg: arg in secret,
     "prefix": lambda secret, arg: secret.startswith(tuple(arg.split(","))),
     "crc32": _crc32_base62,
+    "crc32-hex-le": _crc32_hex_le,
+    "gitlab-routable": _routable,
+    "b64json": _b64json,
+    "basic": _basic,
     "jwt": _jwt,
     "snowflake": _snowflake,
+}
+# what each check is called in the README's list of families
+CHECK_NAMES = {
+    "suffix": "suffix",
+    "contains": "marker",
+    "prefix": "header",
+    "crc32": "CRC32",
+    "crc32-hex-le": "CRC32",
+    "gitlab-routable": "CRC32",
+    "b64json": "JSON inside",
+    "basic": "user:password inside",
+    "jwt": "JSON header",
+    "snowflake": "user id inside",
 }
 
 
@@ -132,22 +299,91 @@ def load_rules() -> tuple[Rule, ...]:
     path = data_file("secret_rules.toml")
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))["rule"]
-        return tuple(
-            Rule(
-                id=r["id"],
-                title=r["title"],
-                regex=re.compile(r["regex"]),
-                keywords=tuple(r["keywords"]),
-                remediation=r["remediation"],
-                validate=r.get("validate", ""),
-                near=r.get("near", False),
-                filter=r.get("filter", ""),
-                quoted_in_code=r.get("quoted-in-code", False),
-            )
-            for r in raw
-        )
-    except (OSError, KeyError, re.error, tomllib.TOMLDecodeError) as exc:
+        rules = tuple(_rule(r) for r in raw)
+    except (OSError, KeyError, TypeError, ValueError, re.error, tomllib.TOMLDecodeError) as exc:
         raise CheckError(f"cannot load the secret rules from {path}: {exc}") from None
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise CheckError(f"cannot load the secret rules from {path}: rule id {rule.id!r} is used twice")
+        seen.add(rule.id)
+    return rules
+
+
+def _rule(r: Mapping[str, Any]) -> Rule:
+    """One [[rule]] table: a `regex`, or a `prefix` or `names` with a `token` (see build_regex)."""
+    regex, keywords, filter_ = build_regex(r)
+    severity = r.get("severity", "error")
+    kind = r.get("validate", "").partition(":")[0]
+    filter_ = r.get("filter", filter_)
+    if severity not in SEVERITIES or (kind and kind not in _VALIDATORS) or filter_ not in FILTERS:
+        raise ValueError(f"rule {r['id']}: unknown severity, validate or filter {severity!r}, {kind!r}, {filter_!r}")
+    title = r["title"]
+    return Rule(
+        id=r["id"],
+        title=title,
+        regex=re.compile(regex),
+        keywords=tuple(r.get("keywords", keywords)),
+        remediation=r.get("remediation")
+        or f"Revoke this {title[0].lower() + title[1:]} with its provider now (it is leaked once pushed), "
+        "then load the new one from the environment or a secret manager.",
+        validate=r.get("validate", ""),
+        near=r.get("near", False),
+        filter=filter_,
+        quoted_in_code=r.get("quoted-in-code", False),
+        category=r.get("category", ""),
+        severity=severity,
+        paths=tuple(r.get("paths", ())),
+        name_pattern=re.compile(r["name-pattern"]) if "name-pattern" in r else None,
+    )
+
+
+def build_regex(r: Mapping[str, Any]) -> tuple[str, list[str], str]:
+    r"""A rule's regular expression, default keywords and default filter, from its table.
+
+    `prefix` (one or a list of literal strings) + `token` (the body after it):
+    `(?P<secret>PREFIX(?<!EDGE PREFIX)TOKEN)(?!EDGE)` - the token starts no word and ends one;
+    the guard comes after the literal prefix so that `re` jumps from one occurrence of the
+    prefix to the next. Keywords: the prefixes.
+
+    `names` (words a provider's variables carry) + `token` (the whole value): the value assigned
+    to a name holding one of the words, in code, env files, YAML, JSON, TOML, XML or a call's
+    arguments (`MIXPANEL_API_SECRET = "..."`, `"mixpanel_secret": "..."`, `mixpanel.init("...")`,
+    `setenv("MIXPANEL_SECRET", "...")`); the name's rest is the
+    group `name`, which the `named` filter reads. Keywords: the names. Words shorter than six
+    letters must start the name or follow a non-letter (`sumo`, not `consumo`).
+
+    EDGE is `[\w-]`, widened by `+/=` when the token can hold them (base64), or the rule's `edge`;
+    before the prefix, an `=` is always allowed (`KEY=token`).
+    """
+    token = r.get("token")
+    if "regex" in r:
+        return r["regex"], [], ""
+    if token is None:
+        raise ValueError(f"rule {r['id']}: give a regex, or a prefix or names with a token")
+    edge = r.get("edge") or ("[\\w+/=-]" if any(c in token for c in "+/=") else "[\\w-]")
+    if "prefix" in r:
+        prefixes = [r["prefix"]] if isinstance(r["prefix"], str) else list(r["prefix"])
+        before = edge.replace("=", "")  # `KEY=token`: an `=` before the prefix is an assignment
+        alternatives = "|".join(f"{re.escape(p)}(?<!{before}{re.escape(p)})" for p in prefixes)
+        return f"(?P<secret>(?:{alternatives}){token})(?!{edge})", [p.lower() for p in prefixes], ""
+    # a name another one begins (`dd_app` and `dd_app_key`) would be matched two ways: keep the shorter
+    given = [n.lower() for n in r["names"]]
+    names = [n for n in given if not any(o != n and n.startswith(o) for o in given)]
+    words = "|".join(re.escape(n) if len(n) >= 6 else f"(?<![A-Za-z]){re.escape(n)}" for n in names)
+    assign = "(?:[\"'\\]]{0,2}\\s{0,8}(?::=|=>|[:=,>])\\s{0,8}[\"'`]?|\\(\\s{0,8}[\"'`])"
+    regex = f"(?i:(?:{words})(?P<name>[\\w.-]{{0,40}}){assign})(?P<secret>{token})(?!{edge})"
+    return regex, [n.lower() for n in names], "named"
+
+
+def is_public(rule_id: str) -> bool:
+    """Whether the rule of this id finds a publishable identifier (reported as a warning)."""
+    return rule_id in _public_ids()
+
+
+@lru_cache(maxsize=1)
+def _public_ids() -> frozenset[str]:
+    return frozenset(rule.id for rule in load_rules() if rule.public)
 
 
 @lru_cache(maxsize=1)
@@ -180,13 +416,15 @@ def scan_text(
     generic: bool = True,
     code: bool = False,
     words: tuple[frozenset[str], frozenset[str]] | None = None,
+    path: str = "",
 ) -> Iterator[RuleMatch]:
     """Every match of our rules in one line; `nearby` is the lower-cased text around it.
 
     `generic=False` leaves out the rules that rest on a name rather than a token format; `code`
     says the line is source code, where those rules take only quoted literals (`token = self.x`
     and `secret: PotentialSecret` are code, not values). `words`: the keywords on the line and
-    around it when the caller has found them already.
+    around it when the caller has found them already. `path`: the file the line is in (rules
+    limited to some files need it; text of no file meets none of them).
     """
     if words is None:
         lowered = text.lower() if lowered is None else lowered
@@ -194,6 +432,8 @@ def scan_text(
         words = (on_line, frozenset(_keyword_index().found(nearby)) if nearby else on_line)
     for rule in rules_for(*words):
         if rule.filter in _NOT_IN_LOCK_FILES and not generic:
+            continue
+        if rule.paths and not rule.applies_to(path):
             continue
         groups = _groups(rule.regex)
         quotes: _QuoteCounter | None = None
