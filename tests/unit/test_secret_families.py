@@ -122,6 +122,33 @@ def test_near_misses_are_not_found_as_the_family(table: dict[str, object]) -> No
         assert rule not in found(f'{str(table["names"][0]).upper()}_SHA256 = "{value}"'), "a digest's name"  # type: ignore[index]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "[DEBUG] Using mixpanel Secret=" + "{value}",
+        'const mixpanelSecret string = "{value}"',
+        "mixpanel api secret: {value}",
+        "<mixpanel_secret>{value}</mixpanel_secret>",
+        'os.environ.setdefault("MIXPANEL_SECRET", "{value}")',
+    ],
+)
+def test_a_provider_name_finds_its_value_in_the_ways_code_and_logs_assign_it(line: str) -> None:
+    value = rand(32, HEX)
+    assert found(line.format(value=value)).get("mixpanel-api-secret") is Severity.ERROR
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "mixpanel is great and {value} is a hash",  # no assignment
+        "MIXPANEL_SECRET_SHA = {value}",  # a digest's name
+        "mixpanel the project secret is here = {value}",  # more than two words between
+    ],
+)
+def test_a_provider_name_without_an_assignment_of_a_value_is_no_finding(line: str) -> None:
+    assert "mixpanel-api-secret" not in found(line.format(value=rand(32, HEX)))
+
+
 # ---- the formats with an offline check: valid ones are errors, random ones warnings ----------
 
 
@@ -245,6 +272,8 @@ REGEX_CASES: list[tuple[str, str, str]] = [
     ("http-auth-header", "Makefile", f'\tcurl --header "Authorization: Basic {BASIC}" https://api.acme.io'),
     ("http-auth-header", "scripts/get.sh", f'wget --header="Authorization: Token {BEARER}" https://api.acme.io'),
     ("httpie-auth-header", "scripts/call.sh", f"http GET https://api.acme.io/items Authorization:'Bearer {BEARER}'"),
+    ("http-key-header", "scripts/purge.sh", f'curl -X POST https://api.acme.io/purge -H "X-Auth-Key: {BEARER}"'),
+    ("http-key-header", "docs/api.md", f"curl --header 'PRIVATE-TOKEN: {BEARER}' https://git.acme.io/api/v4/projects"),
     ("http-file-auth-header", "api/requests.http", f"Authorization: Bearer {BEARER}"),
     ("http-file-auth-header", "api/login.rest", f"Authorization: Basic {BASIC}"),
     ("httpie-basic-auth", "scripts/call.sh", f"https -a deploy:{PASSWORD} POST api.acme.io/items"),
@@ -264,6 +293,7 @@ REGEX_CASES: list[tuple[str, str, str]] = [
         f'"Db": "Server=db.acme.io;Database=app;User Id=app;Password={PASSWORD};"',
     ),
     ("docker-config-auth", ".docker/config.json", f'"auth": "{BASIC}"'),
+    ("docker-config-auth", "ci/env.tf", f'config = "{{\\"auths\\":{{\\"ghcr.io\\":{{\\"auth\\":\\"{BASIC}\\"}}}}}}"'),
     (
         "azure-sas-token",
         "config.yaml",
@@ -304,6 +334,8 @@ REGEX_MISSES: list[tuple[str, str, str]] = [
     ("wget-password", "scripts/fetch.sh", "wget --ask-password https://files.acme.io/a.tgz"),
     ("docker-login-password", "ci/push.sh", 'docker login -u deploy -p "$REGISTRY_PASSWORD" registry.acme.io'),
     ("azure-sas-token", "config.yaml", "url: https://acme.blob.core.windows.net/c?sv=2022-11-02&sig=<signature>"),
+    ("http-key-header", "scripts/purge.sh", 'curl -H "X-Api-Key: $API_KEY" https://api.acme.io'),
+    ("http-key-header", "scripts/purge.sh", 'curl -H "X-Api-Key: your-api-key-here" https://api.acme.io'),
 ]
 
 
@@ -371,6 +403,17 @@ def test_a_regex_family_finds_a_token_made_from_its_secret_group(table: dict[str
 
 
 # ---- the families the issue names, through the installed command on a real repository ---------
+
+
+def test_a_private_key_in_escaped_newlines_of_any_kind_is_found() -> None:
+    body = "\\n".join(rand(64) for _ in range(4))
+    for kind in ("EC", "ECDSA", "OPENSSH", "RSA"):
+        line = (
+            f'"private_key": "-----BEGIN {kind} '
+            + f"PRIVATE KEY-----\\n{body}\\n-----END {kind} "
+            + 'PRIVATE KEY-----\\n"'
+        )
+        assert "private-key" in found(line, "keys.json") or "gcp-service-account-key" in found(line, "keys.json"), kind
 
 
 def test_the_named_families_through_the_gate(based_repo, gate) -> None:  # type: ignore[no-untyped-def]

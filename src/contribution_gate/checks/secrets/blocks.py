@@ -23,7 +23,9 @@ from .rules import NEAR_LINES, load_rules
 CHUNK = 1 << 18
 _MARGIN = 1 << 16  # how much of the text beside a block is read for the keywords of its neighbours
 _KEY_LINES = 512  # a private key block longer than this (16,384-bit RSA is ~200 lines) is cut
-_PRIVATE_KEY = re.compile(r"-----BEGIN (?:(?:RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY(?: BLOCK)?-----")
+_PRIVATE_KEY = re.compile(
+    r"-----BEGIN (?:(?:RSA|EC|ECDSA|DSA|OPENSSH|ENCRYPTED|PGP|SSH2 ENCRYPTED) )?PRIVATE KEY(?: BLOCK)?-----"
+)
 _KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{40}")
 _NONE: frozenset[str] = frozenset()
 

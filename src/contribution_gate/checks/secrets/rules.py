@@ -147,7 +147,7 @@ def looks_random(value: str) -> bool:
 
 # a name that says its value is a digest, an identifier or a public part, not a credential
 _NOT_A_SECRET_NAME = re.compile(
-    r"(?i)hash|digest|checksum|sha\d|md5|etag|fingerprint|commit|revision|version|uuid|_id\b|[a-z]Id\b|public|pubkey"
+    r"(?i)hash|digest|checksum|sha(?:\d|_|\b)|md5|etag|fingerprint|commit|revision|version|uuid|_id\b|[a-z]Id\b|public|pubkey"
 )
 _EXAMPLE_HOST = re.compile(r"(?i)(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid)$")
 _JDBC = re.compile(r"(?i)jdbc:[a-z0-9]{1,20}:")
@@ -264,7 +264,8 @@ def _basic(token: str, _: str) -> bool:
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return False
     user, colon, password = decoded.partition(":")
-    return bool(colon and password and decoded.isprintable()) and not is_placeholder(password) and password != user
+    printable = decoded.replace("\n", "").replace("\t", "").replace("\r", "").isprintable()
+    return bool(colon and password and printable) and not is_placeholder(password) and password != user
 
 
 _VALIDATORS = {
@@ -349,7 +350,8 @@ def build_regex(r: Mapping[str, Any]) -> tuple[str, list[str], str]:
     `names` (words a provider's variables carry) + `token` (the whole value): the value assigned
     to a name holding one of the words, in code, env files, YAML, JSON, TOML, XML or a call's
     arguments (`MIXPANEL_API_SECRET = "..."`, `"mixpanel_secret": "..."`, `mixpanel.init("...")`,
-    `setenv("MIXPANEL_SECRET", "...")`); the name's rest is the
+    `setenv("MIXPANEL_SECRET", "...")`), or followed by up to two words (`mixpanel Secret: ...`,
+    Go's `mixpanelKey string = "..."`); the name's rest is the
     group `name`, which the `named` filter reads. Keywords: the names. Words shorter than six
     letters must start the name or follow a non-letter (`sumo`, not `consumo`).
 
@@ -372,7 +374,8 @@ def build_regex(r: Mapping[str, Any]) -> tuple[str, list[str], str]:
     names = [n for n in given if not any(o != n and n.startswith(o) for o in given)]
     words = "|".join(re.escape(n) if len(n) >= 6 else f"(?<![A-Za-z]){re.escape(n)}" for n in names)
     assign = "(?:[\"'\\]]{0,2}\\s{0,8}(?::=|=>|[:=,>])\\s{0,8}[\"'`]?|\\(\\s{0,8}[\"'`])"
-    regex = f"(?i:(?:{words})(?P<name>[\\w.-]{{0,40}}){assign})(?P<secret>{token})(?!{edge})"
+    name = "(?P<name>[\\w.-]{0,40}(?:[ \\t][A-Za-z][\\w.-]{0,19}){0,2})"  # `mixpanel_secret`, `algolia Key`
+    regex = f"(?i:(?:{words}){name}{assign})(?P<secret>{token})(?!{edge})"
     return regex, [n.lower() for n in names], "named"
 
 
