@@ -209,5 +209,5 @@ def from_pattern(pattern: str, sizes: str = "random") -> str:
     parsed = _sre_parse.parse(pattern)
     while True:
         value = _generate(parsed, sizes)
-        if not _PLACEHOLDER_WORDS.search(value) and "xxxx" not in value.lower() and not re.search("%[sd(]", value):
+        if not _PLACEHOLDER_WORDS.search(value) and "xxxx" not in value.lower() and not re.search("(?i)%[sd(]", value):
             return value

@@ -19,7 +19,7 @@ import binascii
 import fnmatch
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -73,18 +73,6 @@ class Rule:
             if self.name_pattern is not None and not self.name_pattern.search(name):
                 return False
             return looks_random(secret) and not _NOT_A_SECRET_NAME.search(name)
-        if self.filter == "credential":
-            return _credential(secret)
-        if self.filter == "user-password":
-            user, colon, password = secret.partition(":")
-            return bool(colon) and _credential(password or user)
-        if self.filter == "basic":
-            return _basic(secret, "")
-        if self.filter == "basic-or-password":
-            return _basic(secret, "") or ("_password" in match.group(0).lower() and _decoded_credential(secret))
-        if self.filter == "header":
-            basic = "basic" in match.re.groupindex and match.group("basic")
-            return _basic(secret, "") if basic else _credential(secret)
         if self.filter == "plausible":
             if _SPACE.search(secret):  # a quoted value with spaces: a passphrase?
                 name = match.string[match.start() : match.end("name")] if "name" in match.re.groupindex else ""
@@ -94,7 +82,8 @@ class Rule:
             return not _EXAMPLE_HOST.search(match.group("host") or "")
         if self.filter == "jdbc-url":
             return _in_jdbc_url(match.string, match.start())
-        return True
+        check = _VALUE_FILTERS.get(self.filter)
+        return check(secret, match) if check else True
 
     def is_well_formed(self, secret: str) -> bool:
         """The offline format check: False means probably a placeholder, not a live token."""
@@ -116,7 +105,8 @@ class Rule:
         return any(fnmatch.fnmatchcase(name, glob) or fnmatch.fnmatchcase(path, glob) for glob in self.paths)
 
 
-_SEPARATORS = re.compile(r"[-_.:/+=~]+")
+# what splits a value into pieces; a backslash too: an escape inside a string (`hunter2` `\n` `server`)
+_SEPARATORS = re.compile(r"[-_.:/+=~\\]+")
 # one piece of a value that reads as a word, a name part or a short number (`Key`, `v19`, `camelCase`)
 _WORDISH = re.compile(r"[A-Z]?[a-z]+(?:[A-Z][a-z]+)*\d{0,4}|[A-Z]+\d{0,4}|\d{1,4}")
 
@@ -133,6 +123,23 @@ def _decoded_credential(value: str) -> bool:
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return False
     return decoded.isprintable() and len(decoded) >= 4 and not is_placeholder(decoded)
+
+
+def _user_password(secret: str, _: re.Match[str]) -> bool:
+    """`user:password` (or `token:` with an empty password, as curl -u takes API keys)."""
+    user, colon, password = secret.partition(":")
+    return bool(colon) and _credential(password or user)
+
+
+def _header(secret: str, match: re.Match[str]) -> bool:
+    """An Authorization header's value: a Basic credential holds `user:password`, others are tokens."""
+    basic = "basic" in match.re.groupindex and match.group("basic")
+    return _basic(secret, "") if basic else _credential(secret)
+
+
+def _basic_or_password(secret: str, match: re.Match[str]) -> bool:
+    """`.npmrc`'s `_auth` is a Basic credential, its `_password` a base64 password."""
+    return _basic(secret, "") or ("_password" in match.group(0).lower() and _decoded_credential(secret))
 
 
 def looks_random(value: str) -> bool:
@@ -268,6 +275,13 @@ def _basic(token: str, _: str) -> bool:
     return bool(colon and password and printable) and not is_placeholder(password) and password != user
 
 
+_VALUE_FILTERS: dict[str, Callable[[str, re.Match[str]], bool]] = {
+    "credential": lambda secret, _: _credential(secret),
+    "user-password": _user_password,
+    "basic": lambda secret, _: _basic(secret, ""),
+    "basic-or-password": _basic_or_password,
+    "header": _header,
+}
 _VALIDATORS = {
     "suffix": lambda secret, arg: secret.endswith(arg),
     "contains": lambda secret, arg: arg in secret,
