@@ -149,6 +149,19 @@ def test_a_provider_name_without_an_assignment_of_a_value_is_no_finding(line: st
     assert "mixpanel-api-secret" not in found(line.format(value=rand(32, HEX)))
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ya" + "29.A0ARrdaM-abcdef" + "ghij0123456789",
+        "sh" + "pat_0123456789" + "abcdef0123456789abcdef",
+        "nt" + "n_" + rand(11, string.digits) + "ABCDEFGH" + rand(27),
+    ],
+)
+def test_a_token_counting_up_is_a_self_describing_fake(value: str) -> None:
+    """`abcdefgh`, `01234567`: a run no random token has; fixtures build fakes from them."""
+    assert [f for f in scan(f'token = "{value}"') if f.severity is Severity.ERROR] == []
+
+
 # ---- the formats with an offline check: valid ones are errors, random ones warnings ----------
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import fnmatch
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -140,6 +141,20 @@ def _header(secret: str, match: re.Match[str]) -> bool:
 def _basic_or_password(secret: str, match: re.Match[str]) -> bool:
     """`.npmrc`'s `_auth` is a Basic credential, its `_password` a base64 password."""
     return _basic(secret, "") or ("_password" in match.group(0).lower() and _decoded_credential(secret))
+
+
+_RUN = 8  # characters counting up in a row that no random token has (1 in 62^7 per place)
+
+
+def counts_up(value: str) -> bool:
+    """Whether the value holds a run of characters counting up (`abcdefgh`, `01234567`,
+    `ABCDEFGH`): a fake built to look like a token (`ya29.A0Ar-abcdef0123456789`), not one."""
+    run = 1
+    for before, char in itertools.pairwise(value):
+        run = run + 1 if ord(char) == ord(before) + 1 and char.isalnum() and before.isalnum() else 1
+        if run >= _RUN:
+            return True
+    return False
 
 
 def looks_random(value: str) -> bool:
@@ -464,7 +479,7 @@ def scan_text(
                 quotes = quotes or _QuoteCounter(text)
                 if quotes.inside(start - 1):
                     continue  # `"KEY=" + x + "..."`: the quote after `=` closes a string, opens none
-            if rule.accepts(secret, match, start):
+            if rule.accepts(secret, match, start) and not counts_up(secret):
                 end = start + len(secret)
                 if rule.filter == "plausible" and not quoted and not code:
                     end = _value_end(text, end)
