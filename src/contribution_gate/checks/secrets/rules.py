@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ...errors import CheckError
@@ -51,7 +51,7 @@ FILTERS = (
 class Rule:
     id: str
     title: str
-    regex: re.Pattern[str]
+    pattern: str  # the regular expression, compiled the first time a line needs the rule (`regex`)
     keywords: tuple[str, ...]
     remediation: str
     validate: str = ""
@@ -91,6 +91,12 @@ class Rule:
         kind, _, arg = self.validate.partition(":")
         check = _VALIDATORS.get(kind)
         return check(secret, arg) if check else True
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """The compiled pattern. Hundreds of rules, and a small change meets a handful: compiling
+        all of them up front would cost more than the review of the change itself."""
+        return _compiled(self.pattern)
 
     @property
     def public(self) -> bool:
@@ -352,7 +358,7 @@ def _rule(r: Mapping[str, Any]) -> Rule:
     return Rule(
         id=r["id"],
         title=title,
-        regex=re.compile(regex),
+        pattern=regex,
         keywords=tuple(r.get("keywords", keywords)),
         remediation=r.get("remediation")
         or f"Revoke this {title[0].lower() + title[1:]} with its provider now (it is leaked once pushed), "
@@ -486,7 +492,15 @@ def scan_text(
                 yield RuleMatch(rule, secret, start, end)
 
 
-@lru_cache(maxsize=64)
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:  # the data file's own rules are compiled by the tests; this is a guard
+        raise CheckError(f"a secret rule's regular expression does not compile: {exc}") from None
+
+
+@lru_cache(maxsize=1024)
 def _groups(regex: re.Pattern[str]) -> tuple[str, ...]:
     """The secret groups a rule's regex has, in the order they are tried."""
     return tuple(g for g in _SECRET_GROUPS if g in regex.groupindex)
