@@ -264,6 +264,43 @@ def test_a_token_passing_its_check_is_an_error_and_a_broken_one_a_warning(rule: 
     assert found(f'credential = "{broken}"').get(rule) is Severity.WARNING
 
 
+_BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+
+
+def _bech32_checksum(hrp: str, data: list[int]) -> list[int]:
+    values = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp] + data + [0] * 6
+    check = 1
+    for value in values:
+        top = check >> 25
+        check = (check & 0x1FFFFFF) << 5 ^ value
+        for bit, generator in enumerate((0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)):
+            check ^= generator if (top >> bit) & 1 else 0
+    check ^= 1
+    return [(check >> 5 * (5 - i)) & 31 for i in range(6)]
+
+
+def age_secret_key() -> str:
+    """What age-keygen writes: Bech32 of 32 random bytes under `age-secret-key-`, upper-cased."""
+    bits = "".join(f"{b:08b}" for b in tokens._rng.randbytes(32)) + "0000"  # 256 bits, padded to 52 groups of 5
+    data = [int(bits[i : i + 5], 2) for i in range(0, 260, 5)]
+    hrp = "age-secret-" + "key-"
+    return (hrp + "1" + "".join(_BECH32[v] for v in data + _bech32_checksum(hrp, data))).upper()
+
+
+def test_an_age_key_with_its_bech32_checksum_is_an_error_and_a_broken_one_a_warning() -> None:
+    key = age_secret_key()
+    assert found(f"AGE_KEY={key}").get("age-secret-key") is Severity.ERROR
+    broken = key[:-1] + ("Q" if key[-1] != "Q" else "P")
+    assert found(f"AGE_KEY={broken}").get("age-secret-key") is Severity.WARNING
+
+
+def test_a_legacy_npm_token_that_is_no_random_uuid_is_a_warning() -> None:
+    not_v4 = NPM_UUID[:14] + "1" + NPM_UUID[15:]
+    assert (
+        found(f"//registry.npmjs.org/:_authToken={not_v4}", ".npmrc").get("npm-legacy-auth-token") is Severity.WARNING
+    )
+
+
 def test_a_runner_token_in_the_routable_format_is_checked_too() -> None:
     token = gitlab_routable_token("gl" + "rt-t1_")
     assert found(f"token: {token}").get("gitlab-routable-token") is Severity.ERROR
@@ -275,7 +312,7 @@ AWS_SECRET = rand(40, tokens._ALNUM + "/+")
 PASSWORD = rand(6) + "#" + rand(8)
 BASIC = base64.b64encode(f"deploy:{PASSWORD}".encode()).decode()
 BEARER = tokens.b64url(40)
-NPM_UUID = "-".join(rand(n, HEX) for n in (8, 4, 4, 4, 12))
+NPM_UUID = "-".join([rand(8, HEX), rand(4, HEX), "4" + rand(3, HEX), "a" + rand(3, HEX), rand(12, HEX)])  # version 4
 REGEX_CASES: list[tuple[str, str, str]] = [
     # (rule, path, line)
     ("curl-basic-auth", "scripts/deploy.sh", f"curl -u deploy:{PASSWORD} https://api.acme.io/v1"),

@@ -4,7 +4,8 @@ A rule runs only where one of its keywords occurs (on the line, or for a `near` 
 lines of it), so most lines never meet a regular expression. Offline format checks (CRC32 in GitHub,
 npm and Grafana tokens, GitLab's routable-token CRC, embedded markers, suffixes, the PyPI macaroon
 header, the JSON inside JWTs and Sentry, Grafana and 1Password tokens, the `user:password` inside a
-Basic credential) tell a live-looking token from a placeholder.
+Basic credential, the Bech32 checksum of age keys, the UUID version of npm's legacy tokens) tell a
+live-looking token from a placeholder.
 
 Most rules are written in one of two short forms that this module turns into a regular expression
 of a fixed, linear shape: a token with a literal `prefix` and a `token` body (`shpat_` + 32 hex),
@@ -296,6 +297,35 @@ def _basic(token: str, _: str) -> bool:
     return bool(colon and password and printable) and not is_placeholder(password) and password != user
 
 
+_BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+_BECH32_GENERATOR = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+
+
+def _bech32(token: str, _: str) -> bool:
+    """Bech32 (BIP 173), as age writes its secret keys: a human-readable part, `1`, the data and
+    a 6-character checksum over both; the check is the BCH code's remainder being 1."""
+    hrp, separator, data = token.lower().rpartition("1")
+    if not separator or not hrp or len(data) < 6 or any(c not in _BECH32 for c in data):
+        return False
+    values = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp] + [_BECH32.index(c) for c in data]
+    check = 1
+    for value in values:
+        top = check >> 25
+        check = (check & 0x1FFFFFF) << 5 ^ value
+        for bit, generator in enumerate(_BECH32_GENERATOR):
+            if (top >> bit) & 1:
+                check ^= generator
+    return check == 1
+
+
+_UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+
+
+def _uuid4(token: str, _: str) -> bool:
+    """A random (version 4) UUID, as npm's legacy tokens are: the version digit 4, the variant 8-b."""
+    return bool(_UUID4.fullmatch(token.lower()))
+
+
 _VALUE_FILTERS: dict[str, Callable[[str, re.Match[str]], bool]] = {
     "credential": lambda secret, _: _credential(secret),
     "user-password": _user_password,
@@ -312,6 +342,8 @@ _VALIDATORS = {
     "gitlab-routable": _routable,
     "b64json": _b64json,
     "basic": _basic,
+    "bech32": _bech32,
+    "uuid4": _uuid4,
     "jwt": _jwt,
     "snowflake": _snowflake,
 }
@@ -325,6 +357,8 @@ CHECK_NAMES = {
     "gitlab-routable": "CRC32",
     "b64json": "JSON inside",
     "basic": "user:password inside",
+    "bech32": "Bech32 checksum",
+    "uuid4": "UUID version",
     "jwt": "JSON header",
     "snowflake": "user id inside",
 }
