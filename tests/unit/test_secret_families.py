@@ -245,6 +245,7 @@ CHECKED = {
     "grafana-api-key": grafana_api_key,
     "onepassword-service-account-token": onepassword_service_account_token,
     "neptune-api-token": neptune_api_token,
+    "jwt-base64": lambda: base64.b64encode(tokens.jwt().encode()).decode(),
 }
 
 
@@ -361,6 +362,8 @@ REGEX_CASES: list[tuple[str, str, str]] = [
     ),
     ("wireguard-private-key", "wg0.conf", "PrivateKey = " + rand(42) + "A="),
     ("airtable-pat", "config.py", 'TOKEN = "pat' + rand(14) + "." + rand(64, HEX) + '"'),
+    ("gitlab-session-cookie", "scripts/scrape.sh", 'curl -b "_gitlab_session=' + rand(32, HEX) + '" https://git.acme.io'),
+    ("freemius-secret-key", "freemius.php", "    'secret_key' => 'sk_" + rand(29) + "',"),
 ]
 REGEX_MISSES: list[tuple[str, str, str]] = [
     ("curl-basic-auth", "scripts/deploy.sh", 'curl -u "$USER:$TOKEN" https://api.acme.io'),

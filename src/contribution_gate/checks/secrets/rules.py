@@ -285,6 +285,15 @@ def _b64json(token: str, keys: str) -> bool:
     return False
 
 
+def _b64jwt(token: str, _: str) -> bool:
+    """A JWT written in base64 (a Kubernetes secret's data, an env file's value): a JWT once decoded."""
+    try:
+        decoded = base64.b64decode(token + "=" * (-len(token) % 4), validate=True).decode("ascii").strip()
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return False
+    return decoded.count(".") == 2 and _jwt(decoded, "")
+
+
 def _basic(token: str, _: str) -> bool:
     """A Basic credential is base64 of `user:password`: the password must be there and not a
     placeholder or a default (`admin:admin`)."""
@@ -342,6 +351,7 @@ _VALIDATORS = {
     "gitlab-routable": _routable,
     "b64json": _b64json,
     "basic": _basic,
+    "b64jwt": _b64jwt,
     "bech32": _bech32,
     "uuid4": _uuid4,
     "jwt": _jwt,
@@ -357,6 +367,7 @@ CHECK_NAMES = {
     "gitlab-routable": "CRC32",
     "b64json": "JSON inside",
     "basic": "user:password inside",
+    "b64jwt": "JWT inside",
     "bech32": "Bech32 checksum",
     "uuid4": "UUID version",
     "jwt": "JSON header",
