@@ -22,9 +22,9 @@ from tokens import rand
 
 from contribution_gate.checks import secrets
 from contribution_gate.checks.secrets import families as families_module
-from contribution_gate.checks.secrets.rules import load_rules
+from contribution_gate.checks.secrets.formats import looks_random
+from contribution_gate.checks.secrets.rules import load_rules, rule_tables
 from contribution_gate.model import AddedLine, FileChange, Finding, Severity
-from contribution_gate.resources import data_file, tomllib
 
 try:  # Python 3.11+
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -32,7 +32,7 @@ except ImportError:  # Python 3.10
     import sre_parse  # type: ignore[no-redef]
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = tomllib.loads(data_file("secret_rules.toml").read_text(encoding="utf-8"))["rule"]
+TABLES = [dict(t) for t in rule_tables()]
 RULES = {rule.id: rule for rule in load_rules()}
 FORM_TABLES = [t for t in TABLES if "token" in t]
 HEX = "0123456789abcdef"
@@ -56,8 +56,14 @@ def _prefixes(table: dict[str, object]) -> list[str]:
 
 
 def _value(table: dict[str, object], sizes: str = "random") -> str:
-    body = tokens.from_pattern(str(table["token"]), sizes)
-    return (_prefixes(table)[0] + body) if "prefix" in table else body
+    """A token of the rule's format; for a `names` rule, one that reads as random (a value made
+    of words only, about 1 in 100 of `[a-z0-9-]{20}`, is left to the other rules by design)."""
+    while True:
+        body = tokens.from_pattern(str(table["token"]), sizes)
+        if "prefix" in table:
+            return _prefixes(table)[0] + body
+        if looks_random(body):
+            return body
 
 
 def _positive(table: dict[str, object], value: str) -> str | None:
@@ -362,7 +368,11 @@ REGEX_CASES: list[tuple[str, str, str]] = [
     ),
     ("wireguard-private-key", "wg0.conf", "PrivateKey = " + rand(42) + "A="),
     ("airtable-pat", "config.py", 'TOKEN = "pat' + rand(14) + "." + rand(64, HEX) + '"'),
-    ("gitlab-session-cookie", "scripts/scrape.sh", 'curl -b "_gitlab_session=' + rand(32, HEX) + '" https://git.acme.io'),
+    (
+        "gitlab-session-cookie",
+        "scripts/scrape.sh",
+        'curl -b "_gitlab_session=' + rand(32, HEX) + '" https://git.acme.io',
+    ),
     ("freemius-secret-key", "freemius.php", "    'secret_key' => 'sk_" + rand(29) + "',"),
 ]
 REGEX_MISSES: list[tuple[str, str, str]] = [

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 import regex_shape
 
-from contribution_gate.checks.secrets import blocks, lines, plugins, rules, values
+from contribution_gate.checks.secrets import blocks, formats, lines, plugins, rules, values
 from contribution_gate.checks.secrets.rules import load_rules
 
 TESTS = Path(__file__).resolve().parents[1]
-MODULES = (rules, values, lines, blocks, plugins)
+MODULES = (rules, formats, values, lines, blocks, plugins)
 MODULE_PATTERNS = {
     f"{module.__name__.rsplit('.', 1)[1]}.{name}": pattern
     for module in MODULES

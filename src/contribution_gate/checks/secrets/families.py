@@ -15,8 +15,9 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .formats import CHECK_NAMES
 from .plugins import PLUGINS
-from .rules import CHECK_NAMES, load_rules
+from .rules import load_rules
 
 # category -> the heading it has in the README, in the README's order
 CATEGORIES = {

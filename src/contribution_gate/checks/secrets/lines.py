@@ -19,7 +19,7 @@ from ...model import Severity
 from ...redaction import mask
 from ..keywords import Keywords
 from . import plugins
-from .rules import RuleMatch, keywords, scan_text
+from .rules import RuleMatch, keyword_index, scan_text
 from .values import is_placeholder
 
 WINDOW = 1 << 16
@@ -56,7 +56,7 @@ class Kind:
 @lru_cache(maxsize=1)
 def candidate() -> Keywords:
     """Any keyword of our rules or of a detect-secrets plugin: the one test most text fails."""
-    return Keywords({*keywords(), *plugins.KEYWORDS, "private key"})
+    return keyword_index()
 
 
 def line_hits(

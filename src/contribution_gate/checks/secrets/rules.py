@@ -15,13 +15,9 @@ The rest give their own `regex`.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import fnmatch
-import itertools
-import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -29,10 +25,11 @@ from typing import Any
 from ...errors import CheckError
 from ...resources import data_file, tomllib
 from ..keywords import Keywords
-from .values import after_image_query, is_placeholder, names_a_secret, passphrase, plausible
+from .formats import VALIDATORS, VALUE_FILTERS, counts_up, looks_random
+from .plugins import KEYWORDS as PLUGIN_KEYWORDS
+from .values import after_image_query, names_a_secret, passphrase, plausible
 
 NEAR_LINES = 3
-_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 SEVERITIES = ("error", "warning")
 FILTERS = (
     "",
@@ -84,13 +81,13 @@ class Rule:
             return not _EXAMPLE_HOST.search(match.group("host") or "")
         if self.filter == "jdbc-url":
             return _in_jdbc_url(match.string, match.start())
-        check = _VALUE_FILTERS.get(self.filter)
+        check = VALUE_FILTERS.get(self.filter)
         return check(secret, match) if check else True
 
     def is_well_formed(self, secret: str) -> bool:
         """The offline format check: False means probably a placeholder, not a live token."""
         kind, _, arg = self.validate.partition(":")
-        check = _VALIDATORS.get(kind)
+        check = VALIDATORS.get(kind)
         return check(secret, arg) if check else True
 
     @property
@@ -111,67 +108,6 @@ class Rule:
             return True
         name = path.rsplit("/", 1)[-1]
         return any(fnmatch.fnmatchcase(name, glob) or fnmatch.fnmatchcase(path, glob) for glob in self.paths)
-
-
-# what splits a value into pieces; a backslash too: an escape inside a string (`hunter2` `\n` `server`)
-_SEPARATORS = re.compile(r"[-_.:/+=~\\]+")
-# one piece of a value that reads as a word, a name part or a short number (`Key`, `v19`, `camelCase`)
-_WORDISH = re.compile(r"[A-Z]?[a-z]+(?:[A-Z][a-z]+)*\d{0,4}|[A-Z]+\d{0,4}|\d{1,4}")
-
-
-def _credential(value: str) -> bool:
-    """A password or token written out: not a variable, template or placeholder, and random."""
-    return not value.startswith(("$", "%", "{", "<")) and not is_placeholder(value) and looks_random(value)
-
-
-def _decoded_credential(value: str) -> bool:
-    """A base64 password (`.npmrc`'s `_password`): printable, and a credential once decoded."""
-    try:
-        decoded = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode("utf-8")
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return False
-    return decoded.isprintable() and len(decoded) >= 4 and not is_placeholder(decoded)
-
-
-def _user_password(secret: str, _: re.Match[str]) -> bool:
-    """`user:password` (or `token:` with an empty password, as curl -u takes API keys)."""
-    user, colon, password = secret.partition(":")
-    return bool(colon) and _credential(password or user)
-
-
-def _header(secret: str, match: re.Match[str]) -> bool:
-    """An Authorization header's value: a Basic credential holds `user:password`, others are tokens."""
-    basic = "basic" in match.re.groupindex and match.group("basic")
-    return _basic(secret, "") if basic else _credential(secret)
-
-
-def _basic_or_password(secret: str, match: re.Match[str]) -> bool:
-    """`.npmrc`'s `_auth` is a Basic credential, its `_password` a base64 password."""
-    return _basic(secret, "") or ("_password" in match.group(0).lower() and _decoded_credential(secret))
-
-
-_RUN = 8  # characters counting up in a row that no random token has (1 in 62^7 per place)
-
-
-def counts_up(value: str) -> bool:
-    """Whether the value holds a run of characters counting up (`abcdefgh`, `01234567`,
-    `ABCDEFGH`): a fake built to look like a token (`ya29.A0Ar-abcdef0123456789`), not one."""
-    run = 1
-    for before, char in itertools.pairwise(value):
-        run = run + 1 if ord(char) == ord(before) + 1 and char.isalnum() and before.isalnum() else 1
-        if run >= _RUN:
-            return True
-    return False
-
-
-def looks_random(value: str) -> bool:
-    """Whether a token-shaped value is random rather than made of words or one repeated class:
-    not `abcdefabcdefabcd` run together from words and separators, not a run of one character,
-    not digits alone (an id or a number)."""
-    if value.isdigit() or len(set(value)) <= 3:
-        return False
-    pieces = [piece for piece in _SEPARATORS.split(value) if piece]
-    return not all(_WORDISH.fullmatch(piece) for piece in pieces)
 
 
 # a name that says its value is a digest, an identifier or a public part, not a credential
@@ -207,180 +143,11 @@ class RuleMatch:
     end: int
 
 
-def _crc32_base62(token: str, _: str) -> bool:
-    """GitHub's and npm's token format: 30 random characters, then their CRC32 in 6 base62 digits."""
-    body = token.split("_", 1)[-1]
-    payload, checksum = body[:-6], body[-6:]
-    value = 0
-    for char in checksum:
-        value = value * 62 + _BASE62.index(char)
-    return value == binascii.crc32(payload.encode("ascii"))
-
-
-def _jwt(token: str, _: str) -> bool:
-    """A JWT's first part is base64url JSON naming its algorithm."""
-    head = token.split(".", 1)[0]
-    try:
-        header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
-    except (ValueError, binascii.Error):
-        return False
-    return isinstance(header, dict) and "alg" in header
-
-
-def _snowflake(token: str, _: str) -> bool:
-    """A Discord token's first part is its bot's user id, a 17 to 20 digit number, in base64."""
-    head = token.split(".", 1)[0]
-    try:
-        user_id = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4))
-    except (ValueError, binascii.Error):
-        return False
-    return user_id.isdigit() and 17 <= len(user_id) <= 20
-
-
-def _crc32_hex_le(token: str, _: str) -> bool:
-    """Grafana's service account tokens: `glsa_<32 random>_` then the CRC32 of all before the last
-    `_`, as 8 hex digits of its bytes in little-endian order."""
-    body, _sep, checksum = token.rpartition("_")
-    if len(checksum) != 8:
-        return False
-    return binascii.crc32(body.encode("ascii")).to_bytes(4, "little").hex() == checksum.lower()
-
-
-def _to_base36(value: int) -> str:
-    digits = ""
-    while True:
-        value, digit = divmod(value, 36)
-        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[digit] + digits
-        if not value:
-            return digits
-
-
-def _routable(token: str, _: str) -> bool:
-    """GitLab's routable tokens: prefix, base64url payload, `.`, the payload's length in 2 base36
-    digits, then the CRC32 of all that in 7 base36 digits."""
-    head, _sep, tail = token.rpartition(".")
-    if len(tail) != 9:
-        return False
-    payload = head.split("-", 1)[-1].split("_", 1)[-1] if head.startswith("glrt-t") else head.split("-", 1)[-1]
-    length_ok = tail[:2] == _to_base36(len(payload)).rjust(2, "0")
-    return length_ok and tail[2:] == _to_base36(binascii.crc32((head + "." + tail[:2]).encode("ascii"))).rjust(7, "0")
-
-
-def _b64_json(text: str) -> Any:
-    try:
-        return json.loads(base64.b64decode(text.replace("-", "+").replace("_", "/") + "=" * (-len(text) % 4)))
-    except (ValueError, binascii.Error):
-        return None
-
-
-def _b64json(token: str, keys: str) -> bool:
-    """A token carrying a base64 JSON object with these keys: the whole token, the part after its
-    prefix (`glc_`, `ops_`), or that part up to its last `_` (Sentry's `sntrys_<json>_<secret>`)."""
-    wanted = [k for k in keys.split(",") if k]
-    rest = token.split("_", 1)[1] if "_" in token else token
-    for part in (token, rest, rest.rpartition("_")[0]):
-        data = _b64_json(part) if part else None
-        if isinstance(data, dict) and all(k in data for k in wanted):
-            return True
-    return False
-
-
-def _b64jwt(token: str, _: str) -> bool:
-    """A JWT written in base64 (a Kubernetes secret's data, an env file's value): a JWT once decoded."""
-    try:
-        decoded = base64.b64decode(token + "=" * (-len(token) % 4), validate=True).decode("ascii").strip()
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return False
-    return decoded.count(".") == 2 and _jwt(decoded, "")
-
-
-def _basic(token: str, _: str) -> bool:
-    """A Basic credential is base64 of `user:password`: the password must be there and not a
-    placeholder or a default (`admin:admin`)."""
-    try:
-        decoded = base64.b64decode(token + "=" * (-len(token) % 4), validate=True).decode("utf-8")
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return False
-    user, colon, password = decoded.partition(":")
-    printable = decoded.replace("\n", "").replace("\t", "").replace("\r", "").isprintable()
-    return bool(colon and password and printable) and not is_placeholder(password) and password != user
-
-
-_BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
-_BECH32_GENERATOR = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
-
-
-def _bech32(token: str, _: str) -> bool:
-    """Bech32 (BIP 173), as age writes its secret keys: a human-readable part, `1`, the data and
-    a 6-character checksum over both; the check is the BCH code's remainder being 1."""
-    hrp, separator, data = token.lower().rpartition("1")
-    if not separator or not hrp or len(data) < 6 or any(c not in _BECH32 for c in data):
-        return False
-    values = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp] + [_BECH32.index(c) for c in data]
-    check = 1
-    for value in values:
-        top = check >> 25
-        check = (check & 0x1FFFFFF) << 5 ^ value
-        for bit, generator in enumerate(_BECH32_GENERATOR):
-            if (top >> bit) & 1:
-                check ^= generator
-    return check == 1
-
-
-_UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
-
-
-def _uuid4(token: str, _: str) -> bool:
-    """A random (version 4) UUID, as npm's legacy tokens are: the version digit 4, the variant 8-b."""
-    return bool(_UUID4.fullmatch(token.lower()))
-
-
-_VALUE_FILTERS: dict[str, Callable[[str, re.Match[str]], bool]] = {
-    "credential": lambda secret, _: _credential(secret),
-    "user-password": _user_password,
-    "basic": lambda secret, _: _basic(secret, ""),
-    "basic-or-password": _basic_or_password,
-    "header": _header,
-}
-_VALIDATORS = {
-    "suffix": lambda secret, arg: secret.endswith(arg),
-    "contains": lambda secret, arg: arg in secret,
-    "prefix": lambda secret, arg: secret.startswith(tuple(arg.split(","))),
-    "crc32": _crc32_base62,
-    "crc32-hex-le": _crc32_hex_le,
-    "gitlab-routable": _routable,
-    "b64json": _b64json,
-    "basic": _basic,
-    "b64jwt": _b64jwt,
-    "bech32": _bech32,
-    "uuid4": _uuid4,
-    "jwt": _jwt,
-    "snowflake": _snowflake,
-}
-# what each check is called in the README's list of families
-CHECK_NAMES = {
-    "suffix": "suffix",
-    "contains": "marker",
-    "prefix": "header",
-    "crc32": "CRC32",
-    "crc32-hex-le": "CRC32",
-    "gitlab-routable": "CRC32",
-    "b64json": "JSON inside",
-    "basic": "user:password inside",
-    "b64jwt": "JWT inside",
-    "bech32": "Bech32 checksum",
-    "uuid4": "UUID version",
-    "jwt": "JSON header",
-    "snowflake": "user id inside",
-}
-
-
 @lru_cache(maxsize=1)
 def load_rules() -> tuple[Rule, ...]:
     path = data_file("secret_rules.toml")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))["rule"]
-        rules = tuple(_rule(r) for r in raw)
+        rules = tuple(_rule(r) for r in rule_tables())
     except (OSError, KeyError, TypeError, ValueError, re.error, tomllib.TOMLDecodeError) as exc:
         raise CheckError(f"cannot load the secret rules from {path}: {exc}") from None
     seen: set[str] = set()
@@ -391,13 +158,38 @@ def load_rules() -> tuple[Rule, ...]:
     return rules
 
 
+@lru_cache(maxsize=1)
+def rule_tables() -> tuple[Mapping[str, Any], ...]:
+    """Every rule's table: the [[rule]] tables, and one per row of the [[table]]s, where the rules
+    with nothing but a prefix or names and a token are written one a line (`id | title | prefixes
+    or names, comma-separated | token`). A row is read by splitting it, far faster than TOML
+    reads a table, and a review reads every rule before its first line."""
+    data = tomllib.loads(data_file("secret_rules.toml").read_text(encoding="utf-8"))
+    tables: list[Mapping[str, Any]] = list(data["rule"])
+    for block in data.get("table", ()):
+        form = block.get("form")
+        if form not in ("prefix", "names"):
+            raise ValueError(f'a [[table]] has form {form!r}: "prefix" or "names"')
+        rows: list[Mapping[str, Any]] = []
+        for row in block["rows"].splitlines():
+            if not row.strip() or row.lstrip().startswith("#"):
+                continue
+            rule_id, title, words, token = (field.strip() for field in row.split(" | ", 3))
+            listed = [w.strip() for w in words.split(",")]
+            rows.append({"id": rule_id, "title": title, "category": block["category"], form: listed, "token": token})
+        # the rows stand before the rule `before` names: a rule earlier in the file wins a value
+        at = next((i for i, t in enumerate(tables) if t["id"] == block.get("before")), len(tables))
+        tables[at:at] = rows
+    return tuple(tables)
+
+
 def _rule(r: Mapping[str, Any]) -> Rule:
     """One [[rule]] table: a `regex`, or a `prefix` or `names` with a `token` (see build_regex)."""
     regex, keywords, filter_ = build_regex(r)
     severity = r.get("severity", "error")
     kind = r.get("validate", "").partition(":")[0]
     filter_ = r.get("filter", filter_)
-    if severity not in SEVERITIES or (kind and kind not in _VALIDATORS) or filter_ not in FILTERS:
+    if severity not in SEVERITIES or (kind and kind not in VALIDATORS) or filter_ not in FILTERS:
         raise ValueError(f"rule {r['id']}: unknown severity, validate or filter {severity!r}, {kind!r}, {filter_!r}")
     title = r["title"]
     return Rule(
@@ -476,8 +268,11 @@ def keywords() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _keyword_index() -> Keywords:
-    return Keywords(keywords())
+def keyword_index() -> Keywords:
+    """One automaton for every word the check looks for: our rules' keywords, detect-secrets'
+    plugins' words and the private key marker. Built once (with hundreds of keywords, a build
+    costs milliseconds every review pays), used by every detector."""
+    return Keywords({*keywords(), *PLUGIN_KEYWORDS, "private key"})
 
 
 @lru_cache(maxsize=256)
@@ -511,8 +306,8 @@ def scan_text(
     """
     if words is None:
         lowered = text.lower() if lowered is None else lowered
-        on_line = frozenset(_keyword_index().found(lowered))
-        words = (on_line, frozenset(_keyword_index().found(nearby)) if nearby else on_line)
+        on_line = frozenset(keyword_index().found(lowered))
+        words = (on_line, frozenset(keyword_index().found(nearby)) if nearby else on_line)
     for rule in rules_for(*words):
         if rule.filter in _NOT_IN_LOCK_FILES and not generic:
             continue
