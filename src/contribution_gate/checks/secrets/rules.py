@@ -279,12 +279,26 @@ def keyword_index() -> Keywords:
 def rules_for(on_line: frozenset[str], around: frozenset[str]) -> tuple[Rule, ...]:
     """The rules a line needs, in the file's order: those with a keyword on the line, and the `near`
     ones with a keyword within NEAR_LINES of it. A line's keywords come in few combinations, so
-    the choice is made once per combination, not once per line."""
-    return tuple(
-        rule
-        for rule in load_rules()
-        if not on_line.isdisjoint(rule.keywords) or (rule.near and not around.isdisjoint(rule.keywords))
-    )
+    the choice is made once per combination, not once per line, and from an index of the rules by
+    keyword: hundreds of rules, of which a line meets a few."""
+    rules = load_rules()
+    on_line_index, near_index = _rule_index()
+    picked = {at for word in on_line for at in on_line_index.get(word, ())}
+    picked.update(at for word in around for at in near_index.get(word, ()))
+    return tuple(rules[at] for at in sorted(picked))
+
+
+@lru_cache(maxsize=1)
+def _rule_index() -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Keyword -> positions of the rules holding it, for every rule and for the `near` ones."""
+    on_line: dict[str, list[int]] = {}
+    near: dict[str, list[int]] = {}
+    for at, rule in enumerate(load_rules()):
+        for word in rule.keywords:
+            on_line.setdefault(word, []).append(at)
+            if rule.near:
+                near.setdefault(word, []).append(at)
+    return on_line, near
 
 
 def scan_text(
