@@ -39,6 +39,7 @@ _NAMING_WORDS = ("password", "passwd", "pass", "pwd", "secret", "token", "apikey
 
 
 FORMAT = "it fails the format's own check: a placeholder?"
+PUBLIC = "a publishable key: shipped to browsers by design, still worth knowing about"
 SAMPLE_FILE = "in a test, fixture, example or documentation file: a sample?"
 HAND_MADE = "it reads as made by hand or as an id: a sample?"
 TEST_NAME = "its name says it is a test value"

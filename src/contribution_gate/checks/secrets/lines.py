@@ -20,7 +20,7 @@ from ...redaction import mask
 from ..keywords import Keywords
 from . import judge, plugins
 from .context import Context
-from .rules import RuleMatch, keywords, scan_text
+from .rules import RuleMatch, keyword_index, scan_text
 from .values import is_placeholder
 
 WINDOW = 1 << 16
@@ -57,7 +57,7 @@ class Kind:
 @lru_cache(maxsize=1)
 def candidate() -> Keywords:
     """Any keyword of our rules or of a detect-secrets plugin: the one test most text fails."""
-    return Keywords({*keywords(), *plugins.KEYWORDS, "private key"})
+    return keyword_index()
 
 
 def line_hits(
@@ -98,7 +98,9 @@ def _window(
 ) -> None:
     """The hits of one window whose start it owns, shifted to line positions."""
     context = kind.context
-    for rank, match in enumerate(scan_text(window, generic=context.generic, code=context.code, words=words)):
+    for rank, match in enumerate(
+        scan_text(window, generic=context.generic, code=context.code, words=words, path=kind.path)
+    ):
         if own_start <= match.start < own_end:
             hit = _rule_hit(context, window, match, shift)
             if hit is not None:
@@ -130,11 +132,14 @@ def _rule_hit(context: Context, window: str, match: RuleMatch, shift: int) -> Hi
     """The hit of a rule's match, with the severity its format check and `judge` give it (None:
     the judge says it is no finding)."""
     rule = match.rule
-    checked = Severity.ERROR if rule.is_well_formed(match.secret) else Severity.WARNING
+    public = rule.public
+    checked = Severity.ERROR if rule.is_well_formed(match.secret) and not public else Severity.WARNING
     judged = judge.severity(context, rule.id, window, match.start, match.secret, checked)
     if judged is None:
         return None
     severity, note = judged
+    if public and severity is Severity.WARNING:
+        note = judge.PUBLIC
     start, end = shift + match.start, shift + match.end
     return Hit(rule.id, rule.title, match.secret, severity, rule.remediation, start, end, note)
 
