@@ -21,9 +21,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ...model import NO_SETUP, Commit, FileChange, Finding, Setup, Severity, file_finding, fingerprint
-from . import metadata
+from . import metadata, userpolicy, userscan
 from .blocks import Found, scan_added
 from .lines import Kind
+from .userrules import UserRules
 
 ID = "secrets"
 _CODE_EXTENSIONS = frozenset(
@@ -102,12 +103,15 @@ class Options:
 
     allow: tuple[re.Pattern[str], ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    user: UserRules | None = None  # the policy's own rules and gitleaks migration (userpolicy.py)
 
 
 def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
+    user = setup.loaded if isinstance(setup.loaded, UserRules) else userpolicy.load(table)
     return Options(
-        allow=tuple(re.compile(p) for p in table.get("allow", ())),
+        allow=tuple(re.compile(p) for p in table.get("allow", ())) + (user.value_filters() if user else ()),
         max_file_size=table.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
+        user=user,
     )
 
 
@@ -119,13 +123,19 @@ def kind_of(path: str) -> Kind:
 def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     """Findings for one file: its name when the change adds it, then its added lines, up to
     `max_file_size` characters of them."""
-    yield from metadata.scan_path(change, opts.allow)
+    user = opts.user
+    if user is not None and userscan.skips_file(user, change):
+        return
+    named = metadata.scan_path(change, opts.allow)
+    yield from userscan.path_findings(user, change) if user else ()
+    yield from userscan.without_disabled(user, named) if user else named
     if change.is_binary or change.is_submodule or not change.added:
         return
     text = change.added.text
     limit = min(len(text), opts.max_file_size)
     shown_path: str | None = None  # the path as messages show it (a name can hold a token too)
-    for found in scan_added(kind_of(change.path), change.added, limit, opts.allow):
+    found_in = scan_added(kind_of(change.path), change.added, limit, opts.allow)
+    for found in userscan.merged(user, change, limit, opts.allow, found_in) if user else found_in:
         shown_path = metadata.redacted_path(change.path, opts.allow) if shown_path is None else shown_path
         yield _finding(change, shown_path, found)
     if limit < len(text):
@@ -134,7 +144,11 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
 
 def scan_commit(commit: Commit, opts: Options) -> Iterator[Finding]:
     """Findings in one commit's author, committer and message, as the commit streams by."""
-    return metadata.scan_commit(commit, opts.allow)
+    user = opts.user
+    if user is not None and userscan.skips_commit(user, commit.sha):
+        return iter(())
+    found = metadata.scan_commit(commit, opts.allow)
+    return userscan.without_disabled(user, found) if user else found
 
 
 def _too_large(change: FileChange, shown_path: str, size: int, limit: int) -> Finding:
