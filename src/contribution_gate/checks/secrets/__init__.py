@@ -18,13 +18,15 @@ import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...model import NO_SETUP, Commit, FileChange, Finding, Setup, Severity, file_finding, fingerprint
-from . import metadata, userpolicy, userscan
+from . import metadata
 from .blocks import Found, scan_added
 from .lines import Kind
-from .userrules import UserRules
+
+if TYPE_CHECKING:
+    from .userrules import UserRules
 
 ID = "secrets"
 _CODE_EXTENSIONS = frozenset(
@@ -107,7 +109,11 @@ class Options:
 
 
 def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
-    user = setup.loaded if isinstance(setup.loaded, UserRules) else userpolicy.load(table)
+    user = setup.loaded  # loaded by the session with the gitleaks files; its modules load only then
+    if user is None and (table.get("rules") or "gitleaks-config" in table):
+        from . import userpolicy
+
+        user = userpolicy.load(table)
     return Options(
         allow=tuple(re.compile(p) for p in table.get("allow", ())) + (user.value_filters() if user else ()),
         max_file_size=table.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
@@ -124,18 +130,24 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     """Findings for one file: its name when the change adds it, then its added lines, up to
     `max_file_size` characters of them."""
     user = opts.user
-    if user is not None and userscan.skips_file(user, change):
-        return
     named = metadata.scan_path(change, opts.allow)
-    yield from userscan.path_findings(user, change) if user else ()
-    yield from userscan.without_disabled(user, named) if user else named
+    if user is not None:  # the policy's own rules: merged in by userscan, imported only for them
+        from . import userscan
+
+        if userscan.skips_file(user, change):
+            return
+        yield from userscan.path_findings(user, change)
+        named = userscan.without_disabled(user, named)
+    yield from named
     if change.is_binary or change.is_submodule or not change.added:
         return
     text = change.added.text
     limit = min(len(text), opts.max_file_size)
     shown_path: str | None = None  # the path as messages show it (a name can hold a token too)
     found_in = scan_added(kind_of(change.path), change.added, limit, opts.allow)
-    for found in userscan.merged(user, change, limit, opts.allow, found_in) if user else found_in:
+    if user is not None:
+        found_in = userscan.merged(user, change, limit, opts.allow, found_in)
+    for found in found_in:
         shown_path = metadata.redacted_path(change.path, opts.allow) if shown_path is None else shown_path
         yield _finding(change, shown_path, found)
     if limit < len(text):
@@ -145,10 +157,12 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
 def scan_commit(commit: Commit, opts: Options) -> Iterator[Finding]:
     """Findings in one commit's author, committer and message, as the commit streams by."""
     user = opts.user
-    if user is not None and userscan.skips_commit(user, commit.sha):
-        return iter(())
     found = metadata.scan_commit(commit, opts.allow)
-    return userscan.without_disabled(user, found) if user else found
+    if user is None:
+        return found
+    from . import userscan
+
+    return iter(()) if userscan.skips_commit(user, commit.sha) else userscan.without_disabled(user, found)
 
 
 def _too_large(change: FileChange, shown_path: str, size: int, limit: int) -> Finding:
