@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         large_change(large.root, args.megabytes, args.seed)
         large.name = f"{args.megabytes} MiB"
         scenarios.append(large)
-        print(f"{'change':>10}  {'variant':<28} {'median s':>9} {'vs no rules':>12}")
+        print(f"{'change':>10}  {'variant':<28} {'median s':>9} {'vs no rules':>12} {'peak MiB':>9}")
         for scenario in scenarios:
             variants: dict[str, tuple[Path, Path]] = {}  # name -> (gate, repository copy)
             for name, text in {"no rules": None, **configs}.items():
@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.before is not None:
                 variants["before (no rules)"] = (args.before, variants["no rules"][1])
             times: dict[str, list[float]] = {name: [] for name in variants}
+            memory: dict[str, float] = dict.fromkeys(variants, 0.0)
             order = list(variants)
             for round_ in range(args.repeat + 1):
                 for name in order[round_ % len(order) :] + order[: round_ % len(order)]:
@@ -100,10 +101,11 @@ def main(argv: list[str] | None = None) -> int:
                         raise SystemExit(f"{name}: exit {sample.code}")
                     if round_:
                         times[name].append(sample.seconds)
+                        memory[name] = max(memory[name], sample.maxrss_mib)
             base = statistics.median(times["no rules"])
             for name, samples in times.items():
                 median = statistics.median(samples)
-                print(f"{scenario.name:>10}  {name:<28} {median:9.3f} {median / base:11.2f}x")
+                print(f"{scenario.name:>10}  {name:<28} {median:9.3f} {median / base:11.2f}x {memory[name]:9.0f}")
     finally:
         shutil.rmtree(parent, ignore_errors=True)
     return 0

@@ -19,7 +19,7 @@ import importlib
 from functools import lru_cache
 from typing import Any
 
-_MAX_MEMORY = 32 << 20  # per pattern: RE2 refuses a pattern whose program would need more
+_MAX_MEMORY = 4 << 20  # per pattern: its program and DFA cache (RE2 falls back to its NFA, still linear, past it)
 
 
 class PatternError(ValueError):
