@@ -52,18 +52,29 @@ class Loaded:
 
 
 @lru_cache(maxsize=1)
+def _defaults() -> dict[str, Any]:
+    return tomllib.loads(data_file("gitleaks_ids.toml").read_text(encoding="utf-8"))
+
+
 def default_ids() -> dict[str, tuple[str, ...]]:
     """gitleaks' default rule ids -> the ids of ours that stand in for each (may be none)."""
-    raw = tomllib.loads(data_file("gitleaks_ids.toml").read_text(encoding="utf-8"))["default"]
-    return {k: tuple(v) for k, v in raw.items()}
+    return {k: tuple(v) for k, v in _defaults()["default"].items()}
+
+
+@lru_cache(maxsize=1)
+def default_paths() -> Allowlist:
+    """The paths gitleaks' default config never reads (lock files, vendored code, binaries, its own
+    config): with `useDefault` they are part of what a config says."""
+    return Allowlist(paths=tuple(compile_pattern(p) for p in _defaults()["default-allowlist"]["paths"]))
 
 
 def ours_for(gitleaks_id: str, builtin: frozenset[str]) -> tuple[str, ...]:
     """Our rules that stand in for gitleaks' default rule `gitleaks_id` (none when not a default
     or no rule of ours corresponds)."""
-    if gitleaks_id not in default_ids():
+    mapped_ids = _defaults()["default"].get(gitleaks_id)
+    if mapped_ids is None:
         return ()
-    mapped = [r for r in default_ids()[gitleaks_id] if r in builtin]
+    mapped = [r for r in mapped_ids if r in builtin]
     if not mapped and gitleaks_id in builtin:
         mapped = [gitleaks_id]
     return tuple(mapped)
@@ -83,6 +94,8 @@ def load(text: str, source: str, builtin: frozenset[str], read: Reader | None = 
         )
     extend = _table(data.get("extend", {}), source, "[extend]")
     use_default = extend.get("useDefault", False) is True
+    if use_default:
+        loaded.allowlists.append(default_paths())
     rules = _list_of_tables(data.get("rules", []), source, "[[rules]]")
     own_ids: dict[str, UserRule] = {}
     for number, entry in enumerate(rules, 1):
