@@ -134,8 +134,8 @@ def test_cmsgov_rule_without_keywords_runs_on_every_line(based_repo: GitRepo, ga
 
 
 def test_gitleaks_own_config_and_its_ignore_file(based_repo: GitRepo, gate_cmd: Callable[..., Run]) -> None:
-    """gitleaks/gitleaks' own files: `useDefault` (ours stand in) and a path allowlist; its real
-    .gitleaksignore loads, and names rules no rule here corresponds to in one warning."""
+    """gitleaks/gitleaks' own files: `useDefault` (ours stand in for the default rules, and the
+    default config's paths are not read) and a path allowlist; its real .gitleaksignore loads, and names rules no rule here corresponds to in one warning."""
     migrate(
         based_repo,
         (DATA / "gitleaks-gitleaks.toml").read_text(encoding="utf-8"),
@@ -145,6 +145,8 @@ def test_gitleaks_own_config_and_its_ignore_file(based_repo: GitRepo, gate_cmd: 
     based_repo.add("detect/testdata/leak.txt", f"{token}\n")
     based_repo.add("cmd/generate/config/rules/new.go", f'var x = "{token}"\n')
     based_repo.add("cmd/main.go", f'var x = "{token}"\n')
+    based_repo.add("web/node_modules/pkg/index.js", f'var x = "{token}"\n')  # gitleaks' default paths
+    based_repo.add("config/gitleaks.toml", f'regexes = ["{token}"]\n')
     run = staged(gate_cmd, based_repo)
     assert rules_of(run) == [("github-token", "cmd/main.go", 1)]
     for warning in run.err.strip().splitlines():  # sidekiq's rules have no counterpart here (yet)
