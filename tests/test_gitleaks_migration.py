@@ -344,3 +344,35 @@ def test_a_pull_request_cannot_loosen_the_gitleaks_files(based_repo: GitRepo, ga
     )
     assert rules_of(run) == [("github-token", "leak.py", 1)]
     assert not re.search(token[4:12], run.output)
+
+
+def test_a_disabled_default_leaves_the_value_to_the_configs_own_rule_and_masks_all(
+    based_repo: GitRepo, gate_cmd: Callable[..., Run]
+) -> None:
+    """`disabledRules` turns ours off and the config's own rule for the same tokens reports them;
+    a value an allowlist accepts is still masked in the excerpt of a finding on its line."""
+    migrate(
+        based_repo,
+        """[extend]
+useDefault = true
+disabledRules = ["github-pat"]
+
+[allowlist]
+regexes = ['''^sk-proj-''']
+
+[[rules]]
+id = "our-github"
+regex = '''gh[p]_[A-Za-z0-9]{36}'''
+keywords = ["ghp_"]
+""",
+    )
+    github, openai = tokens.github_token(), tokens.openai_key()
+    based_repo.add("app.env", f"T={github} O={openai}\n")
+    runs = [
+        gate_cmd("review", "--staged", "--check", "secrets", "--format", fmt, "-C", based_repo.root)
+        for fmt in ("json", "text", "sarif")
+    ]
+    assert rules_of(runs[0]) == [("gitleaks.our-github", "app.env", 1)]
+    for run in runs:
+        for value in (github, openai):
+            assert not [p for p in tokens.secret_fragments(value[4:], 8) if p in run.output], value[:4]

@@ -125,13 +125,15 @@ def merged(
     theirs = _user_lines(user, change, limit, allow)
     text = change.added.text
     lines = _LineText(change) if _reads_lines(user) else None
-    for lineno, group in itertools.groupby(ours, key=lambda f: f.line):
-        kept = [f for f in group if _keeps_ours(user, change, f, lines)]
+    for lineno, grouped in itertools.groupby(ours, key=lambda f: f.line):
+        group = list(grouped)
+        live = [f for f in group if f.hit.rule not in user.disabled]  # a disabled rule claims no value
+        kept = [f for f in live if _keeps_ours(user, change, f, lines)]
         mine = theirs.pop(lineno, None)
         if mine is not None:
             begin, end, hits = mine
-            hits = [h for h in hits if not any(_same_value(h, f.hit) for f in kept)]
-            shown = excerpt(text, begin, end, [*(f.hit for f in kept), *hits])
+            hits = [h for h in hits if not any(_same_value(h, f.hit) for f in live)]
+            shown = excerpt(text, begin, end, [*(f.hit for f in group), *hits])  # every value masked
             kept = [replace(f, excerpt=shown) for f in kept] + [Found(h, lineno, lineno, h.secret, shown) for h in hits]
         yield from (f for f in kept if _not_ignored(user, change, f))
     for lineno, (begin, end, hits) in sorted(theirs.items()):
