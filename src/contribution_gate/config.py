@@ -194,10 +194,25 @@ def _license_entries(value: Any) -> str | None:
     return next((p for p in (_expression_problem(v, _LICENSE_ENTRY) for v in value) if p), None)
 
 
+def _secret_rules(value: Any) -> str | None:
+    """`[[secrets.rules]]`: checked by the check's own module (RE2 patterns), imported only here."""
+    from .checks.secrets import custom
+
+    return custom.problem(value)
+
+
 _COMMON: dict[str, Validator] = {"exclude-paths": _strings, "allow-paths": _strings}
 SCHEMA: dict[str, dict[str, Validator]] = {
     "checks": {"enabled": _check_names, "baseline": _string},
-    "secrets": {**_COMMON, "baseline": _string, "allow": _regexes, "max-file-size": _positive_int},
+    "secrets": {
+        **_COMMON,
+        "baseline": _string,
+        "allow": _regexes,
+        "max-file-size": _positive_int,
+        "rules": _secret_rules,
+        "gitleaks-config": _string,
+        "gitleaks-ignore": _string,
+    },
     "internal-urls": {**_COMMON, "domains": _domains, "allow": _hosts_or_networks},
     "proprietary-markers": {**_COMMON, "organizations": _strings, "markers": _markers},
     "licenses": {**_COMMON, "project": _license_expression, "allow": _license_entries, "deny": _license_entries},

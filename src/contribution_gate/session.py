@@ -19,7 +19,7 @@ from . import baseline
 from . import config as policy_file
 from .baseline import Baseline
 from .config import Config
-from .errors import ConfigError
+from .errors import ConfigError, PolicyValueError
 from .git import Repository, collect, resolve_target
 from .github.events import EventTarget
 from .model import Target
@@ -127,14 +127,34 @@ def load_check_inputs(
     repo: Repository, target: Target, config: Config, only: Sequence[str], event: EventTarget | None
 ) -> dict[str, Any]:
     """What checks need from outside the change, read like the policy from the base commit: the
-    cla check's `.github/dco.yml` and signatures (only for targets that have commits)."""
-    if "cla" not in select_checks(config, only) or target.kind not in ("range", "unpushed"):
-        return {}
+    secrets check's own rules and gitleaks files, the cla check's `.github/dco.yml` and signatures
+    (only for targets that have commits)."""
+    loaded: dict[str, Any] = {}
+    checks = select_checks(config, only)
+    if "secrets" in checks:
+        loaded.update(_secrets_inputs(repo, target, config))
+    if "cla" not in checks or target.kind not in ("range", "unpushed"):
+        return loaded
     from .checks.cla import inputs
 
     read, where = policy_source(repo, target)
     read_signed, signed_where = _newest_base(repo, target, event) or (read, where)
-    return {"cla": inputs.load(config.table("cla"), read, where, read_signed, signed_where, event, os.environ)}
+    loaded["cla"] = inputs.load(config.table("cla"), read, where, read_signed, signed_where, event, os.environ)
+    return loaded
+
+
+def _secrets_inputs(repo: Repository, target: Target, config: Config) -> dict[str, Any]:
+    """The policy's `[[secrets.rules]]` and `[secrets] gitleaks-config` (with its .gitleaksignore),
+    compiled once, the gitleaks files read from the policy's own tree."""
+    table = config.table("secrets")
+    if not table.get("rules") and "gitleaks-config" not in table:
+        return {}
+    from .checks.secrets import userpolicy
+
+    try:
+        return {"secrets": userpolicy.load(table, *policy_source(repo, target))}
+    except PolicyValueError as exc:
+        raise ConfigError(f"{config.source}: {exc}") from None
 
 
 def _newest_base(repo: Repository, target: Target, event: EventTarget | None) -> tuple[Reader, str] | None:
@@ -181,4 +201,5 @@ def run(
         close = getattr(progress, "close", None)
         if close is not None:
             close()
-    return Result(review, config.warnings)
+    notes = getattr(inputs.get("secrets"), "notes", ())  # what a gitleaks config could not carry over
+    return Result(review, (*config.warnings, *notes))

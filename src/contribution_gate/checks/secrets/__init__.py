@@ -18,12 +18,15 @@ import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...model import NO_SETUP, Commit, FileChange, Finding, Setup, Severity, file_finding, fingerprint
 from . import context, metadata
 from .blocks import Found, scan_added
 from .lines import Kind
+
+if TYPE_CHECKING:
+    from .userrules import UserRules
 
 ID = "secrets"
 DEFAULT_MAX_FILE_SIZE = 50 << 20
@@ -38,12 +41,19 @@ class Options:
 
     allow: tuple[re.Pattern[str], ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    user: UserRules | None = None  # the policy's own rules and gitleaks migration (userpolicy.py)
 
 
 def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
+    user = setup.loaded  # loaded by the session with the gitleaks files; its modules load only then
+    if user is None and (table.get("rules") or "gitleaks-config" in table):
+        from . import userpolicy
+
+        user = userpolicy.load(table)
     return Options(
-        allow=tuple(re.compile(p) for p in table.get("allow", ())),
+        allow=tuple(re.compile(p) for p in table.get("allow", ())) + (user.value_filters() if user else ()),
         max_file_size=table.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
+        user=user,
     )
 
 
@@ -54,14 +64,26 @@ def kind_of(path: str) -> Kind:
 def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     """Findings for one file: its name when the change adds it, then its added lines, up to
     `max_file_size` characters of them."""
-    yield from metadata.scan_path(change, opts.allow)
+    user = opts.user
+    named = metadata.scan_path(change, opts.allow)
+    if user is not None:  # the policy's own rules: merged in by userscan, imported only for them
+        from . import userscan
+
+        if userscan.skips_file(user, change):
+            return
+        yield from userscan.path_findings(user, change)
+        named = userscan.without_disabled(user, named)
+    yield from named
     if change.is_binary or change.is_submodule or not change.added:
         return
     text = change.added.text
     limit = min(len(text), opts.max_file_size)
     shown_path: str | None = None  # the path as messages show it (a name can hold a token too)
     copies: dict[tuple[str, int], int] = {}  # (rule, hash of the value) -> copies seen so far
-    for found in scan_added(kind_of(change.path), change.added, limit, opts.allow):
+    found_in = scan_added(kind_of(change.path), change.added, limit, opts.allow)
+    if user is not None:
+        found_in = userscan.merged(user, change, limit, opts.allow, found_in)
+    for found in found_in:
         shown_path = metadata.redacted_path(change.path, opts.allow) if shown_path is None else shown_path
         key = (found.hit.rule, hash(found.matched))
         copies[key] = copies.get(key, 0) + 1
@@ -72,7 +94,13 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
 
 def scan_commit(commit: Commit, opts: Options) -> Iterator[Finding]:
     """Findings in one commit's author, committer and message, as the commit streams by."""
-    return metadata.scan_commit(commit, opts.allow)
+    user = opts.user
+    found = metadata.scan_commit(commit, opts.allow)
+    if user is None:
+        return found
+    from . import userscan
+
+    return iter(()) if userscan.skips_commit(user, commit.sha) else userscan.without_disabled(user, found)
 
 
 def _too_large(change: FileChange, shown_path: str, size: int, limit: int) -> Finding:
