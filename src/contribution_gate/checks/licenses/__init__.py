@@ -60,7 +60,12 @@ def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
         table, setup.content.open if setup.content is not None else None, read if where == "working tree" else None
     )
     return Options(
-        project, tuple(table.get("allow", ())), tuple(table.get("deny", ())), reader, Project(project, read, where), deps
+        project,
+        tuple(table.get("allow", ())),
+        tuple(table.get("deny", ())),
+        reader,
+        Project(project, read, where),
+        deps,
     )
 
 

@@ -229,13 +229,15 @@ def yarn_lock(text: str, path: str) -> Parsed:
             field, value = _field(line)
             if field:
                 current[3].append((field, value))
-    for _line, patterns, fields, needs in entries:
+    nodes = []
+    for _line, patterns, fields, _needs in entries:
         name, _ = _split_descriptor(patterns[0]) if patterns else ("", "")
-        version = fields.get("version", "")
         resolution = fields.get("resolution", "")
-        node = f"{name}@{version}" if "@workspace:" not in resolution else f"workspace:{resolution}"
+        node = f"{name}@{fields.get('version', '')}" if "@workspace:" not in resolution else f"workspace:{resolution}"
+        nodes.append(node)
         for pattern in patterns:
             descriptors[pattern] = node
+    for node, (_line, _patterns, _fields, needs) in zip(nodes, entries, strict=True):
         targets = [_yarn_target(descriptors, n, v) for n, v in needs]
         parsed.graph.setdefault(node, []).extend(t for t in targets if t is not None)
     for lineno, patterns, fields, needs in entries:

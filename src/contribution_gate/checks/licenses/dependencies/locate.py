@@ -12,6 +12,11 @@ _HEADER = re.compile(r"^\s*\[\[?\s*([^\]\#]*?)\s*\]\]?\s*(?:#.*)?$")
 _QUOTES = str.maketrans("", "", "\"' ")
 
 
+def normal(header: str) -> str:
+    """A dotted table name as `headers` gives it: without quotes or blanks."""
+    return header.translate(_QUOTES)
+
+
 def headers(lines: Sequence[str]) -> list[tuple[int, str]]:
     """(0-based index, dotted name without quotes or blanks) of every `[table]` and `[[array]]`."""
     out = []
@@ -19,7 +24,7 @@ def headers(lines: Sequence[str]) -> list[tuple[int, str]]:
         if line.lstrip().startswith("["):
             found = _HEADER.match(line)
             if found:
-                out.append((index, found.group(1).translate(_QUOTES)))
+                out.append((index, normal(found.group(1))))
     return out
 
 

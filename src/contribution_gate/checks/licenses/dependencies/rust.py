@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..manifests import _toml
-from .locate import Toml
+from .locate import Toml, normal
 from .model import CARGO, DEV, RUNTIME, Dep, Parsed, normal_name
 
 _TABLES = (("dependencies", RUNTIME), ("dev-dependencies", DEV), ("build-dependencies", DEV))
@@ -40,11 +40,11 @@ def cargo_toml(text: str, path: str) -> Parsed:
 def _table(parsed: Parsed, where: Toml, section: str, table: Any, scope: str) -> None:
     if not isinstance(table, dict):
         return
-    span = where.section(section.replace(" ", ""))
+    span = where.section(normal(section))
     for key, value in table.items():
         line = where.key(span, key)
         if line is None:
-            own = where.section(f"{section}.{key}")
+            own = where.section(normal(f"{section}.{key}"))
             line = own[0] + 1 if own else (span[0] + 1 if span else None)
         dep = _dependency(key, value, line, scope)
         if dep is not None:

@@ -230,9 +230,9 @@ def compile_range(text: str, kind: str = "") -> Predicate:
 
 
 def best(versions: Iterable[str], predicate: Predicate, default: str | None) -> str | None:
-    """The version an unpinned requirement installs: the default one if it is inside the range,
-    else the highest release inside it, else the highest pre-release inside it."""
-    if default is not None and predicate(default):
+    """The version an unpinned requirement installs: the default one if it is a release inside the
+    range, else the highest release inside it, else the highest pre-release inside it."""
+    if default is not None and predicate(default) and version_key(default)[1] == 1:
         return default
     inside = [v for v in versions if predicate(v)]
     if not inside:
