@@ -24,7 +24,15 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
 
-SYSTEMS = {"npm": "NPM", "pypi": "PYPI", "go": "GO", "cargo": "CARGO", "maven": "MAVEN", "rubygems": "RUBYGEMS", "nuget": "NUGET"}
+SYSTEMS = {
+    "npm": "NPM",
+    "pypi": "PYPI",
+    "go": "GO",
+    "cargo": "CARGO",
+    "maven": "MAVEN",
+    "rubygems": "RUBYGEMS",
+    "nuget": "NUGET",
+}
 
 
 @dataclass

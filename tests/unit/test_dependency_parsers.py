@@ -41,7 +41,10 @@ def test_package_lock_carries_licenses_lines_and_who_brings_each_package() -> No
     assert not http.direct and http.via == "@actions/core" and http.entry == "node_modules/@actions/http-client"
     assert http.license == "MIT"
     nested = deps["@actions/http-client@3.0.2"]  # a second copy, nested under the package that needs it
-    assert nested.via == "@actions/github" and nested.entry == "node_modules/@actions/github/node_modules/@actions/http-client"
+    assert (
+        nested.via == "@actions/github"
+        and nested.entry == "node_modules/@actions/github/node_modules/@actions/http-client"
+    )
     assert deps["before-after-hook@4.0.0"].license == "Apache-2.0"
     assert deps["argparse@2.0.1"].scope == DEV and deps["argparse@2.0.1"].via == "js-yaml"
     prettier = next(d for d in deps.values() if d.name == "prettier")
@@ -83,7 +86,9 @@ def test_python_lockfiles() -> None:
     assert uv["click@8.3.2"].direct and uv["markupsafe@3.0.3"].direct
     assert not uv["colorama@0.4.6"].direct and uv["colorama@0.4.6"].via == "click"
     poetry = {d.name: d for d in parse("poetry/poetry.lock").deps}
-    assert poetry["anyio"].version == "4.13.0" and poetry["anyio"].line == line_of("poetry/poetry.lock", 'name = "anyio"')
+    assert poetry["anyio"].version == "4.13.0" and poetry["anyio"].line == line_of(
+        "poetry/poetry.lock", 'name = "anyio"'
+    )
     pdm = {d.name: d for d in parse("pdm-demo/pdm.lock").deps}
     assert pdm["certifi"].scope == DEV and pdm["chardet"].scope == RUNTIME  # groups = ["security"] vs ["default"]
     pipfile = {d.name: d for d in parse("pipenv-examples/Pipfile.lock").deps}
@@ -93,7 +98,7 @@ def test_python_lockfiles() -> None:
 def test_python_manifests() -> None:
     flask = {d.name: d for d in parse("flask/pyproject.toml").deps}
     assert flask["werkzeug"].spec == ">=3.1.0" and flask["werkzeug"].scope == RUNTIME
-    assert flask["werkzeug"].line == line_of("flask/pyproject.toml", "\"werkzeug>=")
+    assert flask["werkzeug"].line == line_of("flask/pyproject.toml", '"werkzeug>=')
     assert any(d.scope == DEV for d in flask.values())  # [dependency-groups]
     pipfile = {d.name: d for d in parse("pipenv-examples/Pipfile").deps}
     assert pipfile and all(d.line for d in pipfile.values())
@@ -216,13 +221,23 @@ def test_line_parsers_grow_linearly() -> None:
         return max(best, 0.01)
 
     cases = {
-        "yarn.lock": lambda n: "".join(f'p{i}@^1:\n  version "1.0.{i}"\n  dependencies:\n    p{i + 1} "^1"\n\n' for i in range(n)),
+        "yarn.lock": lambda n: "".join(
+            f'p{i}@^1:\n  version "1.0.{i}"\n  dependencies:\n    p{i + 1} "^1"\n\n' for i in range(n)
+        ),
         "requirements.txt": lambda n: "".join(f"p{i}=={i}.0 \\\n  --hash=sha256:{i:064d}\n" for i in range(n)),
-        "pnpm-lock.yaml": lambda n: "packages:\n" + "".join(f"  p{i}@1.0.{i}:\n    dependencies:\n      p{i + 1}: 1.0.0\n" for i in range(n)),
-        "Gemfile.lock": lambda n: "GEM\n  specs:\n" + "".join(f"    g{i} (1.{i})\n      g{i + 1} (>= 1)\n" for i in range(n)),
-        "package-lock.json": lambda n: '{"packages": {'
-        + ",".join(f'"node_modules/p{i}": {{"version": "1.0.{i}", "dependencies": {{"p{i + 1}": "1"}}}}' for i in range(n))
-        + "}}",
+        "pnpm-lock.yaml": lambda n: (
+            "packages:\n" + "".join(f"  p{i}@1.0.{i}:\n    dependencies:\n      p{i + 1}: 1.0.0\n" for i in range(n))
+        ),
+        "Gemfile.lock": lambda n: (
+            "GEM\n  specs:\n" + "".join(f"    g{i} (1.{i})\n      g{i + 1} (>= 1)\n" for i in range(n))
+        ),
+        "package-lock.json": lambda n: (
+            '{"packages": {'
+            + ",".join(
+                f'"node_modules/p{i}": {{"version": "1.0.{i}", "dependencies": {{"p{i + 1}": "1"}}}}' for i in range(n)
+            )
+            + "}}"
+        ),
     }
     for name, make in cases.items():
         small, large = cost(name, make(1_000)), cost(name, make(10_000))
