@@ -24,7 +24,7 @@ from .model import PACKAGIST, PEP440, Dep, normal_name
 from .versions import RangeError, best, compile_range, version_key
 
 ONLINE, OFFLINE, OFF = "online", "offline", "off"
-WORKERS = 4
+WORKERS = 8
 BUDGET = 60.0
 LOCKFILE, INSTALLED, CACHED, DEPS_DEV = "lockfile", "installed copy", "cache of deps.dev", "deps.dev"
 
