@@ -90,7 +90,13 @@ class Client:
             if exc.code == 404:
                 return Answer(MISSING, why="deps.dev does not know this package version")
             return Answer(FAILED, why=f"deps.dev answered HTTP {exc.code}")
+        except TimeoutError:
+            self.down = f"deps.dev did not answer within {timeout or self.timeout:.1f} s"
+            return Answer(FAILED, why=self.down)
         except (urllib.error.URLError, OSError, ValueError) as exc:
+            if isinstance(getattr(exc, "reason", None), TimeoutError):
+                self.down = f"deps.dev did not answer within {timeout or self.timeout:.1f} s"
+                return Answer(FAILED, why=self.down)
             reason = getattr(exc, "reason", exc)
             self.down = f"deps.dev cannot be reached at {self.url} ({reason})"
             return Answer(FAILED, why=self.down)

@@ -135,7 +135,7 @@ def describe(dep: Dep, res: Resolution | None = None) -> str:
     head = f"{dep.name} {version}" if version else dep.label
     notes = [ECOSYSTEM_NAMES.get(dep.ecosystem, dep.ecosystem)]
     if version and not dep.version:
-        notes.append(f"the version `{dep.spec}` installs today" if dep.spec else "its current version")
+        notes.append(f"the version `{dep.spec}` resolves to" if dep.spec else "its current version")
     if dep.scope == DEV:
         notes.append("a development dependency")
     if not dep.direct:

@@ -63,7 +63,7 @@ def read_license(candidates: Sequence[tuple[str, str]]) -> tuple[Expr | None, st
             first = first or (None, text, problem or "no license")
             continue
         combined: Expr = exprs[0] if len(exprs) == 1 else Op("AND", tuple(exprs))
-        shown = "; ".join(parts) if mode == "classifier" else text
+        shown = str(combined) if mode in ("classifier", "name") else text
         found = (combined, shown, "")
         if all(lic.known and lic.key not in ("non-standard", "unknown") for lic in licenses_of(combined)):
             return found
