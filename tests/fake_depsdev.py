@@ -121,9 +121,14 @@ def _handler(fake: FakeDepsDev) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that gave up (its timeout, the review's budget) is not an error here."""
+
+
 @contextmanager
 def serve(fake: FakeDepsDev) -> Iterator[FakeDepsDev]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    server = _Server(("127.0.0.1", 0), _handler(fake))
     server.daemon_threads = True
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
