@@ -215,7 +215,16 @@ SCHEMA: dict[str, dict[str, Validator]] = {
     },
     "internal-urls": {**_COMMON, "domains": _domains, "allow": _hosts_or_networks},
     "proprietary-markers": {**_COMMON, "organizations": _strings, "markers": _markers},
-    "licenses": {**_COMMON, "project": _license_expression, "allow": _license_entries, "deny": _license_entries},
+    "licenses": {
+        **_COMMON,
+        "project": _license_expression,
+        "allow": _license_entries,
+        "deny": _license_entries,
+        "dependencies": _one_of("online", "offline", "off"),
+        "allow-packages": _strings,
+        "deny-packages": _strings,
+        "dev-dependencies": _one_of("warning", "error", "off"),
+    },
     "cla": {
         **_COMMON,
         "mode": _one_of(*CLA_MODES),

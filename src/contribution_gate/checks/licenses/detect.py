@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ...model import FileChange
 from ..textkinds import kind_of
 from . import cards, manifests, phrases, spdx
+from .dependencies import is_lockfile
 from .detection import LICENSE_NOTICE, LICENSE_TEXT, Detection
 from .ids import Op, catalog, data, simplify
 from .text import is_changelog, is_license_file, lines_for_scancode, quoted
@@ -37,6 +38,8 @@ def detect(change: FileChange, read_blob: BlobReader | None = None) -> list[Dete
 
 def _detect(change: FileChange, read_blob: BlobReader | None) -> Iterator[Detection]:
     if change.is_binary or change.is_submodule or change.status == "D" or not change.added:
+        return
+    if is_lockfile(change.path):  # its license fields are its packages': the dependency review judges them
         return
     added = change.added
     path = change.path
