@@ -11,53 +11,30 @@ from __future__ import annotations
 
 import atexit
 import gc
+import importlib.util
 import os
 import shutil
 import tempfile
 import threading
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ...errors import CheckError
+from .matches import CLUE, DECLARING, INTRO, NOTICE, REFERENCE, SPDX_ID, TAG, TEXT, Found, KeyInfo, Match
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {}
 
-TEXT, NOTICE, TAG, SPDX_ID, REFERENCE, INTRO, CLUE = "text", "notice", "tag", "spdx-id", "reference", "intro", "clue"
-DECLARING = frozenset((TEXT, NOTICE, TAG, SPDX_ID))
+__all__ = ["CLUE", "DECLARING", "INTRO", "NOTICE", "REFERENCE", "SPDX_ID", "TAG", "TEXT", "Found", "KeyInfo", "Match"]
 
 
-@dataclass(frozen=True, slots=True)
-class KeyInfo:
-    key: str
-    spdx: str | None
-    category: str | None
-    name: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One ScanCode match, with the reviewed file's line numbers."""
-
-    expression: str  # ScanCode keys
-    start_line: int
-    end_line: int
-    score: float
-    kind: str
-    rule: str
-    matched: str = ""  # the first line of the matched text
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    """One ScanCode detection: matches grouped as ScanCode groups them, and its doubts."""
-
-    expression: str | None
-    matches: tuple[Match, ...]
-    false_positive: bool
-    keys: tuple[KeyInfo, ...]
+def available() -> bool:
+    """Whether ScanCode is installed (the `scancode` extra), without importing it."""
+    try:
+        return importlib.util.find_spec("licensedcode") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def loaded() -> bool:
@@ -91,7 +68,7 @@ def _load() -> Any:
     except Exception as exc:
         raise CheckError(
             f"ScanCode cannot load its license index ({type(exc).__name__}: {exc}): "
-            "reinstall with `pip install 'scancode-toolkit-mini' 'pluggy<1.7'`"
+            "reinstall it with `pip install 'contribution-gate[scancode]'`"
         ) from exc
     finally:
         if paused:

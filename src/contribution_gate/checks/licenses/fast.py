@@ -1,0 +1,352 @@
+"""The fast license matcher: ScanCode's exact matching without ScanCode, and the common license
+texts with small edits.
+
+Its data comes from ScanCode's LicenseDB (CC-BY-4.0) through `benchmarks/make_license_refs.py`:
+`config/license_rules.json.gz` holds every ScanCode rule and license text (37,000) as its first two
+tokens, its length and a checksum of its tokens, with its license expression, kind and relevance
+(600 KB; read in about 50 ms and 40 MB, against ScanCode's 3 s and 1.4 GB);
+`config/license_texts.json.gz` holds the full texts of the hundred most used licenses as tokens,
+read only for a license file.
+
+Outside license files the check asks ScanCode for exact matches only, and so does this matcher:
+a rule matches where its tokens occur contiguously (ScanCode's tokenizer and stop words); a match
+inside a longer one, one sharing more than half its words with a longer one, and matches of
+false-positive rules are dropped; matches at most 4 lines apart form one detection, and ScanCode's
+false-positive heuristics for short ones apply. Because every rule is known, a text with no match
+has none for ScanCode either.
+
+A license file is also matched approximately by ScanCode. Here a text covering at least 90 % of one
+of the hundred full texts (by word shingles), with at most 5 % foreign words inside the matched
+stretch, is that license, scored by its coverage as ScanCode scores it. What the matcher cannot
+vouch for goes to ScanCode (`scan_lines` returns None): in a license file, any word of the license
+vocabulary (`licen`, `gpl`, `warranty`, ...) left outside the matches and outside copyright
+statements; anywhere, a match of a kind whose grouping ScanCode decides by heuristics of its own
+(intros and clues). `benchmarks/licenses.py` part (d) measures how often it agrees with ScanCode.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import re
+import threading
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ...resources import data_file
+from .matches import CLUE, INTRO, TAG, TEXT, Found, KeyInfo, Match
+
+RULES, TEXTS = "license_rules.json.gz", "license_texts.json.gz"
+LINES_THRESHOLD = 4  # ScanCode's: matches at most this many lines apart are one detection
+SHINGLE = 4  # words per shingle of the approximate matcher
+MIN_COVERAGE = 0.90  # of a reference text's shingles, for an approximate match
+MAX_FOREIGN = 0.05  # words of the matched stretch that are not the reference's
+MIN_RUN = 8  # unmatched words in a row that could hold a license text ScanCode matches approximately
+FALSE_POSITIVE = "false-positive"
+_WORD = re.compile(r"[^_\W]+(?:\+[^_\W]*)?")  # ScanCode's query_pattern, written without ambiguity
+_KEY = re.compile(r"[a-z0-9][a-z0-9.+_-]*")
+# Words that may carry a license: left over in a license file outside every match, they send the
+# text to ScanCode. Entries with spaces around are whole words; the others are parts of words.
+VOCABULARY = (
+    "licen",
+    "copyleft",
+    "gnu",
+    "gpl",
+    "permission",
+    "permitted",
+    "redistribut",
+    "sublicens",
+    "public domain",
+    "creative commons",
+    " cc by",
+    " cc0",
+    "rail ",
+    "acceptable use",
+    "terms of use",
+    "terms and conditions",
+    "eula",
+    " mit ",
+    " bsd",
+    " mpl",
+    " epl",
+    "cddl",
+    "artistic",
+    "warrant",
+    "freely",
+    "free software",
+    "freeware",
+    "commercial",
+    "proprietary",
+    "confidential",
+    "patent",
+    "trademark",
+    "disclaim",
+    "liabil",
+    "merchantab",
+    " as is ",
+    "copying",
+    "spdx",
+    " wtf",
+    "terms of the",
+    "same terms",
+)
+# A copyright statement: its words are no license (unless the line also speaks of a license).
+_COPYRIGHT_LINE = re.compile(r"(?i)^[\W_]{0,8}(?:copyright\b|\(c\)|©|portions\s+copyright|spdx-filecopyrighttext)")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    expression: str
+    kind: str
+    relevance: int
+    length: int  # tokens
+
+    def license_keys(self) -> tuple[str, ...]:
+        return tuple(k for k in _KEY.findall(self.expression.lower()) if k not in ("and", "or", "with"))
+
+
+class Refs:
+    """The reference data, loaded once per process: rules by their first two tokens (one-token
+    rules by their token), each as [name, expression, kind, relevance, length, crc32], shortest
+    first; the full texts with their shingles on the first license file."""
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.stopwords: frozenset[str] = frozenset(raw["stopwords"])
+        self.same: dict[str, str] = raw["equivalents"]
+        self.anchors: dict[str, list[list[Any]]] = raw["anchors"]
+        self._texts: list[tuple[Rule, frozenset[int]]] | None = None
+        self._lock = threading.Lock()
+
+    def texts(self) -> list[tuple[Rule, frozenset[int]]]:
+        with self._lock:
+            if self._texts is None:
+                self._texts = []
+                for name, expression, text in _read(TEXTS)["texts"]:
+                    words = text.split()
+                    self._texts.append((Rule(name, expression, TEXT, 100, len(words)), frozenset(_shingles(words))))
+            return self._texts
+
+
+def _read(name: str) -> dict[str, Any]:
+    with open(data_file(name), "rb") as handle:
+        return json.loads(gzip.decompress(handle.read()))  # type: ignore[no-any-return]
+
+
+@functools.cache
+def refs() -> Refs:
+    return Refs(_read(RULES))
+
+
+def _shingles(tokens: Sequence[str]) -> list[int]:
+    return [hash(tuple(tokens[i : i + SHINGLE])) for i in range(max(len(tokens) - SHINGLE + 1, 0))]
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    word: str
+    line: int
+    start: int  # offsets in its line
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int  # token positions, end exclusive
+    end: int
+    rule: Rule
+    score: float
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def tokenize(lines: Iterable[tuple[int, str]], data: Refs) -> list[_Token]:
+    """ScanCode's query tokens: lower-case words (a `+` may join two), stop words left out,
+    equivalent words as one (`licence` is `license`)."""
+    out: list[_Token] = []
+    stopwords, same = data.stopwords, data.same
+    for number, text in lines:
+        for found in _WORD.finditer(text.lower()):
+            word = found.group(0)
+            if word not in stopwords:
+                out.append(_Token(same.get(word, word), number, found.start(), found.end()))
+    return out
+
+
+def scan_lines(lines: Sequence[tuple[int, str]], whole_file: bool = False) -> list[Found] | None:
+    """The detections in these (line number, text) pairs of one file, as ScanCode would report
+    them (approximately too for a license file, `whole_file`); None when the matcher cannot vouch
+    for the text and ScanCode must read it."""
+    data = refs()
+    tokens = tokenize(lines, data)
+    if not tokens:
+        return []
+    hits = _exact(tokens, data)
+    if whole_file and _first_unexplained(tokens, hits, lines) is not None:
+        approximate = _approximate(tokens, data)
+        if approximate is None:
+            return None
+        hits = _kept([h for h in hits if h.end <= approximate.start or h.start >= approximate.end] + [approximate])
+        if _first_unexplained(tokens, hits, lines) is not None:
+            return None
+    hits = [h for h in hits if h.rule.kind != FALSE_POSITIVE]
+    text_of = dict(lines)
+    return [_found(group, tokens, text_of) for group in _groups(hits, tokens)]
+
+
+def _exact(tokens: Sequence[_Token], data: Refs) -> list[_Hit]:
+    """Every rule whose tokens occur contiguously: the window's words joined by spaces; at each
+    word, the rules starting with it and the next word, compared by length and checksum."""
+    words = [t.word for t in tokens]
+    joined = " ".join(words)
+    offsets: list[int] = []
+    at = 0
+    for word in words:
+        offsets.append(at)
+        at += len(word) + 1
+    offsets.append(at)  # one past the end: offsets[i + n] - 1 ends the n words from i
+    hits: list[_Hit] = []
+    anchors = data.anchors
+    for i, word in enumerate(words):
+        keys = (word, word + " " + words[i + 1]) if i + 1 < len(words) else (word,)
+        for key in keys:
+            sums: dict[int, int] = {}
+            for name, expression, kind, relevance, length, crc in anchors.get(key, ()):
+                if i + length > len(words):
+                    break  # shortest first
+                if length not in sums:
+                    sums[length] = zlib.crc32(joined[offsets[i] : offsets[i + length] - 1].encode())
+                if sums[length] == crc:
+                    rule = Rule(name, expression, kind, relevance, length)
+                    hits.append(_Hit(i, i + length, rule, float(relevance)))
+    return _kept(hits)
+
+
+def _kept(hits: list[_Hit]) -> list[_Hit]:
+    """Longest first: a match inside a kept one is dropped, and one that shares more than half of
+    its words with a kept one too (ScanCode's containment and overlap filters)."""
+    kept: list[_Hit] = []
+    order = sorted(hits, key=lambda h: (-h.length, -h.rule.relevance, h.rule.kind == FALSE_POSITIVE, h.rule.name))
+    for hit in order:
+        overlap = max((min(hit.end, k.end) - max(hit.start, k.start) for k in kept), default=0)
+        if overlap <= 0 or (overlap * 2 <= hit.length and hit.rule.kind != FALSE_POSITIVE):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: h.start)
+
+
+def _approximate(tokens: Sequence[_Token], data: Refs) -> _Hit | None:
+    """The full text that this license file copies with small edits, if one does."""
+    window = _shingles([t.word for t in tokens])
+    if not window:
+        return None
+    present = set(window)
+    texts = data.texts()
+    best, best_count = -1, 0
+    for index, (_, shingles) in enumerate(texts):
+        count = len(shingles & present)
+        if count > best_count:
+            best, best_count = index, count
+    if best < 0:
+        return None
+    found, reference = texts[best]
+    coverage = best_count / len(reference)
+    inside = [i for i, s in enumerate(window) if s in reference]
+    start, end = inside[0], inside[-1] + SHINGLE
+    covered: set[int] = set()
+    for i in inside:
+        covered.update(range(i, i + SHINGLE))
+    foreign = (end - start - len(covered)) / (end - start)
+    if coverage < MIN_COVERAGE or foreign > MAX_FOREIGN:
+        return None
+    return _Hit(start, end, found, round(min(coverage, 1.0) * found.relevance, 2))
+
+
+def _first_unexplained(tokens: Sequence[_Token], hits: Sequence[_Hit], lines: Sequence[tuple[int, str]]) -> int | None:
+    """The line of the first word of the license vocabulary in a stretch of at least `MIN_RUN`
+    words outside every match and copyright statement (enough for ScanCode's approximate matcher
+    to match something), or None."""
+    covered = bytearray(len(tokens))
+    for hit in hits:
+        covered[hit.start : hit.end] = b"\1" * hit.length
+    statements = {n for n, text in lines if _COPYRIGHT_LINE.match(text) and "licen" not in text.lower()}
+    run: list[_Token] = []
+    for token, done in zip([*tokens, None], [*covered, 1], strict=True):
+        if token is not None and not done and token.line not in statements:
+            run.append(token)
+            continue
+        if len(run) >= MIN_RUN:
+            rest = " " + " ".join(t.word for t in run) + " "
+            first = min((at for at in (rest.find(word) for word in VOCABULARY) if at >= 0), default=-1)
+            if first >= 0:
+                return run[min(rest.count(" ", 0, first + 1) - 1, len(run) - 1)].line
+        run = []
+    return None
+
+
+def unexplained_line(lines: Sequence[tuple[int, str]]) -> int | None:
+    """The first line with a license word that no match explains (where a note should point)."""
+    data = refs()
+    tokens = tokenize(lines, data)
+    return _first_unexplained(tokens, _exact(tokens, data), lines)
+
+
+def _groups(hits: Sequence[_Hit], tokens: Sequence[_Token]) -> list[list[_Hit]]:
+    """ScanCode's grouping: a match joins the group before it when it starts at most 4 lines after
+    it ends, or when the group ends with an intro; an intro starts a group, a clue is one."""
+    groups: list[list[_Hit]] = []
+    current: list[_Hit] = []
+    for hit in hits:
+        previous = current[-1] if current else None
+        if previous is None or previous.rule.kind == INTRO:
+            current.append(hit)
+        elif hit.rule.kind == INTRO:
+            groups.append(current)
+            current = [hit]
+        elif hit.rule.kind == CLUE:
+            groups += [current, [hit]]
+            current = []
+        elif tokens[hit.start].line <= tokens[previous.end - 1].line + LINES_THRESHOLD:
+            current.append(hit)
+        else:
+            groups.append(current)
+            current = [hit]
+    return [g for g in (*groups, current) if g]
+
+
+def _found(group: Sequence[_Hit], tokens: Sequence[_Token], text_of: dict[int, str]) -> Found:
+    matches = tuple(_match(h, tokens, text_of) for h in group)
+    expression = " AND ".join(dict.fromkeys(m.expression for m in matches))
+    keys = tuple(KeyInfo(k, None, None, None) for k in sorted({k for h in group for k in h.rule.license_keys()}))
+    return Found(expression, matches, _false_positive(group, tokens, text_of), keys)
+
+
+def _match(hit: _Hit, tokens: Sequence[_Token], text_of: dict[int, str]) -> Match:
+    first, last = tokens[hit.start], tokens[hit.end - 1]
+    line = text_of.get(first.line, "")
+    matched = line[first.start : last.end if last.line == first.line else len(line)].strip()
+    return Match(hit.rule.expression, first.line, last.line, hit.score, hit.rule.kind, hit.rule.name, matched)
+
+
+def _false_positive(group: Sequence[_Hit], tokens: Sequence[_Token], text_of: dict[int, str]) -> bool:
+    """ScanCode's `is_false_positive` for a group of matches: a bare low-relevance word, single-word
+    GPL or tag matches, short low-relevance matches far into a file; never in a copyright statement
+    or when every rule has full relevance."""
+    rules = [h.rule for h in group]
+    spans = [range(tokens[h.start].line, tokens[h.end - 1].line + 1) for h in group]
+    texts = [" ".join(text_of.get(n, "") for n in span).lower() for span in spans]
+    if all("copyright" in t or "(c)" in t for t in texts) or all(r.relevance == 100 for r in rules):
+        return False
+    low = all(r.relevance < 60 for r in rules)
+    single = all(r.length == 1 for r in rules)
+    bare = all(any(b in r.name for b in ("gpl_bare", "freeware_bare", "public-domain_bare")) for r in rules)
+    if len(group) == 1 and bare and low:
+        return True
+    if single and (all("gpl" in r.name for r in rules) or all(r.kind == TAG for r in rules)):
+        return True
+    start = min(tokens[h.start].line for h in group)
+    return low and start > 1000 and any(r.length <= 3 for r in rules)
