@@ -135,9 +135,14 @@ def build() -> dict[str, Any]:
             continue
         expression = str(meta.get("license_expression") or "")
         entries.append(entry(path.name, expression, kind, int(meta.get("relevance", 100)), words))
-    anchors: dict[str, list[list[Any]]] = {}
-    for item in sorted(entries, key=lambda e: (e[0], e[5], e[1])):
-        anchors.setdefault(item[0], []).append(item[1:])
+    buckets: dict[str, list[list[Any]]] = {}
+    for item in sorted(entries, key=lambda e: (e[0], e[5], e[1])):  # by anchor, then shortest first
+        buckets.setdefault(item[0], []).append(item[1:])
+    # each bucket as one string, "name|expression|kind|relevance|length|hash|crc" joined by ";":
+    # the matcher splits a bucket when a text reaches it
+    for item in entries:
+        assert not any(c in str(f) for f in item[1:] for c in "|;"), item
+    anchors = {k: ";".join("|".join(map(str, e)) for e in v) for k, v in buckets.items()}
     return {
         "about": "Reference data of the licenses check's fast matcher (benchmarks/make_license_refs.py): "
         "ScanCode's license texts and rules as token checksums, and the full texts of the most used "
@@ -145,6 +150,8 @@ def build() -> dict[str, Any]:
         "(c) nexB Inc. and others, CC-BY-4.0; the license texts are those of their authors.",
         "license": "CC-BY-4.0",
         "scancode": importlib.metadata.version("scancode-toolkit-mini"),
+        "anchor": ANCHOR,
+        "hash": [BASE, MODULUS],
         "stopwords": sorted(stop),
         "equivalents": same,
         "texts": texts,  # written apart, to TEXTS
@@ -152,12 +159,20 @@ def build() -> dict[str, Any]:
     }
 
 
+ANCHOR = 4  # tokens a rule is looked up by (fewer for a shorter rule)
+BASE, MODULUS = 65_599, (1 << 31) - 1  # the polynomial hash of token sequences (a filter; crc32 confirms)
+
+
 def entry(name: str, expression: str, kind: str, relevance: int, words: list[str]) -> list[Any]:
-    """[anchor, name, expression, kind, relevance, length, crc32]: a rule as the exact matcher
-    looks it up (by its first two tokens) and compares it (length and checksum of its tokens
-    joined by spaces), without its text."""
+    """[anchor, name, expression, kind, relevance, length, hash, crc32]: a rule as the exact
+    matcher looks it up (by its first tokens) and compares it (its length, the polynomial hash of
+    its tokens' crc32s, which a window's prefix sums give for any stretch in one step, and the crc32
+    of its tokens joined by spaces, checked on a hash hit), without its text."""
+    value = 0
+    for word in words:
+        value = (value * BASE + zlib.crc32(word.encode())) % MODULUS
     joined = " ".join(words)
-    return [" ".join(words[:2]), name, expression, kind, relevance, len(words), zlib.crc32(joined.encode())]
+    return [" ".join(words[:ANCHOR]), name, expression, kind, relevance, len(words), value, zlib.crc32(joined.encode())]
 
 
 def encode(refs: dict[str, Any]) -> bytes:
@@ -183,7 +198,8 @@ def main() -> int:
         blob = encode(content)
         path.write_bytes(blob)
         print(f"{path.relative_to(PROJECT)}: {len(blob) / 1024:.0f} KiB compressed")
-    print(f"{sum(map(len, refs['anchors'].values()))} rules, {len(refs['texts'])} texts (ScanCode {refs['scancode']})")
+    rules = sum(v.count(";") + 1 for v in refs["anchors"].values())
+    print(f"{rules} rules, {len(refs['texts'])} texts (ScanCode {refs['scancode']})")
     return 0
 
 

@@ -110,16 +110,34 @@ class Rule:
 
 
 class Refs:
-    """The reference data, loaded once per process: rules by their first two tokens (one-token
-    rules by their token), each as [name, expression, kind, relevance, length, crc32], shortest
+    """The reference data, loaded once per process: rules by their first `anchor` tokens (all of
+    a shorter rule's), each as [name, expression, kind, relevance, length, hash, crc32], shortest
     first; the full texts with their shingles on the first license file."""
 
     def __init__(self, raw: dict[str, Any]) -> None:
         self.stopwords: frozenset[str] = frozenset(raw["stopwords"])
         self.same: dict[str, str] = raw["equivalents"]
-        self.anchors: dict[str, list[list[Any]]] = raw["anchors"]
+        self.anchors: dict[str, str] = raw["anchors"]  # each bucket one string, split on first use
+        self.anchor: int = raw["anchor"]
+        self.base, self.modulus = raw["hash"]
         self._texts: list[tuple[Rule, frozenset[int]]] | None = None
         self._lock = threading.Lock()
+        self._buckets: dict[str, list[tuple[int, dict[int, list[list[Any]]]]]] = {}
+
+    def bucket(self, anchor: str) -> list[tuple[int, dict[int, list[list[Any]]]]] | None:
+        """The rules of one anchor by length (shortest first), then by hash; made on first use."""
+        found = self._buckets.get(anchor)
+        if found is None:
+            text = self.anchors.get(anchor)
+            if text is None:
+                return None
+            lengths: dict[int, dict[int, list[list[Any]]]] = {}
+            for item in text.split(";"):
+                name, expression, kind, relevance, length, value, crc = item.split("|")
+                entry = [name, expression, kind, int(relevance), int(length), int(value), int(crc)]
+                lengths.setdefault(entry[4], {}).setdefault(entry[5], []).append(entry)
+            found = self._buckets[anchor] = sorted(lengths.items())
+        return found
 
     def texts(self) -> list[tuple[Rule, frozenset[int]]]:
         with self._lock:
@@ -200,42 +218,79 @@ def scan_lines(lines: Sequence[tuple[int, str]], whole_file: bool = False) -> li
 
 
 def _exact(tokens: Sequence[_Token], data: Refs) -> list[_Hit]:
-    """Every rule whose tokens occur contiguously: the window's words joined by spaces; at each
-    word, the rules starting with it and the next word, compared by length and checksum."""
+    """Every rule whose tokens occur contiguously. At each word, the rules that start with it and
+    the next words (up to `anchor` of them) are compared by length and by the polynomial hash of
+    their tokens, which the window's prefix hashes give for any stretch in one step; a hash that
+    agrees is confirmed by the crc32 of the words. The work per word is bounded by the number of
+    rule lengths behind one anchor, whatever the text."""
     words = [t.word for t in tokens]
+    count = len(words)
     joined = " ".join(words)
-    offsets: list[int] = []
-    at = 0
-    for word in words:
-        offsets.append(at)
-        at += len(word) + 1
-    offsets.append(at)  # one past the end: offsets[i + n] - 1 ends the n words from i
-    hits: list[_Hit] = []
-    anchors = data.anchors
+    offsets = [0] * (count + 1)  # offsets[i + n] - 1 ends the n words from i
+    prefix = [0] * (count + 1)
+    powers = [1] * (count + 1)
+    base, modulus = data.base, data.modulus
     for i, word in enumerate(words):
-        keys = (word, word + " " + words[i + 1]) if i + 1 < len(words) else (word,)
-        for key in keys:
-            sums: dict[int, int] = {}
-            for name, expression, kind, relevance, length, crc in anchors.get(key, ()):
-                if i + length > len(words):
-                    break  # shortest first
-                if length not in sums:
-                    sums[length] = zlib.crc32(joined[offsets[i] : offsets[i + length] - 1].encode())
-                if sums[length] == crc:
-                    rule = Rule(name, expression, kind, relevance, length)
-                    hits.append(_Hit(i, i + length, rule, float(relevance)))
+        offsets[i + 1] = offsets[i] + len(word) + 1
+        prefix[i + 1] = (prefix[i] * base + zlib.crc32(word.encode())) % modulus
+        powers[i + 1] = powers[i] * base % modulus
+    hits: list[_Hit] = []
+    seen: dict[tuple[str, int], list[tuple[int, Rule]]] = {}  # repeated text: one comparison per stretch
+    for i in range(count):
+        for size in range(1, min(data.anchor, count - i) + 1):
+            anchor = joined[offsets[i] : offsets[i + size] - 1]
+            bucket = data.bucket(anchor)
+            if bucket is None:
+                continue
+            reach = min(i + bucket[-1][0], count)
+            key = (anchor, (prefix[reach] - prefix[i] * powers[reach - i]) % modulus)
+            found = seen.get(key)
+            if found is None:
+                found = seen[key] = _compare(bucket, i, count, joined, offsets, prefix, powers, modulus)
+            hits += [_Hit(i, i + length, rule, float(rule.relevance)) for length, rule in found]
     return _kept(hits)
+
+
+def _compare(
+    bucket: list[tuple[int, dict[int, list[list[Any]]]]],
+    i: int,
+    count: int,
+    joined: str,
+    offsets: list[int],
+    prefix: list[int],
+    powers: list[int],
+    modulus: int,
+) -> list[tuple[int, Rule]]:
+    """The rules of one anchor that match from word `i`: (length, rule)."""
+    out: list[tuple[int, Rule]] = []
+    for length, by_hash in bucket:
+        end = i + length
+        if end > count:
+            break  # shortest first
+        entries = by_hash.get((prefix[end] - prefix[i] * powers[length]) % modulus)
+        if entries is None:
+            continue
+        crc = zlib.crc32(joined[offsets[i] : offsets[end] - 1].encode())
+        for name, expression, kind, relevance, _, _, rule_crc in entries:
+            if rule_crc == crc:
+                out.append((length, Rule(name, expression, kind, relevance, length)))
+    return out
 
 
 def _kept(hits: list[_Hit]) -> list[_Hit]:
     """Longest first: a match inside a kept one is dropped, and one that shares more than half of
-    its words with a kept one too (ScanCode's containment and overlap filters)."""
+    its words with kept ones too (ScanCode's containment and overlap filters). The words kept
+    matches cover are marked once, so each match costs its own length."""
+    if not hits:
+        return []
+    covered = bytearray(max(h.end for h in hits))
     kept: list[_Hit] = []
     order = sorted(hits, key=lambda h: (-h.length, -h.rule.relevance, h.rule.kind == FALSE_POSITIVE, h.rule.name))
     for hit in order:
-        overlap = max((min(hit.end, k.end) - max(hit.start, k.start) for k in kept), default=0)
-        if overlap <= 0 or (overlap * 2 <= hit.length and hit.rule.kind != FALSE_POSITIVE):
+        overlap = covered.count(1, hit.start, hit.end)
+        if overlap == 0 or (overlap * 2 <= hit.length and hit.rule.kind != FALSE_POSITIVE):
             kept.append(hit)
+            covered[hit.start : hit.end] = b"\1" * hit.length
     return sorted(kept, key=lambda h: h.start)
 
 
