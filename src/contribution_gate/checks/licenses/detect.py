@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .matches import Match
 
 # A license text that neither matcher identified (ScanCode not installed, or not to be loaded)
-NEEDS_SCANCODE = "license text"
+NEEDS_SCANCODE = "unidentified license text"
 
 BlobReader = Callable[[str], "bytes | None"]
 # A license tag outside a license file is a `License: MIT`-like field (`license = `, `"license":`,

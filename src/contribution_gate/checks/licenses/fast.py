@@ -134,8 +134,8 @@ class Refs:
             lengths: dict[int, dict[int, list[list[Any]]]] = {}
             for item in text.split(";"):
                 name, expression, kind, relevance, length, value, crc = item.split("|")
-                entry = [name, expression, kind, int(relevance), int(length), int(value), int(crc)]
-                lengths.setdefault(entry[4], {}).setdefault(entry[5], []).append(entry)
+                entry: list[Any] = [name, expression, kind, int(relevance), int(length), int(value), int(crc)]
+                lengths.setdefault(int(length), {}).setdefault(int(value), []).append(entry)
             found = self._buckets[anchor] = sorted(lengths.items())
         return found
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from ...errors import GateError
+from ...errors import CheckError
 from . import fast
 from .matches import Found
 
@@ -23,7 +23,7 @@ INSTALL = "pip install 'contribution-gate[scancode]'"
 def mode() -> str:
     value = os.environ.get(ENV, "").strip().lower() or "auto"
     if value not in MODES:
-        raise GateError(f"{ENV} must be one of {', '.join(MODES)}, not {value[:40]!r}")
+        raise CheckError(f"{ENV} must be one of {', '.join(MODES)}, not {value[:40]!r}")
     return value
 
 
