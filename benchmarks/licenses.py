@@ -342,9 +342,15 @@ def compare(lines: list[tuple[int, str]], name: str, whole_file: bool) -> tuple[
         theirs = scancode_detections(lines, name, whole_file)
     finally:
         del os.environ[MODE]
-    ours_set = sorted({(d.expression, d.strong) for d in fast_found})
-    theirs_set = sorted({(d.expression, d.strong) for d in theirs})
+    ours_set, theirs_set = as_check_keeps(fast_found), as_check_keeps(theirs)
     return ("agree" if ours_set == theirs_set else "disagree"), ours_set, theirs_set
+
+
+def as_check_keeps(found: list[Any]) -> list[tuple[str, bool]]:
+    """(expression, strong) of the detections the check keeps: a weak match of a license the same
+    file also matches strongly is left out (`licenses_detect.detect`)."""
+    strong = {d.expression for d in found if d.strong}
+    return sorted({(d.expression, d.strong) for d in found if d.strong or d.expression not in strong})
 
 
 class Tally:

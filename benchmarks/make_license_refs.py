@@ -119,7 +119,7 @@ def build() -> dict[str, Any]:
         meta, body = split(path)
         words = tokens(body, stop, same)
         key = path.name[: -len(".LICENSE")]
-        if not words or meta.get("is_deprecated") or meta.get("is_unknown") or meta.get("is_generic"):
+        if not words or meta.get("is_deprecated"):  # ScanCode indexes every other license with a text
             continue
         entries.append(entry(path.name, key, "text", 100, words))
         if key in TOP:

@@ -147,7 +147,8 @@ def detections(lines: list[tuple[int, str]], name: str, whole: bool, mode: str) 
         del os.environ[matching.ENV]
     if any(d.source == NEEDS_SCANCODE for d in found):
         return None
-    return {(d.expression, d.strong) for d in found}
+    strong = {d.expression for d in found if d.strong}  # the check keeps no weak copy of a strong match
+    return {(d.expression, d.strong) for d in found if d.strong or d.expression not in strong}
 
 
 def test_the_fast_matcher_agrees_with_scancode_or_defers_on_the_labelled_corpus() -> None:

@@ -117,6 +117,10 @@ class Refs:
     def __init__(self, raw: dict[str, Any]) -> None:
         self.stopwords: frozenset[str] = frozenset(raw["stopwords"])
         self.same: dict[str, str] = raw["equivalents"]
+        self.spdx_starts = {
+            tuple(self.same.get(w, w) for w in words)
+            for words in (("spdx", "license", "identifier"), ("licenses", "nuget", "org"))
+        }
         self.anchors: dict[str, str] = raw["anchors"]  # each bucket one string, split on first use
         self.anchor: int = raw["anchor"]
         self.base, self.modulus = raw["hash"]
@@ -204,6 +208,8 @@ def scan_lines(lines: Sequence[tuple[int, str]], whole_file: bool = False) -> li
     tokens = tokenize(lines, data)
     if not tokens:
         return []
+    if _spdx_line(tokens, data):
+        return None  # ScanCode reads these lines with an expression parser of its own
     hits = _exact(tokens, data)
     if whole_file and _first_unexplained(tokens, hits, lines) is not None:
         approximate = _approximate(tokens, data)
@@ -215,6 +221,23 @@ def scan_lines(lines: Sequence[tuple[int, str]], whole_file: bool = False) -> li
     hits = [h for h in hits if h.rule.kind != FALSE_POSITIVE]
     text_of = dict(lines)
     return [_found(group, tokens, text_of) for group in _groups(hits, tokens)]
+
+
+def _spdx_line(tokens: Sequence[_Token], data: Refs) -> bool:
+    """Whether a line starts (within its first three words) with `SPDX-License-Identifier` or
+    `licenses.nuget.org` in any spelling ScanCode takes for them: ScanCode's SPDX-id matcher reads
+    the rest of such a line as an expression. (The check's own SPDX reader takes the usual tags
+    before any matcher sees them.)"""
+    starts = data.spdx_starts
+    line, position = -1, 0
+    for i, token in enumerate(tokens):
+        if token.line != line:
+            line, position = token.line, 0
+        else:
+            position += 1
+        if position <= 2 and tuple(t.word for t in tokens[i : i + 3]) in starts:
+            return True
+    return False
 
 
 def _exact(tokens: Sequence[_Token], data: Refs) -> list[_Hit]:
