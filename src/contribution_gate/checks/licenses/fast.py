@@ -406,7 +406,10 @@ def _found(group: Sequence[_Hit], tokens: Sequence[_Token], text_of: dict[int, s
 def _match(hit: _Hit, tokens: Sequence[_Token], text_of: dict[int, str]) -> Match:
     first, last = tokens[hit.start], tokens[hit.end - 1]
     line = text_of.get(first.line, "")
-    matched = line[first.start : last.end if last.line == first.line else len(line)].strip()
+    end = last.end if last.line == first.line else len(line)
+    while end < len(line) and not line[end].isspace() and not line[end].isalnum():
+        end += 1  # trailing punctuation, as ScanCode's matched text has it
+    matched = line[first.start : end].strip()
     return Match(hit.rule.expression, first.line, last.line, hit.score, hit.rule.kind, hit.rule.name, matched)
 
 

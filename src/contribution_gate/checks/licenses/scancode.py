@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import gc
 import importlib.util
+import itertools
 import os
 import shutil
 import tempfile
@@ -25,6 +26,7 @@ from .matches import CLUE, DECLARING, INTRO, NOTICE, REFERENCE, SPDX_ID, TAG, TE
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {}
+_serial = itertools.count()
 
 __all__ = ["CLUE", "DECLARING", "INTRO", "NOTICE", "REFERENCE", "SPDX_ID", "TAG", "TEXT", "Found", "KeyInfo", "Match"]
 
@@ -107,7 +109,9 @@ def scan_lines(lines: Sequence[tuple[int, str]], name: str, approximate: bool = 
         numbers.append(lineno)
         previous = lineno
     index = _index()
-    path = os.path.join(_workdir(), f"{threading.get_ident()}-{os.path.basename(name) or 'file'}")
+    # a path of its own for each call: ScanCode caches a query's text by its location, so a reused
+    # path would give the matched text of an earlier file with the same name
+    path = os.path.join(_workdir(), f"{threading.get_ident()}-{next(_serial)}-{os.path.basename(name) or 'file'}")
     with open(path, "w", encoding="utf-8", errors="replace", newline="\n") as handle:
         handle.write("\n".join(body) + "\n")
     try:
