@@ -259,3 +259,20 @@ def test_the_matcher_is_linear_in_repeated_license_phrases(phrase: str) -> None:
     ratio = _seconds(large) / max(_seconds(small), 1e-3)
     assert ratio < 30, ratio  # quadratic would be 100
     assert sys.getrecursionlimit()  # (no recursion in the matcher)
+
+
+def test_scancode_reads_each_file_as_itself_when_names_repeat(
+    based_repo: GitRepo, gate_cmd: Callable[..., Run]
+) -> None:
+    """ScanCode caches a text by its path: two files of one name must not share a matched text
+    (the second file's quoted label was judged with the first file's words, so it declared one)."""
+    based_repo.commit_files("policy", {".contribution-gate.toml": APACHE_PROJECT})
+    for i in range(4):  # in path order, whatever threads the review shares them among
+        based_repo.add(f"m{i}/a/tool.py", "# Licensed under the MIT License.\n" + MODULE)
+        based_repo.add(
+            f"m{i}/b/tool.py",
+            '# license policy: we never take "GPL version 2 or (at your option) later versions" code\n',
+        )
+    for mode in ("always", "never"):
+        code, report = review_json(gate_cmd, based_repo.root, "--staged", mode=mode)
+        assert code == 0 and not [f for f in report["findings"] if "/b/" in f["path"]], (mode, report["findings"])
