@@ -276,3 +276,17 @@ def test_scancode_reads_each_file_as_itself_when_names_repeat(
     for mode in ("always", "never"):
         code, report = review_json(gate_cmd, based_repo.root, "--staged", mode=mode)
         assert code == 0 and not [f for f in report["findings"] if "/b/" in f["path"]], (mode, report["findings"])
+
+
+def test_an_edited_license_text_is_that_license_unless_the_edit_speaks_of_licensing() -> None:
+    lines = license_text("gpl-3.0").splitlines()
+    middle = len(lines) // 2
+
+    def read(added: str) -> list[tuple[str, float]] | None:
+        text = [*lines[:middle], added, *lines[middle:]]
+        found = fast.scan_lines([(i + 1, t) for i, t in enumerate(text)], whole_file=True)
+        return None if found is None else [(m.rule, m.score) for f in found for m in f.matches]
+
+    (only,) = read("This paragraph was added by the packager to thank everybody involved.") or [()]
+    assert only[0] == "gpl-3.0.LICENSE" and 99 < only[1] < 100  # not GPL-3.0 with its "or later" notice
+    assert read("You may not use or distribute this program for any commercial purpose whatsoever.") is None

@@ -169,7 +169,8 @@ def _shingles(tokens: Sequence[str]) -> list[int]:
 
 @dataclass(frozen=True, slots=True)
 class _Token:
-    word: str
+    word: str  # as ScanCode compares it (`licence` for `license`)
+    raw: str  # as written, lower-cased: what the license vocabulary is looked for in
     line: int
     start: int  # offsets in its line
     end: int
@@ -181,6 +182,7 @@ class _Hit:
     end: int
     rule: Rule
     score: float
+    gaps: tuple[int, ...] = ()  # positions inside that an approximate match does not cover
 
     @property
     def length(self) -> int:
@@ -196,7 +198,7 @@ def tokenize(lines: Iterable[tuple[int, str]], data: Refs) -> list[_Token]:
         for found in _WORD.finditer(text.lower()):
             word = found.group(0)
             if word not in stopwords:
-                out.append(_Token(same.get(word, word), number, found.start(), found.end()))
+                out.append(_Token(same.get(word, word), word, number, found.start(), found.end()))
     return out
 
 
@@ -324,13 +326,15 @@ def _approximate(tokens: Sequence[_Token], data: Refs) -> _Hit | None:
         return None
     present = set(window)
     texts = data.texts()
-    best, best_count = -1, 0
+    best, best_key = -1, (0, 0.0)
     for index, (_, shingles) in enumerate(texts):
         count = len(shingles & present)
-        if count > best_count:
-            best, best_count = index, count
+        key = (count, count / len(shingles))  # most shared, then the text it covers best (GPL-3.0
+        if count and key > best_key:  # before GPL-3.0 with its "or later" notice prepended)
+            best, best_key = index, key
     if best < 0:
         return None
+    best_count = best_key[0]
     found, reference = texts[best]
     coverage = best_count / len(reference)
     inside = [i for i, s in enumerate(window) if s in reference]
@@ -341,7 +345,8 @@ def _approximate(tokens: Sequence[_Token], data: Refs) -> _Hit | None:
     foreign = (end - start - len(covered)) / (end - start)
     if coverage < MIN_COVERAGE or foreign > MAX_FOREIGN:
         return None
-    return _Hit(start, end, found, round(min(coverage, 1.0) * found.relevance, 2))
+    gaps = tuple(i for i in range(start, end) if i not in covered)
+    return _Hit(start, end, found, round(min(coverage, 1.0) * found.relevance, 2), gaps)
 
 
 def _first_unexplained(tokens: Sequence[_Token], hits: Sequence[_Hit], lines: Sequence[tuple[int, str]]) -> int | None:
@@ -351,6 +356,8 @@ def _first_unexplained(tokens: Sequence[_Token], hits: Sequence[_Hit], lines: Se
     covered = bytearray(len(tokens))
     for hit in hits:
         covered[hit.start : hit.end] = b"\1" * hit.length
+        for gap in hit.gaps:  # words an edited copy adds are read like any other
+            covered[gap] = 0
     statements = {n for n, text in lines if _COPYRIGHT_LINE.match(text) and "licen" not in text.lower()}
     run: list[_Token] = []
     for token, done in zip([*tokens, None], [*covered, 1], strict=True):
@@ -358,7 +365,7 @@ def _first_unexplained(tokens: Sequence[_Token], hits: Sequence[_Hit], lines: Se
             run.append(token)
             continue
         if len(run) >= MIN_RUN:
-            rest = " " + " ".join(t.word for t in run) + " "
+            rest = " " + " ".join(t.raw for t in run) + " "
             first = min((at for at in (rest.find(word) for word in VOCABULARY) if at >= 0), default=-1)
             if first >= 0:
                 return run[min(rest.count(" ", 0, first + 1) - 1, len(run) - 1)].line
