@@ -164,16 +164,17 @@ def scancode_detections(lines: Sequence[tuple[int, str]], name: str, whole_file:
 
 
 def _needs_scancode(lines: Sequence[tuple[int, str]], whole_file: bool) -> Detection:
+    from . import scancode
     from .fast import unexplained_line
-    from .matching import INSTALL
+    from .matching import ENV, INSTALL
 
     first = unexplained_line(lines) or lines[0][0]
     last = lines[-1][0] if whole_file else first
     text = dict(lines).get(first, "").strip()
     what = "this license file's text" if whole_file else "the license text here"
+    why = f"{ENV}=never keeps it from loading" if scancode.available() else f"it is not installed (`{INSTALL}`)"
     problem = (
-        f"{what} is none of the common licenses the built-in matcher knows, and ScanCode, which "
-        f"knows the rest, is not installed (`{INSTALL}`)"
+        f"{what} is none that the built-in matcher can vouch for, and ScanCode, which would read it, is not used: {why}"
     )
     return Detection(first, last, "", NEEDS_SCANCODE, None, strong=False, problem=problem, excerpt=text[:200])
 
