@@ -2,8 +2,9 @@
 and whether the project may take it.
 
 Detection is cheapest first (`licenses_detect`): SPDX tags, manifests and model cards are read
-without ScanCode; ScanCode (`licenses_scancode`) is imported only when a license file is added or
-a license word appears in added comments or prose. The judgement (`licenses_judge`) compares each
+without ScanCode; license files and the comments and prose around a license word go to the fast
+matcher (`licenses_fast`), and to ScanCode (`licenses_scancode`, the `scancode` extra) only what it
+cannot identify; without ScanCode that is a note (`license-needs-scancode`). The judgement (`licenses_judge`) compares each
 license with the project's own (`licenses_project`), from data in `config/licenses.toml`.
 A strong match the table rejects is an `error`; a conditional combination or a doubtful match is
 a `warning`; without a project license nothing is judged and findings are `note`s. The packages a
@@ -140,9 +141,16 @@ def dependency_items(change: FileChange, opts: Options) -> list[Any]:
 
 
 def _findings(change: FileChange, item: Assessed, opts: Options) -> Iterator[Finding]:
+    from .detect import NEEDS_SCANCODE
+    from .matching import INSTALL
+
     d = item.detection
     where = _where(d)
-    if item.verdict == UNREADABLE:
+    if item.verdict == UNREADABLE and d.source == NEEDS_SCANCODE:
+        message = f"{change.path} has a license text that was not identified: {d.problem}"
+        fix = f"Install ScanCode (`{INSTALL}`; the GitHub Action has it) and review again, or declare the license with an `SPDX-License-Identifier:` line."
+        yield _finding(change, d, "license-needs-scancode", Severity.NOTE, message, fix)
+    elif item.verdict == UNREADABLE:
         message = f"{change.path} has the license {d.text!r}, {where}, which cannot be read: {d.problem}"
         fix = "Write a valid SPDX expression, e.g. `MIT`, `Apache-2.0 OR MIT`, `GPL-2.0-or-later WITH Classpath-exception-2.0` (https://spdx.org/licenses/)."
         yield _finding(change, d, "unparsable-license-expression", Severity.WARNING, message, fix)
