@@ -202,7 +202,7 @@ def run(
         if close is not None:
             close()
     warnings = list(config.warnings)
-    if source.untrusted is not None and not review.passed and config_path is None:
+    if source.untrusted is not None and not review.passed:
         review = _explain(plan, review, config, source, recorder)
     if trust == "change" and policy is None:
         warnings += _policy_drift(repo, target, config, recorder)

@@ -114,7 +114,7 @@ class _KeepsArguments(click.Command):
 @click.argument("files", nargs=-1, metavar="[FILE]...")
 @output_options
 def hook(files: tuple[str, ...], **output: Any) -> None:
-    from ..git import Repository, pre_push_target
+    from ..git import Repository
     from ..model import Target
     from ..session import choose
 
@@ -128,7 +128,7 @@ def hook(files: tuple[str, ...], **output: Any) -> None:
     env = os.environ
     if env.get("PRE_COMMIT_TO_REF") or env.get("PRE_COMMIT_REMOTE_NAME"):
         refs = (env.get("PRE_COMMIT_FROM_REF"), env.get("PRE_COMMIT_TO_REF"), env.get("PRE_COMMIT_LOCAL_BRANCH"))
-        review_and_exit(lambda repo: pre_push_target(repo, *refs), long=True, trust="change", compact=True, **output)
+        _pre_push(refs, bool(files), output)
     if not files:
         review_and_exit(choose(True, None, False), long=False, trust="change", compact=True, **output)
     from ..worktree import repository_paths, snapshot, staged_paths
@@ -148,6 +148,29 @@ def hook(files: tuple[str, ...], **output: Any) -> None:
             notes=(*notes, *named.warnings),
             **output,
         )
+
+
+def _pre_push(refs: tuple[str | None, ...], batched: bool, output: dict[str, Any]) -> None:
+    """The pushed range; when pre-commit handed file names (it may split them over several runs
+    of one push), a run of a push an earlier run passed says so in one line (see `pushes`)."""
+    from .. import pushes
+    from ..git import Repository, pre_push_target
+
+    repo = Repository(output["repo_dir"])
+    target = pre_push_target(repo, *refs)
+    config = output.get("config_path")
+    policy = Path(config).read_bytes().hex() if config and Path(config).is_file() else ""
+    options = [f"{name}={value}" for name, value in sorted(output.items()) if name != "repo_dir"]
+    push = pushes.key([target.base, target.head, *refs], [*options, policy], __version__)
+    if batched and pushes.passed(repo, push):
+        click.echo("contribution-gate: PASS (this push was reviewed by an earlier run of this hook)")
+        sys.exit(EXIT_PASS)
+    try:
+        review_and_exit(lambda _: target, long=True, trust="change", compact=True, **output)
+    except SystemExit as done:
+        if done.code == EXIT_PASS:
+            pushes.remember(repo, push)
+        raise
 
 
 @cli.command()
