@@ -75,12 +75,12 @@ class Repository:
 
     @classmethod
     def _bare_git_dir(cls, start: Path) -> str | None:
+        """The git directory a hook runs in: a bare repository's, or (a push to a repository with
+        a work tree) its `.git`, where there is no top level either."""
         try:
-            out = decode(cls._call(["rev-parse", "--is-bare-repository", "--absolute-git-dir"], cwd=start))
+            return decode(cls._call(["rev-parse", "--absolute-git-dir"], cwd=start)).strip() or None
         except GitError:
             return None
-        lines = out.splitlines()
-        return lines[1] if len(lines) == 2 and lines[0] == "true" else None
 
     @staticmethod
     def _exec(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:

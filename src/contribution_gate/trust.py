@@ -94,7 +94,9 @@ def for_target(repo: Repository, target: Target, trust: str, event: EventTarget 
             read, where, f"{who} judges with the base's policy, not the change's", commit(repo, target.head), who
         )
     return PolicySource(
-        read, where, "read from the working tree" if where == "working tree" else f"read from the {where}"
+        read,
+        where,
+        "" if where == "working tree" else f"read from the {where}",  # yours: nothing to explain
     )
 
 
