@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from processes import Run
 
 Gate = Callable[..., "Run"]
-ADDRESS = 'API = "http://10.20.1.5:8080/v1"\n'
+ADDRESS = 'API = "http://10.20.1.5:8080/v1"\n'  # contribution-gate: allow[internal-urls] (the sample the tests allow)
 ALLOW = '[internal-urls]\nallow = ["10.20.0.0/16"]\n'
 CI_OFF = {"CI": "", "GITHUB_ACTIONS": ""}
 

@@ -382,7 +382,7 @@ def test_the_first_push_after_adopting_passes(pushed: tuple[Repo, Repo]) -> None
     """The hook's advice (an allow list in the policy) is committed with the change: the pre-push
     review judges with the pushed policy, so the push passes too, and says CI will not (yet)."""
     repo, origin = pushed
-    repo.add("app/api.py", 'API = "http://10.20.1.5:8080/v1"\n')
+    repo.add("app/api.py", 'API = "http://10.20.1.5:8080/v1"\n')  # contribution-gate: allow[internal-urls]
     blocked = commit(repo, "-m", "Call the internal API")
     assert blocked.code != 0 and "private-address" in blocked.output, blocked.output
 

@@ -184,7 +184,7 @@ def test_a_ref_to_a_blob_is_refused(server: tuple[Repo, Repo]) -> None:
 
 def test_the_server_judges_with_the_default_branchs_policy_not_the_pushed_one(server: tuple[Repo, Repo]) -> None:
     origin, work = server
-    work.add("app/api.py", 'API = "http://10.20.1.5:8080/v1"\n')
+    work.add("app/api.py", 'API = "http://10.20.1.5:8080/v1"\n')  # contribution-gate: allow[internal-urls]
     work.add(".contribution-gate.toml", '[internal-urls]\nallow = ["10.20.0.0/16"]\n')
     work.commit_unchecked("Call the internal API, and allow it")
 
@@ -212,7 +212,7 @@ def test_a_server_policy_file_wins(server: tuple[Repo, Repo], gate_command: list
     policy = tmp_path / "server-policy.toml"
     policy.write_text('[checks]\nenabled = ["internal-urls"]\n[internal-urls]\nallow = ["10.20.0.0/16"]\n')
     install(origin, gate_command, "--config", str(policy))
-    work.add("app/api.py", 'API = "http://10.20.1.5:8080/v1"\n')
+    work.add("app/api.py", 'API = "http://10.20.1.5:8080/v1"\n')  # contribution-gate: allow[internal-urls]
     work.commit_unchecked("Call the internal API")
 
     proc = push(work, "main")
