@@ -17,6 +17,7 @@ pushed one: a push that loosens the policy is judged by the policy it loosens.
 from __future__ import annotations
 
 import signal
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -81,34 +82,87 @@ class Push:
 def read_push(repo: Repository, updates: list[Update]) -> Push:
     """Each updated ref's new object, peeled to its commit through any annotated tags (each of
     which is reviewed too). A ref to a tree or a blob is refused: the gate reviews commits, and
-    such an object would pass unread."""
+    such an object would pass unread. Objects are looked up in batches (a mirror push can bring
+    thousands of tags), one `git cat-file` process per level of tags."""
+    pending = {update.ref: update.new for update in updates if not update.deleted}
     tips: dict[str, None] = {}
     tags: list[tuple[str, str]] = []
-    for update in updates:
-        if update.deleted:
+    for _ in range(_MAX_TAG_DEPTH):
+        if not pending:
+            return Push(tuple(updates), tuple(tips), tuple(tags))
+        kinds = _types(repo, set(pending.values()))
+        peeled = _tag_targets(repo, {oid for oid in pending.values() if kinds.get(oid) == "tag"})
+        following: dict[str, str] = {}
+        for ref, oid in pending.items():
+            kind = kinds.get(oid, "missing object")
+            if kind == "commit":
+                tips[oid] = None
+            elif kind == "tag" and oid in peeled:
+                tags.append((ref, oid))
+                following[ref] = peeled[oid]
+            else:
+                raise GateError(
+                    f"{ref} points to a {kind}, not a commit: the gate reviews commits, so it refuses the "
+                    "push: push a commit (or a tag of one)"
+                )
+        pending = following
+    raise GateError(f"{next(iter(pending))} is a chain of more than {_MAX_TAG_DEPTH} tags: the push is refused")
+
+
+def _batch(repo: Repository, mode: str, oids: set[str]) -> bytes:
+    """`git cat-file --batch-check` or `--batch` over `oids` (fed on stdin)."""
+    with tempfile.TemporaryFile() as errors:
+        proc = repo.popen(["cat-file", mode], errors, stdin=True)
+        out, _ = proc.communicate("".join(f"{oid}\n" for oid in sorted(oids)).encode())
+    if proc.returncode != 0:
+        raise GateError(f"git cat-file {mode} failed ({proc.returncode})")
+    return out
+
+
+def _types(repo: Repository, oids: set[str]) -> dict[str, str]:
+    found = {}
+    for line in decode(_batch(repo, "--batch-check", oids)).splitlines():
+        fields = line.split()
+        if len(fields) == 3:
+            found[fields[0]] = fields[1]
+    return found
+
+
+def _tag_bodies(repo: Repository, oids: set[str]) -> dict[str, str]:
+    """The text of each tag object among `oids` (header, blank line, message)."""
+    if not oids:
+        return {}
+    out, bodies, at = _batch(repo, "--batch", oids), {}, 0
+    while at < len(out):
+        end = out.index(b"\n", at)
+        fields = decode(out[at:end]).split()
+        if len(fields) != 3:  # `<oid> missing`
+            at = end + 1
             continue
-        oid, kind = update.new, decode(repo.run("cat-file", "-t", update.new)).strip()
-        for _ in range(_MAX_TAG_DEPTH):
-            if kind != "tag":
+        oid, kind, size = fields
+        if kind == "tag":
+            bodies[oid] = decode(out[end + 1 : end + 1 + int(size)])
+        at = end + 1 + int(size) + 1
+    return bodies
+
+
+def _tag_targets(repo: Repository, oids: set[str]) -> dict[str, str]:
+    """The object each tag of `oids` names (its `object` header)."""
+    targets = {}
+    for oid, body in _tag_bodies(repo, oids).items():
+        for line in body.partition("\n\n")[0].splitlines():
+            if line.startswith("object "):
+                targets[oid] = line.split(" ", 1)[1]
                 break
-            tags.append((update.ref, oid))
-            header = decode(repo.run("cat-file", "tag", oid)).partition("\n\n")[0]
-            fields = dict(line.split(" ", 1) for line in header.splitlines() if " " in line)
-            oid, kind = fields.get("object", ""), fields.get("type", "")
-        if kind != "commit":
-            raise GateError(
-                f"{update.ref} points to a {kind or 'tag chain too long'}, not a commit: the gate reviews "
-                "commits, so it refuses the push: push a commit (or a tag of one)"
-            )
-        tips[oid] = None
-    return Push(tuple(updates), tuple(tips), tuple(tags))
+    return targets
 
 
 def tag_messages(repo: Repository, tags: tuple[tuple[str, str], ...]) -> Iterator[FileChange]:
     """Each pushed annotated tag's tagger and message, as a file `.git/<ref>` (a path git never
     tracks) whose every line is added: a token in a tag message leaks like one in a commit."""
+    bodies = _tag_bodies(repo, {oid for _, oid in tags})
     for ref, oid in tags:
-        header, _, message = decode(repo.run("cat-file", "tag", oid)).partition("\n\n")
+        header, _, message = bodies.get(oid, "").partition("\n\n")
         tagger = [line for line in header.splitlines() if line.startswith("tagger ")]
         yield FileChange(f".git/{ref}", "A", added=whole_file("\n".join([*tagger, message])))
 

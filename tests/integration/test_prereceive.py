@@ -292,3 +292,24 @@ def test_input_that_is_not_from_git_fails_closed_or_open(based_git_dir: Path, ga
 @pytest.fixture
 def based_git_dir(server: tuple[Repo, Repo]) -> Path:
     return server[0].root
+
+
+def test_many_tags_and_a_tag_of_a_tag_are_read_in_batches(server: tuple[Repo, Repo]) -> None:
+    """A mirror push brings many annotated tags: each message is reviewed, nested tags too."""
+    origin, work = server
+    for n in range(120):
+        work.git("tag", "-a", f"v0.{n}", "-m", f"Release 0.{n}")
+    secret = github_token()
+    work.git("tag", "-a", "inner", "-m", f"token {secret}")
+    work.git("tag", "-a", "outer", "inner", "-m", "A tag of a tag")
+
+    proc = push(work, "--tags")
+
+    assert_rejected(proc, secret)
+    assert ".git/refs/tags/outer" in proc.output or ".git/refs/tags/inner" in proc.output
+    assert origin.ref("refs/tags/v0.7") is None  # one review, one verdict for the whole push
+
+    work.git("tag", "-d", "inner", "outer")
+    clean = push(work, "--tags")
+    assert clean.code == 0, clean.output
+    assert origin.ref("refs/tags/v0.119") is not None
