@@ -188,3 +188,34 @@ def test_hook_files_are_read_from_the_work_tree_without_writing_to_the_repositor
     assert [f["path"] for f in as_json(run)["findings"]] == ["src/app.py"]
     assert sorted(p.name for p in (based_repo.root / ".git" / "objects").rglob("*") if p.is_file()) == objects
     assert "GIT_OBJECT_DIRECTORY" not in os.environ
+
+
+def test_the_changes_own_policy_runs_none_of_its_patterns(based_repo: GitRepo, gate_cmd: Callable[..., Run]) -> None:
+    """Explaining a failure runs the change's policy, which nobody vetted: its regular expressions
+    (here one that takes hours on the value below) are left out, so CI finishes."""
+    base = based_repo.sha()
+    value = tokens.rand(36) + "!"
+    based_repo.commit_files(
+        "A password, and a pattern that would allow it",
+        {"app.py": f'PASSWORD = "{value}"\n', ".contribution-gate.toml": '[secrets]\nallow = ["^(\\\\w+\\\\s?)*$"]\n'},
+    )
+
+    run = gate_cmd("review", "--range", f"{base}..HEAD", "--format", "json", cwd=based_repo.root, env={"CI": "true"})
+
+    assert run.code == 1, run
+    assert [f["rule"] for f in as_json(run)["findings"]] == ["generic-secret"]
+
+
+def test_an_oversized_policy_of_the_change_explains_nothing(based_repo: GitRepo, gate: Gate) -> None:
+    base = based_repo.sha()
+    secret = tokens.github_token()
+    padding = "# " + "x" * 100 + "\n"
+    policy = '[checks]\nenabled = ["cla"]\n' + padding * 3000  # about 300 KB
+    based_repo.commit_files(
+        "Leak, and a large policy", {"app.py": tokens.secret_line("TOKEN", secret), ".contribution-gate.toml": policy}
+    )
+
+    run = gate("review", "--range", f"{base}..HEAD", "-C", based_repo.root, "--format", "json")
+
+    assert run.code == 1
+    assert [m for m in messages(run) if "change's own policy" in m] == []

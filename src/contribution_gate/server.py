@@ -27,7 +27,7 @@ from .diff import decode, whole_file
 from .errors import GateError
 from .git import Repository
 from .model import FileChange, Target
-from .trust import PolicySource, commit
+from .trust import PolicySource, commit, untrusted
 
 _HEX = frozenset("0123456789abcdef")
 _MAX_TAG_DEPTH = 32  # a tag of a tag of ...: git allows chains; a bound keeps a crafted one finite
@@ -200,8 +200,8 @@ def _pushed_policy(repo: Repository, push: Push, policy_ref: str) -> Callable[[s
     one tip of the push."""
     for update in push.updates:
         if update.ref == policy_ref and not update.deleted:
-            return commit(repo, update.new)
-    return commit(repo, push.tips[0]) if len(push.tips) == 1 else None
+            return untrusted(repo, update.new)
+    return untrusted(repo, push.tips[0]) if len(push.tips) == 1 else None
 
 
 class OutOfTime(BaseException):

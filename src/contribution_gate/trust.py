@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .errors import GateError
 from .model import Target
 
 if TYPE_CHECKING:
@@ -60,6 +61,30 @@ def commit(repo: Repository, sha: str) -> Reader:
     return lambda path: repo.show(sha, path)
 
 
+UNTRUSTED_MAX_BYTES = 256 << 10  # a policy file, baseline or manifest read from an untrusted tree
+_MAX_DOTS = 64  # tomllib's time grows with the square of a dotted key's parts
+
+
+def untrusted(repo: Repository, sha: str) -> Reader:
+    """A commit's files, for judging a finding again under a policy nobody vetted (the change's
+    own): a file past UNTRUSTED_MAX_BYTES, or a TOML key of many dotted parts, is refused with
+    a GateError, so explaining a verdict never costs more than giving it."""
+
+    def read(path: str) -> bytes | None:
+        size = repo.run("cat-file", "-s", f"{sha}:{path}", ok=(0, 128)).strip()
+        if not size:
+            return None
+        if int(size) > UNTRUSTED_MAX_BYTES:
+            raise GateError(f"{path} of {sha[:12]} is larger than {UNTRUSTED_MAX_BYTES} bytes")
+        data = repo.show(sha, path)
+        lines = data.split(b"\n") if data is not None and path.endswith(".toml") else []
+        if any(line.split(b"=", 1)[0].count(b".") > _MAX_DOTS for line in lines):
+            raise GateError(f"{path} of {sha[:12]} has a key of more than {_MAX_DOTS} dotted parts")
+        return data
+
+    return read
+
+
 def index(repo: Repository) -> Reader:
     """Files as the index has them (stage 0; GIT_INDEX_FILE honoured: `git commit -a` and hooks
     run against a temporary index)."""
@@ -91,7 +116,7 @@ def for_target(repo: Repository, target: Target, trust: str, event: EventTarget 
     if target.kind == "range" and target.base is not None and target.head is not None:
         who = "CI" if in_ci(event) else "a range review"
         return PolicySource(
-            read, where, f"{who} judges with the base's policy, not the change's", commit(repo, target.head), who
+            read, where, f"{who} judges with the base's policy, not the change's", untrusted(repo, target.head), who
         )
     return PolicySource(
         read,
