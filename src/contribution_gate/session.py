@@ -12,7 +12,7 @@ policy would have allowed say so.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -21,11 +21,11 @@ from . import baseline
 from . import config as policy_file
 from .baseline import Baseline
 from .config import Config
-from .errors import ConfigError, GateError
+from .errors import ConfigError
+from .explain import explain, policy_drift, without_patterns
 from .git import Changes, Item, Repository, collect, resolve_target
 from .github.events import EventTarget
 from .model import FileChange, Target
-from .policy import Outcome
 from .review import Progress, Review, run_review, select_checks
 from .trust import PolicySource, Reader, Recorder, for_target, in_ci, tree_of
 
@@ -203,9 +203,11 @@ def run(
             close()
     warnings = list(config.warnings)
     if source.untrusted is not None and not review.passed:
-        review = _explain(plan, review, config, source, recorder)
+        review = explain(
+            review, config, source, recorder, lambda own, checks, budget: plan.review(own, None, checks, budget)
+        )
     if trust == "change" and policy is None:
-        warnings += _policy_drift(repo, target, config, recorder)
+        warnings += policy_drift(repo, target, baseline_paths(config), recorder)
     return Result(replace(review, policy_reason=source.reason), tuple(warnings))
 
 
@@ -231,7 +233,7 @@ class _Plan:
         repo, target = self.repo, self.target
         config = load_policy(repo, target, self.config_path, self.event, source)
         if budget is not None:  # an untrusted policy: the trusted one's budget, none of its regexes
-            config = replace(config, tables={**_without_patterns(config.tables), "review": budget})
+            config = replace(config, tables={**without_patterns(config.tables), "review": budget})
         checks = list(self.only)
         if narrow:
             checks = [c for c in select_checks(config, self.only) if c in narrow]
@@ -260,80 +262,3 @@ class _Stream:
             if self._paths is None or not isinstance(item, FileChange) or item.path in self._paths:
                 yield item
         yield from self._more
-
-
-def _without_patterns(tables: Mapping[str, Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
-    """A policy's tables without the regular expressions it would run on contribution text
-    (`[secrets] allow`, `/.../` markers): nobody vetted them, and one can take exponential time."""
-    cleaned: dict[str, dict[str, Any]] = {name: dict(table) for name, table in tables.items()}
-    cleaned.get("secrets", {}).pop("allow", None)
-    markers = cleaned.get("proprietary-markers", {})
-    if "markers" in markers:
-        markers["markers"] = [m for m in markers["markers"] if not (len(m) > 2 and m[0] == m[-1] == "/")]
-    return dict(cleaned)
-
-
-def _explain(plan: _Plan, review: Review, config: Config, source: PolicySource, recorder: Recorder) -> Review:
-    """Mark the failing findings the change's own policy would have allowed: the same review, run
-    again under that policy (only when a file the policy came from differs there), keeps none of
-    them failing. A change's policy that cannot be read or used explains nothing."""
-    assert source.untrusted is not None
-    theirs = source.untrusted
-    checks = sorted({j.finding.check for j in review.judged if j.outcome is Outcome.FAIL})
-    own = PolicySource(theirs, f"head {(plan.target.head or '')[:12]}", "")
-    try:
-        if not checks or all(theirs(path) == data for path, data in recorder.seen.items()):
-            return review
-        relaxed, _ = plan.review(own, None, checks, dict(config.table("review")))
-    except GateError:
-        return review
-    still = {j.finding.fingerprint for j in relaxed.judged if j.outcome is Outcome.FAIL}
-    note = (
-        f"allowed by the change's own policy, which {source.untrusted_by} does not trust: "
-        "merge the policy change first or ask a maintainer"
-    )
-    judged = tuple(
-        replace(j, finding=replace(j.finding, message=f"{j.finding.message} ({note})"))
-        if j.outcome is Outcome.FAIL and j.finding.fingerprint not in still
-        else j
-        for j in review.judged
-    )
-    return replace(review, judged=judged)
-
-
-def _policy_drift(repo: Repository, target: Target, config: Config, recorder: Recorder) -> list[str]:
-    """What a local hook's user should know about the policy files it judged with: at commit time,
-    a policy file whose work-tree version is not staged (the staged one judges, and is what the
-    commit records); at push time, a push that changes the policy (CI judges a pull request with
-    its base's policy, so findings only the new policy allows fail there until it is merged)."""
-    from .trust import commit, work_tree
-
-    policy_paths = {policy_file.CONFIG_FILE, policy_file.PYPROJECT, *baseline_paths(config)}
-    seen = {path: data for path, data in recorder.seen.items() if path in policy_paths}
-    if target.kind == "staged":
-        mine = work_tree(repo)
-        return [
-            f"{path}: your working-tree changes are not staged, and this commit is judged with the staged "
-            f"version: `git add {path}` to judge with yours"
-            for path, data in seen.items()
-            if _policy_bytes(path, mine(path)) != _policy_bytes(path, data)
-        ]
-    if target.kind == "range" and target.base is not None:
-        base = commit(repo, target.base)
-        changed = [path for path, data in seen.items() if _policy_bytes(path, base(path)) != _policy_bytes(path, data)]
-        if changed:
-            return [
-                f"this push changes the policy ({', '.join(changed)}); CI judges a pull request with its base's "
-                "policy, so merge the policy change first: findings only the new policy allows fail there"
-            ]
-    return []
-
-
-def _policy_bytes(path: str, data: bytes | None) -> object:
-    """What of a file is policy: pyproject.toml only in its [tool.contribution-gate] table."""
-    if data is None or path != policy_file.PYPROJECT:
-        return data
-    try:
-        return policy_file.parse(data.decode("utf-8"), path, pyproject=True).tables
-    except (GateError, UnicodeDecodeError):
-        return data
