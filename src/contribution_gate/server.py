@@ -168,25 +168,27 @@ def tag_messages(repo: Repository, tags: tuple[tuple[str, str], ...]) -> Iterato
 
 
 def trusted_policy(repo: Repository, push: Push, policy_ref: str, named: bool) -> PolicySource:
-    """The policy the server judges with: `policy_ref` (the default branch: HEAD) as it is before
-    the push. `named`: the server gave a policy file (--config), which wins."""
-    if named:
-        return PolicySource(lambda path: None, "server", "the server's own policy file (--config)")
+    """The tree the server judges with: `policy_ref` (the default branch: HEAD) as it is before the
+    push; its policy, baseline and project files. `named`: the server gave a policy file
+    (--config), which replaces that tree's policy file only."""
     found = decode(repo.run("rev-parse", "--verify", "--quiet", f"{policy_ref}^{{commit}}", ok=(0, 1))).strip()
     if not found:
+        why = "the server's own policy file (--config)" if named else "built-in defaults judge"
         return PolicySource(
             lambda path: None,
             "no default branch yet",
-            f"{policy_ref} has no commit yet, so built-in defaults judge (the server can name a policy with --config)",
+            f"{policy_ref} has no commit yet, so {why}"
+            + ("" if named else " (the server can name a policy with --config)"),
         )
-    name = _ref_name(repo, policy_ref)
-    pushed = _pushed_policy(repo, push, name)
+    branch = _ref_name(repo, policy_ref)
+    short = branch.removeprefix("refs/heads/")
+    reason = (
+        f"the server's own policy file (--config), with {short}'s baseline before this push"
+        if named
+        else f"the server judges with {short}'s policy before this push, not the pushed one"
+    )
     return PolicySource(
-        commit(repo, found),
-        f"{name.removeprefix('refs/heads/')} {found[:12]}",
-        f"the server judges with {name.removeprefix('refs/heads/')}'s policy before this push, not the pushed one",
-        pushed,
-        "the server",
+        commit(repo, found), f"{short} {found[:12]}", reason, _pushed_policy(repo, push, branch), "the server"
     )
 
 
