@@ -29,14 +29,17 @@ class Severity(str, enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """What is reviewed: `kind` is staged, range, all-files or commit-msg.
+    """What is reviewed: `kind` is staged, range, unpushed, all-files, files (named files of the
+    work tree, as a tree `head`), received (what a push brings a server) or commit-msg.
 
     `base` is None for the index, a root commit or a whole tree; `head` is None for the index.
+    `tips` (received): every pushed tip, of which the commits no ref of the server has are reviewed.
     """
 
     kind: str
     base: str | None = None
     head: str | None = None
+    tips: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

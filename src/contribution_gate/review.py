@@ -51,6 +51,7 @@ class Review:
     files: int = 0
     commits: int = 0
     details: dict[str, Any] = field(default_factory=dict, compare=False)  # check id -> its summary (cla: who signed)
+    policy_reason: str = ""  # why the policy named by config_source judged (the session's choice, see trust.py)
 
     @property
     def errors(self) -> tuple[CheckRun, ...]:

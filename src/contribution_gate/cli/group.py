@@ -109,8 +109,13 @@ def review_and_exit(
     verbose: bool,
     repo_dir: Path,
     event: Any = None,
+    compact: bool = False,
+    notes: tuple[str, ...] = (),
+    **session: Any,
 ) -> NoReturn:
-    """Run one review, print and write its reports, and exit with its verdict."""
+    """Run one review, print and write its reports, and exit with its verdict. `compact` (the
+    hooks): a clean pass is its summary line alone; `notes`: warnings of the caller's own;
+    `session`: more of session.run's options (trust, paths)."""
     from ..reporters import REPORTERS
     from ..reporters.common import summary_line
     from ..reporters.untrusted import masked, visible
@@ -118,8 +123,9 @@ def review_and_exit(
     from .streams import permit
 
     extras = [format_and_path(spec) for spec in extra]
-    result = run(repo_dir, target_of, only, config_path, progress_line() if long else None, fail_on, event=event)
-    for warning in result.warnings:
+    progress = progress_line() if long else None
+    result = run(repo_dir, target_of, only, config_path, progress, fail_on, event=event, **session)
+    for warning in (*notes, *result.warnings):
         click.echo(f"contribution-gate: warning: {visible(masked(warning))}", err=True)
     for name, path in extras:
         write_report(path, REPORTERS[name](result.review, False))
@@ -129,6 +135,8 @@ def review_and_exit(
         publish(result.review, os.environ)
     color = fmt == "text" and output is None and wants_color(no_color, sys.stdout)
     rendered = REPORTERS[fmt](result.review, color)
+    if compact and fmt == "text" and output is None and _clean(result.review):
+        rendered = f"contribution-gate: {summary_line(result.review)}\n"
     if output is not None:
         write_report(output, rendered)
         click.echo(f"{summary_line(result.review)} (report: {visible(str(output))})")
@@ -136,6 +144,13 @@ def review_and_exit(
         with permit(commands=fmt == "github", styled=color, redacted=True):  # our annotations, our colours
             click.echo(rendered, nl=False, color=color or None)
     sys.exit(EXIT_PASS if result.review.passed else EXIT_FAIL)
+
+
+def _clean(review: Any) -> bool:
+    """A pass with nothing to show: no finding that is not suppressed, no check that could not run."""
+    from ..policy import Outcome
+
+    return bool(review.passed) and not review.errors and all(j.outcome is Outcome.SUPPRESSED for j in review.judged)
 
 
 def format_and_path(spec: str) -> tuple[str, Path]:

@@ -14,6 +14,10 @@ def describe_target(target: Target) -> str:
         return "staged changes"
     if target.kind == "all-files":
         return f"all tracked files at {_short(target.head)}"
+    if target.kind == "files":
+        return "the named files of the working tree"
+    if target.kind == "received":
+        return f"the pushed commits no ref of the repository has ({', '.join(_short(t) for t in target.tips)})"
     if target.kind == "unpushed":
         return f"commits of {_short(target.head)} that no remote branch has"
     if target.base is None:

@@ -17,7 +17,11 @@ def render(review: Review, color: bool = False) -> str:
     """The whole report; suppressed findings are counted, not shown (JSON keeps them)."""
     from .. import __version__
 
-    lines = [f"contribution-gate {__version__}: {describe_target(review.target)} (policy: {review.config_source})", ""]
+    why = f"; {review.policy_reason}" if review.policy_reason else ""
+    lines = [
+        f"contribution-gate {__version__}: {describe_target(review.target)} (policy: {review.config_source}{why})",
+        "",
+    ]
     for run in review.checks:
         lines.append(
             f"  {run.name:<20} {_paint(f'{run.status:<6}', run.status, color)} {run.findings:>3} finding(s)  {run.seconds:.2f}s"
