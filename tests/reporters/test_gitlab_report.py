@@ -1,23 +1,17 @@
-"""`--format gitlab`: GitLab Code Quality JSON, validated with jsonschema against what GitLab reads.
-
-Two schemas, both GitLab's: the one its parser validates each object with
-(gitlab-org/gitlab `app/validators/json_schemas/codeclimate.json`, copied below), and the report
-format its documentation requires (docs.gitlab.com/ci/testing/code_quality, "Code Quality report
-format": a single JSON array of objects with `description`, `check_name`, `fingerprint`, `severity`
-in info/minor/major/critical/blocker, `location.path` relative to the repository, and the line as
-an integer in `location.lines.begin` or `location.positions.begin.line`; no byte-order mark).
-"""
+"""`--format gitlab`: GitLab Code Quality JSON, validated with jsonschema against what GitLab reads
+(report_schemas: the schema GitLab's parser applies and the report format it documents)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import jsonschema
 import pytest
 import samples
 import tokens
+from report_schemas import REPORT, validate_gitlab
 
 from contribution_gate.reporters import REPORTERS
 
@@ -27,85 +21,7 @@ if TYPE_CHECKING:
 Gate = Callable[..., "Run"]
 GateCmd = Callable[..., "Run"]
 
-# gitlab-org/gitlab app/validators/json_schemas/codeclimate.json: what GitLab's parser accepts
-GITLAB_PARSER_ITEM: dict[str, Any] = {
-    "description": "Codequality used by codeclimate parser",
-    "type": "object",
-    "required": ["description", "fingerprint", "severity", "location"],
-    "properties": {
-        "description": {"type": "string"},
-        "fingerprint": {"type": "string"},
-        "severity": {"type": "string"},
-        "location": {
-            "type": "object",
-            "properties": {
-                "path": {"type": "string"},
-                "lines": {"type": "object", "properties": {"begin": {"type": "integer"}}},
-                "positions": {
-                    "type": "object",
-                    "properties": {"begin": {"type": "object", "properties": {"line": {"type": "integer"}}}},
-                },
-            },
-        },
-    },
-    "additionalProperties": True,
-}
-# docs.gitlab.com, Code Quality report format: the properties every object must have
-DOCUMENTED_ITEM: dict[str, Any] = {
-    "type": "object",
-    "required": ["description", "check_name", "fingerprint", "severity", "location"],
-    "properties": {
-        "description": {"type": "string", "minLength": 1},
-        "check_name": {"type": "string", "minLength": 1},
-        "fingerprint": {"type": "string", "minLength": 1},
-        "severity": {"enum": ["info", "minor", "major", "critical", "blocker"]},
-        "location": {
-            "type": "object",
-            "required": ["path"],
-            "properties": {"path": {"type": "string", "minLength": 1, "not": {"pattern": "^(\\./|/)"}}},
-            "anyOf": [
-                {
-                    "required": ["lines"],
-                    "properties": {
-                        "lines": {
-                            "type": "object",
-                            "required": ["begin"],
-                            "properties": {"begin": {"type": "integer", "minimum": 1}},
-                        }
-                    },
-                },
-                {
-                    "required": ["positions"],
-                    "properties": {
-                        "positions": {
-                            "type": "object",
-                            "required": ["begin"],
-                            "properties": {
-                                "begin": {
-                                    "type": "object",
-                                    "required": ["line"],
-                                    "properties": {"line": {"type": "integer", "minimum": 1}},
-                                }
-                            },
-                        }
-                    },
-                },
-            ],
-        },
-    },
-}
-REPORT = {"type": "array", "items": {"allOf": [GITLAB_PARSER_ITEM, DOCUMENTED_ITEM]}}
 ZONE = "corp.acme-payments.io"
-
-
-def validate(text: str) -> list[dict[str, Any]]:
-    assert not text.startswith("\ufeff")
-    issues: list[dict[str, Any]] = json.loads(text)
-    jsonschema.Draft7Validator.check_schema(REPORT)
-    jsonschema.validate(issues, REPORT, cls=jsonschema.Draft7Validator)
-    fingerprints = [issue["fingerprint"] for issue in issues]
-    assert len(fingerprints) == len(set(fingerprints)), "GitLab shows one finding per fingerprint"
-    return issues
 
 
 def test_the_schema_is_strict_enough() -> None:
@@ -130,7 +46,7 @@ def test_a_real_review_as_gitlab_reads_it(based_repo: GitRepo, gate_cmd: GateCmd
     based_repo.commit_files(f"deploy with {tokens.openai_key()}", {"src/app.py": "import os\n" + line})
     run = gate_cmd("review", "--range", f"{base}..HEAD", "--format", "gitlab", "-C", based_repo.root)
     assert run.code == 1, run
-    issues = validate(run.out)
+    issues = validate_gitlab(run.out)
     by_name = {issue["check_name"]: issue for issue in issues}
     secret = by_name["contribution-gate/secrets/github-token"]
     assert secret["severity"] == "critical"
@@ -151,7 +67,7 @@ def test_a_real_review_as_gitlab_reads_it(based_repo: GitRepo, gate_cmd: GateCmd
 def test_every_kind_of_result_validates() -> None:
     """Crashed checks, suppressed findings, commit findings, hostile paths and text."""
     review = samples.with_findings()
-    issues = validate(REPORTERS["gitlab"](review))
+    issues = validate_gitlab(REPORTERS["gitlab"](review))
     severities = sorted(issue["severity"] for issue in issues)
     assert severities == ["blocker", "critical", "critical", "info", "minor", "minor"]  # the suppressed one left out
     crash = next(issue for issue in issues if issue["severity"] == "blocker")

@@ -4,16 +4,15 @@ finding that fails the review, an error for a check that could not run; hostile 
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 import samples
 import tokens
 from lxml import etree
+from report_schemas import JUNIT_XSD, validate_junit
 
 from contribution_gate.reporters import REPORTERS
 from contribution_gate.review import CheckRun
@@ -24,29 +23,13 @@ if TYPE_CHECKING:
 Gate = Callable[..., "Run"]
 GateCmd = Callable[..., "Run"]
 
-SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "schemas" / "junit.xsd")))
-
-
-def validate(text: str) -> ET.Element:
-    document = etree.fromstring(text.encode("utf-8"))
-    SCHEMA.assertValid(document)
-    root = ET.fromstring(text)
-    assert root.tag == "testsuites"
-    for suite in root.iter("testsuite"):
-        cases = suite.findall("testcase")
-        assert int(suite.get("tests", "-1")) == len(cases)
-        assert int(suite.get("failures", "-1")) == sum(1 for c in cases if c.find("failure") is not None)
-        assert int(suite.get("errors", "-1")) == sum(1 for c in cases if c.find("error") is not None)
-    assert int(root.get("tests", "-1")) == len(list(root.iter("testcase")))
-    return root
-
 
 def test_the_schema_refuses_what_gitlab_cannot_read() -> None:
-    SCHEMA.assertValid(
+    JUNIT_XSD.assertValid(
         etree.fromstring(b'<testsuites><testsuite name="s" tests="0" failures="0" errors="0"/></testsuites>')
     )
     two = b'<testsuites><testsuite name="s" tests="1" failures="2" errors="0"><testcase name="t" classname="c"><failure/><failure/></testcase></testsuite></testsuites>'
-    assert not SCHEMA.validate(etree.fromstring(two))
+    assert not JUNIT_XSD.validate(etree.fromstring(two))
 
 
 def test_a_real_review_as_junit(based_repo: GitRepo, gate_cmd: GateCmd) -> None:
@@ -55,7 +38,7 @@ def test_a_real_review_as_junit(based_repo: GitRepo, gate_cmd: GateCmd) -> None:
     based_repo.add("src/other.py", tokens.secret_line("KEY", tokens.openai_key()))
     run = gate_cmd("review", "--staged", "--format", "junit", "-C", based_repo.root)
     assert run.code == 1, run
-    root = validate(run.out)
+    root = validate_junit(run.out)
     suites = {suite.get("name"): suite for suite in root.iter("testsuite")}
     secrets = suites["contribution-gate.secrets"]
     cases = secrets.findall("testcase")
@@ -76,7 +59,7 @@ def test_a_real_review_as_junit(based_repo: GitRepo, gate_cmd: GateCmd) -> None:
 
 
 def test_every_kind_of_result_validates() -> None:
-    root = validate(REPORTERS["junit"](samples.with_findings()))
+    root = validate_junit(REPORTERS["junit"](samples.with_findings()))
     (crashed,) = [c for c in root.iter("testcase") if c.find("error") is not None]
     assert crashed.get("name") == "licenses runs to completion"
     error = crashed.find("error")
@@ -94,12 +77,12 @@ def test_text_xml_cannot_hold_is_escaped(hostile: str) -> None:
     finding = samples.finding(path=hostile, message=f"found in {hostile}", excerpt=f"value {hostile}")
     review = samples.review([finding], (CheckRun("secrets", "fail", 1, 0.01),))
     out = REPORTERS["junit"](review)
-    root = validate(out)
+    root = validate_junit(out)
     (case,) = root.iter("testcase")
     assert (case.get("name") or "").startswith("openai-api-key at ")
 
 
 def test_no_check_ran_is_still_a_report() -> None:
     review = replace(samples.clean(), checks=())
-    root = validate(REPORTERS["junit"](review))
+    root = validate_junit(REPORTERS["junit"](review))
     assert [s.get("name") for s in root.iter("testsuite")] == ["contribution-gate"]
