@@ -10,13 +10,18 @@ import re
 import struct
 import subprocess
 import termios
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 import pytest
+import samples
 import tokens
 import wcwidth
+
+from contribution_gate.reporters import REPORTERS
+from contribution_gate.review import CheckRun
 
 if TYPE_CHECKING:
     from conftest import GitRepo, Run
@@ -177,3 +182,38 @@ def test_a_file_report_fits_too(
     )
     assert run.code == 1
     assert [line for line in report.read_text(encoding="utf-8").splitlines() if width(line) > 80] == []
+
+
+HOSTILE = [
+    "x" * 5000,  # one word longer than any line
+    "日本語" * 300,  # wide characters, two columns each
+    "a\u0301" * 400 + " e\u200d" * 300,  # combining marks and joiners: no width of their own
+    "\x1b[2J\x1b]0;title\x07 \u202e reversed \r over",  # escapes, shown as text
+    "word " * 2000,
+    "/".join(["dir"] * 800) + "/file.py",
+]
+
+
+@pytest.mark.parametrize("columns", [20, 33, 80, 131])
+def test_hostile_text_never_overflows(columns: int) -> None:
+    findings = [
+        samples.finding(path=text[:3000], message=f"found in {text}", excerpt=text[:200], column=7, excerpt_at=6)
+        for text in HOSTILE
+    ]
+    crash = CheckRun("models", "error", 0, 0.1, "RuntimeError: " + HOSTILE[4])
+    review = samples.review(findings, (crash, CheckRun("secrets", "fail", len(findings), 0.2)))
+    out = REPORTERS["text"](review, width=columns, verbose=True)
+    assert [line for line in out.splitlines() if width(line) > columns] == []
+    assert "\x1b" not in out and "\r" not in out and "\u202e" not in out
+
+
+def test_a_megabyte_message_is_laid_out_in_linear_time() -> None:
+    def render(size: int) -> float:
+        finding = samples.finding(message="m " * (size // 2), path="p/" * (size // 4))
+        review = samples.review([finding], (CheckRun("secrets", "fail", 1, 0.1, None),))
+        started = time.perf_counter()
+        out = REPORTERS["text"](review, width=80)
+        assert len(out) < 200_000  # a terminal gets a bounded part; the JSON report has it all
+        return time.perf_counter() - started
+
+    assert render(4 << 20) < 5.0  # about 0.1 s: a generous bound, never a hang

@@ -9,6 +9,7 @@ than it shows, so a line never overflows). The text reaching here has been made 
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -16,6 +17,7 @@ import wcwidth
 
 _SPACES = re.compile(r"( +)")
 _BREAKS = "/-_.,:;=&?"  # a word too long for a line is broken after one of these when it can be
+MAX_CHARS = 16_384  # of one text laid out: a megabyte error message is not a terminal's to print
 
 
 @lru_cache(maxsize=4096)
@@ -31,49 +33,55 @@ def cells(text: str) -> int:
     return whole if whole >= 0 else sum(map(_cell, text))
 
 
-def _fit(text: str, room: int) -> int:
-    """How many characters of `text` fit in `room` cells (at least one, so a line always advances)."""
+def _fit(text: str, start: int, room: int) -> int:
+    """How many characters of `text` from `start` fit in `room` cells (at least one, so a line
+    always advances); reads no further than that."""
     used = 0
-    for count, char in enumerate(text):
+    for count, char in enumerate(itertools.islice(text, start, None)):
         used += _cell(char)
         if used > room:
             return max(count, 1)
-    return len(text)
+    return len(text) - start
 
 
 def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
     """`text` in lines of at most `width` cells, the first starting with `first`, the others with
     `rest`; words are kept whole where they fit, a longer one is broken (after a `/`, `-`, ... when
-    one is near the end)."""
+    one is near the end). Runs of spaces between words are kept, at line ends dropped. Linear in the
+    length of `text`, of which at most MAX_CHARS are laid out (the JSON report keeps all of it)."""
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS] + f"… ({len(text) - MAX_CHARS} more characters: see the JSON report)"
     lines: list[str] = []
-    line, prefix = first, first
+    if cells(first) > width - 4 and first.strip():  # a label leaving no room: on a line of its own
+        lines, first = wrap(first.strip(), width, "", rest), rest
+    line, used, fresh, gap = first, cells(first), True, 0
     for piece in _SPACES.split(text):
         if not piece:
             continue
-        if piece.startswith(" "):
-            if line != prefix:
-                line += piece
+        if piece[0] == " ":
+            gap = 0 if fresh else min(len(piece), width)
             continue
-        if cells(line) + cells(piece) <= width:
-            line += piece
+        size = cells(piece) if len(piece) <= 4 * width else width + 1  # longer: more than a line anyway
+        if used + gap + size <= width:
+            line, used, fresh, gap = line + " " * gap + piece, used + gap + size, False, 0
             continue
-        fits_a_line = cells(rest) + cells(piece) <= width
-        if line != prefix and (fits_a_line or width - cells(line) < 8):  # a new line, or too little room left
-            lines.append(line.rstrip())
-            line = prefix = rest
-        elif line != prefix:
-            line += " " if not line.endswith(" ") else ""
-        while cells(line) + cells(piece) > width:
-            room = max(width - cells(line), 1)
-            take = _fit(piece, room)
-            soft = max((piece.rfind(c, 0, take) for c in _BREAKS), default=-1)
-            if soft >= take // 2 and soft + 1 < len(piece):
-                take = soft + 1
-            lines.append(line + piece[:take])
-            piece = piece[take:]
-            line = prefix = rest
-        line += piece
-    if line.strip() or not lines:
+        if not fresh and (cells(rest) + size <= width or width - used - gap < 8):  # on a line of its own
+            lines.append(line)
+            line, used, fresh, gap = rest, cells(rest), True, 0
+        at = 0
+        line, used, gap = line + " " * gap, used + gap, 0
+        while at < len(piece):
+            take = _fit(piece, at, max(width - used, 1))
+            if at + take >= len(piece):
+                line, used, fresh = line + piece[at:], used + cells(piece[at:]), False
+                break
+            soft = max(piece.rfind(c, at, at + take) for c in _BREAKS)
+            if soft >= at + take // 2:
+                take = soft + 1 - at
+            lines.append(line + piece[at : at + take])
+            at += take
+            line, used, fresh = rest, cells(rest), True
+    if not fresh or not lines:
         lines.append(line.rstrip())
     return lines
 

@@ -71,7 +71,8 @@ def _finding(judged: Judged, width: int, color: bool) -> list[str]:
         where += f"-{f.end_line}"
     commit = f"(commit {f.commit[:12]})" if f.commit else ""
     head = wrap(" ".join(part for part in (f"[{f.check}/{f.rule}]", where, commit) if part), width, f"{label} ", _MORE)
-    head[0] = _paint(label, judged.outcome.value, color) + head[0][len(label) :]
+    if head[0].startswith(label):
+        head[0] = _paint(label, judged.outcome.value, color) + head[0][len(label) :]
     block = head + wrap(f.message, width, _INDENT, _MORE)
     if f.excerpt:
         room = width - cells(_EXCERPT)
