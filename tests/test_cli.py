@@ -579,7 +579,7 @@ def _demo_secrets(where: Path) -> list[str]:
 
 
 def _demo_path(output: str) -> Path:
-    match = re.search(r"Demo repository with a staged sample contribution: (\S+)", output)
+    match = re.search(r"Demo repository with a staged sample contribution:\s+(\S+)", output)
     assert match, output
     return Path(match.group(1))
 
