@@ -131,3 +131,20 @@ def test_the_advice_names_real_policy_keys(check: str, path: str, line: int | No
             assert all(k.strip() in SCHEMA[table] or k.strip().startswith("enabled") for k in keys.split("/")), advice
         assert ("on line 3" in advice) == bool(path and line)
         assert ("baseline create" in advice) == bool(path and key)
+
+
+def test_each_finding_of_a_minified_line_has_its_own_column_and_window(based_repo: GitRepo, gate_cmd: GateCmd) -> None:
+    secrets = [tokens.github_token() for _ in range(200)]
+    line = ";".join(f'var t{i}="{secret}"' for i, secret in enumerate(secrets))
+    based_repo.add("dist/bundle.min.js", line + "\n")
+    run = gate_cmd("review", "--staged", "--format", "json", "-C", based_repo.root)
+    assert run.code == 1, run
+    findings = run.json()["findings"]
+    assert len(findings) == len(secrets)
+    for finding in findings:
+        start = finding["column"] - 1
+        secret = line[start : finding["end_column"] - 1]
+        assert secret in secrets
+        assert secret[:4] + "****" in finding["excerpt"] and len(finding["excerpt"]) <= 200
+        assert f"t{secrets.index(secret)}=" in finding["excerpt"]  # the window around this token, not the line's start
+    assert not [p for s in secrets[:20] for p in tokens.secret_fragments(s[4:], 8) if p in run.out]
