@@ -201,7 +201,7 @@ def test_identifiers_prose_and_public_hosts_pass(based_repo: GitRepo, gate: Gate
 def test_all_checks_run_by_default_and_the_text_report_names_the_host(based_repo: GitRepo, gate: Gate) -> None:
     with_policy(based_repo)
     based_repo.add("src/api.py", host('URL = "http://10·20.30.40:8080/v1/"\n'))
-    run = gate("review", "--staged", "--no-color", "-C", based_repo.root)
+    run = gate("review", "--staged", "--no-color", "-v", "-C", based_repo.root)  # -v: the checks and their timings
     assert run.code == 1
     assert "internal-urls/private-address" in run.out and host("10·20.30.40") in run.out
     assert "secrets" in run.out and "proprietary-markers" in run.out

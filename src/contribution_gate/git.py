@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, NoReturn
 
 from . import gitcmd
 from .blobs import SPOOL_IN_MEMORY, Blob, BlobReader, TreeContent
@@ -356,7 +356,28 @@ def _range_target(repo: Repository, spec: str) -> Target:
     base, head = repo.resolve(base_ref), repo.resolve(head_ref or "HEAD")
     if symmetric:
         base = repo.merge_base(base, head)
+    elif base != head and not repo.succeeds("merge-base", "--is-ancestor", base, head):
+        _not_descending(repo, spec, base_ref, head_ref or "HEAD", base, head)
     return Target("range", base, head)
+
+
+def _not_descending(repo: Repository, spec: str, base_ref: str, head_ref: str, base: str, head: str) -> NoReturn:
+    """BASE..HEAD whose base is not an ancestor of its head: reversed (HEAD is behind BASE) or
+    diverged, and either way not what was meant; the error says what to run instead."""
+    if repo.succeeds("merge-base", "--is-ancestor", head, base):
+        raise GitError(
+            f"range {spec!r} is reversed: {base_ref} ({base[:12]}) already contains {head_ref} ({head[:12]}), so "
+            f"it has no commits to review: swap them, --range {head_ref}..{base_ref}"
+        )
+    if repo.is_shallow():
+        raise GitError(
+            f"range {spec!r}: {base_ref} is not an ancestor of {head_ref} in this shallow clone: fetch more history "
+            "(`git fetch --unshallow`), or check out with `fetch-depth: 0`"
+        )
+    raise GitError(
+        f"range {spec!r}: {base_ref} ({base[:12]}) is not an ancestor of {head_ref} ({head[:12]}), the two have "
+        f"diverged: review from their merge base with --range {base_ref}...{head_ref}"
+    )
 
 
 def pre_push_target(repo: Repository, from_ref: str | None, to_ref: str | None, local_branch: str | None) -> Target:

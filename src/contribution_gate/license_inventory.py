@@ -20,6 +20,7 @@ from .config import Config
 from .errors import ConfigError, PolicyValueError
 from .git import Repository, collect
 from .model import FileChange, Setup, Target
+from .wording import plural
 
 VERDICTS = ("fail", "warn", "pass", "unjudged", "unreadable")
 DEPENDENCY_VERDICTS = ("fail", "warn", "unknown", "pass", "unjudged")
@@ -178,7 +179,7 @@ def summary(inventory: Inventory) -> str:
     counts = {v: sum(1 for e in inventory.entries if e.verdict == v) for v in VERDICTS}
     shown = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
     files = len({e.path for e in inventory.entries})
-    text = f"{len(inventory.entries)} license(s) in {files} of {inventory.files} file(s)" + (
+    text = f"{plural(len(inventory.entries), 'license')} in {files} of {plural(inventory.files, 'file')}" + (
         f": {shown}" if shown else ""
     )
     if inventory.dependencies:

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from .. import __version__
-from .group import EXIT_FAIL, EXIT_PASS, cli, output_options, review_and_exit, wants_color
+from .group import EXIT_FAIL, EXIT_PASS, cli, output_options, report_options, review_and_exit, wants_color
 
 REVIEW_HELP = """Review what a change adds and give one verdict: pass or fail.
 
@@ -186,13 +186,14 @@ def demo(no_color: bool) -> None:
     from ..session import choose, run
 
     where = build_demo_repository()
-    click.echo(f"Demo repository with a staged sample contribution: {where}\n")
+    click.echo(f"Demo repository with a staged sample contribution:\n  {where}\n")
     result = run(where, choose(True, None, False))
     from ..reporters import REPORTERS
     from .streams import permit
 
     color = wants_color(no_color, sys.stdout)
     with permit(styled=color, redacted=True):
-        click.echo(REPORTERS["text"](result.review, color), nl=False, color=color or None)
-    click.echo(f"\nLook around: cd {where} && git diff --cached; then run `contribution-gate review` there.")
+        text = REPORTERS["text"](result.review, color, **report_options("text", sys.stdout, False))
+        click.echo(text, nl=False, color=color or None)
+    click.echo(f"\nLook around: cd {where} && git diff --cached\nthen run `contribution-gate review` there.")
     sys.exit(EXIT_PASS if result.review.passed else EXIT_FAIL)

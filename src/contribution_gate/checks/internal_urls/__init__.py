@@ -16,8 +16,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...model import NO_SETUP, AddedLine, FileChange, Finding, Setup, file_finding
-from ...redaction import excerpt
+from ...model import NO_SETUP, AddedLine, Excerpt, FileChange, Finding, Setup, file_finding
+from ...redaction import window
 from ..textkinds import Blocks, Kind, comment_of, kind_of, lowered_text, policy_lines, trailing_comment_at
 from .context import VECTOR, file_context, is_config_text
 from .hosts import Hit, Verdicts, load_data
@@ -81,7 +81,7 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
             continue
         passwords = [h.password for h in hits if h.password]
         for hit in hits:
-            yield _finding(change, hit, line.lineno, excerpt(text, hit.at, hit.at + len(hit.host), passwords))
+            yield _finding(change, hit, line.lineno, window(text, hit.at, hit.at + len(hit.host), passwords))
 
 
 class _Mode:
@@ -123,7 +123,7 @@ def _lines_matching(pattern: re.Pattern[str], joined: str) -> list[int]:
     return found
 
 
-def _finding(change: FileChange, hit: Hit, line: int, excerpt: str) -> Finding:
+def _finding(change: FileChange, hit: Hit, line: int, excerpt: Excerpt) -> Finding:
     message = f"{hit.message} added to {change.path}"
     return file_finding(ID, hit.rule, hit.severity, change, line, message, hit.remediation, hit.host.lower(), excerpt)
 

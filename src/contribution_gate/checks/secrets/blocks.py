@@ -16,8 +16,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ...model import AddedLines, Severity
-from .lines import WINDOW, Hit, Kind, Words, candidate, excerpt, line_hits
+from ...model import AddedLines, Excerpt, Severity
+from .lines import WINDOW, Hit, Kind, LineExcerpts, Words, candidate, line_hits
 from .rules import NEAR_LINES, load_rules
 
 CHUNK = 1 << 18
@@ -217,7 +217,7 @@ class Found:
     line: int
     end_line: int
     matched: str
-    excerpt: str
+    excerpt: Excerpt
 
 
 def scan_added(kind: Kind, added: AddedLines, limit: int, allow: Sequence[re.Pattern[str]]) -> Iterator[Found]:
@@ -232,8 +232,8 @@ def scan_added(kind: Kind, added: AddedLines, limit: int, allow: Sequence[re.Pat
             key = private_key(text, line, numbers, count, ends) if "private key" in line.words[0] else None
             if not hits and key is None:
                 continue
-            shown = excerpt(text, line.start, line.end, [*hits, *([key[0]] if key else [])])
+            shown = LineExcerpts(text, line.start, line.end, [*hits, *([key[0]] if key else [])])
             for hit in hits:
-                yield Found(hit, lineno, lineno, hit.secret, shown)
+                yield Found(hit, lineno, lineno, hit.secret, shown.around(hit))
             if key is not None:
-                yield Found(key[0], lineno, key[1], key[2], shown)
+                yield Found(key[0], lineno, key[1], key[2], shown.around(key[0]))

@@ -83,7 +83,7 @@ def scan_commit(commit: Commit, allow: Sequence[re.Pattern[str]]) -> Iterator[Fi
             where="commit message",
             message=f"{found.hit.title} in the message of commit {commit.sha[:12]} (line {found.line})",
             remediation=f"{fix} {found.hit.remediation}",
-            shown=found.excerpt,
+            shown=found.excerpt.text,
             matched=found.matched,
         )
 

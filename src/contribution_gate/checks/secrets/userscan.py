@@ -22,7 +22,7 @@ from ...model import FileChange, Finding, fingerprint, value_key
 from ..keywords import Keywords
 from .blocks import CHUNK, Found, Numbers, blocks
 from .goregex import compile_pattern
-from .lines import OVERLAP, WINDOW, Hit, excerpt
+from .lines import OVERLAP, WINDOW, Hit, LineExcerpts
 from .userrules import UserRule, UserRules
 from .values import is_placeholder
 
@@ -133,13 +133,14 @@ def merged(
         if mine is not None:
             begin, end, hits = mine
             hits = [h for h in hits if not any(_same_value(h, f.hit) for f in live)]
-            shown = excerpt(text, begin, end, [*(f.hit for f in group), *hits])  # every value masked
-            kept = [replace(f, excerpt=shown) for f in kept] + [Found(h, lineno, lineno, h.secret, shown) for h in hits]
+            shown = LineExcerpts(text, begin, end, [*(f.hit for f in group), *hits])  # every value masked
+            kept = [replace(f, excerpt=shown.around(f.hit)) for f in kept]
+            kept += [Found(h, lineno, lineno, h.secret, shown.around(h)) for h in hits]
         yield from (f for f in kept if _not_ignored(user, change, f))
     for lineno, (begin, end, hits) in sorted(theirs.items()):
-        shown = excerpt(text, begin, end, hits)
+        shown = LineExcerpts(text, begin, end, hits)
         for hit in hits:
-            found = Found(hit, lineno, lineno, hit.secret, shown)
+            found = Found(hit, lineno, lineno, hit.secret, shown.around(hit))
             if _not_ignored(user, change, found):
                 yield found
 
