@@ -51,7 +51,7 @@ def test_the_commit_hook_judges_with_the_staged_policy(based_repo: GitRepo, gate
     unstaged = gate("hook", "-C", based_repo.root)
     assert unstaged.code == 1, unstaged
     assert "not staged" in unstaged.err and "git add .contribution-gate.toml" in unstaged.err
-    assert "(policy: built-in defaults; a local hook judges with the policy being committed)" in unstaged.out
+    assert "(policy: built-in defaults; a local hook judges with the policy being committed)" in unstaged.flat
 
     based_repo.stage(".contribution-gate.toml")
     staged = gate("hook", "-C", based_repo.root, "--format", "json")

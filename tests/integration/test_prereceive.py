@@ -192,8 +192,8 @@ def test_the_server_judges_with_the_default_branchs_policy_not_the_pushed_one(se
 
     assert proc.code != 0, proc.output
     assert "private-address" in proc.output
-    assert "allowed by the change's own policy, which the server does not trust" in proc.output
-    assert "policy before this push" in proc.output  # the header says which policy judged, and why
+    assert "allowed by the change's own policy, which the server does not trust" in proc.flat
+    assert "policy before this push" in proc.flat  # the header says which policy judged, and why
 
     # the documented way: the policy change first, then what it allows
     work.git("reset", "-q", "--soft", "HEAD~1")
