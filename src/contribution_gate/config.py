@@ -6,7 +6,6 @@ Every error names the file, the table and the key, and how to fix it.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -261,7 +260,12 @@ def suggestion(word: str, known: Iterable[str], shape: str = "`{}`") -> str | No
     choices = list(known)
     norm = {c.replace("_", "-").lower(): c for c in choices}
     exact = norm.get(word.strip().replace("_", "-").lower())
-    close = [exact] if exact else difflib.get_close_matches(word.strip().lower(), choices, n=1, cutoff=0.75)
+    if exact:
+        close = [exact]
+    else:
+        import difflib  # only for a key the policy misspells
+
+        close = difflib.get_close_matches(word.strip().lower(), choices, n=1, cutoff=0.75)
     return shape.format(close[0]) if close else None
 
 

@@ -13,8 +13,6 @@ import itertools
 import re
 from functools import lru_cache
 
-import wcwidth
-
 _SPACES = re.compile(r"( +)")
 _BREAKS = "/-_.,:;=&?"  # a word too long for a line is broken after one of these when it can be
 MAX_CHARS = 16_384  # of one text laid out: a megabyte error message is not a terminal's to print
@@ -22,13 +20,19 @@ MAX_CHARS = 16_384  # of one text laid out: a megabyte error message is not a te
 
 @lru_cache(maxsize=4096)
 def _cell(char: str) -> int:
-    return max(wcwidth.wcwidth(char), 0) if not char.isascii() else 1
+    if char.isascii():
+        return 1
+    import wcwidth  # only for text that is not ASCII: most reports never need its tables
+
+    return max(wcwidth.wcwidth(char), 0)
 
 
 def cells(text: str) -> int:
     """How many terminal cells `text` takes (at most what its characters take one by one)."""
     if text.isascii():
         return len(text)
+    import wcwidth
+
     whole = wcwidth.wcswidth(text)
     return whole if whole >= 0 else sum(map(_cell, text))
 

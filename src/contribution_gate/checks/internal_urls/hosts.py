@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ...errors import CheckError
 from ...model import AddedLine, Severity
-from ...resources import data_file, tomllib
+from ...resources import data_file, data_toml, tomllib
 from . import positions
 from .context import DOCUMENTATION, SAMPLE, TEST
 from .positions import HostRef, Keys
@@ -95,7 +95,7 @@ class Data:
 def load_data() -> Data:
     path = data_file("internal_urls.toml")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = data_toml("internal_urls.toml")
         tlds = dict.fromkeys(raw["top-level-names"]["error"], Severity.ERROR)
         tlds.update(dict.fromkeys(raw["top-level-names"]["warning"], Severity.WARNING))
         ranges = {name: tuple(ipaddress.ip_network(r) for r in cidrs) for name, cidrs in raw["ranges"].items()}

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...resources import data_file, tomllib
+from ...resources import data_toml
 
 CLASSES = (
     "permissive",
@@ -73,8 +73,7 @@ def licenses_of(expr: Expr) -> Iterator[Lic]:
 @functools.cache
 def data() -> Mapping[str, Any]:
     """config/licenses.toml, read once per process."""
-    with open(data_file("licenses.toml"), "rb") as handle:
-        return tomllib.load(handle)
+    return data_toml("licenses.toml")
 
 
 class Catalog:

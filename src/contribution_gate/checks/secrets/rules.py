@@ -23,7 +23,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ...errors import CheckError
-from ...resources import data_file, tomllib
+from ...resources import data_file, data_toml, tomllib
 from ..keywords import Keywords
 from .formats import VALIDATORS, VALUE_FILTERS, counts_up, looks_random
 from .plugins import KEYWORDS as PLUGIN_KEYWORDS
@@ -144,6 +144,7 @@ class RuleMatch:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def load_rules() -> tuple[Rule, ...]:
     path = data_file("secret_rules.toml")
     try:
@@ -164,7 +165,7 @@ def rule_tables() -> tuple[Mapping[str, Any], ...]:
     with nothing but a prefix or names and a token are written one a line (`id | title | prefixes
     or names, comma-separated | token`). A row is read by splitting it, far faster than TOML
     reads a table, and a review reads every rule before its first line."""
-    data = tomllib.loads(data_file("secret_rules.toml").read_text(encoding="utf-8"))
+    data = data_toml("secret_rules.toml")
     tables: list[Mapping[str, Any]] = list(data["rule"])
     for block in data.get("table", ()):
         form = block.get("form")
