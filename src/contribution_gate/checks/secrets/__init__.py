@@ -15,13 +15,14 @@ default) is not read: a warning says so.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ...model import NO_SETUP, Commit, FileChange, Finding, Setup, Severity, file_finding, fingerprint
-from . import context, metadata
+from . import context, decoding, metadata
 from .blocks import Found, scan_added
 from .lines import Kind
 
@@ -42,6 +43,7 @@ class Options:
     allow: tuple[re.Pattern[str], ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     user: UserRules | None = None  # the policy's own rules and gitleaks migration (userpolicy.py)
+    decode_depth: int = decoding.DEFAULT_DEPTH  # levels of encoding undone (0: none)
 
 
 def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
@@ -54,6 +56,7 @@ def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
         allow=tuple(re.compile(p) for p in table.get("allow", ())) + (user.value_filters() if user else ()),
         max_file_size=table.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
         user=user,
+        decode_depth=table.get("decode-depth", decoding.DEFAULT_DEPTH),
     )
 
 
@@ -80,9 +83,14 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     limit = min(len(text), opts.max_file_size)
     shown_path: str | None = None  # the path as messages show it (a name can hold a token too)
     copies: dict[tuple[str, int], int] = {}  # (rule, hash of the value) -> copies seen so far
-    found_in = scan_added(kind_of(change.path), change.added, limit, opts.allow)
+    kind = kind_of(change.path)
+    found_in: Iterator[Found] = scan_added(kind, change.added, limit, opts.allow)
     if user is not None:
         found_in = userscan.merged(user, change, limit, opts.allow, found_in)
+    if opts.decode_depth:
+        found_in = itertools.chain(
+            found_in, decoding.found_in(kind, change.added, limit, opts.decode_depth, opts.allow)
+        )
     for found in found_in:
         shown_path = metadata.redacted_path(change.path, opts.allow) if shown_path is None else shown_path
         key = (found.hit.rule, hash(found.matched))
