@@ -173,7 +173,7 @@ def _unopened(change: FileChange, shown: str, item: members.Unopened, severity: 
         path=change.path,
         line=None,
         commit=change.commit,
-        message=f"{where} was not scanned for secrets: {item.why}",
+        message=f"{where} was not scanned: {item.why}",
         remediation=(
             "Commit the files unpacked (or in a zip, tar or gzip without encryption) so they can be scanned, "
             "or review them by hand; [secrets] archive-depth and max-file-size set the limits."

@@ -1,0 +1,185 @@
+"""Where text holds encoded segments, and what they decode to: base64 (standard and URL-safe,
+padded or not), hex, percent-encoding, `\\uXXXX`/`\\xXX` escapes and HTML entities.
+
+Pure and linear: segments are found by patterns anchored at the start of a run (a lookbehind), or
+from the positions of `%XX`, `\\u`, `\\x` and `&#` in the text, each run read once; a segment must
+be long enough to hold a token once decoded (MIN_DECODED) and is decoded in pieces of at most PIECE
+characters, aligned to its encoding, overlapping by more than an encoded token; a piece is decoded
+whole only when its first PROBE characters decode to mostly printable text (images, hashes,
+integrity strings and compressed data do not), and kept only when all of it does. Decoding never
+grows text. Used by the secrets check (`decoding`) and by the redaction of every report.
+"""
+
+from __future__ import annotations
+
+import binascii
+import html
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+MIN_DECODED = 16  # the shortest token worth decoding for (an AWS key id is 20)
+PIECE = 1 << 15  # characters of a segment decoded at once
+_OVERLAP = 512  # characters two pieces share (a multiple of 4 and 2): longer than a token encoded
+PROBE = 256  # characters decoded first to tell text from binary
+RUN = 1 << 14  # how far a run holding escapes or `%XX` is followed either way from one of them
+_PRINTABLE_SHARE = 0.95
+
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{22,}={0,2}")
+_HEX = re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{32,}(?![0-9A-Za-z])")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2})")
+_ENTITY = re.compile(r"&(?:#[0-9]{2,7}|#[xX][0-9A-Fa-f]{2,6}|[A-Za-z]{2,8});")
+_DELIMITER = re.compile(r"[\s\"'<>`]")
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+# bytes that text is made of: printable ASCII, tab, newline, carriage return, and UTF-8's high bytes
+_TEXT_BYTES = bytes(range(0x20, 0x7F)) + b"\t\n\r" + bytes(range(0x80, 0x100))
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """An encoded segment text[start:end] and its decoded text."""
+
+    start: int
+    end: int
+    encoding: str
+    decoded: str
+
+
+def textual(raw: bytes) -> str | None:
+    """`raw` as text when it is mostly printable UTF-8 (binary data, hashes and images are not)."""
+    if not raw:
+        return None
+    room = len(raw) * (1 - _PRINTABLE_SHARE)
+    if len(raw.translate(None, _TEXT_BYTES)) > room:
+        return None
+    decoded = raw.decode("utf-8", "replace")  # a piece may cut a character at either end
+    return decoded if decoded.count("\ufffd") <= room else None
+
+
+def _base64(segment: str) -> bytes | None:
+    body = segment.rstrip("=").replace("-", "+").replace("_", "/")
+    body = body[: len(body) - len(body) % 4] if len(body) % 4 == 1 else body
+    try:
+        return binascii.a2b_base64(body + "=" * (-len(body) % 4))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _hex(segment: str) -> bytes | None:
+    try:
+        return binascii.unhexlify(segment[: len(segment) - len(segment) % 2])
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _pieces(start: int, end: int, align: int) -> Iterator[tuple[int, int]]:
+    """[start, end) cut into pieces of at most PIECE characters, each starting at a multiple of
+    `align` from `start`, overlapping by _OVERLAP."""
+    at = start
+    while True:
+        stop = min(end, at + PIECE)
+        yield at, stop
+        if stop >= end:
+            return
+        at = stop - _OVERLAP
+        at -= (at - start) % align
+
+
+def _binary_segments(text: str, low: int, high: int) -> Iterator[Segment]:
+    """Base64 and hex runs of text[low:high], decoded piece by piece where they read as text."""
+    for pattern, encoding, decode, align, shrink in (
+        (_BASE64, "base64", _base64, 4, 4 / 3),
+        (_HEX, "hex", _hex, 2, 2.0),
+    ):
+        for match in pattern.finditer(text, low, high):
+            start, end = match.span()
+            if (end - start) / shrink < MIN_DECODED:
+                continue
+            if encoding == "base64" and _skipped_base64(text, start, end):
+                continue
+            for piece_start, piece_end in _pieces(start, end, align):
+                chunk = text[piece_start:piece_end]
+                probe = decode(chunk[:PROBE])
+                if probe is None or textual(probe) is None:
+                    continue
+                raw = decode(chunk) if len(chunk) > PROBE else probe
+                decoded = textual(raw) if raw is not None else None
+                if decoded is not None and len(decoded) >= MIN_DECODED:
+                    yield Segment(piece_start, piece_end, encoding, decoded)
+
+
+def _skipped_base64(text: str, start: int, end: int) -> bool:
+    """Runs that are base64 of something the plain scan judges already, or no base64 at all: a
+    JWT's parts (the `jwt` rule reads them), a run of hex digits (the hex pass reads it), words."""
+    if text.startswith("eyJ", start) and (text[end : end + 1] == "." or text[start - 1 : start] == "."):
+        return True
+    run = text[start:end]
+    return set(run) <= _HEX_DIGITS or run.isalpha()
+
+
+def _escaped_segments(text: str, low: int, high: int) -> Iterator[Segment]:
+    """Runs of text[low:high] holding percent-encoding, escapes or HTML entities, each decoded
+    whole. A run is what lies between delimiters (space, quotes, angle brackets) around a
+    `%XX`, `\\uXXXX`, `\\xXX` or `&...;`, followed at most RUN characters either way; the runs of
+    one kind are read once however many codes they hold."""
+    for pattern, encoding, decode in (
+        (_PERCENT, "percent", unquote),
+        (_ESCAPE, "escapes", _unescape),
+        (_ENTITY, "html", html.unescape),
+    ):
+        marker = pattern.pattern[0] if encoding != "escapes" else "\\"
+        if text.find(marker, low, high) < 0:
+            continue
+        covered = low
+        for match in pattern.finditer(text, low, high):
+            if match.start() < covered:
+                continue
+            start, end = _run(text, match.start(), max(covered, low), high)
+            covered = end
+            if end - start < MIN_DECODED:
+                continue
+            run = text[start:end]
+            decoded = decode(run)
+            if decoded != run and len(decoded) >= MIN_DECODED and _printable(decoded):
+                yield Segment(start, end, encoding, decoded)
+
+
+def _run(text: str, at: int, low: int, high: int) -> tuple[int, int]:
+    """The run around position `at`: from after the last delimiter before it to the first after."""
+    left = max(low, at - RUN)
+    before = text[left:at]
+    cut = max(before.rfind(c) for c in " \t\n\"'<>`")
+    start = left + cut + 1 if cut >= 0 else left
+    found = _DELIMITER.search(text, at, min(high, at + RUN))
+    return start, found.start() if found else min(high, at + RUN)
+
+
+def _unescape(run: str) -> str:
+    return _ESCAPE.sub(lambda m: chr(int(m.group(0)[2:], 16)), run)
+
+
+def _printable(decoded: str) -> bool:
+    bad = sum(1 for c in decoded if not c.isprintable() and c not in "\t\n\r")
+    return bad <= len(decoded) * (1 - _PRINTABLE_SHARE)
+
+
+def segments(text: str, low: int = 0, high: int | None = None) -> Iterator[Segment]:
+    """Every encoded segment of text[low:high] that decodes to text long enough for a token."""
+    high = len(text) if high is None else high
+    yield from _binary_segments(text, low, high)
+    yield from _escaped_segments(text, low, high)
+
+
+def secret_spans(text: str, holds_secret: Callable[[str], bool], depth: int = 2) -> list[tuple[int, int]]:
+    """The encoded segments of `text` whose decoded text (or a segment of it, `depth` levels deep)
+    holds a secret by `holds_secret`: what a report must mask besides the secrets it can read."""
+    if depth <= 0:
+        return []
+    spans = []
+    for segment in segments(text):
+        decoded = segment.decoded
+        if holds_secret(decoded) or secret_spans(decoded, holds_secret, depth - 1):
+            spans.append((segment.start, segment.end))
+    return spans
