@@ -5,7 +5,8 @@ A member that reads as text is scanned like an added file (every line of it coun
 named by its path through the containers (`bundle.zip!conf/.env`); an Office document's text
 parts are read as their paragraphs (`office`), a notebook inside one by its cells (`notebooks`).
 Binary members are not text and are passed by (the `models` check reads them). What cannot be
-opened is never silent: an encrypted or corrupt member, a 7z or RAR archive (no reader here), a
+opened is never silent: an encrypted or corrupt member, a 7z or RAR archive, a zstd stream, a package or a legacy
+Office file (no reader here), a
 member past `max-file-size`, an archive nested past `archive-depth`, a decompression bomb, each is
 an `Unopened` naming the member and why.
 """
@@ -32,7 +33,16 @@ DEFAULT_DEPTH = 4
 MAX_SECONDS = 120.0  # time to read one committed archive
 _STREAMS = frozenset(("gzip", "bzip2", "xz", "zlib", "lzma"))
 _SUFFIXES = frozenset(("gz", "tgz", "bz2", "tbz2", "xz", "txz", "z", "lzma"))
-_OTHER_ARCHIVES = ((b"7z\xbc\xaf\x27\x1c", "7z"), (b"Rar!\x1a\x07", "RAR"))
+_OTHER_ARCHIVES = (
+    (b"7z\xbc\xaf\x27\x1c", "7z archive"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"\x28\xb5\x2f\xfd", "zstd stream"),
+    (b"\x04\x22\x4d\x18", "LZ4 stream"),
+    (b"!<arch>\n", "ar archive (a .deb package?)"),
+    (b"\xed\xab\xee\xdb", "RPM package"),
+    (b"MSCF\x00\x00\x00\x00", "cabinet archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE compound document (legacy Office, Outlook)"),
+)
 
 Scan = Callable[[Kind, AddedLines], Iterable[Found]]
 
@@ -79,7 +89,7 @@ def scan(
     stream.seek(0)
     other = other_archive(head)
     if other is not None:
-        yield Unopened("", f"a {other} archive, which the gate has no reader for", "archive-unsupported")
+        yield Unopened("", f"a {other}, which the gate has no reader for", "archive-unsupported")
         return
     if containers.kind_of(head) is None:
         return
@@ -122,7 +132,7 @@ def _member(
     data = item.stream.read(max_file_size + 1)
     other = other_archive(data[:16])
     if other is not None:
-        yield Unopened(name, f"a {other} archive, which the gate has no reader for", "archive-unsupported")
+        yield Unopened(name, f"a {other}, which the gate has no reader for", "archive-unsupported")
         return
     read = read_text(io.BytesIO(data[:max_file_size]))
     if read is None:
