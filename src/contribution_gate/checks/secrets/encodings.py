@@ -51,7 +51,7 @@ def textual(raw: bytes) -> str | None:
     """`raw` as text when it is mostly printable UTF-8 (binary data, hashes and images are not)."""
     if not raw:
         return None
-    room = len(raw) * (1 - _PRINTABLE_SHARE)
+    room = len(raw) * (1 - _PRINTABLE_SHARE) + 3  # a few: the bytes of text glued before the encoded run
     if len(raw.translate(None, _TEXT_BYTES)) > room:
         return None
     decoded = raw.decode("utf-8", "replace")  # a piece may cut a character at either end
@@ -99,11 +99,17 @@ def _binary_segments(text: str, low: int, high: int) -> Iterator[Segment]:
                 continue
             if encoding == "base64" and _skipped_base64(text, start, end):
                 continue
+            shift: int | None = None  # where the encoding's groups start: the run may begin with other text
             for piece_start, piece_end in _pieces(start, end, align):
-                chunk = text[piece_start:piece_end]
-                probe = decode(chunk[:PROBE])
-                if probe is None or textual(probe) is None:
+                for offset in range(align) if shift is None else (shift,):
+                    at = piece_start + offset
+                    probe = decode(text[at : min(piece_end, at + PROBE)])
+                    if probe is not None and textual(probe) is not None:
+                        shift = offset
+                        break
+                else:
                     continue
+                chunk = text[at:piece_end]
                 raw = decode(chunk) if len(chunk) > PROBE else probe
                 decoded = textual(raw) if raw is not None else None
                 if decoded is not None and len(decoded) >= MIN_DECODED:
