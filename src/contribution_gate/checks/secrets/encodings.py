@@ -26,13 +26,20 @@ PROBE = 256  # characters decoded first to tell text from binary
 RUN = 1 << 14  # how far a run holding escapes or `%XX` is followed either way from one of them
 _PRINTABLE_SHARE = 0.95
 
-_BASE64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{22,}={0,2}")
-_HEX = re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{32,}(?![0-9A-Za-z])")
+_B64_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"
+_HEX_CHARS = "0123456789abcdefABCDEF"
+_RUN_MAP = bytes(ord("a") if chr(b) in _B64_CHARS else ord("=") if b == ord("=") else ord(" ") for b in range(256))
+_SHORTEST = 22  # base64 characters of MIN_DECODED bytes
+_SHORTEST_HEX = 2 * MIN_DECODED
+# the characters a group of base64 of ASCII text starts with (a byte below 0x80 gives `A`-`f`;
+# printable ASCII `I`-`f`), and the high nibbles of printable ASCII in hex: everything else is
+# deleted by these tables, so what is left is what does not fit
+_BASE64_STARTS: dict[int, None] = str.maketrans(dict.fromkeys("IJKLMNOPQRSTUVWXYZabcdefCD"))
+_HEX_STARTS: dict[int, None] = str.maketrans(dict.fromkeys("234567"))
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2})")
 _ENTITY = re.compile(r"&(?:#[0-9]{2,7}|#[xX][0-9A-Fa-f]{2,6}|[A-Za-z]{2,8});")
 _DELIMITER = re.compile(r"[\s\"'<>`]")
-_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 # bytes that text is made of: printable ASCII, tab, newline, carriage return, and UTF-8's high bytes
 _TEXT_BYTES = bytes(range(0x20, 0x7F)) + b"\t\n\r" + bytes(range(0x80, 0x100))
 
@@ -87,42 +94,69 @@ def _pieces(start: int, end: int, align: int) -> Iterator[tuple[int, int]]:
         at -= (at - start) % align
 
 
+def _runs(text: str, low: int, high: int, shortest: int) -> Iterator[tuple[int, int]]:
+    """[start, end) of every run of base64 characters of text[low:high] at least `shortest` long.
+
+    Found in C: the text is mapped to one byte per character (`ascii` with replacement keeps
+    positions), each base64 character to `a` and the rest to a blank, and runs are looked for with
+    `bytes.find`; Python only sees the runs, not the characters."""
+    mapped = text[low:high].encode("ascii", "replace").translate(_RUN_MAP)
+    needle = b"a" * shortest
+    at = mapped.find(needle)
+    while at >= 0:
+        stop = mapped.find(b" ", at)
+        stop = len(mapped) if stop < 0 else stop
+        while stop < len(mapped) and mapped[stop : stop + 1] == b"=":  # padding
+            stop += 1
+        yield low + at, low + stop
+        at = mapped.find(needle, stop)
+
+
+def _aligned(run: str, align: int, starts: dict[int, None], misses: int) -> int | None:
+    """The offset (below `align`) at which every `align`-th character of the run's first PROBE is
+    one that text's encoding begins a group with (base64 of ASCII: `I`-`f`; hex: `2`-`7`), but a
+    few: None when there is none (an identifier, a path, a digest)."""
+    head = run[:PROBE]
+    room = misses + len(head) // align // 20
+    for offset in range(align):
+        column = head[offset::align]
+        if len(column.translate(starts)) <= room:
+            return offset
+    return None
+
+
 def _binary_segments(text: str, low: int, high: int) -> Iterator[Segment]:
     """Base64 and hex runs of text[low:high], decoded piece by piece where they read as text."""
-    for pattern, encoding, decode, align, shrink in (
-        (_BASE64, "base64", _base64, 4, 4 / 3),
-        (_HEX, "hex", _hex, 2, 2.0),
-    ):
-        for match in pattern.finditer(text, low, high):
-            start, end = match.span()
-            if (end - start) / shrink < MIN_DECODED:
+    for start, end in _runs(text, low, high, _SHORTEST):
+        if text[start:end].startswith(("0x", "0X")):
+            start += 2
+        run = text[start:end]
+        if len(run) >= _SHORTEST_HEX and not run.strip(_HEX_CHARS):
+            encoding, decode, align, starts = "hex", _hex, 2, _HEX_STARTS
+        elif _skipped_base64(text, start, end):
+            continue
+        else:
+            encoding, decode, align, starts = "base64", _base64, 4, _BASE64_STARTS
+        offset = _aligned(run, align, starts, 2)
+        if offset is None:
+            continue
+        for piece_start, piece_end in _pieces(start + offset, end, align):
+            chunk = text[piece_start:piece_end]
+            probe = decode(chunk[:PROBE])
+            if probe is None or textual(probe) is None:
                 continue
-            if encoding == "base64" and _skipped_base64(text, start, end):
-                continue
-            shift: int | None = None  # where the encoding's groups start: the run may begin with other text
-            for piece_start, piece_end in _pieces(start, end, align):
-                for offset in range(align) if shift is None else (shift,):
-                    at = piece_start + offset
-                    probe = decode(text[at : min(piece_end, at + PROBE)])
-                    if probe is not None and textual(probe) is not None:
-                        shift = offset
-                        break
-                else:
-                    continue
-                chunk = text[at:piece_end]
-                raw = decode(chunk) if len(chunk) > PROBE else probe
-                decoded = textual(raw) if raw is not None else None
-                if decoded is not None and len(decoded) >= MIN_DECODED:
-                    yield Segment(piece_start, piece_end, encoding, decoded)
+            raw = decode(chunk) if len(chunk) > PROBE else probe
+            decoded = textual(raw) if raw is not None else None
+            if decoded is not None and len(decoded) >= MIN_DECODED:
+                yield Segment(piece_start, piece_end, encoding, decoded)
 
 
 def _skipped_base64(text: str, start: int, end: int) -> bool:
     """Runs that are base64 of something the plain scan judges already, or no base64 at all: a
-    JWT's parts (the `jwt` rule reads them), a run of hex digits (the hex pass reads it), words."""
+    JWT's parts (the `jwt` rule reads them), words."""
     if text.startswith("eyJ", start) and (text[end : end + 1] == "." or text[start - 1 : start] == "."):
         return True
-    run = text[start:end]
-    return set(run) <= _HEX_DIGITS or run.isalpha()
+    return text[start:end].isalpha()
 
 
 def _escaped_segments(text: str, low: int, high: int) -> Iterator[Segment]:
