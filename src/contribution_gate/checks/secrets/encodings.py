@@ -19,17 +19,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-MIN_DECODED = 16  # the shortest token worth decoding for (an AWS key id is 20)
+MIN_DECODED = 20  # the shortest token worth decoding for (an AWS key id)
 PIECE = 1 << 15  # characters of a segment decoded at once
 _OVERLAP = 512  # characters two pieces share (a multiple of 4 and 2): longer than a token encoded
 PROBE = 256  # characters decoded first to tell text from binary
 RUN = 1 << 14  # how far a run holding escapes or `%XX` is followed either way from one of them
 _PRINTABLE_SHARE = 0.95
 
-_B64_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"
+# `-` and `_` (URL-safe base64) end a run: base64 of text has them only where the text has `>`, `?`
+# or `~` (a group's last character, so the run after one starts on a group), while identifiers
+# and file names are full of them
+_B64_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _HEX_CHARS = "0123456789abcdefABCDEF"
 _RUN_MAP = bytes(ord("a") if chr(b) in _B64_CHARS else ord("=") if b == ord("=") else ord(" ") for b in range(256))
-_SHORTEST = 22  # base64 characters of MIN_DECODED bytes
+_SHORTEST = 27  # base64 characters of MIN_DECODED bytes
 _SHORTEST_HEX = 2 * MIN_DECODED
 # the characters a group of base64 of ASCII text starts with (a byte below 0x80 gives `A`-`f`;
 # printable ASCII `I`-`f`), and the high nibbles of printable ASCII in hex: everything else is
