@@ -23,7 +23,8 @@ MIN_DECODED = 20  # the shortest token worth decoding for (an AWS key id)
 PIECE = 1 << 15  # characters of a segment decoded at once
 _OVERLAP = 512  # characters two pieces share (a multiple of 4 and 2): longer than a token encoded
 PROBE = 256  # characters decoded first to tell text from binary
-RUN = 1 << 14  # how far a run holding escapes or `%XX` is followed either way from one of them
+RUN = 1 << 14  # how far a run holding escapes or `%XX` is followed on from one of them
+LEAD = 1 << 10  # and back (the plain text before its first code: a URL's start)
 _PRINTABLE_SHARE = 0.95
 
 # `-` and `_` (URL-safe base64) end a run: base64 of text has them only where the text has `>`, `?`
@@ -165,8 +166,8 @@ def _skipped_base64(text: str, start: int, end: int) -> bool:
 def _escaped_segments(text: str, low: int, high: int) -> Iterator[Segment]:
     """Runs of text[low:high] holding percent-encoding, escapes or HTML entities, each decoded
     whole. A run is what lies between delimiters (space, quotes, angle brackets) around a
-    `%XX`, `\\uXXXX`, `\\xXX` or `&...;`, followed at most RUN characters either way; the runs of
-    one kind are read once however many codes they hold."""
+    `%XX`, `\\uXXXX`, `\\xXX` or `&...;`, followed at most LEAD characters back and RUN on; the
+    runs of one kind are read once however many codes they hold."""
     for pattern, encoding, decode in (
         (_PERCENT, "percent", unquote),
         (_ESCAPE, "escapes", _unescape),
@@ -176,11 +177,9 @@ def _escaped_segments(text: str, low: int, high: int) -> Iterator[Segment]:
         if text.find(marker, low, high) < 0:
             continue
         covered = low
-        for match in pattern.finditer(text, low, high):
-            if match.start() < covered:
-                continue
-            start, end = _run(text, match.start(), max(covered, low), high)
-            covered = end
+        while (match := pattern.search(text, covered, high)) is not None:
+            start, end = _run(text, match.start(), covered, high)
+            covered = max(end, match.end())
             if end - start < MIN_DECODED:
                 continue
             run = text[start:end]
@@ -190,11 +189,11 @@ def _escaped_segments(text: str, low: int, high: int) -> Iterator[Segment]:
 
 
 def _run(text: str, at: int, low: int, high: int) -> tuple[int, int]:
-    """The run around position `at`: from after the last delimiter before it to the first after."""
-    left = max(low, at - RUN)
-    before = text[left:at]
-    cut = max(before.rfind(c) for c in " \t\n\"'<>`")
-    start = left + cut + 1 if cut >= 0 else left
+    """The run around position `at`: from after the last delimiter before it (at most LEAD back) to
+    the first after (at most RUN on)."""
+    left = max(low, at - LEAD)
+    start = max(text.rfind(c, left, at) for c in " \t\n\"'<>`") + 1 or left
+    start = max(start, left)
     found = _DELIMITER.search(text, at, min(high, at + RUN))
     return start, found.start() if found else min(high, at + RUN)
 
