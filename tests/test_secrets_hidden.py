@@ -158,12 +158,12 @@ def _child_run(argv: list[str], cwd: Path) -> tuple[int, float, int]:
 def test_a_zip_bomb_and_a_large_zip_of_text_take_bounded_time_and_memory(
     based_repo: GitRepo, gate_command: list[str]
 ) -> None:
-    """Generous bounds, not timings: a 1 GiB text bomb stops at the budget (a note says so), and a
+    """Generous bounds, not timings: a 256 MiB text bomb in 0.6 MB stops at the budget (a note says so), and a
     zip of 24 MB of text (24 members) is read whole in flat memory; benchmarks/hidden.py has the figures."""
     bomb = based_repo.root / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive, archive.open("a.txt", "w") as member:
         block = b"all work and no play " * 50_000
-        for _ in range((1 << 30) // len(block)):
+        for _ in range((256 << 20) // len(block)):
             member.write(block)
     token = tokens.github_token()
     line = "INFO request served in 12 ms from cache node eu-west replica {}\n"
