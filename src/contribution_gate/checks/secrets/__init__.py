@@ -24,16 +24,18 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ...model import NO_SETUP, AddedLines, Commit, FileChange, Finding, Setup, Severity, file_finding, fingerprint
-from . import context, decoding, members, metadata, notebooks
+from . import context, decoding, metadata
 from .blocks import Found, scan_added
 from .lines import Kind
 
 if TYPE_CHECKING:
     from ...content import Content
+    from .members import Unopened
     from .userrules import UserRules
 
 ID = "secrets"
 DEFAULT_MAX_FILE_SIZE = 50 << 20
+DEFAULT_ARCHIVE_DEPTH = 4  # levels of archives opened (members.py, imported when a change has a binary)
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class Options:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     user: UserRules | None = None  # the policy's own rules and gitleaks migration (userpolicy.py)
     decode_depth: int = decoding.DEFAULT_DEPTH  # levels of encoding undone (0: none)
-    archive_depth: int = members.DEFAULT_DEPTH  # levels of archives opened (0: none)
+    archive_depth: int = DEFAULT_ARCHIVE_DEPTH  # levels of archives opened (0: none)
     unscanned: Severity = Severity.NOTE  # what cannot be opened (an encrypted member, a 7z archive)
     content: Content | None = None  # whole files: archives, notebooks
 
@@ -68,7 +70,7 @@ def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
         max_file_size=table.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
         user=user,
         decode_depth=table.get("decode-depth", decoding.DEFAULT_DEPTH),
-        archive_depth=table.get("archive-depth", members.DEFAULT_DEPTH),
+        archive_depth=table.get("archive-depth", DEFAULT_ARCHIVE_DEPTH),
         unscanned=Severity(table.get("unscanned") or ("warning" if in_ci() else "note")),
         content=setup.content,
     )
@@ -106,7 +108,9 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     if opts.decode_depth:
         encoded = decoding.found_in(kind, change.added, limit, opts.decode_depth, opts.allow)
         found_in = itertools.chain(found_in, encoded)
-    if notebooks.is_notebook(change.path):
+    if change.path.lower().endswith(".ipynb"):
+        from . import notebooks
+
         document = _document(change, opts)
         if document is not None:
             found_in = notebooks.with_cells(kind, change.added, document, found_in, partial(_scan_text, opts))
@@ -141,6 +145,8 @@ def _inside(change: FileChange, opts: Options) -> Iterator[Finding]:
     """Findings in the members of a committed archive, and a finding for each member not opened."""
     if opts.content is None or change.blob is None or change.status == "D":
         return
+    from . import members
+
     shown = metadata.redacted_path(change.path, opts.allow)
     with opts.content.open(change.blob) as stream:
         if stream is None:
@@ -164,7 +170,7 @@ def _inside(change: FileChange, opts: Options) -> Iterator[Finding]:
             )
 
 
-def _unopened(change: FileChange, shown: str, item: members.Unopened, severity: Severity) -> Finding:
+def _unopened(change: FileChange, shown: str, item: Unopened, severity: Severity) -> Finding:
     where = f"{shown}!{item.member}" if item.member else shown
     return Finding(
         check=ID,

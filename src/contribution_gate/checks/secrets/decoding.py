@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from ...model import AddedLines
 from .blocks import Found, scan_added
 from .encodings import segments
-from .lines import Hit, Kind, LineExcerpts
+from .lines import Hit, Kind, LineExcerpts, candidate
 
 DEFAULT_DEPTH = 2
 
@@ -55,9 +55,10 @@ def decoded_hits(
 
 def _found(kind: Kind, decoded: str, depth: int, allow: Sequence[re.Pattern[str]]) -> Iterator[Decoded]:
     """The hits of one decoded text as it is, then in its own encoded segments."""
-    added = AddedLines(decoded, (range(1, decoded.count("\n") + 2),))
     seen: set[tuple[str, str]] = set()
-    for found in scan_added(kind, added, len(decoded), allow):
+    keywords = candidate().found(decoded.lower())  # most decoded text holds none: no scan
+    added = AddedLines(decoded, (range(1, decoded.count("\n") + 2),)) if keywords else AddedLines()
+    for found in scan_added(kind, added, len(decoded), allow) if keywords else ():
         seen.add((found.hit.rule, found.hit.secret))
         yield Decoded(0, len(decoded), (), found)
     for deeper in decoded_hits(kind, decoded, 0, len(decoded), depth - 1, allow):

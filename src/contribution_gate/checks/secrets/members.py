@@ -29,7 +29,6 @@ from . import notebooks, office
 from .blocks import Found
 from .lines import Kind
 
-DEFAULT_DEPTH = 4
 MAX_SECONDS = 120.0  # time to read one committed archive
 _STREAMS = frozenset(("gzip", "bzip2", "xz", "zlib", "lzma"))
 _SUFFIXES = frozenset(("gz", "tgz", "bz2", "tbz2", "xz", "txz", "z", "lzma"))
