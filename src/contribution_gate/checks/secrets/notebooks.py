@@ -22,6 +22,7 @@ from .lines import Kind, LineExcerpts
 
 _TEXT_OUTPUTS = ("text/plain", "text/html", "text/markdown", "text/latex", "application/json", "text/x-python")
 MAX_CELLS = 100_000
+MAX_DOCUMENT = 32 << 20  # a larger notebook is read by the plain scan only (parsing costs memory)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,10 @@ def is_notebook(path: str) -> bool:
 
 
 def parts(document: str) -> Iterator[Part] | None:
-    """The cells of a notebook's JSON text, or None when it is no notebook (or cannot be parsed)."""
+    """The cells of a notebook's JSON text, or None when it is no notebook (or cannot be parsed,
+    or is larger than MAX_DOCUMENT)."""
+    if len(document) > MAX_DOCUMENT:
+        return None
     try:
         data = json.loads(document)
     except (ValueError, RecursionError):
