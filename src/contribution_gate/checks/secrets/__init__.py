@@ -143,8 +143,8 @@ def _document(change: FileChange, opts: Options) -> str | None:
 
 def _inside(change: FileChange, opts: Options) -> Iterator[Finding]:
     """Findings in the members of a committed archive, and a finding for each member not opened."""
-    if opts.content is None or change.blob is None or change.status == "D":
-        return
+    if opts.content is None or change.blob is None or change.status == "D" or opts.archive_depth <= 0:
+        return  # archive-depth = 0: the policy asks for no archive to be read
     from . import members
 
     shown = metadata.redacted_path(change.path, opts.allow)

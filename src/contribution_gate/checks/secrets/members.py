@@ -92,9 +92,6 @@ def scan(
         return
     if containers.kind_of(head) is None:
         return
-    if limits.max_depth <= 0:
-        yield Unopened("", "archives are not opened ([secrets] archive-depth = 0)", "archive-too-deep")
-        return
     budget = Budget(limits, size_of(stream), deadline=time.monotonic() + MAX_SECONDS)
     for item in containers.walk(stream, budget, _wanted):
         if isinstance(item, Issue):
