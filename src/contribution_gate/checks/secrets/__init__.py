@@ -155,7 +155,7 @@ def _inside(change: FileChange, opts: Options) -> Iterator[Finding]:
         found = members.scan(stream, change.path, limits, opts.max_file_size, kind_of, partial(_scan_text, opts))
         for item in found:
             if isinstance(item, members.Unopened):
-                yield _unopened(change, shown, item, opts.unscanned)
+                yield _unopened(change, shown, metadata.redacted_path(item.member, opts.allow), item, opts.unscanned)
                 continue
             where = f"{shown}!{metadata.redacted_path(item.member, opts.allow)}:{item.found.line}"
             finding = _finding(change, where, item.found)
@@ -170,8 +170,9 @@ def _inside(change: FileChange, opts: Options) -> Iterator[Finding]:
             )
 
 
-def _unopened(change: FileChange, shown: str, item: Unopened, severity: Severity) -> Finding:
-    where = f"{shown}!{item.member}" if item.member else shown
+def _unopened(change: FileChange, shown: str, member: str, item: Unopened, severity: Severity) -> Finding:
+    """A finding for a member (or archive) that was not scanned; `member` is its redacted name."""
+    where = f"{shown}!{member}" if member else shown
     return Finding(
         check=ID,
         rule=item.rule,
