@@ -42,6 +42,9 @@ def test_each_encoding_is_found_and_decoded() -> None:
     assert _decoded(f"u=https://h/?t={cases.percent(token)} ")["percent"] == f"u=https://h/?t={token}"
     escaped = "".join(f"\\u{ord(c):04x}" if i % 2 else f"\\x{ord(c):02x}" for i, c in enumerate(token))
     assert _decoded(f'"{escaped}"') == {"escapes": token}
+    written = "".join(f"\\\\u{ord(c):04x}" for c in token)  # `\\u0067` in a Go or Java string
+    assert _decoded(f'[]byte("{written}")') == {"escapes": token}
+    assert _decoded(" ".join(f"U+{ord(c):04X}" for c in token)) == {"code points": token}
     assert _decoded("<p>" + "".join(f"&#x{ord(c):x};" for c in token) + "</p>") == {"html": token}
 
 

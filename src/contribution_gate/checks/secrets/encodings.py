@@ -42,6 +42,10 @@ _BASE64_STARTS: dict[int, None] = str.maketrans(dict.fromkeys("IJKLMNOPQRSTUVWXY
 _HEX_STARTS: dict[int, None] = str.maketrans(dict.fromkeys("234567"))
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2})")
+_ESCAPED = re.compile(r"\\{1,2}(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2})")  # `\\u0041`: an escape written in a string
+# code points written out (`U+0067 U+0068 U+0070`), as Unicode tables and some encoders do
+_CODE_POINTS = re.compile(r"(?:U\+[0-9A-Fa-f]{4,6}[ ,;]{0,2}){8,4096}")
+_CODE_POINT = re.compile(r"U\+([0-9A-Fa-f]{4,6})")
 _ENTITY = re.compile(r"&(?:#[0-9]{2,7}|#[xX][0-9A-Fa-f]{2,6}|[A-Za-z]{2,8});")
 _DELIMITER = re.compile(r"[\s\"'<>`]")
 # bytes that text is made of: printable ASCII, tab, newline, carriage return, and UTF-8's high bytes
@@ -199,7 +203,17 @@ def _run(text: str, at: int, low: int, high: int) -> tuple[int, int]:
 
 
 def _unescape(run: str) -> str:
-    return _ESCAPE.sub(lambda m: chr(int(m.group(0)[2:], 16)), run)
+    return _ESCAPED.sub(lambda m: chr(int(m.group(0).lstrip("\\")[1:], 16)), run)
+
+
+def _code_point_segments(text: str, low: int, high: int) -> Iterator[Segment]:
+    """Runs of `U+XXXX` code points (at least eight), each decoded to its characters."""
+    if text.find("U+", low, high) < 0:
+        return
+    for match in _CODE_POINTS.finditer(text, low, high):
+        decoded = "".join(chr(int(code, 16)) for code in _CODE_POINT.findall(match.group(0)))
+        if len(decoded) >= MIN_DECODED and _printable(decoded):
+            yield Segment(match.start(), match.end(), "code points", decoded)
 
 
 def _printable(decoded: str) -> bool:
@@ -212,6 +226,7 @@ def segments(text: str, low: int = 0, high: int | None = None) -> Iterator[Segme
     high = len(text) if high is None else high
     yield from _binary_segments(text, low, high)
     yield from _escaped_segments(text, low, high)
+    yield from _code_point_segments(text, low, high)
 
 
 def secret_spans(text: str, holds_secret: Callable[[str], bool], depth: int = 2) -> list[tuple[int, int]]:
