@@ -72,10 +72,12 @@ def test_decode_depth_is_a_policy_key_validated_and_zero_turns_decoding_off(
     based_repo.add("config/deep.cfg", cases.b64(cases.hexed(tokens.github_token())) + "\n")
     run = gate_cmd("review", "--staged", "--format", "json", cwd=based_repo.root)
     assert {f["path"] for f in _findings(run)} == {"config/blob.cfg"}  # two levels deep: not at depth 1
-    for bad in ('"two"', "-1", "9", "true"):
-        based_repo.add(".contribution-gate.toml", f"[secrets]\ndecode-depth = {bad}\n")
+    bad_values = [("decode-depth", v) for v in ('"two"', "-1", "9", "true")]
+    bad_values += [("archive-depth", "-1"), ("archive-depth", "2.5"), ("unscanned", '"ignore"')]
+    for key, bad in bad_values:
+        based_repo.add(".contribution-gate.toml", f"[secrets]\n{key} = {bad}\n")
         run = gate_cmd("review", "--staged", cwd=based_repo.root)
-        assert run.code == 2 and "decode-depth" in run.err and len(run.err.strip().splitlines()) == 1, run.err
+        assert run.code == 2 and key in run.err and len(run.err.strip().splitlines()) == 1, run.err
 
 
 def test_ordinary_encoded_data_is_no_finding(based_repo: GitRepo, gate_cmd: Gate) -> None:
