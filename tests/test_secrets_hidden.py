@@ -113,6 +113,16 @@ def test_archives_are_read_nested_and_through_tar_and_gzip(based_repo: GitRepo, 
     assert any("logs.tar.gz!logs/run.log:2" in m for m in found), found
 
 
+def test_a_token_in_a_member_name_is_a_finding_on_the_archive(based_repo: GitRepo, gate_cmd: Gate) -> None:
+    token = tokens.github_token()
+    based_repo.add("keys.zip", cases.zipped({f"keys/{token}.txt": "rotated\n"}))
+    run = gate_cmd("review", "--staged", "--format", "json", cwd=based_repo.root)
+    (found,) = _findings(run)
+    assert (found["path"], found["rule"], found["severity"]) == ("keys.zip", "github-token", "error")
+    assert "a member of keys.zip" in found["message"] and f"keys/{token[:4]}****.txt" in found["message"]
+    assert token not in run.out
+
+
 def test_what_cannot_be_opened_is_a_note_or_a_warning_in_ci(based_repo: GitRepo, gate_cmd: Gate) -> None:
     based_repo.add("vault.zip", cases.encrypted_zip())
     based_repo.add("backup.7z", cases.SEVEN_ZIP)

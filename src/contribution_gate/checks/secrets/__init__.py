@@ -157,6 +157,9 @@ def _inside(change: FileChange, opts: Options) -> Iterator[Finding]:
             if isinstance(item, members.Unopened):
                 yield _unopened(change, shown, metadata.redacted_path(item.member, opts.allow), item, opts.unscanned)
                 continue
+            if isinstance(item, members.MemberName):
+                yield from _member_name(change, shown, item.name, opts)
+                continue
             where = f"{shown}!{metadata.redacted_path(item.member, opts.allow)}:{item.found.line}"
             finding = _finding(change, where, item.found)
             key = f"{change.path}!{item.member}:{item.found.line}"
@@ -168,6 +171,18 @@ def _inside(change: FileChange, opts: Options) -> Iterator[Finding]:
                 end_column=None,
                 fingerprint=fingerprint(ID, item.found.hit.rule, key, item.found.matched),
             )
+
+
+def _member_name(change: FileChange, shown: str, name: str, opts: Options) -> Iterator[Finding]:
+    """A credential in the name of a member of a committed archive, as in the name of a file."""
+    inner = FileChange(name, "A", commit=change.commit)
+    for finding in metadata.scan_path(inner, opts.allow):
+        yield replace(
+            finding,
+            path=change.path,
+            message=f"{finding.message.replace(' an added file,', ' a member of ' + shown + ',')}",
+            fingerprint=fingerprint(ID, finding.rule, f"{change.path}!{name}", finding.fingerprint),
+        )
 
 
 def _unopened(change: FileChange, shown: str, member: str, item: Unopened, severity: Severity) -> Finding:

@@ -27,7 +27,7 @@ from ...encoding import read_text, sniff
 from ...model import AddedLines
 from . import notebooks, office
 from .blocks import Found
-from .lines import Kind
+from .lines import Kind, candidate
 
 MAX_SECONDS = 120.0  # time to read one committed archive
 _STREAMS = frozenset(("gzip", "bzip2", "xz", "zlib", "lzma"))
@@ -52,6 +52,14 @@ class InMember:
 
     member: str
     found: Found
+
+
+@dataclass(frozen=True, slots=True)
+class MemberName:
+    """The name of a member (as its own container lists it) holding one of the rules' keywords:
+    a token can hide in a file name inside an archive as well as outside one."""
+
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +89,9 @@ def scan(
     max_file_size: int,
     kind_of: Callable[[str], Kind],
     scan_text: Scan,
-) -> Iterator[InMember | Unopened]:
-    """Every hit in the text members of the committed archive `stream` (at `path`), and what was
-    not opened."""
+) -> Iterator[InMember | MemberName | Unopened]:
+    """Every hit in the text members of the committed archive `stream` (at `path`), the member
+    names worth a look, and what was not opened."""
     head = stream.read(containers.HEAD)
     stream.seek(0)
     other = other_archive(head)
@@ -93,11 +101,21 @@ def scan(
     if containers.kind_of(head) is None:
         return
     budget = Budget(limits, size_of(stream), deadline=time.monotonic() + MAX_SECONDS)
-    for item in containers.walk(stream, budget, _wanted):
+    names: list[str] = []
+
+    def wanted(name: str, head: bytes, size: int) -> bool:
+        if candidate().found(name.lower()):
+            names.append(name)
+        return _wanted(name, head, size)
+
+    for item in containers.walk(stream, budget, wanted):
+        yield from map(MemberName, names)
+        names.clear()
         if isinstance(item, Issue):
             yield Unopened(named(path, item.where.replace(" > ", "!")), item.message, item.rule)
         else:
             yield from _member(item, named(path, item.name), max_file_size, kind_of, scan_text)
+    yield from map(MemberName, names)
 
 
 def named(path: str, member: str) -> str:
