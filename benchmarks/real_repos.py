@@ -360,7 +360,7 @@ def run_gate(gate: Path, root: Path) -> Run:
             continue
         raw = (
             item["path"],
-            int(item["line"]),
+            int(item["line"] or 0),  # 0: the whole file (an archive member, a note)
             f"{item['check']}/{item['rule']}",
             item["severity"],
             item["check"],

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import hidden_cases
 import pytest
 import tokens
 from sarif_rules import github_upload_problems
@@ -254,3 +255,47 @@ def test_sarif_of_a_commit_level_finding_meets_githubs_upload_rules(based_repo: 
     assert dco["properties"] == {"commit": unsigned} and unsigned[:12] in dco["message"]["text"]
     whole_file = [r for r in log["runs"][0]["results"] if r["ruleId"].startswith("models/")]
     assert whole_file and all(r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for r in whole_file)
+
+
+# -- 5. hidden credentials: encoded and decoded values, and member paths, in every format ----------
+
+ALL_FORMATS = (*FORMATS, "gitlab", "junit")
+
+
+def test_encoded_and_archived_tokens_reach_no_format_and_members_are_named(based_repo: GitRepo, run: Runner) -> None:
+    """A token base64-, percent- and hex-encoded, in a zip's `conf/.env`, a notebook's output and a
+    docx: no format shows 8 characters of a token or of its encoded form (an internal address on
+    the same lines makes another check's excerpt show them too), and every format names the member
+    (`bundle.zip!conf/.env:2`) and the encoding."""
+    token = {way: tokens.github_token() for way in hidden_cases.WAYS}
+    files = hidden_cases.hidden_files(token)
+    files["app/links.txt"] = str(files["app/links.txt"]).rstrip("\n") + " " + private_url(9)
+    for path, data in files.items():
+        based_repo.add(path, data)
+    based_repo.commit("hidden tokens")
+    encoded = {
+        "base64 form": hidden_cases.b64(token["base64"]),
+        "percent form": hidden_cases.percent(token["percent"]),
+        "hex form": hidden_cases.hexed(token["hex"]),
+    }
+    for fmt in ALL_FORMATS:
+        others = tuple(f for f in ALL_FORMATS if f != fmt)
+        result = run(
+            "review", "--range", "HEAD~1..HEAD", "-C", based_repo.root, "--format", fmt, actions=True, reports=others
+        )
+        assert result.code == 1, result.err
+        assert_nowhere(token, result.everything)
+        leaks = {
+            w: p for w, form in encoded.items() for p in tokens.secret_fragments(form[4:], 8) if p in result.everything
+        }
+        assert not leaks, leaks
+        for name, text in {"stdout": result.out, **result.files}.items():
+            if name in ("output.txt",):
+                continue
+            flat = " ".join(text.replace("\\n", " ").replace("\\!", "!").split())  # Markdown escapes `!`
+            assert "bundle.zip!conf/.env:2" in flat, (fmt, name)
+            assert "encoded: hex" in flat, (fmt, name)
+    sarif = json.loads(result.files["report.sarif"])
+    assert github_upload_problems(sarif) == []
+    (member,) = [r for r in sarif["runs"][0]["results"] if "bundle.zip!" in r["message"]["text"]]
+    assert member["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "bundle.zip"

@@ -40,6 +40,11 @@ def _positive_int(value: Any) -> str | None:
     return None if ok else "must be a positive whole number (bytes)"
 
 
+def _depth(value: Any) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 8
+    return None if ok else "must be a whole number from 0 (off) to 8"
+
+
 def _one_of(*choices: str) -> Validator:
     def check(value: Any) -> str | None:
         return None if value in choices else f"must be one of {', '.join(repr(c) for c in choices)}"
@@ -216,6 +221,9 @@ SCHEMA: dict[str, dict[str, Validator]] = {
         "baseline": _string,
         "allow": _regexes,
         "max-file-size": _positive_int,
+        "decode-depth": _depth,
+        "archive-depth": _depth,
+        "unscanned": _one_of("note", "warning", "error"),
         "rules": _secret_rules,
         "gitleaks-config": _string,
         "gitleaks-ignore": _string,

@@ -145,8 +145,10 @@ def _render(text: str, spans: list[tuple[int, int]], left: int, right: int) -> s
 
 def _spans(text: str, opaque_tokens: bool, known: Iterable[str] = ()) -> list[tuple[int, int]]:
     """Where `text` holds credentials: what the secret rules match and the `known` secrets (every
-    copy of each), URL passwords, secret-named assignments and, with `opaque_tokens`, long
+    copy of each), encoded segments that decode to what they match (base64, hex, percent, escapes,
+    entities), URL passwords, secret-named assignments and, with `opaque_tokens`, long
     letter-and-digit runs."""
+    from .checks.secrets.encodings import secret_spans
     from .checks.secrets.rules import scan_text
 
     spans: list[tuple[int, int]] = []
@@ -154,6 +156,7 @@ def _spans(text: str, opaque_tokens: bool, known: Iterable[str] = ()) -> list[tu
     if secrets:
         automaton = ahocorasick_rs.AhoCorasick(secrets, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
         spans.extend((begin, finish) for _, begin, finish in automaton.find_matches_as_indexes(text))
+    spans.extend(secret_spans(text, lambda decoded: any(m.secret for m in scan_text(decoded))))
     for pattern in _OPAQUE if opaque_tokens else _NAMED:
         for found in pattern.finditer(text):
             if not found.group("secret").endswith(_MASKED):  # masked already by the check

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import hidden_cases
 import pytest
 import samples
 import tokens
@@ -54,6 +55,9 @@ def test_only_the_redacted_excerpt_reaches_the_report(fmt: str) -> None:
         assert excerpt in out
 
 
+_ONLY_ENCODED = ("hex-encoded", "percent-encoded", "base64-encoded")  # planted in encoded form only
+
+
 def planted() -> tuple[dict[str, str], samples.Review]:
     secrets = {
         "path": tokens.github_token(),
@@ -66,6 +70,15 @@ def planted() -> tuple[dict[str, str], samples.Review]:
         "error": tokens.BUILDERS["stripe-key"](),
         "policy": tokens.BUILDERS["slack-token"](),
         "cla email": tokens.BUILDERS["pypi-token"](),
+        "hex-encoded": tokens.github_token(),
+        "percent-encoded": tokens.github_token(),
+        "base64-encoded": tokens.npm_token(),
+        "member path": tokens.github_token(),
+    }
+    encoded = {
+        "hex form": hidden_cases.hexed(secrets["hex-encoded"]),
+        "percent form": hidden_cases.percent(secrets["percent-encoded"]),
+        "base64 form": hidden_cases.b64("NPM_TOKEN=" + secrets["base64-encoded"]),
     }
     path = f"keys/{secrets['path']}.py"
     glued = f"deploy/{secrets['glued path']}-backup.env"
@@ -108,6 +121,13 @@ def planted() -> tuple[dict[str, str], samples.Review]:
             severity=Severity.WARNING,
             excerpt=tokens.secret_line("HF_TOKEN", secrets["excerpt"]).strip(),  # as if a check forgot to redact it
         ),
+        samples.finding(  # encoded values a check did not mask, and a member whose name holds a token
+            rule="github-token",
+            path="bundle.zip",
+            line=None,
+            message=f"GitHub token added to bundle.zip!conf/{secrets['member path']}.env:2 (encoded: hex)",
+            excerpt=f"x={encoded['hex form']} u=https://h/?t={encoded['percent form']} b={encoded['base64 form']}",
+        ),
     ]
     checks = (
         CheckRun("internal-urls", "fail", 2, 0.01),
@@ -121,7 +141,7 @@ def planted() -> tuple[dict[str, str], samples.Review]:
         signatures="signatures/cla.json",
     )
     review = samples.review(findings, checks, config_source=f"policy-{secrets['policy']}.toml", details={"cla": people})
-    return secrets, review
+    return {**secrets, **encoded}, review
 
 
 @pytest.mark.parametrize("fmt", sorted(REPORTERS))
@@ -132,6 +152,7 @@ def test_no_planted_value_reaches_any_format(fmt: str) -> None:
     assert not leaks, leaks
     assert f"keys/{secrets['path'][:4]}****.py" in out  # the path stays readable around the mask
     assert "-backup.env" in out
+    assert "bundle.zip" in out and "conf/ghp_****.env:2" in out.replace("\\", "")  # the member, named and masked
 
 
 def test_the_raw_formats_would_leak_what_the_registry_masks() -> None:
@@ -140,4 +161,6 @@ def test_the_raw_formats_would_leak_what_the_registry_masks() -> None:
 
     secrets, review = planted()
     raw = json_report.render(review)
-    assert all(secret in raw for where, secret in secrets.items() if where not in ("cla email", "excerpt"))
+    assert all(
+        secret in raw for where, secret in secrets.items() if where not in ("cla email", "excerpt", *_ONLY_ENCODED)
+    )

@@ -17,11 +17,13 @@ import regex_shape
 from contribution_gate.checks.secrets import (
     blocks,
     context,
+    encodings,
     formats,
     judge,
     jwts,
     keynames,
     lines,
+    office,
     plugins,
     rules,
     values,
@@ -30,7 +32,7 @@ from contribution_gate.checks.secrets import (
 from contribution_gate.checks.secrets.rules import load_rules
 
 TESTS = Path(__file__).resolve().parents[1]
-MODULES = (rules, formats, values, lines, blocks, plugins, words, keynames, context, judge, jwts)
+MODULES = (rules, formats, values, lines, blocks, plugins, words, keynames, context, judge, jwts, encodings, office)
 MODULE_PATTERNS = {
     f"{module.__name__.rsplit('.', 1)[1]}.{name}": pattern
     for module in MODULES

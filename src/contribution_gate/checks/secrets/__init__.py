@@ -15,21 +15,27 @@ default) is not read: a warning says so.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ...model import NO_SETUP, Commit, FileChange, Finding, Setup, Severity, file_finding, fingerprint
-from . import context, metadata
+from ...model import NO_SETUP, AddedLines, Commit, FileChange, Finding, Setup, Severity, file_finding, fingerprint
+from . import context, decoding, metadata
 from .blocks import Found, scan_added
 from .lines import Kind
 
 if TYPE_CHECKING:
+    from ...content import Content
+    from .members import Unopened
     from .userrules import UserRules
 
 ID = "secrets"
 DEFAULT_MAX_FILE_SIZE = 50 << 20
+DEFAULT_ARCHIVE_DEPTH = 4  # levels of archives opened (members.py, imported when a change has a binary)
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,15 @@ class Options:
     allow: tuple[re.Pattern[str], ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     user: UserRules | None = None  # the policy's own rules and gitleaks migration (userpolicy.py)
+    decode_depth: int = decoding.DEFAULT_DEPTH  # levels of encoding undone (0: none)
+    archive_depth: int = DEFAULT_ARCHIVE_DEPTH  # levels of archives opened (0: none)
+    unscanned: Severity = Severity.NOTE  # what cannot be opened (an encrypted member, a 7z archive)
+    content: Content | None = None  # whole files: archives, notebooks
+
+
+def in_ci() -> bool:
+    env = os.environ
+    return env.get("CI", "").lower() in ("true", "1") or env.get("GITHUB_ACTIONS") == "true"
 
 
 def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
@@ -54,6 +69,10 @@ def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
         allow=tuple(re.compile(p) for p in table.get("allow", ())) + (user.value_filters() if user else ()),
         max_file_size=table.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
         user=user,
+        decode_depth=table.get("decode-depth", decoding.DEFAULT_DEPTH),
+        archive_depth=table.get("archive-depth", DEFAULT_ARCHIVE_DEPTH),
+        unscanned=Severity(table.get("unscanned") or ("warning" if in_ci() else "note")),
+        content=setup.content,
     )
 
 
@@ -74,15 +93,27 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
         yield from userscan.path_findings(user, change)
         named = userscan.without_disabled(user, named)
     yield from named
+    if change.is_binary and not change.is_submodule:
+        yield from _inside(change, opts)
     if change.is_binary or change.is_submodule or not change.added:
         return
     text = change.added.text
     limit = min(len(text), opts.max_file_size)
     shown_path: str | None = None  # the path as messages show it (a name can hold a token too)
     copies: dict[tuple[str, int], int] = {}  # (rule, hash of the value) -> copies seen so far
-    found_in = scan_added(kind_of(change.path), change.added, limit, opts.allow)
+    kind = kind_of(change.path)
+    found_in: Iterable[Found] = scan_added(kind, change.added, limit, opts.allow)
     if user is not None:
-        found_in = userscan.merged(user, change, limit, opts.allow, found_in)
+        found_in = userscan.merged(user, change, limit, opts.allow, iter(found_in))
+    if opts.decode_depth:
+        encoded = decoding.found_in(kind, change.added, limit, opts.decode_depth, opts.allow)
+        found_in = itertools.chain(found_in, encoded)
+    if change.path.lower().endswith(".ipynb"):
+        from . import notebooks
+
+        document = _document(change, opts)
+        if document is not None:
+            found_in = notebooks.with_cells(kind, change.added, document, found_in, partial(_scan_text, opts))
     for found in found_in:
         shown_path = metadata.redacted_path(change.path, opts.allow) if shown_path is None else shown_path
         key = (found.hit.rule, hash(found.matched))
@@ -90,6 +121,87 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
         yield _finding(change, shown_path, found, copies[key])
     if limit < len(text):
         yield _too_large(change, metadata.redacted_path(change.path, opts.allow), len(text), limit)
+
+
+def _scan_text(opts: Options, kind: Kind, added: AddedLines) -> Iterator[Found]:
+    """Every hit in text read whole (an archive's member, a notebook's cell), encoded ones too."""
+    limit = min(len(added.text), opts.max_file_size)
+    yield from scan_added(kind, added, limit, opts.allow)
+    yield from decoding.found_in(kind, added, limit, opts.decode_depth, opts.allow)
+
+
+def _document(change: FileChange, opts: Options) -> str | None:
+    """A notebook's whole JSON: its added text when the change adds the file, else the blob."""
+    if change.status == "A" and change.added.lineno(0) == 1:
+        return change.added.text
+    if opts.content is None or change.blob is None:
+        return None
+    with opts.content.open(change.blob) as stream:
+        data = None if stream is None else stream.read(opts.max_file_size + 1)
+    return None if data is None or len(data) > opts.max_file_size else data.decode("utf-8", "replace")
+
+
+def _inside(change: FileChange, opts: Options) -> Iterator[Finding]:
+    """Findings in the members of a committed archive, and a finding for each member not opened."""
+    if opts.content is None or change.blob is None or change.status == "D" or opts.archive_depth <= 0:
+        return  # archive-depth = 0: the policy asks for no archive to be read
+    from . import members
+
+    shown = metadata.redacted_path(change.path, opts.allow)
+    with opts.content.open(change.blob) as stream:
+        if stream is None:
+            return
+        limits = members.bounds(opts.archive_depth, opts.max_file_size)
+        found = members.scan(stream, change.path, limits, opts.max_file_size, kind_of, partial(_scan_text, opts))
+        for item in found:
+            if isinstance(item, members.Unopened):
+                yield _unopened(change, shown, metadata.redacted_path(item.member, opts.allow), item, opts.unscanned)
+                continue
+            if isinstance(item, members.MemberName):
+                yield from _member_name(change, shown, item.name, opts)
+                continue
+            where = f"{shown}!{metadata.redacted_path(item.member, opts.allow)}:{item.found.line}"
+            finding = _finding(change, where, item.found)
+            key = f"{change.path}!{item.member}:{item.found.line}"
+            yield replace(
+                finding,
+                line=None,
+                end_line=None,
+                column=None,
+                end_column=None,
+                fingerprint=fingerprint(ID, item.found.hit.rule, key, item.found.matched),
+            )
+
+
+def _member_name(change: FileChange, shown: str, name: str, opts: Options) -> Iterator[Finding]:
+    """A credential in the name of a member of a committed archive, as in the name of a file."""
+    inner = FileChange(name, "A", commit=change.commit)
+    for finding in metadata.scan_path(inner, opts.allow):
+        yield replace(
+            finding,
+            path=change.path,
+            message=f"{finding.message.replace(' an added file,', ' a member of ' + shown + ',')}",
+            fingerprint=fingerprint(ID, finding.rule, f"{change.path}!{name}", finding.fingerprint),
+        )
+
+
+def _unopened(change: FileChange, shown: str, member: str, item: Unopened, severity: Severity) -> Finding:
+    """A finding for a member (or archive) that was not scanned; `member` is its redacted name."""
+    where = f"{shown}!{member}" if member else shown
+    return Finding(
+        check=ID,
+        rule=item.rule,
+        severity=severity,
+        path=change.path,
+        line=None,
+        commit=change.commit,
+        message=f"{where} was not scanned: {item.why}",
+        remediation=(
+            "Commit the files unpacked (or in a zip, tar or gzip without encryption) so they can be scanned, "
+            "or review them by hand; [secrets] archive-depth and max-file-size set the limits."
+        ),
+        fingerprint=fingerprint(ID, item.rule, change.path, f"{item.member}|{item.why}"),
+    )
 
 
 def scan_commit(commit: Commit, opts: Options) -> Iterator[Finding]:
