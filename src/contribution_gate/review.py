@@ -138,11 +138,13 @@ def run_review(
     baseline: Baseline | None = None,
     content: Content | None = None,
     inputs: dict[str, Any] | None = None,
+    verify: Any = None,
 ) -> Review:
     """Run the selected checks over the stream of commits and file changes of `target`.
 
     `content` (whole files of the reviewed tree) defaults to the one `git.collect` attaches to its
-    stream; checks that read files get it through their options."""
+    stream; checks that read files get it through their options. `verify` (the settings of
+    `--verify`): the counted secrets findings are asked of their providers before the verdict."""
     if content is None:
         content = getattr(items, "content", None)
     loaded = inputs or {}  # check id -> what the session loaded for it from outside the change
@@ -173,9 +175,13 @@ def run_review(
         close()
     found = (f for run in running.values() for f in run.findings)
     path_allowed = lambda f: running[f.check].allowed(f.path)  # noqa: E731
-    judged = tuple(
-        replace(j, finding=with_excerpt(j.finding, scrub))
-        for j in policy.decide(found, fail_on, baseline, path_allowed, one_per_fingerprint=True)
+    decided = policy.decide(found, fail_on, baseline, path_allowed, one_per_fingerprint=True)
+    if verify is not None:
+        from .checks.secrets.verify import verify as ask_providers
+
+        decided = tuple(sorted(ask_providers(decided, verify, fail_on), key=lambda j: j.finding.sort_key))
+    judged = tuple(  # the found values are dropped here: nothing past the review can hold them
+        replace(j, finding=replace(with_excerpt(j.finding, scrub), secret=None)) for j in decided
     )
     checks = tuple(_summary(name, run, judged) for name, run in running.items())
     return Review(target, judged, checks, config.source, files, commit_count, details)

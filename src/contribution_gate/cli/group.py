@@ -99,6 +99,16 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def verify_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--verify/--no-verify`: ask each found credential's provider whether it is live (network)."""
+    return click.option(
+        "--verify/--no-verify",
+        default=None,
+        help="Ask each found credential's own provider, read-only, whether it is live (live: rotate now; "
+        "revoked: a warning). Default: [secrets] verify of the policy for review, off for hook.",
+    )(command)
+
+
 def review_and_exit(
     target_of: Any,
     long: bool,

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from ...model import NO_SETUP, Commit, FileChange, Finding, Setup, Severity, file_finding, fingerprint
+from ...model import NO_SETUP, Commit, FileChange, Finding, Secret, Setup, Severity, file_finding, fingerprint
 from . import context, metadata
 from .blocks import Found, scan_added
 from .lines import Kind
@@ -140,4 +140,5 @@ def _finding(change: FileChange, shown_path: str, found: Found, copy: int = 1) -
     )
     if copy > 1:
         finding = replace(finding, fingerprint=fingerprint(ID, hit.rule, change.path, f"{found.matched}\x00{copy}"))
-    return replace(finding, value_sha1=hashlib.sha1(hit.secret.encode("utf-8", "surrogatepass")).hexdigest())
+    value_sha1 = hashlib.sha1(hit.secret.encode("utf-8", "surrogatepass")).hexdigest()
+    return replace(finding, value_sha1=value_sha1, secret=Secret(hit.secret))  # the value: for --verify only
