@@ -431,3 +431,50 @@ def test_a_malformed_base_url_is_a_one_line_error(
     assert run.code == 2
     assert "CONTRIBUTION_GATE_VERIFY_OPENAI_URL" in run.err and "Traceback" not in run.err
     assert len(run.err.strip().splitlines()) == 1
+
+
+# -- what the user sees while waiting ----------------------------------------------------------------
+
+
+def test_waiting_is_shown_on_a_terminal_and_erased(based_repo: GitRepo, gate_command: list[str]) -> None:
+    import os
+    import pty
+    import subprocess
+
+    token = tokens.github_token()
+    based_repo.add("app.py", f'T = "{token}"\n')
+    with fp.serve("github", {token}, delay=0.3) as stand:
+        master, slave = pty.openpty()
+        proc = subprocess.Popen(
+            [*gate_command, "review", "--staged", "--verify", "--format", "json", "-C", str(based_repo.root)],
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "GITHUB_API_URL": stand.url, "TERM": "dumb"},
+        )
+        os.close(slave)
+        out, _ = proc.communicate(timeout=120)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(master)
+    err = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 1
+    assert "asking providers whether found credentials are live: 0 of 1 answered" in err
+    assert err.endswith("\r\x1b[K")  # the line is erased once every provider answered
+    assert token[8:] not in err
+    assert [f["validity"] for f in json.loads(out)["findings"]] == ["live"]
+
+
+def test_nothing_on_stderr_when_it_is_not_a_terminal(based_repo: GitRepo, gate_cmd: Callable[..., Run]) -> None:
+    token = tokens.github_token()
+    based_repo.add("app.py", f'T = "{token}"\n')
+    with fp.serve("github", {token}) as stand:
+        run = gate_cmd("review", "--staged", "--verify", cwd=based_repo.root, env={"GITHUB_API_URL": stand.url})
+    assert run.code == 1 and run.err == ""

@@ -203,6 +203,7 @@ def run(
     paths: frozenset[str] | None = None,
     more: MoreItems | None = None,
     verify: bool | None = None,
+    verify_progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Open the repository, resolve the target and its policy, and review the change.
 
@@ -211,7 +212,8 @@ def run(
     `paths`: only these files of the change (a hook's file names); `more`: items to review after
     the target's own (a pushed tag's message). `verify`: ask providers whether found credentials
     are live (`--verify`/`--no-verify`; None: as the policy's `[secrets] verify` says, for the
-    review command only: never in the hooks or on a server unless asked)."""
+    review command only: never in the hooks or on a server unless asked); `verify_progress` hears of
+    each provider's answer (a line on a terminal)."""
     repo = Repository(start, allow_bare=policy is not None)
     target = target_of(repo)
     source = policy(repo, target) if policy is not None else for_target(repo, target, trust, event)
@@ -219,7 +221,16 @@ def run(
     recorded = replace(source, read=recorder)
     policy_may_verify = trust == "base" and policy is None  # the review command, CI
     plan = _Plan(
-        repo, target, only, config_path, fail_on, use_baseline, event, paths, more, (verify, policy_may_verify)
+        repo,
+        target,
+        only,
+        config_path,
+        fail_on,
+        use_baseline,
+        event,
+        paths,
+        more,
+        (verify, policy_may_verify, verify_progress),
     )
     try:
         review, config = plan.review(recorded, progress)
@@ -250,7 +261,7 @@ class _Plan:
     event: EventTarget | None
     paths: frozenset[str] | None
     more: MoreItems | None
-    verify: tuple[bool | None, bool] = (None, False)  # the flag, and whether the policy may turn it on
+    verify: tuple[bool | None, bool, Any] = (None, False, None)  # the flag, may the policy ask, progress
 
     def review(
         self, source: PolicySource, progress: Progress | None = None, narrow: Sequence[str] = (), budget: Any = None
@@ -282,7 +293,7 @@ class _Plan:
 
     def _verify_settings(self, config: Config, checks: Sequence[str]) -> Any:
         """The settings of `--verify` when this review asks providers, else None."""
-        flag, policy_may = self.verify
+        flag, policy_may, progress = self.verify
         table = config.table("secrets")
         if "secrets" not in select_checks(config, checks):
             return None
@@ -290,7 +301,7 @@ class _Plan:
 
         if not verify.wanted(flag, table, policy_may):
             return None
-        return verify.settings(table, os.environ)
+        return verify.settings(table, os.environ, progress)
 
 
 class _Stream:

@@ -7,12 +7,12 @@ from datetime import datetime, timezone
 
 import pytest
 import tokens
+from reporters import samples
 
 from contribution_gate.checks.secrets.verify import aws, providers
 from contribution_gate.checks.secrets.verify.answers import Request, Response, Validity
 from contribution_gate.config import parse
 from contribution_gate.model import Secret
-from reporters import samples
 
 
 def test_sigv4_matches_aws_test_vector_get_vanilla() -> None:
@@ -95,14 +95,22 @@ def _read(key: str, status: int, body: bytes = b"{}", headers: dict[str, str] | 
         ("slack", 200, b'{"ok": false, "error": "token_revoked"}', {}, Validity.REVOKED),
         ("slack", 200, b'{"ok": false, "error": "ratelimited"}', {}, Validity.UNKNOWN),
         ("slack", 200, b"not json", {}, Validity.UNKNOWN),
-        ("google", 403, b'{"error": {"status": "PERMISSION_DENIED", "details": [{"reason": "SERVICE_DISABLED"}]}}', {}, Validity.LIVE),
+        (
+            "google",
+            403,
+            b'{"error": {"status": "PERMISSION_DENIED", "details": [{"reason": "SERVICE_DISABLED"}]}}',
+            {},
+            Validity.LIVE,
+        ),
         ("google", 403, b'{"error": {"status": "PERMISSION_DENIED"}}', {}, Validity.UNKNOWN),
         ("aws", 403, b"<Error><Code>SignatureDoesNotMatch</Code></Error>", {}, Validity.UNKNOWN),
         ("stripe", 403, b"{}", {}, Validity.LIVE),  # a restricted key without the balance permission
         ("xai", 200, b'{"api_key_blocked": true}', {}, Validity.REVOKED),
     ],
 )
-def test_answers_read_as_documented(key: str, status: int, body: bytes, headers: dict[str, str], validity: Validity) -> None:
+def test_answers_read_as_documented(
+    key: str, status: int, body: bytes, headers: dict[str, str], validity: Validity
+) -> None:
     assert _read(key, status, body, headers) is validity
 
 

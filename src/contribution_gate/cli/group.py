@@ -137,6 +137,8 @@ def review_and_exit(
 
     extras = [format_and_path(spec) for spec in extra]
     progress = progress_line() if long else None
+    if session.get("verify") is not False:
+        session.setdefault("verify_progress", asking_line())
     result = run(repo_dir, target_of, only, config_path, progress, fail_on, event=event, **session)
     warnings = [*notes, *result.warnings, *nothing_reviewed(result.review)]
     for warning in warnings:
@@ -214,6 +216,16 @@ def terminal_width(stream: object = None) -> int:
         except (OSError, ValueError, AttributeError):
             pass
     return 80
+
+
+def asking_line() -> Any:
+    """A line on stderr while `--verify` waits for providers, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from ..progress import AskingLine
+    from .streams import unguarded
+
+    return AskingLine(unguarded(sys.stderr))
 
 
 def wants_color(no_color: bool, stream: object) -> bool:

@@ -18,6 +18,7 @@ from dataclasses import replace
 from ....model import Finding, Severity
 from ....policy import Judged, Outcome
 from .answers import Answer, Validity
+from .http import send
 from .providers import BY_RULE, PARTNER_RULES, Provider
 from .runner import Job, Send, run
 from .settings import Settings
@@ -48,6 +49,11 @@ def verify(
             continue
         provider, value, other = planned
         key = (provider.key, value, other)
+        if key not in keys and len(jobs) >= settings.max_requests:
+            plan[i] = Answer(
+                Validity.UNKNOWN, f"over the limit of {settings.max_requests} credentials asked about in one review"
+            )
+            continue
         if key not in keys:
             keys[key] = len(jobs)
             request = provider.build(settings.url(provider), value, other)
@@ -55,7 +61,7 @@ def verify(
         plan[i] = (provider.name, keys[key])
     for key_index, secret_index in pairs.items():
         plan.setdefault(secret_index, plan[key_index])
-    answers = run(jobs, settings.timeout, settings.budget, settings.concurrency, *([sender] if sender else []))
+    answers = run(jobs, settings.timeout, settings.budget, settings.concurrency, sender or send, settings.progress)
     out = list(judged)
     for i in asked:
         step = plan.get(i, _NO_KEY_ID)
@@ -82,6 +88,8 @@ def _plan(f: Finding, partner: str | None) -> tuple[Provider, str, str] | Answer
     if f.secret is None:
         return Answer(Validity.UNKNOWN, "the value is not kept for this kind of finding")
     value = f.secret.value
+    if not _header_safe(value):
+        return Answer(Validity.UNKNOWN, "its value cannot travel in an HTTP header as it is")
     if not provider.takes(value):
         return Answer(Validity.UNKNOWN, f"{provider.name} offers no harmless check for this kind of its credentials")
     if provider.pairs_with and not partner:
@@ -89,12 +97,17 @@ def _plan(f: Finding, partner: str | None) -> tuple[Provider, str, str] | Answer
     return provider, value, partner or ""
 
 
+def _header_safe(value: str) -> bool:
+    """Printable ASCII without spaces: nothing that could end a header or start another."""
+    return bool(value) and all("!" <= c <= "~" for c in value)
+
+
 def _pairs(judged: Sequence[Judged], asked: Sequence[int]) -> dict[int, int]:
     """Key id finding -> the secret key finding of the same file and commit nearest to it."""
     halves: dict[tuple[str, str | None], list[int]] = {}
     for i in asked:
         f = judged[i].finding
-        if f.rule in PARTNER_RULES and f.secret is not None:
+        if f.rule in PARTNER_RULES and f.secret is not None and _header_safe(f.secret.value):
             halves.setdefault((f.path, f.commit), []).append(i)
     pairs: dict[int, int] = {}
     for i in asked:

@@ -19,6 +19,7 @@ from .answers import Answer, Request, Response, Validity
 from .http import Failed, safe, send
 
 Send = Callable[[Request, float, tuple[str, ...]], Response]
+Progress = Callable[[int, int], None]  # (answered, asked): drawn on a terminal's stderr
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,20 @@ class Job:
     secrets: tuple[str, ...]
 
 
-def run(jobs: Sequence[Job], timeout: float, budget: float, concurrency: int, sender: Send = send) -> list[Answer]:
-    """One answer per job, in order, within the bounds above."""
+def run(
+    jobs: Sequence[Job],
+    timeout: float,
+    budget: float,
+    concurrency: int,
+    sender: Send = send,
+    progress: Progress | None = None,
+) -> list[Answer]:
+    """One answer per job, in order, within the bounds above; `progress` hears of each answer and,
+    at the end, of all (so a line it draws can be erased)."""
     answers: list[Answer | None] = [None] * len(jobs)
     if not jobs:
         return []
+    answered = [0]
     deadline = time.monotonic() + budget
     lock = threading.Lock()
     done = threading.Condition(lock)
@@ -52,8 +62,13 @@ def run(jobs: Sequence[Job], timeout: float, budget: float, concurrency: int, se
             answer = _ask(jobs[index], min(timeout, left), sender) if left > 0 else None
             with done:
                 answers[index] = answer if answer is not None else _over(budget)
+                answered[0] += 1
+                if progress is not None:
+                    progress(answered[0], len(jobs))
                 done.notify_all()
 
+    if progress is not None:
+        progress(0, len(jobs))
     for _ in range(max(1, min(concurrency, len(jobs)))):
         threading.Thread(target=work, name="contribution-gate-verify", daemon=True).start()
     with done:
@@ -63,6 +78,8 @@ def run(jobs: Sequence[Job], timeout: float, budget: float, concurrency: int, se
                 break
             done.wait(left)
         queue.clear()  # nothing more starts; what is in flight finishes on its own
+        if progress is not None:
+            progress(len(jobs), len(jobs))
         return [a if a is not None else _over(budget) for a in answers]
 
 

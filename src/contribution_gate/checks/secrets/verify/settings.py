@@ -8,7 +8,7 @@ address in a policy is never read, so a change cannot send the tokens it holds t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -18,7 +18,7 @@ from .providers import PROVIDERS, Provider
 DEFAULT_TIMEOUT = 5.0  # seconds for one request (connect, and each read)
 DEFAULT_BUDGET = 30.0  # seconds for every request of one review together
 DEFAULT_CONCURRENCY = 4  # requests in flight at once
-MAX_CONCURRENCY = 16
+MAX_REQUESTS = 200  # distinct credentials asked about in one review; past them: unknown
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Settings:
     budget: float = DEFAULT_BUDGET
     concurrency: int = DEFAULT_CONCURRENCY
     urls: Mapping[str, str] = field(default_factory=dict)  # provider key -> base URL
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False)  # (answered, asked)
+    max_requests: int = MAX_REQUESTS
 
     def url(self, provider: Provider) -> str:
         return self.urls.get(provider.key, provider.url)
@@ -40,7 +42,9 @@ def wanted(flag: bool | None, table: Mapping[str, object], policy_may_ask: bool)
     return policy_may_ask and table.get("verify") is True
 
 
-def settings(table: Mapping[str, object], env: Mapping[str, str]) -> Settings:
+def settings(
+    table: Mapping[str, object], env: Mapping[str, str], progress: Callable[[int, int], None] | None = None
+) -> Settings:
     """The bounds of `[secrets]` and the base URLs of the environment (a malformed one is a
     configuration error naming the variable)."""
     urls = {p.key: _base_url(p.variable, env[p.variable]) for p in PROVIDERS if env.get(p.variable, "").strip()}
@@ -49,6 +53,7 @@ def settings(table: Mapping[str, object], env: Mapping[str, str]) -> Settings:
         budget=float(table.get("verify-budget", DEFAULT_BUDGET)),  # type: ignore[arg-type]
         concurrency=int(table.get("verify-concurrency", DEFAULT_CONCURRENCY)),  # type: ignore[call-overload]
         urls=urls,
+        progress=progress,
     )
 
 
