@@ -30,7 +30,9 @@ def verified() -> tuple[list[str], samples.Review]:
             secret=Secret(live),
         ),
         replace(
-            samples.finding(rule="npm-token", path="src/b.py", line=2, severity=Severity.WARNING, excerpt=f'B = "{revoked}"'),
+            samples.finding(
+                rule="npm-token", path="src/b.py", line=2, severity=Severity.WARNING, excerpt=f'B = "{revoked}"'
+            ),
             message=f"npm access token added to src/b.py; {REVOKED}",
             validity="revoked",
             secret=Secret(revoked),
