@@ -478,3 +478,18 @@ def test_nothing_on_stderr_when_it_is_not_a_terminal(based_repo: GitRepo, gate_c
     with fp.serve("github", {token}) as stand:
         run = gate_cmd("review", "--staged", "--verify", cwd=based_repo.root, env={"GITHUB_API_URL": stand.url})
     assert run.code == 1 and run.err == ""
+
+
+def test_baseline_create_never_asks(
+    based_repo: GitRepo, gate: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`baseline create` records what is there; the policy's `verify = true` is for reviews."""
+    token = tokens.github_token()
+    based_repo.commit_files(
+        "add", {".contribution-gate.toml": "[secrets]\nverify = true\n", "app.py": f'T = "{token}"\n'}
+    )
+    with fp.serve("github", {token}) as stand:
+        monkeypatch.setenv("GITHUB_API_URL", stand.url)
+        created = gate("baseline", "create", "-C", based_repo.root)
+    assert created.code == 0, created
+    assert stand.seen == []
