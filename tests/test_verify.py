@@ -493,3 +493,56 @@ def test_baseline_create_never_asks(
         created = gate("baseline", "create", "-C", based_repo.root)
     assert created.code == 0, created
     assert stand.seen == []
+
+
+def test_a_server_that_drips_its_answer_is_cut_by_the_budget(based_repo: GitRepo, gate_cmd: Callable[..., Run]) -> None:
+    """One byte every 0.2 s never trips a read timeout; the total budget still ends the wait, and
+    the process exits with its verdict (a worker stuck reading cannot hold it)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    stop = threading.Event()
+
+    class Drip(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            while not stop.is_set():
+                try:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                stop.wait(0.2)
+
+    token = tokens.openai_key()
+    based_repo.add("app.py", f'KEY = "{token}"\n')
+    based_repo.add(".contribution-gate.toml", "[secrets]\nverify-timeout = 1\nverify-budget = 2\n")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Drip)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        started = time.monotonic()
+        run = gate_cmd(
+            "review",
+            "--staged",
+            "--verify",
+            "--format",
+            "json",
+            cwd=based_repo.root,
+            env={fp.variable("openai"): f"http://127.0.0.1:{server.server_address[1]}"},
+        )
+        elapsed = time.monotonic() - started
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+    (finding,) = findings(run)
+    assert finding["validity"] == "unknown" and finding["severity"] == "error"
+    assert "budget of 2 s" in finding["message"]
+    assert elapsed < 30  # 2 s of budget plus start-up, with a wide margin

@@ -46,6 +46,7 @@ def run(
     if not jobs:
         return []
     answered = [0]
+    closed = [False]  # the review went on: a late answer is dropped, and draws nothing
     deadline = time.monotonic() + budget
     lock = threading.Lock()
     done = threading.Condition(lock)
@@ -61,6 +62,8 @@ def run(
             left = deadline - time.monotonic()
             answer = _ask(jobs[index], min(timeout, left), sender) if left > 0 else None
             with done:
+                if closed[0]:
+                    return
                 answers[index] = answer if answer is not None else _over(budget)
                 answered[0] += 1
                 if progress is not None:
@@ -78,6 +81,7 @@ def run(
                 break
             done.wait(left)
         queue.clear()  # nothing more starts; what is in flight finishes on its own
+        closed[0] = True
         if progress is not None:
             progress(len(jobs), len(jobs))
         return [a if a is not None else _over(budget) for a in answers]
