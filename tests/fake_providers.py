@@ -244,6 +244,43 @@ APIS: dict[str, Api] = {
             {"title": "Unauthenticated", "detail": "You did not pass a valid authentication token", "status": 401},
         ),
     ),
+    "cohere": Api(
+        "cohere",
+        "POST",
+        "/v1/check-api-key",
+        bearer,
+        lambda: (200, {"valid": True, "organization_id": "org-1", "owner_id": "user-1"}),
+        lambda: (401, {"message": "invalid api token"}),
+    ),
+    "discord": Api(
+        "discord",
+        "GET",
+        "/api/v10/users/@me",
+        lambda seen: (
+            seen.headers.get("authorization", "")[len("Bot ") :]
+            if seen.headers.get("authorization", "").startswith("Bot ")
+            else None
+        ),
+        lambda: (200, {"id": "80351110224678912", "username": "bot", "discriminator": "0", "bot": True}),
+        lambda: (401, {"message": "401: Unauthorized", "code": 0}),
+    ),
+    "airtable": Api(
+        "airtable",
+        "GET",
+        "/v0/meta/whoami",
+        bearer,
+        lambda: (200, {"id": "usrL2PNC5o3H4lBEi", "scopes": ["schema.bases:read"]}),
+        lambda: (401, {"error": {"type": "AUTHENTICATION_REQUIRED", "message": "Authentication required"}}),
+    ),
+    "terraform": Api(
+        "terraform",
+        "GET",
+        "/api/v2/account/details",
+        bearer,
+        lambda: (200, {"data": {"id": "user-V3R563qtJNcExAkN", "type": "users", "attributes": {"username": "admin"}}}),
+        lambda: (401, {"errors": [{"status": "401", "title": "unauthorized"}]}),
+        "application/vnd.api+json",
+    ),
     "sendgrid": Api(
         "sendgrid",
         "GET",

@@ -38,9 +38,8 @@ def aws_file(key_id: str, secret: str) -> str:
 
 
 def _line(key: str, value: str) -> str:
-    if key == "mistral":
-        return f'MISTRAL_API_KEY = "{value}"\n'
-    return f'TOKEN = "{value}"\n'
+    """An assignment under the provider's name (the name-based rules need it: Mistral, Cohere)."""
+    return f'{key.upper()}_TOKEN = "{value}"\n'
 
 
 MAKERS: dict[str, Callable[[], str]] = {
@@ -59,6 +58,10 @@ MAKERS: dict[str, Callable[[], str]] = {
     "openrouter": tokens.BUILDERS["openrouter-api-key"],
     "replicate": tokens.BUILDERS["replicate-api-token"],
     "sendgrid": tokens.BUILDERS["sendgrid-key"],
+    "cohere": lambda: rand(40),
+    "discord": tokens.discord_token,
+    "airtable": lambda: "pat" + rand(14) + "." + rand(64, "0123456789abcdef"),
+    "terraform": lambda: rand(14) + ".atlas" + "v1." + rand(66, string.ascii_letters.replace("x", "") + string.digits),
 }
 
 # Where each provider documents the credential: (header, how its value starts).
@@ -66,6 +69,7 @@ AUTH_SHAPE = {
     "gitlab": ("private-token", ""),
     "anthropic": ("x-api-key", ""),
     "google": ("x-goog-api-key", ""),
+    "discord": ("authorization", "Bot "),
 }
 
 
@@ -120,9 +124,9 @@ def test_each_provider_live_and_revoked(
     api = fp.APIS[key]
     assert {(s.method, s.path) for s in stand.seen} == {(api.method, api.path)}
     assert len(stand.seen) == 2
-    header, _ = AUTH_SHAPE.get(key, ("authorization", "Bearer "))
+    header, scheme = AUTH_SHAPE.get(key, ("authorization", "Bearer "))
     sent = sorted(s.headers.get(header, "") for s in stand.seen)
-    expected = sorted(("" if header != "authorization" else "Bearer ") + v for v in (live, revoked))
+    expected = sorted(scheme + v for v in (live, revoked))
     assert sent == expected
     for seen in stand.seen:  # the credential travels in its header only: never in the URL
         assert live not in seen.path and revoked not in seen.path

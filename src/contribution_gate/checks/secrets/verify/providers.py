@@ -149,6 +149,23 @@ def _aws(response: Response, request: Request) -> Answer:
     return by_status(live=(), revoked=())(response, request)
 
 
+def _cohere(response: Response, request: Request) -> Answer:
+    """`POST /v1/check-api-key` answers 200 `{"valid": true|false}`, or 401."""
+    body = response.json()
+    if response.status == 200 and isinstance(body, dict) and body.get("valid") is False:
+        return Answer(Validity.REVOKED, f"{request.shown} answered 200, not valid")
+    return by_status()(response, request)
+
+
+def _cohere_build(base: str, secret: str, _: str) -> Request:
+    return Request(
+        "POST",
+        base.rstrip("/") + "/v1/check-api-key",
+        {"Authorization": f"Bearer {secret}", "Accept": "application/json", "Content-Type": "application/json"},
+        b"{}",
+    )
+
+
 def _aws_build(base: str, key_id: str, secret: str) -> Request:
     return caller_identity(base, key_id, secret)
 
@@ -252,6 +269,30 @@ PROVIDERS: tuple[Provider, ...] = (
         ("replicate-api-token",),
         "https://api.replicate.com",
         bearer("/v1/account"),
+        by_status(),
+    ),
+    Provider("cohere", "Cohere", ("cohere-api-key",), "https://api.cohere.com", _cohere_build, _cohere),
+    Provider(
+        "discord",
+        "Discord",
+        ("discord-bot-token",),
+        "https://discord.com",
+        lambda base, secret, _: Request(
+            "GET",
+            base.rstrip("/") + "/api/v10/users/@me",
+            {"Authorization": f"Bot {secret}", "Accept": "application/json"},
+        ),
+        by_status(),
+    ),
+    Provider(
+        "airtable", "Airtable", ("airtable-pat",), "https://api.airtable.com", bearer("/v0/meta/whoami"), by_status()
+    ),
+    Provider(
+        "terraform",
+        "HCP Terraform",
+        ("terraform-cloud-token",),
+        "https://app.terraform.io",
+        bearer("/api/v2/account/details", Accept="application/vnd.api+json"),
         by_status(),
     ),
     Provider("sendgrid", "SendGrid", ("sendgrid-key",), "https://api.sendgrid.com", bearer("/v3/scopes"), by_status()),
