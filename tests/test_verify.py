@@ -550,3 +550,14 @@ def test_a_server_that_drips_its_answer_is_cut_by_the_budget(based_repo: GitRepo
     assert finding["validity"] == "unknown" and finding["severity"] == "error"
     assert "budget of 2 s" in finding["message"]
     assert elapsed < 30  # 2 s of budget plus start-up, with a wide margin
+
+
+def test_a_note_about_the_file_gets_no_validity(
+    based_repo: GitRepo, gate: Callable[..., Run], no_network: None
+) -> None:
+    """Only findings about a value are asked about: `file-too-large` says nothing of a credential."""
+    based_repo.add(".contribution-gate.toml", "[secrets]\nmax-file-size = 20\n")
+    based_repo.add("big.txt", "x = 1\n" * 20 + f'T = "{tokens.github_token()}"\n')
+    run = gate("review", "--staged", "--verify", "--format", "json", "-C", based_repo.root)
+    (finding,) = findings(run)
+    assert finding["rule"] == "file-too-large" and "validity" not in finding

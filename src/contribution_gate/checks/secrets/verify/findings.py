@@ -24,7 +24,6 @@ from .runner import Job, Send, run
 from .settings import Settings
 
 ID = "secrets"
-_NOT_VALUES = frozenset({"file-too-large"})
 
 
 def verify(
@@ -76,8 +75,10 @@ _NO_KEY_ID = Answer(Validity.UNKNOWN, "no access key id was found beside it to a
 
 
 def _counted(j: Judged) -> bool:
+    """A secrets finding the review counts that is about a value (not a note such as a file too
+    large to read, or a member that could not be opened)."""
     f = j.finding
-    return j.outcome is not Outcome.SUPPRESSED and f.check == ID and f.rule not in _NOT_VALUES
+    return j.outcome is not Outcome.SUPPRESSED and f.check == ID and (f.secret is not None or f.rule in BY_RULE)
 
 
 def _plan(f: Finding, partner: str | None) -> tuple[Provider, str, str] | Answer:
