@@ -562,3 +562,17 @@ def test_a_note_about_the_file_gets_no_validity(
     found = findings(run)
     assert {f["rule"] for f in found} == {"file-too-large"}
     assert [f for f in found if "validity" in f] == []
+
+
+def test_a_change_full_of_tokens_cannot_flood_a_provider(
+    based_repo: GitRepo, gate: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    values = [tokens.github_token() for _ in range(27)]
+    based_repo.add("many.py", "".join(f'T{i} = "{v}"\n\n' for i, v in enumerate(values)))
+    with fp.serve("github", set()) as stand:
+        monkeypatch.setenv("GITHUB_API_URL", stand.url)
+        run = gate("review", "--staged", "--verify", "--format", "json", "-C", based_repo.root)
+    assert len(stand.seen) == 25
+    found = findings(run)
+    assert sorted(f["validity"] for f in found) == ["revoked"] * 25 + ["unknown"] * 2
+    assert all("over the limit of 25" in f["message"] for f in found if f["validity"] == "unknown")

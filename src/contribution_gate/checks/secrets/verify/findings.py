@@ -37,6 +37,7 @@ def verify(
     jobs: list[Job] = []
     keys: dict[tuple[str, str, str], int] = {}  # (provider, value, partner) -> its job: one request each
     plan: dict[int, tuple[str, int] | Answer] = {}
+    per_provider: dict[str, int] = {}
     for i in asked:
         f = judged[i].finding
         if f.rule in PARTNER_RULES:
@@ -48,12 +49,12 @@ def verify(
             continue
         provider, value, other = planned
         key = (provider.key, value, other)
-        if key not in keys and len(jobs) >= settings.max_requests:
-            plan[i] = Answer(
-                Validity.UNKNOWN, f"over the limit of {settings.max_requests} credentials asked about in one review"
-            )
-            continue
         if key not in keys:
+            over = _over_limit(settings, len(jobs), per_provider.get(provider.key, 0), provider.name)
+            if over is not None:
+                plan[i] = over
+                continue
+            per_provider[provider.key] = per_provider.get(provider.key, 0) + 1
             keys[key] = len(jobs)
             request = provider.build(settings.url(provider), value, other)
             jobs.append(Job(request, provider.read, tuple(v for v in (value, other) if v)))
@@ -69,6 +70,21 @@ def verify(
         else:
             out[i] = _apply(judged[i], answers[step[1]], step[0], fail_on)
     return tuple(out)
+
+
+def _over_limit(settings: Settings, asked: int, of_provider: int, provider: str) -> Answer | None:
+    """Why no more is asked: a change full of made-up tokens cannot make the gate flood a provider
+    (whose answer to many failed logins can be to block the runner's address)."""
+    if asked >= settings.max_requests:
+        return Answer(
+            Validity.UNKNOWN, f"over the limit of {settings.max_requests} credentials asked about in one review"
+        )
+    if of_provider >= settings.max_per_provider:
+        return Answer(
+            Validity.UNKNOWN,
+            f"over the limit of {settings.max_per_provider} credentials asked of {provider} in one review",
+        )
+    return None
 
 
 _NO_KEY_ID = Answer(Validity.UNKNOWN, "no access key id was found beside it to ask AWS with")

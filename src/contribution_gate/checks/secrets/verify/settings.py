@@ -18,7 +18,8 @@ from .providers import PROVIDERS, Provider
 DEFAULT_TIMEOUT = 5.0  # seconds for one request (connect, and each read)
 DEFAULT_BUDGET = 30.0  # seconds for every request of one review together
 DEFAULT_CONCURRENCY = 4  # requests in flight at once
-MAX_REQUESTS = 200  # distinct credentials asked about in one review; past them: unknown
+MAX_REQUESTS = 100  # distinct credentials asked about in one review; past them: unknown
+MAX_PER_PROVIDER = 25  # and of one provider: a change full of fake tokens cannot make CI hammer one host
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Settings:
     urls: Mapping[str, str] = field(default_factory=dict)  # provider key -> base URL
     progress: Callable[[int, int], None] | None = field(default=None, compare=False)  # (answered, asked)
     max_requests: int = MAX_REQUESTS
+    max_per_provider: int = MAX_PER_PROVIDER
 
     def url(self, provider: Provider) -> str:
         return self.urls.get(provider.key, provider.url)
