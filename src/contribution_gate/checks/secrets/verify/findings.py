@@ -146,7 +146,7 @@ def _apply(j: Judged, answer: Answer, provider: str, fail_on: str) -> Judged:
     elif answer.validity is Validity.REVOKED:
         severity = Severity.WARNING
         message = f"{f.message}; revoked: {provider} refused it ({answer.why}): remove it anyway"
-        remediation = f.remediation
+        remediation = f"Remove it anyway: it no longer works, but a pushed value stays in the history. {f.remediation}"
     else:
         severity = f.severity
         message = f"{f.message}; validity unknown: {answer.why}"
