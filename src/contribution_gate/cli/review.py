@@ -36,7 +36,7 @@ Examples:
   contribution-gate review --range origin/main..HEAD
   contribution-gate review --range origin/main...HEAD --format json --output gate.json
   contribution-gate review --all-files --check secrets
-  contribution-gate review --range origin/main...HEAD --verify   # ask providers: live or revoked?
+  contribution-gate review --staged --verify        # are found keys live? (network)
   NO_COLOR=1 contribution-gate review --no-color -v
 
 \b
