@@ -122,3 +122,15 @@ def test_every_provider_names_rules_that_exist_and_an_https_host() -> None:
         assert provider.url.startswith("https://"), provider.key
         assert set(provider.rules) <= known, provider.key
         assert set(provider.pairs_with) <= known | {"aws-cli-secret-key"}, provider.key
+
+
+def test_the_readme_lists_every_provider_and_its_variable() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Is it live?") : readme.index("## The internal-urls check")]
+    for provider in providers.PROVIDERS:
+        row = next((line for line in section.splitlines() if line.startswith(f"| {provider.name} |")), None)
+        assert row is not None, provider.name
+        assert f"`{provider.variable}`" in row and provider.url in row, provider.name
+        assert all(f"`{rule}`" in row for rule in provider.rules), provider.name
