@@ -576,3 +576,18 @@ def test_a_change_full_of_tokens_cannot_flood_a_provider(
     found = findings(run)
     assert sorted(f["validity"] for f in found) == ["revoked"] * 25 + ["unknown"] * 2
     assert all("over the limit of 25" in f["message"] for f in found if f["validity"] == "unknown")
+
+
+def test_the_review_holds_no_found_value(based_repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The value travels inside a finding only until providers are asked; the review drops it."""
+    from contribution_gate.session import choose, run
+
+    token = tokens.github_token()
+    based_repo.add("app.py", f'T = "{token}"\n')
+    with fp.serve("github", {token}) as stand:
+        monkeypatch.setenv("GITHUB_API_URL", stand.url)
+        for verify in (True, False):
+            review = run(based_repo.root, choose(True, None, False), verify=verify).review
+            assert [j.finding.validity for j in review.judged] == (["live"] if verify else [""])
+            assert all(j.finding.secret is None for j in review.judged)
+            assert token not in repr(review)

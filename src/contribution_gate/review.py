@@ -180,11 +180,14 @@ def run_review(
         from .checks.secrets.verify import verify as ask_providers
 
         decided = tuple(sorted(ask_providers(decided, verify, fail_on), key=lambda j: j.finding.sort_key))
-    judged = tuple(  # the found values are dropped here: nothing past the review can hold them
-        replace(j, finding=replace(with_excerpt(j.finding, scrub), secret=None)) for j in decided
-    )
+    judged = tuple(replace(j, finding=with_excerpt(_without_value(j.finding), scrub)) for j in decided)
     checks = tuple(_summary(name, run, judged) for name, run in running.items())
     return Review(target, judged, checks, config.source, files, commit_count, details)
+
+
+def _without_value(finding: Finding) -> Finding:
+    """The finding without the found value it carried for `--verify`: nothing past the review holds it."""
+    return finding if finding.secret is None else replace(finding, secret=None)
 
 
 def _summarize(details: dict[str, Any], name: str, check: Check, commits: Sequence[Commit], opts: Any) -> tuple[()]:
