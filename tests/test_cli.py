@@ -387,7 +387,7 @@ def test_unknown_config_key_is_a_warning(based_repo: GitRepo, gate: Gate) -> Non
     assert warnings[0] == (
         "contribution-gate: warning: .contribution-gate.toml (working tree): unknown key 'entropy' in [secrets] "
         "ignored (known: allow, allow-paths, archive-depth, baseline, decode-depth, exclude-paths, gitleaks-config, "
-        "gitleaks-ignore, max-file-size, rules, unscanned)"
+        "gitleaks-ignore, max-file-size, rules, unscanned, verify, verify-budget, verify-concurrency, verify-timeout)"
     )
     assert warnings[1].startswith(
         "contribution-gate: warning: .contribution-gate.toml (working tree): unknown table [colours] ignored (known: checks, secrets"

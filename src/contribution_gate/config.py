@@ -213,6 +213,34 @@ def _secret_rules(value: Any) -> str | None:
     return custom.problem(value)
 
 
+def _verify_seconds(value: Any) -> str | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 600
+    return None if ok else "must be a number of seconds above 0 (at most 600)"
+
+
+def _verify_concurrency(value: Any) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 16
+    return None if ok else "must be a whole number of requests at once, 1 to 16"
+
+
+def _policy_may_not(table: str, key: str, value: Any) -> str | None:
+    """Why a key is ignored although it is meant: where `--verify` sends found credentials is the
+    environment's to say (CONTRIBUTION_GATE_VERIFY_<PROVIDER>_URL), never a policy's, which a pull
+    request can edit: its tokens would go to its own server."""
+    lowered = key.lower()
+    addressing = any(word in lowered for word in ("url", "host", "endpoint", "server", "address", "proxy"))
+    if table == "secrets" and (
+        (lowered.startswith("verify") and (addressing or isinstance(value, dict)))
+        or (addressing and "verif" in lowered)
+    ):
+        return (
+            f"key '{key}' in [secrets] ignored: where --verify sends a found credential comes only from the "
+            "environment (CONTRIBUTION_GATE_VERIFY_<PROVIDER>_URL, GITHUB_API_URL), never from a policy, "
+            "so a change cannot send the tokens it holds to a server of its own"
+        )
+    return None
+
+
 _COMMON: dict[str, Validator] = {"exclude-paths": _strings, "allow-paths": _strings}
 SCHEMA: dict[str, dict[str, Validator]] = {
     "checks": {"enabled": _check_names, "baseline": _string},
@@ -227,6 +255,10 @@ SCHEMA: dict[str, dict[str, Validator]] = {
         "rules": _secret_rules,
         "gitleaks-config": _string,
         "gitleaks-ignore": _string,
+        "verify": _boolean,
+        "verify-timeout": _verify_seconds,
+        "verify-budget": _verify_seconds,
+        "verify-concurrency": _verify_concurrency,
     },
     "internal-urls": {**_COMMON, "domains": _domains, "allow": _hosts_or_networks},
     "proprietary-markers": {**_COMMON, "organizations": _strings, "markers": _markers},
@@ -344,7 +376,12 @@ def parse(text: str, source: str, *, pyproject: bool = False) -> Config:
             continue
         if not isinstance(table, dict):
             raise ConfigError(f"{source}: [{prefix}{name}] must be a table, e.g. [{prefix}{name}] on its own line")
-        for key, value in table.items():
+        for key, value in list(table.items()):
+            refused = _policy_may_not(name, key, value)
+            if refused:
+                warnings.append(f"{source}: {refused}")
+                del table[key]
+                continue
             validate = schema.get(key)
             if validate is None:
                 warnings.append(

@@ -203,6 +203,21 @@ class Excerpt(NamedTuple):
     end_column: int
 
 
+class Secret:
+    """A found credential's value, held in memory only for `--verify` (checks/secrets/verify): it
+    shows as `Secret(****)` in every repr and str, so no log, traceback or report can print it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "Secret(****)"
+
+    __str__ = __repr__
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """A fact a check reports. Checks never decide pass or fail; the policy does.
@@ -212,7 +227,9 @@ class Finding:
     hashes stay in memory for the baseline; no report prints them. `column` is where the finding
     starts on `line` and `end_column` one past where it ends on `end_line` (1-based, in characters;
     None where a check does not know); `excerpt_at` is where it starts in `excerpt` (0-based), so a
-    report can show a narrower window of the excerpt centred on it.
+    report can show a narrower window of the excerpt centred on it. `validity` is what `--verify`
+    learnt from the credential's provider (live, revoked, unknown; empty when not asked); `secret`
+    is the found value itself, kept for that question only and dropped before the review is made.
     """
 
     check: str
@@ -232,6 +249,8 @@ class Finding:
     column: int | None = None
     end_column: int | None = None
     excerpt_at: int | None = None
+    validity: str = ""
+    secret: Secret | None = field(default=None, repr=False, compare=False)
 
     @property
     def sort_key(self) -> tuple[int, str, int, int, str]:

@@ -27,3 +27,20 @@ class ProgressLine:
         if self.drawn:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
+
+
+class AskingLine:
+    """`asking providers whether found credentials are live: 3 of 5 answered`, erased once all
+    have (`--verify` waits on the network: up to its budget)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def __call__(self, answered: int, asked: int) -> None:
+        if answered >= asked:
+            self.stream.write("\r\x1b[K")
+        else:
+            self.stream.write(
+                f"\r\x1b[Kcontribution-gate: asking providers whether found credentials are live: {answered} of {asked} answered"
+            )
+        self.stream.flush()

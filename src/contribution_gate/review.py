@@ -138,11 +138,13 @@ def run_review(
     baseline: Baseline | None = None,
     content: Content | None = None,
     inputs: dict[str, Any] | None = None,
+    verify: Any = None,
 ) -> Review:
     """Run the selected checks over the stream of commits and file changes of `target`.
 
     `content` (whole files of the reviewed tree) defaults to the one `git.collect` attaches to its
-    stream; checks that read files get it through their options."""
+    stream; checks that read files get it through their options. `verify` (the settings of
+    `--verify`): the counted secrets findings are asked of their providers before the verdict."""
     if content is None:
         content = getattr(items, "content", None)
     loaded = inputs or {}  # check id -> what the session loaded for it from outside the change
@@ -173,12 +175,21 @@ def run_review(
         close()
     found = (f for run in running.values() for f in run.findings)
     path_allowed = lambda f: running[f.check].allowed(f.path)  # noqa: E731
-    judged = tuple(
-        replace(j, finding=with_excerpt(j.finding, scrub))
-        for j in policy.decide(found, fail_on, baseline, path_allowed, one_per_fingerprint=True)
-    )
+    decided = policy.decide(found, fail_on, baseline, path_allowed, one_per_fingerprint=True)
+    if verify is not None and "secrets" in running:  # the providers' time is the secrets check's (-v)
+        from .checks.secrets.verify import verify as ask_providers
+
+        started = time.perf_counter()
+        decided = tuple(sorted(ask_providers(decided, verify, fail_on), key=lambda j: j.finding.sort_key))
+        running["secrets"].seconds += time.perf_counter() - started
+    judged = tuple(replace(j, finding=with_excerpt(_without_value(j.finding), scrub)) for j in decided)
     checks = tuple(_summary(name, run, judged) for name, run in running.items())
     return Review(target, judged, checks, config.source, files, commit_count, details)
+
+
+def _without_value(finding: Finding) -> Finding:
+    """The finding without the found value it carried for `--verify`: nothing past the review holds it."""
+    return finding if finding.secret is None else replace(finding, secret=None)
 
 
 def _summarize(details: dict[str, Any], name: str, check: Check, commits: Sequence[Commit], opts: Any) -> tuple[()]:

@@ -202,19 +202,36 @@ def run(
     policy: PolicyChooser | None = None,
     paths: frozenset[str] | None = None,
     more: MoreItems | None = None,
+    verify: bool | None = None,
+    verify_progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Open the repository, resolve the target and its policy, and review the change.
 
     `trust`: "base" (the review command, CI) or "change" (the local hooks), see `trust`; `policy`
     chooses the source instead (a server's pre-receive hook, which also opens bare repositories).
     `paths`: only these files of the change (a hook's file names); `more`: items to review after
-    the target's own (a pushed tag's message)."""
+    the target's own (a pushed tag's message). `verify`: ask providers whether found credentials
+    are live (`--verify`/`--no-verify`; None: as the policy's `[secrets] verify` says, for the
+    review command only: never in the hooks or on a server unless asked); `verify_progress` hears of
+    each provider's answer (a line on a terminal)."""
     repo = Repository(start, allow_bare=policy is not None)
     target = target_of(repo)
     source = policy(repo, target) if policy is not None else for_target(repo, target, trust, event)
     recorder = Recorder(source.read)
     recorded = replace(source, read=recorder)
-    plan = _Plan(repo, target, only, config_path, fail_on, use_baseline, event, paths, more)
+    policy_may_verify = trust == "base" and policy is None  # the review command, CI
+    plan = _Plan(
+        repo,
+        target,
+        only,
+        config_path,
+        fail_on,
+        use_baseline,
+        event,
+        paths,
+        more,
+        (verify, policy_may_verify, verify_progress),
+    )
     try:
         review, config = plan.review(recorded, progress)
     finally:
@@ -244,6 +261,7 @@ class _Plan:
     event: EventTarget | None
     paths: frozenset[str] | None
     more: MoreItems | None
+    verify: tuple[bool | None, bool, Any] = (None, False, None)  # the flag, may the policy ask, progress
 
     def review(
         self, source: PolicySource, progress: Progress | None = None, narrow: Sequence[str] = (), budget: Any = None
@@ -267,8 +285,23 @@ class _Plan:
             config = replace(config, warnings=(*config.warnings, *notes))
         changes = collect(repo, target, unreviewed_paths(config, checks))
         stream = _Stream(changes, self.paths, self.more(repo, target) if self.more is not None else ())
-        review = run_review(target, stream, config, checks, progress, self.fail_on, accepted, inputs=inputs)
+        asking = self._verify_settings(config, checks) if not narrow else None  # not for an untrusted policy's rerun
+        review = run_review(
+            target, stream, config, checks, progress, self.fail_on, accepted, inputs=inputs, verify=asking
+        )
         return review, config
+
+    def _verify_settings(self, config: Config, checks: Sequence[str]) -> Any:
+        """The settings of `--verify` when this review asks providers, else None."""
+        flag, policy_may, progress = self.verify
+        table = config.table("secrets")
+        if "secrets" not in select_checks(config, checks):
+            return None
+        from .checks.secrets import verify
+
+        if not verify.wanted(flag, table, policy_may):
+            return None
+        return verify.settings(table, os.environ, progress)
 
 
 class _Stream:

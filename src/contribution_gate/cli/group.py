@@ -99,6 +99,16 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def verify_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--verify/--no-verify`: ask each found credential's provider whether it is live (network)."""
+    return click.option(
+        "--verify/--no-verify",
+        default=None,
+        help="Ask each found credential's own provider, read-only, whether it is live (live: rotate now; "
+        "revoked: a warning). Default: [secrets] verify of the policy for review, off for hook.",
+    )(command)
+
+
 def review_and_exit(
     target_of: Any,
     long: bool,
@@ -127,6 +137,8 @@ def review_and_exit(
 
     extras = [format_and_path(spec) for spec in extra]
     progress = progress_line() if long else None
+    if session.get("verify") is not False:
+        session.setdefault("verify_progress", asking_line())
     result = run(repo_dir, target_of, only, config_path, progress, fail_on, event=event, **session)
     warnings = [*notes, *result.warnings, *nothing_reviewed(result.review)]
     for warning in warnings:
@@ -204,6 +216,16 @@ def terminal_width(stream: object = None) -> int:
         except (OSError, ValueError, AttributeError):
             pass
     return 80
+
+
+def asking_line() -> Any:
+    """A line on stderr while `--verify` waits for providers, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from ..progress import AskingLine
+    from .streams import unguarded
+
+    return AskingLine(unguarded(sys.stderr))
 
 
 def wants_color(no_color: bool, stream: object) -> bool:

@@ -10,7 +10,16 @@ from typing import Any
 import click
 
 from .. import __version__
-from .group import EXIT_FAIL, EXIT_PASS, cli, output_options, report_options, review_and_exit, wants_color
+from .group import (
+    EXIT_FAIL,
+    EXIT_PASS,
+    cli,
+    output_options,
+    report_options,
+    review_and_exit,
+    verify_option,
+    wants_color,
+)
 
 REVIEW_HELP = """Review what a change adds and give one verdict: pass or fail.
 
@@ -27,6 +36,7 @@ Examples:
   contribution-gate review --range origin/main..HEAD
   contribution-gate review --range origin/main...HEAD --format json --output gate.json
   contribution-gate review --all-files --check secrets
+  contribution-gate review --staged --verify        # are found keys live? (network)
   NO_COLOR=1 contribution-gate review --no-color -v
 
 \b
@@ -51,6 +61,7 @@ Exit codes: 0 pass (warnings allowed), 1 fail, 2 usage, config or git error,
     help="Review the pull request or push of a GitHub event payload (default under Actions: $GITHUB_EVENT_PATH).",
 )
 @output_options
+@verify_option
 def review(
     staged: bool,
     range_spec: str | None,
@@ -98,6 +109,7 @@ Examples:
   pre-commit run contribution-gate --all-files    # the whole tree, once, on adoption
   pre-commit run contribution-gate --files app/settings.py
   contribution-gate hook                          # the staged change, as at commit time
+  contribution-gate hook --verify                 # also ask providers whether found keys are live
 """
 
 
@@ -113,6 +125,7 @@ class _KeepsArguments(click.Command):
 @cli.command(cls=_KeepsArguments, help=HOOK_HELP.format(version=__version__))
 @click.argument("files", nargs=-1, metavar="[FILE]...")
 @output_options
+@verify_option
 def hook(files: tuple[str, ...], **output: Any) -> None:
     from ..git import Repository
     from ..model import Target

@@ -2,7 +2,8 @@
 
 Fields are only ever added, never renamed: a finding's `column`/`end_column` are 1-based characters
 (the end one past the last character; null where a check does not know), `false_positive` says how
-to mark it one; `warnings` lists what the review warned about (ignored policy keys, an empty range).
+to mark it one; `warnings` lists what the review warned about (ignored policy keys, an empty range);
+`validity` (live, revoked, unknown) is there when `--verify` asked the credential's provider.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def as_dict(review: Review) -> dict[str, Any]:
 
 def _finding(judged: Judged) -> dict[str, Any]:
     f = judged.finding
+    verified = {"validity": f.validity} if f.validity else {}  # only when --verify asked: live, revoked, unknown
     return {
         "check": f.check,
         "rule": f.rule,
@@ -53,6 +55,7 @@ def _finding(judged: Judged) -> dict[str, Any]:
         "fingerprint": f.fingerprint,
         "suppressed": judged.outcome.value == "suppressed",
         "suppressed_by": judged.reason or None,
+        **verified,
     }
 
 

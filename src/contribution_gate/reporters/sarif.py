@@ -111,8 +111,11 @@ def _result(judged: Judged, rule_index: int) -> dict[str, Any]:
     }
     if suppressed:
         result["suppressions"] = [{"kind": "inSource"}]
-    if f.commit:
-        result["properties"] = {"commit": f.commit}
+    properties = {"commit": f.commit} if f.commit else {}
+    if f.validity:  # what --verify learnt: live, revoked or unknown
+        properties["validity"] = f.validity
+    if properties:
+        result["properties"] = properties
     return result
 
 

@@ -23,7 +23,18 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ...model import NO_SETUP, AddedLines, Commit, FileChange, Finding, Setup, Severity, file_finding, fingerprint
+from ...model import (
+    NO_SETUP,
+    AddedLines,
+    Commit,
+    FileChange,
+    Finding,
+    Secret,
+    Setup,
+    Severity,
+    file_finding,
+    fingerprint,
+)
 from . import context, decoding, metadata
 from .blocks import Found, scan_added
 from .lines import Kind
@@ -252,4 +263,5 @@ def _finding(change: FileChange, shown_path: str, found: Found, copy: int = 1) -
     )
     if copy > 1:
         finding = replace(finding, fingerprint=fingerprint(ID, hit.rule, change.path, f"{found.matched}\x00{copy}"))
-    return replace(finding, value_sha1=hashlib.sha1(hit.secret.encode("utf-8", "surrogatepass")).hexdigest())
+    value_sha1 = hashlib.sha1(hit.secret.encode("utf-8", "surrogatepass")).hexdigest()
+    return replace(finding, value_sha1=value_sha1, secret=Secret(hit.secret))  # the value: for --verify only

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from ...model import AddedLines, Commit, FileChange, Finding, fingerprint, value_key
+from ...model import AddedLines, Commit, FileChange, Finding, Secret, fingerprint, value_key
 from .blocks import scan_added
 from .context import Context
 from .lines import Hit, Kind, candidate, excerpt, line_hits
@@ -146,4 +146,5 @@ def _finding(
         commit=commit,
         value_key=value_key(ID, hit.rule, value),
         value_sha1=hashlib.sha1(hit.secret.encode("utf-8", "surrogatepass")).hexdigest(),
+        secret=Secret(hit.secret),  # for --verify only
     )
