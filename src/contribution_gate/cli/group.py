@@ -109,8 +109,10 @@ def review_and_exit(
     verbose: bool,
     repo_dir: Path,
     event: Any = None,
+    after: Callable[[Any], None] | None = None,
 ) -> NoReturn:
-    """Run one review, print and write its reports, and exit with its verdict."""
+    """Run one review, print and write its reports, and exit with its verdict (`after` gets the
+    review first: the pull-request conversation, which never changes the verdict)."""
     from ..reporters import REPORTERS
     from ..reporters.common import summary_line
     from ..reporters.untrusted import masked, visible
@@ -135,6 +137,8 @@ def review_and_exit(
     else:
         with permit(commands=fmt == "github", styled=color, redacted=True):  # our annotations, our colours
             click.echo(rendered, nl=False, color=color or None)
+    if after is not None:
+        after(result.review)
     sys.exit(EXIT_PASS if result.review.passed else EXIT_FAIL)
 
 
