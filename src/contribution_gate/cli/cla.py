@@ -136,8 +136,8 @@ def cla_sign(event_path: Path | None, signatures_path: Path | None, config_path:
     store = open_store(table, os.environ, repo.root, signatures_path)
     phrase = str(table.get("phrase", DEFAULT_PHRASE))
     event_name = os.environ.get("GITHUB_EVENT_NAME")
-    outcome = sign(payload, event_name, phrase, store.read(), store.name)
-    if outcome.signed:  # only a signing comment writes: re-read and applied again until it holds
+    outcome = sign(payload, event_name, phrase, "", store.name)  # is it a signing comment at all?
+    if outcome.signed:  # only a signing comment reads and writes the file, applied again until it holds
         latest: list[Outcome] = []
 
         def add(text: str) -> str | None:
