@@ -68,7 +68,7 @@ def recheck(table: Mapping[str, Any], store: Any, number: int, repository: str |
     environ = dict(os.environ)
     client = client_for(environ, repository)
     if client is None:
-        warn(f"no GITHUB_TOKEN (or GITHUB_REPOSITORY): pull request #{number} is not checked again")
+        warn(f"GITHUB_TOKEN or GITHUB_REPOSITORY is not set, so pull request #{number} is not checked again")
         return
     try:
         result = check_again(table, client, number, store.read(), store.name)

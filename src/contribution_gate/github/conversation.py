@@ -163,7 +163,7 @@ def publish(
 ) -> None:
     """Post the comment and the statuses; every failure is a warning, never an exit code."""
     if client is None:
-        warn("no GITHUB_TOKEN: nothing is posted on the pull request; this is what would be:")
+        warn("GITHUB_TOKEN is not set, so nothing is posted on the pull request; this is what would be:")
         for status in plan.statuses if post_statuses else ():
             say(f"status {status.context} on {plan.head[:12]}: {status.state}: {statuses.one_line(status.description)}")
         if comment:
