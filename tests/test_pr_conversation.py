@@ -427,3 +427,55 @@ def test_ten_concurrent_signers_all_end_up_in_the_remote_file(
     assert sorted(s["name"] for s in signed) == sorted(f"signer-{i}" for i in range(SIGNERS))
     assert len({s["comment_id"] for s in signed}) == SIGNERS
     assert fake.conflicts >= SIGNERS - 1  # the first round: one write wins, the others re-read and retry
+
+
+def test_pull_request_target_recheck_from_the_api_alone(
+    gate: Callable[..., Run], pr: PullRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull request from a fork: the review's token could not write; a `pull_request_target` job
+    checks the CLA from the API with the default branch checked out, and posts."""
+    pr.repo.git("checkout", "-q", "main")
+    monkeypatch.chdir(pr.repo.root)
+    monkeypatch.setenv("GITHUB_EVENT_NAME", "pull_request_target")
+    monkeypatch.delenv("GITHUB_REPOSITORY")  # the event names it
+    run = gate("cla", "recheck", "--event", pr.event)
+    assert run.code == 0, run.output
+    assert pr.cla() == "failure" and pr.overall() is None  # the other checks' verdict is not known here
+    (comment,) = pr.comments()
+    assert "## ❌ contribution-gate: fail" in comment["body"]
+    assert "has not posted here yet" in comment["body"] and PHRASE in comment["body"]
+    key = (SIGNATURES_REPO, "main", SIGNATURES_PATH)
+    recorded = json.loads(pr.fake.files[key])
+    recorded["signedContributors"].append({"name": "bob-builds", "id": 3})
+    pr.fake.files[key] = json.dumps(recorded)
+    assert gate("cla", "recheck", "--event", pr.event).code == 0
+    assert pr.cla() == "success" and pr.overall() is None
+    (comment,) = pr.comments()
+    assert f"## ⏳ contribution-gate: waiting for the review of `{pr.head[:12]}`" in comment["body"]
+    assert not any(call.startswith("GET /repos/octo-org/project/commits/") for call in pr.fake.calls)
+    assert gate("cla", "recheck").code == 2  # neither --pr nor --event
+
+
+def test_a_new_push_after_the_review_keeps_the_overall_status_alone(
+    gate: Callable[..., Run], pr: PullRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert review(gate, pr, "--pr-comment").code == 1
+    newer = commit_as(pr.repo, BOB, "Another part")
+    pr.fake.pull_objects[12]["head"]["sha"] = newer
+    pr.fake.pull_objects[12]["commits"] = 3
+    accounts = {ADA[1]: {"login": "ada", "id": 5}, BOB[1]: {"login": "bob-builds", "id": 3}}
+    pr.fake.pulls[12] = from_repository(pr.repo.root, f"{pr.base}..{newer}", accounts)
+    assert sign_as(gate, pr, tmp_path, PHRASE, monkeypatch).code == 0
+    assert pr.fake.status_of(newer, "contribution-gate/cla") == "success"
+    assert pr.fake.status_of(newer, "contribution-gate") is None  # its review has not run yet
+    (comment,) = pr.comments()
+    assert "New commits were pushed: their review will post here." in comment["body"]
+
+
+def test_more_commits_than_github_lists_fail_the_recheck_closed(
+    gate: Callable[..., Run], pr: PullRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pr.fake.pull_objects[12]["commits"] = 300
+    assert sign_as(gate, pr, tmp_path, PHRASE, monkeypatch).code == 0
+    assert pr.cla() == "failure"
+    assert "only the first 250 commits" in pr.comments()[0]["body"]

@@ -51,6 +51,16 @@ class Conversation:
         }
         return self._run("pull_request", payload, {"pr-comment": "true", **(inputs or {})})
 
+    def fork_check(self) -> ActionRun:
+        """The `pull_request_target` job with `cla-only`: the default branch checked out, the API asked."""
+        self.repo.git("checkout", "-q", "main")
+        payload = {
+            "number": 12,
+            "pull_request": {"number": 12, "head": {"sha": self.head}, "base": {"sha": self.base}},
+            "repository": {"full_name": "octo-org/project", "id": 99},
+        }
+        return self._run("pull_request_target", payload, {"cla-only": "true"})
+
     def comment(self, body: str, login: str = "bob-builds", account: int = 3) -> ActionRun:
         self.repo.git("checkout", "-q", "main")  # the signing job checks out the default branch only
         payload = {
@@ -175,3 +185,13 @@ def test_action_yml_declares_the_conversation_inputs_off() -> None:
     action = yaml.safe_load((Path(__file__).resolve().parents[2] / "action.yml").read_text(encoding="utf-8"))
     assert action["inputs"]["pr-comment"]["default"] == "false"
     assert action["inputs"]["commit-status"]["default"] == "false"
+
+
+def test_action_cla_only_on_pull_request_target_posts_the_cla_from_the_api(conversation: Conversation) -> None:
+    result = conversation.fork_check()
+    step = result.step("review")
+    assert step.code == 0, step.out + step.err
+    assert conversation.status("contribution-gate/cla") == "failure"
+    assert conversation.status("contribution-gate") is None
+    (comment,) = conversation.fake.comments[12]
+    assert "has not posted here yet" in comment["body"] and PHRASE in comment["body"]

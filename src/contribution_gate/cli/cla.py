@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -167,7 +168,13 @@ def cla_sign(event_path: Path | None, signatures_path: Path | None, config_path:
 
 
 @cla_group.command("recheck")
-@click.option("--pr", "number", type=click.IntRange(min=1), required=True, help="The pull request's number.")
+@click.option("--pr", "number", type=click.IntRange(min=1), help="The pull request's number.")
+@click.option(
+    "--event",
+    "event_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A pull_request_target (or pull_request, issue_comment) event naming the pull request.",
+)
 @click.option(
     "--signatures",
     "signatures_path",
@@ -178,17 +185,22 @@ def cla_sign(event_path: Path | None, signatures_path: Path | None, config_path:
     "--config", "config_path", type=click.Path(path_type=Path), help="Policy file to use instead of the repository's."
 )
 @click.option("-v", "--verbose", is_flag=True, help="Tracebacks on errors.")
-def cla_recheck(number: int, signatures_path: Path | None, config_path: Path | None, verbose: bool) -> None:
+def cla_recheck(
+    number: int | None, event_path: Path | None, signatures_path: Path | None, config_path: Path | None, verbose: bool
+) -> None:
     """Check one pull request's CLA again and edit its review comment and status.
 
     \b
-    What a `recheck` comment does, from a maintainer's shell or a scheduled job: the pull
-    request's commits come from the API (every page), the policy and signatures from here.
-    Needs GITHUB_TOKEN and GITHUB_REPOSITORY (GITHUB_API_URL for GitHub Enterprise Server).
+    What a `recheck` comment does, from a maintainer's shell or a `pull_request_target`
+    job (which may then write to a pull request from a fork without checking any of it
+    out): the pull request's commits come from the API (every page), the policy and the
+    signatures from here. Needs GITHUB_TOKEN and GITHUB_REPOSITORY (GITHUB_API_URL for
+    GitHub Enterprise Server).
 
     \b
     Examples:
       GITHUB_REPOSITORY=octo-org/project contribution-gate cla recheck --pr 12
+      contribution-gate cla recheck --event "$GITHUB_EVENT_PATH"
     """
     from ..checks.cla.store import open_store
     from ..git import Repository
@@ -196,11 +208,32 @@ def cla_recheck(number: int, signatures_path: Path | None, config_path: Path | N
     from ..session import load_policy
     from .conversation import recheck
 
+    repository = None
+    if event_path is not None:
+        number, repository = _pull_request_of(event_path)
+    if number is None:
+        raise click.UsageError("give --pr NUMBER or --event PATH")
     repo = Repository(".")
     table = load_policy(repo, Target("staged"), config_path).table("cla")
     if table.get("mode") != "cla":
         raise GateError('cla recheck needs [cla] mode = "cla" in the policy')
-    if not os.environ.get("GITHUB_TOKEN", "").strip() or not os.environ.get("GITHUB_REPOSITORY"):
+    if not os.environ.get("GITHUB_TOKEN", "").strip() or not (os.environ.get("GITHUB_REPOSITORY") or repository):
         raise GateError("cla recheck talks to GitHub: set GITHUB_TOKEN and GITHUB_REPOSITORY (OWNER/NAME)")
-    recheck(table, open_store(table, os.environ, repo.root, signatures_path), number, None, "Checked again.")
+    store = open_store(table, os.environ, repo.root, signatures_path)
+    recheck(table, store, number, repository, "Checked again.")
     sys.exit(EXIT_PASS)
+
+
+def _pull_request_of(event_path: Path) -> tuple[int, str | None]:
+    """The pull request number (and repository) an event names."""
+    from ..github.events import is_number, read_payload
+
+    payload = read_payload(event_path)
+    for key in ("pull_request", "issue"):
+        item = payload.get(key)
+        if isinstance(item, dict) and is_number(item.get("number")) and item["number"] > 0:
+            repository = payload.get("repository")
+            name = repository.get("full_name") if isinstance(repository, dict) else None
+            valid = isinstance(name, str) and re.fullmatch(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}", name)
+            return int(item["number"]), name if valid else None
+    raise GateError(f"{event_path}: the event names no pull request (pull_request.number or issue.number)")
