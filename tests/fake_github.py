@@ -63,6 +63,8 @@ class FakeGitHub:
     lock: threading.Lock = field(default_factory=threading.Lock)
     barrier: threading.Barrier | None = None
     next_id: int = 1000
+    me: str | None = None
+    edits: int = 0  # GET /user: the token's person (None: 403, as for GITHUB_TOKEN)
 
     def status_of(self, sha: str, context: str) -> str | None:
         """The state GitHub shows for `context` on `sha`: the latest posted."""
@@ -185,6 +187,10 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         query = parse_qs(parts.query)
         segments = parts.path.strip("/").split("/")
+        if method == "GET" and segments == ["user"]:
+            if api.me is None:
+                return self._send(403, {"message": "Resource not accessible by integration"})
+            return self._send(200, {"login": api.me, "id": 77, "type": "User"})
         if len(segments) < 4 or segments[0] != "repos":
             return self._send(404, {"message": "Not Found"})
         repository = "/".join(segments[1:3])
@@ -233,7 +239,11 @@ class _Handler(BaseHTTPRequestHandler):
                     made = {
                         "id": api.next_id,
                         "body": body["body"],
-                        "user": {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"},
+                        "user": (
+                            {"login": api.me, "id": 77, "type": "User"}
+                            if api.me
+                            else {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
+                        ),
                         "created_at": "2025-01-01T00:00:00Z",
                         "updated_at": "2025-01-01T00:00:00Z",
                         "html_url": f"https://github.com/{repository}/pull/{rest[1]}#issuecomment-{api.next_id}",
@@ -241,6 +251,7 @@ class _Handler(BaseHTTPRequestHandler):
                     listed.append(made)
                 return self._send(201, made)
         if method == "PATCH" and len(rest) == 3 and rest[:2] == ["issues", "comments"] and rest[2].isdigit():
+            api.edits += 1
             for listed in api.comments.values():
                 for comment in listed:
                     if comment["id"] == int(rest[2]) and isinstance(body, dict) and isinstance(body.get("body"), str):

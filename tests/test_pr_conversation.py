@@ -479,3 +479,45 @@ def test_more_commits_than_github_lists_fail_the_recheck_closed(
     assert sign_as(gate, pr, tmp_path, PHRASE, monkeypatch).code == 0
     assert pr.cla() == "failure"
     assert "only the first 250 commits" in pr.comments()[0]["body"]
+
+
+def test_a_maintainers_own_token_finds_its_own_comment_again(gate: Callable[..., Run], pr: PullRequest) -> None:
+    """Run from a shell with a person's token: that person's comment is the sticky one, a stranger's
+    comment with the marker still is not."""
+    pr.fake.me = "maintainer"
+    pr.fake.comments[12] = [human_comment(1, "mallory", f"{MARKER}\nforged")]
+    assert review(gate, pr, "--pr-comment").code == 1
+    assert review(gate, pr, "--pr-comment").code == 1
+    bodies = [c["body"] for c in pr.comments()]
+    assert len(bodies) == 2 and bodies[0] == f"{MARKER}\nforged"
+    assert pr.comments()[1]["user"]["login"] == "maintainer"
+
+
+def test_a_changed_review_edits_the_same_comment(gate: Callable[..., Run], pr: PullRequest) -> None:
+    assert review(gate, pr, "--pr-comment").code == 1
+    assert review(gate, pr, "--pr-comment", "--fail-on", "warning").code == 1  # same body: not edited
+    assert pr.fake.edits == 0
+    key = (SIGNATURES_REPO, "main", SIGNATURES_PATH)
+    pr.fake.files[key] = json.dumps(
+        {"signedContributors": [*ADA_SIGNED["signedContributors"], {"name": "bob-builds", "id": 3}]}
+    )
+    assert review(gate, pr, "--pr-comment").code == 0
+    assert pr.fake.edits == 1 and len(pr.comments()) == 1
+    assert "## ✅ contribution-gate: pass" in pr.comments()[0]["body"]
+
+
+def test_a_bad_timeout_is_a_usage_error_before_the_review(
+    gate: Callable[..., Run], pr: PullRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONTRIBUTION_GATE_API_TIMEOUT", "forever")
+    run = review(gate, pr, "--pr-comment")
+    assert run.code == 2 and "CONTRIBUTION_GATE_API_TIMEOUT" in run.err and run.out == ""
+
+
+def test_a_next_page_on_another_server_never_gets_the_token(gate: Callable[..., Run], pr: PullRequest) -> None:
+    pr.fake.comments[12] = [human_comment(n, "fan", f"+{n}") for n in range(1, 150)]
+    pr.fake.link_host = "http://127.0.0.2:9"
+    run = review(gate, pr, "--pr-comment")
+    assert run.code == 1
+    assert "refusing to send the token there" in run.err and "verdict is unchanged" in run.err
+    assert not any(c["user"]["type"] == "Bot" for c in pr.comments())

@@ -195,3 +195,30 @@ def test_action_cla_only_on_pull_request_target_posts_the_cla_from_the_api(conve
     assert conversation.status("contribution-gate") is None
     (comment,) = conversation.fake.comments[12]
     assert "has not posted here yet" in comment["body"] and PHRASE in comment["body"]
+
+
+def test_readme_workflows_use_the_actions_inputs_and_never_check_out_the_pull_request() -> None:
+    import re
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    action = yaml.safe_load((root / "action.yml").read_text(encoding="utf-8"))
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The pull-request conversation") :]
+    workflows = [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", section, re.S)][:2]
+    assert [set(w.get("on", w.get(True))) for w in workflows] == [
+        {"pull_request"},
+        {"issue_comment", "pull_request_target"},
+    ]
+    for workflow in workflows:
+        for job in workflow["jobs"].values():
+            for step in job["steps"]:
+                if str(step.get("uses", "")).startswith("contribution-gate/contribution-gate@"):
+                    assert set(step.get("with", {})) <= set(action["inputs"])
+                    assert step["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
+                if str(step.get("uses", "")).startswith("actions/checkout@"):
+                    assert "ref" not in step.get("with", {})  # the event's default: never the contribution's head
+    review_job, sign_job = (next(iter(w["jobs"].values())) for w in workflows)
+    assert review_job["permissions"]["pull-requests"] == "write" and review_job["permissions"]["statuses"] == "write"
+    assert sign_job["permissions"]["contents"] == "write" and "concurrency" in sign_job

@@ -38,7 +38,10 @@ def review_publisher(event: Any, comment: bool, status: bool) -> Callable[[Any],
     """The step run after a review of `event` that posts its comment and statuses."""
     if not (comment or status):
         return None
+    from ..github.rest import timeout_from
+
     environ = dict(os.environ)
+    timeout_from(environ)  # a bad CONTRIBUTION_GATE_API_TIMEOUT is a usage error before the review, not after
 
     def publish(review: Any) -> None:
         from ..github.conversation import publish as post

@@ -4,7 +4,8 @@ The first run creates it (`POST /repos/{o}/{r}/issues/{n}/comments`); later runs
 (every page), find the one that starts with `MARKER` and edit it (`PATCH .../issues/comments/{id}`),
 so the conversation holds one review that is always current. Only a comment written by a bot
 account (`user.type == "Bot"`, which `github-actions[bot]` is) counts: a person who pastes the
-marker into a comment of their own cannot make the gate edit, or read its state from, their text.
+marker into a comment of their own cannot make the gate edit, or read its state from, their text
+(with a person's token, that person's own comments count too).
 
 The comment also carries a small state line (hidden, like the marker) that the signing job reads:
 which head commit the last full review saw and whether everything but the CLA passed there.
@@ -14,11 +15,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .rest import Client
+from .rest import ApiError, Client
 
 MARKER = "<!-- contribution-gate: sticky review comment -->"
 LIMIT = 65536  # GitHub refuses a longer comment body
@@ -63,24 +63,35 @@ def parse_state(body: str) -> State | None:
     return State(head, others)
 
 
-def is_ours(comment: Mapping[str, Any]) -> bool:
-    user = comment.get("user")
-    body = comment.get("body")
-    return (
-        isinstance(user, dict)
-        and user.get("type") == "Bot"
-        and isinstance(body, str)
-        and body.startswith(MARKER)
-        and isinstance(comment.get("id"), int)
-    )
+def _author(comment: Any) -> tuple[str, str] | None:
+    """(login, type) of a comment that carries the marker, else None."""
+    if not isinstance(comment, dict) or not isinstance(comment.get("id"), int):
+        return None
+    user, body = comment.get("user"), comment.get("body")
+    if not isinstance(user, dict) or not isinstance(body, str) or not body.startswith(MARKER):
+        return None
+    return str(user.get("login") or ""), str(user.get("type") or "")
 
 
 def find(client: Client, number: int) -> Sticky | None:
-    """The oldest sticky comment of the pull request, if a bot wrote one."""
+    """The oldest sticky comment of the pull request written by a bot (`github-actions[bot]`), or,
+    when the token is a person's (a maintainer running the CLI), by that person."""
+    people: dict[str, Sticky] = {}
     for comment in client.pages(client.repo_path(f"issues/{number}/comments?per_page=100")):
-        if isinstance(comment, dict) and is_ours(comment):
+        author = _author(comment)
+        if author is None:
+            continue
+        if author[1] == "Bot":
             return Sticky(comment["id"], comment["body"])
-    return None
+        people.setdefault(author[0].lower(), Sticky(comment["id"], comment["body"]))
+    if not people:
+        return None
+    try:  # GITHUB_TOKEN may not ask this (403): then no person's comment is ours
+        me = client.request("GET", "/user").data
+    except ApiError:
+        return None
+    login = me.get("login") if isinstance(me, dict) else None
+    return people.get(login.lower()) if isinstance(login, str) else None
 
 
 def fitted(body: str) -> str:

@@ -102,7 +102,12 @@ def review_plan(review: Any, number: int, head: str, environ: Mapping[str, str])
     cla_passed = None if cla_run is None else cla_run.status == "pass"
     state = State(head, "pass" if others.passed else "fail")
     body = compose(
-        state, head, cla_block, cla_passed if summary is not None else None, "\n".join(report), _footer(environ)
+        state,
+        head,
+        cla_block,
+        cla_passed if summary is not None else None,
+        "\n".join(report),
+        _footer(environ, summary is not None),
     )
     plan_statuses = [Status(CONTEXT, "success" if review.passed else "failure", _describe(review))]
     cla_findings = [j for j in review.judged if j.finding.check == "cla"]
@@ -124,7 +129,7 @@ def recheck_plan(
     elif state is None or state.head != head:
         kept = f"_New commits were pushed: their review will post here._\n\n{kept}"
     cla_block = "\n".join([f"_{why}_", *cla_section(summary)])
-    body = compose(state, head, cla_block, passed, kept, _footer(environ))
+    body = compose(state, head, cla_block, passed, kept, _footer(environ, True))
     plan_statuses = [cla_status(passed, summary, None)]
     if state is not None and state.head == head:
         whole = passed and state.others == "pass"
@@ -188,7 +193,9 @@ def publish(
 
 
 def _failed(what: str, exc: ApiError, kind: str) -> str:
-    if exc.status in (401, 403):
+    if exc.status in (403, 429) and "rate limit" in str(exc).lower():
+        why = "GitHub's rate limit: the next run posts it"
+    elif exc.status in (401, 403):
         why = f"the token may not do this: give the job `permissions: {PERMISSION[kind]}`"
         if kind == "comment":
             why += " (a pull request from a fork gets a read-only token on `pull_request`)"
@@ -224,7 +231,8 @@ def _describe(review: Any) -> str:
     return f"{errors} error{'s' if errors != 1 else ''} ({', '.join(failing)})"
 
 
-def _footer(environ: Mapping[str, str]) -> str:
+def _footer(environ: Mapping[str, str], cla: bool) -> str:
     url = statuses.run_url(environ)
     run = f"[this run]({url})" if url else "contribution-gate"
-    return f"<sub>Written by {run}. This comment is edited in place on every run; comment `recheck` to check the CLA again.</sub>"
+    recheck = "; comment `recheck` to check the CLA again" if cla else ""
+    return f"<sub>Written by {run}. This comment is edited in place on every run{recheck}.</sub>"

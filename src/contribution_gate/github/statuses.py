@@ -27,8 +27,10 @@ class Status:
 
 
 def one_line(text: str) -> str:
-    """The description: one line, at most 140 characters."""
-    flat = " ".join(text.split())
+    """The description: one line, at most 140 characters, secrets masked (statuses are public)."""
+    from ..reporters.untrusted import masked, visible
+
+    flat = visible(masked(" ".join(text.split())))
     return flat if len(flat) <= DESCRIPTION_LIMIT else flat[: DESCRIPTION_LIMIT - 1] + "…"
 
 
