@@ -521,3 +521,38 @@ def test_a_next_page_on_another_server_never_gets_the_token(gate: Callable[..., 
     assert run.code == 1
     assert "refusing to send the token there" in run.err and "verdict is unchanged" in run.err
     assert not any(c["user"]["type"] == "Bot" for c in pr.comments())
+
+
+def test_a_huge_review_is_cut_inside_its_block_and_the_comment_stays_under_the_limit() -> None:
+    from contribution_gate.github.comments import LIMIT, State
+    from contribution_gate.github.conversation import compose, review_block
+
+    head = "a" * 40
+    report = "\n".join(f"| finding {n} | `{'x' * 80}` |" for n in range(2000))
+    body = compose(State(head, "fail"), head, "### Contributor License Agreement", False, report, "<sub>x</sub>")
+    assert len(body) <= LIMIT
+    kept = review_block(body)
+    assert kept is not None and kept.endswith("have it all)_") and kept.startswith("| finding 0 |")
+
+
+def test_dco_mode_posts_the_whole_review_and_the_cla_status(
+    repo: GitRepo, gate: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = repo.commit_files("Policy", {"README.md": "# p\n", ".contribution-gate.toml": '[cla]\nmode = "dco"\n'})
+    head = commit_as(repo, BOB, "No sign-off")
+    fake = FakeGitHub(
+        pulls={12: from_repository(repo.root, f"{base}..{head}", {})}, pull_objects={12: pull_object(12, base, head)}
+    )
+    with serve(fake):
+        for name, value in (("GITHUB_TOKEN", TOKEN), ("GITHUB_API_URL", fake.url)):
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("GITHUB_REPOSITORY", fake.repository)
+        event = pr_event(tmp_path / "event.json", base, head)
+        run = gate("review", "-C", repo.root, "--event", event, "--pr-comment")
+    assert run.code == 1
+    (comment,) = fake.comments[12]
+    assert "### The review: ❌ fail" in comment["body"], comment["body"]
+    assert "`missing-signoff`" in comment["body"] and "DCO" in comment["body"]
+    assert "recheck" not in comment["body"]  # nothing to re-check without a CLA
+    assert fake.status_of(head, "contribution-gate/cla") == "failure"
+    assert fake.status_of(head, "contribution-gate") == "failure"

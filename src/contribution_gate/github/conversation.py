@@ -71,10 +71,19 @@ def compose(
     lines += verdict_heading(passed, head)
     if cla_block is not None:
         lines += ["", CLA_OPEN, cla_block.strip("\n"), CLA_CLOSE]
-    lines += ["", REVIEW_OPEN, review_block.strip("\n"), REVIEW_CLOSE]
-    if footer:
-        lines += ["", footer]
+    tail = ["", footer] if footer else []
+    room = comments.LIMIT - len("\n".join([*lines, "", REVIEW_OPEN, "", REVIEW_CLOSE, *tail])) - 2
+    lines += ["", REVIEW_OPEN, _cut(review_block.strip("\n"), room), REVIEW_CLOSE, *tail]
     return "\n".join(lines) + "\n"
+
+
+def _cut(text: str, room: int) -> str:
+    """`text` cut at a line end to `room` characters, saying so, so the closing marker always fits."""
+    if len(text) <= room:
+        return text
+    note = "\n\n_(cut to fit GitHub's comment limit: the job summary and the JSON report have it all)_"
+    cut = text[: max(0, room - len(note))]
+    return cut[: cut.rfind("\n") + 1 or len(cut)].rstrip("\n") + note
 
 
 def review_block(body: str) -> str | None:
