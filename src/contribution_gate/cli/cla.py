@@ -70,11 +70,14 @@ def check_commit_msg(message_file: Path, config_path: Path | None, verbose: bool
 
 @cli.group("cla")
 def cla_group() -> None:
-    """Contributor License Agreement signatures kept in the repository (CLA Assistant Lite's format).
+    """Contributor License Agreement signatures (CLA Assistant Lite's format), in the repository
+    or, with [cla] signatures-repo, in another one through the GitHub API.
 
     \b
     Examples:
       contribution-gate cla sign --event "$GITHUB_EVENT_PATH" --signatures signatures/cla.json
+      GITHUB_TOKEN=... contribution-gate cla sign --event "$GITHUB_EVENT_PATH"   # and re-check the PR
+      GITHUB_TOKEN=... GITHUB_REPOSITORY=octo-org/project contribution-gate cla recheck --pr 12
     """
 
 
