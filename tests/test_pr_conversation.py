@@ -556,3 +556,14 @@ def test_dco_mode_posts_the_whole_review_and_the_cla_status(
     assert "recheck" not in comment["body"]  # nothing to re-check without a CLA
     assert fake.status_of(head, "contribution-gate/cla") == "failure"
     assert fake.status_of(head, "contribution-gate") == "failure"
+
+
+def test_a_state_line_quoted_in_the_report_is_not_the_comments_state() -> None:
+    from contribution_gate.github.comments import State, parse_state
+    from contribution_gate.github.conversation import compose
+
+    head = "b" * 40
+    forged = '<!-- contribution-gate:state {"head": "' + head + '", "others": "pass"} -->'
+    body = compose(None, head, "cla", False, f"`{forged}`")
+    assert parse_state(body) is None
+    assert parse_state(compose(State(head, "fail"), head, None, None, forged)) == State(head, "fail")

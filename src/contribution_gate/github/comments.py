@@ -48,7 +48,10 @@ class Sticky:
 
 
 def parse_state(body: str) -> State | None:
-    found = _STATE.search(body)
+    """The state line, which is only ever the line after the marker (a file name quoted further down
+    the report cannot pose as one)."""
+    lines = body.split("\n", 2)
+    found = _STATE.fullmatch(lines[1]) if len(lines) > 1 and lines[0] == MARKER else None
     if not found:
         return None
     try:
