@@ -567,3 +567,22 @@ def test_a_state_line_quoted_in_the_report_is_not_the_comments_state() -> None:
     body = compose(None, head, "cla", False, f"`{forged}`")
     assert parse_state(body) is None
     assert parse_state(compose(State(head, "fail"), head, None, None, forged)) == State(head, "fail")
+
+
+def test_a_slow_run_of_an_older_head_leaves_the_newer_comment_alone(
+    gate: Callable[..., Run], pr: PullRequest, tmp_path: Path
+) -> None:
+    assert review(gate, pr, "--pr-comment").code == 1
+    newer = commit_as(pr.repo, BOB, "Another part")
+    pr.fake.pull_objects[12]["head"]["sha"] = newer
+    pr.fake.pulls[12] = from_repository(
+        pr.repo.root,
+        f"{pr.base}..{newer}",
+        {ADA[1]: {"login": "ada", "id": 5}, BOB[1]: {"login": "bob-builds", "id": 3}},
+    )
+    newer_event = pr_event(tmp_path / "newer.json", pr.base, newer)
+    assert gate("review", "-C", pr.repo.root, "--event", newer_event, "--pr-comment").code == 1
+    body = pr.comments()[0]["body"]
+    late = review(gate, pr, "--pr-comment")  # the run of the first head finishes last
+    assert "has moved on" in late.err
+    assert pr.comments()[0]["body"] == body and newer in body

@@ -185,8 +185,12 @@ def publish(
         return
     if comment:
         try:
-            done, number = comments.upsert(client, plan.number, plan.body, existing)
-            say(f"pull request #{plan.number}: review comment {done} (id {number})")
+            sticky = existing if existing is not None else comments.find(client, plan.number)
+            if _outdated(client, plan, sticky):
+                say(f"pull request #{plan.number} has moved on from {plan.head[:12]}: its comment is left as it is")
+            else:
+                done, number = comments.upsert(client, plan.number, plan.body, sticky)
+                say(f"pull request #{plan.number}: review comment {done} (id {number})")
         except ApiError as exc:
             warn(_failed("the review comment", exc, "comment"))
     if post_statuses:
@@ -199,6 +203,17 @@ def publish(
                 warn(_failed(f"the commit status {status.context}", exc, "status"))
                 if exc.status in (401, 403, 404) or exc.status == 0:
                     break
+
+
+def _outdated(client: Client, plan: Plan, sticky: Sticky | None) -> bool:
+    """Whether a slow run of an older head would overwrite the comment of a newer one: only asked
+    when the comment was last written for another head."""
+    state = sticky.state if sticky is not None else None
+    if state is None or state.head == plan.head:
+        return False
+    from . import pulls
+
+    return pulls.pull(client, plan.number).head != plan.head
 
 
 def _failed(what: str, exc: ApiError, kind: str) -> str:
