@@ -386,7 +386,7 @@ def test_unknown_config_key_is_a_warning(based_repo: GitRepo, gate: Gate) -> Non
     assert len(warnings) == 2
     assert warnings[0] == (
         "contribution-gate: warning: .contribution-gate.toml (working tree): unknown key 'entropy' in [secrets] "
-        "ignored (known: allow, allow-paths, baseline, exclude-paths, max-file-size)"
+        "ignored (known: allow, allow-paths, baseline, exclude-paths, gitleaks-config, gitleaks-ignore, max-file-size, rules)"
     )
     assert warnings[1].startswith(
         "contribution-gate: warning: .contribution-gate.toml (working tree): unknown table [colours] ignored (known: checks, secrets"

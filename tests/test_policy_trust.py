@@ -122,7 +122,7 @@ def test_a_range_is_judged_with_its_bases_policy_and_says_why(
         "or ask a maintainer)"
     )
     text = gate("review", "--range", f"{base}..HEAD", "-C", based_repo.root)
-    assert f"(policy: built-in defaults; {who} judges with the base's policy, not the change's)" in text.out
+    assert f"(policy: built-in defaults; {who} judges with the base's policy, not the change's)" in text.flat
 
 
 def test_a_finding_the_changes_policy_also_fails_gets_no_such_note(based_repo: GitRepo, gate: Gate) -> None:

@@ -369,3 +369,24 @@ def test_a_real_format_token_is_an_error_in_any_file(
     """Token formats with an offline check are judged the same everywhere: fixtures can be made
     obviously fake (a failing checksum is a warning), a live-looking key in a test is a leak."""
     check(gate_cmd, based_repo, {path: [(f'TOKEN = "{tokens.github_token()}"', ERROR)]})
+
+
+def test_a_scanners_own_rules_are_patterns_not_secrets(based_repo: GitRepo, gate_cmd: Callable[..., Run]) -> None:
+    """A rule file (gitleaks', a project's `[[secrets.rules]]`, this project's own) names its
+    capture group `secret` and writes the value as a character class with a quantifier: a
+    pattern, not a value. A real value under the same names next to them is still found."""
+    check(
+        gate_cmd,
+        based_repo,
+        {
+            "config/rules.toml": [
+                ("regex = '''(?i:Secret=)(?P<secret>[A-Za-z0-9+/]{40,88}={0,2})(?![A-Za-z0-9+/=])'''", NONE),
+                ("regex = '''(?i:Authorization:\\s{0,8}Bearer\\s{1,8})(?P<secret>[A-Za-z0-9._~+/=-]{8,4000})'''", NONE),
+                (f'client_secret = "{rand(40)}"', ERROR),
+            ],
+            "src/patterns.py": [
+                ('TOKEN_PATTERN = r"<token>[a-z0-9]{32}</token>"', NONE),
+                (f'api_secret = "{rand(32, HEX)}"', ERROR),
+            ],
+        },
+    )

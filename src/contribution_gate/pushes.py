@@ -40,14 +40,7 @@ def passed(repo: Repository, push: str, now: float | None = None) -> bool:
         lines = _file(repo).read_text(encoding="ascii").splitlines()
     except (OSError, UnicodeDecodeError):
         return False
-    for line in lines:
-        recorded, _, when = line.partition(" ")
-        try:
-            if recorded == push and 0 <= now - float(when) <= RECENT:
-                return True
-        except ValueError:
-            continue
-    return False
+    return any(line.partition(" ")[0] == push and _fresh(line, now) for line in lines)
 
 
 def remember(repo: Repository, push: str, now: float | None = None) -> None:
@@ -58,14 +51,16 @@ def remember(repo: Repository, push: str, now: float | None = None) -> None:
         old = path.read_text(encoding="ascii").splitlines() if path.exists() else []
         kept = [line for line in old if _fresh(line, now)][-_KEEP + 1 :]
         temporary = path.with_name(f"{path.name}.{os.getpid()}")
-        temporary.write_text("".join(f"{line}\n" for line in [*kept, f"{push} {now:.0f}"]), encoding="ascii")
+        temporary.write_text("".join(f"{line}\n" for line in [*kept, f"{push} {now:.3f}"]), encoding="ascii")
         os.replace(temporary, path)
     except (OSError, UnicodeDecodeError):
         pass
 
 
 def _fresh(line: str, now: float) -> bool:
+    """Recorded within RECENT seconds (a second of clock skew between runs allowed: a record
+    written as whole seconds, as 0.2.0 did, may lie up to half a second ahead)."""
     try:
-        return 0 <= now - float(line.partition(" ")[2]) <= RECENT
+        return -1.0 <= now - float(line.partition(" ")[2]) <= RECENT
     except ValueError:
         return False

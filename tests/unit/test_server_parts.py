@@ -71,3 +71,12 @@ def test_a_passed_push_is_remembered_for_a_while(based_repo: GitRepo) -> None:
     assert not pushes.passed(repo, push, now=1000.0 + pushes.RECENT + 1)
     assert not pushes.passed(repo, pushes.key(["a", "c"], ["--check=secrets"], "9.9.9"), now=1001.0)
     assert not pushes.passed(repo, pushes.key(["a", "b"], [], "9.9.9"), now=1001.0)
+
+
+def test_a_pass_recorded_late_in_a_second_counts_at_once(based_repo: GitRepo) -> None:
+    """The next run of one push can start within the same second: the record keeps the fraction
+    (0.2.0 rounded 1000.6 up to 1001, so a run at 1000.8 found no pass and reviewed again)."""
+    repo = Repository(based_repo.root)
+    push = pushes.key(["a", "b"], [], "9.9.9")
+    pushes.remember(repo, push, now=1000.6)
+    assert pushes.passed(repo, push, now=1000.8)

@@ -36,6 +36,7 @@ class Verdict(enum.IntEnum):
 _CODE_OR_REFERENCE = re.compile(
     r"^[A-Za-z_][\w.]*[(\[]|^\$|\$\{|\{\{|\{[^{}\s]{0,80}\}|%\(\w+\)|%[sd]$|%\d{0,3}\.\d{0,3}[fFgGeE]|://|^@|^\.{1,2}/|^<[^<>]*>$"
     r"|\(\?|\\[wsdbWSDB]|\[\^|^[<>(]|[)}\]]$|^data:|^~/|^[A-Za-z]:\\"
+    r"|\[[^\[\]]{1,80}\](?:[*+?]|\{\d)"  # a regular expression's class and quantifier: `[A-Za-z0-9]{40,90`
 )
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _PIECES = re.compile(r"[-_.:/#=+@!?*&|~^]+")
