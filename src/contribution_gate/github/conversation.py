@@ -97,17 +97,17 @@ def review_block(body: str) -> str | None:
 
 def review_plan(review: Any, number: int, head: str, environ: Mapping[str, str]) -> Plan:
     """The comment and statuses of a full review (`review.Review`) of the pull request's head."""
-    from ..reporters.markdown import cla_section, render
+    from ..reporters import REPORTERS  # the registry: every string redacted and made visible
 
     summary = review.details.get("cla")
     ran_cla = any(run.name == "cla" for run in review.checks)
     cla_run = next((run for run in review.checks if run.name == "cla"), None)
     others = _without(review, "cla") if summary is not None else review
-    report = render(others).splitlines()
+    report = REPORTERS["markdown"](others).splitlines()
     if report and report[0].startswith("#"):
         title = "The other checks" if summary is not None else "The review"
         report[0] = f"### {title}: {'✅ pass' if others.passed else '❌ fail'}"
-    cla_block = "\n".join(cla_section(summary)) if summary is not None else None
+    cla_block = cla_markdown(summary, review.target) if summary is not None else None
     cla_passed = None if cla_run is None else cla_run.status == "pass"
     state = State(head, "pass" if others.passed else "fail")
     body = compose(
@@ -129,7 +129,7 @@ def recheck_plan(
     summary: Any, passed: bool, number: int, head: str, sticky: Sticky | None, environ: Mapping[str, str], why: str
 ) -> Plan:
     """The comment and statuses after the CLA alone was checked again (a signature, `recheck`)."""
-    from ..reporters.markdown import cla_section
+    from ..model import Target
 
     state = sticky.state if sticky is not None else None
     kept = review_block(sticky.body) if sticky is not None else None
@@ -137,7 +137,7 @@ def recheck_plan(
         kept = f"_The review of `{head[:12]}` has not posted here yet._"
     elif state is None or state.head != head:
         kept = f"_New commits were pushed: their review will post here._\n\n{kept}"
-    cla_block = "\n".join([f"_{why}_", *cla_section(summary)])
+    cla_block = f"_{why}_\n\n" + cla_markdown(summary, Target("range", None, head))
     body = compose(state, head, cla_block, passed, kept, _footer(environ, True))
     plan_statuses = [cla_status(passed, summary, None)]
     if state is not None and state.head == head:
@@ -147,6 +147,20 @@ def recheck_plan(
         )
         plan_statuses.insert(0, Status(CONTEXT, "success" if whole else "failure", text))
     return Plan(number, head, body, tuple(plan_statuses))
+
+
+CLA_HEADING = "### Contributor License Agreement"
+
+
+def cla_markdown(summary: Any, target: Any) -> str:
+    """The Markdown report's CLA section for `summary`, rendered through the reporters' registry
+    (so it is redacted like every report) from a review that holds nothing else."""
+    from ..reporters import REPORTERS
+    from ..review import Review
+
+    rendered = REPORTERS["markdown"](Review(target, (), (), details={"cla": summary}))
+    start = rendered.find(CLA_HEADING)
+    return rendered[start:].strip("\n") if start >= 0 else rendered.strip("\n")
 
 
 def cla_status(passed: bool, summary: Any, error: str | None) -> Status:
