@@ -479,6 +479,7 @@ def test_more_commits_than_github_lists_fail_the_recheck_closed(
     assert sign_as(gate, pr, tmp_path, PHRASE, monkeypatch).code == 0
     assert pr.cla() == "failure"
     assert "only the first 250 commits" in pr.comments()[0]["body"]
+    assert pr.fake.statuses[-1]["description"].startswith("not every commit could be listed")
 
 
 def test_a_maintainers_own_token_finds_its_own_comment_again(gate: Callable[..., Run], pr: PullRequest) -> None:

@@ -176,6 +176,8 @@ def cla_status(passed: bool, summary: Any, error: str | None) -> Status:
     total = len(summary.contributors)
     if passed:
         return Status(CLA_CONTEXT, "success", f"all {total} contributors have signed the CLA")
+    if not pending:  # GitHub listed only some of the commits (over 250): fail closed
+        return Status(CLA_CONTEXT, "failure", "not every commit could be listed: the review run checks them all")
     return Status(CLA_CONTEXT, "failure", f"{pending} of {total} contributors have not signed the CLA")
 
 
