@@ -587,3 +587,32 @@ def test_a_slow_run_of_an_older_head_leaves_the_newer_comment_alone(
     late = review(gate, pr, "--pr-comment")  # the run of the first head finishes last
     assert "has moved on" in late.err
     assert pr.comments()[0]["body"] == body and newer in body
+
+
+def test_the_recheck_reads_every_page_of_the_pull_requests_commits(
+    repo: GitRepo, gate: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, base, _, event = build_pr(repo, tmp_path)
+    for n in range(120):  # Ada's commits fill the first page; a stranger's is on the second
+        commit_as(repo, ADA, f"part {n}")
+    head = commit_as(repo, ("Sam", "sam@example.net"), "the last part")
+    accounts = {
+        ADA[1]: {"login": "ada", "id": 5},
+        BOB[1]: {"login": "bob-builds", "id": 3},
+        "sam@example.net": {"login": "sam-codes", "id": 4242},
+    }
+    fake.pulls[12] = from_repository(repo.root, f"{base}..{head}", accounts)
+    fake.pull_objects[12] = pull_object(12, base, head, ("bob-builds", 3), commits=len(fake.pulls[12]))
+    fake.files[(SIGNATURES_REPO, "main", SIGNATURES_PATH)] = json.dumps(
+        {"signedContributors": [*ADA_SIGNED["signedContributors"], {"name": "bob-builds", "id": 3}]}
+    )
+    with serve(fake):
+        monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+        monkeypatch.setenv("GITHUB_API_URL", fake.url)
+        monkeypatch.setenv("GITHUB_REPOSITORY", fake.repository)
+        pr = PullRequest(repo, fake, base, head, event)
+        run = sign_as(gate, pr, tmp_path, "recheck", monkeypatch)
+    assert run.code == 0, run.output
+    assert "still missing from sam-codes" in run.err
+    assert fake.status_of(head, "contribution-gate/cla") == "failure"
+    assert any(call.endswith("commits?per_page=100&page=2") for call in fake.calls)
