@@ -152,6 +152,25 @@ def _corporations(value: Any) -> str | None:
     return None
 
 
+_REPOSITORY = re.compile(r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$")
+_BRANCH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]{0,200}$")
+_HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:/[^\s()<>\[\]\"'`\\]{0,2000})?$")
+
+
+def _repository(value: Any) -> str | None:
+    ok = isinstance(value, str) and _REPOSITORY.match(value) and ".." not in value
+    return None if ok else 'must be a repository as "OWNER/NAME"'
+
+
+def _branch(value: Any) -> str | None:
+    ok = isinstance(value, str) and _BRANCH.match(value) and ".." not in value and not value.endswith((".", "/"))
+    return None if ok else 'must be a branch name such as "cla-signatures"'
+
+
+def _https_url(value: Any) -> str | None:
+    return None if isinstance(value, str) and _HTTPS_URL.match(value) else "must be an https:// URL (no spaces)"
+
+
 def _phrase(value: Any) -> str | None:
     return None if isinstance(value, str) and value.strip() else "must be the non-empty sentence a signer posts"
 
@@ -277,6 +296,9 @@ SCHEMA: dict[str, dict[str, Validator]] = {
         "mode": _one_of(*CLA_MODES),
         "allow-authors": _strings,
         "signatures": _string,
+        "signatures-repo": _repository,
+        "signatures-branch": _branch,
+        "document": _https_url,
         "corporate": _corporations,
         "phrase": _phrase,
     },

@@ -317,7 +317,13 @@ def test_pull_request_adding_a_secret_fails(action: Callable[..., ActionRun], le
     assert data["target"]["base"] == leaking_pr.base and data["target"]["head"] == leaking_pr.head
     assert any(f["rule"] == "github-token" and f["path"] == "app/settings.py" for f in data["findings"])
     # the action's outputs map the review step's
-    assert result.outputs == {"verdict": "fail", "findings": review.outputs["findings"], "report": str(report)}
+    assert result.outputs == {
+        "verdict": "fail",
+        "findings": review.outputs["findings"],
+        "report": str(report),
+        "signed": "",  # only the signing job (issue_comment) sets these
+        "signer": "",
+    }
     assert leaking_pr.secret is not None
     written = everything_written(result, report)
     assert not any(leaking_pr.secret in text for text in written)

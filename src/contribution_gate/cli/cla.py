@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -69,11 +70,14 @@ def check_commit_msg(message_file: Path, config_path: Path | None, verbose: bool
 
 @cli.group("cla")
 def cla_group() -> None:
-    """Contributor License Agreement signatures kept in the repository (CLA Assistant Lite's format).
+    """Contributor License Agreement signatures (CLA Assistant Lite's format), in the repository
+    or, with [cla] signatures-repo, in another one through the GitHub API.
 
     \b
     Examples:
       contribution-gate cla sign --event "$GITHUB_EVENT_PATH" --signatures signatures/cla.json
+      GITHUB_TOKEN=... contribution-gate cla sign --event "$GITHUB_EVENT_PATH"   # and re-check the PR
+      GITHUB_TOKEN=... GITHUB_REPOSITORY=octo-org/project contribution-gate cla recheck --pr 12
     """
 
 
@@ -102,17 +106,29 @@ def cla_sign(event_path: Path | None, signatures_path: Path | None, config_path:
     contribution): a new comment whose whole text is the phrase ([cla] phrase, default
     "I have read the CLA Document and I hereby sign the CLA") appends its author
     (login, id, comment id, time, repository id, pull request number) to the file, once,
-    keeping its format and order; commit the file afterwards. Anything else changes
-    nothing and exits 0. Concurrent runs on one file each keep their signature (the file is
-    locked, re-read and replaced atomically). Writes signed=true|false to $GITHUB_OUTPUT when set.
+    keeping its format and order. Anything else changes nothing and exits 0.
+
+    \b
+    Where the file lives: [cla] signatures-repo = "OWNER/NAME" writes it through the
+    GitHub contents API (re-read and retried on a conflict, no git push); otherwise the
+    file in the working tree is locked, re-read and replaced atomically (commit it after).
+    With GITHUB_TOKEN, the phrase or a comment of just `recheck` then checks the pull
+    request's CLA again from the API and edits its review comment and the
+    contribution-gate/cla status. Writes signed=true|false and signer to $GITHUB_OUTPUT.
+
+    \b
+    Examples:
+      contribution-gate cla sign --event "$GITHUB_EVENT_PATH"
+      contribution-gate cla sign --event event.json --signatures signatures/cla.json
     """
-    from ..checks.cla.signatures import DEFAULT_PATH, DEFAULT_PHRASE
-    from ..checks.cla.signing import sign
-    from ..files import locked, write_atomically
+    from ..checks.cla.signatures import DEFAULT_PHRASE
+    from ..checks.cla.signing import Outcome, request_of, sign
+    from ..checks.cla.store import open_store
     from ..git import Repository
     from ..github.events import read_payload
     from ..model import Target
     from ..session import load_policy
+    from .conversation import recheck, say
 
     if event_path is None and os.environ.get("GITHUB_EVENT_PATH"):
         event_path = Path(os.environ["GITHUB_EVENT_PATH"])
@@ -121,20 +137,19 @@ def cla_sign(event_path: Path | None, signatures_path: Path | None, config_path:
     payload = read_payload(event_path)
     repo = Repository(".")
     table = load_policy(repo, Target("staged"), config_path).table("cla")
-    configured = str(table.get("signatures", DEFAULT_PATH))
-    target, shown = (signatures_path, str(signatures_path)) if signatures_path else (repo.root / configured, configured)
+    store = open_store(table, os.environ, repo.root, signatures_path)
     phrase = str(table.get("phrase", DEFAULT_PHRASE))
     event_name = os.environ.get("GITHUB_EVENT_NAME")
-    outcome = sign(payload, event_name, phrase, _read(target, shown), shown)
-    if outcome.signed:  # only a signing comment touches the file: under a lock, re-read, written whole
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise GateError(f"cannot create the directory of {shown}: {exc.strerror or exc}") from None
-        with locked(target):
-            outcome = sign(payload, event_name, phrase, _read(target, shown), shown)
-            if outcome.signed and outcome.text is not None:
-                write_atomically(target, outcome.text)
+    outcome = sign(payload, event_name, phrase, "", store.name)  # is it a signing comment at all?
+    if outcome.signed:  # only a signing comment reads and writes the file, applied again until it holds
+        latest: list[Outcome] = []
+
+        def add(text: str) -> str | None:
+            latest.append(sign(payload, event_name, phrase, text, store.name))
+            return latest[-1].text if latest[-1].signed else None
+
+        store.update(add, f"CLA signed by {outcome.login}")
+        outcome = latest[-1]
     if os.environ.get("GITHUB_OUTPUT"):
         try:
             with open(os.environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as handle:
@@ -142,12 +157,86 @@ def cla_sign(event_path: Path | None, signatures_path: Path | None, config_path:
         except OSError as exc:
             raise GateError(f"cannot write GITHUB_OUTPUT {os.environ['GITHUB_OUTPUT']}: {exc.strerror}") from None
     click.echo(f"contribution-gate: {outcome.message}")
+    request = request_of(payload, phrase)
+    if request.kind and request.number is not None and table.get("mode") == "cla":
+        why = (
+            f"`{request.login}` signed the CLA: checked again."
+            if request.kind == "sign"
+            else f"Checked again at the request of `{request.login}`."
+        )
+        recheck(table, store, request.number, request.repository, why)
+    elif request.kind:
+        say('[cla] mode is not "cla" in the policy: no CLA to check again')
     sys.exit(EXIT_PASS)
 
 
-def _read(target: Path, shown: str) -> str:
-    """The signatures file's text ("" before the first signature)."""
-    try:
-        return target.read_text(encoding="utf-8") if target.exists() else ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GateError(f"cannot read the signatures file {shown}: {getattr(exc, 'strerror', None) or exc}") from None
+@cla_group.command("recheck")
+@click.option("--pr", "number", type=click.IntRange(min=1), help="The pull request's number.")
+@click.option(
+    "--event",
+    "event_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A pull_request_target (or pull_request, issue_comment) event naming the pull request.",
+)
+@click.option(
+    "--signatures",
+    "signatures_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The signatures file (default: [cla] signatures, or the file of [cla] signatures-repo).",
+)
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path), help="Policy file to use instead of the repository's."
+)
+@click.option("-v", "--verbose", is_flag=True, help="Tracebacks on errors.")
+def cla_recheck(
+    number: int | None, event_path: Path | None, signatures_path: Path | None, config_path: Path | None, verbose: bool
+) -> None:
+    """Check one pull request's CLA again and edit its review comment and status.
+
+    \b
+    What a `recheck` comment does, from a maintainer's shell or a `pull_request_target`
+    job (which may then write to a pull request from a fork without checking any of it
+    out): the pull request's commits come from the API (every page), the policy and the
+    signatures from here. Needs GITHUB_TOKEN and GITHUB_REPOSITORY (GITHUB_API_URL for
+    GitHub Enterprise Server).
+
+    \b
+    Examples:
+      GITHUB_REPOSITORY=octo-org/project contribution-gate cla recheck --pr 12
+      contribution-gate cla recheck --event "$GITHUB_EVENT_PATH"
+    """
+    from ..checks.cla.store import open_store
+    from ..git import Repository
+    from ..model import Target
+    from ..session import load_policy
+    from .conversation import recheck
+
+    repository = None
+    if event_path is not None:
+        number, repository = _pull_request_of(event_path)
+    if number is None:
+        raise click.UsageError("give --pr NUMBER or --event PATH")
+    repo = Repository(".")
+    table = load_policy(repo, Target("staged"), config_path).table("cla")
+    if table.get("mode") != "cla":
+        raise GateError('cla recheck needs [cla] mode = "cla" in the policy')
+    if not os.environ.get("GITHUB_TOKEN", "").strip() or not (os.environ.get("GITHUB_REPOSITORY") or repository):
+        raise GateError("cla recheck talks to GitHub: set GITHUB_TOKEN and GITHUB_REPOSITORY (OWNER/NAME)")
+    store = open_store(table, os.environ, repo.root, signatures_path)
+    recheck(table, store, number, repository, "Checked again.")
+    sys.exit(EXIT_PASS)
+
+
+def _pull_request_of(event_path: Path) -> tuple[int, str | None]:
+    """The pull request number (and repository) an event names."""
+    from ..github.events import is_number, read_payload
+
+    payload = read_payload(event_path)
+    for key in ("pull_request", "issue"):
+        item = payload.get(key)
+        if isinstance(item, dict) and is_number(item.get("number")) and item["number"] > 0:
+            repository = payload.get("repository")
+            name = repository.get("full_name") if isinstance(repository, dict) else None
+            valid = isinstance(name, str) and re.fullmatch(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}", name)
+            return int(item["number"]), name if valid else None
+    raise GateError(f"{event_path}: the event names no pull request (pull_request.number or issue.number)")

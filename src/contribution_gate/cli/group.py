@@ -124,11 +124,13 @@ def review_and_exit(
     event: Any = None,
     compact: bool = False,
     notes: tuple[str, ...] = (),
+    after: Callable[[Any], None] | None = None,
     **session: Any,
 ) -> NoReturn:
     """Run one review, print and write its reports, and exit with its verdict. `compact` (the
     hooks): a clean pass is its summary line alone; `notes`: warnings of the caller's own;
-    `session`: more of session.run's options (trust, paths)."""
+    `after` gets the review before the exit (the pull-request conversation, which never changes the
+    verdict); `session`: more of session.run's options (trust, paths)."""
     from ..reporters import REPORTERS
     from ..reporters.common import summary_line
     from ..reporters.untrusted import masked, visible
@@ -162,6 +164,8 @@ def review_and_exit(
     else:
         with permit(commands=fmt == "github", styled=color, redacted=True):  # our annotations, our colours
             click.echo(rendered, nl=False, color=color or None)
+    if after is not None:
+        after(review)
     sys.exit(EXIT_PASS if review.passed else EXIT_FAIL)
 
 

@@ -38,6 +38,7 @@ Examples:
   contribution-gate review --all-files --check secrets
   contribution-gate review --staged --verify        # are found keys live? (network)
   NO_COLOR=1 contribution-gate review --no-color -v
+  GITHUB_TOKEN=... contribution-gate review --event "$GITHUB_EVENT_PATH" --pr-comment
 
 \b
 Exit codes: 0 pass (warnings allowed), 1 fail, 2 usage, config or git error,
@@ -60,6 +61,17 @@ Exit codes: 0 pass (warnings allowed), 1 fail, 2 usage, config or git error,
     type=click.Path(dir_okay=False, path_type=Path),
     help="Review the pull request or push of a GitHub event payload (default under Actions: $GITHUB_EVENT_PATH).",
 )
+@click.option(
+    "--pr-comment",
+    is_flag=True,
+    help="Post the review as one pull-request comment, edited in place on later runs, and set commit "
+    "statuses (needs --event and GITHUB_TOKEN with pull-requests: write, statuses: write).",
+)
+@click.option(
+    "--commit-status",
+    is_flag=True,
+    help="Set the commit statuses contribution-gate and contribution-gate/cla on the head (statuses: write).",
+)
 @output_options
 @verify_option
 def review(
@@ -67,6 +79,8 @@ def review(
     range_spec: str | None,
     all_files: bool,
     event_path: Path | None,
+    pr_comment: bool,
+    commit_status: bool,
     **output: Any,
 ) -> None:
     from ..session import choose
@@ -75,12 +89,16 @@ def review(
         raise click.UsageError("choose one target: --staged, --range, --all-files or --event")
     if event_path is None and not (staged or range_spec or all_files) and os.environ.get("GITHUB_ACTIONS") == "true":
         event_path = Path(os.environ["GITHUB_EVENT_PATH"]) if os.environ.get("GITHUB_EVENT_PATH") else None
+    if (pr_comment or commit_status) and event_path is None:
+        raise click.UsageError("--pr-comment and --commit-status need --event PATH (a pull_request event)")
     if event_path is not None:
         from ..git import event_target
         from ..github.events import read_event
+        from .conversation import review_publisher
 
         event = read_event(event_path, os.environ.get("GITHUB_EVENT_NAME"))
-        review_and_exit(lambda repo: event_target(repo, event), long=True, event=event, **output)
+        after = review_publisher(event, pr_comment, pr_comment or commit_status)
+        review_and_exit(lambda repo: event_target(repo, event), long=True, event=event, after=after, **output)
     review_and_exit(choose(staged, range_spec, all_files), long=bool(range_spec or all_files), **output)
 
 

@@ -217,9 +217,11 @@ def cla_section(summary: Any) -> list[str]:
     if not pending:
         return lines
     fence = "`" * max(3, max((len(r) + 1 for r in re.findall(r"`+", summary.phrase)), default=0))
+    document = getattr(summary, "document", None)  # [cla] document: an https URL the policy checked
+    read = f"reads the [Contributor License Agreement]({document}) and " if document else ""
     lines += [
         "",
-        "**How to sign**: each contributor marked ❌ posts a comment on this pull request whose whole text is:",
+        f"**How to sign**: each contributor marked ❌ {read}posts a comment on this pull request whose whole text is:",
         "",
         fence,
         one_line(summary.phrase),

@@ -69,7 +69,13 @@ def load(
     path = str(table.get("signatures", signatures.DEFAULT_PATH))
     source = f"{path} ({signatures_where})"
     signers: tuple[signatures.Signature, ...] = ()
-    if mode == "cla":
+    if mode == "cla" and table.get("signatures-repo"):  # out of the pull request's reach: the API
+        from .store import RemoteStore, remote_file
+
+        store = RemoteStore(remote_file(table, environ))
+        source = store.name
+        signers = signatures.parse(store.read(), source)
+    elif mode == "cla":
         data = read_signatures(path)
         if data is not None:
             try:

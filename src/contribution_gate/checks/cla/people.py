@@ -46,6 +46,7 @@ class Summary:
     pr_author: str | None = None
     looked_up: bool = False
     base: str | None = None  # the parent of the range's first commit, for the fixes
+    document: str | None = None  # [cla] document: the agreement's URL
 
     @property
     def signed(self) -> tuple[Contributor, ...]:
@@ -94,7 +95,9 @@ def evaluate(commits: Sequence[Commit], opts: Options) -> Summary:
     contributors = tuple(_judge(p, opts, lookup is not None) for p in people.values())
     base = commits[0].parents[0] if commits and commits[0].parents else None
     author = pr_author.login if pr_author else None
-    return Summary(contributors, opts.phrase, opts.inputs.signatures_source, author, lookup is not None, base)
+    return Summary(
+        contributors, opts.phrase, opts.inputs.signatures_source, author, lookup is not None, base, opts.document
+    )
 
 
 def _offline(email: str, opts: Options) -> str | None:

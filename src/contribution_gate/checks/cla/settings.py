@@ -63,6 +63,7 @@ class Options:
     phrase: str = DEFAULT_PHRASE
     signatures_path: str = DEFAULT_PATH
     inputs: Inputs = Inputs()
+    document: str | None = None  # the CLA's text, linked from the comment
 
     @property
     def reads_commits(self) -> bool:
@@ -93,6 +94,7 @@ def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
         " ".join(str(table.get("phrase", DEFAULT_PHRASE)).split()),
         str(table.get("signatures", DEFAULT_PATH)),
         inputs,
+        str(table["document"]) if table.get("document") else None,
     )
 
 

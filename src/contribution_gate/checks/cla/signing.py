@@ -2,11 +2,13 @@
 
 When a new comment on a pull request is exactly the configured phrase (compared with whitespace
 collapsed and case ignored), its author is appended to the signatures file once, in CLA Assistant
-Lite's format; the workflow then commits the file. Pure: payload and file text in, outcome out.
+Lite's format. A comment of just `recheck` asks for the pull request to be checked again without
+signing (`request_of`). Pure: payload and file text in, outcome out.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -67,3 +69,36 @@ def sign(payload: dict[str, Any], event_name: str | None, phrase: str, current: 
     if updated is None:
         return Outcome(False, f"{login} has already signed", login)
     return Outcome(True, f"{login} signed the CLA: added to {source}", login, updated)
+
+
+RECHECK = "recheck"
+_REPOSITORY = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a pull-request comment asks for: "sign" (the phrase), "recheck", or nothing ("")."""
+
+    kind: str
+    number: int | None = None
+    login: str | None = None
+    repository: str | None = None  # owner/name, from the event
+
+
+def request_of(payload: dict[str, Any], phrase: str) -> Request:
+    """Whether a new, human comment on a pull request is the phrase or `recheck` (sign() has already
+    checked the payload's shape for the phrase)."""
+    comment, issue = payload.get("comment"), payload.get("issue")
+    if not isinstance(comment, dict) or not isinstance(issue, dict) or payload.get("action", "created") != "created":
+        return Request("")
+    if not isinstance(issue.get("pull_request"), dict) or not is_number(issue.get("number")):
+        return Request("")
+    user = comment.get("user")
+    if not isinstance(user, dict) or not is_login(user.get("login")) or user.get("type") == "Bot":
+        return Request("")
+    words = _words(str(comment.get("body") or ""))
+    kind = "sign" if words == _words(phrase) else RECHECK if words == RECHECK else ""
+    repository = payload.get("repository")
+    name = repository.get("full_name") if isinstance(repository, dict) else None
+    valid = isinstance(name, str) and _REPOSITORY.fullmatch(name) is not None
+    return Request(kind, issue["number"], user["login"], name if valid else None)
