@@ -1,0 +1,100 @@
+"""The audit directory, the whole state of an audit: plan.json, one file per finished unit, reports.
+
+    DIR/plan.json                    the units, their resolved heads, the settings, the run log
+    DIR/units/<slug>/<key>.json      one per finished unit: pass | fail | error, with its report
+    DIR/audit.json .sarif .md        merged, always rebuilt from units/
+
+Only the driver writes here, each file atomically (a temporary file, then a rename), so a reader,
+a killed driver or a CI shard never sees half a file. A unit is done when its file parses, its key
+matches and its status is pass or fail; an `error` result is reviewed again on the next run, and a
+stray temporary file (a driver killed mid-write) is removed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import GateError
+from ..files import write_atomically
+from .units import Unit, safe_name
+
+PLAN = "plan.json"
+UNITS = "units"
+FINAL = ("pass", "fail")
+
+
+class Store:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.units = root / UNITS
+
+    @property
+    def plan_path(self) -> Path:
+        return self.root / PLAN
+
+    def create(self) -> None:
+        try:
+            self.units.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise GateError(f"cannot create the audit directory {self.root}: {exc.strerror}") from None
+
+    def read_plan(self) -> dict[str, Any] | None:
+        """The plan, or None when the directory holds none yet."""
+        if not self.plan_path.is_file():
+            return None
+        try:
+            data = json.loads(self.plan_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise GateError(f"{self.plan_path}: unreadable plan ({exc}): run the audit again with --force") from None
+        if not isinstance(data, dict) or data.get("tool") != "contribution-gate-audit":
+            raise GateError(f"{self.plan_path}: not an audit plan: give another --out directory")
+        return data
+
+    def write_plan(self, plan: dict[str, Any]) -> None:
+        self.create()
+        write_atomically(self.plan_path, json.dumps(plan, indent=1, sort_keys=True) + "\n")
+
+    def path(self, unit: Unit, key: str) -> Path:
+        return self.units / safe_name(unit.slug) / f"{key}.json"
+
+    def write(self, unit: Unit, key: str, result: dict[str, Any]) -> None:
+        """Record one unit's result (the one writer: the driver); a second write of the same key,
+        after an at-least-once retry, replaces the first."""
+        path = self.path(unit, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, json.dumps(result, sort_keys=True, ensure_ascii=False) + "\n")
+
+    def read(self, unit: Unit, key: str) -> dict[str, Any] | None:
+        """The unit's result when its file is whole and is this key's, else None."""
+        try:
+            data = json.loads(self.path(unit, key).read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+        if not isinstance(data, dict) or data.get("key") != key or data.get("status") not in (*FINAL, "error"):
+            return None
+        return data
+
+    def done(self, unit: Unit, key: str) -> bool:
+        found = self.read(unit, key)
+        return found is not None and found["status"] in FINAL
+
+    def pending(self, keyed: Sequence[tuple[Unit, str]]) -> list[tuple[Unit, str]]:
+        """The units still to review: no result, a broken one, or an error."""
+        return [(unit, key) for unit, key in keyed if not self.done(unit, key)]
+
+    def remove_temporaries(self) -> int:
+        """Delete what an interrupted write left (`.<name>.<pid>.<random>.tmp`); how many."""
+        removed = 0
+        if self.units.is_dir():
+            for stray in self.units.rglob("*.tmp"):
+                stray.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    def results(self, keyed: Sequence[tuple[Unit, str]]) -> Iterator[tuple[Unit, str, dict[str, Any] | None]]:
+        """Each planned unit with its result (None: not reviewed yet), read one at a time."""
+        for unit, key in keyed:
+            yield unit, key, self.read(unit, key)
