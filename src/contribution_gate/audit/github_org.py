@@ -56,7 +56,7 @@ def _listed(item: Any, include_archived: bool, include_forks: bool) -> Listed | 
     if item.get("fork") and not include_forks:
         return None
     url, name = item.get("clone_url"), item.get("full_name")
-    if not isinstance(url, str) or not isinstance(name, str) or urlsplit(url).scheme != "https":
+    if not isinstance(url, str) or not isinstance(name, str) or urlsplit(url).scheme not in ("https", "ssh", "file"):
         return None
     if urlsplit(url).username or urlsplit(url).password:
         return None  # a clone URL with credentials in it is not one the API gives
