@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tokens import aws_access_key_id, github_token, secret_line
+
 from contribution_gate.audit.reviewer import Reviewer, ReviewerArgs
 from contribution_gate.audit.units import Unit
-from tokens import aws_access_key_id, github_token, secret_line
 
 TOKEN = "audit-test-api-token"
 
@@ -106,7 +107,7 @@ def github_org(repos: list[dict[str, Any]], per_page: int = 2) -> Iterator[tuple
     requests: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             requests.append(self.path)
             parts = urlsplit(self.path)
             if self.headers.get("Authorization") != f"Bearer {TOKEN}":
