@@ -24,6 +24,38 @@ from .units import Unit, safe_name
 PLAN = "plan.json"
 UNITS = "units"
 FINAL = ("pass", "fail")
+_FINDING = ("check", "rule", "severity", "path", "fingerprint")
+_STATUS = ("pass", "fail", "error", "skipped")
+
+
+def well_formed(result: dict[str, Any]) -> bool:
+    """Whether a result has the shape the merge reads (a shard's file can be damaged or forged:
+    what does not fit is not done, and is reviewed again, never half-read)."""
+    if result.get("status") == "error":
+        return isinstance(result.get("error", ""), str)
+    if result.get("status") not in FINAL:
+        return False
+    report, sarif = result.get("report"), result.get("sarif")
+    if not isinstance(report, dict) or not isinstance(sarif, dict):
+        return False
+    findings, checks, errors = report.get("findings"), report.get("checks"), report.get("errors")
+    if not (isinstance(findings, list) and isinstance(checks, list) and isinstance(errors, list)):
+        return False
+    if not all(isinstance(f, dict) and all(isinstance(f.get(k), str) for k in _FINDING) for f in findings):
+        return False
+    if not all(isinstance(c, dict) and isinstance(c.get("name"), str) and c.get("status") in _STATUS for c in checks):
+        return False
+    if not all(isinstance(e, dict) and isinstance(e.get("check"), str) for e in errors):
+        return False
+    tool = sarif.get("tool")
+    driver = tool.get("driver") if isinstance(tool, dict) else None
+    rules, results = driver.get("rules") if isinstance(driver, dict) else None, sarif.get("results")
+    if not isinstance(rules, list) or not isinstance(results, list):
+        return False
+    return all(
+        isinstance(r, dict) and isinstance(r.get("ruleIndex", 0), int) and 0 <= r.get("ruleIndex", 0) < len(rules)
+        for r in results
+    ) and all(isinstance(rule, dict) and isinstance(rule.get("id"), str) for rule in rules)
 
 
 class Store:
@@ -71,9 +103,9 @@ class Store:
         """The unit's result when its file is whole and is this key's, else None."""
         try:
             data = json.loads(self.path(unit, key).read_text(encoding="utf-8"))
-        except (OSError, ValueError, UnicodeDecodeError):
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError):
             return None
-        if not isinstance(data, dict) or data.get("key") != key or data.get("status") not in (*FINAL, "error"):
+        if not isinstance(data, dict) or data.get("key") != key or not well_formed(data):
             return None
         return data
 

@@ -24,6 +24,7 @@ from ..units import Unit, biggest_first
 from . import Done, ReviewerFactory, final, lost
 
 INSTALL_HINT = "--engine ray needs Ray: pip install 'contribution-gate[ray]' (or use --engine local)"
+_PROBE_WAIT = 0.5
 _MEMORY = 2 * 2**30  # what one warm worker may take: Ray schedules no more actors than fit
 
 
@@ -52,7 +53,11 @@ class RayEngine:
         self.ray = ray
         self.started = False
         if not ray.is_initialized():
-            ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False)
+            try:
+                ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False)
+            except Exception as exc:  # Ray raises ConnectionError, RuntimeError, ValueError...
+                where = f"the Ray cluster at {address}" if address else "a local Ray"
+                raise GateError(f"cannot start or reach {where}: {type(exc).__name__}: {exc}") from None
             self.started = True
         cpus = int(ray.cluster_resources().get("CPU", 1))
         self.workers = max(1, workers or cpus)
@@ -64,44 +69,63 @@ class RayEngine:
     def run(self, units: Sequence[Unit], retries: int, timeout: float | None) -> Iterator[Done]:
         ray = self.ray
         errors = importlib.import_module("ray.exceptions")
-        failed = (errors.RayError, errors.GetTimeoutError)
-
+        failed: tuple[type[BaseException], ...] = (errors.RayError, errors.GetTimeoutError)
         queue = deque(biggest_first(units))
         attempts: dict[Unit, int] = {}
         busy: dict[Any, tuple[int, Unit, float]] = {}  # object ref -> (actor, unit, started)
+        probes: dict[Any, int] = {}  # a restarting actor's ping -> actor: it takes work once it answers
         idle = list(range(len(self.actors)))
         while queue or busy:
             while idle and queue:
                 slot, unit = idle.pop(), queue.popleft()
                 attempts[unit] = attempts.get(unit, 0) + 1
                 busy[self.actors[slot].run.remote(unit.as_dict(), attempts[unit])] = (slot, unit, time.monotonic())
-            wait_for = (
-                None if timeout is None else max(0.0, min(s + timeout for _, _, s in busy.values()) - time.monotonic())
-            )
-            ready, _ = ray.wait(list(busy), num_returns=1, timeout=wait_for)
+            wait_for = None
+            if timeout is not None and busy:
+                wait_for = max(0.0, min(s + timeout for _, _, s in busy.values()) - time.monotonic())
+            waiting = [*busy, *probes]
+            ready, _ = ray.wait(waiting, num_returns=1, timeout=wait_for)
             finished: list[tuple[Any, dict[str, Any]]] = []
             for ref in ready:
+                if ref in probes:
+                    self._probed(ref, probes, idle, failed)
+                    continue
                 slot, unit, started = busy[ref]
                 try:
                     result: dict[str, Any] = ray.get(ref, timeout=60)
                 except failed as exc:
                     reason = f"its Ray actor failed during attempt {attempts[unit]} ({type(exc).__name__})"
-                    result = lost(reason, time.monotonic() - started)
+                    result = {**lost(reason, time.monotonic() - started), "lost": True}
                 finished.append((ref, result))
             for ref, (slot, _unit, started) in list(busy.items()):
                 elapsed = time.monotonic() - started
                 if ref not in ready and timeout is not None and elapsed > timeout:
                     ray.kill(self.actors[slot], no_restart=False)  # Ray restarts it, warm again
-                    finished.append(
-                        (ref, lost(f"stopped after {elapsed:.0f} s, over --unit-timeout {timeout:g} s", elapsed))
-                    )
+                    reason = f"stopped after {elapsed:.0f} s, over --unit-timeout {timeout:g} s"
+                    finished.append((ref, {**lost(reason, elapsed), "lost": True}))
             for ref, result in finished:
                 slot, unit, _ = busy.pop(ref)
-                idle.append(slot)
+                if result.pop("lost", False):
+                    probes[self.actors[slot].pid.remote()] = slot
+                else:
+                    idle.append(slot)
                 if final(result, attempts[unit], retries):
                     yield Done(unit, result, attempts[unit])
                 else:
                     queue.appendleft(unit)
+
+    def _probed(
+        self, ref: Any, probes: dict[Any, int], idle: list[int], failed: tuple[type[BaseException], ...]
+    ) -> None:
+        """A restarting actor answered its ping (it takes work again) or not yet (ping again)."""
+        slot = probes.pop(ref)
+        try:
+            self.ray.get(ref, timeout=60)
+        except failed:
+            time.sleep(_PROBE_WAIT)
+            probes[self.actors[slot].pid.remote()] = slot
+            return
+        idle.append(slot)
 
     def pids(self) -> list[int]:
         """The actors' process ids (for tests that kill one)."""
