@@ -261,3 +261,17 @@ def test_another_audit_in_the_same_directory_is_refused(based_repo: Any, tmp_pat
     other = gate("audit", based_repo.root, "--out", out, "--check", "internal-urls")
     assert other.code == 2 and "holds another audit" in other.err and "--force" in other.err
     assert gate("audit", based_repo.root, "--out", out, "--check", "internal-urls", "--force").code == 0
+
+
+def test_the_readme_workflow_plans_shards_and_merges() -> None:
+    import yaml
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("### The GitHub Actions path", 1)[1]
+    workflow = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])
+    jobs = workflow["jobs"]
+    assert list(jobs) == ["plan", "audit", "merge"]
+    runs = [step.get("run", "") for job in jobs.values() for step in job["steps"]]
+    assert any("--plan-only" in r for r in runs) and any("--shard ${{ matrix.k }}/8" in r for r in runs)
+    assert len(jobs["audit"]["strategy"]["matrix"]["k"]) == 8
+    assert any("audit merge part-*" in r and "GITHUB_STEP_SUMMARY" in r for r in runs)
