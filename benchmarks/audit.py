@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -63,8 +64,17 @@ def timed(argv: list[str], cwd: Path | None = None) -> tuple[float, subprocess.C
     return time.perf_counter() - started, proc
 
 
+_SOURCE = re.compile(r"\((?:commit [0-9a-f]{12}|working tree)\)")
+
+
 def comparable(findings: list[dict[str, Any]]) -> list[str]:
-    return sorted(json.dumps({k: v for k, v in f.items() if k != "repo"}, sort_keys=True) for f in findings)
+    """Findings as sorted JSON, without the `repo` the audit adds; where a message names the tree
+    its policy came from ("pyproject.toml (working tree)" in a clone, "(commit 6d309205789d)" in
+    the audit, which reads the same file from the reviewed commit) the name is left out."""
+    return sorted(
+        _SOURCE.sub("(policy tree)", json.dumps({k: v for k, v in f.items() if k != "repo"}, sort_keys=True))
+        for f in findings
+    )
 
 
 def sequential(gate: Path, clones: list[Path], out: Path) -> tuple[float, list[list[str]]]:

@@ -275,3 +275,43 @@ def test_the_readme_workflow_plans_shards_and_merges() -> None:
     assert any("--plan-only" in r for r in runs) and any("--shard ${{ matrix.k }}/8" in r for r in runs)
     assert len(jobs["audit"]["strategy"]["matrix"]["k"]) == 8
     assert any("audit merge part-*" in r and "GITHUB_STEP_SUMMARY" in r for r in runs)
+
+
+def test_a_second_driver_on_the_same_directory_is_refused(based_repo: Any, tmp_path: Path, gate: Any) -> None:
+    from contribution_gate.audit.store import Store
+
+    out = tmp_path / "out"
+    with Store(out).exclusive():
+        busy = gate("audit", based_repo.root, "--out", out, "--check", "secrets")
+    assert busy.code == 2 and "another audit is running" in busy.err
+    assert gate("audit", based_repo.root, "--out", out, "--check", "secrets").code == 0
+
+
+def test_a_list_file_names_paths_and_urls_and_no_other_list(fleet: list[Path], tmp_path: Path, gate: Any) -> None:
+    listing = tmp_path / "repos.txt"
+    listing.write_text(f"# the fleet\n{fleet[0]}\n\n{fleet[2].as_uri()}\n{fleet[0]}\n")
+    run = gate("audit", f"@{listing}", "--out", tmp_path / "out", *FAST)
+    assert run.code == 1, run.err
+    merged = _audit(tmp_path / "out")
+    assert [r["slug"] for r in merged["repos"]] == ["src0", "bare2"]  # each once, in order
+    assert all(r["findings"] for r in merged["repos"])
+    listing.write_text(f"@{listing}\n")
+    nested = gate("audit", f"@{listing}", "--out", tmp_path / "nested")
+    assert nested.code == 2 and "cannot name another list" in nested.err
+
+
+def test_the_progress_line_counts_units_and_fits_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import os as os_
+
+    from contribution_gate.audit.progress import AuditProgress
+
+    monkeypatch.setattr("shutil.get_terminal_size", lambda *a: os_.terminal_size((40, 20)))
+    stream = io.StringIO()
+    progress = AuditProgress(stream, planned=10, done=4)
+    progress.update("fail")
+    progress.draw(force=True)
+    line = stream.getvalue().rsplit("\x1b[K", 1)[1]
+    assert line.startswith("contribution-gate audit: 5/10 units") and len(line) <= 39
+    progress.close()
+    assert stream.getvalue().endswith("\r\x1b[K")

@@ -111,7 +111,17 @@ def run(
     on_done: Callable[[Done], None] | None = None,
 ) -> Outcome:
     store = Store(options.out)
-    store.create()
+    with store.exclusive():
+        return _run(options, store, progress_stream, factory, on_done)
+
+
+def _run(
+    options: Options,
+    store: Store,
+    progress_stream: Any,
+    factory: ReviewerFactory,
+    on_done: Callable[[Done], None] | None,
+) -> Outcome:
     store.remove_temporaries()
     settings, config_text = settings_of(options)
     plan = load_plan(options, store, settings)

@@ -12,7 +12,9 @@ stray temporary file (a driver killed mid-write) is removed.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,8 @@ from ..files import write_atomically
 from .units import Unit, safe_name
 
 PLAN = "plan.json"
+LOCK = ".lock"
+_held: list[int] = []  # the lock's descriptor in this process: a forked worker drops its copy
 UNITS = "units"
 FINAL = ("pass", "fail")
 _FINDING = ("check", "rule", "severity", "path", "fingerprint")
@@ -89,6 +93,32 @@ class Store:
         self.create()
         write_atomically(self.plan_path, json.dumps(plan, indent=1, sort_keys=True) + "\n")
 
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """One driver at a time per directory (an overlapping nightly run is refused, not mixed in);
+        the lock goes with the process, so a killed driver leaves none behind. POSIX only."""
+        try:
+            import fcntl
+        except ImportError:
+            yield
+            return
+        self.create()
+        handle = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise GateError(
+                    f"another audit is running in {self.root}: wait for it to finish, or give another --out"
+                ) from None
+            _held.append(handle)
+            try:
+                yield
+            finally:
+                _held.remove(handle)
+        finally:
+            os.close(handle)
+
     def path(self, unit: Unit, key: str) -> Path:
         return self.units / safe_name(unit.slug) / f"{key}.json"
 
@@ -130,3 +160,12 @@ class Store:
         """Each planned unit with its result (None: not reviewed yet), read one at a time."""
         for unit, key in keyed:
             yield unit, key, self.read(unit, key)
+
+
+def forget_lock() -> None:
+    """In a forked worker: close the inherited copy of the driver's lock, so that the lock ends
+    with the driver even while a worker finishes its unit."""
+    for handle in _held:
+        with contextlib.suppress(OSError):
+            os.close(handle)
+    _held.clear()

@@ -32,7 +32,9 @@ def expand(
     for target in targets:
         if target.startswith("@"):
             for line in _list_file(Path(target[1:])):
-                if line.startswith(("@", "github:")):
+                if line.startswith("@"):
+                    raise GateError(f"{target}: {line}: a list cannot name another list; name its targets")
+                if line.startswith("github:"):
                     found += expand([line], environ, include_archived, include_forks)
                 else:
                     found.append(one(line))
@@ -73,7 +75,8 @@ def _list_file(path: Path) -> list[str]:
 def _name_of_url(url: str) -> str:
     path = urlsplit(url).path if "://" in url else url.partition(":")[2]
     parts = [p for p in re.split(r"[/\\]", path.removesuffix("/").removesuffix(".git")) if p]
-    return "/".join(safe_name(p) for p in parts[-2:]) or "repository"
+    keep = 1 if url.startswith("file://") else 2  # owner/name on a forge; a local file:// repository by its name
+    return "/".join(safe_name(p) for p in parts[-keep:]) or "repository"
 
 
 def _name_of_path(path: Path, git_dir: Path) -> str:

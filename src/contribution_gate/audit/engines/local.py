@@ -27,6 +27,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from ..reviewer import Reviewer, ReviewerArgs
+from ..store import forget_lock
 from ..units import Unit, biggest_first
 from . import Done, ReviewerFactory, final, lost
 
@@ -45,6 +46,7 @@ class _Worker:
 
 def _serve(conn: Connection, warm: Reviewer | None, factory: ReviewerFactory, args: ReviewerArgs, tmp: str) -> None:
     """A worker's loop: one unit in, one result out, until the driver closes the pipe."""
+    forget_lock()
     if hasattr(os, "setpgrp"):
         os.setpgrp()  # its own process group: a timeout kills its git processes too; ^C reaches the driver
     tempfile.tempdir = tmp
