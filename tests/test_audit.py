@@ -315,3 +315,19 @@ def test_the_progress_line_counts_units_and_fits_the_terminal(monkeypatch: pytes
     assert line.startswith("contribution-gate audit: 5/10 units") and len(line) <= 39
     progress.close()
     assert stream.getvalue().endswith("\r\x1b[K")
+
+
+def test_the_policy_and_files_come_from_the_reviewed_commit_never_the_work_tree(
+    tmp_path: Path, make_repo: Any, gate_cmd: Any
+) -> None:
+    from tokens import github_token, secret_line
+
+    repo = make_repo(tmp_path / "r")
+    repo.commit_files("leak", {"settings.py": secret_line("TOKEN", github_token())})
+    repo.write(".contribution-gate.toml", '[checks]\nenabled = ["internal-urls"]\n')  # not committed
+    repo.write("settings.py", "TOKEN = None\n")  # the leak fixed in the work tree only
+    repo.write("new.py", secret_line("OTHER", github_token()))  # untracked
+    run = gate_cmd("audit", repo.root, "--out", tmp_path / "out")  # a process of its own: it loads ScanCode
+    assert run.code == 1, run.err
+    found = _audit(tmp_path / "out")["repos"][0]["findings"]
+    assert {(f["check"], f["path"]) for f in found} == {("secrets", "settings.py")}

@@ -56,15 +56,13 @@ class Outcome:
     reviewed: int
     skipped: int
     mine: list[tuple[Unit, str]]  # the units this run was responsible for (its shard)
+    statuses: list[str] = field(default_factory=list)  # their results' statuses ("pending": none)
 
     @property
     def passed(self) -> bool:
-        """Every unit of this run's share has a result, and none failed or ended in error."""
-        return all(r["verdict"] == "pass" for r in self._mine_repos())
-
-    def _mine_repos(self) -> list[dict[str, Any]]:
-        slugs = {unit.slug for unit, _ in self.mine}
-        return [r for r in self.merged["repos"] if r["slug"] in slugs]
+        """Every unit of this run's share has a result, and none failed or ended in error (a
+        repository cut into slices on several shards is judged by the merge)."""
+        return all(status == "pass" for status in self.statuses)
 
 
 def settings_of(options: Options) -> tuple[Settings, str | None]:
@@ -158,7 +156,8 @@ def _run(
         plan["runs"] = [*plan.get("runs", []), log]
         store.write_plan(plan)
         merged = reports.write_all(plan, [store], store)
-    return Outcome(merged, int(log["reviewed"]), len(mine) - len(pending), mine)
+    statuses = [str((store.read(unit, key) or {"status": "pending"})["status"]) for unit, key in mine]
+    return Outcome(merged, int(log["reviewed"]), len(mine) - len(pending), mine, statuses)
 
 
 def _review(
