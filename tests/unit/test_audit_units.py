@@ -164,3 +164,20 @@ def test_the_merge_keeps_one_finding_per_fingerprint_and_never_passes_a_gap(tmp_
         "repositories_failed": 2,
         "findings": 3,
     }
+
+
+def test_the_token_goes_to_the_github_host_only_and_never_on_a_command_line() -> None:
+    import base64
+
+    from contribution_gate.audit.repositories import _token_header
+
+    env = {"GITHUB_TOKEN": "tok-value", "GIT_CONFIG_COUNT": "1"}
+    sent = _token_header("https://github.com/o/r.git", env)
+    assert sent["GIT_CONFIG_COUNT"] == "2" and sent["GIT_CONFIG_KEY_1"] == "http.https://github.com/.extraheader"
+    assert base64.b64decode(sent["GIT_CONFIG_VALUE_1"].split()[-1]) == b"x-access-token:tok-value"
+    for other in ("https://gitlab.com/o/r.git", "ssh://git@github.com/o/r.git", "file:///srv/r.git"):
+        assert _token_header(other, env) == {}
+    enterprise = {"GITHUB_TOKEN": "t", "GITHUB_SERVER_URL": "https://ghe.example.com"}
+    assert _token_header("https://ghe.example.com/o/r", enterprise)
+    assert _token_header("https://github.com/o/r", enterprise) == {}
+    assert _token_header("https://github.com/o/r", {}) == {}
