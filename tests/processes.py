@@ -17,5 +17,12 @@ class Run:
     def output(self) -> str:
         return self.out + self.err
 
+    @property
+    def flat(self) -> str:
+        """`output` read as prose: the report's wrapping at the terminal width (and git's `remote:`
+        prefix before a server hook's lines) undone, runs of white space made one space."""
+        lines = (line.removeprefix("remote:") for line in self.output.splitlines())
+        return " ".join(" ".join(lines).split())
+
     def json(self) -> dict[str, Any]:
         return json.loads(self.out)

@@ -143,14 +143,14 @@ def test_commit_msg_hook_honours_dco_yml_and_allowed_authors(
         ".git/COMMIT_EDITMSG", "Change\n# Signed-off-by: Test Contributor <contributor@example.com>\n"
     )
     assert gate("check-commit-msg", message).code == 0  # no DCO asked for
-    based_repo.write(".github/dco.yml", "")
+    based_repo.add(".github/dco.yml", "")  # the hook reads the policy being committed: the index
     run = gate("check-commit-msg", message)
     assert run.code == 1 and "git commit -s" in run.err
     based_repo.write("fixup.txt", "fixup! Change\n")
     assert gate("check-commit-msg", based_repo.root / "fixup.txt").code == 0
-    based_repo.write(".contribution-gate.toml", '[cla]\nmode = "dco"\nallow-authors = ["*@example.com"]\n')
+    based_repo.add(".contribution-gate.toml", '[cla]\nmode = "dco"\nallow-authors = ["*@example.com"]\n')
     assert gate("check-commit-msg", message).code == 0
-    based_repo.write(".contribution-gate.toml", '[cla]\nmode = "off"\n')
+    based_repo.add(".contribution-gate.toml", '[cla]\nmode = "off"\n')
     assert gate("check-commit-msg", message).code == 0  # an explicit mode wins over dco.yml
 
 

@@ -210,7 +210,7 @@ def test_inventory_lists_every_license_with_its_source_and_verdict(
         ["vendor/left-pad/LICENSE:5-22", "MIT", "permissive", "license", "text", "pass"],
         ["web/package.json:3", "MIT", "permissive", "manifest", "pass"],
     ]
-    assert lines[-1] == "4 license(s) in 4 of 7 file(s): 1 fail, 1 warn, 2 pass"
+    assert lines[-1] == "4 licenses in 4 of 7 files: 1 fail, 1 warn, 2 pass"
 
 
 def test_inventory_json_and_exit_codes(inventoried: GitRepo, gate: Callable[..., Run], tmp_path: Any) -> None:
@@ -224,7 +224,7 @@ def test_inventory_json_and_exit_codes(inventoried: GitRepo, gate: Callable[...,
     assert tool["source"] == "license notice" and "gpl-3.0-plus" in tool["detail"] and tool["score"] == 100.0
     assert "strong copyleft" in tool["reason"]
     clean = gate("licenses", "--range", "HEAD~1..HEAD~1", "-C", inventoried.root)
-    assert clean.code == 0 and "0 license(s)" in clean.out
+    assert clean.code == 0 and "0 licenses" in clean.out
     written = tmp_path / "licenses.json"
     quiet = gate("licenses", "--all-files", "--format", "json", "--output", written, "-C", inventoried.root)
     assert quiet.code == 1 and "(inventory: " in quiet.out and written.exists()

@@ -253,7 +253,7 @@ def test_aibom_is_valid_cyclonedx_1_6_with_licenses_lineage_and_model_card(based
     _model_repo(based_repo)
     run = gate("aibom", "-C", based_repo.root)
     assert run.code == 0, run.output
-    assert "2 model(s), 1 dataset file(s), 1 model-code file(s)" in run.out
+    assert "2 models, 1 dataset file, 1 model-code file" in run.out
     text = (based_repo.root / "aibom.cdx.json").read_text()
     assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
     document = json.loads(text)

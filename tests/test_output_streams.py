@@ -131,7 +131,7 @@ def test_the_commit_msg_hook_masks_a_token_in_the_author_name(based_repo: GitRep
     import tokens
 
     secret = tokens.github_token()
-    based_repo.write(".contribution-gate.toml", '[cla]\nmode = "dco"\n')
+    based_repo.add(".contribution-gate.toml", '[cla]\nmode = "dco"\n')  # staged: the policy being committed
     message = based_repo.write("MSG", "change\n")
     env = {**os.environ, "GIT_AUTHOR_NAME": f"Dev {secret}", "GITHUB_ACTIONS": "true"}
     proc = subprocess.run(

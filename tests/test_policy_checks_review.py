@@ -200,10 +200,10 @@ def test_identifiers_prose_and_public_hosts_pass(based_repo: GitRepo, gate: Gate
 
 def test_all_checks_run_by_default_and_the_text_report_names_the_host(based_repo: GitRepo, gate: Gate) -> None:
     with_policy(based_repo)
-    based_repo.add("src/meta.py", host('URL = "http://169·254.169.254/latest/meta-data/"\n'))
-    run = gate("review", "--staged", "--no-color", "-C", based_repo.root)
+    based_repo.add("src/api.py", host('URL = "http://10·20.30.40:8080/v1/"\n'))
+    run = gate("review", "--staged", "--no-color", "-v", "-C", based_repo.root)  # -v: the checks and their timings
     assert run.code == 1
-    assert "internal-urls/cloud-metadata" in run.out and host("169·254.169.254") in run.out
+    assert "internal-urls/private-address" in run.out and host("10·20.30.40") in run.out
     assert "secrets" in run.out and "proprietary-markers" in run.out
 
 

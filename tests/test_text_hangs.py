@@ -61,7 +61,7 @@ HANGS = {
     ),
     "a 200 KB line with an internal URL and base64": Hang(
         "internal-urls",
-        "data/dump.txt",
+        "data/payload.dat",  # not a document (there a URL is an example: a warning)
         "see http://wiki.corp." + TLD + "/x data " + "QUFB" * 50_000 + "\n",
         1,
         "internal-tld",

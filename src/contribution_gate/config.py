@@ -6,8 +6,9 @@ Every error names the file, the table and the key, and how to fix it.
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,7 +115,14 @@ def _check_names(value: Any) -> str | None:
     if problem:
         return problem
     unknown = [v for v in value if v not in CHECK_IDS]
-    return f"names unknown checks {unknown}: known are {', '.join(CHECK_IDS)}" if unknown else None
+    if not unknown:
+        return None
+    hint = suggestion(unknown[0], CHECK_IDS, '"{}"')
+    return (
+        f"names unknown checks {unknown}: "
+        + (f"did you mean {hint}? " if hint else "")
+        + f"known are {', '.join(CHECK_IDS)}"
+    )
 
 
 _EMAIL_DOMAIN = re.compile(r"(?i)^(?:\*\.)?[a-z0-9_-]+(?:\.[a-z0-9_-]+)+\.?$")
@@ -194,13 +202,37 @@ def _license_entries(value: Any) -> str | None:
     return next((p for p in (_expression_problem(v, _LICENSE_ENTRY) for v in value) if p), None)
 
 
+def _secret_rules(value: Any) -> str | None:
+    """`[[secrets.rules]]`: checked by the check's own module (RE2 patterns), imported only here."""
+    from .checks.secrets import custom
+
+    return custom.problem(value)
+
+
 _COMMON: dict[str, Validator] = {"exclude-paths": _strings, "allow-paths": _strings}
 SCHEMA: dict[str, dict[str, Validator]] = {
     "checks": {"enabled": _check_names, "baseline": _string},
-    "secrets": {**_COMMON, "baseline": _string, "allow": _regexes, "max-file-size": _positive_int},
+    "secrets": {
+        **_COMMON,
+        "baseline": _string,
+        "allow": _regexes,
+        "max-file-size": _positive_int,
+        "rules": _secret_rules,
+        "gitleaks-config": _string,
+        "gitleaks-ignore": _string,
+    },
     "internal-urls": {**_COMMON, "domains": _domains, "allow": _hosts_or_networks},
     "proprietary-markers": {**_COMMON, "organizations": _strings, "markers": _markers},
-    "licenses": {**_COMMON, "project": _license_expression, "allow": _license_entries, "deny": _license_entries},
+    "licenses": {
+        **_COMMON,
+        "project": _license_expression,
+        "allow": _license_entries,
+        "deny": _license_entries,
+        "dependencies": _one_of("online", "offline", "off"),
+        "allow-packages": _strings,
+        "deny-packages": _strings,
+        "dev-dependencies": _one_of("warning", "error", "off"),
+    },
     "cla": {
         **_COMMON,
         "mode": _one_of(*CLA_MODES),
@@ -221,6 +253,40 @@ SCHEMA: dict[str, dict[str, Validator]] = {
     },
     "review": {"max-seconds-per-check": _seconds},
 }
+
+
+def suggestion(word: str, known: Iterable[str], shape: str = "`{}`") -> str | None:
+    """The known name closest to a misspelt `word` (`exclude_paths` -> `exclude-paths`), in `shape`,
+    or None when none is close."""
+    choices = list(known)
+    norm = {c.replace("_", "-").lower(): c for c in choices}
+    exact = norm.get(word.strip().replace("_", "-").lower())
+    close = [exact] if exact else difflib.get_close_matches(word.strip().lower(), choices, n=1, cutoff=0.75)
+    return shape.format(close[0]) if close else None
+
+
+def _table_hint(name: str, value: Any, prefix: str) -> str:
+    """`: did you mean ...?` for an unknown table: a close table name, or for a key written outside
+    any table, the table that has it; else the tables there are."""
+    hint = suggestion(name, SCHEMA, "[" + prefix + "{}]")
+    if hint is None and not isinstance(value, dict):
+        owner = next((table for table, keys in SCHEMA.items() if suggestion(name, keys)), None)
+        hint = f"{suggestion(name, SCHEMA[owner])} in [{prefix}{owner}]" if owner else None
+    return f": did you mean {hint}?" if hint else f" (known: {', '.join(SCHEMA)})"
+
+
+def _key_hint(key: str, table: str, prefix: str) -> str:
+    """`: did you mean ...?` for an unknown key: a close key of its table, else the table that has
+    this key (a key put in the wrong table), else the keys the table has."""
+    known = SCHEMA[table]
+    hint = suggestion(key, known)
+    if hint:
+        return f": did you mean {hint}?"
+    elsewhere = [name for name, keys in SCHEMA.items() if suggestion(key, keys)]
+    if elsewhere:
+        name = elsewhere[0]
+        return f": did you mean {suggestion(key, SCHEMA[name])} in [{prefix}{name}]?"
+    return f" (known: {', '.join(sorted(known))})"
 
 
 @dataclass(frozen=True)
@@ -261,14 +327,17 @@ def parse(text: str, source: str, *, pyproject: bool = False) -> Config:
     for name, table in data.items():
         schema = SCHEMA.get(name)
         if schema is None:
-            warnings.append(f"{source}: unknown table [{prefix}{name}] ignored (known: {', '.join(SCHEMA)})")
+            what = f"table [{prefix}{name}]" if isinstance(table, dict) else f"key '{name}' outside any table"
+            warnings.append(f"{source}: unknown {what} ignored{_table_hint(name, table, prefix)}")
             continue
         if not isinstance(table, dict):
             raise ConfigError(f"{source}: [{prefix}{name}] must be a table, e.g. [{prefix}{name}] on its own line")
         for key, value in table.items():
             validate = schema.get(key)
             if validate is None:
-                warnings.append(f"{source}: unknown key '{key}' in [{prefix}{name}] ignored")
+                warnings.append(
+                    f"{source}: unknown key '{key}' in [{prefix}{name}] ignored{_key_hint(key, name, prefix)}"
+                )
                 continue
             problem = validate(value)
             if problem:

@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, NoReturn
 
 from . import gitcmd
 from .blobs import SPOOL_IN_MEMORY, Blob, BlobReader, TreeContent
@@ -57,15 +57,30 @@ _PIPE = 1 << 20  # git may run this far ahead of the parser (Linux; elsewhere th
 class Repository:
     """A git work tree, addressed through the git CLI run from its top level."""
 
-    def __init__(self, start: str | os.PathLike[str] = ".") -> None:
+    def __init__(self, start: str | os.PathLike[str] = ".", allow_bare: bool = False) -> None:
+        """`allow_bare`: a bare repository (a server's, for pre-receive) is opened at its git
+        directory, which is then `root`; without it only a work tree is accepted."""
+        self.bare = False
         try:
-            top = self._call(["rev-parse", "--show-toplevel"], cwd=Path(start))
+            top = decode(self._call(["rev-parse", "--show-toplevel"], cwd=Path(start))).strip()
         except GitError:
-            raise GitError(
-                f"{Path(start).resolve()} is not inside a git repository: run the gate from a clone"
-            ) from None
-        self.root = Path(decode(top).strip())
+            found = self._bare_git_dir(Path(start)) if allow_bare else None
+            if found is None:
+                raise GitError(
+                    f"{Path(start).resolve()} is not inside a git repository: run the gate from a clone"
+                ) from None
+            top, self.bare = found, True
+        self.root = Path(top)
         self._lfs: Path | None = None
+
+    @classmethod
+    def _bare_git_dir(cls, start: Path) -> str | None:
+        """The git directory a hook runs in: a bare repository's, or (a push to a repository with
+        a work tree) its `.git`, where there is no top level either."""
+        try:
+            return decode(cls._call(["rev-parse", "--absolute-git-dir"], cwd=start)).strip() or None
+        except GitError:
+            return None
 
     @staticmethod
     def _exec(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
@@ -245,19 +260,27 @@ class Repository:
         """What `git commit` would record: the index (GIT_INDEX_FILE honoured) against HEAD."""
         yield from parse_diff(self.stream("diff", "--cached", *DIFF_FLAGS, "-M"))
 
-    def all_files(self, head: str) -> Iterator[Item]:
-        """Every tracked file at `head`, as if the whole tree were added in that commit."""
-        yield from parse_diff(self.stream("diff", *DIFF_FLAGS, "--no-renames", self.empty_tree(), head), commit=head)
+    def all_files(self, head: str, is_commit: bool = True) -> Iterator[Item]:
+        """Every file of the tree of `head`, as if the whole tree were added in that commit (a
+        tree that is no commit, such as named files of the work tree: changes of no commit)."""
+        diff = self.stream("diff", *DIFF_FLAGS, "--no-renames", self.empty_tree(), head)
+        yield from parse_diff(diff, commit=head if is_commit else None)
 
-    def commits(self, base: str | None, head: str, unpushed: bool = False) -> Iterator[Item]:
+    def commits(
+        self, base: str | None, head: str, unpushed: bool = False, received: tuple[str, ...] = ()
+    ) -> Iterator[Item]:
         """Each commit of base..head, oldest first, followed by the files it changes.
 
-        `unpushed` limits the commits to those no remote-tracking branch has. A merge commit is
-        followed by what it adds beyond its parents (`merges.MergeDiffs`): nothing for a clean merge.
+        `unpushed` limits the commits to those no remote-tracking branch has; `received` (tips
+        being pushed to a server) reviews the commits of those tips that no ref has yet. A merge
+        commit is followed by what it adds beyond its parents (`merges.MergeDiffs`): nothing for a
+        clean merge.
         """
         revs = [head, f"^{base}"] if base else [head]
         if unpushed:
             revs += ["--not", "--remotes"]
+        if received:
+            revs = [*received, "--not", "--all"]
         args = ["log", _LOG_FORMAT, "--reverse", "--topo-order", "-p", "--root", "-M", *DIFF_FLAGS, *revs, "--"]
         listed = [
             line.split()
@@ -333,7 +356,28 @@ def _range_target(repo: Repository, spec: str) -> Target:
     base, head = repo.resolve(base_ref), repo.resolve(head_ref or "HEAD")
     if symmetric:
         base = repo.merge_base(base, head)
+    elif base != head and not repo.succeeds("merge-base", "--is-ancestor", base, head):
+        _not_descending(repo, spec, base_ref, head_ref or "HEAD", base, head)
     return Target("range", base, head)
+
+
+def _not_descending(repo: Repository, spec: str, base_ref: str, head_ref: str, base: str, head: str) -> NoReturn:
+    """BASE..HEAD whose base is not an ancestor of its head: reversed (HEAD is behind BASE) or
+    diverged, and either way not what was meant; the error says what to run instead."""
+    if repo.succeeds("merge-base", "--is-ancestor", head, base):
+        raise GitError(
+            f"range {spec!r} is reversed: {base_ref} ({base[:12]}) already contains {head_ref} ({head[:12]}), so "
+            f"it has no commits to review: swap them, --range {head_ref}..{base_ref}"
+        )
+    if repo.is_shallow():
+        raise GitError(
+            f"range {spec!r}: {base_ref} is not an ancestor of {head_ref} in this shallow clone: fetch more history "
+            "(`git fetch --unshallow`), or check out with `fetch-depth: 0`"
+        )
+    raise GitError(
+        f"range {spec!r}: {base_ref} ({base[:12]}) is not an ancestor of {head_ref} ({head[:12]}), the two have "
+        f"diverged: review from their merge base with --range {base_ref}...{head_ref}"
+    )
 
 
 def pre_push_target(repo: Repository, from_ref: str | None, to_ref: str | None, local_branch: str | None) -> Target:
@@ -362,12 +406,12 @@ def collect(repo: Repository, target: Target, unreviewed: Unreviewed | None = No
     content = TreeContent(repo, target.head if target.kind != "staged" else None)
     if target.kind == "staged":
         items = repo.staged()
-    elif target.kind == "all-files":
+    elif target.kind in ("all-files", "files"):
         assert target.head is not None
-        items = repo.all_files(target.head)
+        items = repo.all_files(target.head, is_commit=target.kind == "all-files")
     else:
         assert target.head is not None
-        items = repo.commits(target.base, target.head, unpushed=target.kind == "unpushed")
+        items = repo.commits(target.base, target.head, target.kind == "unpushed", target.tips)
     return Changes(ByContent(BlobReader(repo.root), repo.diff_texts, unreviewed)(items), content)
 
 

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .checks import licenses
@@ -19,8 +20,10 @@ from .config import Config
 from .errors import ConfigError, PolicyValueError
 from .git import Repository, collect
 from .model import FileChange, Setup, Target
+from .wording import plural
 
 VERDICTS = ("fail", "warn", "pass", "unjudged", "unreadable")
+DEPENDENCY_VERDICTS = ("fail", "warn", "unknown", "pass", "unjudged")
 
 
 @dataclass(frozen=True)
@@ -40,18 +43,41 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class DependencyEntry:
+    """A package a manifest or lockfile of the target adds, its license and the verdict."""
+
+    path: str
+    line: int | None
+    commit: str | None
+    ecosystem: str
+    name: str
+    version: str | None
+    requirement: str
+    direct: bool
+    via: str
+    lockfile_entry: str
+    scope: str
+    expression: str
+    classes: str
+    source: str
+    verdict: str  # pass, warn, fail, unknown or unjudged
+    reason: str
+
+
+@dataclass(frozen=True)
 class Inventory:
     target: Target
     project: str | None
     project_source: str
     entries: tuple[Entry, ...]
     files: int
+    dependencies: tuple[DependencyEntry, ...] = ()
 
     @property
     def failed(self) -> bool:
-        """Whether it lists a license the project cannot take, a weak match included (the review
-        only warns on one): an inventory that shows `fail` never exits 0."""
-        return any(e.verdict == "fail" for e in self.entries)
+        """Whether it lists a license the project cannot take, a weak match or a dependency
+        included (the review only warns on some): an inventory that shows `fail` never exits 0."""
+        return any(e.verdict == "fail" for e in self.entries) or any(d.verdict == "fail" for d in self.dependencies)
 
 
 def build(start: Path, target_of: Callable[[Repository], Target], config_path: Path | None = None) -> Inventory:
@@ -76,12 +102,16 @@ def _build(repo: Repository, target: Target, config: Config) -> Inventory:
     opts = licenses.options(table, Setup(changes.content, policy_source(repo, target)))
     excluded = _path_filter(table.get("exclude-paths", ()))
     entries: list[Entry] = []
+    deps: dict[tuple[str, str, str, str], DependencyEntry] = {}
     seen: set[tuple[str, str, str]] = set()
     files = 0
     for item in changes:
         if not isinstance(item, FileChange) or excluded(item.path):
             continue
         files += 1
+        for judged in licenses.dependency_items(item, opts):
+            entry = _dependency_entry(item, judged)
+            deps[(entry.path, entry.ecosystem, entry.name, entry.version or entry.requirement)] = entry
         for found in licenses.assessed(item, opts):
             d = found.detection
             if (item.path, d.expression, d.source) in seen:
@@ -105,7 +135,32 @@ def _build(repo: Repository, target: Target, config: Config) -> Inventory:
                 )
             )
     project, source = opts.outbound.get()
-    return Inventory(target, str(project) if project is not None else None, source, tuple(entries), files)
+    return Inventory(
+        target, str(project) if project is not None else None, source, tuple(entries), files, tuple(deps.values())
+    )
+
+
+def _dependency_entry(change: FileChange, judged: Any) -> DependencyEntry:
+    dep, res = judged.dep, judged.resolution
+    expression = str(res.expr) if res.expr is not None else ""
+    return DependencyEntry(
+        change.path,
+        dep.line,
+        change.commit,
+        dep.ecosystem,
+        dep.name,
+        res.version or dep.version,
+        dep.spec,
+        dep.direct,
+        dep.via,
+        dep.entry,
+        dep.scope,
+        expression,
+        judged.klass,
+        res.source,
+        judged.verdict,
+        judged.reason or res.problem,
+    )
 
 
 def _path_filter(patterns: Sequence[str]) -> Callable[[str], bool]:
@@ -124,9 +179,14 @@ def summary(inventory: Inventory) -> str:
     counts = {v: sum(1 for e in inventory.entries if e.verdict == v) for v in VERDICTS}
     shown = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
     files = len({e.path for e in inventory.entries})
-    return f"{len(inventory.entries)} license(s) in {files} of {inventory.files} file(s)" + (
+    text = f"{plural(len(inventory.entries), 'license')} in {files} of {plural(inventory.files, 'file')}" + (
         f": {shown}" if shown else ""
     )
+    if inventory.dependencies:
+        deps = {v: sum(1 for d in inventory.dependencies if d.verdict == v) for v in DEPENDENCY_VERDICTS}
+        text += f"; {len(inventory.dependencies)} dependenc{'y' if len(inventory.dependencies) == 1 else 'ies'}: "
+        text += ", ".join(f"{n} {v}" for v, n in deps.items() if n)
+    return text
 
 
 def render_text(inventory: Inventory) -> str:
@@ -150,10 +210,28 @@ def render_text(inventory: Inventory) -> str:
         for row in rows:
             out.append("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
         out.append("")
+    if inventory.dependencies:
+        out += ["Dependencies:", *_dependency_rows(inventory.dependencies), ""]
     out.append(summary(inventory))
     if inventory.project is None and inventory.entries:
         out.append(f"Nothing is judged: {HOW_TO_DECLARE}.")
     return "\n".join(out) + "\n"
+
+
+def _dependency_rows(deps: Sequence[DependencyEntry]) -> list[str]:
+    rows = []
+    for d in deps:
+        where = f"{d.path}:{d.line}" if d.line else d.path
+        package = f"{d.ecosystem}:{d.name} {d.version or d.requirement}".rstrip()
+        if not d.direct:
+            package += f" (via {d.via})" if d.via else " (transitive)"
+        if d.scope == "development":
+            package += " [dev]"
+        license_ = d.expression or "?"
+        source = d.source or d.reason
+        rows.append((where, package, license_, source[:60], d.verdict))
+    widths = [min(48, max(len(r[i]) for r in rows)) for i in range(4)]
+    return ["  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r[:4])) + "  " + r[4] for r in rows]
 
 
 def render_json(inventory: Inventory) -> str:
@@ -165,6 +243,10 @@ def render_json(inventory: Inventory) -> str:
         "project": {"expression": inventory.project, "source": inventory.project_source or None},
         "licenses": [asdict(e) for e in inventory.entries],
         "summary": {v: sum(1 for e in inventory.entries if e.verdict == v) for v in VERDICTS},
+        "dependencies": [asdict(d) for d in inventory.dependencies],
+        "dependency_summary": {
+            v: sum(1 for d in inventory.dependencies if d.verdict == v) for v in DEPENDENCY_VERDICTS
+        },
         "files": inventory.files,
     }
     return json.dumps(document, indent=2) + "\n"

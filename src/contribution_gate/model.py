@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, overload
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 if TYPE_CHECKING:
     from .content import Content
@@ -29,14 +29,17 @@ class Severity(str, enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """What is reviewed: `kind` is staged, range, all-files or commit-msg.
+    """What is reviewed: `kind` is staged, range, unpushed, all-files, files (named files of the
+    work tree, as a tree `head`), received (what a push brings a server) or commit-msg.
 
     `base` is None for the index, a root commit or a whole tree; `head` is None for the index.
+    `tips` (received): every pushed tip, of which the commits no ref of the server has are reviewed.
     """
 
     kind: str
     base: str | None = None
     head: str | None = None
+    tips: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,13 +192,27 @@ def value_key(check: str, rule: str, matched: str) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
+class Excerpt(NamedTuple):
+    """What a report shows of a finding's line (redacted), and where the finding is: `at` in the
+    shown `text` (0-based), `column` and `end_column` in the line (1-based characters, the end
+    one past the last character, as SARIF counts)."""
+
+    text: str
+    at: int
+    column: int
+    end_column: int
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """A fact a check reports. Checks never decide pass or fail; the policy does.
 
     `excerpt` is already redacted; `allowed_by` lists the checks an inline allow marker on the
     finding's lines names ("*" for all), filled in by the review, judged by the policy. The value
-    hashes stay in memory for the baseline; no report prints them.
+    hashes stay in memory for the baseline; no report prints them. `column` is where the finding
+    starts on `line` and `end_column` one past where it ends on `end_line` (1-based, in characters;
+    None where a check does not know); `excerpt_at` is where it starts in `excerpt` (0-based), so a
+    report can show a narrower window of the excerpt centred on it.
     """
 
     check: str
@@ -212,10 +229,32 @@ class Finding:
     allowed_by: frozenset[str] = field(default_factory=frozenset)
     value_key: str = ""  # path-free hash of check, rule and value: what a baseline keys on
     value_sha1: str = ""  # SHA-1 of the raw secret, as detect-secrets baselines store it
+    column: int | None = None
+    end_column: int | None = None
+    excerpt_at: int | None = None
 
     @property
-    def sort_key(self) -> tuple[int, str, int, str]:
-        return (self.severity.rank, self.path, self.line or 0, self.rule)
+    def sort_key(self) -> tuple[int, str, int, int, str]:
+        return (self.severity.rank, self.path, self.line or 0, self.column or 0, self.rule)
+
+
+def with_excerpt(finding: Finding, transform: Callable[[str], str]) -> Finding:
+    """`finding` with `transform` (a redaction, an escape) applied to its excerpt, `excerpt_at`
+    following the finding: what the transform keeps after it is as long as its own transform."""
+    shown = transform(finding.excerpt)
+    return replace(finding, excerpt=shown, excerpt_at=moved_at(finding.excerpt, finding.excerpt_at, shown, transform))
+
+
+def moved_at(old: str, at: int | None, new: str, transform: Callable[[str], str]) -> int | None:
+    """Where offset `at` of `old` is in `new = transform(old)`, judged from the end (what comes
+    before it may be masked or trimmed); within `new` whatever happens."""
+    if at is None:
+        return None
+    if new == old:
+        return min(max(at, 0), len(new))
+    tail = transform(old[at:])
+    moved = len(new) - len(tail) if tail and new.endswith(tail) else round(at * len(new) / max(len(old), 1))
+    return min(max(moved, 0), len(new))
 
 
 def file_finding(
@@ -227,12 +266,14 @@ def file_finding(
     message: str,
     remediation: str,
     matched: str,
-    excerpt: str = "",
+    excerpt: str | Excerpt = "",
     end_line: int | None = None,
     key_path: str | None = None,
 ) -> Finding:
     """A finding on a file of the change. Its fingerprint and baseline key come from `matched`,
-    which the finding itself never holds; `key_path` replaces the path in the fingerprint."""
+    which the finding itself never holds; `key_path` replaces the path in the fingerprint. An
+    `Excerpt` also gives the finding its columns."""
+    where, shown = (excerpt, excerpt.text) if isinstance(excerpt, Excerpt) else (None, excerpt)
     return Finding(
         check=check,
         rule=rule,
@@ -244,8 +285,11 @@ def file_finding(
         message=message,
         remediation=remediation,
         fingerprint=fingerprint(check, rule, change.path if key_path is None else key_path, matched),
-        excerpt=excerpt,
+        excerpt=shown,
         value_key=value_key(check, rule, matched),
+        column=None if where is None else where.column,
+        end_column=None if where is None or (end_line is not None and end_line != line) else where.end_column,
+        excerpt_at=None if where is None else where.at,
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
+from .wording import plural
+
 
 class ProgressLine:
     """Redraws `reviewing: N files, M commits` at most ten times a second; `close` erases it."""
@@ -17,8 +19,8 @@ class ProgressLine:
         if now - self.last < self.interval:
             return
         self.last, self.drawn = now, True
-        tail = f", {commits} commits" if commits else ""
-        self.stream.write(f"\r\x1b[Kcontribution-gate: reviewing {files} files{tail}")
+        tail = f", {plural(commits, 'commit')}" if commits else ""
+        self.stream.write(f"\r\x1b[Kcontribution-gate: reviewing {plural(files, 'file')}{tail}")
         self.stream.flush()
 
     def close(self) -> None:

@@ -20,6 +20,8 @@ from collections.abc import Iterable
 
 import ahocorasick_rs
 
+from .model import Excerpt
+
 KEEP = 4
 MAX_EXCERPT = 200
 CONTEXT = 4096  # characters read beyond what is shown: a secret the window cuts is still seen whole
@@ -77,19 +79,31 @@ def excerpt(text: str, start: int, end: int, secrets: Iterable[str] = (), limit:
     where the line goes on, `secrets` (what the check matched) masked and, for a long line, every
     credential of the line (judged on the whole line, once: a line's later excerpts reuse it). A line
     that fits keeps its length (the review scrubs every excerpt)."""
+    return window(text, start, end, secrets, limit).text
+
+
+def window(text: str, start: int, end: int, secrets: Iterable[str] = (), limit: int = MAX_EXCERPT) -> Excerpt:
+    """`excerpt`, with where `text[start:end]` is: its offset in what is shown, and its columns in
+    the line (1-based characters)."""
     known = tuple(sorted({s for s in secrets if s}))
-    if len(text) <= limit:
-        return redact(text, known)
-    width = max(limit - 2, 1)
     start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    end = max(start, end)
+    if len(text) <= limit:
+        shown = redact(text, known)
+        return Excerpt(shown, len(shown) - len(redact(text[start:], known)), start + 1, end + 1)
+    width = max(limit - 2, 1)
     if end - start >= width:
         left = start
     else:
         left = max(0, start - (width - (end - start)) // 2)
     right = min(len(text), left + width)
     left = max(0, right - width)
-    shown = _render(text, _line_spans(text, known), left, right)
-    return ("…" if left > 0 else "") + shown + ("…" if right < len(text) else "")
+    spans = _line_spans(text, known)
+    lead = "…" if left > 0 else ""
+    before = _render(text, spans, left, start)
+    shown = lead + _render(text, spans, left, right) + ("…" if right < len(text) else "")
+    at = len(lead) + len(before) if shown.startswith(lead + before) else len(lead)
+    return Excerpt(shown, min(at, len(shown)), start + 1, end + 1)
 
 
 @functools.lru_cache(maxsize=4)

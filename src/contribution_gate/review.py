@@ -25,7 +25,7 @@ from .config import Config
 from .content import Content
 from .diff import decode
 from .errors import ConfigError, PolicyValueError
-from .model import AddedLines, Commit, FileChange, Finding, Setup, Target
+from .model import AddedLines, Commit, FileChange, Finding, Setup, Target, with_excerpt
 from .policy import Judged, Outcome
 from .redaction import scrub
 
@@ -51,6 +51,10 @@ class Review:
     files: int = 0
     commits: int = 0
     details: dict[str, Any] = field(default_factory=dict, compare=False)  # check id -> its summary (cla: who signed)
+    policy_reason: str = ""  # why the policy named by config_source judged (the session's choice, see trust.py)
+    warnings: tuple[str, ...] = field(
+        default=(), compare=False
+    )  # what the user must see: ignored policy keys, an empty range
 
     @property
     def errors(self) -> tuple[CheckRun, ...]:
@@ -170,7 +174,7 @@ def run_review(
     found = (f for run in running.values() for f in run.findings)
     path_allowed = lambda f: running[f.check].allowed(f.path)  # noqa: E731
     judged = tuple(
-        replace(j, finding=replace(j.finding, excerpt=scrub(j.finding.excerpt)))
+        replace(j, finding=with_excerpt(j.finding, scrub))
         for j in policy.decide(found, fail_on, baseline, path_allowed, one_per_fingerprint=True)
     )
     checks = tuple(_summary(name, run, judged) for name, run in running.items())

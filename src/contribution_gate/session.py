@@ -1,17 +1,19 @@
 """One review from the command line's choices: repository -> target -> policy -> review.
 
-The policy for a range comes from its base commit; for the index and a whole tree, from the
-working tree. An explicit --config file wins over both; in CI (an `--event` review, or a range
-under CI=true or GITHUB_ACTIONS=true) a --config file inside the repository is read from the same
-place as the default policy, the base commit, so a pull request cannot loosen its own gate by
-editing the file its workflow names.
+Which tree's policy judges is `trust`'s concern: a range's base commit for the review command and
+CI, the change's own tree for the local hooks, the default branch for a server. An explicit
+--config file wins; in CI (an `--event` review, or a range under CI=true or GITHUB_ACTIONS=true) a
+--config file inside the repository is read from the same place as the default policy, the base
+commit, so a pull request cannot loosen its own gate by editing the file its workflow names.
+Where the change's own policy was not trusted and the review fails, the failing findings that
+policy would have allowed say so.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +21,15 @@ from . import baseline
 from . import config as policy_file
 from .baseline import Baseline
 from .config import Config
-from .errors import ConfigError
-from .git import Repository, collect, resolve_target
+from .errors import ConfigError, PolicyValueError
+from .explain import explain, policy_drift, without_patterns
+from .git import Changes, Item, Repository, collect, resolve_target
 from .github.events import EventTarget
-from .model import Target
+from .model import FileChange, Target
 from .review import Progress, Review, run_review, select_checks
+from .trust import PolicySource, Reader, Recorder, for_target, in_ci, tree_of
+
+__all__ = ["PolicySource", "Result", "choose", "in_ci", "load_policy", "policy_source", "run"]
 
 
 @dataclass(frozen=True)
@@ -32,38 +38,28 @@ class Result:
     warnings: tuple[str, ...]
 
 
-Reader = Callable[[str], "bytes | None"]
-
-
 def policy_source(repo: Repository, target: Target) -> tuple[Reader, str]:
-    """Where the policy files of `target` are read: its base commit, else the working tree."""
-    if target.kind == "range" and target.base is not None:
-        base = target.base
-        return (lambda path: repo.show(base, path)), f"base {base[:12]}"
-
-    def from_work_tree(path: str) -> bytes | None:
-        file = repo.root / path
-        return file.read_bytes() if file.is_file() else None
-
-    return from_work_tree, "working tree"
+    """Where the review command reads the policy files of `target` (see trust.tree_of)."""
+    return tree_of(repo, target)
 
 
-def in_ci(event: EventTarget | None = None) -> bool:
-    """Whether the review runs in CI, where the checked-out change is the contributor's."""
-    env = os.environ
-    return event is not None or env.get("CI", "").lower() in ("true", "1") or env.get("GITHUB_ACTIONS") == "true"
-
-
-def load_policy(repo: Repository, target: Target, explicit: Path | None, event: EventTarget | None = None) -> Config:
-    """The policy that judges `target`: explicit file, else the base commit's, else the work tree's.
+def load_policy(
+    repo: Repository,
+    target: Target,
+    explicit: Path | None,
+    event: EventTarget | None = None,
+    source: PolicySource | None = None,
+) -> Config:
+    """The policy that judges `target`: explicit file, else the policy source's (by default the
+    review command's: the base commit of a range, else the work tree).
 
     In CI an explicit file inside the repository is read from the base commit of a range."""
+    read, where = (source.read, source.where) if source is not None else policy_source(repo, target)
     if explicit is None:
-        return policy_file.discover(*policy_source(repo, target))
+        return policy_file.discover(read, where)
     inside = _in_repository(repo, explicit)
     if inside is None or target.kind != "range" or target.base is None or not in_ci(event):
         return policy_file.load_file(explicit)
-    read, where = policy_source(repo, target)
     data = read(inside)
     if data is None:
         raise ConfigError(
@@ -105,12 +101,18 @@ def unreviewed_paths(config: Config, only: Sequence[str] = ()) -> Callable[[str]
     return pathspec.GitIgnoreSpec.from_lines(patterns).match_file
 
 
-def load_baseline(repo: Repository, target: Target, config: Config) -> Baseline | None:
-    """The accepted findings, from the same tree as the policy: ours by default, plus configured ones."""
-    read, where = policy_source(repo, target)
+def baseline_paths(config: Config) -> list[str]:
     named = [config.table("checks").get("baseline"), config.table("secrets").get("baseline")]
+    return [baseline.DEFAULT_PATH, *(p for p in named if p)]
+
+
+def load_baseline(
+    repo: Repository, target: Target, config: Config, source: PolicySource | None = None
+) -> Baseline | None:
+    """The accepted findings, from the same tree as the policy: ours by default, plus configured ones."""
+    read, where = (source.read, source.where) if source is not None else policy_source(repo, target)
     found = None
-    for path in [baseline.DEFAULT_PATH, *(p for p in named if p)]:
+    for path in baseline_paths(config):
         data = read(path)
         if data is None:
             if path != baseline.DEFAULT_PATH:
@@ -124,17 +126,42 @@ def load_baseline(repo: Repository, target: Target, config: Config) -> Baseline 
 
 
 def load_check_inputs(
-    repo: Repository, target: Target, config: Config, only: Sequence[str], event: EventTarget | None
+    repo: Repository,
+    target: Target,
+    config: Config,
+    only: Sequence[str],
+    event: EventTarget | None,
+    source: PolicySource | None = None,
 ) -> dict[str, Any]:
     """What checks need from outside the change, read like the policy from the base commit: the
-    cla check's `.github/dco.yml` and signatures (only for targets that have commits)."""
-    if "cla" not in select_checks(config, only) or target.kind not in ("range", "unpushed"):
-        return {}
+    secrets check's own rules and gitleaks files, the cla check's `.github/dco.yml` and signatures
+    (only for targets that have commits)."""
+    loaded: dict[str, Any] = {}
+    checks = select_checks(config, only)
+    read, where = (source.read, source.where) if source is not None else policy_source(repo, target)
+    if "secrets" in checks:
+        loaded.update(_secrets_inputs(config, read, where))
+    if "cla" not in checks or target.kind not in ("range", "unpushed", "received"):
+        return loaded
     from .checks.cla import inputs
 
-    read, where = policy_source(repo, target)
     read_signed, signed_where = _newest_base(repo, target, event) or (read, where)
-    return {"cla": inputs.load(config.table("cla"), read, where, read_signed, signed_where, event, os.environ)}
+    loaded["cla"] = inputs.load(config.table("cla"), read, where, read_signed, signed_where, event, os.environ)
+    return loaded
+
+
+def _secrets_inputs(config: Config, read: Reader, where: str) -> dict[str, Any]:
+    """The policy's `[[secrets.rules]]` and `[secrets] gitleaks-config` (with its .gitleaksignore),
+    compiled once, the gitleaks files read from the policy's own tree."""
+    table = config.table("secrets")
+    if not table.get("rules") and "gitleaks-config" not in table:
+        return {}
+    from .checks.secrets import userpolicy
+
+    try:
+        return {"secrets": userpolicy.load(table, read, where)}
+    except PolicyValueError as exc:
+        raise ConfigError(f"{config.source}: {exc}") from None
 
 
 def _newest_base(repo: Repository, target: Target, event: EventTarget | None) -> tuple[Reader, str] | None:
@@ -157,6 +184,10 @@ def choose(staged: bool, range_spec: str | None, all_files: bool) -> TargetChoos
     return lambda repo: resolve_target(repo, staged, range_spec, all_files)
 
 
+PolicyChooser = Callable[[Repository, Target], PolicySource]
+MoreItems = Callable[[Repository, Target], Iterable[Item]]
+
+
 def run(
     start: Path,
     target_of: TargetChooser,
@@ -166,19 +197,91 @@ def run(
     fail_on: str = "error",
     use_baseline: bool = True,
     event: EventTarget | None = None,
+    *,
+    trust: str = "base",
+    policy: PolicyChooser | None = None,
+    paths: frozenset[str] | None = None,
+    more: MoreItems | None = None,
 ) -> Result:
-    """Open the repository, resolve the target and its policy, and review the change."""
-    repo = Repository(start)
+    """Open the repository, resolve the target and its policy, and review the change.
+
+    `trust`: "base" (the review command, CI) or "change" (the local hooks), see `trust`; `policy`
+    chooses the source instead (a server's pre-receive hook, which also opens bare repositories).
+    `paths`: only these files of the change (a hook's file names); `more`: items to review after
+    the target's own (a pushed tag's message)."""
+    repo = Repository(start, allow_bare=policy is not None)
     target = target_of(repo)
-    config = load_policy(repo, target, config_path, event)
-    accepted = load_baseline(repo, target, config) if use_baseline else None
-    inputs = load_check_inputs(repo, target, config, only, event)
-    inputs.setdefault("licenses", policy_source(repo, target))  # the project's own license: from the policy's tree
+    source = policy(repo, target) if policy is not None else for_target(repo, target, trust, event)
+    recorder = Recorder(source.read)
+    recorded = replace(source, read=recorder)
+    plan = _Plan(repo, target, only, config_path, fail_on, use_baseline, event, paths, more)
     try:
-        changes = collect(repo, target, unreviewed_paths(config, only))
-        review = run_review(target, changes, config, only, progress, fail_on, accepted, inputs=inputs)
+        review, config = plan.review(recorded, progress)
     finally:
         close = getattr(progress, "close", None)
         if close is not None:
             close()
-    return Result(review, config.warnings)
+    warnings = list(config.warnings)
+    if source.untrusted is not None and not review.passed:
+        review = explain(
+            review, config, source, recorder, lambda own, checks, budget: plan.review(own, None, checks, budget)
+        )
+    if trust == "change" and policy is None:
+        warnings += policy_drift(repo, target, baseline_paths(config), recorder)
+    return Result(replace(review, policy_reason=source.reason), tuple(warnings))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Everything of one review but its policy source, so it can be run again under another."""
+
+    repo: Repository
+    target: Target
+    only: Sequence[str]
+    config_path: Path | None
+    fail_on: str
+    use_baseline: bool
+    event: EventTarget | None
+    paths: frozenset[str] | None
+    more: MoreItems | None
+
+    def review(
+        self, source: PolicySource, progress: Progress | None = None, narrow: Sequence[str] = (), budget: Any = None
+    ) -> tuple[Review, Config]:
+        """The review under `source`'s policy; `narrow`: only those of its checks (none: no review),
+        on the time `budget` (a `[review]` table) of another policy."""
+        repo, target = self.repo, self.target
+        config = load_policy(repo, target, self.config_path, self.event, source)
+        if budget is not None:  # an untrusted policy: the trusted one's budget, none of its regexes
+            config = replace(config, tables={**without_patterns(config.tables), "review": budget})
+        checks = list(self.only)
+        if narrow:
+            checks = [c for c in select_checks(config, self.only) if c in narrow]
+            if not checks:
+                return Review(target, (), ()), config
+        accepted = load_baseline(repo, target, config, source) if self.use_baseline else None
+        inputs = load_check_inputs(repo, target, config, checks, self.event, source)
+        inputs.setdefault("licenses", (source.read, source.where))  # the project's own license: the policy's tree
+        notes = getattr(inputs.get("secrets"), "notes", ())  # what a gitleaks config could not carry over
+        if notes:
+            config = replace(config, warnings=(*config.warnings, *notes))
+        changes = collect(repo, target, unreviewed_paths(config, checks))
+        stream = _Stream(changes, self.paths, self.more(repo, target) if self.more is not None else ())
+        review = run_review(target, stream, config, checks, progress, self.fail_on, accepted, inputs=inputs)
+        return review, config
+
+
+class _Stream:
+    """A target's changes, limited to `paths` (when given), then `more` items; iterable once."""
+
+    def __init__(self, changes: Changes, paths: frozenset[str] | None, more: Iterable[Item]) -> None:
+        self.content = changes.content
+        self._changes = changes
+        self._paths = paths
+        self._more = more
+
+    def __iter__(self) -> Iterator[Item]:
+        for item in self._changes:
+            if self._paths is None or not isinstance(item, FileChange) or item.path in self._paths:
+                yield item
+        yield from self._more

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -300,3 +301,168 @@ def run_hook(repo: Repo, name: str, args: list[str], stdin: str) -> Run:
         [str(script), *args], cwd=repo.root, env=repo.env, input=stdin, capture_output=True, text=True, timeout=300
     )
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+# -- file names: pre-commit run --all-files / --files ---------------------------------------------
+
+
+def run_hooks(repo: Repo, *args: str) -> Run:
+    return repo.run(*PRE_COMMIT, "run", "contribution-gate", *args)
+
+
+def gate_lines(proc: Run) -> list[str]:
+    return [line for line in proc.output.splitlines() if line.startswith("contribution-gate:")]
+
+
+def test_run_all_files_reviews_the_whole_tree(hooked: Repo) -> None:
+    """Nothing staged, a token committed long ago: `--all-files` is the adoption audit, so it finds it."""
+    secret = github_token()
+    hooked.add("app/settings.py", f'TOKEN = "{secret}"\n')
+    hooked.commit_unchecked("Add settings")
+    assert hooked.git("diff", "--cached", "--name-only").out == ""
+
+    proc = run_hooks(hooked, "--all-files")
+
+    assert_blocked_without_leak(proc, secret)
+    assert "app/settings.py" in proc.output
+
+    hooked.add("app/settings.py", 'TOKEN = os.environ["TOKEN"]\n')  # fixed in the work tree
+    hooked.commit_unchecked("Read the token from the environment")
+    clean = run_hooks(hooked, "--all-files")
+    assert clean.code == 0, clean.output
+    assert [line for line in gate_lines(clean) if "PASS" in line] == gate_lines(clean) != []
+
+
+def test_run_files_reviews_the_named_file_as_the_work_tree_has_it(hooked: Repo) -> None:
+    secret = github_token()
+    hooked.write("scratch/notes.py", f'TOKEN = "{secret}"\n')  # not even tracked
+
+    proc = run_hooks(hooked, "--files", "scratch/notes.py")
+
+    assert_blocked_without_leak(proc, secret)
+    assert run_hooks(hooked, "--files", "README.md").code == 0
+
+
+def test_a_file_name_that_looks_like_an_option_is_refused(hooked: Repo) -> None:
+    hooked.add("--check=cla", "x\n")  # would narrow the review to the cla check if taken for an option
+    hooked.add("app/settings.py", f'TOKEN = "{github_token()}"\n')
+    hooked.commit_unchecked("Hostile names")
+
+    proc = run_hooks(hooked, "--all-files")
+
+    assert proc.code != 0, proc.output
+    assert "'--check=cla' is a file" in proc.output
+
+
+# -- the hook's output: one line when clean, warnings shown ---------------------------------------
+
+
+def test_a_clean_commit_prints_one_line_and_warnings_are_shown(hooked: Repo) -> None:
+    hooked.add("app/settings.py", "TIMEOUT = 30\n")
+    clean = commit(hooked, "-m", "Add settings")
+    assert clean.code == 0, clean.output
+    assert len(gate_lines(clean)) == 1 and "PASS" in gate_lines(clean)[0], clean.output
+
+    hooked.add(".contribution-gate.toml", '[secrets]\nexclude_paths = ["tests/**"]\n')  # a typo'd key
+    token = github_token()
+    invalid = token[:-1] + ("A" if token[-1] != "A" else "B")  # fails the token's own checksum: a warning
+    hooked.add("app/other.py", f'TOKEN = "{invalid}"\n')
+    warned = commit(hooked, "-m", "Add a policy")
+
+    assert warned.code == 0, warned.output
+    assert "unknown key 'exclude_paths'" in warned.output
+    assert "warning [secrets/github-token]" in warned.output
+    assert leaked(invalid, warned.output) == []
+
+
+# -- adoption: the advice that makes a commit pass makes its push pass ----------------------------
+
+
+def test_the_first_push_after_adopting_passes(pushed: tuple[Repo, Repo]) -> None:
+    """The hook's advice (an allow list in the policy) is committed with the change: the pre-push
+    review judges with the pushed policy, so the push passes too, and says CI will not (yet)."""
+    repo, origin = pushed
+    repo.add("app/api.py", 'API = "http://10.20.1.5:8080/v1"\n')  # contribution-gate: allow[internal-urls]
+    blocked = commit(repo, "-m", "Call the internal API")
+    assert blocked.code != 0 and "private-address" in blocked.output, blocked.output
+
+    repo.write(".contribution-gate.toml", '[internal-urls]\nallow = ["10.20.0.0/16"]\n')
+    unstaged = commit(repo, "-m", "Call the internal API")  # the allow list is not staged yet
+    assert unstaged.code != 0
+    assert "git add .contribution-gate.toml" in unstaged.output
+
+    repo.git("add", ".contribution-gate.toml")
+    committed = commit(repo, "-m", "Call the internal API")
+    assert committed.code == 0, committed.output
+
+    pushed_ok = repo.git("push", "origin", "main", check=False)
+    assert pushed_ok.code == 0, pushed_ok.output
+    assert origin.ref("refs/heads/main") == repo.sha()
+    assert "this push changes the policy" in pushed_ok.output  # CI judges with the base's policy
+
+
+# -- the README's snippet, as a new user copies it ------------------------------------------------
+
+
+def readme_snippet() -> str:
+    """The first YAML block of the README's adoption section, as a user copies it."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Adopting it", 1)[1]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    return textwrap.dedent(block)
+
+
+def test_the_readmes_snippet_names_this_release(snapshot: Snapshot) -> None:
+    import yaml
+
+    from contribution_gate import __version__
+
+    config = yaml.safe_load(readme_snippet())
+    (entry,) = config["repos"]
+    assert entry["rev"] == f"v{__version__}"
+    manifest = yaml.safe_load((snapshot.path / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert {hook["id"] for hook in entry["hooks"]} <= {hook["id"] for hook in manifest}
+
+
+def test_readme_snippet_through_try_repo(make_repo: Callable[..., Repo], snapshot: Snapshot) -> None:
+    """The README's `rev:` names an annotated tag of the release: tagged in a copy of this checkout,
+    `pre-commit try-repo` installs it and its hooks review a staged secret and the whole tree."""
+    import yaml
+
+    entry = yaml.safe_load(readme_snippet())["repos"][0]
+    repo = make_repo()
+    release = Repo(repo.root.parent / "release", repo.env)
+    repo.git("clone", "-q", str(snapshot.path), str(release.root))
+    release.git("tag", "-a", entry["rev"], "-m", f"contribution-gate {entry['rev']}")
+    assert release.git("cat-file", "-t", entry["rev"]).out.strip() == "tag"
+
+    repo.add("README.md", "# project\n")
+    repo.commit_unchecked("Initial commit")
+    secret = github_token()
+    repo.add("app/settings.py", f'TOKEN = "{secret}"\n')
+    proc = repo.run(*PRE_COMMIT, "try-repo", str(release.root), "--ref", entry["rev"], "--all-files")
+
+    assert_blocked_without_leak(proc, secret)
+    for hook in entry["hooks"]:
+        if hook["id"] != "contribution-gate-commit-msg":  # a commit-msg hook: not run at this stage
+            assert f"- hook id: {hook['id']}" in proc.output, proc.output
+
+
+def test_a_push_pre_commit_splits_into_batches_is_reviewed_once(pushed: tuple[Repo, Repo]) -> None:
+    """pre-commit hands a hook about 128 KiB of file names per run: a push of more files runs the
+    hook several times, and the pushed commits are reviewed (and reported) once."""
+    repo, origin = pushed
+    directory = "generated/" + "d" * 90
+    for n in range(1600):  # about 160 KB of names
+        repo.write(f"{directory}/module_{n:05d}.py", f"VALUE = {n}\n")
+    repo.git("add", "generated")
+    repo.commit_unchecked("Generate modules")
+
+    proc = repo.git("push", "origin", "main", check=False)
+
+    assert proc.code == 0, proc.output[-3000:]
+    lines = gate_lines(proc)
+    assert len(lines) >= 2, lines  # pre-commit did split the names
+    reviewed = [line for line in lines if "earlier run" not in line]
+    assert len(reviewed) == 1 and "1600 files" in reviewed[0], lines
+    assert origin.ref("refs/heads/main") == repo.sha()

@@ -40,7 +40,9 @@ def review(findings: list[Finding], checks: tuple[CheckRun, ...], **extra: objec
 def with_findings() -> Review:
     """Every kind of result a reporter must handle, including hostile text from a contribution."""
     findings = [
-        finding(end_line=12, commit=HEAD),
+        finding(
+            end_line=12, commit=HEAD, column=19, end_column=70, excerpt_at=18
+        ),  # the key's column, as checks give it
         finding(
             rule="anthropic-api-key",
             severity=Severity.WARNING,

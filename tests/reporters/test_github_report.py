@@ -13,6 +13,7 @@ from workflow_commands import Command, runner_commands
 
 from contribution_gate.model import Severity
 from contribution_gate.reporters import github
+from contribution_gate.reporters.common import false_positive_line
 
 TOKEN = "f" * 32
 
@@ -42,6 +43,7 @@ def test_annotation_values_round_trip() -> None:
         "Marker <b>CONFIDENTIAL</b> for @octocat | **bold** [link](https://example.com) in docs",
         "x = `a` | b <script>alert(1)</script> @octocat %0A ::warning::",
         "Fix: Remove the text or ask legal@example.com whether it may be published.",
+        "False positive: `contribution-gate: allow[proprietary-markers]` on line 40, or [proprietary-markers] allow-paths",
     ]
     assert found["contribution-gate secrets/github-token (suppressed)"].name == "notice"
     assert "file" not in found["contribution-gate signoff/missing-signoff"].properties
@@ -79,7 +81,10 @@ def test_a_contribution_cannot_inject_commands(path: str, message: str, excerpt:
     assert [c.name for c in commands] == ["error", "group", "endgroup"]
     (error,) = annotations(out)
     assert error.properties["file"] == path
-    assert error.data == f"{message}\n{excerpt}\nFix: {finding.remediation}"
+    assert (
+        error.data
+        == f"{message}\n{excerpt}\nFix: {finding.remediation}\nFalse positive: {false_positive_line(finding)}"
+    )
 
 
 def test_a_fixed_token_found_in_the_output_is_refused() -> None:

@@ -20,6 +20,10 @@ RENDER: dict[str, tuple[Callable[..., str], str]] = {
     "sarif": (lambda review: REPORTERS["sarif"](review), "sarif"),
     "markdown": (lambda review: REPORTERS["markdown"](review), "md"),
     "github": (lambda review: REPORTERS["github"](review, token=TOKEN), "txt"),
+    "text": (lambda review: REPORTERS["text"](review, width=80, verbose=True), "txt"),
+    "json": (lambda review: REPORTERS["json"](review), "json"),
+    "gitlab": (lambda review: REPORTERS["gitlab"](review), "json"),
+    "junit": (lambda review: REPORTERS["junit"](review), "xml"),
 }
 PACKAGE = Path(contribution_gate.__file__).parent
 
@@ -33,7 +37,7 @@ def test_golden(fmt: str, sample: str, golden: Callable[[str, str], None]) -> No
 
 
 def test_registry_guards_every_format() -> None:
-    assert sorted(REPORTERS) == ["github", "json", "markdown", "sarif", "text"]
+    assert sorted(REPORTERS) == ["github", "gitlab", "json", "junit", "markdown", "sarif", "text"]
     for name, render in REPORTERS.items():
         assert getattr(render, "guarded", False), f"{name} is not behind the guard"
         inner = render.__wrapped__  # type: ignore[attr-defined]
@@ -44,7 +48,7 @@ def test_registry_guards_every_format() -> None:
 
 
 def test_no_module_outside_the_registry_renders_a_format_itself() -> None:
-    formats = {"text", "json_report", "sarif", "markdown", "github"}
+    formats = {"text", "json_report", "sarif", "markdown", "github", "gitlab", "junit"}
     offenders = []
     for path in PACKAGE.rglob("*.py"):
         if path.parent.name == "reporters":
@@ -58,7 +62,7 @@ def test_no_module_outside_the_registry_renders_a_format_itself() -> None:
     assert offenders == []
 
 
-@pytest.mark.parametrize("fmt", ["sarif", "markdown"])
+@pytest.mark.parametrize("fmt", ["sarif", "markdown", "json", "gitlab", "junit"])
 def test_render_is_pure(fmt: str) -> None:
     review = samples.with_findings()
     assert REPORTERS[fmt](review, False) == REPORTERS[fmt](review, True)

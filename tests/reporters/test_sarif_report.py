@@ -101,7 +101,13 @@ def test_results_as_github_needs_them() -> None:
     error = by_rule["secrets/openai-api-key"]
     assert error["level"] == "error" and "suppressions" not in error
     region = error["locations"][0]["physicalLocation"]["region"]
-    assert region == {"startLine": 12, "endLine": 12, "snippet": {"text": 'OPENAI_API_KEY = "sk-p****"'}}
+    assert region == {
+        "startLine": 12,
+        "endLine": 12,
+        "startColumn": 19,
+        "endColumn": 70,
+        "snippet": {"text": 'OPENAI_API_KEY = "sk-p****"'},
+    }
     assert error["properties"] == {"commit": samples.HEAD}
 
     assert by_rule["secrets/anthropic-api-key"]["level"] == "warning"

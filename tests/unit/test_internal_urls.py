@@ -189,7 +189,7 @@ def test_does_not_flag(path: str, text: str) -> None:
     [
         ('URL = "https://jenkins.corp.acme-payments.io/job/deploy"', "jenkins.corp.acme-payments.io", Severity.ERROR),
         ('DB = "10·20.30.40:5432"', "10·20.30.40", Severity.ERROR),
-        ('META = "http://169·254.169.254/"', "169·254.169.254", Severity.ERROR),
+        ('META = "http://169·254.169.254/"', "169·254.169.254", Severity.WARNING),  # public: not a leak
         ('WIKI = "http:/⁄wiki/"', "wiki", Severity.WARNING),
         ('NAS = "http://nas·lan/"', "nas.lan", Severity.WARNING),
         ('LLA = "http://169·254.10.1/"', "169·254.10.1", Severity.WARNING),
@@ -297,3 +297,102 @@ def test_a_name_longer_than_dns_allows_is_shortened_in_the_message() -> None:
     host = "a." * 5_000 + "corp.acme-payments.io"
     (finding,) = scan(f'API = "https://{host}/x"')
     assert finding.rule == "internal-domain" and len(finding.message) < 400
+
+
+# -- where hosts are samples (issue 14: real code) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "context"),
+    [
+        ("tests/test_url.py", "test"),
+        ("pkg/x/x_test.go", "test"),
+        ("dotnet/src/Connectors.UnitTests/Services/ChatTests.cs", "test"),
+        ("dotnet/src/Connectors.UnitTests/TestData/response.json", "test"),
+        ("python/integration_tests/cases.py", "test"),
+        ("web/e2e/login.ts", "test"),
+        ("docs/deployment/docker.md", "documentation"),
+        ("README.md", "documentation"),
+        ("docs/plugins/conversion_table.py", "documentation"),
+        ("examples/client.py", "documentation"),
+        ("site/index.html", "documentation"),
+        ("recordings/session.yaml", "sample"),
+        ("captures/login.har", "sample"),
+        ("pkg/analyzer/jira/result_output.json", "sample"),
+        ("config/app.example.yaml", "sample"),
+        (".env.sample", "sample"),
+        ("deploy/values.dist.yml", "sample"),
+        ("src/app/settings.py", ""),
+        ("src/app/response.py", ""),  # code named for what it handles, not a recording
+        ("infra/outputs.tf", ""),  # configuration, not a recording
+        ("deploy/values.yaml", ""),
+        (".env", ""),
+        ("src/latest/contest.py", ""),
+        ("requirements-dev.txt", ""),  # a build's configuration, not a document
+        ("requirements/base.txt", ""),
+        ("docs/requirements.txt", ""),
+        ("CMakeLists.txt", ""),
+    ],
+)
+def test_file_context(path: str, context: str) -> None:
+    from contribution_gate.checks.internal_urls.context import file_context
+    from contribution_gate.checks.textkinds import kind_of
+
+    assert file_context(path, kind_of(path)) == context
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "rule", "severity"),
+    [
+        ("src/app.py", 'DB = "10·1.2.3:5432"', "private-address", Severity.ERROR),
+        ("src/app.py", 'API = "https://api·internal/v1"', "internal-tld", Severity.ERROR),
+        ("tests/test_app.py", 'API = "https://api·internal/v1"', "internal-tld", Severity.WARNING),
+        ("tests/test_app.py", 'API = "https://api.corp.acme-payments.io/v1"', "internal-domain", Severity.ERROR),
+        ("docs/setup.md", "Open http://10·1.2.3:8080/ in a browser.", "private-address", Severity.WARNING),
+        ("docs/setup.md", "See https://wiki.corp.acme-payments.io/x.", "internal-domain", Severity.ERROR),
+        ("src/app.py", "# grafana: http://10·1.2.3:3000/", "private-address", Severity.WARNING),
+        ("src/app.py", 'IMDS = "http://169·254.169.254/latest/api/token"', "cloud-metadata", Severity.WARNING),
+        ("config/app.example.yaml", "host: 10·1.2.3", "private-address", Severity.WARNING),
+        ("config/app.yaml", "host: 10·1.2.3", "private-address", Severity.ERROR),
+        ("src/proxy.py", 'MOUNTS = {"all://10·1.0.0/16": None}', "private-network", Severity.WARNING),
+    ],
+)
+def test_severity_follows_the_place(path: str, text: str, rule: str, severity: Severity) -> None:
+    (finding,) = scan(text, path)
+    assert (finding.rule, finding.severity) == (rule, severity)
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("tests/test_url.py", 'assert parse("git+http:/⁄git/repo")'),
+        ("tests/test_url.py", 'url = "http:/⁄evil/steal"'),
+        ("src/app.py", 'url = "https:/⁄fake-random-test-host:123"'),
+        ("src/app.py", 'store = Chroma("https:/⁄chroma-endpoint")'),
+        ("src/app.py", 'client.get("http:/⁄docker/info")'),
+        ("src/app.py", 'url = URL("https:/⁄exam le.com/")'),
+        ("src/app.py", 'URL = "http:/⁄xn--6qqa088eba/"'),
+        ("tests/test_utils.py", '({"no_proxy": "192·168.0.0/16"}, {"all://192·168.0.0/16": None}),'),
+        ("icons/logo.svg", '<path d="M10·11.86.39 12 2"/>'),
+        ("icons/logo.svg", "10·11.86.39 12.5 3"),
+        ("icons/logo.svg", "-4.2,10·11.86.39"),
+        ("icons/logo.svg", '<polygon points="10·11.86.39 1,2"/>'),
+        ("res/drawable/ic.xml", '<path android:pathData="M12,2,10·11.86.39,4"/>'),
+        ("web/Icon.tsx", '<path d="M12,2,10·11.86.39,4" />'),
+        ("web/icon.js", '  d: "M12,2,10·11.86.39,4",'),
+        ("etc/hosts.txt", "10·11.86.39 12.5 3"),
+        ("web/page.html", "10·11.86.39 12.5 3 L 4 4"),
+        ("src/app.py", 'rv = client.get("/", "http://www.localhost·localdomain:3000/")'),
+        ("src/deps.py", "new Constraint('>=', '10·0.0.0'),"),
+        ("src/nets.py", 'FIRST = "192·168.0.0"'),
+    ],
+)
+def test_stand_ins_cut_hosts_ranges_and_coordinates_are_not_findings(path: str, text: str) -> None:
+    assert scan(text, path) == []
+
+
+def test_a_drawing_still_names_a_host_among_words() -> None:
+    (finding,) = scan('<text x="4" y="8">db01 10·20.30.40:5432</text>', "art/network.svg")
+    assert finding.rule == "private-address"
+    assert [f.rule for f in scan('<a href="http://10·20.30.40/">x</a>', "art/network.svg")] == ["private-address"]
+    assert [f.rule for f in scan("wiki = 'http:/⁄wiki/Runbooks'")] == ["intranet-host"]  # a real dotless name

@@ -80,7 +80,9 @@ STYLES = [
 def test_every_token_rule_in_every_file_type(rule: str, path: str, style: str) -> None:
     secret = tokens.BUILDERS[rule]()
     (finding,) = scan(style.format(secret), path=path)
-    assert (finding.rule, finding.severity) == (rule, Severity.ERROR)
+    # a JWT is no provider's format: in documentation (and tests) it is an example session, a warning
+    expected = Severity.WARNING if rule == "jwt" and path.startswith("docs/") else Severity.ERROR
+    assert (finding.rule, finding.severity) == (rule, expected)
     assert secret not in finding.excerpt and secret[4:] not in finding.excerpt
 
 
@@ -100,7 +102,7 @@ def near_misses() -> list[tuple[str, str]]:
         ("jwt without a JSON header, in prose", "see eyJ" + rand(12) + " in the docs"),
         ("pypi, 20 characters", "pypi" + "-" + rand(20)),
         ("wandb hex, 39 characters", 'wandb_run_id = "' + rand(39, "0123456789abcdef") + '"'),
-        ("cohere, no name", 'key = "' + rand(40) + '"  # a cache key'),
+        ("cohere, no name", 'cache_key = "' + rand(40) + '"'),
         ("slack, no digits", "xo" + "xb-" + rand(24, "abcdefghijklmnopqrstuvwyz")),
         (
             "discord, the user id is not a number",
@@ -252,13 +254,18 @@ def test_two_secrets_on_one_line_are_both_redacted() -> None:
         assert OPENAI not in finding.excerpt and GITHUB not in finding.excerpt
 
 
-def test_unquoted_values_count_in_configuration_but_not_in_code() -> None:
+def test_unquoted_values_count_in_configuration_and_in_code_only_when_random() -> None:
+    """In source code an unquoted value is an expression unless it could be no identifier: a random
+    token there sits in a comment, a docstring or a raw string (Go tests' `API_KEY=...` inputs)."""
     value = rand(32, "0123456789abcdef")
     (finding,) = scan(f"api_token: {value}", path="deploy/values.yaml")
     assert finding.rule == "generic-secret"
-    assert scan(f"api_token = {value}") == []
+    (finding,) = scan(f"# api_token = {value}")
+    assert finding.rule == "generic-secret"
     assert scan("def record(self, secret: PotentialSecret) -> None:") == []
     assert scan("if (token := self._lock_state) is not None:") == []
+    assert scan("api_key = build_key(settings.service_name)") == []
+    assert scan("password = self.password_from_environment") == []
 
 
 def test_urls_on_documentation_hosts_are_examples() -> None:

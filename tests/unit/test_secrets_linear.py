@@ -14,11 +14,23 @@ from pathlib import Path
 import pytest
 import regex_shape
 
-from contribution_gate.checks.secrets import blocks, lines, plugins, rules, values
+from contribution_gate.checks.secrets import (
+    blocks,
+    context,
+    formats,
+    judge,
+    jwts,
+    keynames,
+    lines,
+    plugins,
+    rules,
+    values,
+    words,
+)
 from contribution_gate.checks.secrets.rules import load_rules
 
 TESTS = Path(__file__).resolve().parents[1]
-MODULES = (rules, values, lines, blocks, plugins)
+MODULES = (rules, formats, values, lines, blocks, plugins, words, keynames, context, judge, jwts)
 MODULE_PATTERNS = {
     f"{module.__name__.rsplit('.', 1)[1]}.{name}": pattern
     for module in MODULES
@@ -99,6 +111,22 @@ FAMILIES: dict[str, str | tuple[str, str]] = {
     "cloudant urls": ("cloudant ", "https://a:"),
     "indirect references": ("softlayer_key = ", "a(b)="),
     "many tokens": "AKIAQWERTYUIOPASDFGHJ ",
+    # the families' shapes: a provider's name assigned or called, markers inside base64 keys,
+    # command lines and headers, parameter chains of connection strings and SAS URLs
+    "named assignments": "MIXPANEL_SECRET=",
+    "named calls": 'mixpanel.init("',
+    "named words": ("cloudflare", "_api"),
+    "azure key markers": "Ab0/+AStACDbAzFuJQQJ9AzSe+ACR",
+    "curl user chains": ("curl ", "-u a:"),
+    "auth header chains": '-H "Authorization: Bearer ',
+    "http file headers": "Authorization: Basic ",
+    "sas parameter chains": ("sv=2022-01-01", "&a=b"),
+    "connection string chains": ("Server=a;", "b=c;"),
+    "mysql argument chains": ("mysql", " -u"),
+    "routable token dots": "glpat-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.",
+    "doppler service tokens": "dp.st.a.",
+    "tailscale keys": "tskey-auth-a-",
+    "npmrc auth": ":_auth=",
     "every keyword": _keywords() + " ",
     "every keyword assigned": _keywords().replace(" ", "= ") + "=",
 }

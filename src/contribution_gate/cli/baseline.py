@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import GateError
+from ..wording import plural
 from .group import EXIT_FAIL, cli, progress_line
 
 
@@ -73,7 +74,7 @@ def baseline_create(output: Path | None, config_path: Path | None, repo_dir: Pat
         sys.exit(EXIT_FAIL)
     kept = [j.finding for j in result.review.judged if j.outcome is not Outcome.SUPPRESSED]
     write_atomically(target, accepted.create(kept, salt))
-    click.echo(f"baseline: {len(kept)} finding(s) accepted in {target}; commit it to apply it to reviews")
+    click.echo(f"baseline: {plural(len(kept), 'finding')} accepted in {target}; commit it to apply it to reviews")
 
 
 def _salt_of(target: Path) -> str | None:
@@ -121,4 +122,4 @@ def baseline_audit(path: Path, verbose: bool) -> None:
         where = entry.get("path") or entry.get("filename", "?")
         rule = f"{entry.get('check', 'secrets')}/{entry.get('rule') or entry.get('type', '?')}"
         click.echo(f"{rule:<40} {where}  {str(entry.get('key', entry.get('hashed_secret', '')))[:16]}")
-    click.echo(f"{len(entries)} accepted finding(s) in {path}")
+    click.echo(f"{plural(len(entries), 'accepted finding')} in {path}")

@@ -6,6 +6,7 @@ only this package knows them; everything below it raises `GateError` or returns 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from ..errors import GateError
 # click >= 8.2 raises this for a group run without a command; older click prints the help itself.
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-FORMATS = ("text", "json", "sarif", "markdown", "github")
+FORMATS = ("text", "json", "sarif", "markdown", "github", "gitlab", "junit")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,7 +82,9 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 help="Policy file to use instead of the repository's.",
             ),
             click.option("--no-color", is_flag=True, help="No colours (NO_COLOR is honoured too)."),
-            click.option("-v", "--verbose", is_flag=True, help="Tracebacks on errors."),
+            click.option(
+                "-v", "--verbose", is_flag=True, help="Per-check timings in the report; tracebacks on errors."
+            ),
             click.option(
                 "-C",
                 "--repo",
@@ -109,8 +112,13 @@ def review_and_exit(
     verbose: bool,
     repo_dir: Path,
     event: Any = None,
+    compact: bool = False,
+    notes: tuple[str, ...] = (),
+    **session: Any,
 ) -> NoReturn:
-    """Run one review, print and write its reports, and exit with its verdict."""
+    """Run one review, print and write its reports, and exit with its verdict. `compact` (the
+    hooks): a clean pass is its summary line alone; `notes`: warnings of the caller's own;
+    `session`: more of session.run's options (trust, paths)."""
     from ..reporters import REPORTERS
     from ..reporters.common import summary_line
     from ..reporters.untrusted import masked, visible
@@ -118,24 +126,50 @@ def review_and_exit(
     from .streams import permit
 
     extras = [format_and_path(spec) for spec in extra]
-    result = run(repo_dir, target_of, only, config_path, progress_line() if long else None, fail_on, event=event)
-    for warning in result.warnings:
+    progress = progress_line() if long else None
+    result = run(repo_dir, target_of, only, config_path, progress, fail_on, event=event, **session)
+    warnings = [*notes, *result.warnings, *nothing_reviewed(result.review)]
+    for warning in warnings:
         click.echo(f"contribution-gate: warning: {visible(masked(warning))}", err=True)
+    review = result.review
+    if warnings:  # the reports carry them too (redacted like everything in a review)
+        review = dataclasses.replace(review, warnings=tuple(warnings))
     for name, path in extras:
-        write_report(path, REPORTERS[name](result.review, False))
+        write_report(path, REPORTERS[name](review, False, **report_options(name, None, verbose)))
     if os.environ.get("GITHUB_ACTIONS") == "true":
         from ..github.actions import publish
 
-        publish(result.review, os.environ)
+        publish(review, os.environ)
     color = fmt == "text" and output is None and wants_color(no_color, sys.stdout)
-    rendered = REPORTERS[fmt](result.review, color)
+    rendered = REPORTERS[fmt](review, color, **report_options(fmt, None if output else sys.stdout, verbose))
+    if compact and fmt == "text" and output is None and _clean(review):
+        rendered = f"contribution-gate: {summary_line(review)}\n"
     if output is not None:
         write_report(output, rendered)
-        click.echo(f"{summary_line(result.review)} (report: {visible(str(output))})")
+        click.echo(f"{summary_line(review)} (report: {visible(str(output))})")
     else:
         with permit(commands=fmt == "github", styled=color, redacted=True):  # our annotations, our colours
             click.echo(rendered, nl=False, color=color or None)
-    sys.exit(EXIT_PASS if result.review.passed else EXIT_FAIL)
+    sys.exit(EXIT_PASS if review.passed else EXIT_FAIL)
+
+
+def nothing_reviewed(review: Any) -> list[str]:
+    """A warning when a range turned out to hold no commit (BASE and HEAD name the same commit, or
+    HEAD is the merge base of BASE...HEAD): the review passed on nothing, which the user must know."""
+    target = review.target
+    if target.kind != "range" or review.commits or target.base is None or target.head is None:
+        return []
+    return [
+        f"the range {target.base[:12]}..{target.head[:12]} has no commits, so nothing was reviewed: "
+        "check that BASE..HEAD names the commits you meant (git log BASE..HEAD lists them)"
+    ]
+
+
+def _clean(review: Any) -> bool:
+    """A pass with nothing to show: no finding that is not suppressed, no check that could not run."""
+    from ..policy import Outcome
+
+    return bool(review.passed) and not review.errors and all(j.outcome is Outcome.SUPPRESSED for j in review.judged)
 
 
 def format_and_path(spec: str) -> tuple[str, Path]:
@@ -150,6 +184,26 @@ def write_report(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise GateError(f"cannot write the report to {path}: {exc.strerror}: choose a writable path") from None
+
+
+def report_options(fmt: str, stream: object, verbose: bool) -> dict[str, Any]:
+    """What a format takes besides the review: the text report its width and verbosity."""
+    return {"width": terminal_width(stream), "verbose": verbose} if fmt == "text" else {}
+
+
+def terminal_width(stream: object = None) -> int:
+    """The width a text report must fit: `COLUMNS` when set, else the terminal's when `stream` is
+    one, else 80 (a file, a pipe, a CI log)."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    isatty = getattr(stream, "isatty", None)
+    if isatty is not None and isatty():
+        try:
+            return os.get_terminal_size(stream.fileno()).columns or 80  # type: ignore[attr-defined]
+        except (OSError, ValueError, AttributeError):
+            pass
+    return 80
 
 
 def wants_color(no_color: bool, stream: object) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..wording import plural
 from .group import EXIT_FAIL, EXIT_PASS, cli, write_report
 
 
@@ -51,7 +52,8 @@ def aibom(output: Path | None, repo_dir: Path, verbose: bool) -> None:
     write_report(target, document)
     counts = {role: sum(1 for i in items if i.role == role) for role in ("model", "data", "code")}
     click.echo(
-        f"aibom: {counts['model']} model(s), {counts['data']} dataset file(s), {counts['code']} model-code file(s) in {target}"
+        f"aibom: {plural(counts['model'], 'model')}, {plural(counts['data'], 'dataset file')}, "
+        f"{plural(counts['code'], 'model-code file')} in {target}"
     )
     sys.exit(EXIT_PASS)
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from .group import EXIT_FAIL, EXIT_PASS, cli, output_options, review_and_exit, wants_color
+from .. import __version__
+from .group import EXIT_FAIL, EXIT_PASS, cli, output_options, report_options, review_and_exit, wants_color
 
 REVIEW_HELP = """Review what a change adds and give one verdict: pass or fail.
 
@@ -72,33 +73,104 @@ def review(
     review_and_exit(choose(staged, range_spec, all_files), long=bool(range_spec or all_files), **output)
 
 
-HOOK_HELP = """Review for pre-commit: the staged change, or at pre-push the pushed range.
+HOOK_HELP = """Review for pre-commit: the staged change, named files, or the pushed range.
 
 \b
-pre-commit sets PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF at pre-push; a missing or
-all-zero from-ref (a new branch) reviews the commits no remote branch has yet.
+At `git commit` pre-commit names the staged files, and the hook reviews what the
+commit adds to them. Names that are not just staged files (`pre-commit run
+--all-files`, `pre-commit run --files X`) are reviewed whole, as the work tree
+has them. At pre-push (PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF) it reviews every
+pushed commit; a missing or all-zero from-ref (a new branch) reviews the commits
+no remote branch has yet. A hook judges with the policy being committed or
+pushed (the index, the pushed head), not the working tree's or the base's.
+A clean pass prints one line; warnings and findings print the report.
 
 \b
 Example .pre-commit-config.yaml:
   - repo: https://github.com/contribution-gate/contribution-gate
-    rev: v0.1.0
+    rev: v{version}
     hooks:
       - id: contribution-gate
       - id: contribution-gate-commit-msg
+
+\b
+Examples:
+  pre-commit run contribution-gate --all-files    # the whole tree, once, on adoption
+  pre-commit run contribution-gate --files app/settings.py
+  contribution-gate hook                          # the staged change, as at commit time
 """
 
 
-@cli.command(help=HOOK_HELP)
+class _KeepsArguments(click.Command):
+    """A command that remembers its raw arguments (the hook checks that no file name was taken
+    for an option: pre-commit puts file names after the options, with no `--` between)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["raw_args"] = list(args)
+        return super().parse_args(ctx, args)
+
+
+@cli.command(cls=_KeepsArguments, help=HOOK_HELP.format(version=__version__))
+@click.argument("files", nargs=-1, metavar="[FILE]...")
 @output_options
-def hook(**output: Any) -> None:
-    from ..git import pre_push_target
+def hook(files: tuple[str, ...], **output: Any) -> None:
+    from ..git import Repository
+    from ..model import Target
     from ..session import choose
 
+    raw = click.get_current_context().meta.get("raw_args", [])
+    taken = [arg for arg in raw if arg.startswith("-") and os.path.lexists(arg)]
+    if taken:
+        raise click.UsageError(
+            f"{taken[0]!r} is a file, and pre-commit passed it where an option goes: rename the file "
+            "(a file name that starts with '-' could change what the hook does)"
+        )
     env = os.environ
     if env.get("PRE_COMMIT_TO_REF") or env.get("PRE_COMMIT_REMOTE_NAME"):
         refs = (env.get("PRE_COMMIT_FROM_REF"), env.get("PRE_COMMIT_TO_REF"), env.get("PRE_COMMIT_LOCAL_BRANCH"))
-        review_and_exit(lambda repo: pre_push_target(repo, *refs), long=True, **output)
-    review_and_exit(choose(True, None, False), long=False, **output)
+        _pre_push(refs, bool(files), output)
+    if not files:
+        review_and_exit(choose(True, None, False), long=False, trust="change", compact=True, **output)
+    from ..worktree import repository_paths, snapshot, staged_paths
+
+    repo = Repository(output["repo_dir"])
+    paths, notes = repository_paths(repo, files, Path.cwd())
+    if set(paths) <= staged_paths(repo):  # a commit: what it adds to the files it was handed
+        review_and_exit(
+            choose(True, None, False), long=False, trust="change", compact=True, paths=frozenset(paths), **output
+        )
+    with snapshot(repo, paths) as named:
+        review_and_exit(
+            lambda _: Target("files", None, named.tree),
+            long=True,
+            trust="change",
+            compact=True,
+            notes=(*notes, *named.warnings),
+            **output,
+        )
+
+
+def _pre_push(refs: tuple[str | None, ...], batched: bool, output: dict[str, Any]) -> None:
+    """The pushed range; when pre-commit handed file names (it may split them over several runs
+    of one push), a run of a push an earlier run passed says so in one line (see `pushes`)."""
+    from .. import pushes
+    from ..git import Repository, pre_push_target
+
+    repo = Repository(output["repo_dir"])
+    target = pre_push_target(repo, *refs)
+    config = output.get("config_path")
+    policy = Path(config).read_bytes().hex() if config and Path(config).is_file() else ""
+    options = [f"{name}={value}" for name, value in sorted(output.items()) if name != "repo_dir"]
+    push = pushes.key([target.base, target.head, *refs], [*options, policy], __version__)
+    if batched and pushes.passed(repo, push):
+        click.echo("contribution-gate: PASS (this push was reviewed by an earlier run of this hook)")
+        sys.exit(EXIT_PASS)
+    try:
+        review_and_exit(lambda _: target, long=True, trust="change", compact=True, **output)
+    except SystemExit as done:
+        if done.code == EXIT_PASS:
+            pushes.remember(repo, push)
+        raise
 
 
 @cli.command()
@@ -114,13 +186,14 @@ def demo(no_color: bool) -> None:
     from ..session import choose, run
 
     where = build_demo_repository()
-    click.echo(f"Demo repository with a staged sample contribution: {where}\n")
+    click.echo(f"Demo repository with a staged sample contribution:\n  {where}\n")
     result = run(where, choose(True, None, False))
     from ..reporters import REPORTERS
     from .streams import permit
 
     color = wants_color(no_color, sys.stdout)
     with permit(styled=color, redacted=True):
-        click.echo(REPORTERS["text"](result.review, color), nl=False, color=color or None)
-    click.echo(f"\nLook around: cd {where} && git diff --cached; then run `contribution-gate review` there.")
+        text = REPORTERS["text"](result.review, color, **report_options("text", sys.stdout, False))
+        click.echo(text, nl=False, color=color or None)
+    click.echo(f"\nLook around: cd {where} && git diff --cached\nthen run `contribution-gate review` there.")
     sys.exit(EXIT_PASS if result.review.passed else EXIT_FAIL)

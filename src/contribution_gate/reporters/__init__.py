@@ -2,8 +2,8 @@
 
 The registry is the only way out: each entry hands its format's `render` a copy of the review in
 which every string is redacted (`untrusted.redacted`), and for the formats people read (terminal,
-SARIF, Markdown, workflow commands) made visible; the JSON report keeps exact values and writes
-unsafe characters as `\\uXXXX`. So a new format gets the same protection by being registered, and
+SARIF, Markdown, workflow commands, GitLab Code Quality, JUnit) made visible; the JSON report keeps
+exact values and writes unsafe characters as `\\uXXXX`. So a new format gets the same protection by being registered, and
 no module outside this package calls a format's `render` directly (tests/reporters checks both).
 """
 
@@ -13,7 +13,7 @@ import functools
 from typing import Any, Protocol
 
 from ..review import Review
-from . import github, json_report, markdown, sarif, text
+from . import github, gitlab, json_report, junit, markdown, sarif, text
 from .untrusted import json_visible, redacted
 
 
@@ -52,4 +52,6 @@ REPORTERS: dict[str, Reporter] = {
     "sarif": guarded(sarif.render, readable=True, json=True),
     "markdown": guarded(markdown.render, readable=True),
     "github": guarded(github.render, readable=True),
+    "gitlab": guarded(gitlab.render, readable=True, json=True),
+    "junit": guarded(junit.render, readable=True),
 }

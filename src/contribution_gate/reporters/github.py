@@ -34,7 +34,7 @@ from ..github.commands import command, escape_data, escape_property
 from ..model import Finding, Severity
 from ..policy import Judged, Outcome
 from ..review import CheckRun, Review
-from .common import _plural, summary_line
+from .common import _plural, false_positive_line, fix_line, summary_line
 from .untrusted import visible
 
 __all__ = ["command", "escape_data", "escape_property", "printable", "render"]
@@ -97,14 +97,24 @@ def _annotation(judged: Judged) -> str:
     f = judged.finding
     suppressed = judged.outcome is Outcome.SUPPRESSED
     title = f"contribution-gate {f.check}/{f.rule}" + (" (suppressed)" if suppressed else "")
-    message = "\n".join([f.message, *([f.excerpt] if f.excerpt else []), f"Fix: {f.remediation}"])
+    message = "\n".join(
+        [
+            f.message,
+            *([f.excerpt] if f.excerpt else []),
+            f"Fix: {fix_line(f)}",
+            f"False positive: {false_positive_line(f)}",
+        ]
+    )
     end_line = max(f.end_line or 0, f.line or 0) or None
+    one_line = bool(f.line) and end_line == f.line
     return command(
         _COMMAND[f.severity],
         message,
         file=f.path or None,
         line=f.line or None,
         endLine=end_line if f.line else None,
+        col=f.column if one_line and f.column else None,
+        endColumn=f.end_column if one_line and f.column and f.end_column else None,
         title=title,
     )
 
@@ -130,13 +140,15 @@ def _finding(judged: Judged) -> list[str]:
     where = (
         f.path
         + (f":{f.line}" if f.line else "")
+        + (f":{f.column}" if f.line and f.column else "")
         + (f"-{f.end_line}" if f.end_line and f.line and f.end_line != f.line else "")
     )
     commit = f"(commit {f.commit[:12]})" if f.commit else ""
     block = [" ".join(filter(None, [label, f"[{f.check}/{f.rule}]", where, commit])), f"    {f.message}"]
     if f.excerpt:
         block.append(f"    | {f.excerpt}")
-    block.append(f"    fix: {f.remediation}")
+    block.append(f"    fix: {fix_line(f)}")
+    block.append(f"    false positive: {false_positive_line(f)}")
     return [printable(line) for line in block]
 
 

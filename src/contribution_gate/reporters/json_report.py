@@ -1,4 +1,9 @@
-"""The JSON report: the stable contract the pre-commit hook, the Action and scripts rely on."""
+"""The JSON report: the stable contract the pre-commit hook, the Action and scripts rely on.
+
+Fields are only ever added, never renamed: a finding's `column`/`end_column` are 1-based characters
+(the end one past the last character; null where a check does not know), `false_positive` says how
+to mark it one; `warnings` lists what the review warned about (ignored policy keys, an empty range).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Any
 
 from ..policy import Judged
 from ..review import Review
+from .common import false_positive_line
 
 
 def as_dict(review: Review) -> dict[str, Any]:
@@ -24,6 +30,7 @@ def as_dict(review: Review) -> dict[str, Any]:
         ],
         "findings": [_finding(j) for j in review.judged],
         "errors": [{"check": c.name, "message": c.error} for c in review.errors],
+        "warnings": list(review.warnings),
     }
 
 
@@ -35,10 +42,13 @@ def _finding(judged: Judged) -> dict[str, Any]:
         "severity": f.severity.value,
         "path": f.path,
         "line": f.line,
+        "column": f.column,
         "end_line": f.end_line,
+        "end_column": f.end_column,
         "commit": f.commit,
         "message": f.message,
         "remediation": f.remediation,
+        "false_positive": false_positive_line(f),
         "excerpt": f.excerpt,
         "fingerprint": f.fingerprint,
         "suppressed": judged.outcome.value == "suppressed",

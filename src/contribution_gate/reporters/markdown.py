@@ -1,7 +1,8 @@
 r"""The Markdown report: a compact review for a job summary (`$GITHUB_STEP_SUMMARY`) or a PR comment.
 
 Verdict first, one line naming what was reviewed, a table of checks, then the findings grouped by
-check with the fix for each kind. Suppressed findings are only counted.
+check with the fix for each kind and how to mark one a false positive. Suppressed findings are
+only counted; the review's warnings (ignored policy keys, an empty range) are quoted under the table.
 
 Everything a contribution controls (paths, messages, excerpts, error text) is untrusted:
 - plain text is escaped: Markdown punctuation gets a backslash (`|` too, so a table cell holds),
@@ -24,7 +25,7 @@ from typing import Any
 
 from ..policy import Judged, Outcome
 from ..review import CheckRun, Review
-from .common import _plural, describe_target, tally
+from .common import _plural, describe_target, false_positive_line, fix_line, tally
 from .untrusted import visible
 
 LIMIT = 64 * 1024  # bytes of UTF-8, which also bounds the characters
@@ -33,7 +34,7 @@ _STATUS = {"pass": "✅ pass", "fail": "❌ fail", "error": "💥 error", "skipp
 _OUTCOME = {Outcome.FAIL: "❌ error", Outcome.WARN: "⚠️ warning"}
 _PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 _AUTOLINK = re.compile(r"(?i)://|\bwww\.")  # GFM links these bare: a zero-width space stops it
-_FIXES_HEAD = ["", "**How to fix**", ""]
+_FIXES_HEAD = ["", "**How to fix, or mark a false positive**", ""]
 
 
 def one_line(text: str) -> str:
@@ -81,11 +82,11 @@ def render(review: Review, color: bool = False) -> str:
             "| | Where | Rule | Finding | Excerpt |",
             "| --- | --- | --- | --- | --- |",
         ]
-        fixes: dict[tuple[str, str], None] = {}  # (rule, remediation), in order of first use
+        fixes: dict[tuple[str, str, str], None] = {}  # (rule, remediation, false positive), in order of first use
         grown = _size(group) + _size(_FIXES_HEAD)  # bytes this group will add, with its fixes
         for judged in mine:
             item = _finding(judged)
-            fix = (judged.finding.rule, judged.finding.remediation)
+            fix = (judged.finding.rule, fix_line(judged.finding), false_positive_line(judged.finding, numbered=False))
             extra = _size(item) + (0 if fix in fixes else _size([_fix_line(fix)]))
             if size + grown + extra > budget:
                 full = True
@@ -130,6 +131,8 @@ def _head(review: Review) -> list[str]:
             "",
             f"> 💥 **{escape(run.name)} could not run**, so the review fails: {code(run.error or 'unknown error')}",
         ]
+    for warning in review.warnings:
+        lines += ["", f"> ⚠️ {escape(warning)}"]
     return lines
 
 
@@ -142,7 +145,8 @@ def _finding(judged: Judged) -> list[str]:
     f = judged.finding
     where = [code(f.path, in_table=True)] if f.path else []
     if f.path and f.line:
-        where.append(f"line {f.line}" + (f"–{f.end_line}" if f.end_line and f.end_line != f.line else ""))
+        column = f", column {f.column}" if f.column else ""
+        where.append(f"line {f.line}{column}" + (f"–{f.end_line}" if f.end_line and f.end_line != f.line else ""))
     if f.commit:
         where.append(f"commit {code(f.commit[:12], in_table=True)}")
     excerpt = code(f.excerpt, in_table=True) if f.excerpt else ""
@@ -151,12 +155,12 @@ def _finding(judged: Judged) -> list[str]:
     ]
 
 
-def _fix_line(fix: tuple[str, str]) -> str:
-    rule, remediation = fix
-    return f"- {code(rule)}: {escape(remediation)}"
+def _fix_line(fix: tuple[str, str, str]) -> str:
+    rule, remediation, false_positive = fix
+    return f"- {code(rule)}: {escape(remediation)}\n  - false positive: {escape(false_positive)}"
 
 
-def _fixes(fixes: dict[tuple[str, str], None]) -> list[str]:
+def _fixes(fixes: dict[tuple[str, str, str], None]) -> list[str]:
     return [*_FIXES_HEAD, *(_fix_line(fix) for fix in fixes)] if fixes else []
 
 

@@ -17,7 +17,9 @@ never tracks, so it cannot be mistaken for a file of the repository, and the com
 result's `properties.commit`. tests/reporters/test_sarif_report.py checks these rules.
 
 Findings carry no rule title, so a rule's descriptions are built from its id and check; its help is
-the remediation the check gave. Excerpts are already redacted by the review; they go in the snippet.
+the remediation the check gave and how to mark a finding of the rule a false positive. A region has
+`startColumn`/`endColumn` where the check knows them (1-based characters, the end exclusive, as
+SARIF counts by default). Excerpts are already redacted by the review; they go in the snippet.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from urllib.parse import quote
 from ..model import Finding, Severity
 from ..policy import Judged, Outcome
 from ..review import Review
+from .common import false_positive_line, fix_line
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/contribution-gate/contribution-gate"
@@ -65,6 +68,7 @@ def as_dict(review: Review) -> dict[str, Any]:
                         "rules": [_rule(firsts[rid]) for rid in ids],
                     }
                 },
+                "columnKind": "unicodeCodePoints",  # columns count characters, as Python strings do
                 "invocations": [_invocation(review, len(review.judged) - len(kept))],
                 "results": [_result(j, index[rule_id(j.finding)]) for j in kept],
             }
@@ -74,7 +78,8 @@ def as_dict(review: Review) -> dict[str, Any]:
 
 def _rule(finding: Finding) -> dict[str, Any]:
     words = finding.rule.replace("-", " ").replace("_", " ")
-    remediation = finding.remediation.strip() or f"See the {finding.check} check's documentation."
+    remediation = fix_line(finding)
+    false_positive = false_positive_line(finding, numbered=False)
     return {
         "id": rule_id(finding),
         "name": _cut(finding.rule, MAX_NAME),
@@ -86,8 +91,8 @@ def _rule(finding: Finding) -> dict[str, Any]:
             )
         },
         "help": {
-            "text": remediation,
-            "markdown": f"**How to fix:** {remediation}",
+            "text": f"{remediation}\nFalse positive: {false_positive}",
+            "markdown": f"**How to fix:** {remediation}\nFalse positive: {false_positive}",
         },
         "properties": {"tags": ["security", finding.check]},
     }
@@ -116,6 +121,10 @@ def _physical_location(f: Finding) -> dict[str, Any]:
     location: dict[str, Any] = {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}
     if f.path.strip("/") and f.line and f.line > 0:
         region: dict[str, Any] = {"startLine": f.line, "endLine": max(f.end_line or f.line, f.line)}
+        if f.column and f.column > 0:
+            region["startColumn"] = f.column
+            if f.end_column and (region["endLine"] > f.line or f.end_column > f.column):
+                region["endColumn"] = f.end_column
         if f.excerpt:
             region["snippet"] = {"text": f.excerpt}
     else:
@@ -149,6 +158,10 @@ def _invocation(review: Review, left_out: int = 0) -> dict[str, Any]:
             "descriptor": {"id": run.name},
         }
         for run in review.errors
+    ]
+    notes += [
+        {"level": "warning", "message": {"text": warning}, "descriptor": {"id": "review-warning"}}
+        for warning in review.warnings
     ]
     if left_out:
         notes.append(

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 import ahocorasick_rs
 
+from ..model import moved_at
 from ..redaction import redact, scrub
 
 T = TypeVar("T")
@@ -179,5 +180,8 @@ def _walk(value: Any, field: str, text: Callable[[str, str], str]) -> Any:
         return {_walk(k, field, text): _walk(v, field, text) for k, v in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {f.name: _walk(getattr(value, f.name), f.name, text) for f in dataclasses.fields(value) if f.init}
+        if changes.get("excerpt_at") is not None:  # a finding: where it starts in its excerpt moves along
+            old, at = getattr(value, "excerpt", ""), getattr(value, "excerpt_at", None)
+            changes["excerpt_at"] = moved_at(old, at, changes["excerpt"], lambda part: text(part, "excerpt"))
         return dataclasses.replace(value, **changes)
     return value

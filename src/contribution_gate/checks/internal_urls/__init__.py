@@ -16,13 +16,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...model import NO_SETUP, AddedLine, FileChange, Finding, Setup, file_finding
-from ...redaction import excerpt
-from ..textkinds import Blocks, Kind, comment_of, is_test_path, kind_of, lowered_text, policy_lines, trailing_comment_at
+from ...model import NO_SETUP, AddedLine, Excerpt, FileChange, Finding, Setup, file_finding
+from ...redaction import window
+from ..textkinds import Blocks, Kind, comment_of, kind_of, lowered_text, policy_lines, trailing_comment_at
+from .context import VECTOR, file_context, is_config_text
 from .hosts import Hit, Verdicts, load_data
 from .positions import CODE, CONFIG, PROSE
 
 ID = "internal-urls"
+_CONFIG_KIND = kind_of("build.conf")
 _ZONE_CHARS = re.compile(r"^(?:\*\.)?\.?([a-z0-9_-]+(?:\.[a-z0-9_-]+)*)\.?$")
 
 
@@ -61,27 +63,25 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     if not found:
         return
     kind = kind_of(change.path)
+    if is_config_text(change.path):
+        kind = _CONFIG_KIND  # `--index-url` in requirements.txt configures pip
     lowered = joined.split("\n")
     blocks = Blocks(added, kind)
     policy = policy_lines(change.path, added)
-    examples = (
-        "test"
-        if is_test_path(change.path)
-        else "documentation"
-        if kind.is_document or kind.ext in ("html", "htm", "xhtml")
-        else ""
-    )
+    context = file_context(change.path, kind)
+    vector = kind.ext in VECTOR
     for index in sorted({i for pattern in found for i in _lines_matching(pattern, joined)}):
         if policy(index):
             continue  # the policy names the zones it protects
         line = added[index]
         text = line.text
-        hits = list(verdicts.line_hits(text, lowered[index], added, index, _Mode(added, index, kind, blocks), examples))
+        mode = _Mode(added, index, kind, blocks)
+        hits = list(verdicts.line_hits(text, lowered[index], added, index, mode, context, vector))
         if not hits:
             continue
         passwords = [h.password for h in hits if h.password]
         for hit in hits:
-            yield _finding(change, hit, line.lineno, excerpt(text, hit.at, hit.at + len(hit.host), passwords))
+            yield _finding(change, hit, line.lineno, window(text, hit.at, hit.at + len(hit.host), passwords))
 
 
 class _Mode:
@@ -123,7 +123,7 @@ def _lines_matching(pattern: re.Pattern[str], joined: str) -> list[int]:
     return found
 
 
-def _finding(change: FileChange, hit: Hit, line: int, excerpt: str) -> Finding:
+def _finding(change: FileChange, hit: Hit, line: int, excerpt: Excerpt) -> Finding:
     message = f"{hit.message} added to {change.path}"
     return file_finding(ID, hit.rule, hit.severity, change, line, message, hit.remediation, hit.host.lower(), excerpt)
 

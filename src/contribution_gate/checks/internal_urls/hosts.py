@@ -16,6 +16,7 @@ from ...errors import CheckError
 from ...model import AddedLine, Severity
 from ...resources import data_file, tomllib
 from . import positions
+from .context import DOCUMENTATION, SAMPLE, TEST
 from .positions import HostRef, Keys
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -38,13 +39,17 @@ _REMEDIATION = {
     "link-local-address": _ADDRESS_FIX,
     "private-network": "A private range shows the internal network's layout. " + _ADDRESS_FIX,
     "cloud-metadata": (
-        "The metadata service hands out the machine's credentials: make sure this is not a debugging "
-        "leftover or a request a user can steer; if it is deliberate, mark the line "
-        "`contribution-gate: allow[internal-urls]`."
+        "Not a leak (every cloud instance answers at this address), but the metadata service hands out "
+        "the machine's credentials: make sure this is not a debugging leftover or a request a user can "
+        "steer; if it is deliberate, mark the line `contribution-gate: allow[internal-urls]`."
     ),
 }
-# an address outside a URL, in a comment, a document or a help text, is more often an example
-_EXAMPLE_RULES = frozenset({"private-address", "shared-address"})
+_CONTEXTS = {
+    TEST: "a test (a sample value?)",
+    DOCUMENTATION: "documentation or example code (an example?)",
+    SAMPLE: "sample or recorded data (not this project's host?)",
+}
+_NAME_WORD = re.compile(r"[a-z]+")  # the words of a dotless name: `fake-random-test-host`, `localhost-2`
 _WHERE = {
     "url": "in a URL",
     "host-port": "as host:port",
@@ -82,6 +87,7 @@ class Data:
     example_names: frozenset[str]
     schemes: frozenset[str]
     placeholders: frozenset[str]
+    placeholder_words: frozenset[str]
     keys: Keys
 
 
@@ -106,6 +112,7 @@ def load_data() -> Data:
             example_names=frozenset(examples["names"]),
             schemes=frozenset(dotless["schemes"]),
             placeholders=frozenset(dotless["placeholders"]),
+            placeholder_words=frozenset(dotless["placeholder-words"]),
             keys=Keys(
                 *(
                     frozenset(k for name in keys[kind] for k in (name, name.replace("_", "")))
@@ -125,6 +132,9 @@ class Verdicts:
         self.zones = zones
         self.networks: tuple[Network, ...] = tuple(n for n in map(_network, allow) if n is not None)
         self.globs = tuple(a.lower().lstrip(".") for a in allow if _network(a) is None)
+        self._range_starts = frozenset(
+            r.network_address for name in ("private", "unique-local", "shared") for r in data.ranges.get(name, ())
+        )
         tlds = "|".join(re.escape(t) for t in sorted(data.tlds, key=len, reverse=True))
         self.tokens = re.compile(
             rf"(?:(?<![\w.%-])(?P<v4>{positions._IPV4})(?![\w]|\.\d)|(?<![\w.:%-])\[?(?P<v6>{positions._IPV6})\]?"
@@ -160,45 +170,47 @@ class Verdicts:
         lines: Sequence[AddedLine],
         index: int,
         mode_of: Callable[[int], str],
-        examples: str = "",
+        context: str = "",
+        vector: bool = False,
     ) -> Iterator[Hit]:
         """Every internal host of one line, once per rule and host; `mode_of(column)` says how the
-        line reads there (`positions.CODE`, `PROSE` or `CONFIG`), asked only for hosts outside URLs.
-        `examples`: the file is `documentation` or a `test`, where private addresses are mostly
-        sample values: an address there is a warning (in a test, in a URL too)."""
+        line reads there (`positions.CODE`, `PROSE` or `CONFIG`), asked only for hosts outside URLs
+        and for errors. `context`: the file is a `test`, `documentation` or a `sample`
+        (`context.file_context`), where hosts are sample values (see `_placed`). `vector`: the file
+        is a vector graphic, whose dotted numbers among other numbers are coordinates."""
         seen: set[tuple[str, str]] = set()
         urls = _Spans()
+        line = positions.Line(lines, index, self.data.keys)
         found: list[Hit | None] = []
         for ref, end in positions.url_refs(text):
             urls.add(ref.start, end)
-            found.append(
-                _as_example(self.judge(ref), "a test (a sample value?)") if examples == "test" else self.judge(ref)
-            )
-        line = positions.Line(lines, index, self.data.keys)
+            hit = self.judge(ref)
+            if hit is not None:
+                found.append(_placed(hit, context, line, ref.start, mode_of))
         judged: dict[tuple[str, str, int | None], Hit | None] = {}
         for match in self.tokens.finditer(text):
-            if match.start() in urls:
+            start = match.start()
+            if start in urls:
                 continue
-            mode = mode_of(match.start())
             address = match.group("name") is None and match.group("prefix") is None
-            where = positions.positioned(line, match.start(), match.end(), mode, address)
-            if where is not None:
-                host = match.group("v4") or match.group("v6") or match.group("name")
-                prefix = int(match.group("prefix")) if match.group("prefix") else None
-                key = (host, where, prefix)
-                if key not in judged:  # a line may name one host thousands of times
-                    judged[key] = self.judge(HostRef(host, match.start(), where, prefix=prefix))
-                hit = judged[key]
-                hit = hit if hit is None else replace(hit, at=match.start())
-                if examples == "test":
-                    hit = _as_example(hit, "a test (a sample value?)")
-                elif examples or positions.in_example_text(line, match.start(), mode):
-                    hit = _as_example(hit, "documentation text (an example?)")
-                if hit is not None and hit.rule == "private-network" and examples == "documentation":
-                    hit = None  # a range in a document's sample configuration shows nothing of a network
-                if hit is not None and where == "literal":
-                    hit = replace(hit, severity=Severity.WARNING)  # no key names it a host: test data?
-                found.append(hit)
+            if address and match.group("v4") is not None and _coordinates(line, start, match.end(), vector):
+                continue  # `d="M10.11.86.39"`: numbers of a path (`10.11 .86 .39`), not an address
+            mode = mode_of(start)
+            where = positions.positioned(line, start, match.end(), mode, address)
+            if where is None:
+                continue
+            host = match.group("v4") or match.group("v6") or match.group("name")
+            prefix = int(match.group("prefix")) if match.group("prefix") else None
+            key = (host, where, prefix)
+            if key not in judged:  # a line may name one host thousands of times
+                judged[key] = self.judge(HostRef(host, start, where, prefix=prefix))
+            hit = judged[key]
+            if hit is None:
+                continue
+            hit = replace(hit, at=start)
+            if where == "literal" and hit.severity is Severity.ERROR:
+                hit = replace(hit, severity=Severity.WARNING)  # no key names it a host: test data?
+            found.append(_placed(hit, context, line, start, mode_of))
         if self.zone is not None:
             found.extend(self.judge(HostRef(m.group(1), m.start(), "name")) for m in self.zone.finditer(lowered))
         for hit in found:
@@ -233,11 +245,13 @@ class Verdicts:
             ):
                 return None  # a range's own definition (10.0.0.0/8) shows nothing of a network
             return Hit("private-network", Severity.WARNING, str(network), f"Private network {network} {where}")
-        if self._allowed_network(ipaddress.ip_network(address)):
-            return None
+        if self._allowed_network(ipaddress.ip_network(address)) or address in self._range_starts:
+            return None  # `10.0.0.0`, `192.168.0.0`: a range's first address names the range, not a host
         shown = _shown(ref.host)
         if str(address) in self.data.metadata:
-            return Hit("cloud-metadata", Severity.ERROR, shown, f"Cloud metadata service {shown} {where}", ref.password)
+            return Hit(
+                "cloud-metadata", Severity.WARNING, shown, f"Cloud metadata service {shown} {where}", ref.password
+            )
         for name, rule, severity, label in (
             ("private", "private-address", Severity.ERROR, "Private address {} (RFC 1918)"),
             ("unique-local", "private-address", Severity.ERROR, "Private address {} (IPv6 unique local)"),
@@ -256,9 +270,13 @@ class Verdicts:
         where = _WHERE[ref.where]
         shown = _shown(host)
         if host in data.metadata:
-            return Hit("cloud-metadata", Severity.ERROR, host, f"Cloud metadata service {shown} {where}", ref.password)
+            return Hit(
+                "cloud-metadata", Severity.WARNING, host, f"Cloud metadata service {shown} {where}", ref.password
+            )
         if host in data.example_names or host.rpartition(".")[2] in data.example_tlds:
             return None
+        if any(host.endswith("." + name) for name in data.example_names if "." in name):
+            return None  # `test.localhost.localdomain`: a name under the local machine's
         if any(host == d or host.endswith("." + d) for d in data.example_domains):
             return None
         for zone in self.zones:
@@ -279,7 +297,7 @@ class Verdicts:
                     f"Host {shown} (internal-only top-level name .{tld}) {where}",
                     ref.password,
                 )
-        if "." not in host and ref.where == "url" and self._intranet_name(ref.host, ref.scheme):
+        if "." not in host and ref.where == "url" and not ref.cut and self._intranet_name(ref.host, ref.scheme):
             return Hit(
                 "intranet-host",
                 Severity.WARNING,
@@ -290,17 +308,20 @@ class Verdicts:
         return None
 
     def _intranet_name(self, host: str, scheme: str) -> bool:
-        """A URL's dotless host like `wiki` or `jenkins:8080`; not `host:port`, `HOST`, `db`, `redis_1`, `a`."""
+        """A URL's dotless host like `wiki` or `jenkins:8080`; not `host:port`, `HOST`, `db`, `redis_1`,
+        `a`, nor a name that says it stands in for a host (`fake-random-test-host`, `chroma-endpoint`)."""
         low = host.lower()
+        data = self.data
         return (
-            (scheme in self.data.schemes or scheme.startswith("jdbc"))
+            (scheme in data.schemes or scheme.startswith("jdbc"))
             and len(host) > 2
-            and low not in self.data.placeholders
+            and low not in data.placeholders
             and not host.isupper()
             and not host.isdigit()
             and "_" not in host
-            and not low.startswith(("your", "my-", "some", "example", "www", "http"))  # `http://www` cut short
+            and not low.startswith(("your", "my-", "some", "example", "www", "http", "xn--"))  # `http://www` cut short
             and re.fullmatch(r"[a-z][a-z0-9-]*[a-z0-9]", low) is not None
+            and not any(word in data.placeholder_words for word in _NAME_WORD.findall(low))
         )
 
     def _within(self, network: Network, name: str) -> bool:
@@ -332,11 +353,31 @@ class _Spans:
         return at >= 0 and offset < self.ends[at]
 
 
-def _as_example(hit: Hit | None, where: str) -> Hit | None:
-    """A private address where sample values live is a warning."""
-    if hit is None or hit.rule not in _EXAMPLE_RULES or hit.severity is not Severity.ERROR:
+def _coordinates(line: positions.Line, start: int, end: int, vector: bool) -> bool:
+    """Whether a dotted quad is numbers of a drawing: in a geometry attribute's value anywhere, and
+    in a vector graphic also among other numbers (path data that goes on over several lines)."""
+    return line.in_geometry(start) or vector and line.in_number_run(start, end)
+
+
+def _placed(hit: Hit, context: str, line: positions.Line, at: int, mode_of: Callable[[int], str]) -> Hit | None:
+    """The finding `hit` makes where it stands. The organisation's zones are errors everywhere. A
+    host judged by its face alone is at most a warning in a test, documentation, example code,
+    recorded data (`context`) and in documentation text of any file (a comment, a docstring, a help
+    text: `positions.in_example_text`); there, a dotless name in a test and a private range in documentation
+    are no finding at all."""
+    if hit.rule == "internal-domain":
         return hit
-    return replace(hit, severity=Severity.WARNING, message=f"{hit.message} in {where}")
+    if context == TEST and hit.rule == "intranet-host":
+        return None  # `http://test-server`, `http://evil`: a test's stand-ins for hosts
+    if context == DOCUMENTATION and hit.rule == "private-network":
+        return None  # a range in a document's sample configuration shows nothing of a network
+    if hit.severity is not Severity.ERROR:
+        return hit
+    if context:
+        return replace(hit, severity=Severity.WARNING, message=f"{hit.message} in {_CONTEXTS[context]}")
+    if positions.in_example_text(line, at, mode_of(at)):
+        return replace(hit, severity=Severity.WARNING, message=f"{hit.message} in documentation text (an example?)")
+    return hit
 
 
 def _shown(host: str) -> str:

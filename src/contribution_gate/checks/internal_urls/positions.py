@@ -104,6 +104,7 @@ class HostRef:
     scheme: str = ""
     prefix: int | None = None
     password: str = ""  # a URL's userinfo password, for the excerpt's redaction
+    cut: bool = False  # a URL's host that a space cuts short: `"https://exam le.com/"` names no host `exam`
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,8 @@ class Keys:
 
 
 def url_refs(text: str) -> Iterator[tuple[HostRef, int]]:
-    """The hosts of every URL's authority (several for `mongodb://a,b/`), with the span's end."""
+    """The hosts of every URL's authority (several for `mongodb://a,b/`), with the span's end. A
+    network address with a prefix for a path (`all://` + `172.16.4.0/24`, proxy routing) is a range."""
     for match in URL.finditer(text):
         if text.startswith(("\\", "{", "$", "%", "<"), match.end()):
             continue  # a regular expression (`hooks\.slack\.com`) or a template (`not{zone}.org`), not a URL
@@ -133,14 +135,25 @@ def url_refs(text: str) -> Iterator[tuple[HostRef, int]]:
         userinfo, at, hosts = auth.rpartition("@")
         password = userinfo.partition(":")[2] if at else ""
         offset = match.start("auth") + (len(userinfo) + 1 if at else 0)
+        scheme = match.group("scheme").lower()
+        cut = _CUT.match(text, match.end()) is not None
+        prefix = _PREFIX_PATH.match(text, match.end())
         for piece in hosts.split(","):
             host = _host_of(piece)
             if host:
+                network = int(prefix.group(1)) if prefix is not None and _NETWORK_ADDRESS.match(host) else None
                 yield (
-                    HostRef(host, offset + piece.find(host), "url", match.group("scheme").lower(), None, password),
+                    HostRef(host, offset + piece.find(host), "url", scheme, network, password, cut),
                     match.end(),
                 )
             offset += len(piece) + 1
+
+
+# after a URL's authority: a space, then what goes on like a host name or a path (`exam le.com/`)
+_CUT = re.compile(r"[ \t][\w-]+(?:\.[\w-]|/|:\d)")
+# ... a prefix length for its whole path; with an IPv4 address ending in .0 before it: a range
+_PREFIX_PATH = re.compile(r"/(\d{1,2})(?![\w./%?#-])")
+_NETWORK_ADDRESS = re.compile(r"^\d{1,3}\.\d{1,3}\.\d{1,3}\.0$")
 
 
 def _host_of(piece: str) -> str:
@@ -168,6 +181,12 @@ _PORT_AFTER = re.compile(r":\d{1,5}(?![\d:.]|\w)")
 _PORT_ITEM = re.compile(r"""["']\s*,\s*\d{1,5}\s*[)\]]""")
 _USER_CHAR = re.compile(r"[\w.+-]")
 _QUOTES = re.compile(r"[\"'`]")
+_NUMBER_START = re.compile(r"[-+]?\.?\d")
+_NUMBER_END = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?|\d*\.\d+)$")
+# the name of an attribute holding coordinates, right before its value's opening quote
+_GEOMETRY_KEY = re.compile(
+    r"(?i)(?<![\w-])(?:[\w-]+:)?(?:d|points|viewbox|transform|path|pathdata)[ \t]*[=:][ \t]*\{?$"
+)
 
 
 class Line:
@@ -183,7 +202,11 @@ class Line:
     def hosts_file(self) -> bool:
         """`10.1.2.3  db db.prod.internal`: an address and its names."""
         text = self.text
-        return _HOSTS_FILE.match(text) is not None and "." in text.split("#")[0].split(None, 1)[1]
+        if _HOSTS_FILE.match(text) is None:
+            return False
+        names = text.split("#")[0].split()[1:]
+        # every name has a letter: `10.11.86.39 12.5 3 L` is path data going on over lines
+        return any("." in name for name in names) and all(any(c.isalpha() for c in name) for name in names)
 
     @cached_property
     def version_at(self) -> int:
@@ -232,6 +255,24 @@ class Line:
         if at - decoration > 64:
             return False  # longer than any of those words and the blanks after it
         return _PROSE_KEY_START.match(self.text[max(start, decoration - 1) : at]) is not None
+
+    def in_geometry(self, at: int) -> bool:
+        """Whether offset `at` lies inside the quoted value of a vector graphic's geometry attribute
+        (`d="M10.11.86.39"`, `points=`, `viewBox=`, `transform=`, Android's `pathData=`)."""
+        literals = self.literals
+        found = bisect.bisect_left(literals, (at, -1)) - 1
+        if found < 0 or not literals[found][0] < at < literals[found][1]:
+            return False
+        opened = literals[found][0]
+        return _GEOMETRY_KEY.search(self.text, max(0, opened - 24), opened) is not None
+
+    def in_number_run(self, start: int, end: int) -> bool:
+        """Whether the token text[start:end] stands among numbers (`12.5 10.11.86.39,4`): with only
+        blanks or a comma between, a number before it or after it."""
+        text = self.text
+        stop = len(text[max(0, start - 8) : start].rstrip(" \t,")) + max(0, start - 8)
+        after = text[end : end + 8].lstrip(" \t,")
+        return _NUMBER_END.search(text, max(0, stop - 24), stop) is not None or _NUMBER_START.match(after) is not None
 
     def in_sentence(self, at: int) -> bool:
         """Whether offset `at` lies inside a string literal of three words or more (a help text)."""

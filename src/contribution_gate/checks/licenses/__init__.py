@@ -2,11 +2,13 @@
 and whether the project may take it.
 
 Detection is cheapest first (`licenses_detect`): SPDX tags, manifests and model cards are read
-without ScanCode; ScanCode (`licenses_scancode`) is imported only when a license file is added or
-a license word appears in added comments or prose. The judgement (`licenses_judge`) compares each
+without ScanCode; license files and the comments and prose around a license word go to the fast
+matcher (`licenses_fast`), and to ScanCode (`licenses_scancode`, the `scancode` extra) only what it
+cannot identify; without ScanCode that is a note (`license-needs-scancode`). The judgement (`licenses_judge`) compares each
 license with the project's own (`licenses_project`), from data in `config/licenses.toml`.
 A strong match the table rejects is an `error`; a conditional combination or a doubtful match is
-a `warning`; without a project license nothing is judged and findings are `note`s.
+a `warning`; without a project license nothing is judged and findings are `note`s. The packages a
+change adds to a manifest or lockfile are judged by the same table (`dependencies`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ...errors import PolicyValueError
 from ...model import NO_SETUP, FileChange, Finding, Setup, Severity, file_finding
+from . import dependencies
 from .project import HOW_TO_DECLARE, Project
 
 if TYPE_CHECKING:  # the detectors and the judgement load on the first file, not with the registry
@@ -39,6 +43,7 @@ class Options:
     deny: tuple[str, ...] = ()
     read_blob: Callable[[str], bytes | None] | None = field(default=None, compare=False, repr=False)
     outbound: Project = field(default_factory=Project, compare=False, repr=False)
+    dependencies: dependencies.Deferred | None = field(default=None, compare=False, repr=False)
 
 
 def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
@@ -48,8 +53,20 @@ def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
     project = table.get("project") or None
     read, where = setup.loaded if setup.loaded is not None else (None, "")
     reader = _blob_reader(setup.content) if setup.content is not None else None
+    try:
+        dependencies.validate(table)
+    except ValueError as exc:
+        raise PolicyValueError(str(exc)) from None
+    deps = dependencies.Deferred(
+        table, setup.content.open if setup.content is not None else None, read if where == "working tree" else None
+    )
     return Options(
-        project, tuple(table.get("allow", ())), tuple(table.get("deny", ())), reader, Project(project, read, where)
+        project,
+        tuple(table.get("allow", ())),
+        tuple(table.get("deny", ())),
+        reader,
+        Project(project, read, where),
+        deps,
     )
 
 
@@ -100,12 +117,40 @@ def assessed(change: FileChange, opts: Options) -> Iterator[Assessed]:
 def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     for item in assessed(change, opts):
         yield from _findings(change, item, opts)
+    if opts.dependencies is not None and dependencies.handles(change.path):
+        yield from _dependency_findings(change, opts)
+
+
+def _dependency_findings(change: FileChange, opts: Options) -> Iterator[Finding]:
+    """What the packages the change adds to a manifest or lockfile may be (`dependencies`)."""
+    from .judge import Rules
+
+    assert opts.dependencies is not None
+    project, source = opts.outbound.get()
+    yield from dependencies.scan(change, opts.dependencies, project, source, Rules(opts.allow, opts.deny))
+
+
+def dependency_items(change: FileChange, opts: Options) -> list[Any]:
+    """The packages `change` adds, each judged (`dependencies.findings.Judged`), for the inventory."""
+    from .judge import Rules
+
+    if opts.dependencies is None or not dependencies.handles(change.path):
+        return []
+    project, _ = opts.outbound.get()
+    return dependencies.assess(change, opts.dependencies, project, Rules(opts.allow, opts.deny))
 
 
 def _findings(change: FileChange, item: Assessed, opts: Options) -> Iterator[Finding]:
+    from .detect import NEEDS_SCANCODE
+    from .matching import INSTALL
+
     d = item.detection
     where = _where(d)
-    if item.verdict == UNREADABLE:
+    if item.verdict == UNREADABLE and d.source == NEEDS_SCANCODE:
+        message = f"{change.path} has a license text that was not identified: {d.problem}"
+        fix = f"Install ScanCode (`{INSTALL}`; the GitHub Action has it) and review again, or declare the license with an `SPDX-License-Identifier:` line."
+        yield _finding(change, d, "license-needs-scancode", Severity.NOTE, message, fix)
+    elif item.verdict == UNREADABLE:
         message = f"{change.path} has the license {d.text!r}, {where}, which cannot be read: {d.problem}"
         fix = "Write a valid SPDX expression, e.g. `MIT`, `Apache-2.0 OR MIT`, `GPL-2.0-or-later WITH Classpath-exception-2.0` (https://spdx.org/licenses/)."
         yield _finding(change, d, "unparsable-license-expression", Severity.WARNING, message, fix)
@@ -197,4 +242,16 @@ def _finding(change: FileChange, d: Detection | None, rule: str, severity: Sever
     return file_finding(ID, rule, severity, change, d.line, message, fix, d.expression, d.excerpt, d.end_line)
 
 
-__all__ = ["FAIL", "ID", "PASS", "WARN", "Assessed", "Options", "assess", "assessed", "options", "scan_file"]
+__all__ = [
+    "FAIL",
+    "ID",
+    "PASS",
+    "WARN",
+    "Assessed",
+    "Options",
+    "assess",
+    "assessed",
+    "dependency_items",
+    "options",
+    "scan_file",
+]

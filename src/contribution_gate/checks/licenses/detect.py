@@ -1,5 +1,6 @@
 """Every license one file change adds, cheapest detector first: SPDX tags, manifests, model cards,
-then ScanCode on license files and on the comments and prose around a license word.
+then license texts (license files, and the comments and prose around a license word), read by the
+fast matcher and by ScanCode only where the fast matcher cannot vouch for the text (`matching`).
 
 Declarations are kept only when the change adds their line; a changed license file or manifest is
 read whole (its post-image) and its detections kept where they touch an added line.
@@ -14,12 +15,16 @@ from typing import TYPE_CHECKING
 from ...model import FileChange
 from ..textkinds import kind_of
 from . import cards, manifests, phrases, spdx
+from .dependencies import is_lockfile
 from .detection import LICENSE_NOTICE, LICENSE_TEXT, Detection
 from .ids import Op, catalog, data, simplify
 from .text import is_changelog, is_license_file, lines_for_scancode, quoted
 
 if TYPE_CHECKING:
-    from . import scancode as sc
+    from .matches import Match
+
+# A license text that neither matcher identified (ScanCode not installed, or not to be loaded)
+NEEDS_SCANCODE = "unidentified license text"
 
 BlobReader = Callable[[str], "bytes | None"]
 # A license tag outside a license file is a `License: MIT`-like field (`license = `, `"license":`,
@@ -37,6 +42,8 @@ def detect(change: FileChange, read_blob: BlobReader | None = None) -> list[Dete
 
 def _detect(change: FileChange, read_blob: BlobReader | None) -> Iterator[Detection]:
     if change.is_binary or change.is_submodule or change.status == "D" or not change.added:
+        return
+    if is_lockfile(change.path):  # its license fields are its packages': the dependency review judges them
         return
     added = change.added
     path = change.path
@@ -115,33 +122,43 @@ def _license_file(change: FileChange, read_blob: BlobReader | None, new_lines: s
             LICENSE_TEXT,
             unknown,
             strong=False,
-            detail="ScanCode recognises no license in this license file",
+            detail="no known license text in this license file",
             excerpt=text.strip()[:200],
         )
 
 
 def scancode_detections(lines: Sequence[tuple[int, str]], name: str, whole_file: bool = False) -> list[Detection]:
-    """ScanCode's detections as ours: declaring matches (a text, notice, tag or SPDX id) of at least
-    the strong score are strong; weaker ones and doubtful detections are weak; mere mentions (a
-    reference, an intro, a clue) count only in license files, and then as weak."""
-    from . import scancode as sc
+    """The license texts and notices in these lines, as detections: declaring matches (a text,
+    notice, tag or SPDX id) of at least the strong score are strong; weaker ones and doubtful
+    detections are weak; mere mentions (a reference, an intro, a clue) count only in license files,
+    and then as weak. The fast matcher reads them, ScanCode what it cannot identify (`matching`);
+    with neither, one detection without a license says that ScanCode is needed."""
+    from . import matches as m
+    from .matching import scan
 
+    found_all = scan(lines, name, whole_file)
+    if found_all is None:
+        return [_needs_scancode(lines, whole_file)]
     thresholds = data()["thresholds"]
     strong_score, weak_score = float(thresholds["strong-score"]), float(thresholds["weak-score"])
     text_of = dict(lines)
     out: list[Detection] = []
-    for found in sc.scan_lines(lines, name, approximate=whole_file):
+    for found in found_all:
         for info in found.keys:
             catalog().learn(info.key, info.spdx, info.category, info.name)
         kept = [
-            m
-            for m in found.matches
-            if m.score >= weak_score
-            and (m.kind in sc.DECLARING or whole_file and m.kind == sc.REFERENCE)
-            and (whole_file or _declares(m, text_of.get(m.start_line, "")))
+            match
+            for match in found.matches
+            if match.score >= weak_score
+            and (match.kind in m.DECLARING or whole_file and match.kind == m.REFERENCE)
+            and (whole_file or _declares(match, text_of.get(match.start_line, "")))
         ]
-        strong = [m for m in kept if not found.false_positive and m.kind in sc.DECLARING and m.score >= strong_score]
-        weak = [m for m in kept if m not in strong]
+        strong = [
+            match
+            for match in kept
+            if not found.false_positive and match.kind in m.DECLARING and match.score >= strong_score
+        ]
+        weak = [match for match in kept if match not in strong]
         for group, is_strong in ((strong, True), (weak, False)):
             detection = _detection(group, is_strong, text_of)
             if detection is not None:
@@ -149,12 +166,28 @@ def scancode_detections(lines: Sequence[tuple[int, str]], name: str, whole_file:
     return out
 
 
-def _declares(match: sc.Match, line: str) -> bool:
+def _needs_scancode(lines: Sequence[tuple[int, str]], whole_file: bool) -> Detection:
+    from . import scancode
+    from .fast import unexplained_line
+    from .matching import ENV, INSTALL
+
+    first = unexplained_line(lines) or lines[0][0]
+    last = lines[-1][0] if whole_file else first
+    text = dict(lines).get(first, "").strip()
+    what = "this license file's text" if whole_file else "the license text here"
+    why = f"{ENV}=never keeps it from loading" if scancode.available() else f"it is not installed (`{INSTALL}`)"
+    problem = (
+        f"{what} is none that the built-in matcher can vouch for, and ScanCode, which would read it, is not used: {why}"
+    )
+    return Detection(first, last, "", NEEDS_SCANCODE, None, strong=False, problem=problem, excerpt=text[:200])
+
+
+def _declares(match: Match, line: str) -> bool:
     """Outside license files: a tag must look like a field, and a match quoted in prose ("labels
     such as "Proprietary and Confidential"") is a mention."""
-    from . import scancode as sc
+    from .matches import TAG
 
-    if match.kind == sc.TAG and not _TAG_LINE.search(line):
+    if match.kind == TAG and not _TAG_LINE.search(line):
         return False
     if match.matched and match.start_line == match.end_line:
         at = line.lower().find(match.matched.lower())
@@ -162,8 +195,8 @@ def _declares(match: sc.Match, line: str) -> bool:
     return True
 
 
-def _detection(matches: Sequence[sc.Match], strong: bool, text_of: dict[int, str]) -> Detection | None:
-    from . import scancode as sc
+def _detection(matches: Sequence[Match], strong: bool, text_of: dict[int, str]) -> Detection | None:
+    from .matches import TEXT
 
     if not matches:
         return None
@@ -174,7 +207,7 @@ def _detection(matches: Sequence[sc.Match], strong: bool, text_of: dict[int, str
     first = min(m.start_line for m in matches)
     last = max(m.end_line for m in matches)
     best = max(matches, key=lambda m: m.score)
-    source = LICENSE_TEXT if any(m.kind == sc.TEXT for m in matches) else LICENSE_NOTICE
+    source = LICENSE_TEXT if any(m.kind == TEXT for m in matches) else LICENSE_NOTICE
     detail = f"ScanCode rule {best.rule}, score {best.score:.0f}"
     excerpt = text_of.get(first, "").strip()[:200]
     return Detection(

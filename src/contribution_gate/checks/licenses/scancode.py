@@ -11,53 +11,32 @@ from __future__ import annotations
 
 import atexit
 import gc
+import importlib.util
+import itertools
 import os
 import shutil
 import tempfile
 import threading
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ...errors import CheckError
+from .matches import CLUE, DECLARING, INTRO, NOTICE, REFERENCE, SPDX_ID, TAG, TEXT, Found, KeyInfo, Match
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {}
+_serial = itertools.count()
 
-TEXT, NOTICE, TAG, SPDX_ID, REFERENCE, INTRO, CLUE = "text", "notice", "tag", "spdx-id", "reference", "intro", "clue"
-DECLARING = frozenset((TEXT, NOTICE, TAG, SPDX_ID))
-
-
-@dataclass(frozen=True, slots=True)
-class KeyInfo:
-    key: str
-    spdx: str | None
-    category: str | None
-    name: str | None
+__all__ = ["CLUE", "DECLARING", "INTRO", "NOTICE", "REFERENCE", "SPDX_ID", "TAG", "TEXT", "Found", "KeyInfo", "Match"]
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One ScanCode match, with the reviewed file's line numbers."""
-
-    expression: str  # ScanCode keys
-    start_line: int
-    end_line: int
-    score: float
-    kind: str
-    rule: str
-    matched: str = ""  # the first line of the matched text
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    """One ScanCode detection: matches grouped as ScanCode groups them, and its doubts."""
-
-    expression: str | None
-    matches: tuple[Match, ...]
-    false_positive: bool
-    keys: tuple[KeyInfo, ...]
+def available() -> bool:
+    """Whether ScanCode is installed (the `scancode` extra), without importing it."""
+    try:
+        return importlib.util.find_spec("licensedcode") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def loaded() -> bool:
@@ -91,7 +70,7 @@ def _load() -> Any:
     except Exception as exc:
         raise CheckError(
             f"ScanCode cannot load its license index ({type(exc).__name__}: {exc}): "
-            "reinstall with `pip install 'scancode-toolkit-mini' 'pluggy<1.7'`"
+            "reinstall it with `pip install 'contribution-gate[scancode]'`"
         ) from exc
     finally:
         if paused:
@@ -130,7 +109,9 @@ def scan_lines(lines: Sequence[tuple[int, str]], name: str, approximate: bool = 
         numbers.append(lineno)
         previous = lineno
     index = _index()
-    path = os.path.join(_workdir(), f"{threading.get_ident()}-{os.path.basename(name) or 'file'}")
+    # a path of its own for each call: ScanCode caches a query's text by its location, so a reused
+    # path would give the matched text of an earlier file with the same name
+    path = os.path.join(_workdir(), f"{threading.get_ident()}-{next(_serial)}-{os.path.basename(name) or 'file'}")
     with open(path, "w", encoding="utf-8", errors="replace", newline="\n") as handle:
         handle.write("\n".join(body) + "\n")
     try:

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from ...wording import plural
 from . import opcodes, walker
 from .budget import Meter
 from .problems import Problem
@@ -160,7 +161,7 @@ def scan(
 def _trailing(count: int, offset: int) -> Problem:
     return Problem(
         "pickle-trailing-data",
-        f"{count} bytes follow the pickle's STOP: nothing explains them",
+        f"{plural(count, 'byte')} follow{'s' if count == 1 else ''} the pickle's STOP: nothing explains them",
         "error",
         f"offset {offset}",
         "trailing",

@@ -21,7 +21,7 @@ from functools import cache
 from typing import Any
 
 from ...model import NO_SETUP, AddedLine, FileChange, Finding, Setup, Severity, file_finding
-from ...redaction import excerpt
+from ...redaction import window
 from ..textkinds import Blocks, Kind, kind_of, lowered_text, policy_lines
 from .positions import Segment, front_matter, is_whole, leading_lines, segments, stands_as_label
 from .rules import HEADER, LABEL, STRONG, Rules, custom_marker, folded, load_data, norm
@@ -258,5 +258,5 @@ def _finding(change: FileChange, line: AddedLine, rule: str, hits: list[_Hit]) -
         message = f"Confidentiality marker {quoted} in {where} added to {change.path}"
     fix = _REMEDIATION.get(rule, _REMEDIATION["marker"])
     at = max(0, line.text.find(phrases[0]))
-    shown = excerpt(line.text, at, at + len(phrases[0]))
+    shown = window(line.text, at, at + len(phrases[0]))
     return file_finding(ID, rule, Severity.ERROR, change, line.lineno, message, fix, norm(phrases[0]), shown)

@@ -18,78 +18,17 @@ import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...model import NO_SETUP, Commit, FileChange, Finding, Setup, Severity, file_finding, fingerprint
-from . import metadata
+from . import context, metadata
 from .blocks import Found, scan_added
 from .lines import Kind
 
+if TYPE_CHECKING:
+    from .userrules import UserRules
+
 ID = "secrets"
-_CODE_EXTENSIONS = frozenset(
-    [
-        "py",
-        "pyi",
-        "pyx",
-        "js",
-        "jsx",
-        "mjs",
-        "cjs",
-        "ts",
-        "tsx",
-        "java",
-        "kt",
-        "kts",
-        "scala",
-        "groovy",
-        "go",
-        "rb",
-        "php",
-        "cs",
-        "c",
-        "h",
-        "cc",
-        "cpp",
-        "hpp",
-        "rs",
-        "swift",
-        "m",
-        "mm",
-        "dart",
-        "lua",
-        "pl",
-        "pm",
-        "r",
-        "jl",
-        "ex",
-        "exs",
-        "erl",
-        "hs",
-        "clj",
-        "vue",
-        "svelte",
-    ]
-)
-# hashes and integrity strings sit next to words like "key" here: only token formats are looked for
-_LOCK_FILES = frozenset(
-    [
-        "package-lock.json",
-        "npm-shrinkwrap.json",
-        "yarn.lock",
-        "pnpm-lock.yaml",
-        "poetry.lock",
-        "Pipfile.lock",
-        "uv.lock",
-        "pdm.lock",
-        "Cargo.lock",
-        "go.sum",
-        "composer.lock",
-        "Gemfile.lock",
-        "packages.lock.json",
-        "mix.lock",
-        "pubspec.lock",
-    ]
-)
 DEFAULT_MAX_FILE_SIZE = 50 << 20
 
 
@@ -102,39 +41,66 @@ class Options:
 
     allow: tuple[re.Pattern[str], ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    user: UserRules | None = None  # the policy's own rules and gitleaks migration (userpolicy.py)
 
 
 def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
+    user = setup.loaded  # loaded by the session with the gitleaks files; its modules load only then
+    if user is None and (table.get("rules") or "gitleaks-config" in table):
+        from . import userpolicy
+
+        user = userpolicy.load(table)
     return Options(
-        allow=tuple(re.compile(p) for p in table.get("allow", ())),
+        allow=tuple(re.compile(p) for p in table.get("allow", ())) + (user.value_filters() if user else ()),
         max_file_size=table.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
+        user=user,
     )
 
 
 def kind_of(path: str) -> Kind:
-    name = path.rsplit("/", 1)[-1]
-    return Kind(path, name not in _LOCK_FILES, name.rpartition(".")[2].lower() in _CODE_EXTENSIONS)
+    return Kind(path, context.of(path))
 
 
 def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     """Findings for one file: its name when the change adds it, then its added lines, up to
     `max_file_size` characters of them."""
-    yield from metadata.scan_path(change, opts.allow)
+    user = opts.user
+    named = metadata.scan_path(change, opts.allow)
+    if user is not None:  # the policy's own rules: merged in by userscan, imported only for them
+        from . import userscan
+
+        if userscan.skips_file(user, change):
+            return
+        yield from userscan.path_findings(user, change)
+        named = userscan.without_disabled(user, named)
+    yield from named
     if change.is_binary or change.is_submodule or not change.added:
         return
     text = change.added.text
     limit = min(len(text), opts.max_file_size)
     shown_path: str | None = None  # the path as messages show it (a name can hold a token too)
-    for found in scan_added(kind_of(change.path), change.added, limit, opts.allow):
+    copies: dict[tuple[str, int], int] = {}  # (rule, hash of the value) -> copies seen so far
+    found_in = scan_added(kind_of(change.path), change.added, limit, opts.allow)
+    if user is not None:
+        found_in = userscan.merged(user, change, limit, opts.allow, found_in)
+    for found in found_in:
         shown_path = metadata.redacted_path(change.path, opts.allow) if shown_path is None else shown_path
-        yield _finding(change, shown_path, found)
+        key = (found.hit.rule, hash(found.matched))
+        copies[key] = copies.get(key, 0) + 1
+        yield _finding(change, shown_path, found, copies[key])
     if limit < len(text):
         yield _too_large(change, metadata.redacted_path(change.path, opts.allow), len(text), limit)
 
 
 def scan_commit(commit: Commit, opts: Options) -> Iterator[Finding]:
     """Findings in one commit's author, committer and message, as the commit streams by."""
-    return metadata.scan_commit(commit, opts.allow)
+    user = opts.user
+    found = metadata.scan_commit(commit, opts.allow)
+    if user is None:
+        return found
+    from . import userscan
+
+    return iter(()) if userscan.skips_commit(user, commit.sha) else userscan.without_disabled(user, found)
 
 
 def _too_large(change: FileChange, shown_path: str, size: int, limit: int) -> Finding:
@@ -154,9 +120,12 @@ def _too_large(change: FileChange, shown_path: str, size: int, limit: int) -> Fi
     )
 
 
-def _finding(change: FileChange, shown_path: str, found: Found) -> Finding:
+def _finding(change: FileChange, shown_path: str, found: Found, copy: int = 1) -> Finding:
+    """The finding of one hit. The `copy`th copy of one value in one change of a file is a finding
+    of its own (each place must be cleaned up), told apart by its fingerprint; its baseline key is
+    the value's, so a baseline that accepts the value accepts every copy."""
     hit = found.hit
-    note = "" if hit.severity is Severity.ERROR else " (it fails the format's own check: a placeholder?)"
+    note = f" ({hit.note})" if hit.note else ""
     finding = file_finding(
         ID,
         hit.rule,
@@ -169,4 +138,6 @@ def _finding(change: FileChange, shown_path: str, found: Found) -> Finding:
         found.excerpt,
         found.end_line,
     )
+    if copy > 1:
+        finding = replace(finding, fingerprint=fingerprint(ID, hit.rule, change.path, f"{found.matched}\x00{copy}"))
     return replace(finding, value_sha1=hashlib.sha1(hit.secret.encode("utf-8", "surrogatepass")).hexdigest())

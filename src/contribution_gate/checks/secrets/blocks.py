@@ -16,14 +16,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ...model import AddedLines, Severity
-from .lines import WINDOW, Hit, Kind, Words, candidate, excerpt, line_hits
+from ...model import AddedLines, Excerpt, Severity
+from .lines import WINDOW, Hit, Kind, LineExcerpts, Words, candidate, line_hits
 from .rules import NEAR_LINES, load_rules
 
 CHUNK = 1 << 18
 _MARGIN = 1 << 16  # how much of the text beside a block is read for the keywords of its neighbours
 _KEY_LINES = 512  # a private key block longer than this (16,384-bit RSA is ~200 lines) is cut
-_PRIVATE_KEY = re.compile(r"-----BEGIN (?:(?:RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY(?: BLOCK)?-----")
+_PRIVATE_KEY = re.compile(
+    r"-----BEGIN (?:(?:RSA|EC|ECDSA|DSA|OPENSSH|ENCRYPTED|PGP|SSH2 ENCRYPTED) )?PRIVATE KEY(?: BLOCK)?-----"
+)
 _KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{40}")
 _NONE: frozenset[str] = frozenset()
 
@@ -160,7 +162,8 @@ def private_key(text: str, line: Line, numbers: Numbers, count: int, ends: KeyEn
     text (the block's value, for fingerprints).
 
     A BEGIN line alone (a parser, documentation) is not a key: its body must follow, on the same
-    line (a JSON string with escaped newlines) or on the next added line.
+    line (a JSON string with escaped newlines) or on the next added line, bare or as the next of
+    adjacent string literals (`"-----BEGIN ...-----\\n"` then `"MIIE...\\n"`, or `+ 'MIIE...'`).
     """
     header = _PRIVATE_KEY.search(text, line.start, line.end)
     if header is None:
@@ -171,7 +174,8 @@ def private_key(text: str, line: Line, numbers: Numbers, count: int, ends: KeyEn
     if line.index + 1 < count and numbers[line.index + 1] == numbers[line.index] + 1:
         cut = text.find("\n", next_start, next_start + WINDOW)
         following = text[next_start : next_start + WINDOW if cut < 0 else cut]
-    if not (_KEY_BODY.search(rest) or _KEY_BODY.match(following.strip()) or ":" in following):
+    body = following.strip().lstrip("+'\"`").lstrip()  # a key written one string literal a line: `"MIIE...\n"`
+    if not (_KEY_BODY.search(rest) or _KEY_BODY.match(body) or ":" in following):
         return None
     last, block_end = line.index, line.end
     if "-----END" not in rest and line.index + 1 < count:
@@ -213,7 +217,7 @@ class Found:
     line: int
     end_line: int
     matched: str
-    excerpt: str
+    excerpt: Excerpt
 
 
 def scan_added(kind: Kind, added: AddedLines, limit: int, allow: Sequence[re.Pattern[str]]) -> Iterator[Found]:
@@ -228,8 +232,8 @@ def scan_added(kind: Kind, added: AddedLines, limit: int, allow: Sequence[re.Pat
             key = private_key(text, line, numbers, count, ends) if "private key" in line.words[0] else None
             if not hits and key is None:
                 continue
-            shown = excerpt(text, line.start, line.end, [*hits, *([key[0]] if key else [])])
+            shown = LineExcerpts(text, line.start, line.end, [*hits, *([key[0]] if key else [])])
             for hit in hits:
-                yield Found(hit, lineno, lineno, hit.secret, shown)
+                yield Found(hit, lineno, lineno, hit.secret, shown.around(hit))
             if key is not None:
-                yield Found(key[0], lineno, key[1], key[2], shown)
+                yield Found(key[0], lineno, key[1], key[2], shown.around(key[0]))

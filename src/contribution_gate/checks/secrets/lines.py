@@ -10,22 +10,25 @@ larger than WINDOW + 2 * OVERLAP.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ...model import Severity
-from ...redaction import mask
+import ahocorasick_rs
+
+from ...model import Excerpt, Severity, moved_at
+from ...redaction import MAX_EXCERPT, mask, redact
 from ..keywords import Keywords
-from . import plugins
-from .rules import RuleMatch, keywords, scan_text
+from . import judge, plugins
+from .context import Context
+from .rules import RuleMatch, keyword_index, scan_text
 from .values import is_placeholder
 
 WINDOW = 1 << 16
 OVERLAP = 1 << 14
 _TOKEN_CHARS = "_-+/=."
-_CONTEXT = 400  # a longer line is shown around its first secret, not whole
 
 Words = tuple[frozenset[str], frozenset[str]]  # the keywords on a line, and those of `near` rules around it
 
@@ -42,21 +45,21 @@ class Hit:
     remediation: str
     start: int
     end: int
+    note: str = ""  # why it is a warning, when it is one
 
 
 @dataclass(frozen=True, slots=True)
 class Kind:
-    """What the detectors need to know of a file, worked out once per file."""
+    """What the detectors need to know of a file, worked out once per file (`context.of`)."""
 
     path: str
-    generic: bool  # name-based rules run (not in lock files, where hashes sit next to "key")
-    code: bool  # source code: name-based rules take quoted literals only
+    context: Context
 
 
 @lru_cache(maxsize=1)
 def candidate() -> Keywords:
     """Any keyword of our rules or of a detect-secrets plugin: the one test most text fails."""
-    return Keywords({*keywords(), *plugins.KEYWORDS, "private key"})
+    return keyword_index()
 
 
 def line_hits(
@@ -96,9 +99,14 @@ def _window(
     found: list[tuple[int, Hit]],
 ) -> None:
     """The hits of one window whose start it owns, shifted to line positions."""
-    for rank, match in enumerate(scan_text(window, generic=kind.generic, code=kind.code, words=words)):
+    context = kind.context
+    for rank, match in enumerate(
+        scan_text(window, generic=context.generic, code=context.code, words=words, path=kind.path)
+    ):
         if own_start <= match.start < own_end:
-            found.append((rank, _rule_hit(match, shift)))
+            hit = _rule_hit(context, window, match, shift)
+            if hit is not None:
+                found.append((rank, hit))
     if words[0].isdisjoint(plugins.KEYWORDS):
         return
     for found_secret in plugins.scan_line(kind.path, window, words[0], lineno):
@@ -122,10 +130,20 @@ def _window(
         )
 
 
-def _rule_hit(match: RuleMatch, shift: int) -> Hit:
+def _rule_hit(context: Context, window: str, match: RuleMatch, shift: int) -> Hit | None:
+    """The hit of a rule's match, with the severity its format check and `judge` give it (None:
+    the judge says it is no finding)."""
     rule = match.rule
-    severity = Severity.ERROR if rule.is_well_formed(match.secret) else Severity.WARNING
-    return Hit(rule.id, rule.title, match.secret, severity, rule.remediation, shift + match.start, shift + match.end)
+    public = rule.public
+    checked = Severity.ERROR if rule.is_well_formed(match.secret) and not public else Severity.WARNING
+    judged = judge.severity(context, rule.id, window, match.start, match.secret, checked)
+    if judged is None:
+        return None
+    severity, note = judged
+    if public and severity is Severity.WARNING:
+        note = judge.PUBLIC
+    start, end = shift + match.start, shift + match.end
+    return Hit(rule.id, rule.title, match.secret, severity, rule.remediation, start, end, note)
 
 
 def _whole_token(text: str, start: int, found: str) -> str:
@@ -164,31 +182,78 @@ def _distinct(found: list[tuple[int, Hit]]) -> list[Hit]:
 
 
 def excerpt(text: str, begin: int, end: int, hits: Sequence[Hit]) -> str:
-    """The line text[begin:end] with every hit's span masked; a long line shown around its first
-    hit only. Overlapping spans are masked as one, the cut never falls inside a span, and spans
-    are masked before any value-wise redaction, so no part of a secret shows past its first four
-    characters."""
-    spans: list[list[int]] = []
-    for start, stop in sorted((h.start, h.end) for h in hits):
-        if spans and start < spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], stop)
-        else:
-            spans.append([start, stop])
-    length = end - begin
-    low, high = 0, length
-    if length > _CONTEXT and spans:
-        low, high = max(0, spans[0][0] - 60), min(length, spans[0][0] + 140)
-    pieces: list[str] = []
-    at = low
-    for start, stop in spans:
-        if start >= high:
-            break
-        pieces.append(text[begin + at : begin + start])
-        pieces.append(mask(text[begin + start : begin + stop]))
-        at = stop
-    pieces.append(text[begin + at : begin + max(at, high)])
-    shown = "".join(pieces)
-    values = sorted({h.secret for h in hits if h.secret and h.secret in shown}, key=len, reverse=True)
-    for value in values:
-        shown = shown.replace(value, mask(value))
-    return shown
+    """The line text[begin:end] with every hit's span masked; a long line shown around its first hit."""
+    return LineExcerpts(text, begin, end, hits).around(hits[0] if hits else None).text
+
+
+class LineExcerpts:
+    """The excerpts of one line's hits: the line with every hit's span masked, the whole line when
+    it is short, else a window of MAX_EXCERPT characters around each hit (so each hit of a minified
+    line shows its own surroundings). Overlapping spans are masked as one, a cut never falls inside
+    a span, and spans are masked before any value-wise redaction, so no part of a secret shows past
+    its first four characters. The spans are merged once per line; each window reads only the
+    spans inside it."""
+
+    def __init__(self, text: str, begin: int, end: int, hits: Sequence[Hit]) -> None:
+        self.text, self.begin, self.length = text, begin, end - begin
+        spans: list[list[int]] = []
+        for start, stop in sorted((h.start, h.end) for h in hits):
+            if spans and start < spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], stop)
+            else:
+                spans.append([start, stop])
+        self.spans = spans
+        self.starts = [span[0] for span in spans]
+        self.values = sorted({h.secret for h in hits if h.secret}, key=len, reverse=True)
+        self._automaton: ahocorasick_rs.AhoCorasick | None = None
+
+    def around(self, hit: Hit | None) -> Excerpt:
+        """`hit`'s excerpt (None: the line's first hit's), with where the hit is in it."""
+        focus, stop = (
+            (hit.start, hit.end) if hit is not None else (self.starts[0], self.starts[0]) if self.spans else (0, 0)
+        )
+        low, high = 0, self.length
+        if self.length > MAX_EXCERPT:
+            width = MAX_EXCERPT - 2
+            low = max(0, focus - (width - min(stop - focus, width)) // 2)
+            high = min(self.length, low + width)
+            low = max(0, high - width)
+        pieces: list[str] = []
+        at = low
+        shown_at: int | None = None
+        first = max(0, bisect.bisect_right(self.starts, low) - 1)
+        for start, stop_ in self.spans[first:]:
+            if stop_ <= at:
+                continue
+            if start >= high:
+                break
+            if start > at:
+                pieces.append(self.text[self.begin + at : self.begin + start])
+            if shown_at is None and start <= focus < stop_:
+                shown_at = sum(map(len, pieces))
+            pieces.append(mask(self.text[self.begin + start : self.begin + stop_]))
+            at = stop_
+        if shown_at is None:  # the focus is no span of this window (no hit): where it falls
+            shown_at = sum(map(len, pieces)) + max(0, focus - at)
+        pieces.append(self.text[self.begin + at : self.begin + max(at, high)])
+        lead, trail = ("…" if low > 0 else ""), ("…" if high < self.length else "")
+        raw = lead + "".join(pieces) + trail
+        shown = self._values_masked(raw)
+        where = moved_at(raw, len(lead) + shown_at, shown, self._values_masked)
+        return Excerpt(shown, where or 0, focus + 1, stop + 1)
+
+    def _values_masked(self, shown: str) -> str:
+        """Every copy of a hit's value in `shown` masked too (the same token twice on a line is one
+        hit); many values are looked for in one pass of an automaton built once per line."""
+        if len(self.values) <= 8:
+            return redact(shown, [value for value in self.values if value in shown])
+        if self._automaton is None:
+            self._automaton = ahocorasick_rs.AhoCorasick(
+                self.values, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+            )
+        out: list[str] = []
+        at = 0
+        for index, begin, finish in self._automaton.find_matches_as_indexes(shown):
+            out += (shown[at:begin], mask(self.values[index]))
+            at = finish
+        return "".join(out) + shown[at:]

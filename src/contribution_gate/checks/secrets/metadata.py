@@ -17,12 +17,13 @@ from functools import lru_cache
 
 from ...model import AddedLines, Commit, FileChange, Finding, fingerprint, value_key
 from .blocks import scan_added
+from .context import Context
 from .lines import Hit, Kind, candidate, excerpt, line_hits
 from .rules import load_rules
 
 ID = "secrets"
 _NEW_NAMES = frozenset("ARC")  # added, renamed, copied: the name is part of what the change adds
-_TEXT = Kind("", generic=True, code=False)
+_TEXT = Kind("", Context("", generic=True, code=False, sample=False))
 _MESSAGE_LIMIT = 1 << 20  # a commit message longer than this is read to here
 _NAME_PART = 1024  # what is read of a file name after a `-` or `_` (a token is shorter)
 _NAME_JOINTS = 32  # how many such places of one name are read
@@ -82,7 +83,7 @@ def scan_commit(commit: Commit, allow: Sequence[re.Pattern[str]]) -> Iterator[Fi
             where="commit message",
             message=f"{found.hit.title} in the message of commit {commit.sha[:12]} (line {found.line})",
             remediation=f"{fix} {found.hit.remediation}",
-            shown=found.excerpt,
+            shown=found.excerpt.text,
             matched=found.matched,
         )
 

@@ -1,23 +1,44 @@
 """Whether a value found next to a secret-sounding name reads as a credential.
 
 The name-based rules (`generic-secret`, `netrc-password`) find *where* a value is assigned; these
-tests decide whether the value is one: not code, a reference, a placeholder, a word or prose. Every
-pattern here runs on at most a few hundred characters (a rule's value group is bounded) and is
-linear anyway: no two repeats can trade characters (tests/regex_shape.py checks it).
+tests decide whether the value is one (`verdict`): not code or a reference, not a number, a date,
+a version, an address, a UUID (a sample at most) or a digest, not a placeholder, not words (`words.py`: a bigram model
+tells `polar-development` from `oxpf4a93fjovt0`), and random enough for its alphabet and length.
+A value built by hand (`A1B2C3D4A1B2C3D4`, `API-1234567890ABCDEF`) is a `SAMPLE`: reported, as a
+warning. Every pattern here runs on at most a few hundred characters (a rule's value group is
+bounded) and is linear anyway: no two repeats can trade characters (tests/regex_shape.py checks it).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import enum
+import math
 import re
+from collections import Counter
+from itertools import pairwise
 from urllib.parse import unquote
 
-# a call or index, a template or format field (`{x}`, `{f(x)}`), a URL, a decorator, a path, a regular
-# expression, markup
+from .words import is_trivial_number, pieces, wordiness, words_only
+
+
+class Verdict(enum.IntEnum):
+    """What a value reads as: not a secret, a hand-made sample, or a secret."""
+
+    NONE = 0
+    SAMPLE = 1
+    SECRET = 2
+
+
+# a call or index, a template or format field (`{x}`, `{f(x)}`), a URL or data URI, a decorator, a
+# path, a regular expression, markup
 _CODE_OR_REFERENCE = re.compile(
-    r"^[A-Za-z_][\w.]*[(\[]|^\$|\$\{|\{\{|\{[^{}\s]{0,80}\}|%\(\w+\)|%[sd]$|://|^@|^\.{0,2}/|^<[^<>]*>$"
-    r"|\(\?|\\[wsdbWSDB]|\[\^|^[<>]|[)}\]]$"
+    r"^[A-Za-z_][\w.]*[(\[]|^\$|\$\{|\{\{|\{[^{}\s]{0,80}\}|%\(\w+\)|%[sd]$|%\d{0,3}\.\d{0,3}[fFgGeE]|://|^@|^\.{1,2}/|^<[^<>]*>$"
+    r"|\(\?|\\[wsdbWSDB]|\[\^|^[<>(]|[)}\]]$|^data:|^~/|^[A-Za-z]:\\"
+    r"|\[[^\[\]]{1,80}\](?:[*+?]|\{\d)"  # a regular expression's class and quantifier: `[A-Za-z0-9]{40,90`
 )
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _PIECES = re.compile(r"[-_.:/#=+@!?*&|~^]+")
 _WORD = re.compile(r"[a-z]{3,}|[A-Z][a-z]{2,}")
 # a word, an identifier part or a short number: `input`, `API`, `Key`, `camelCase`, `v19`, `argon2id`.
@@ -26,12 +47,72 @@ _WORD = re.compile(r"[a-z]{3,}|[A-Z][a-z]{2,}")
 _WORDLIKE = re.compile(r"[A-Z]?[a-z]+(?:[A-Z][a-z]+)*\d{0,4}|[A-Z]+\d{0,4}|[a-z]+\d[a-z]+|\d{1,4}")
 # words of prose beyond identifiers: `OAuth2`, `IPv6`, `8px`, `don't`
 _PROSE_WORD = re.compile(r"[A-Z]+[a-z]+\d{0,4}|\d{1,6}[a-z]{0,3}|[A-Za-z]+['’][a-z]{1,2}")
+_DIGITS_IN_LETTERS = re.compile(r"[A-Za-z]\d{1,3}[A-Za-z]")
 _CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"\d"), re.compile(r"[^A-Za-z0-9]"))
 _EDGE_PUNCTUATION = ".,;:!?()[]{}\"'`«»“”‘’"
 _PLACEHOLDER = re.compile(
-    r"(?i)(?:x{4,}|\*{3,}|\.{3}|…|<[^<>]*>|\$\{|^\$|\{\{|\{[\w.]*\}|%\(|%s|changeme|change_me|your[_-]|example|dummy|placeholder|"
-    r"redacted|replace[_-]?me|sample|not[_-]?a[_-]?real|fake|test[_-]?(?:key|token|secret|password)|"
+    r"(?i)(?:x{4,}|\*{3,}|\.{3}|…|<[^<>]*>|&lt;|\$\{|^\$|\{\{|\{[\w.]*\}|%\(\w+\)|%s(?![^\s\x22\x27/:@])|changeme|change_me|your[_-]|example|dummy|placeholder|"
+    r"redacted|replace[_-]?me|sample|not[_-]?a[_-]?real|fake|nonexist|bogus|test[_-]?(?:key|token|secret|password)|"
     r"^arn:aws:|/secrets/|^projects/|^vault:|^(?:ssm|secretsmanager|keyvault|sm)://)"
+)
+# a date or a time of day anywhere in the value (`2024-05-01T12:00:00Z`, `12:00:00.123`); a version
+# (`v1.2.3`, `4.0.0.0`, `1.2.3-rc.1`); a dotted IPv4 address; a host name; an e-mail address
+_DATE_OR_TIME = re.compile(r"\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d")
+_VERSION = re.compile(r"[vV]?\d{1,6}(?:\.\d{1,6}){1,4}(?![0-9A-Za-z])")
+_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?")
+_HOST = re.compile(r"(?:[a-z0-9-]{1,63}\.){1,10}[a-z]{2,24}")
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,10}")
+# a digest named as such (`sha256:...`, `sha512-...`, `md5=...`)
+_DIGEST_PREFIX = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)?|sha3-\d{3}|md5|blake2[bs]?|crc32c?)[:=-]")
+_HEX = re.compile(r"[0-9a-f]{1,256}|[0-9A-F]{1,256}")
+# a file's name or path: `src/app.py`, `certs/server.pem`
+_FILE_NAME = re.compile(
+    r"(?i)\.(?:py|pyi|js|mjs|cjs|ts|tsx|jsx|json|ya?ml|toml|txt|md|rst|pem|crt|cer|der|key|p12|pfx|jks|env|cfg|"
+    r"conf|ini|xml|html?|go|rs|java|kt|rb|php|cs|sh|lock|png|jpe?g|gif|svg|csv|log|db|sqlite|zip|gz)$"
+)
+# a path of short segments: `/v2/webhooks`, `/api/users/me` (base64 that begins with `/` has long runs)
+_ROUTE = re.compile(r"(?:/[\w.-]{1,24}){2,12}/?")
+_HEXDIGITS = frozenset("0123456789abcdefABCDEF")
+_DIGEST_LENGTHS = frozenset([32, 40, 56, 64, 96, 128])
+_UNITS = frozenset(["ms", "s", "m", "h", "d", "k", "kb", "mb", "gb", "tb", "px", "em", "rem", "pt", "ns", "us", "%"])
+_SEPARATORS = str.maketrans("", "", "-_.")
+_PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+_LEET = str.maketrans("013457@$!", "oieastasi")
+# words that make a password a default or a sample, in any case, with digits for letters
+_WEAK_PASSWORD_WORDS = (
+    "pass",
+    "password",
+    "passw",
+    "secret",
+    "changeme",
+    "welcome",
+    "admin",
+    "qwerty",
+    "letmein",
+    "default",
+    "example",
+    "sample",
+    "test",
+    "demo",
+    "guest",
+    "root",
+    "user",
+    "hunter",
+    "dummy",
+    "fake",
+)
+# the pieces of a value that names itself: `jwt-token-123`, `my-api-key-1`
+_SELF_NAMES = frozenset(
+    ["password", "passwd", "pass", "pwd", "secret", "token", "key", "apikey", "jwt", "credential", "creds", "auth"]
+)
+# a key that says it is for development only (Django's `django-insecure-` prefix)
+_INSECURE = re.compile(r"(?i)insecure")
+_ALPHABETS = (
+    (frozenset("0123456789abcdef"), 16),
+    (frozenset("0123456789ABCDEF"), 16),
+    (frozenset("0123456789abcdefghijklmnopqrstuvwxyz"), 36),
+    (frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"), 36),
+    (frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"), 62),
 )
 _SEQUENCE = ("0123456789abcdefghijklmnopqrstuvwxyz" * 2) + "|" + ("9876543210" * 4)
 _DEFAULT_PASSWORDS = frozenset(
@@ -58,6 +139,20 @@ _DEFAULT_PASSWORDS = frozenset(
         "123456",
         "qwerty",
         "letmein",
+        "foo",
+        "bar",
+        "baz",
+        "qux",
+        "quux",
+        "foobar",
+        "hello",
+        "world",
+        "abc",
+        "xyz",
+        "asdf",
+        "lorem",
+        "ipsum",
+        "hunter2",
     ]
 )
 # the last word of a name that holds a secret itself (`DB_PASSWORD`, `apiKey`, `secrets`), not one
@@ -98,26 +193,243 @@ def is_placeholder(secret: str) -> bool:
         or len(set(tail)) <= 2
         or secret.lower() in _SEQUENCE  # `0123456789abcdef`, `abcdefgh`
         or bool(words)
-        and all(w in _DEFAULT_PASSWORDS for w in words)
+        and all(w in _DEFAULT_PASSWORDS or (w.isdigit() and len(w) <= 6) for w in words)
+        and not all(w.isdigit() for w in words)
+        or _default_password(secret)
     )
 
 
-def plausible(value: str) -> bool:
-    """Whether a value without spaces assigned to a secret-sounding name could be a real secret.
+def _default_password(secret: str) -> bool:
+    """A default password dressed up: digits for letters and a number or symbol after it
+    (`P@ssw0rd1`, `Welcome123!`, `Adm1n2024`)."""
+    core = secret.rstrip("0123456789!@#$%^&*.?_-").lower().translate(_LEET)
+    return core in _DEFAULT_PASSWORDS or core in _WEAK_PASSWORD_WORDS
 
-    Not: code (`get(...)`, `${X}`, `settings.KEY`), a reference or path (`op://vault/item`,
-    `prod/app/api-key`), a name or words joined by separators (`X-API-Key`, `argon2id-v19`,
-    `MY_SECRET_KEY`), a single character class (`12345678`, `abcdefgh`), or shorter than eight.
-    """
+
+def is_code(value: str) -> bool:
+    """Code, a template or a reference rather than a literal (`{password}`, `${PW}`, `f(x)`)."""
+    return bool(_CODE_OR_REFERENCE.search(value))
+
+
+def plausible(value: str) -> bool:
+    """Whether a value assigned to a secret-sounding name could be a secret at all (the rules'
+    cheap filter; `verdict` with the name and the file decides the rest)."""
+    return verdict(value, uuid=True, password=True) is not Verdict.NONE
+
+
+def unwrap(value: str) -> str | None:
+    """The value as written between its quotes, or None when it is no literal text: escape
+    sequences (`b'\\x89PNG\\r\\n'`, troff's `\\fB`, a JSON-escaped line of code) make bytes or
+    markup, not a typed secret. `\\/` (JSON's escaped slash) and a trailing escaped newline (a
+    notebook's source line) are read through."""
     value = value.strip("'\"`")
-    if len(value) < 8 or _CODE_OR_REFERENCE.search(value) or len(value.split(maxsplit=1)) > 1:
+    if value.endswith("\\n"):
+        value = value[:-2]
+    if "\\" in value:
+        value = value.replace("\\/", "/")
+        if "\\" in value:
+            return None
+    return value
+
+
+def verdict(
+    value: str, *, min_length: int = 8, digest_context: bool = False, uuid: bool = False, password: bool = False
+) -> Verdict:
+    """What a value without spaces reads as (`digest_context`: the name or the line speaks of a
+    hash; `uuid`: a random UUID is a sample, as some services' keys are UUIDs, rather than nothing;
+    `password`: the name says password, where people's passwords are made of words).
+
+    Not a secret: code or a reference (`get(...)`, `${X}`, `settings.KEY`, `op://vault/item`),
+    a number, a date or time, a version, an address or host, a digest in a digest's context,
+    a placeholder, a value that names itself (`jwt-token-123`, `my-api-key-1`), words
+    (`X-API-Key`, `polar-development`, `IAmSensitive`; but a password of words with digits and
+    symbols, `Summer2024!Corp`, is one), one class of characters, or too little entropy for its
+    length and alphabet. A sample: a value made mostly of counting runs or of one unit repeated
+    (`abcd1234abcd1234`), or a key that says it is for development only (`django-insecure-...`).
+    Percent escapes are decoded first.
+    """
+    raw = unwrap(value)
+    if raw is None or _CODE_OR_REFERENCE.search(raw):
+        return Verdict.NONE
+    text = unquote(raw) if "%" in raw else raw
+    if len(text) < min_length or len(text.split(maxsplit=1)) > 1:
+        return Verdict.NONE
+    if _structured(text) or is_placeholder(text) or names_itself(text) or _FILE_NAME.search(text):
+        return Verdict.NONE
+    if text.startswith("/") and (_ROUTE.fullmatch(text) or words_only(text) or _reference(text)):
+        return Verdict.NONE  # a path: `/run/secrets/db_password` (base64 may begin with `/` too)
+    body = text.translate(_SEPARATORS)  # `s-s4t2ud-d91c...`: dashes join parts, they are no alphabet
+    if UUID.fullmatch(text):  # as often an id (a request's, a share's) as a key
+        return Verdict.SAMPLE if uuid and entropy(body) >= _entropy_floor(body) else Verdict.NONE
+    if _DIGEST_PREFIX.match(text) or (digest_context and len(text) in _DIGEST_LENGTHS and _HEX.fullmatch(text)):
+        return Verdict.NONE
+    if text.startswith("M") and public_key(text):
+        return Verdict.NONE
+    core = body.strip(_PUNCTUATION)  # `#bygroup`, `:symbol`: a sign before a word adds no class
+    classes = sum(1 for c in _CLASSES if c.search(core))
+    if classes < 2 or _reference(text) or _slug(text):
+        return Verdict.NONE
+    if words_only(text):
+        return Verdict.SECRET if password and _human_password(text) else Verdict.NONE
+    if entropy(body) < _entropy_floor(body):
+        return Verdict.NONE
+    if patterned(text) or _INSECURE.search(text):
+        return Verdict.SAMPLE
+    return Verdict.SECRET
+
+
+def _reference(text: str) -> bool:
+    """A path or reference made of words (`github:org/repo#<sha>`, `prod/app/api-key`,
+    `/Default/CodeStyle/=<guid>/@Value`): a `/` or `:`, two parts that are words, and words for
+    at least half of what is not hex digits (ids, hashes). Base64's `/` joins random runs."""
+    if "/" not in text and ":" not in text:
         return False
-    if _UUID.fullmatch(value) or sum(1 for c in _CLASSES if c.search(value)) < 2:
+    parts = [part for part in _PIECES.split(text) if part]
+    words = [p for p in parts if _WORD.search(p) and words_only(p)]
+    if len(words) < 2:
         return False
-    pieces = [piece for piece in _PIECES.split(value) if piece]
-    if ("/" in value or ":" in value) and sum(1 for p in pieces if _WORD.fullmatch(p)) >= 2:
-        return False  # a reference: `github:org/repo#sha`, `prod/app/api-key`
-    return not all(_WORDLIKE.fullmatch(piece) for piece in pieces)
+    rest = sum(len(p) for p in parts if not all(c in _HEXDIGITS for c in p))
+    return sum(len(p) for p in words) * 2 >= rest
+
+
+def _slug(text: str) -> bool:
+    """An identifier of words, acronyms and numbers joined by `-`, `_` or `.`, none mixing letters
+    and digits (`adi-bsd-2011`, `AGPL-3.0-only`, `Adobe-Glyph`): a name (a license's, a
+    package's), where a token mixes them (`db0r-s20dgab9a0iv`) or has groups of random letters."""
+    parts = [part for part in re.split(r"[-_.]", text) if part]
+    if len(parts) < 2:
+        return False
+    return all(p.isdigit() or (p.isalpha() and (p.islower() or len(p) <= 4 or wordiness(p) >= 0.3)) for p in parts)
+
+
+def names_itself(text: str) -> bool:
+    """A value that says what it stands for, with little else: `jwt-token-123`, `my-api-key-1`,
+    `test_secret_abc` (a name-like word of a secret, and at most three short words or small
+    numbers besides)."""
+    parts = pieces(text)
+    lowered = [p.lower() for p in parts]
+    if _SELF_NAMES.isdisjoint(lowered):
+        return False
+    rest = [p for p, low in zip(parts, lowered, strict=True) if low not in _SELF_NAMES]
+    if len(rest) > 3:
+        return False
+    return all(is_trivial_number(p) if p[0].isdigit() else len(p) <= 4 or wordiness(p) >= 0.3 for p in rest)
+
+
+def _human_password(text: str) -> bool:
+    """A password as people make them: words with digits and symbols mixed in, three classes of
+    characters or more (`Summer2024!Corp`), and no default or self-describing word in it once
+    digits read as letters (`P@ssw0rd1`, `Welcome123!`, `changeme2024`)."""
+    if len(text) < 8 or "=" in text or sum(1 for c in _CLASSES if c.search(text)) < 3:
+        return False  # `prompt=True`: an argument, not a password
+    letters = text.lower().translate(_LEET)
+    return not any(word in letters for word in _WEAK_PASSWORD_WORDS) and not patterned(text)
+
+
+def public_key(text: str) -> bool:
+    """A public key in DER, base64-encoded (`MFkwEwYHKoZIzj0CAQ...`, `MIIBIjANBgkqhkiG9w0BAQEF...`):
+    a SubjectPublicKeyInfo, a SEQUENCE whose first element is the algorithm's SEQUENCE and whose
+    second is a BIT STRING. A private key (PKCS#8) begins with its version, an INTEGER."""
+    try:
+        der = base64.b64decode(text, validate=True)
+    except (ValueError, binascii.Error):
+        return False
+    at = _der_header(der, 0, 0x30)
+    inner = _der_header(der, at, 0x30) if at else 0
+    if not inner:
+        return False
+    length = _der_length(der, at + 1)
+    if length is None:
+        return False
+    end = inner + length[0]
+    return end < len(der) and der[end] == 0x03
+
+
+def _der_header(der: bytes, at: int, tag: int) -> int:
+    """Where the contents of the DER element of `tag` at `at` begin (0 if it is not one)."""
+    if at >= len(der) or der[at] != tag:
+        return 0
+    length = _der_length(der, at + 1)
+    return 0 if length is None else at + 1 + length[1]
+
+
+def _der_length(der: bytes, at: int) -> tuple[int, int] | None:
+    """A DER length at `at`: (the length, how many bytes it took)."""
+    if at >= len(der):
+        return None
+    first = der[at]
+    if first < 0x80:
+        return first, 1
+    size = first & 0x7F
+    if not 0 < size <= 3 or at + 1 + size > len(der):
+        return None
+    return int.from_bytes(der[at + 1 : at + 1 + size], "big"), 1 + size
+
+
+def _structured(text: str) -> bool:
+    """A number (with a unit: `30s`, `1.5GB`), a date or time, a version, an IPv4 address, a host
+    name or an e-mail address."""
+    if _number(text) or _DATE_OR_TIME.search(text) or _VERSION.match(text):
+        return True
+    return bool(_IPV4.fullmatch(text) or _HOST.fullmatch(text) or _EMAIL.fullmatch(text))
+
+
+def _number(text: str) -> bool:
+    body = text.lower()
+    for unit in _UNITS:
+        if body.endswith(unit) and body[: -len(unit)][-1:].isdigit():
+            body = body[: -len(unit)]
+            break
+    try:
+        float(body.replace("_", "").replace(",", ""))
+    except ValueError:
+        return body.startswith(("0x", "-0x")) and _HEX.fullmatch(body.lstrip("-")[2:]) is not None
+    return True
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy of `text`, in bits per character."""
+    counts = Counter(text)
+    size = len(text)
+    return -sum(n / size * math.log2(n / size) for n in counts.values())
+
+
+def _entropy_floor(text: str) -> float:
+    """Four fifths of the entropy a random string of this length over its alphabet has on average
+    (about its first percentile): log2 of the expected number of distinct characters when the
+    string is shorter than its alphabet, else the alphabet's bits less the small-sample bias
+    (Miller-Madow). The alphabet is the smallest common one (hex, lower case and digits, letters
+    and digits, any) that holds nine tenths of the characters: `sk_` before 48 hex digits is hex."""
+    size = len(text)
+    alphabet = 78
+    for chars, bits in _ALPHABETS:
+        if sum(1 for c in text if c in chars) * 10 >= size * 9:
+            alphabet = bits
+            break
+    if size < alphabet:
+        expected = math.log2(alphabet * (1 - (1 - 1 / alphabet) ** size))
+    else:
+        expected = math.log2(alphabet) - (alphabet - 1) / (2 * size * math.log(2))
+    return 0.8 * expected
+
+
+def patterned(text: str) -> bool:
+    """Made by hand: one unit repeated (`A1B2C3A1B2C3`, `hunter2hunter2`), or at least half of it in
+    runs of four or more characters that count up or down (`1234567890`, `ABCDEFGH`, `9876`)."""
+    size = len(text)
+    for unit in range(1, size // 2 + 1):
+        if text[unit:] == text[: size - unit]:  # the text shifted by one unit is itself
+            return True
+    counted = run = 1
+    total = 0
+    for prev, char in pairwise(text):
+        if abs(ord(char) - ord(prev)) == 1 and char.isalnum() and prev.isalnum():
+            run += 1
+            continue
+        total += run if run >= 4 else 0
+        run = counted
+    total += run if run >= 4 else 0
+    return total * 2 >= size
 
 
 def passphrase(value: str) -> bool:
@@ -146,8 +458,12 @@ def passphrase(value: str) -> bool:
 
 
 def _random_piece(piece: str) -> bool:
+    """A piece of a passphrase that is no word: digits inside letters (`s3cr3t`, `w0rd-x9k`), or
+    letters that read as random (`nhf8`)."""
     if len(piece) < 4 or _PROSE_WORD.fullmatch(piece) or sum(1 for c in _CLASSES if c.search(piece)) < 2:
         return False
+    if _DIGITS_IN_LETTERS.search(piece):
+        return True
     return not all(_WORDLIKE.fullmatch(p) or _PROSE_WORD.fullmatch(p) for p in _PIECES.split(piece) if p)
 
 

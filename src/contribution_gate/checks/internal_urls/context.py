@@ -1,0 +1,68 @@
+"""Where a file's hosts are samples rather than infrastructure: tests, documentation and example
+code, recorded data, vector graphics.
+
+Without the organisation's zones the check judges hosts by their face alone (a private address, an
+internal-only top-level name), and in these files such a host is nearly always a sample value: the
+input of a URL parser's test, a no_proxy range under test, a docker-machine address in a tutorial,
+a third party's address in a recorded response. So there they are at most warnings (`hosts.py`);
+the zones stay errors everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..textkinds import Kind, is_test_path
+
+TEST, DOCUMENTATION, SAMPLE = "test", "documentation", "sample"
+
+# folders of tests beyond the shared `is_test_path`: `integration_tests/`, `Foo.UnitTests/`, `e2e/`
+_TEST_FOLDER = re.compile(r"(?:^|[._-])(?:unit|integration|functional|acceptance|e2e)?tests?$|^e2e$|^__mocks__$")
+# folders of documentation and of example code for readers to copy
+_DOC_FOLDERS = frozenset(
+    ["docs", "doc", "documentation", "docs_src", "examples", "example", "samples", "sample", "demo", "demos"]
+    + ["tutorial", "tutorials", "cookbook", "cookbooks", "guides", "howto"]
+)
+# text files that configure a build: `requirements-dev.txt`, `requirements/base.txt`, `CMakeLists.txt`
+_CONFIG_TEXT = re.compile(r"requirements[^/]*$|constraints[^/]*\.txt$|cmakelists\.txt$|requirements/[^/]*$")
+# folders of recorded exchanges (VCR cassettes, HAR captures, snapshot tests)
+_RECORDING_FOLDERS = frozenset(
+    ["cassettes", "vcr_cassettes", "recordings", "snapshots", "__snapshots__", "golden", "goldens", "mocks"]
+)
+# words of a file name that make it a template or a sample: `config.example.yaml`, `.env.sample`
+_SAMPLE_WORDS = frozenset(["example", "examples", "sample", "samples", "template", "dist", "demo", "mock", "fake"])
+# ... and, for the formats recordings are kept in, a recorded output: `result_output.json`, `response.xml`
+_RECORDED_WORDS = frozenset(
+    ["output", "outputs", "response", "responses", "result", "results", "expected", "golden", "snapshot"]
+    + ["recorded", "recording", "cassette", "capture", "captured", "dump", "fixture", "fixtures"]
+)
+_RECORDED_FORMATS = frozenset(["json", "jsonl", "ndjson", "har", "yaml", "yml", "xml", "log", "txt", "csv", "tsv"])
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+# vector graphics and font outlines: runs of numbers (`10.11.86.39` is `10.11 .86 .39`), not addresses
+VECTOR = frozenset(["svg", "eps", "ps", "ai", "ttx", "glif", "vml"])
+
+
+def is_config_text(path: str) -> bool:
+    """A text file that configures a build (`requirements.txt`, `CMakeLists.txt`): read as
+    configuration, not as a document."""
+    return _CONFIG_TEXT.search(path.lower()) is not None
+
+
+def file_context(path: str, kind: Kind) -> str:
+    """`test`, `documentation` or `sample` for a file whose hosts are sample values, else ""."""
+    *folders, name = path.split("/")
+    low = [f.lower() for f in folders]
+    if is_test_path(path) or any(_TEST_FOLDER.search(f) for f in low):
+        return TEST
+    if not is_config_text(path) and (
+        kind.is_document or kind.ext in ("html", "htm", "xhtml", "ipynb") or any(f in _DOC_FOLDERS for f in low)
+    ):
+        return DOCUMENTATION
+    if any(f in _RECORDING_FOLDERS for f in low) or kind.ext == "har":
+        return SAMPLE
+    if not kind.is_code:
+        words = {w.lower() for w in _WORD.findall(name.rsplit(".", 1)[0] if "." in name[1:] else name)}
+        words |= set(name.lower().split(".")[1:])  # `.env.example`, `app.sample.yaml`
+        if words & _SAMPLE_WORDS or (kind.ext in _RECORDED_FORMATS and words & _RECORDED_WORDS):
+            return SAMPLE
+    return ""

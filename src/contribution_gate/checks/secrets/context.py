@@ -1,0 +1,102 @@
+"""What a file's path says about the credentials in it, worked out once per file.
+
+- **Lock files and secret-scanner baselines** hold hashes next to words like `key` and `secret`
+  (`"integrity": "sha512-..."`, detect-secrets' `"hashed_secret": "..."`): only token formats
+  are looked for there, never a name-based rule.
+- **Samples**: tests, fixtures, recorded HTTP cassettes, documentation, examples and templates
+  (`.env.example`). A value that only a name says is a secret (the generic rule, a password in a
+  URL) is there a test input or a documented example far more often than a leak, and nothing
+  offline can tell: it is reported as a `warning`, not an `error`. Tokens of a provider's format
+  are judged the same everywhere (see README, "The secrets check").
+- **Code**: source files by extension, where a name-based rule takes an unquoted value only when
+  it looks like a token (an unquoted `token = self.token` is code).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def _words(text: str) -> frozenset[str]:
+    """A set of names written as one string, split on white space."""
+    return frozenset(text.split())
+
+
+# hashes and integrity strings sit next to words like "key" here: only token formats are looked for
+_LOCK_FILES = _words(
+    """
+    package-lock.json npm-shrinkwrap.json yarn.lock pnpm-lock.yaml bun.lock deno.lock
+    poetry.lock pipfile.lock uv.lock pdm.lock pylock.toml conda-lock.yml cargo.lock go.sum
+    go.work.sum composer.lock gemfile.lock podfile.lock packages.lock.json paket.lock mix.lock
+    pubspec.lock flake.lock package.resolved gradle.lockfile .terraform.lock.hcl renv.lock
+    """
+)
+# what secret scanners write down about the secrets they accepted: hashes, fingerprints, line numbers
+_SCANNER_FILES = frozenset(
+    [
+        ".secrets.baseline",
+        ".gitleaksignore",
+        ".gitleaks-baseline.json",
+        "gitleaks-baseline.json",
+        ".trufflehogignore",
+        ".contribution-gate-baseline.json",
+        ".talismanrc",
+        ".credsweeper-baseline.json",
+    ]
+)
+_CODE_EXTENSIONS = _words(
+    """
+    py pyi pyx js jsx mjs cjs ts tsx mts cts java kt kts scala groovy go rb php cs c h cc cpp
+    hpp rs swift m mm dart lua pl pm r jl ex exs erl hs clj vue svelte
+    """
+)
+_SAMPLE_DIRS = _words(
+    """
+    test tests __tests__ testing testdata test_data test-data tests_data spec specs fixtures
+    fixture __fixtures__ __mocks__ mocks mock cassettes cassette vcr_cassettes recordings e2e
+    unit_tests integration_tests unittests testutil testutils docs doc documentation docs_src
+    examples example samples sample tutorial tutorials demo demos cookbook cookbooks guides
+    guide
+    """
+)
+_DOC_EXTENSIONS = frozenset(["md", "markdown", "mdx", "rst", "adoc", "asciidoc", "har"])
+_TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".tmpl", ".dist", ".tpl")
+_TEMPLATE_STEMS = ("example", "sample", "template")
+_TEST_SUFFIXES = ("_test.go", "_test.py", "_tests.py", "_test.rb", "_spec.rb", "_test.exs", "_test.dart", "_test.rs")
+# by case: `ClientTest.java`, not `latest.java`
+_CASED_TEST_SUFFIXES = tuple(
+    f"{word}.{ext}"
+    for word in ("Test", "Tests", "Spec", "IT")
+    for ext in ("java", "kt", "cs", "scala", "php", "swift", "groovy")
+)
+_TEST_INFIXES = (".test.", ".spec.", ".tests.", "_test.", ".e2e.")
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    path: str
+    generic: bool  # name-based rules run (not in lock files and scanner baselines)
+    code: bool  # source code: an unquoted value must look like a token
+    sample: bool  # tests, fixtures, docs, examples: name-based findings are warnings
+
+
+def of(path: str) -> Context:
+    """The context of the file at `path` (a repository-relative path, `/`-separated)."""
+    parts = path.lower().split("/")
+    name = parts[-1]
+    extension = name.rpartition(".")[2] if "." in name else ""
+    generic = name not in _LOCK_FILES and name not in _SCANNER_FILES
+    sample = _is_sample(parts, name, extension) or path.endswith(_CASED_TEST_SUFFIXES)
+    return Context(path, generic, extension in _CODE_EXTENSIONS, sample)
+
+
+def _is_sample(parts: list[str], name: str, extension: str) -> bool:
+    if any(part in _SAMPLE_DIRS for part in parts[:-1]):
+        return True
+    if extension in _DOC_EXTENSIONS or name.startswith("readme"):
+        return True
+    if name.endswith(_TEMPLATE_SUFFIXES) or name.split(".")[0] in _TEMPLATE_STEMS:
+        return True  # .env.example, config.yaml.template, example.env
+    if name.startswith(("test_", "tests_")) or name == "conftest.py" or name.endswith(_TEST_SUFFIXES):
+        return True
+    return any(infix in name for infix in _TEST_INFIXES)

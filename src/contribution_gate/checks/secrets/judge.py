@@ -1,0 +1,144 @@
+"""The last word on a rule's match: whether it is a finding, how severe, and why a warning.
+
+- `generic-secret`, `netrc-password`: the name must mean a secret (`keynames`), the value must read
+  as one (`values.verdict`); in source code an unquoted value must look like a token. It is an
+  error, except (a warning) in a file of tests, fixtures, examples or documentation (`context`),
+  for a hand-made value or a UUID (`Verdict.SAMPLE`), under a name that says it is a test value
+  (`TEST_PASSWORD`), or on a comment line of source code.
+- `url-password`, `jdbc-password`: a password that names what belongs there (`user:token@`,
+  `:password@`), a placeholder or a few characters is none; in a sample file, a warning.
+- `jwt`: `jwts.judge` (unsigned, or signed with a published key like jwt.io's sample: none;
+  a signature that cannot verify, or expired: a warning); in a sample file, a warning.
+- any other rule: a "token" that reads as words is a code identifier (`MistralAIPromptSettings`
+  after `mistral...=`), not a token; otherwise the rule's format check decides, in every file:
+  a contributor pasting a live key into a test is the classic leak, and fixtures can be made
+  obviously fake (a failing checksum, a placeholder).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+from ...model import Severity
+from . import jwts, keynames
+from .context import Context
+from .values import Verdict, is_code, is_placeholder, patterned, unwrap, verdict
+from .words import words_only
+
+Judged = tuple[Severity, str]  # the severity, and why it is a warning when it is one ("" otherwise)
+_ATTRIBUTES = re.compile(r"[A-Za-z_]\w{0,100}(?:\.[A-Za-z_]\w{0,100}){1,10}[,;)]?")
+_NAME_RULES = frozenset(["generic-secret", "netrc-password"])
+_URL_RULES = frozenset(["url-password", "jdbc-password"])
+_DIGEST_WORDS = ("hash", "sha", "md5", "digest", "checksum", "integrity", "etag", "fingerprint", "commit", "revision")
+_PASSWORD_WORDS = frozenset(["password", "passwd", "passphrase", "pwd", "pass", "passwords"])
+_COMMENTS = ("#", "//", "/*", "* ", "--", "<!--", ";")
+_TEST_WORDS = frozenset(["test", "tests", "testing", "demo", "e2e"])
+# a URL password that names what belongs there: `https://user:token@host`, `redis://:password@host`
+_NAMING_WORDS = ("password", "passwd", "pass", "pwd", "secret", "token", "apikey", "key", "credential")
+
+
+FORMAT = "it fails the format's own check: a placeholder?"
+PUBLIC = "a publishable key: shipped to browsers by design, still worth knowing about"
+SAMPLE_FILE = "in a test, fixture, example or documentation file: a sample?"
+HAND_MADE = "it reads as made by hand or as an id: a sample?"
+TEST_NAME = "its name says it is a test value"
+COMMENT = "in a comment of source code: an example?"
+JWT_SAMPLE = "a JWT whose signature cannot verify or that has expired"
+
+
+def severity(context: Context, rule: str, line: str, start: int, secret: str, checked: Severity) -> Judged | None:
+    """The severity of a match of `rule` whose value `secret` starts at `start` of `line` (its
+    format check gave `checked`), and why it is a warning; None when it is no finding."""
+    if rule in _NAME_RULES:
+        return _assigned(context, line, start, secret)
+    if rule in _URL_RULES:
+        return _url_password(context, secret)
+    if rule == "jwt":
+        return _jwt(context, secret, checked)
+    if secret.isalpha() and words_only(secret):
+        return None
+    return _checked(checked)
+
+
+def _checked(checked: Severity) -> Judged:
+    return (checked, "" if checked is Severity.ERROR else FORMAT)
+
+
+def _jwt(context: Context, token: str, checked: Severity) -> Judged | None:
+    judged = jwts.judge(token)
+    if judged is jwts.Judgement.PUBLIC:
+        return None
+    if judged is jwts.Judgement.SAMPLE:
+        return Severity.WARNING, JWT_SAMPLE
+    if context.sample and checked is Severity.ERROR:
+        return Severity.WARNING, SAMPLE_FILE
+    return _checked(checked)
+
+
+def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | None:
+    name = keynames.name_before(line, start)
+    strength = keynames.strength(name)
+    if strength is keynames.Strength.NONE or unwrap(secret) is None:
+        return None
+    if name.compared and strength is keynames.Strength.WEAK:
+        return None  # `if (key === 'SlowBuffer')`: a key of a map or a keyboard, compared
+    if secret.startswith("eyJ") and secret.count(".") == 2:
+        return _jwt(context, secret, Severity.ERROR)  # a JWT assigned: judged as one
+    if any(c.isspace() for c in secret.strip()):
+        found = Verdict.SECRET  # a passphrase: the rule's filter has judged it
+    else:
+        lowered = line.lower()
+        digest = any(word in lowered for word in _DIGEST_WORDS)
+        strong = strength is keynames.Strength.STRONG
+        password = not _PASSWORD_WORDS.isdisjoint(name.words)
+        found = verdict(secret, min_length=8 if strong else 10, digest_context=digest, uuid=True, password=password)
+    if found is Verdict.NONE or _names_the_file(context, secret):
+        return None
+    quoted = start > 0 and line[start - 1] in "\"'`"
+    if name.pair and not quoted:
+        return None  # `{"get_token", (PyCFunction)f, ...}`: a name and a function, no pair of literals
+    if context.code and not quoted and not _token_like(secret):
+        return None  # `token = self.token`, `key = KeyFactory.build()`: code, not a value
+    if context.sample:
+        return Severity.WARNING, SAMPLE_FILE
+    if found is Verdict.SAMPLE:
+        return Severity.WARNING, HAND_MADE
+    if not _TEST_WORDS.isdisjoint(name.words):
+        return Severity.WARNING, TEST_NAME
+    if context.code and line.lstrip().startswith(_COMMENTS):
+        return Severity.WARNING, COMMENT  # an example more often than a leak
+    return Severity.ERROR, ""
+
+
+def _names_the_file(context: Context, secret: str) -> bool:
+    """A value that the file's own path holds (`key: bsd-new` in `licenses/bsd-new.LICENSE`) is the
+    name of what the file describes: a secret in a file name is the name's finding (`metadata`)."""
+    value = secret.strip("\"'`").lower()
+    return len(value) >= 8 and value in context.path.lower()
+
+
+def _token_like(secret: str) -> bool:
+    """An unquoted value in source code (in a comment, a docstring, a raw string of a test) counts
+    when it could be no identifier: sixteen characters or more, letters and digits, not words, and
+    no chain of attributes (`x25519.X25519PrivateKey`)."""
+    if _ATTRIBUTES.fullmatch(secret):
+        return False
+    return len(secret) >= 16 and any(c.isdigit() for c in secret) and not words_only(secret)
+
+
+def _url_password(context: Context, secret: str) -> Judged | None:
+    raw = unwrap(secret)
+    if raw is None or is_code(raw):
+        return None  # `postgres://app:{password}@db/app`: a template
+    text = unquote(raw)
+    lowered = text.lower()
+    if len(text) <= 2 or (text.isdigit() and len(text) <= 6) or is_placeholder(text):
+        return None
+    if words_only(text) and any(word in lowered for word in _NAMING_WORDS):
+        return None  # `token`, `mypassword`, `a secret`: it says what belongs there
+    if context.sample:
+        return Severity.WARNING, SAMPLE_FILE
+    if patterned(text):
+        return Severity.WARNING, HAND_MADE
+    return Severity.ERROR, ""
