@@ -11,7 +11,7 @@ import pytest
 
 from contribution_gate.audit import merge
 from contribution_gate.audit.plan import slices
-from contribution_gate.audit.repositories import MirrorRepository, check_url, is_url
+from contribution_gate.audit.repositories import check_url, is_url, open_git_dir
 from contribution_gate.audit.store import Store
 from contribution_gate.audit.units import Settings, Unit, biggest_first, parse_shard, safe_name, shard, unique_slugs
 from contribution_gate.errors import GitError
@@ -75,7 +75,7 @@ def test_history_slices_hold_every_commit_exactly_once(repo: Any) -> None:
         repo.git("branch", "-D", "side")
         repo.commit_files(f"main {n}", {f"m{n}.py": f"m = {n}\n"})
     head = repo.sha()
-    bare = MirrorRepository(repo.root / ".git")
+    bare = open_git_dir(repo.root / ".git")
     cut = slices(bare, head, 3)
     assert len(cut) >= 3 and cut[0][0] is None and cut[-1][1] == head
     seen: list[str] = []

@@ -20,7 +20,8 @@ from typing import Any
 
 from ..diff import decode
 from ..errors import GateError
-from .repositories import MirrorRepository, git_dir_of, remote_head
+from ..git import Repository
+from .repositories import git_dir_of, open_git_dir, remote_head
 from .targets import Source
 from .units import Settings, Unit, unique_slugs
 
@@ -41,7 +42,7 @@ def resolve(sources: Sequence[Source], environ: Mapping[str, str]) -> list[str]:
 def _head(source: Source, environ: Mapping[str, str]) -> str:
     if source.remote:
         return remote_head(source.target, environ)
-    repo = MirrorRepository(git_dir_of(Path(source.target)))
+    repo = open_git_dir(git_dir_of(Path(source.target)))
     head = repo.head()
     if head is None:
         raise GateError(f"{source.target}: the repository has no commit to audit")
@@ -57,7 +58,7 @@ def units_for(
         if source.remote:  # not cloned yet: one unit, ordered by the API's size when known
             units.append(Unit(source.target, slug, head, scope, None, source.size_kb))
             continue
-        repo = MirrorRepository(git_dir_of(Path(source.target)))
+        repo = open_git_dir(git_dir_of(Path(source.target)))
         if scope == "tree":
             units.append(Unit(source.target, slug, head, scope, None, _pack_kb(repo)))
         else:
@@ -68,12 +69,12 @@ def units_for(
     return units
 
 
-def _pack_kb(repo: MirrorRepository) -> float:
+def _pack_kb(repo: Repository) -> float:
     fields = dict(line.split(": ", 1) for line in decode(repo.run("count-objects", "-v")).splitlines() if ": " in line)
     return float(fields.get("size-pack", 0)) + float(fields.get("size", 0))
 
 
-def slices(repo: MirrorRepository, head: str, limit: int) -> list[tuple[str | None, str, int]]:
+def slices(repo: Repository, head: str, limit: int) -> list[tuple[str | None, str, int]]:
     """(base, head, commits) of each history slice; one slice when the history is short enough."""
     total = int(decode(repo.run("rev-list", "--count", head)).strip() or 0)
     if total <= limit:

@@ -31,13 +31,10 @@ _GIT_TIMEOUT = 600.0  # one clone, fetch or ls-remote; the unit's own timeout is
 _SCHEMES = ("https", "ssh", "file")
 
 
-class MirrorRepository(Repository):
-    """A repository opened at its git directory: `root` is that directory, there is no work tree."""
-
-    def __init__(self, git_dir: Path) -> None:
-        self.root = git_dir
-        self.bare = True
-        self._lfs = None
+def open_git_dir(git_dir: Path) -> Repository:
+    """A repository opened at its git directory (`root`), as a server's hook opens one: never a
+    work tree."""
+    return Repository(git_dir, allow_bare=True)
 
 
 def is_url(target: str) -> bool:
@@ -100,7 +97,7 @@ class Mirrors:
     def open(self, unit: Unit) -> Repository:
         """The repository with the unit's commits (a mirror is fetched when they are missing)."""
         if not is_url(unit.target):
-            repo = MirrorRepository(git_dir_of(Path(unit.target)))
+            repo = open_git_dir(git_dir_of(Path(unit.target)))
             self._require(repo, unit, "the repository no longer has it: plan again with --force")
             return repo
         check_url(unit.target)
@@ -108,7 +105,7 @@ class Mirrors:
         where = self.cache / f"{safe_name(unit.slug)}-{digest}.git"
         if not where.is_dir():
             self._clone(unit.target, where)
-        repo = MirrorRepository(where)
+        repo = open_git_dir(where)
         if not all(has_commit(repo, sha) for sha in _commits(unit)):
             proc = _git(["fetch", "--quiet", "--prune", "origin"], cwd=where, remote=unit.target)
             if proc.returncode != 0:

@@ -1,9 +1,10 @@
 """One unit reviewed in-process: the engine-neutral worker every engine runs.
 
-The review is the one `review --all-files` (tree) or `review --range` (history) runs: the same
-`git.collect` stream, `review.run_review`, policy, baseline and JSON report. What differs is where
-the policy is read: always the reviewed commit (a mirror has no work tree, and a work tree could
-differ from the commit), unless the audit names a policy file, whose text the driver sends.
+The review is the review command's own path (`session.run`): `review --all-files` for a tree,
+`review --range` for history, with the same policy, baseline, check inputs and JSON report. What
+differs is where the policy is read: always the reviewed commit (a mirror has no work tree, and a
+work tree could differ from the commit), unless the audit names one policy file, whose text the
+driver sends.
 A worker returns a dict and writes nothing: the driver is the only writer of the audit directory.
 """
 
@@ -13,25 +14,21 @@ import contextlib
 import os
 import socket
 import sys
+import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .. import baseline as baselines
 from .. import config as policy_file
-from ..baseline import Baseline
-from ..config import Config
 from ..errors import ConfigError, GateError, GitError
-from ..git import Repository, collect
+from ..git import Repository
 from ..model import Target
-from ..review import Review, failure, run_review, select_checks
+from ..review import failure
+from ..session import Result
 from .repositories import Mirrors
 from .units import Unit
-
-Reader = Callable[[str], "bytes | None"]
 
 
 @dataclass(frozen=True)
@@ -51,22 +48,26 @@ class Reviewer:
     def __init__(self, args: ReviewerArgs) -> None:
         self.args = args
         self.mirrors = Mirrors(Path(args.cache_dir))
+        self._config: Path | None = None
 
     def warm(self) -> None:
-        """Load ScanCode's license index when the licenses check can run (about 2 CPU-s and 1.4 GB):
-        before forking, so that workers share it."""
+        """Load what the licenses check loads on first use (its own matcher's references, and
+        ScanCode's index when installed: about 2 CPU-s and 1.3 GB) before forking, so that
+        workers share it instead of each loading its own."""
         if self.args.checks and "licenses" not in self.args.checks:
             return
-        from ..checks.licenses import scancode
+        from ..checks.licenses import fast, scancode
 
-        with contextlib.suppress(GateError):  # each unit's licenses check reports it (and fails closed)
-            scancode.warm()
+        with contextlib.suppress(GateError):  # a unit's licenses check reports it (and fails closed)
+            fast.refs()
+            if scancode.available():
+                scancode.warm()
 
     def run(self, unit: Unit, attempt: int = 1) -> dict[str, Any]:
         """The unit's result: `status` pass, fail or error, with the review's JSON and SARIF."""
         started = time.perf_counter()
         try:
-            review = self.review(unit)
+            reviewed = self.review(unit)
         except ConfigError as exc:  # the repository's policy is wrong: the same on every attempt
             return self._error(unit, str(exc), started, retry=False)
         except GateError as exc:  # git refused (a transient failure happens): worth another attempt
@@ -75,6 +76,7 @@ class Reviewer:
             return self._error(unit, f"internal error: {failure(exc)}", started, retry=True)
         from ..reporters import json_report, sarif
 
+        review = reviewed.review
         return {
             "status": review.verdict,
             "version": __version__,
@@ -82,11 +84,23 @@ class Reviewer:
             "worker": worker_info(),
             "report": json_report.as_dict(review),
             "sarif": sarif.as_dict(review)["runs"][0],
+            "warnings": list(reviewed.warnings),
         }
 
-    def review(self, unit: Unit) -> Review:
+    def review(self, unit: Unit) -> Result:
         repo = self.mirrors.open(unit)
-        return review_commit(repo, unit, self.args)
+        return review_commit(repo, unit, self._config_path(), self.args)
+
+    def _config_path(self) -> Path | None:
+        """The audit's --config, written once into this worker's temporary directory (a Ray node
+        need not have the driver's file)."""
+        if self.args.config_text is None:
+            return None
+        if self._config is None or not self._config.is_file():
+            where = Path(tempfile.mkdtemp(prefix="contribution-gate-policy-"))
+            self._config = where / (Path(self.args.config_name).name or policy_file.CONFIG_FILE)
+            self._config.write_text(self.args.config_text, encoding="utf-8")
+        return self._config
 
     def _error(self, unit: Unit, reason: str, started: float, retry: bool) -> dict[str, Any]:
         return {
@@ -99,42 +113,22 @@ class Reviewer:
         }
 
 
-def review_commit(repo: Repository, unit: Unit, args: ReviewerArgs) -> Review:
-    """The review of one unit, its policy and baseline read from the reviewed commit."""
+def review_commit(repo: Repository, unit: Unit, config_path: Path | None, args: ReviewerArgs) -> Result:
+    """The review of one unit: `session.run`, the review command's own path, on the repository's
+    git directory, with the policy, baseline and check inputs of the reviewed commit (or one
+    --config file for every repository)."""
+    from ..session import run
+    from ..trust import PolicySource, commit
+
     head = unit.head
-    read: Reader = lambda path: repo.show(head, path)  # noqa: E731
-    where = f"commit {head[:12]}"
-    if args.config_text is not None:
-        name = args.config_name or "audit policy"
-        config = policy_file.parse(args.config_text, name, pyproject=Path(name).name == policy_file.PYPROJECT)
-    else:
-        config = policy_file.discover(read, where)
     target = Target("all-files", None, head) if unit.scope == "tree" else Target("range", unit.base, head)
-    inputs: dict[str, Any] = {"licenses": (read, where)}
-    if unit.scope == "history" and "cla" in select_checks(config, args.checks):
-        from ..checks.cla import inputs as cla_inputs
 
-        inputs["cla"] = cla_inputs.load(config.table("cla"), read, where, read, where, None, {})
-    from ..session import unreviewed_paths
+    def policy(opened: Repository, _: Target) -> PolicySource:
+        return PolicySource(
+            commit(opened, head), f"commit {head[:12]}", "an audit judges each commit by its own policy"
+        )
 
-    changes = collect(repo, target, unreviewed_paths(config, args.checks))
-    accepted = load_baseline(read, where, config)
-    return run_review(target, changes, config, args.checks, None, args.fail_on, accepted, inputs=inputs)
-
-
-def load_baseline(read: Reader, where: str, config: Config) -> Baseline | None:
-    """The accepted findings the reviewed commit holds: the default baseline and configured ones."""
-    named = [config.table("checks").get("baseline"), config.table("secrets").get("baseline")]
-    found = None
-    for path in [baselines.DEFAULT_PATH, *(p for p in named if p)]:
-        data = read(str(path))
-        if data is None:
-            if path != baselines.DEFAULT_PATH:
-                raise ConfigError(f"{config.source}: baseline {path!r} does not exist ({where}): fix the path")
-            continue
-        loaded = baselines.parse(data.decode("utf-8", "replace"), f"{path} ({where})")
-        found = loaded if found is None else found.merged(loaded)
-    return found
+    return run(repo.root, lambda _: target, args.checks, config_path, None, args.fail_on, policy=policy)
 
 
 def worker_info() -> dict[str, Any]:
