@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -58,9 +59,17 @@ def complete(path: str) -> bool:
     return b" missing" not in checked.stdout
 
 
+CPU = {"seconds": 0.0}  # CPU time of the last timed command and every process it waited for
+
+
 def timed(argv: list[str], cwd: Path | None = None) -> tuple[float, subprocess.CompletedProcess[bytes]]:
+    """Wall time of one command; its CPU time (user + system, its waited-for children included:
+    the audit's workers and every git process) goes to CPU["seconds"]."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(argv, cwd=cwd, env=clean_env(), capture_output=True, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU["seconds"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return time.perf_counter() - started, proc
 
 
@@ -78,7 +87,7 @@ def comparable(findings: list[dict[str, Any]]) -> list[str]:
 
 
 def sequential(gate: Path, clones: list[Path], out: Path) -> tuple[float, list[list[str]]]:
-    total, found = 0.0, []
+    total, cpu, found = 0.0, 0.0, []
     out.mkdir(parents=True, exist_ok=True)
     for clone in clones:
         report = out / f"{clone.name}.json"
@@ -86,7 +95,9 @@ def sequential(gate: Path, clones: list[Path], out: Path) -> tuple[float, list[l
         if proc.returncode not in (0, 1):
             raise SystemExit(f"review failed in {clone}: {proc.stderr.decode(errors='replace')}")
         total += seconds
+        cpu += CPU["seconds"]
         found.append(comparable(json.loads(report.read_text())["findings"]))
+    CPU["seconds"] = cpu
     return total, found
 
 
@@ -149,25 +160,41 @@ def main() -> int:
             clones.append(clone)
         log(f"{len(paths)} repositories: {', '.join(Path(p).parent.name for p in paths)}")
         figures: dict[str, list[float]] = {"sequential": [], "local2": [], "local1": [], "ray2": []}
+        cpu: dict[str, list[float]] = {name: [] for name in figures}
         equal = True
         memory: dict[str, Any] = {}
+        results: dict[str, list[list[str]]] = {}
         for rep in range(args.repeat):
             log(f"repetition {rep + 1}/{args.repeat}")
-            seconds, peer = sequential(args.gate, clones, work / "peer")
-            figures["sequential"].append(seconds)
-            runs = [("local2", ("--workers", "2")), ("local1", ("--workers", "1"))]
+            runs: list[tuple[str, tuple[str, ...]]] = [
+                ("sequential", ()),
+                ("local2", ("--workers", "2")),
+                ("local1", ("--workers", "1")),
+            ]
             if with_ray:
                 runs.append(("ray2", ("--engine", "ray", "--workers", "2")))
+            runs = runs[rep % len(runs) :] + runs[: rep % len(runs)]  # rotated: the machine's load drifts
+            peer: list[list[str]] | None = None
             for name, options in runs:
+                if name == "sequential":
+                    seconds, peer = sequential(args.gate, clones, work / "peer")
+                    figures[name].append(seconds)
+                    cpu[name].append(CPU["seconds"])
+                    log(f"  separate reviews: {seconds:.1f} s")
+                    continue
                 seconds, found, extra = audit(args.gate, paths, work / name, *options)
                 figures[name].append(seconds)
+                cpu[name].append(CPU["seconds"])
+                results[name] = found
+                memory[name] = extra["workers"]
+                log(f"  {name}: {seconds:.1f} s")
+            for name, found in results.items():
                 if found != peer:
                     equal = False
                     log(f"  {name}: findings differ from the separate reviews")
-                memory[name] = extra["workers"]
-                log(f"  {name}: {seconds:.1f} s")
         index_mb = scancode_index_mb(Path(sys.executable))
         med = {k: statistics.median(v) for k, v in figures.items() if v}
+        med_cpu = {k: statistics.median(v) for k, v in cpu.items() if v}
         print(f"repositories: {len(paths)} ({', '.join(Path(p).parent.name for p in paths)}), repeats: {args.repeat}")
         print(f"separate `review --all-files`, one after another: {med['sequential']:.1f} s (median)")
         print(
@@ -182,6 +209,11 @@ def main() -> int:
                 f"audit --engine ray --workers 2: {med['ray2']:.1f} s = {med['ray2'] / med['local2']:.2f}x the local "
                 f"engine (+{med['ray2'] - med['local2']:.1f} s: Ray's start, actors' warm-up, scheduling)"
             )
+        print(
+            "CPU time (user + system, every process): separate reviews "
+            + ", ".join(f"{k} {v:.1f} s" for k, v in med_cpu.items())
+            + f"; audit --workers 2 uses {med_cpu['local2'] / med_cpu['sequential']:.2f}x the CPU of the separate reviews"
+        )
         print(f"findings equal to the separate reviews in every run: {'yes' if equal else 'NO'}")
         print(f"ScanCode's index in one process: {index_mb:.0f} MB")
         for name in ("local2", "ray2"):
@@ -192,7 +224,18 @@ def main() -> int:
                         f"private {kb.get('private_kb', 0) / 1024:.0f} MB"
                     )
         if args.json:
-            print(json.dumps({"medians": med, "runs": figures, "equal": equal, "memory": memory, "index_mb": index_mb}))
+            print(
+                json.dumps(
+                    {
+                        "medians": med,
+                        "cpu": med_cpu,
+                        "runs": figures,
+                        "equal": equal,
+                        "memory": memory,
+                        "index_mb": index_mb,
+                    }
+                )
+            )
         return 0 if equal else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -181,3 +181,28 @@ def test_the_token_goes_to_the_github_host_only_and_never_on_a_command_line() ->
     assert _token_header("https://ghe.example.com/o/r", enterprise)
     assert _token_header("https://github.com/o/r", enterprise) == {}
     assert _token_header("https://github.com/o/r", {}) == {}
+
+
+def test_a_ray_actor_reviews_without_ray_s_vendored_packages_on_the_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ray puts psutil and more on its workers' path; the licenses check reads installed
+    distributions, so the actor hides them while it reviews (the local engine's findings)."""
+    import sys
+
+    from contribution_gate.audit.engines.ray_engine import ReviewerActor
+    from contribution_gate.audit.reviewer import Reviewer, ReviewerArgs
+
+    seen: list[list[str]] = []
+
+    class Recording(Reviewer):
+        def warm(self) -> None:
+            pass
+
+        def run(self, unit: Unit, attempt: int = 1) -> dict[str, Any]:
+            seen.append(list(sys.path))
+            return {"status": "pass"}
+
+    vendored = "/venv/lib/python3.11/site-packages/ray/thirdparty_files"
+    monkeypatch.setattr(sys, "path", [*sys.path, vendored])
+    actor = ReviewerActor(Recording, ReviewerArgs(("secrets",), "error", "/tmp/cache"))
+    assert actor.run(unit("x").as_dict(), 1) == {"status": "pass"}
+    assert vendored not in seen[0] and vendored in sys.path

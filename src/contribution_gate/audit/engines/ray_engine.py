@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -28,6 +29,12 @@ _PROBE_WAIT = 0.5
 _MEMORY = 2 * 2**30  # what one warm worker may take: Ray schedules no more actors than fit
 
 
+def _ray_private(entry: str) -> bool:
+    """A path entry Ray adds to its workers (its vendored packages, its worker scripts)."""
+    path = entry.replace("\\", "/")
+    return "/ray/thirdparty_files" in path or "/ray/_private/workers" in path
+
+
 class ReviewerActor:
     """A Reviewer kept alive by Ray; warmed when (re)started."""
 
@@ -36,7 +43,15 @@ class ReviewerActor:
         self.reviewer.warm()
 
     def run(self, unit: dict[str, Any], attempt: int) -> dict[str, Any]:
-        return self.reviewer.run(Unit.from_dict(unit), attempt)
+        """The unit's review, with Ray's own vendored packages (psutil, ...) out of sight: the
+        licenses check reads the licenses of installed distributions, and a Ray worker's extra
+        path entries would make its findings differ from the local engine's."""
+        saved = list(sys.path)
+        sys.path[:] = [entry for entry in saved if not _ray_private(entry)]
+        try:
+            return self.reviewer.run(Unit.from_dict(unit), attempt)
+        finally:
+            sys.path[:] = saved
 
     def pid(self) -> int:
         return os.getpid()
