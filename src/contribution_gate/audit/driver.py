@@ -18,7 +18,8 @@ from .. import __version__
 from ..errors import GateError
 from . import merge, reports
 from . import plan as plans
-from .engines import Done, ReviewerFactory, make_engine
+from .engines import make_engine
+from .engines.base import Done, ReviewerFactory
 from .progress import AuditProgress
 from .reviewer import Reviewer, ReviewerArgs
 from .store import FINAL, Store

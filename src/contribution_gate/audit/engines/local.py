@@ -29,7 +29,7 @@ from typing import Any
 from ..reviewer import Reviewer, ReviewerArgs
 from ..store import forget_lock
 from ..units import Unit, biggest_first
-from . import Done, ReviewerFactory, final, lost
+from .base import Done, ReviewerFactory, final, lost
 
 _STOP_GRACE = 5.0
 

@@ -22,7 +22,7 @@ from typing import Any
 from ...errors import GateError
 from ..reviewer import ReviewerArgs
 from ..units import Unit, biggest_first
-from . import Done, ReviewerFactory, final, lost
+from .base import Done, ReviewerFactory, final, lost
 
 INSTALL_HINT = "--engine ray needs Ray: pip install 'contribution-gate[ray]' (or use --engine local)"
 _PROBE_WAIT = 0.5
