@@ -331,3 +331,48 @@ def test_the_policy_and_files_come_from_the_reviewed_commit_never_the_work_tree(
     assert run.code == 1, run.err
     found = _audit(tmp_path / "out")["repos"][0]["findings"]
     assert {(f["check"], f["path"]) for f in found} == {("secrets", "settings.py")}
+
+
+def test_a_clone_url_is_mirrored_once_and_fetched_when_its_head_moves(
+    tmp_path: Path, make_repo: Any, gate: Any
+) -> None:
+    from tokens import github_token, secret_line
+
+    source = make_repo(tmp_path / "upstream")
+    source.commit_files("clean", {"a.py": "a = 1\n"})
+    url = source.root.as_uri()
+    out = tmp_path / "out"
+    assert gate("audit", url, "--out", out, *FAST).code == 0
+    mirrors = list((out / "mirrors").glob("*.git"))
+    assert len(mirrors) == 1 and (mirrors[0] / "HEAD").is_file() and not (mirrors[0] / "a.py").exists()
+    new = source.commit_files("leak", {"b.py": secret_line("TOKEN", github_token())})
+    again = gate("audit", url, "--out", out, "--since-last", *FAST)
+    assert again.code == 1, again.err
+    assert list((out / "mirrors").glob("*.git")) == mirrors  # fetched into the same mirror
+    found = _audit(out)["repos"][0]
+    assert found["slug"] == "upstream" and [f["commit"] for f in found["findings"]] == [new]
+
+
+def test_an_interrupted_driver_keeps_what_it_wrote_and_stops_its_workers(fleet: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    helper = Path(__file__).with_name("audit_helpers.py")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(helper.parent), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen(
+        [sys.executable, str(helper), str(out), "1.0", *map(str, fleet)], env=env, stderr=subprocess.DEVNULL
+    )
+    wait_for(lambda: (out / "units").is_dir() and len(list((out / "units").rglob("*.json"))) >= 1)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=60) != 0
+    log = json.loads((out / "plan.json").read_text())["runs"][-1]
+    assert log["interrupted"] is True and log["reviewed"] == len(list((out / "units").rglob("*.json"))) >= 1
+    merged = _audit(out)  # the reports were rebuilt from what was written
+    assert merged["verdict"] == "incomplete" and merged["totals"]["pending"] == 4 - log["reviewed"]
+    workers = {json.loads(p.read_text())["worker"]["pid"] for p in (out / "units").rglob("*.json")}
+
+    def gone(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
+        except (FileNotFoundError, IndexError):
+            return True
+
+    wait_for(lambda: all(gone(pid) for pid in workers), seconds=30)  # the workers were stopped
