@@ -51,6 +51,7 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monke
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     monkeypatch.setenv("GIT_TERMINAL_PROMPT", "0")
+    monkeypatch.setenv("CONTRIBUTION_GATE_SCANCODE_CACHE", "off")  # the user's store of ScanCode's answers
     monkeypatch.delenv("NO_COLOR", raising=False)
     for role in ("AUTHOR", "COMMITTER"):
         monkeypatch.setenv(f"GIT_{role}_NAME", "Test Contributor")

@@ -293,7 +293,8 @@ def test_unreachable_api_warns_quickly(project: Any, gate_command: list[str], de
     assert time.monotonic() - started < 60
     assert code == 0
     unknown = [f for f in report["findings"] if f["rule"] == "dependency-license-unknown"]
-    assert len(unknown) == 40 and "cannot be reached" in unknown[0]["message"]
+    assert len(unknown) == 1 and "adds 40 packages" in unknown[0]["message"]  # one finding for the file
+    assert "cannot be reached" in unknown[0]["message"]
 
 
 def test_policy_errors_exit_2(project: Any, gate: Callable[..., Any]) -> None:
@@ -374,3 +375,45 @@ def test_a_change_without_manifests_loads_nothing_of_it(based_repo: Any) -> None
         [sys.executable, "-c", code, str(based_repo.root)], capture_output=True, text=True, timeout=120
     )
     assert proc.stdout.strip().splitlines()[-1] == "['contribution_gate.checks.licenses.dependencies.names']"
+
+
+def test_many_unknown_packages_of_one_file_are_one_warning(
+    based_repo: Any, gate_command: list[str], depsdev: FakeDepsDev
+) -> None:
+    """A lockfile reviewed whole offline (a first lockfile, `--all-files`) names hundreds of
+    packages nothing local knows: one warning for the file, not one per package; a few stay apart."""
+    based_repo.commit_files("project", {"package.json": MIT})
+    based_repo.add("requirements.txt", "".join(f"unknown-package-{n}==1.0\n" for n in range(40)))
+    based_repo.add("tools/requirements.txt", "one-unknown==1.0\ntwo-unknown==2.0\n")
+    code, report = review(gate_command, based_repo, "--staged")
+    assert code == 0 and depsdev.requests == []
+    unknown = [f for f in report["findings"] if f["rule"] == "dependency-license-unknown"]
+    assert sorted((f["path"], f["line"]) for f in unknown) == [
+        ("requirements.txt", 1),
+        ("tools/requirements.txt", 1),
+        ("tools/requirements.txt", 2),
+    ]
+    many = next(f for f in unknown if f["path"] == "requirements.txt")
+    assert "adds 40 packages whose licenses are not known" in many["message"]
+    assert "unknown-package-0 1.0" in many["message"] and "and 35 more" in many["message"]
+    assert 'dependencies = "online"' in many["remediation"]
+
+
+def test_manifests_among_test_fixtures_are_sample_projects(
+    based_repo: Any, gate_command: list[str], depsdev: FakeDepsDev
+) -> None:
+    """A packaging tool's tests hold sample projects: their manifests' packages and declared
+    licenses are the samples', not this project's (poetry's own tests: 15 false errors)."""
+    based_repo.commit_files("project", {"package.json": MIT})
+    sample = '[project]\nname = "sample"\nversion = "1"\nlicense = "GPL-3.0-only"\ndependencies = ["pyqt5==5.15.10"]\n'
+    based_repo.add("tests/fixtures/gpl_project/pyproject.toml", sample)
+    based_repo.add("tests/fixtures/invalid/pyproject.toml", sample.replace("GPL-3.0-only", "INVALID"))
+    based_repo.add("src/Data/Fixtures/package.json", MIT.replace('"MIT"', '"GPL-3.0-only"'))
+    code, report = review(gate_command, based_repo, "--staged", env={"GITHUB_ACTIONS": "true"})
+    assert code == 0, report["findings"]
+    assert [f for f in report["findings"] if f["check"] == "licenses" and f["severity"] != "note"] == []
+    assert depsdev.requests == []
+    based_repo.add("tests/requirements.txt", "PyQt5==5.15.10\n")  # the test suite's own: judged
+    code, report = review(gate_command, based_repo, "--staged", env={"GITHUB_ACTIONS": "true"})
+    judged = [(f["rule"], f["path"]) for f in report["findings"] if f["severity"] != "note"]
+    assert judged == [("dependency-license-incompatible", "tests/requirements.txt")]  # a test dependency: a warning

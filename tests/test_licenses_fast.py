@@ -118,6 +118,30 @@ def test_an_unknown_license_text_is_a_note_without_scancode_and_scancode_identif
     assert any("QPL-1.0" in f["message"] for f in report["findings"]), report["findings"]
 
 
+def test_scancode_s_answer_is_remembered_so_the_next_review_does_not_load_it(
+    based_repo: GitRepo, gate_cmd: Callable[..., Run], no_mode: None, tmp_path: Path
+) -> None:
+    """A text only ScanCode identifies costs its index once per machine: the next review of the
+    same text (here, or in another repository) reads the answer from the user's cache."""
+    based_repo.commit_files("policy", {".contribution-gate.toml": APACHE_PROJECT})
+    based_repo.add("vendor/q/LICENSE", edited(license_text("qpl-1.0")))
+    env = {
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "CONTRIBUTION_GATE_SCANCODE_CACHE": "",
+        "PYTHONPROFILEIMPORTTIME": "1",
+    }
+    reports = []
+    for _ in range(2):
+        run = gate_cmd("review", "--staged", "--format", "json", cwd=based_repo.root, env=env)
+        assert run.code in (0, 1), run.err
+        imported = {line.rsplit("|", 1)[-1].strip() for line in run.err.splitlines() if line.startswith("import time:")}
+        reports.append((json.loads(run.out)["findings"], "licensedcode.cache" in imported))
+    (first, loaded_first), (second, loaded_second) = reports
+    assert loaded_first and not loaded_second  # the second review never imported ScanCode's index
+    assert first == second and any("QPL-1.0" in f["message"] for f in second)
+    assert (tmp_path / "cache" / "contribution-gate" / "license-detections.sqlite3").is_file()
+
+
 def test_the_inventory_lists_a_text_that_needed_scancode(based_repo: GitRepo, gate_cmd: Callable[..., Run]) -> None:
     based_repo.commit_files("policy", {".contribution-gate.toml": APACHE_PROJECT})
     based_repo.add("vendor/q/LICENSE", edited(license_text("qpl-1.0")))

@@ -52,6 +52,23 @@ def test_a_staged_gpl_header_fails_an_apache_project(based_repo: GitRepo) -> Non
     assert [(c.name, c.status, c.findings) for c in result.checks] == [("licenses", "fail", 1)]
 
 
+def test_a_gpl_header_in_test_data_is_a_warning_in_source_an_error(based_repo: GitRepo) -> None:
+    """Tests quote licenses (a Gutenberg text in ripgrep's test data, PyPI's classifier list in
+    poetry's fixtures) far more often than they copy code: a warning that still names it."""
+    based_repo.commit_files("policy", {".contribution-gate.toml": GATE_CONFIG})
+    based_repo.add("tests/data/sample.py", gpl_source())
+    based_repo.add("src/tool_test.py", gpl_source())
+    based_repo.add("src/tool.py", gpl_source())
+    result = review(based_repo, staged=True)
+    assert result.verdict == "fail"
+    assert sorted(found(result)) == [
+        ("incompatible-license", "src/tool.py", 2, "fail"),
+        ("incompatible-license", "src/tool_test.py", 2, "warn"),
+        ("incompatible-license", "tests/data/sample.py", 2, "warn"),
+    ]
+    assert all("test data?" in j.finding.message for j in result.judged if j.finding.path != "src/tool.py")
+
+
 def test_an_apache_header_passes_and_no_license_at_all_is_silent(based_repo: GitRepo) -> None:
     based_repo.commit_files("policy", {".contribution-gate.toml": GATE_CONFIG})
     based_repo.add("src/Main.java", commented(APACHE2, "//") + "class Main {}\n")

@@ -390,3 +390,29 @@ def test_a_scanners_own_rules_are_patterns_not_secrets(based_repo: GitRepo, gate
             ],
         },
     )
+
+
+def test_an_algolia_search_key_beside_its_app_id_is_publishable(
+    based_repo: GitRepo, gate_cmd: Callable[..., Run]
+) -> None:
+    """DocSearch's configuration (prettier's website, a vendored yarn release): an `apiKey` of 32
+    hex beside `appId` and `indexName` is a search-only key, made for web pages: a warning. The
+    same value with no search client around is an error."""
+    app_id = rand(10, string.ascii_uppercase + string.digits)
+    check(
+        gate_cmd,
+        based_repo,
+        {
+            "website/docusaurus.config.js": [
+                ("module.exports = {", NONE),
+                ("  algolia: {", NONE),
+                (f'    appId: "{app_id}",', NONE),
+                (f'    apiKey: "{rand(32, HEX)}",', WARNING),
+                ('    indexName: "docs",', NONE),
+                ("  },", NONE),
+                ("};", NONE),
+            ],
+            "dist/cli.cjs": [(f'var c={{appId:"{app_id}",apiKey:"{rand(32, HEX)}",indexName:"npm-search"}};', WARNING)],
+            "src/settings.js": [(f'export const apiKey = "{rand(32, HEX)}";', ERROR)],
+        },
+    )

@@ -241,6 +241,17 @@ def is_test_path(path: str) -> bool:
     return any(f.lower() in _TEST_DIRS for f in folders) or _TEST_NAME.search(name) is not None
 
 
+_FIXTURE_DIRS = frozenset(
+    ["fixtures", "fixture", "__fixtures__", "testdata", "test-data", "test_data", "test-fixtures", "__snapshots__"]
+)
+
+
+def is_fixture_path(path: str) -> bool:
+    """Inside a folder of test fixtures (`tests/fixtures/demo/pyproject.toml`, `testdata/`): a file
+    there is an input of the tests, so a manifest there describes a sample project, not this one."""
+    return any(f.lower() in _FIXTURE_DIRS for f in path.split("/")[:-1])
+
+
 _CLOSERS = ("*/", "-->", "*)", "-}")
 
 

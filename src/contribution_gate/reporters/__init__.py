@@ -9,11 +9,10 @@ no module outside this package calls a format's `render` directly (tests/reporte
 
 from __future__ import annotations
 
-import functools
+import importlib
 from typing import Any, Protocol
 
 from ..review import Review
-from . import github, gitlab, json_report, junit, markdown, sarif, text
 from .untrusted import json_visible, redacted
 
 
@@ -21,17 +20,24 @@ class Reporter(Protocol):
     def __call__(self, review: Review, color: bool = False, **options: Any) -> str: ...
 
 
-def guarded(render: Any, readable: bool, json: bool = False) -> Reporter:
-    """`render` behind the redaction every report gets: `readable` formats also see every string
-    made visible; a `json` format's output has unsafe characters written as JSON escapes."""
+class Guarded:
+    """The `render` of the module `module` of this package behind the redaction every report
+    gets: `readable` formats also see every string made visible; a `json` format's output has
+    unsafe characters written as JSON escapes. The module is imported at the first report, so a
+    run pays only for the formats it writes (the hook writes one)."""
 
-    @functools.wraps(render)
-    def report(review: Review, color: bool = False, **options: Any) -> str:
-        out: str = render(_redacted(review, readable), color, **options)
-        return json_visible(out) if json else out
+    guarded = True
 
-    report.guarded = True  # type: ignore[attr-defined]
-    return report
+    def __init__(self, module: str, readable: bool, json: bool = False) -> None:
+        self._module, self._readable, self._json = module, readable, json
+
+    @property
+    def __wrapped__(self) -> Any:
+        return importlib.import_module(f"{__name__}.{self._module}").render
+
+    def __call__(self, review: Review, color: bool = False, **options: Any) -> str:
+        out: str = self.__wrapped__(_redacted(review, self._readable), color, **options)
+        return json_visible(out) if self._json else out
 
 
 _last: list[tuple[Review, bool, Review]] = []  # one review is often rendered in several formats
@@ -47,11 +53,11 @@ def _redacted(review: Review, readable: bool) -> Review:
 
 
 REPORTERS: dict[str, Reporter] = {
-    "text": guarded(text.render, readable=True),
-    "json": guarded(json_report.render, readable=False, json=True),
-    "sarif": guarded(sarif.render, readable=True, json=True),
-    "markdown": guarded(markdown.render, readable=True),
-    "github": guarded(github.render, readable=True),
-    "gitlab": guarded(gitlab.render, readable=True, json=True),
-    "junit": guarded(junit.render, readable=True),
+    "text": Guarded("text", readable=True),
+    "json": Guarded("json_report", readable=False, json=True),
+    "sarif": Guarded("sarif", readable=True, json=True),
+    "markdown": Guarded("markdown", readable=True),
+    "github": Guarded("github", readable=True),
+    "gitlab": Guarded("gitlab", readable=True, json=True),
+    "junit": Guarded("junit", readable=True),
 }

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import PolicyValueError
 from ...model import NO_SETUP, FileChange, Finding, Setup, Severity, file_finding
+from ..textkinds import is_fixture_path, is_test_path
 from . import dependencies
 from .project import HOW_TO_DECLARE, Project
 
@@ -116,9 +117,23 @@ def assessed(change: FileChange, opts: Options) -> Iterator[Assessed]:
 
 def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     for item in assessed(change, opts):
-        yield from _findings(change, item, opts)
-    if opts.dependencies is not None and dependencies.handles(change.path):
+        if not _fixture_manifest(change, item.detection):
+            yield from _findings(change, item, opts)
+    if opts.dependencies is not None and _judges_dependencies(change.path):
         yield from _dependency_findings(change, opts)
+
+
+def _judges_dependencies(path: str) -> bool:
+    """A manifest or lockfile of this project: one among test fixtures names a sample project's
+    packages (a packaging tool's tests hold hundreds), which this project never installs."""
+    return dependencies.handles(path) and not is_fixture_path(path)
+
+
+def _fixture_manifest(change: FileChange, d: Detection) -> bool:
+    """A license a manifest among test fixtures declares: the sample project's, not this one's."""
+    from .detection import MANIFEST
+
+    return d.source == MANIFEST and is_fixture_path(change.path)
 
 
 def _dependency_findings(change: FileChange, opts: Options) -> Iterator[Finding]:
@@ -134,7 +149,7 @@ def dependency_items(change: FileChange, opts: Options) -> list[Any]:
     """The packages `change` adds, each judged (`dependencies.findings.Judged`), for the inventory."""
     from .judge import Rules
 
-    if opts.dependencies is None or not dependencies.handles(change.path):
+    if opts.dependencies is None or not _judges_dependencies(change.path):
         return []
     project, _ = opts.outbound.get()
     return dependencies.assess(change, opts.dependencies, project, Rules(opts.allow, opts.deny))
@@ -188,6 +203,9 @@ def _judged(change: FileChange, item: Assessed, opts: Options) -> Finding:
         message += f". This is a partial or doubtful match ({d.detail}): check it by hand"
     rule = "incompatible-license" if j.outcome == FAIL else "license-needs-review"
     severity = Severity.ERROR if j.outcome == FAIL and d.strong else Severity.WARNING
+    if severity is Severity.ERROR and is_test_path(change.path):
+        severity = Severity.WARNING  # test data quotes licenses far more often than it copies code
+        message += ". It is in a test or its fixtures: test data? It still ships with the source"
     return _finding(change, d, rule, severity, message, _remedy(j, item.project, d))
 
 

@@ -108,6 +108,12 @@ def scan_lines(lines: Sequence[tuple[int, str]], name: str, approximate: bool = 
         body.append(text)
         numbers.append(lineno)
         previous = lineno
+    from . import remembered
+
+    question = remembered.key(numbers, body, approximate)
+    answer = remembered.recall(question)
+    if answer is not None:
+        return answer
     index = _index()
     # a path of its own for each call: ScanCode caches a query's text by its location, so a reused
     # path would give the matched text of an earlier file with the same name
@@ -115,9 +121,11 @@ def scan_lines(lines: Sequence[tuple[int, str]], name: str, approximate: bool = 
     with open(path, "w", encoding="utf-8", errors="replace", newline="\n") as handle:
         handle.write("\n".join(body) + "\n")
     try:
-        return [_found(d, numbers) for d in _detect(index, path, approximate)]
+        answer = [_found(d, numbers) for d in _detect(index, path, approximate)]
     finally:
         os.unlink(path)
+    remembered.remember(question, answer)
+    return answer
 
 
 def _detect(index: Any, path: str, approximate: bool) -> list[Any]:

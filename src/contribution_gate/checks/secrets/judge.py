@@ -38,6 +38,8 @@ _TEST_WORDS = frozenset(["test", "tests", "testing", "demo", "e2e"])
 _NAMING_WORDS = ("password", "passwd", "pass", "pwd", "secret", "token", "apikey", "key", "credential")
 
 
+_HEX32 = re.compile(r"[0-9a-f]{32}")
+_SEARCH_WORDS = ("algolia", "docsearch", "indexname", "index_name", "searchclient", "instantsearch")
 FORMAT = "it fails the format's own check: a placeholder?"
 PUBLIC = "a publishable key: shipped to browsers by design, still worth knowing about"
 SAMPLE_FILE = "in a test, fixture, example or documentation file: a sample?"
@@ -47,11 +49,17 @@ COMMENT = "in a comment of source code: an example?"
 JWT_SAMPLE = "a JWT whose signature cannot verify or that has expired"
 
 
-def severity(context: Context, rule: str, line: str, start: int, secret: str, checked: Severity) -> Judged | None:
+def severity(
+    context: Context, rule: str, line: str, start: int, secret: str, checked: Severity, around: str = ""
+) -> Judged | None:
     """The severity of a match of `rule` whose value `secret` starts at `start` of `line` (its
-    format check gave `checked`), and why it is a warning; None when it is no finding."""
+    format check gave `checked`), and why it is a warning; None when it is no finding. `around`:
+    the text about the line (its neighbours), which some judgements read."""
     if rule in _NAME_RULES:
-        return _assigned(context, line, start, secret)
+        judged = _assigned(context, line, start, secret)
+        if judged is not None and judged[0] is Severity.ERROR and _search_only_key(line, start, secret, around):
+            return Severity.WARNING, PUBLIC
+        return judged
     if rule in _URL_RULES:
         return _url_password(context, secret)
     if rule == "jwt":
@@ -109,6 +117,21 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
     if context.code and line.lstrip().startswith(_COMMENTS):
         return Severity.WARNING, COMMENT  # an example more often than a leak
     return Severity.ERROR, ""
+
+
+def _search_only_key(line: str, start: int, secret: str, around: str) -> bool:
+    """An Algolia search-only key: an `apiKey` of 32 hex digits beside its `appId` and an index
+    (DocSearch's configuration, InstantSearch's client). It is made to ship in web pages; admin
+    keys have names and rules of their own (`algolia-admin-key`)."""
+    if not _HEX32.fullmatch(secret.strip("\"'`")):
+        return False
+    name = keynames.name_before(line, start)
+    if not {"api", "apikey", "search"} & set(name.words):
+        return False
+    nearby = (around or line).lower()
+    return ("appid" in nearby or "app_id" in nearby or "applicationid" in nearby) and any(
+        word in nearby for word in _SEARCH_WORDS
+    )
 
 
 def _names_the_file(context: Context, secret: str) -> bool:

@@ -28,6 +28,7 @@ from .values import is_placeholder
 
 WINDOW = 1 << 16
 OVERLAP = 1 << 14
+_AROUND = 300  # characters on either side of a line that the judge may read (the lines next to it)
 _TOKEN_CHARS = "_-+/=."
 
 Words = tuple[frozenset[str], frozenset[str]]  # the keywords on a line, and those of `near` rules around it
@@ -71,7 +72,8 @@ def line_hits(
     found: list[tuple[int, Hit]] = []  # (detector rank, hit)
     if end - begin <= WINDOW:
         line = text[begin:end] if begin or end != len(text) else text
-        _window(kind, line, 0, 0, len(line), words, lineno, found)
+        around = text[max(0, begin - _AROUND) : end + _AROUND]  # the lines next to it, for the judge
+        _window(kind, line, 0, 0, len(line), words, lineno, found, around)
     else:  # the line's keywords, as a short line has them: `twilio` far before its key counts
         on_line = frozenset().union(
             *(candidate().found(text[at : min(end, at + WINDOW + 64)].lower()) for at in range(begin, end, WINDOW))
@@ -97,14 +99,16 @@ def _window(
     words: Words,
     lineno: int,
     found: list[tuple[int, Hit]],
+    around: str = "",
 ) -> None:
-    """The hits of one window whose start it owns, shifted to line positions."""
+    """The hits of one window whose start it owns, shifted to line positions; `around`: the text
+    about the line (the window itself when empty)."""
     context = kind.context
     for rank, match in enumerate(
         scan_text(window, generic=context.generic, code=context.code, words=words, path=kind.path)
     ):
         if own_start <= match.start < own_end:
-            hit = _rule_hit(context, window, match, shift)
+            hit = _rule_hit(context, window, match, shift, around or window)
             if hit is not None:
                 found.append((rank, hit))
     if words[0].isdisjoint(plugins.KEYWORDS):
@@ -130,13 +134,13 @@ def _window(
         )
 
 
-def _rule_hit(context: Context, window: str, match: RuleMatch, shift: int) -> Hit | None:
+def _rule_hit(context: Context, window: str, match: RuleMatch, shift: int, around: str) -> Hit | None:
     """The hit of a rule's match, with the severity its format check and `judge` give it (None:
     the judge says it is no finding)."""
     rule = match.rule
     public = rule.public
     checked = Severity.ERROR if rule.is_well_formed(match.secret) and not public else Severity.WARNING
-    judged = judge.severity(context, rule.id, window, match.start, match.secret, checked)
+    judged = judge.severity(context, rule.id, window, match.start, match.secret, checked, around)
     if judged is None:
         return None
     severity, note = judged

@@ -9,6 +9,7 @@ warning by default (it is not shipped), an error with `dev-dependencies = "error
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -26,6 +27,9 @@ NEEDS_REVIEW = "dependency-license-needs-review"
 UNKNOWN_RULE = "dependency-license-unknown"
 UNREADABLE = "dependency-file-unreadable"
 UNDECLARED = "dependency-licenses-unjudged"
+# a file adding more packages of unknown license than this gets one finding for all of them: a
+# lockfile reviewed whole (`--all-files`, a first lockfile) would otherwise bury the report
+MAX_UNKNOWN_FINDINGS = 5
 ECOSYSTEM_NAMES = {
     "pypi": "PyPI",
     "npm": "npm",
@@ -94,10 +98,13 @@ def findings(
     change: FileChange, judged: Sequence[Judged], policy: Policy, project: str, project_source: str
 ) -> Iterator[Finding]:
     unjudged = 0
+    unknown = [item for item in judged if item.verdict == UNKNOWN]
+    if len(unknown) > MAX_UNKNOWN_FINDINGS:
+        yield _unknown_many(change, unknown, policy)
     for item in judged:
         if item.verdict == UNJUDGED:
             unjudged += 1
-        elif item.verdict == UNKNOWN:
+        elif item.verdict == UNKNOWN and len(unknown) <= MAX_UNKNOWN_FINDINGS:
             yield _unknown(change, item, policy)
         elif item.verdict in (FAIL, WARN):
             yield _incompatible(change, item, policy, project, project_source)
@@ -218,3 +225,24 @@ def _unknown(change: FileChange, item: Judged, policy: Policy) -> Finding:
         "Where the file takes comments, `contribution-gate: allow[licenses]` on the line marks it as checked."
     )
     return file_finding(CHECK, UNKNOWN_RULE, Severity.WARNING, change, dep.line, message, fix, _matched(item))
+
+
+def _unknown_many(change: FileChange, items: Sequence[Judged], policy: Policy) -> Finding:
+    """One warning for the many packages of a file whose licenses are not known, on the line of
+    the first; its fingerprint covers the whole set, so one more package raises it again."""
+    names = [f"{i.dep.name} {i.resolution.version or i.dep.version or ''}".strip() for i in items]
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    reasons = Counter(i.reason for i in items).most_common()
+    why = reasons[0][0] + (f" (and {len(reasons) - 1} other reasons)" if len(reasons) > 1 else "")
+    ask = (
+        ': let the gate ask deps.dev (`[licenses] dependencies = "online"`, the default under GitHub Actions), or '
+        if policy.mode == OFFLINE
+        else ": "
+    )
+    message = f"{change.path} adds {len(items)} packages whose licenses are not known ({shown}): {why}"
+    fix = (
+        f"Look them up{ask}run `contribution-gate licenses` to list them, and record each decision in the base "
+        'branch\'s policy (`[licenses] allow-packages = ["pypi:name@1.2"]` or `deny-packages`).'
+    )
+    matched = ",".join(sorted(_matched(i) for i in items))
+    return file_finding(CHECK, UNKNOWN_RULE, Severity.WARNING, change, items[0].dep.line, message, fix, matched)
