@@ -43,7 +43,7 @@ class ReviewerArgs:
 
 
 class Reviewer:
-    """One per worker process: loads the expensive state once (ScanCode's index) and reviews units."""
+    """One per worker process: loads the expensive state once (`warm`) and reviews many units."""
 
     def __init__(self, args: ReviewerArgs) -> None:
         self.args = args
@@ -51,17 +51,16 @@ class Reviewer:
         self._config: Path | None = None
 
     def warm(self) -> None:
-        """Load what the licenses check loads on first use (its own matcher's references, and
-        ScanCode's index when installed: about 2 CPU-s and 1.3 GB) before forking, so that
-        workers share it instead of each loading its own."""
+        """Load the licenses check's own matcher (its references) before forking, so that the
+        workers share it. ScanCode's index (2-3 CPU-s, 1.3 GB) is not loaded here: its answers are
+        kept per user (`checks/licenses/remembered.py`), so most audits never need it, and a
+        worker that meets a text only ScanCode knows loads it then, as `review` does."""
         if self.args.checks and "licenses" not in self.args.checks:
             return
-        from ..checks.licenses import fast, scancode
+        from ..checks.licenses import fast
 
         with contextlib.suppress(GateError):  # a unit's licenses check reports it (and fails closed)
             fast.refs()
-            if scancode.available():
-                scancode.warm()
 
     def run(self, unit: Unit, attempt: int = 1) -> dict[str, Any]:
         """The unit's result: `status` pass, fail or error, with the review's JSON and SARIF."""
