@@ -114,6 +114,29 @@ def audit(gate: Path, paths: list[str], out: Path, *options: str) -> tuple[float
     return seconds, [comparable(r["findings"]) for r in merged["repos"]], {"workers": workers}
 
 
+def _burn(n: int) -> None:
+    total = 0
+    for i in range(n):
+        total += i
+
+
+def parallelism(n: int = 4_000_000) -> float:
+    """How much faster two CPU-bound processes finish than one after the other right now: 2.0 on
+    an idle 2-CPU machine, less when other jobs share it (the ceiling for 1 -> 2 workers)."""
+    import multiprocessing
+
+    def run(k: int) -> float:
+        started = time.perf_counter()
+        procs = [multiprocessing.Process(target=_burn, args=(n,)) for _ in range(k)]
+        for proc in procs:
+            proc.start()
+        for proc in procs:
+            proc.join()
+        return time.perf_counter() - started
+
+    return 2 * run(1) / run(2)
+
+
 def scancode_index_mb(python: Path) -> float:
     """How much one process grows loading ScanCode's index (what each worker would hold unshared)."""
     code = (
@@ -164,8 +187,10 @@ def main() -> int:
         equal = True
         memory: dict[str, Any] = {}
         results: dict[str, list[list[str]]] = {}
+        machine: list[float] = []
         for rep in range(args.repeat):
             log(f"repetition {rep + 1}/{args.repeat}")
+            machine.append(parallelism())
             runs: list[tuple[str, tuple[str, ...]]] = [
                 ("sequential", ()),
                 ("local2", ("--workers", "2")),
@@ -196,6 +221,10 @@ def main() -> int:
         med = {k: statistics.median(v) for k, v in figures.items() if v}
         med_cpu = {k: statistics.median(v) for k, v in cpu.items() if v}
         print(f"repositories: {len(paths)} ({', '.join(Path(p).parent.name for p in paths)}), repeats: {args.repeat}")
+        print(
+            f"this machine right now: two CPU-bound processes ran {statistics.median(machine):.2f}x faster than one "
+            "after the other (2.00 when two CPUs are free: the ceiling of 1 -> 2 workers)"
+        )
         print(f"separate `review --all-files`, one after another: {med['sequential']:.1f} s (median)")
         print(
             f"audit --workers 1: {med['local1']:.1f} s = {med['local1'] / med['sequential']:.2f}x the separate reviews"
