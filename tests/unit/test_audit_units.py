@@ -206,3 +206,32 @@ def test_a_ray_actor_reviews_without_ray_s_vendored_packages_on_the_path(monkeyp
     actor = ReviewerActor(Recording, ReviewerArgs(("secrets",), "error", "/tmp/cache"))
     assert actor.run(unit("x").as_dict(), 1) == {"status": "pass"}
     assert vendored not in seen[0] and vendored in sys.path
+
+
+def test_the_job_summary_keeps_untrusted_text_inert() -> None:
+    from contribution_gate.audit.reports import markdown
+
+    hostile = "x|y`z <img src=x onerror=alert(1)> @admin https://evil.example \x1b[31m"
+    merged = {
+        "verdict": "fail",
+        "totals": {"repositories": 1, "units": 1, "pass": 0, "fail": 0, "error": 1, "pending": 0, "findings": 0},
+        "repos": [
+            {
+                "slug": hostile,
+                "verdict": "error",
+                "checks": {"secrets": "error"},
+                "counts_by_check": {},
+                "findings": [],
+                "errors": [{"unit": "u", "message": hostile}],
+            }
+        ],
+    }
+    text = markdown(merged)
+    table_row = next(line for line in text.splitlines() if line.startswith("| `"))
+    assert table_row.count(" | ") == 1  # the pipe inside the name does not open a column
+    import re
+
+    outside = re.sub(r"(`+).*?\1", "", text)  # code spans render nothing: HTML and mentions stay text
+    assert "\x1b" not in text and re.search(r"(?<!\\)<img", outside) is None
+    assert "@admin" not in outside and "https://evil" not in outside
+    assert "\\<img" in outside  # the error message is there, escaped

@@ -5,16 +5,18 @@ repository x check that fits a job summary)."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from ..files import write_atomically
-from ..reporters.markdown import code, escape
+from ..reporters.untrusted import masked, visible
 from . import merge
 from .plan import keyed
 from .store import Store
 
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"  # what reporters/sarif.py names
 SUMMARY_LIMIT = 512 * 1024  # GitHub's job summary takes 1 MiB; leave room for other steps
 _CELL = {"pass": "✓", "fail": "✗", "error": "💥 error", "pending": "… pending"}
 
@@ -65,9 +67,7 @@ def sarif(plan: dict[str, Any], stores: Sequence[Store], merged: dict[str, Any])
         ]
         run["automationDetails"] = {"id": f"contribution-gate-audit/{slug}/"}
         out.append(run)
-    from ..reporters.sarif import SCHEMA
-
-    return {"$schema": SCHEMA, "version": "2.1.0", "runs": out}
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": out}
 
 
 def markdown(merged: dict[str, Any]) -> str:
@@ -115,6 +115,27 @@ def markdown(merged: dict[str, Any]) -> str:
         "(`contribution-gate: allow[<check>]`) or add it to the repository's baseline (`contribution-gate baseline`)."
     )
     return "\n".join(lines) + "\n"
+
+
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+!|~<>&])")
+
+
+def escape(text: str) -> str:
+    """Untrusted text (a repository's name, an error) as inert Markdown on one line: no formatting,
+    no HTML, no mention, no bare link, secrets masked."""
+    text = _PUNCTUATION.sub(r"\\\1", visible(masked(text)))
+    return text.replace("@", "@&#8203;").replace("://", ":&#8203;//").replace("www.", "www&#8203;.")
+
+
+def code(text: str, in_table: bool = False) -> str:
+    """Untrusted text as an inline code span no backtick inside can close (pipes escaped in a table)."""
+    text = visible(masked(text))
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    if text.startswith("`") or text.endswith("`"):
+        text = f" {text} "
+    if in_table:
+        text = text.replace("|", "\\|")
+    return f"{fence}{text or ' '}{fence}"
 
 
 def _errors(repo: dict[str, Any]) -> int:

@@ -73,7 +73,10 @@ class Reviewer:
             return self._error(unit, str(exc), started, retry=isinstance(exc, GitError))
         except Exception as exc:
             return self._error(unit, f"internal error: {failure(exc)}", started, retry=True)
-        from ..reporters import json_report, sarif
+        import json
+
+        from ..reporters import REPORTERS  # the registry: every field redacted, as `review` writes it
+        from ..reporters.untrusted import masked
 
         review = reviewed.review
         return {
@@ -81,9 +84,9 @@ class Reviewer:
             "version": __version__,
             "seconds": round(time.perf_counter() - started, 3),
             "worker": worker_info(),
-            "report": json_report.as_dict(review),
-            "sarif": sarif.as_dict(review)["runs"][0],
-            "warnings": list(reviewed.warnings),
+            "report": json.loads(REPORTERS["json"](review)),
+            "sarif": json.loads(REPORTERS["sarif"](review))["runs"][0],
+            "warnings": [masked(w) for w in reviewed.warnings],
         }
 
     def review(self, unit: Unit) -> Result:
@@ -102,12 +105,14 @@ class Reviewer:
         return self._config
 
     def _error(self, unit: Unit, reason: str, started: float, retry: bool) -> dict[str, Any]:
+        from ..reporters.untrusted import masked
+
         return {
             "status": "error",
             "version": __version__,
             "seconds": round(time.perf_counter() - started, 3),
             "worker": worker_info(),
-            "error": reason,
+            "error": masked(reason),  # a git or policy error can quote a line that holds a secret
             "retry": retry,
         }
 
