@@ -172,4 +172,5 @@ def wait_for(condition: Callable[[], bool], seconds: float = 60.0) -> None:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # ^C is KeyboardInterrupt, even if the parent ignored it
     run_slow_driver(sys.argv[1], float(sys.argv[2]), *sys.argv[3:])

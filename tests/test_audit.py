@@ -358,7 +358,7 @@ def test_an_interrupted_driver_keeps_what_it_wrote_and_stops_its_workers(fleet: 
     helper = Path(__file__).with_name("audit_helpers.py")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(helper.parent), os.environ.get("PYTHONPATH", "")])}
     proc = subprocess.Popen(
-        [sys.executable, str(helper), str(out), "1.0", *map(str, fleet)], env=env, stderr=subprocess.DEVNULL
+        [sys.executable, str(helper), str(out), "1.5", *map(str, fleet)], env=env, stderr=subprocess.DEVNULL
     )
     wait_for(lambda: (out / "units").is_dir() and len(list((out / "units").rglob("*.json"))) >= 1)
     proc.send_signal(signal.SIGINT)
