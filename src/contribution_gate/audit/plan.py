@@ -177,10 +177,24 @@ def same_audit(
 
 
 def default_workers() -> int:
-    """One worker per CPU, at most one per 1.5 GB of available memory (a warm worker's share)."""
+    """One worker per CPU, at most one per 1.5 GB of available memory (what a worker takes when it
+    has to load ScanCode's index; most never do)."""
     cpus = os.cpu_count() or 1
+    available = _available_memory()
+    return cpus if available is None else max(1, min(cpus, int(available // (1.5 * 2**30))))
+
+
+def _available_memory() -> int | None:
+    """MemAvailable on Linux (free memory plus what the page cache would give back), else the
+    free pages the system reports, else None."""
     try:
-        available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):
-        return cpus
-    return max(1, min(cpus, int(available // (1.5 * 2**30))))
+        return None
