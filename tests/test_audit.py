@@ -69,7 +69,7 @@ def test_history_scope_reviews_the_root_commit_and_slices_agree(tmp_path: Path, 
     repo = make_repo(tmp_path / "hist")
     repo.commit_files("root holds a token", {"key.py": secret_line("TOKEN", github_token())})
     repo.commit_files("removed", {"key.py": "TOKEN = None\n"})
-    repo.merge_side_branch({"side.py": "curl http://10.1.2.3/\n"})
+    repo.merge_side_branch({"side.py": "curl http://10.1.2.3/\n"})  # contribution-gate: allow[internal-urls]
     repo.commit_files("tail", {"tail.py": "x = 1\n"})
     whole = gate("audit", repo.root, "--out", tmp_path / "whole", "--scope", "history", *FAST)
     assert whole.code == 1, whole.err
