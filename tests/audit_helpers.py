@@ -32,9 +32,8 @@ def fill(repo: Any, n: int) -> None:
     repo.commit_files("first", {"README.md": f"# project {n}\n", "src/app.py": "def main():\n    return 0\n"})
     repo.commit_files("config", {"settings.py": secret_line("TOKEN", github_token())})
     if n % 2:
-        repo.commit_files(
-            "deploy", {"deploy.sh": "curl http://10.1.2.3:8080/admin\n"}
-        )  # contribution-gate: allow[internal-urls] (the finding the fixture needs)
+        deploy = "curl http://10.1.2.3:8080/admin\n"  # contribution-gate: allow[internal-urls] (the fixture's finding)
+        repo.commit_files("deploy", {"deploy.sh": deploy})
     repo.commit_files("more", {f"mod{n}.py": secret_line("AWS_ACCESS_KEY_ID", aws_access_key_id())})
 
 
