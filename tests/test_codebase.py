@@ -179,6 +179,8 @@ def test_a_staged_code_change_imports_only_the_checks_it_runs(repo) -> None:  # 
     code, loaded = _loaded_by(repo.root, "review", "--staged")  # every check, on a code-only change
     assert code == 0
     assert not any(m.startswith(("scancode", "licensedcode")) for m in loaded), "ScanCode on a code-only change"
+    # the org-wide audit (and Ray, its optional engine) stay off the hook path
+    assert not any(m == "ray" or m.startswith(("ray.", "contribution_gate.audit")) for m in loaded)
 
 
 def test_this_repositorys_pre_commit_config_is_valid() -> None:

@@ -15,11 +15,11 @@ import click
 from ..errors import GateError
 from ..reporters.untrusted import masked, visible, visible_lines
 from ..review import failure
-from . import baseline, cla, inventory, review, server
+from . import audit, baseline, cla, inventory, review, server
 from .group import _NO_ARGS_IS_HELP, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, cli
 from .streams import guarded_output
 
-__all__ = ["baseline", "cla", "cli", "inventory", "main", "review", "server"]
+__all__ = ["audit", "baseline", "cla", "cli", "inventory", "main", "review", "server"]
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
