@@ -1,8 +1,9 @@
 """The Ray engine: the same results as the local engine, and a killed actor's unit retried.
 
-Skipped without Ray (the `[ray]` extra). One local Ray for the whole test run (starting one costs
-seconds and about 600 MB): `ray.init(num_cpus=2, include_dashboard=False)`, shut down at the end.
-Run these tests in one process (not spread over xdist workers, which would start one Ray each).
+Ray comes with the `test` extra (through `ray`). One local Ray for this module, shut down after
+its tests: starting one costs seconds and about 600 MB, and left running its processes would slow
+the rest of the suite. Run these tests in one process (xdist group "ray"), not spread over
+workers, which would start one Ray each.
 """
 
 from __future__ import annotations
@@ -12,20 +13,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import audit_helpers
 import pytest
+import ray
+from audit_helpers import KillOnce, comparable, fill
 
-ray = pytest.importorskip("ray")
-
-import audit_helpers  # noqa: E402
-from audit_helpers import KillOnce, comparable, fill  # noqa: E402
-
-from contribution_gate.audit import driver  # noqa: E402
-from contribution_gate.audit.driver import Options  # noqa: E402
+from contribution_gate.audit import driver
+from contribution_gate.audit.driver import Options
 
 pytestmark = pytest.mark.xdist_group("ray")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def ray_cluster() -> Iterator[None]:
     ray.cloudpickle.register_pickle_by_value(audit_helpers)  # the test reviewers, for Ray's workers
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
