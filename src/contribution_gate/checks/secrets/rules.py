@@ -144,7 +144,6 @@ class RuleMatch:
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
 def load_rules() -> tuple[Rule, ...]:
     path = data_file("secret_rules.toml")
     try:

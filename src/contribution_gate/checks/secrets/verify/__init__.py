@@ -16,7 +16,18 @@ before the verdict (a revoked credential becomes a warning).
 
 from __future__ import annotations
 
-from .findings import verify
+from typing import Any
+
 from .settings import Settings, settings, wanted
 
 __all__ = ["Settings", "settings", "verify", "wanted"]
+
+
+def __getattr__(name: str) -> Any:
+    """`verify` (the providers' table, the HTTP client) is imported when a review asks, not when
+    one only reads whether to ask."""
+    if name == "verify":
+        from .findings import verify
+
+        return verify
+    raise AttributeError(name)

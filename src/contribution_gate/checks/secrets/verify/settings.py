@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ....errors import ConfigError
-from .providers import PROVIDERS, Provider
+
+if TYPE_CHECKING:
+    from .providers import Provider
 
 DEFAULT_TIMEOUT = 5.0  # seconds for one request (connect, and each read)
 DEFAULT_BUDGET = 30.0  # seconds for every request of one review together
@@ -49,6 +52,8 @@ def settings(
 ) -> Settings:
     """The bounds of `[secrets]` and the base URLs of the environment (a malformed one is a
     configuration error naming the variable)."""
+    from .providers import PROVIDERS  # the table: only when verifying (no cost to a review without --verify)
+
     urls = {p.key: _base_url(p.variable, env[p.variable]) for p in PROVIDERS if env.get(p.variable, "").strip()}
     return Settings(
         timeout=float(table.get("verify-timeout", DEFAULT_TIMEOUT)),  # type: ignore[arg-type]
