@@ -101,6 +101,31 @@ def test_ordinary_encoded_data_is_no_finding(based_repo: GitRepo, gate_cmd: Gate
     assert _findings(run) == [], _findings(run)
 
 
+def test_escaped_surrogates_decode_without_stopping_the_check(based_repo: GitRepo, gate_cmd: Gate) -> None:
+    """Escapes of surrogates (a lexer's table of Unicode ranges, JSON's escape of an emoji) decode to
+    text that UTF-8 cannot hold as it is: a lone one becomes U+FFFD, a pair its character, and the
+    check goes on (pip's vendored pygments in a wheel stopped it). A token escaped after them is found."""
+    token = tokens.github_token()
+    invalid = r"\x01-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    planes = "".join(rf"\U{p:04x}fffe\U{p:04x}ffff" for p in range(1, 17))
+    ranges = f"invalid_unicode_re = re.compile('[{invalid}{planes}]')\n"  # as html5lib's constants.py
+    emoji = 'msg = "' + "\\ud83d\\ude00" * 12 + " " + "".join(f"\\u{ord(c):04x}" for c in token) + '"\n'
+    based_repo.add("lexer/unistring.py", ranges)
+    based_repo.add("web/emoji.js", emoji)
+    bundle = based_repo.root / "vendor.zip"
+    with zipfile.ZipFile(bundle, "w") as archive:
+        archive.writestr("pygments/unistring.py", ranges)
+    based_repo.git("add", "vendor.zip")
+    run = gate_cmd("review", "--staged", "--format", "json", cwd=based_repo.root)
+    assert run.code == 1, run.err
+    report = run.json()
+    assert report["errors"] == [], report["errors"]
+    found = _findings(run)
+    assert [(f["path"], f["rule"]) for f in found] == [("web/emoji.js", "github-token")], found
+    assert "(encoded: escapes)" in found[0]["message"]
+    assert token not in run.out
+
+
 def test_archives_are_read_nested_and_through_tar_and_gzip(based_repo: GitRepo, gate_cmd: Gate) -> None:
     deep, logged = tokens.github_token(), tokens.github_token()
     inner = cases.zipped({"deep/settings.py": f'TOKEN = "{deep}"\n'})

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 import ahocorasick_rs
 
+from .checks.keywords import find_matches, utf8_safe
 from .model import Excerpt
 
 KEEP = 4
@@ -52,8 +53,10 @@ def redact(text: str, secrets: Iterable[str]) -> str:
         return text
     out: list[str] = []
     at = 0
-    automaton = ahocorasick_rs.AhoCorasick(unique, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-    for index, begin, finish in automaton.find_matches_as_indexes(text):
+    automaton = ahocorasick_rs.AhoCorasick(
+        [utf8_safe(u) for u in unique], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+    )
+    for index, begin, finish in find_matches(automaton, text):
         out += (text[at:begin], mask(unique[index]))
         at = finish
     return "".join(out) + text[at:]
@@ -154,8 +157,10 @@ def _spans(text: str, opaque_tokens: bool, known: Iterable[str] = ()) -> list[tu
     spans: list[tuple[int, int]] = []
     secrets = sorted({m.secret for m in scan_text(text) if m.secret} | {s for s in known if s})
     if secrets:
-        automaton = ahocorasick_rs.AhoCorasick(secrets, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-        spans.extend((begin, finish) for _, begin, finish in automaton.find_matches_as_indexes(text))
+        automaton = ahocorasick_rs.AhoCorasick(
+            [utf8_safe(s) for s in secrets], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+        )
+        spans.extend((begin, finish) for _, begin, finish in find_matches(automaton, text))
     spans.extend(secret_spans(text, lambda decoded: any(m.secret for m in scan_text(decoded))))
     for pattern in _OPAQUE if opaque_tokens else _NAMED:
         for found in pattern.finditer(text):

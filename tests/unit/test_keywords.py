@@ -16,3 +16,13 @@ def test_lines_and_their_keywords_counted_in_characters_not_bytes() -> None:
 def test_no_keywords_finds_nothing() -> None:
     empty = Keywords([])
     assert (empty.by_line("key"), empty.lines("key"), empty.found("key")) == ({}, set(), set())
+
+
+def test_text_with_lone_surrogates_is_searched_at_the_same_positions() -> None:
+    """A decoded `\\ud800` escape or a file name read from bytes holds a lone surrogate, which the
+    automaton's UTF-8 cannot: it is read as U+FFFD, one character for one."""
+    text = "a\ud800 key\nb\udcff token"
+    words = Keywords(["key", "token"])
+    assert words.by_line(text) == {0: {"key"}, 1: {"token"}}
+    assert words.found(text) == {"key", "token"}
+    assert words.lines(text) == {0, 1}

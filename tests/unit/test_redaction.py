@@ -75,3 +75,9 @@ def test_an_excerpt_masks_the_secrets_the_check_names() -> None:
     at = line.index("@db") + 1
     assert "hunter2" not in excerpt(line, at, at + 2, [password])
     assert "hunter2" not in excerpt(url, 0, 2, [password])
+
+
+def test_a_secret_beside_a_lone_surrogate_is_masked_in_place() -> None:
+    secret = tokens.github_token()
+    shown = redact(f"\ud800 {secret} \udcff", [secret, "x\ud800" + secret[:8]])
+    assert secret not in shown and shown.startswith("\ud800 ") and shown.endswith(" \udcff")

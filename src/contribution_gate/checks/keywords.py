@@ -8,9 +8,29 @@ without Python per character: only each match costs a step of Python.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import ahocorasick_rs
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf8_safe(text: str) -> str:
+    """`text` with each lone surrogate (a decoded `\\ud800` escape, a name read from bytes) made
+    U+FFFD, one character for one, so positions stay the text's: ahocorasick-rs reads UTF-8,
+    which cannot hold them."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def find_matches(
+    automaton: ahocorasick_rs.AhoCorasick, text: str, overlapping: bool = False
+) -> list[tuple[int, int, int]]:
+    """(keyword index, start, end) of every match in `text`, whatever characters it holds."""
+    try:
+        return automaton.find_matches_as_indexes(text, overlapping=overlapping)
+    except UnicodeEncodeError:
+        return automaton.find_matches_as_indexes(utf8_safe(text), overlapping=overlapping)
 
 
 class Keywords:
@@ -32,7 +52,7 @@ class Keywords:
             return found
         words = self._words
         line, counted = 0, 0
-        for index, start, _ in self._automaton.find_matches_as_indexes(text, overlapping=True):
+        for index, start, _ in find_matches(self._automaton, text, overlapping=True):
             line += text.count("\n", counted, start)
             counted = start
             if line in found:
@@ -47,7 +67,7 @@ class Keywords:
         if self._automaton is None:
             return found
         line, counted = 0, 0
-        for _, start, _ in self._automaton.find_matches_as_indexes(text):
+        for _, start, _ in find_matches(self._automaton, text):
             line += text.count("\n", counted, start)
             counted = start
             found.add(line)
@@ -57,4 +77,4 @@ class Keywords:
         """Which keywords `text` holds."""
         if self._automaton is None:
             return set()
-        return {self._words[index] for index, _, _ in self._automaton.find_matches_as_indexes(text, overlapping=True)}
+        return {self._words[index] for index, _, _ in find_matches(self._automaton, text, overlapping=True)}

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 import ahocorasick_rs
 
+from ..checks.keywords import find_matches
 from ..model import moved_at
 from ..redaction import redact, scrub
 
@@ -123,13 +124,13 @@ def glued_secrets(text: str) -> set[str]:
     from ..checks.secrets.rules import scan_text
 
     automaton = _keywords()
-    if not automaton.find_matches_as_indexes(text.lower()):
+    if not find_matches(automaton, text.lower()):
         return set()
     found: set[str] = set()
     budget = _BUDGET
     for match in _WORDS.finditer(text):
         word = match.group(0)
-        if budget <= 0 or not automaton.find_matches_as_indexes(word.lower()):
+        if budget <= 0 or not find_matches(automaton, word.lower()):
             continue
         glue = [i for i, c in enumerate(word) if c in _GLUE] if len(word) <= _MAX_WORD else []
         cuts: list[tuple[int, ...]] = [(), *((i,) for i in glue)]

@@ -47,6 +47,7 @@ _ESCAPED = re.compile(r"\\{1,2}(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2})")  # `\\u0041
 _CODE_POINTS = re.compile(r"(?:U\+[0-9A-Fa-f]{4,6}[ ,;]{0,2}){8,4096}")
 _CODE_POINT = re.compile(r"U\+([0-9A-Fa-f]{4,6})")
 _ENTITY = re.compile(r"&(?:#[0-9]{2,7}|#[xX][0-9A-Fa-f]{2,6}|[A-Za-z]{2,8});")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _DELIMITER = re.compile(r"[\s\"'<>`]")
 # bytes that text is made of: printable ASCII, tab, newline, carriage return, and UTF-8's high bytes
 _TEXT_BYTES = bytes(range(0x20, 0x7F)) + b"\t\n\r" + bytes(range(0x80, 0x100))
@@ -187,7 +188,7 @@ def _escaped_segments(text: str, low: int, high: int) -> Iterator[Segment]:
             if end - start < MIN_DECODED:
                 continue
             run = text[start:end]
-            decoded = decode(run)
+            decoded = _whole(decode(run))
             if decoded != run and len(decoded) >= MIN_DECODED and _printable(decoded):
                 yield Segment(start, end, encoding, decoded)
 
@@ -211,9 +212,18 @@ def _code_point_segments(text: str, low: int, high: int) -> Iterator[Segment]:
     if text.find("U+", low, high) < 0:
         return
     for match in _CODE_POINTS.finditer(text, low, high):
-        decoded = "".join(chr(int(code, 16)) for code in _CODE_POINT.findall(match.group(0)))
+        decoded = _whole("".join(chr(int(code, 16)) for code in _CODE_POINT.findall(match.group(0))))
         if len(decoded) >= MIN_DECODED and _printable(decoded):
             yield Segment(match.start(), match.end(), "code points", decoded)
+
+
+def _whole(decoded: str) -> str:
+    """Decoded text without surrogates: `\\ud83d\\ude00` (JSON's escape of one character beyond
+    U+FFFF) joined into that character, a lone one made U+FFFD. No text read from a file holds
+    one, and UTF-8 (hashes, reports, the keyword automaton) cannot."""
+    if not _SURROGATES.search(decoded):
+        return decoded
+    return decoded.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def _printable(decoded: str) -> bool:

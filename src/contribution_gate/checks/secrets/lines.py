@@ -20,7 +20,7 @@ import ahocorasick_rs
 
 from ...model import Excerpt, Severity, moved_at
 from ...redaction import MAX_EXCERPT, mask, redact
-from ..keywords import Keywords
+from ..keywords import Keywords, find_matches, utf8_safe
 from . import judge, plugins
 from .context import Context
 from .rules import RuleMatch, keyword_index, scan_text
@@ -253,11 +253,11 @@ class LineExcerpts:
             return redact(shown, [value for value in self.values if value in shown])
         if self._automaton is None:
             self._automaton = ahocorasick_rs.AhoCorasick(
-                self.values, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+                [utf8_safe(v) for v in self.values], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
             )
         out: list[str] = []
         at = 0
-        for index, begin, finish in self._automaton.find_matches_as_indexes(shown):
+        for index, begin, finish in find_matches(self._automaton, shown):
             out += (shown[at:begin], mask(self.values[index]))
             at = finish
         return "".join(out) + shown[at:]
