@@ -15,6 +15,7 @@ import random
 import string
 from typing import TYPE_CHECKING
 
+import hidden_cases as cases
 import pytest
 import tokens
 from tokens import rand
@@ -277,6 +278,63 @@ def test_tests_docs_examples_and_templates_make_name_based_findings_warnings(
             "src/config.go": [(f"API_KEY={rand(32)}", ERROR)],  # a raw string's line in source code
         },
     )
+
+
+def test_vendored_code_and_api_descriptions_make_name_based_findings_warnings(
+    based_repo: GitRepo, gate_cmd: Callable[..., Run]
+) -> None:
+    """Third-party code kept in the repository (moby's `vendor/`, pip's `_vendor/`, Yarn's own
+    release in `.yarn/`) carries its upstream's test vectors and examples, and an OpenAPI
+    description's `example:` values are documentation; a provider's token stays an error there."""
+    check(
+        gate_cmd,
+        based_repo,
+        {
+            "vendor/github.com/acme/fernet/verify.json": [(f'{{"secret": "{rand(43)}="}}', WARNING)],
+            "src/pkg/_vendor/client/settings.py": [(f'API_KEY = "{rand(32)}"', WARNING)],
+            "third_party/sdk/config.go": [(f'\tpassword := "{rand(10)}9{rand(6)}"', WARNING)],
+            "web/node_modules/lib/index.js": [(f'const apiKey = "{rand(40)}";', WARNING)],
+            ".yarn/releases/yarn-4.9.1.cjs": [(f'var authToken="{rand(36)}";', WARNING)],
+            "api/swagger.yaml": [(f'                "password": "{rand(8)}1{rand(5)}"', WARNING)],
+            "vendor/github.com/acme/ci/deploy.sh": [(f"export GH_TOKEN={tokens.github_token()}", ERROR)],
+            "vendors.py": [(f'API_KEY = "{rand(32)}"', ERROR)],  # a file's name, not a vendored folder
+        },
+    )
+
+
+def _key_block() -> list[str]:
+    body = [rand(64, tokens._B64) for _ in range(4)]
+    return ["-----BEGIN " + "RSA PRIVATE KEY-----", *body, "-----END " + "RSA PRIVATE KEY-----"]
+
+
+def test_private_keys_of_tests_and_vendored_code_are_warnings(based_repo: GitRepo, gate_cmd: Callable[..., Run]) -> None:
+    """TLS and signing tests need keys that parse, so their fixtures are real keys made for the test
+    (moby's `testdata/*.pem`, go-crypto's test vectors): a warning there, an error anywhere else."""
+    expected = {
+        "integration/testdata/https/server-key.pem": "warning",
+        "vendor/github.com/acme/pgp/keys_test_data.go": "warning",
+        "deploy/server-key.pem": "error",
+    }
+    for path in expected:
+        based_repo.add(path, "\n".join(_key_block()) + "\n")
+    run = gate_cmd("review", "--staged", "--check", "secrets", "--format", "json", "-C", based_repo.root)
+    found = {f["path"]: (f["rule"], f["severity"], f["message"]) for f in run.json()["findings"]}
+    assert {p: f[:2] for p, f in found.items()} == {p: ("private-key", s) for p, s in expected.items()}, found
+    assert "made for a test?" in found["integration/testdata/https/server-key.pem"][2]
+
+
+def test_an_archive_among_fixtures_holds_samples(based_repo: GitRepo, gate_cmd: Callable[..., Run]) -> None:
+    """A package kept as a test fixture (poetry's `tests/.../fixtures/*.tar.gz` of old sdists) holds
+    that package's own samples: its members are judged as samples; the same archive elsewhere is not."""
+    member = {"SQLAlchemy-1.2.12/setup.cfg": f"[db]\npostgresql=postgresql://scott:{rand(6)}7{rand(5)}@127.0.0.1/test\n"}
+    based_repo.add("tests/repositories/fixtures/stubbed/SQLAlchemy-1.2.12.tar.gz", cases.tarred_gz(member))
+    based_repo.add("dist/SQLAlchemy-1.2.12.tar.gz", cases.tarred_gz(member))
+    run = gate_cmd("review", "--staged", "--check", "secrets", "--format", "json", "-C", based_repo.root)
+    found = {f["path"]: (f["rule"], f["severity"]) for f in run.json()["findings"]}
+    assert found == {
+        "tests/repositories/fixtures/stubbed/SQLAlchemy-1.2.12.tar.gz": ("url-password", "warning"),
+        "dist/SQLAlchemy-1.2.12.tar.gz": ("url-password", "error"),
+    }, found
 
 
 # -- JWTs: provably public, samples, and tokens -----------------------------------------------------

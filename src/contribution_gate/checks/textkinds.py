@@ -252,6 +252,29 @@ def is_fixture_path(path: str) -> bool:
     return any(f.lower() in _FIXTURE_DIRS for f in path.split("/")[:-1])
 
 
+# folders of third-party code kept in the repository: Go modules, pip's and others' vendored
+# packages, installed JavaScript packages, Yarn's own release and plugins, CocoaPods
+_VENDOR_DIRS = frozenset(
+    ["vendor", "vendors", "vendored", "_vendor", "third_party", "third-party", "thirdparty", "3rdparty"]
+    + ["node_modules", "bower_components", "jspm_packages", ".yarn", "pods", "carthage"]
+)
+
+
+def is_vendored_path(path: str) -> bool:
+    """Third-party code the project keeps a copy of (`vendor/`, `third_party/`, `node_modules/`):
+    its sample values and test keys are its upstream's, not this organisation's."""
+    return any(f.lower() in _VENDOR_DIRS for f in path.split("/")[:-1])
+
+
+# API descriptions: `swagger.yaml`, `openapi.json`, `api/openapi-v2.yml`, `petstore.openapi.yaml`
+_API_SPEC = re.compile(r"(?:^|[._-])(?:swagger|openapi)(?:[._-][\w.-]*)?\.(?:ya?ml|json)$|^api-docs?\.json$")
+
+
+def is_api_description(path: str) -> bool:
+    """An OpenAPI or Swagger description: documentation whose `example:` values are samples."""
+    return _API_SPEC.search(path.rsplit("/", 1)[-1].lower()) is not None
+
+
 _CLOSERS = ("*/", "-->", "*)", "-}")
 
 

@@ -1,5 +1,5 @@
 """Where a file's hosts are samples rather than infrastructure: tests, documentation and example
-code, recorded data, vector graphics.
+code, recorded data, vector graphics, vendored third-party code.
 
 Without the organisation's zones the check judges hosts by their face alone (a private address, an
 internal-only top-level name), and in these files such a host is nearly always a sample value: the
@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 
-from ..textkinds import Kind, is_test_path
+from ..textkinds import Kind, is_api_description, is_test_path, is_vendored_path
 
-TEST, DOCUMENTATION, SAMPLE = "test", "documentation", "sample"
+TEST, DOCUMENTATION, SAMPLE, VENDORED = "test", "documentation", "sample", "vendored"
 
-# folders of tests beyond the shared `is_test_path`: `integration_tests/`, `Foo.UnitTests/`, `e2e/`
-_TEST_FOLDER = re.compile(r"(?:^|[._-])(?:unit|integration|functional|acceptance|e2e)?tests?$|^e2e$|^__mocks__$")
+# folders of tests beyond the shared `is_test_path`: `integration_tests/`, `Foo.UnitTests/`, `e2e/`,
+# a Go project's `integration/` suite
+_TEST_FOLDER = re.compile(
+    r"(?:^|[._-])(?:unit|integration|functional|acceptance|e2e)?tests?$|^e2e$|^__mocks__$|^integration(?:-cli)?$"
+)
 # folders of documentation and of example code for readers to copy
 _DOC_FOLDERS = frozenset(
     ["docs", "doc", "documentation", "docs_src", "examples", "example", "samples", "sample", "demo", "demos"]
@@ -29,6 +32,8 @@ _CONFIG_TEXT = re.compile(r"requirements[^/]*$|constraints[^/]*\.txt$|cmakelists
 _RECORDING_FOLDERS = frozenset(
     ["cassettes", "vcr_cassettes", "recordings", "snapshots", "__snapshots__", "golden", "goldens", "mocks"]
 )
+# records of people, not of hosts: `.mailmap` maps the addresses commits were once made from
+_RECORD_NAMES = frozenset([".mailmap"])
 # words of a file name that make it a template or a sample: `config.example.yaml`, `.env.sample`
 _SAMPLE_WORDS = frozenset(["example", "examples", "sample", "samples", "template", "dist", "demo", "mock", "fake"])
 # ... and, for the formats recordings are kept in, a recorded output: `result_output.json`, `response.xml`
@@ -49,16 +54,22 @@ def is_config_text(path: str) -> bool:
 
 
 def file_context(path: str, kind: Kind) -> str:
-    """`test`, `documentation` or `sample` for a file whose hosts are sample values, else ""."""
+    """`test`, `documentation`, `sample` or `vendored` (third-party code kept in the repository)
+    for a file whose hosts are sample values, else ""."""
     *folders, name = path.split("/")
     low = [f.lower() for f in folders]
+    if is_vendored_path(path):
+        return VENDORED
     if is_test_path(path) or any(_TEST_FOLDER.search(f) for f in low):
         return TEST
     if not is_config_text(path) and (
-        kind.is_document or kind.ext in ("html", "htm", "xhtml", "ipynb") or any(f in _DOC_FOLDERS for f in low)
+        kind.is_document
+        or kind.ext in ("html", "htm", "xhtml", "ipynb")
+        or any(f in _DOC_FOLDERS for f in low)
+        or is_api_description(name)
     ):
         return DOCUMENTATION
-    if any(f in _RECORDING_FOLDERS for f in low) or kind.ext == "har":
+    if any(f in _RECORDING_FOLDERS for f in low) or kind.ext == "har" or name.lower() in _RECORD_NAMES:
         return SAMPLE
     if not kind.is_code:
         words = {w.lower() for w in _WORD.findall(name.rsplit(".", 1)[0] if "." in name[1:] else name)}

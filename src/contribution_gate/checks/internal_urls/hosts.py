@@ -16,7 +16,7 @@ from ...errors import CheckError
 from ...model import AddedLine, Severity
 from ...resources import data_file, data_toml, tomllib
 from . import positions
-from .context import DOCUMENTATION, SAMPLE, TEST
+from .context import DOCUMENTATION, SAMPLE, TEST, VENDORED
 from .positions import HostRef, Keys
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -48,6 +48,7 @@ _CONTEXTS = {
     TEST: "a test (a sample value?)",
     DOCUMENTATION: "documentation or example code (an example?)",
     SAMPLE: "sample or recorded data (not this project's host?)",
+    VENDORED: "vendored third-party code (its upstream's host?)",
 }
 _NAME_WORD = re.compile(r"[a-z]+")  # the words of a dotless name: `fake-random-test-host`, `localhost-2`
 _WHERE = {

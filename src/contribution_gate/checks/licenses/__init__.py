@@ -206,7 +206,25 @@ def _judged(change: FileChange, item: Assessed, opts: Options) -> Finding:
     if severity is Severity.ERROR and is_test_path(change.path):
         severity = Severity.WARNING  # test data quotes licenses far more often than it copies code
         message += ". It is in a test or its fixtures: test data? It still ships with the source"
+    elif severity is Severity.ERROR and _in_documentation(change.path, d):
+        severity = Severity.WARNING  # a page quoting a license (a sample label, a FAQ) licenses no code
+        message += ". It is in a documentation page: the license of an example? Check the page's own terms"
     return _finding(change, d, rule, severity, message, _remedy(j, item.project, d))
+
+
+_DOC_FOLDERS = frozenset(["docs", "doc", "documentation", "docs_src"])
+_DOC_PAGES = (".md", ".markdown", ".mdx", ".rst", ".adoc", ".txt", ".html", ".htm")
+
+
+def _in_documentation(path: str, d: Detection) -> bool:
+    """A page under a documentation folder (`docs/`, `api/docs/v1.18.md`) that is not a license file
+    and whose license is found in its prose, not declared by a tag or manifest."""
+    from .detection import LICENSE_NOTICE
+    from .text import is_license_file
+
+    *folders, name = path.lower().split("/")
+    in_docs = any(f in _DOC_FOLDERS for f in folders) and name.endswith(_DOC_PAGES)
+    return in_docs and d.source == LICENSE_NOTICE and not is_license_file(path)
 
 
 def _where(d: Detection) -> str:

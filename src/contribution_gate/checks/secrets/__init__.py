@@ -91,6 +91,11 @@ def kind_of(path: str) -> Kind:
     return Kind(path, context.of(path))
 
 
+def _member_kind(outer: str, inner: str) -> Kind:
+    """A member of the archive at `outer`: a sample there if the archive is one (`tests/fixtures/x.tar.gz`)."""
+    return Kind(inner, context.within(context.of(outer), context.of(inner)))
+
+
 def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     """Findings for one file: its name when the change adds it, then its added lines, up to
     `max_file_size` characters of them."""
@@ -163,7 +168,7 @@ def _inside(change: FileChange, opts: Options) -> Iterator[Finding]:
         if stream is None:
             return
         limits = members.bounds(opts.archive_depth, opts.max_file_size)
-        found = members.scan(stream, change.path, limits, opts.max_file_size, kind_of, partial(_scan_text, opts))
+        found = members.scan(stream, change.path, limits, opts.max_file_size, partial(_member_kind, change.path), partial(_scan_text, opts))
         for item in found:
             if isinstance(item, members.Unopened):
                 yield _unopened(change, shown, metadata.redacted_path(item.member, opts.allow), item, opts.unscanned)

@@ -13,10 +13,11 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ...model import AddedLines, Excerpt, Severity
+from . import judge
 from .lines import WINDOW, Hit, Kind, LineExcerpts, Words, candidate, line_hits
 from .rules import NEAR_LINES, load_rules
 
@@ -230,6 +231,9 @@ def scan_added(kind: Kind, added: AddedLines, limit: int, allow: Sequence[re.Pat
             lineno = numbers[line.index]
             hits = line_hits(kind, text, line.start, line.end, line.words, lineno, allow)
             key = private_key(text, line, numbers, count, ends) if "private key" in line.words[0] else None
+            if key is not None and key[0].rule == "private-key":
+                severity, note = judge.private_key(kind.context)
+                key = (replace(key[0], severity=severity, note=note), key[1], key[2])
             if not hits and key is None:
                 continue
             shown = LineExcerpts(text, line.start, line.end, [*hits, *([key[0]] if key else [])])

@@ -8,6 +8,9 @@
   URL) is there a test input or a documented example far more often than a leak, and nothing
   offline can tell: it is reported as a `warning`, not an `error`. Tokens of a provider's format
   are judged the same everywhere (see README, "The secrets check").
+- **Vendored code**: third-party code kept in the repository (`vendor/`, `third_party/`,
+  `node_modules/`) is judged like a sample: its name-based values are its upstream's test inputs
+  and examples, not this organisation's secrets.
 - **Code**: source files by extension, where a name-based rule takes an unquoted value only when
   it looks like a token (an unquoted `token = self.token` is code).
 """
@@ -15,6 +18,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from ..textkinds import is_api_description, is_vendored_path
 
 
 def _words(text: str) -> frozenset[str]:
@@ -77,7 +82,8 @@ class Context:
     path: str
     generic: bool  # name-based rules run (not in lock files and scanner baselines)
     code: bool  # source code: an unquoted value must look like a token
-    sample: bool  # tests, fixtures, docs, examples: name-based findings are warnings
+    sample: bool  # tests, fixtures, docs, examples, vendored code: name-based findings are warnings
+    vendored: bool = False  # third-party code kept in the repository (`textkinds.is_vendored_path`)
 
 
 def of(path: str) -> Context:
@@ -86,14 +92,23 @@ def of(path: str) -> Context:
     name = parts[-1]
     extension = name.rpartition(".")[2] if "." in name else ""
     generic = name not in _LOCK_FILES and name not in _SCANNER_FILES
-    sample = _is_sample(parts, name, extension) or path.endswith(_CASED_TEST_SUFFIXES)
-    return Context(path, generic, extension in _CODE_EXTENSIONS, sample)
+    vendored = is_vendored_path(path)
+    sample = vendored or _is_sample(parts, name, extension) or path.endswith(_CASED_TEST_SUFFIXES)
+    return Context(path, generic, extension in _CODE_EXTENSIONS, sample, vendored)
+
+
+def within(outer: Context, inner: Context) -> Context:
+    """The context of a member of an archive: a sample or vendored archive (a test's fixture
+    package, a vendored wheel) makes its members samples too."""
+    if inner.sample or not outer.sample:
+        return inner
+    return Context(inner.path, inner.generic, inner.code, True, outer.vendored)
 
 
 def _is_sample(parts: list[str], name: str, extension: str) -> bool:
     if any(part in _SAMPLE_DIRS for part in parts[:-1]):
         return True
-    if extension in _DOC_EXTENSIONS or name.startswith("readme"):
+    if extension in _DOC_EXTENSIONS or name.startswith("readme") or is_api_description(name):
         return True
     if name.endswith(_TEMPLATE_SUFFIXES) or name.split(".")[0] in _TEMPLATE_STEMS:
         return True  # .env.example, config.yaml.template, example.env

@@ -9,6 +9,9 @@
   `:password@`), a placeholder or a few characters is none; in a sample file, a warning.
 - `jwt`: `jwts.judge` (unsigned, or signed with a published key like jwt.io's sample: none;
   a signature that cannot verify, or expired: a warning); in a sample file, a warning.
+- `private-key`: in a sample file (tests, fixtures, examples, documentation, vendored code) a
+  warning: TLS and signing tests need keys that parse, so their fixtures are real keys made for
+  the test; elsewhere an error.
 - any other rule: a "token" that reads as words is a code identifier (`MistralAIPromptSettings`
   after `mistral...=`), not a token; otherwise the rule's format check decides, in every file:
   a contributor pasting a live key into a test is the classic leak, and fixtures can be made
@@ -43,10 +46,12 @@ _SEARCH_WORDS = ("algolia", "docsearch", "indexname", "index_name", "searchclien
 FORMAT = "it fails the format's own check: a placeholder?"
 PUBLIC = "a publishable key: shipped to browsers by design, still worth knowing about"
 SAMPLE_FILE = "in a test, fixture, example or documentation file: a sample?"
+VENDORED = "in vendored third-party code: its upstream's sample?"
 HAND_MADE = "it reads as made by hand or as an id: a sample?"
 TEST_NAME = "its name says it is a test value"
 COMMENT = "in a comment of source code: an example?"
 JWT_SAMPLE = "a JWT whose signature cannot verify or that has expired"
+TEST_KEY = "a key among tests, examples or vendored code: made for a test? (revoke it if it was used anywhere)"
 
 
 def severity(
@@ -69,6 +74,16 @@ def severity(
     return _checked(checked)
 
 
+def private_key(context: Context) -> Judged:
+    """A private key block (`blocks.private_key`): in a sample file, a key made for a test."""
+    return (Severity.WARNING, TEST_KEY) if context.sample else (Severity.ERROR, "")
+
+
+def _sample(context: Context) -> str:
+    """Why a value in a sample file is a warning: the file is third-party code, or a test's or a document's."""
+    return VENDORED if context.vendored else SAMPLE_FILE
+
+
 def _checked(checked: Severity) -> Judged:
     return (checked, "" if checked is Severity.ERROR else FORMAT)
 
@@ -80,7 +95,7 @@ def _jwt(context: Context, token: str, checked: Severity) -> Judged | None:
     if judged is jwts.Judgement.SAMPLE:
         return Severity.WARNING, JWT_SAMPLE
     if context.sample and checked is Severity.ERROR:
-        return Severity.WARNING, SAMPLE_FILE
+        return Severity.WARNING, _sample(context)
     return _checked(checked)
 
 
@@ -109,7 +124,7 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
     if context.code and not quoted and not _token_like(secret):
         return None  # `token = self.token`, `key = KeyFactory.build()`: code, not a value
     if context.sample:
-        return Severity.WARNING, SAMPLE_FILE
+        return Severity.WARNING, _sample(context)
     if found is Verdict.SAMPLE:
         return Severity.WARNING, HAND_MADE
     if not _TEST_WORDS.isdisjoint(name.words):
@@ -161,7 +176,7 @@ def _url_password(context: Context, secret: str) -> Judged | None:
     if words_only(text) and any(word in lowered for word in _NAMING_WORDS):
         return None  # `token`, `mypassword`, `a secret`: it says what belongs there
     if context.sample:
-        return Severity.WARNING, SAMPLE_FILE
+        return Severity.WARNING, _sample(context)
     if patterned(text):
         return Severity.WARNING, HAND_MADE
     return Severity.ERROR, ""
