@@ -69,6 +69,23 @@ def test_a_gpl_header_in_test_data_is_a_warning_in_source_an_error(based_repo: G
     assert all("test data?" in j.finding.message for j in result.judged if j.finding.path != "src/tool.py")
 
 
+def test_patent_grants_and_certificates_of_origin_are_not_incompatible_licenses(based_repo: GitRepo) -> None:
+    """Go's `PATENTS` (Google's extra patent grant beside BSD) and a vendored `DCO` text (a certificate
+    of origin, no license) in an Apache-2.0 project: no error (moby vendors dozens of them); a
+    documentation page quoting a license in an example is a warning, the same page elsewhere fails."""
+    based_repo.commit_files("policy", {".contribution-gate.toml": GATE_CONFIG})
+    based_repo.add("vendor/golang.org/x/net/PATENTS", license_text("google-patent-license-golang"))
+    based_repo.add("vendor/github.com/agext/levenshtein/DCO", license_text("dco-1.1"))
+    page = "## Labels\n\n" + commented(GPL3_PLUS, "") + "\n"
+    based_repo.add("api/docs/v1.18.md", page)
+    based_repo.add("src/notice.md", page)
+    result = review(based_repo, staged=True)
+    outcomes = {(path, outcome) for _, path, _, outcome in found(result)}
+    assert outcomes == {("api/docs/v1.18.md", "warn"), ("src/notice.md", "fail")}, found(result)
+    (doc,) = [j.finding for j in result.judged if j.finding.path == "api/docs/v1.18.md"]
+    assert "documentation page" in doc.message
+
+
 def test_an_apache_header_passes_and_no_license_at_all_is_silent(based_repo: GitRepo) -> None:
     based_repo.commit_files("policy", {".contribution-gate.toml": GATE_CONFIG})
     based_repo.add("src/Main.java", commented(APACHE2, "//") + "class Main {}\n")

@@ -56,6 +56,9 @@ POSITIVES = [
     ("pkg/fees.go", "// Copy·right (c) 2024 Acme Payments, Inc. All rights reserved.", COPYRIGHT, "Acme Payments"),
     ("pkg/fees.go", "// TLP:AM·BER", TLP, "TLP:AMBER"),
     ("pkg/fees.go", "// Restr·icted", LABEL, "Restricted"),
+    # declarations: of a package or a module only secrecy counts (see NEGATIVES)
+    ("README.md", "This module is confid·ential.", LABEL, "This module is confidential"),
+    ("README.md", "This project is for internal use on·ly.", LABEL, "This project is for internal use"),
     # C
     ("src/fees.c", "/* Copy·right 2019-2024 Acme Payments Ltd. Proprietary. */", COPYRIGHT, "Acme Payments"),
     ("src/fees.c", " * TRADE SEC·RET", LABEL, "TRADE SECRET"),
@@ -158,6 +161,9 @@ NEGATIVES = [
     ("app/api.py", '    """For internal use when backend raises UnsupportedOperation"""', 295),
     ("app/scan.py", '    """A label in quotes ("Proprietary and Confid·ential") is a mention."""', 30),
     ("app/scan.py", "# files marked `CONFID·ENTIAL` are skipped", 1),
+    # of a package or module, "for internal use" scopes an API (containerd's sysx, vendored by moby)
+    ("sysx/README.md", "This package is for internal use only. It is intended to only have\ntemporary changes", 1),
+    ("lib/README.md", "This module is for internal use.", 1),
 ]
 
 
