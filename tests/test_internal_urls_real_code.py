@@ -93,8 +93,12 @@ SAMPLES: list[tuple[str, str, set[tuple[str, str]]]] = [
         'gw := "10·0.0.1"\ncfg := Config{Host: "10·1.0.1"}\n',
         {("private-address", "warning")},
     ),
-    ("api/swagger.yaml", "        example:\n          Addr: \"10·0.0.46:2377\"\n", {("private-address", "warning")}),
-    ("integration/internal/network/dns.go", 'const dnsAddr = "10·11.12.13"\nvar c = Config{Host: dnsAddr}\n', {("private-address", "warning")}),
+    ("api/swagger.yaml", '        example:\n          Addr: "10·0.0.46:2377"\n', {("private-address", "warning")}),
+    (
+        "integration/internal/network/dns.go",
+        'const dnsAddr = "10·11.12.13"\nvar c = Config{Host: dnsAddr}\n',
+        {("private-address", "warning")},
+    ),
     (".mailmap", "Ada Builder <ada@example·org> <ada@10·0.2.15>\n", {("private-address", "warning")}),
     # a host cut at a space: no host `exam`
     ("src/check.py", 'url = URL("https:/·/exam le.com/")\n', set()),

@@ -307,7 +307,9 @@ def _key_block() -> list[str]:
     return ["-----BEGIN " + "RSA PRIVATE KEY-----", *body, "-----END " + "RSA PRIVATE KEY-----"]
 
 
-def test_private_keys_of_tests_and_vendored_code_are_warnings(based_repo: GitRepo, gate_cmd: Callable[..., Run]) -> None:
+def test_private_keys_of_tests_and_vendored_code_are_warnings(
+    based_repo: GitRepo, gate_cmd: Callable[..., Run]
+) -> None:
     """TLS and signing tests need keys that parse, so their fixtures are real keys made for the test
     (moby's `testdata/*.pem`, go-crypto's test vectors): a warning there, an error anywhere else."""
     expected = {
@@ -326,7 +328,9 @@ def test_private_keys_of_tests_and_vendored_code_are_warnings(based_repo: GitRep
 def test_an_archive_among_fixtures_holds_samples(based_repo: GitRepo, gate_cmd: Callable[..., Run]) -> None:
     """A package kept as a test fixture (poetry's `tests/.../fixtures/*.tar.gz` of old sdists) holds
     that package's own samples: its members are judged as samples; the same archive elsewhere is not."""
-    member = {"SQLAlchemy-1.2.12/setup.cfg": f"[db]\npostgresql=postgresql://scott:{rand(6)}7{rand(5)}@127.0.0.1/test\n"}
+    member = {
+        "SQLAlchemy-1.2.12/setup.cfg": f"[db]\npostgresql=postgresql://scott:{rand(6)}7{rand(5)}@127.0.0.1/test\n"
+    }
     based_repo.add("tests/repositories/fixtures/stubbed/SQLAlchemy-1.2.12.tar.gz", cases.tarred_gz(member))
     based_repo.add("dist/SQLAlchemy-1.2.12.tar.gz", cases.tarred_gz(member))
     run = gate_cmd("review", "--staged", "--check", "secrets", "--format", "json", "-C", based_repo.root)

@@ -68,6 +68,27 @@ def test_prose_and_code_under_secret_names_are_quiet(line: str) -> None:
     assert scan(line) == []
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ecdh-sha2-nistp256",
+        "curve25519-sha256",
+        "mlkem768x25519-sha256",
+        "aes256-gcm96",
+        "hmac-sha2-256-etm@openssh.com",
+    ],
+)
+def test_an_algorithm_s_name_under_a_key_name_is_no_secret(value: str) -> None:
+    """Go's x/crypto/ssh names its key exchanges `KeyExchangeECDHP256 = "ecdh-sha2-nistp256"`."""
+    assert values.algorithm_name(value)
+    assert scan(f'\tKeyExchangeAlgo = "{value}"', path="ssh/common.go") == []
+
+
+@pytest.mark.parametrize("value", ["x9f-k2lq-8zpm", "aes256-" + "k2lq9zpm", "Ecdh-Sha2-Nistp256"])
+def test_a_value_with_any_other_part_is_no_algorithm_name(value: str) -> None:
+    assert not values.algorithm_name(value)
+
+
 def test_an_unquoted_value_in_configuration_is_masked_to_the_end_of_its_line() -> None:
     first, rest = rand(12), f"{rand(6)} {rand(6)}"
     (finding,) = scan(f"password: {first} {rest}  # rotated monthly", path="deploy/values.yaml")

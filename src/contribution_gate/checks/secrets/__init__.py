@@ -168,7 +168,14 @@ def _inside(change: FileChange, opts: Options) -> Iterator[Finding]:
         if stream is None:
             return
         limits = members.bounds(opts.archive_depth, opts.max_file_size)
-        found = members.scan(stream, change.path, limits, opts.max_file_size, partial(_member_kind, change.path), partial(_scan_text, opts))
+        found = members.scan(
+            stream,
+            change.path,
+            limits,
+            opts.max_file_size,
+            partial(_member_kind, change.path),
+            partial(_scan_text, opts),
+        )
         for item in found:
             if isinstance(item, members.Unopened):
                 yield _unopened(change, shown, metadata.redacted_path(item.member, opts.allow), item, opts.unscanned)

@@ -63,6 +63,18 @@ _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?")
 _HOST = re.compile(r"(?:[a-z0-9-]{1,63}\.){1,10}[a-z]{2,24}")
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,10}")
 # a digest named as such (`sha256:...`, `sha512-...`, `md5=...`)
+# names of algorithms and protocols: SSH key exchanges, ciphers and MACs, KDFs, JOSE and TLS
+# names (`ecdh-sha2-nistp256`, `curve25519-sha256`, `aes256-gcm96`, `hmac-sha2-256-etm@openssh.com`)
+_ALGORITHM_NAME = re.compile(r"[a-z0-9]{1,40}(?:[-_.@][a-z0-9]{1,40}){1,8}")
+_ALGORITHM_RUN = re.compile(r"[a-z]+")
+_ALGORITHM_VOCABULARY = """
+    sha md aes gcm cbc ctr ecb cfb ofb ccm xts siv ecdh ecdhe ecdsa eddsa ed curve nistp secp prime
+    rsa dsa dss dh dhe hmac pbkdf scrypt bcrypt argon id chacha xchacha poly kem mlkem kyber sntrup
+    ssh tls ssl etm umac blake siphash hkdf rc des tdes camellia aria gost sm rsassa pss pkcs oaep
+    mgf hs rs es ps openssh com group exchange diffie hellman cert nopad base url hex crc murmur
+    xxhash ripemd keccak shake x v
+"""
+_ALGORITHM_WORDS = frozenset(_ALGORITHM_VOCABULARY.split())
 _DIGEST_PREFIX = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)?|sha3-\d{3}|md5|blake2[bs]?|crc32c?)[:=-]")
 _HEX = re.compile(r"[0-9a-f]{1,256}|[0-9A-F]{1,256}")
 # a file's name or path: `src/app.py`, `certs/server.pem`
@@ -241,7 +253,8 @@ def verdict(
 
     Not a secret: code or a reference (`get(...)`, `${X}`, `settings.KEY`, `op://vault/item`),
     a number, a date or time, a version, an address or host, a digest in a digest's context,
-    a placeholder, a value that names itself (`jwt-token-123`, `my-api-key-1`), words
+    a placeholder, a value that names itself (`jwt-token-123`, `my-api-key-1`), an algorithm's
+    name (`ecdh-sha2-nistp256`), words
     (`X-API-Key`, `polar-development`, `IAmSensitive`; but a password of words with digits and
     symbols, `Summer2024!Corp`, is one), one class of characters, or too little entropy for its
     length and alphabet. A sample: a value made mostly of counting runs or of one unit repeated
@@ -254,7 +267,13 @@ def verdict(
     text = unquote(raw) if "%" in raw else raw
     if len(text) < min_length or len(text.split(maxsplit=1)) > 1:
         return Verdict.NONE
-    if _structured(text) or is_placeholder(text) or names_itself(text) or _FILE_NAME.search(text):
+    if (
+        _structured(text)
+        or is_placeholder(text)
+        or names_itself(text)
+        or _FILE_NAME.search(text)
+        or algorithm_name(text)
+    ):
         return Verdict.NONE
     if text.startswith("/") and (_ROUTE.fullmatch(text) or words_only(text) or _reference(text)):
         return Verdict.NONE  # a path: `/run/secrets/db_password` (base64 may begin with `/` too)
@@ -276,6 +295,15 @@ def verdict(
     if patterned(text) or _INSECURE.search(text):
         return Verdict.SAMPLE
     return Verdict.SECRET
+
+
+def algorithm_name(text: str) -> bool:
+    """A lower-case name of parts that are all algorithm words and numbers (`ecdh-sha2-nistp256`):
+    an SSH or TLS setting's value, not a secret."""
+    if not _ALGORITHM_NAME.fullmatch(text):
+        return False
+    runs = _ALGORITHM_RUN.findall(text)
+    return len(runs) >= 2 and all(run in _ALGORITHM_WORDS for run in runs)
 
 
 def _reference(text: str) -> bool:
