@@ -86,6 +86,25 @@ def test_patent_grants_and_certificates_of_origin_are_not_incompatible_licenses(
     assert "documentation page" in doc.message
 
 
+def test_a_choice_of_licenses_with_copies_of_its_options_offers_the_choice(based_repo: GitRepo) -> None:
+    """spdx/tools-golang's `LICENSE.code` (vendored by moby): "Apache-2.0 OR GPL-2.0-or-later", then
+    both texts. The texts are the options' copies, not licenses required on top: an Apache-2.0
+    project takes it; the same GPL text alone still fails."""
+    based_repo.commit_files("policy", {".contribution-gate.toml": GATE_CONFIG})
+    choice = (
+        "The source code is provided and may be used, at your option, under either:\n"
+        "* Apache License, version 2.0 (Apache-2.0), OR\n"
+        "* GNU General Public License, version 2.0 or later (GPL-2.0-or-later).\n\n"
+        "Copies of both licenses are included below.\n\n"
+    )
+    based_repo.add("vendor/tools/LICENSE.code", choice + license_text("apache-2.0") + "\n" + license_text("gpl-2.0"))
+    based_repo.add("vendor/other/LICENSE", license_text("gpl-2.0"))
+    result = review(based_repo, staged=True)
+    outcomes = {path: (outcome, j.finding.message) for (_, path, _, outcome), j in zip(found(result), result.judged)}
+    assert outcomes["vendor/other/LICENSE"][0] == "fail", outcomes
+    assert outcomes.get("vendor/tools/LICENSE.code", ("pass", ""))[0] == "pass", outcomes
+
+
 def test_an_apache_header_passes_and_no_license_at_all_is_silent(based_repo: GitRepo) -> None:
     based_repo.commit_files("policy", {".contribution-gate.toml": GATE_CONFIG})
     based_repo.add("src/Main.java", commented(APACHE2, "//") + "class Main {}\n")

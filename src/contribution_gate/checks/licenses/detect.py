@@ -17,7 +17,7 @@ from ..textkinds import kind_of
 from . import cards, manifests, phrases, spdx
 from .dependencies import is_lockfile
 from .detection import LICENSE_NOTICE, LICENSE_TEXT, Detection
-from .ids import Op, catalog, data, simplify
+from .ids import Op, catalog, data, simplify, without_option_texts
 from .text import is_changelog, is_license_file, lines_for_scancode, quoted
 
 if TYPE_CHECKING:
@@ -204,6 +204,7 @@ def _detection(matches: Sequence[Match], strong: bool, text_of: dict[int, str]) 
     expr = simplify(parts[0] if len(parts) == 1 else Op("AND", tuple(parts)))
     if expr is None:
         return None
+    expr = without_option_texts(expr)
     first = min(m.start_line for m in matches)
     last = max(m.end_line for m in matches)
     best = max(matches, key=lambda m: m.score)

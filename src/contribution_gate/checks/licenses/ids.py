@@ -216,3 +216,22 @@ def simplify(expr: Expr) -> Expr | None:
     if not unique:
         return None
     return unique[0] if len(unique) == 1 else Op(expr.op, unique)
+
+
+def without_option_texts(expr: Expr) -> Expr:
+    """`(A OR B) AND A AND B` -> `A OR B`: a choice of licenses followed by the texts of its options
+    ("copies of both licenses are included below" in a dual-licensed project's license file) offers
+    the choice; it does not require each license on top of it. A text of `GPL-2.0` is the option
+    `GPL-2.0-or-later` too."""
+    if not isinstance(expr, Op) or expr.op != "AND":
+        return expr
+    options = {
+        (lic.key.removesuffix("-plus"), lic.exception)
+        for arg in expr.args
+        if isinstance(arg, Op) and arg.op == "OR"
+        for lic in licenses_of(arg)
+    }
+    kept = tuple(
+        a for a in expr.args if not (isinstance(a, Lic) and (a.key.removesuffix("-plus"), a.exception) in options)
+    )
+    return kept[0] if len(kept) == 1 else Op("AND", kept)
