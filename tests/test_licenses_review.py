@@ -100,7 +100,10 @@ def test_a_choice_of_licenses_with_copies_of_its_options_offers_the_choice(based
     based_repo.add("vendor/tools/LICENSE.code", choice + license_text("apache-2.0") + "\n" + license_text("gpl-2.0"))
     based_repo.add("vendor/other/LICENSE", license_text("gpl-2.0"))
     result = review(based_repo, staged=True)
-    outcomes = {path: (outcome, j.finding.message) for (_, path, _, outcome), j in zip(found(result), result.judged)}
+    outcomes = {
+        path: (outcome, j.finding.message)
+        for (_, path, _, outcome), j in zip(found(result), result.judged, strict=True)
+    }
     assert outcomes["vendor/other/LICENSE"][0] == "fail", outcomes
     assert outcomes.get("vendor/tools/LICENSE.code", ("pass", ""))[0] == "pass", outcomes
 
