@@ -587,3 +587,20 @@ def test_config_in_ci_is_read_from_the_base_commit(based_repo: GitRepo, gate_cmd
         "review", "--range", f"{before_policy}..HEAD", "--config", "ci/gate.toml", cwd=based_repo.root, env=ci
     )
     assert run.code == 2 and "base" in run.err and len(run.err.strip().splitlines()) == 1
+
+
+def test_a_repository_that_lacks_an_object_is_a_usage_error_with_the_fix(
+    based_repo: GitRepo, gate_cmd: GateCmd
+) -> None:
+    """An incomplete object store (a partial clone offline, a copy cut short: two snapshot mirrors
+    measured in benchmarks/real_repos.py lack their largest files) stops the review with one line
+    that says what is missing and what to do, exit 2, never a traceback or a silent pass."""
+    based_repo.commit_files("data", {"data/table.csv": "a,b\n1,2\n"})
+    blob = based_repo.git("rev-parse", "HEAD:data/table.csv").strip()
+    (based_repo.root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    run = gate_cmd("review", "--all-files", "-C", based_repo.root)
+    assert run.code == 2, run.output
+    (line,) = run.err.strip().splitlines()
+    assert line.startswith("contribution-gate: error: git ") and blob in line, line
+    assert "lacks objects" in line and "clone without --filter" in line, line
+    assert "Traceback" not in run.output

@@ -101,7 +101,7 @@ class Repository:
         proc = cls._exec(args, cwd)
         if proc.returncode not in ok:
             message = decode(proc.stderr).strip().splitlines()
-            raise GitError(f"git {args[0]} failed: {message[-1] if message else proc.returncode}")
+            raise gitcmd.failed(args[0], message, proc.returncode)
         return proc.stdout
 
     def run(self, *args: str, ok: tuple[int, ...] = (0,)) -> bytes:
@@ -126,7 +126,7 @@ class Repository:
             error = errors.read()
             if proc.wait() != 0:
                 lines = decode(error).strip().splitlines()
-                raise GitError(f"git {args[0]} failed: {lines[-1] if lines else proc.returncode}")
+                raise gitcmd.failed(args[0], lines, proc.returncode)
 
     def popen(
         self,

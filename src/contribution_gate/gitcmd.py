@@ -85,3 +85,20 @@ def outside_any_repository(directory: Path) -> dict[str, str]:
 
 def not_installed() -> GitError:
     return GitError("git is not installed or not on PATH: install git")
+
+
+# what git says when the repository lacks an object it needs (a partial clone offline, a clone whose
+# object store was cut short), and what to do about it
+_MISSING = ("unable to read", "missing blob", "bad object", "could not fetch", "promisor remote")
+_MISSING_FIX = (
+    " (the repository lacks objects the review reads: a partial clone that cannot fetch them, or an "
+    "incomplete copy; run `git fetch` with network access, or clone without --filter, and review again)"
+)
+
+
+def failed(command: str, stderr_lines: Sequence[str], code: int | None) -> GitError:
+    """The error for a git command that failed: its last line of stderr, and the fix when the
+    repository lacks an object (`fatal: unable to read <sha>`)."""
+    last = stderr_lines[-1] if stderr_lines else str(code)
+    hint = _MISSING_FIX if any(word in last.lower() for word in _MISSING) else ""
+    return GitError(f"git {command} failed: {last}{hint}")

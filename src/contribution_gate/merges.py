@@ -21,6 +21,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from . import gitcmd
 from .diff import decode, parse_diff, parse_section, split_sections
 from .errors import GitError
 from .model import Commit, FileChange
@@ -100,7 +101,7 @@ class MergeDiffs:
             if proc.wait() != 0:
                 errors.seek(0)
                 lines = decode(errors.read()).strip().splitlines()
-                raise GitError(f"git log --remerge-diff failed: {lines[-1] if lines else proc.returncode}")
+                raise gitcmd.failed("log --remerge-diff", lines, proc.returncode)
 
     def added_by(self, merge: Commit) -> Iterator[FileChange]:
         """What `merge` adds beyond its parents, as file changes of that commit."""

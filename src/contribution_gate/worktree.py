@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import gitcmd
 from .diff import decode
 from .errors import GitError
 from .git import Repository
@@ -158,5 +159,5 @@ def _git(repo: Repository, args: list[str], stdin: bytes, env: dict[str, str] | 
         if proc.returncode != 0:
             errors.seek(0)
             lines = decode(errors.read()).strip().splitlines()
-            raise GitError(f"git {args[0]} failed: {lines[-1] if lines else proc.returncode}")
+            raise gitcmd.failed(args[0], lines, proc.returncode)
     return out
