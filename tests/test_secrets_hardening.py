@@ -109,7 +109,7 @@ def _plugin_samples() -> dict[str, tuple[str, str]]:
         "ibm-cos-hmac": rand(48, HEX),
         "softlayer-credentials": rand(64, LOWER_DIGITS),
         "square-oauth-secret": "sq0" + "csp-" + rand(43),
-        "telegram-bot-token": rand(9, string.digits) + ":" + rand(35),
+        "telegram-bot-token": rand(9, string.digits) + ":AA" + rand(33),
         "twilio-key": "AC" + rand(32, LOWER_DIGITS),
         "cloudant-credentials": rand(64, HEX),
     }

@@ -27,7 +27,7 @@ from ...model import Severity
 # Only what our own rules (config/secret_rules.toml) do not cover better: those carry offline
 # format checks and precise boundaries, so the plugins for AWS, GitHub, GitLab, JWT, npm, OpenAI,
 # private keys, PyPI, Slack, Discord (ours decodes the user id in the token), Stripe, SendGrid,
-# Mailchimp, passwords in URLs and keyword assignments (our generic rule, with a plausibility
+# Mailchimp, Telegram (ours needs no word on the line), passwords in URLs and keyword assignments (our generic rule, with a plausibility
 # filter, measured better on benchmarks/secrets_corpus.py) are not loaded. The words are specific on purpose: importing detect-secrets (it pulls in
 # requests) costs more than a whole small review, so common words must not trigger it.
 PLUGINS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -38,7 +38,6 @@ PLUGINS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ibm_cos_hmac.IbmCosHmacDetector": ("ibm-cos-hmac", ("secret_access_key", "secretaccesskey", "secret-access-key")),
     "softlayer.SoftlayerDetector": ("softlayer-credentials", ("softlayer",)),
     "square_oauth.SquareOAuthDetector": ("square-oauth-secret", ("sq0csp-",)),
-    "telegram_token.TelegramBotTokenDetector": ("telegram-bot-token", ("telegram", "bot_token", "bottoken")),
     "twilio.TwilioKeyDetector": ("twilio-key", ("twilio",)),
 }
 KEYWORDS = tuple(sorted({k for _, words in PLUGINS.values() for k in words}))
