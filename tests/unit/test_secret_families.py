@@ -470,6 +470,23 @@ def test_a_regex_family_finds_a_token_made_from_its_secret_group(table: dict[str
     assert str(table["id"]) not in found(f'value = "{shortest[:-2]}"')
 
 
+def test_a_private_key_in_concatenated_literals_or_a_build_log_is_found() -> None:
+    """As CredSweeper's samples write them: a Java string concatenated a line at a time (`+   "MII..."`),
+    and the output of `openssl genpkey` in a build log, each line behind the same prefix."""
+    body = [rand(64) for _ in range(4)]
+    begin, end = "-----BEGIN " + "RSA PRIVATE KEY-----", "-----END " + "RSA PRIVATE KEY-----"
+    java = [f'    PRIVATE_KEY = "{begin}\\n"', *(f'     +   "{b}\\n"' for b in body), f'      + "{end}\\n";']
+    log = [f"#6 0.245 {begin}", *(f"#6 0.245 {b}" for b in body), f"#6 0.245 {end}"]
+    def rules(lines: list[str], path: str) -> set[str]:
+        added = tuple(AddedLine(n, text) for n, text in enumerate(lines, 1))
+        return {f.rule for f in secrets.scan_file(FileChange(path, "A", added=added), secrets.Options())}
+
+    assert rules(java, "src/Keys.java") == {"private-key"}
+    assert rules(log, "build.log") == {"private-key"}
+    parser = ['    if line.startswith("' + begin + '"):', "        return parse_pkcs1_private_key_block(lines)"]
+    assert rules(parser, "src/pem.py") == set()
+
+
 # ---- the families the issue names, through the installed command on a real repository ---------
 
 

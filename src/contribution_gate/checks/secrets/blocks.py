@@ -175,8 +175,12 @@ def private_key(text: str, line: Line, numbers: Numbers, count: int, ends: KeyEn
     if line.index + 1 < count and numbers[line.index + 1] == numbers[line.index] + 1:
         cut = text.find("\n", next_start, next_start + WINDOW)
         following = text[next_start : next_start + WINDOW if cut < 0 else cut]
-    body = following.strip().lstrip("+'\"`").lstrip()  # a key written one string literal a line: `"MIIE...\n"`
-    if not (_KEY_BODY.search(rest) or _KEY_BODY.match(body) or ":" in following):
+    # a key written one string literal a line (`"MIIE...\n"`, `+ "MIIE..."`), or printed in a log whose
+    # lines all begin with a prefix as wide as the BEGIN line's (`#6 0.245 MIIE...` of a build log)
+    body = following.lstrip("+'\"` \t")
+    column = header.start() - line.start
+    logged = following[column:].lstrip("+'\"` \t") if column and following[:column].strip() else ""
+    if not (_KEY_BODY.search(rest) or _KEY_BODY.match(body) or _KEY_BODY.match(logged) or ":" in following):
         return None
     last, block_end = line.index, line.end
     if "-----END" not in rest and line.index + 1 < count:
