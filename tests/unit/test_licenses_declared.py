@@ -168,6 +168,10 @@ def test_a_card_edited_below_its_front_matter_is_not_re_reported() -> None:
         ("composer.json", '{"license": "proprietary"}\n', [(1, "LicenseRef-scancode-proprietary-license", "fail")]),
         ("package.json", '{"license": "SEE LICENSE IN LICENSE.txt"}\n', [(1, "SEE LICENSE IN LICENSE.txt", "fail")]),
         ("package.json", "{not json\n", []),
+        # a name with its id in parentheses (pipenv's pyproject.toml)
+        ("pyproject.toml", '[project]\nname = "x"\nlicense = { text = "MIT License (MIT)" }\n', [(3, "MIT", "pass")]),
+        ("setup.cfg", "[metadata]\nlicense = BSD License (BSD-3-Clause)\n", [(2, "BSD-3-Clause", "pass")]),
+        ("setup.cfg", "[metadata]\nlicense = Mozilla (MPL)\n", [(2, "Mozilla (MPL)", "fail")]),
         (
             "pom.xml",
             "<licenses><license><name>The Apache Software License, Version 2.0</name></license></licenses>\n",

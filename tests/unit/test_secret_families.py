@@ -477,6 +477,7 @@ def test_a_private_key_in_concatenated_literals_or_a_build_log_is_found() -> Non
     begin, end = "-----BEGIN " + "RSA PRIVATE KEY-----", "-----END " + "RSA PRIVATE KEY-----"
     java = [f'    PRIVATE_KEY = "{begin}\\n"', *(f'     +   "{b}\\n"' for b in body), f'      + "{end}\\n";']
     log = [f"#6 0.245 {begin}", *(f"#6 0.245 {b}" for b in body), f"#6 0.245 {end}"]
+
     def rules(lines: list[str], path: str) -> set[str]:
         added = tuple(AddedLine(n, text) for n, text in enumerate(lines, 1))
         return {f.rule for f in secrets.scan_file(FileChange(path, "A", added=added), secrets.Options())}

@@ -17,7 +17,7 @@ from typing import Any
 from ...redaction import excerpt as _excerpt
 from ...resources import tomllib
 from .detection import MANIFEST, Detection
-from .ids import Expr, InvalidExpression, Lic, catalog, data
+from .ids import Expr, InvalidExpression, Lic, catalog, data, licenses_of
 
 NAMES = frozenset(("pyproject.toml", "package.json", "cargo.toml", "setup.cfg", "composer.json", "pom.xml"))
 EXPRESSION, NAME, CLASSIFIER = "expression", "name", "classifier"
@@ -78,10 +78,30 @@ def interpret(value: str, mode: str) -> tuple[Expr | None, str]:
     except InvalidExpression as exc:
         if mode == EXPRESSION:
             return None, str(exc) if len(str(exc)) <= 300 else str(exc)[:299] + "…"
-        return Lic(text.lower(), text, known=False), ""
+        return _name_with_id(text) or Lic(text.lower(), text, known=False), ""
     except RecursionError:  # the parser recurses once per level of parentheses
         return None, "the expression is nested too deeply to read"
     return expr, ""
+
+
+_NAME_WITH_ID = re.compile(r"(?P<name>[^()]{2,120}?)\s{0,4}\((?P<id>[^()]{1,60})\)")
+
+
+def _name_with_id(text: str) -> Expr | None:
+    """A name followed by its id in parentheses, as free-text fields write them (pipenv's
+    `license = { text = "MIT License (MIT)" }`): the id when it is one, else the name when known."""
+    match = _NAME_WITH_ID.fullmatch(text)
+    if match is None:
+        return None
+    found = catalog()
+    try:
+        by_id = found.parse(match["id"])
+    except (InvalidExpression, RecursionError):
+        by_id = None
+    if by_id is not None and all(lic.known for lic in licenses_of(by_id)):
+        return by_id
+    named = data()["names"].get(" ".join(match["name"].lower().split()))
+    return found.parse(named) if named else None
 
 
 def _line_of(lines: Sequence[str], pattern: str, start: int = 0) -> int | None:
