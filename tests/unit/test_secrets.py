@@ -283,3 +283,14 @@ def test_fingerprint_is_stable_and_keyed_on_the_value() -> None:
     first, again = scan(f"k = '{OPENAI}'")[0], scan(f"other = '{OPENAI}'")[0]
     assert first.fingerprint == again.fingerprint
     assert first.fingerprint != scan(f"k = '{OPENAI}'", path="elsewhere.py")[0].fingerprint
+
+
+def test_a_hex_digest_near_an_aws_key_is_no_aws_secret_key() -> None:
+    """detect-secrets' test data: `hex_secret = '<40 hex digits>'` a few lines from an access key id.
+    Forty characters of one case of hex are a digest's shape; an AWS secret key is random base64."""
+    key_id = f"aws_access_key_id = '{tokens.aws_access_key_id()}'"
+    digest = f"hex_secret = '{rand(40, '0123456789abcdef')}'"
+    secret = f"aws_secret = '{rand(20, string.ascii_uppercase)}{rand(19, string.ascii_lowercase)}/'"
+    rules = {f.line: f.rule for f in scan(key_id, digest, secret)}
+    assert rules.get(2) != "aws-secret-key", rules
+    assert rules.get(3) == "aws-secret-key", rules

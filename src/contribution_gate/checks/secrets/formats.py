@@ -213,7 +213,14 @@ def _uuid4(token: str, _: str) -> bool:
     return bool(_UUID4.fullmatch(token.lower()))
 
 
+def _base64_mixed(secret: str) -> bool:
+    """A random base64 key (an AWS secret access key) has capitals and small letters; forty
+    characters of one case of hex are a digest (a commit id, a SHA-1) under a `secret` name."""
+    return any(c.isupper() for c in secret) and any(c.islower() for c in secret)
+
+
 VALUE_FILTERS: dict[str, Callable[[str, re.Match[str]], bool]] = {
+    "base64-mixed": lambda secret, _: _base64_mixed(secret),
     "credential": lambda secret, _: _credential(secret),
     "user-password": _user_password,
     "basic": lambda secret, _: _basic(secret, ""),

@@ -42,6 +42,7 @@ FILTERS = (
     "basic",
     "basic-or-password",
     "header",
+    "base64-mixed",
 )
 
 
