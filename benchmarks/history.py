@@ -688,7 +688,8 @@ def profile_gate(history: History, gate: Path, out: Path, top: int) -> str:
 # --------------------------------------------------------------------------------------------
 # Reporting
 # --------------------------------------------------------------------------------------------
-TARGET_VS_PEER, TARGET_VS_FLOOR, TARGET_RSS_GROWTH = 1.0, 2.0, 1.25
+# ours/gitleaks <= 0.6 is issue 14's target with the full rule set (1.0 was the first issue's)
+TARGET_VS_PEER, TARGET_VS_FLOOR, TARGET_RSS_GROWTH = 0.6, 2.0, 1.25
 
 
 def _mark(ok: bool) -> str:
