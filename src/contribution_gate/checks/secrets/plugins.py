@@ -27,8 +27,9 @@ from ...model import Severity
 # Only what our own rules (config/secret_rules.toml) do not cover better: those carry offline
 # format checks and precise boundaries, so the plugins for AWS, GitHub, GitLab, JWT, npm, OpenAI,
 # private keys, PyPI, Slack, Discord (ours decodes the user id in the token), Stripe, SendGrid,
-# Mailchimp, Telegram (ours needs no word on the line), passwords in URLs and keyword assignments (our generic rule, with a plausibility
-# filter, measured better on benchmarks/secrets_corpus.py) are not loaded. The words are specific on purpose: importing detect-secrets (it pulls in
+# Mailchimp, Telegram (ours needs no word on the line), passwords in URLs and keyword assignments
+# (our generic rule, with a plausibility filter, measured better on benchmarks/secrets_corpus.py)
+# are not loaded. The words are specific on purpose: importing detect-secrets (it pulls in
 # requests) costs more than a whole small review, so common words must not trigger it.
 PLUGINS: dict[str, tuple[str, tuple[str, ...]]] = {
     "artifactory.ArtifactoryDetector": ("artifactory-token", ("akc", "artifactory")),

@@ -62,7 +62,6 @@ _VERSION = re.compile(r"[vV]?\d{1,6}(?:\.\d{1,6}){1,4}(?![0-9A-Za-z])")
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?")
 _HOST = re.compile(r"(?:[a-z0-9-]{1,63}\.){1,10}[a-z]{2,24}")
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,10}")
-# a digest named as such (`sha256:...`, `sha512-...`, `md5=...`)
 # names of algorithms and protocols: SSH key exchanges, ciphers and MACs, KDFs, JOSE and TLS
 # names (`ecdh-sha2-nistp256`, `curve25519-sha256`, `aes256-gcm96`, `hmac-sha2-256-etm@openssh.com`)
 _ALGORITHM_NAME = re.compile(r"[a-z0-9]{1,40}(?:[-_.@][a-z0-9]{1,40}){1,8}")
@@ -75,6 +74,7 @@ _ALGORITHM_VOCABULARY = """
     xxhash ripemd keccak shake x v
 """
 _ALGORITHM_WORDS = frozenset(_ALGORITHM_VOCABULARY.split())
+# a digest named as such (`sha256:...`, `sha512-...`, `md5=...`)
 _DIGEST_PREFIX = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)?|sha3-\d{3}|md5|blake2[bs]?|crc32c?)[:=-]")
 _HEX = re.compile(r"[0-9a-f]{1,256}|[0-9A-F]{1,256}")
 # a file's name or path: `src/app.py`, `certs/server.pem`
