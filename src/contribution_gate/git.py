@@ -100,8 +100,7 @@ class Repository:
     def _call(cls, args: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> bytes:
         proc = cls._exec(args, cwd)
         if proc.returncode not in ok:
-            message = decode(proc.stderr).strip().splitlines()
-            raise gitcmd.failed(args[0], message, proc.returncode)
+            raise gitcmd.failed(args[0], proc.stderr, proc.returncode)
         return proc.stdout
 
     def run(self, *args: str, ok: tuple[int, ...] = (0,)) -> bytes:
@@ -123,10 +122,8 @@ class Repository:
             yield from iter(lambda: stdout.read1(_BLOCK), b"")
             proc.wait()
             errors.seek(0)
-            error = errors.read()
             if proc.wait() != 0:
-                lines = decode(error).strip().splitlines()
-                raise gitcmd.failed(args[0], lines, proc.returncode)
+                raise gitcmd.failed(args[0], errors.read(), proc.returncode)
 
     def popen(
         self,

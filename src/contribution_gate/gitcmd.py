@@ -96,9 +96,10 @@ _MISSING_FIX = (
 )
 
 
-def failed(command: str, stderr_lines: Sequence[str], code: int | None) -> GitError:
-    """The error for a git command that failed: its last line of stderr, and the fix when the
+def failed(command: str, stderr: bytes, code: int | None) -> GitError:
+    """The error for a git command that failed: the last line of its stderr, and the fix when the
     repository lacks an object (`fatal: unable to read <sha>`)."""
-    last = stderr_lines[-1] if stderr_lines else str(code)
+    lines = stderr.decode("utf-8", errors="replace").strip().splitlines()
+    last = lines[-1] if lines else str(code)
     hint = _MISSING_FIX if any(word in last.lower() for word in _MISSING) else ""
     return GitError(f"git {command} failed: {last}{hint}")

@@ -100,8 +100,7 @@ class MergeDiffs:
             stdout.close()
             if proc.wait() != 0:
                 errors.seek(0)
-                lines = decode(errors.read()).strip().splitlines()
-                raise gitcmd.failed("log --remerge-diff", lines, proc.returncode)
+                raise gitcmd.failed("log --remerge-diff", errors.read(), proc.returncode)
 
     def added_by(self, merge: Commit) -> Iterator[FileChange]:
         """What `merge` adds beyond its parents, as file changes of that commit."""

@@ -158,6 +158,5 @@ def _git(repo: Repository, args: list[str], stdin: bytes, env: dict[str, str] | 
         out, _ = proc.communicate(stdin)
         if proc.returncode != 0:
             errors.seek(0)
-            lines = decode(errors.read()).strip().splitlines()
-            raise gitcmd.failed(args[0], lines, proc.returncode)
+            raise gitcmd.failed(args[0], errors.read(), proc.returncode)
     return out

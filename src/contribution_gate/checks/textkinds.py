@@ -126,6 +126,8 @@ CODE = frozenset(
 )
 # code whose lines are commands and assignments, not string literals: reads like configuration
 SHELL = frozenset(["sh", "bash", "zsh", "fish", "ksh", "ps1", "psm1", "bat", "cmd"])
+# folders that hold a project's documentation pages
+DOC_FOLDERS = frozenset(["docs", "doc", "documentation", "docs_src"])
 DOCUMENT = frozenset(["md", "markdown", "mdx", "rst", "txt", "adoc", "asciidoc", "org", "textile", "rdoc"])
 DATA = frozenset(
     [

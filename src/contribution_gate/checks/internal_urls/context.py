@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..textkinds import Kind, is_api_description, is_test_path, is_vendored_path
+from ..textkinds import DOC_FOLDERS, Kind, is_api_description, is_test_path, is_vendored_path
 
 TEST, DOCUMENTATION, SAMPLE, VENDORED = "test", "documentation", "sample", "vendored"
 
@@ -22,8 +22,8 @@ _TEST_FOLDER = re.compile(
     r"(?:^|[._-])(?:unit|integration|functional|acceptance|e2e)?tests?$|^e2e$|^__mocks__$|^integration(?:-cli)?$"
 )
 # folders of documentation and of example code for readers to copy
-_DOC_FOLDERS = frozenset(
-    ["docs", "doc", "documentation", "docs_src", "examples", "example", "samples", "sample", "demo", "demos"]
+_DOC_FOLDERS = DOC_FOLDERS | frozenset(
+    ["examples", "example", "samples", "sample", "demo", "demos"]
     + ["tutorial", "tutorials", "cookbook", "cookbooks", "guides", "howto"]
 )
 # text files that configure a build: `requirements-dev.txt`, `requirements/base.txt`, `CMakeLists.txt`

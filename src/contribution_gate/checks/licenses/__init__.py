@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import PolicyValueError
 from ...model import NO_SETUP, FileChange, Finding, Setup, Severity, file_finding
-from ..textkinds import is_fixture_path, is_test_path
+from ..textkinds import DOC_FOLDERS, is_fixture_path, is_test_path, kind_of
 from . import dependencies
 from .project import HOW_TO_DECLARE, Project
 
@@ -212,18 +212,13 @@ def _judged(change: FileChange, item: Assessed, opts: Options) -> Finding:
     return _finding(change, d, rule, severity, message, _remedy(j, item.project, d))
 
 
-_DOC_FOLDERS = frozenset(["docs", "doc", "documentation", "docs_src"])
-_DOC_PAGES = (".md", ".markdown", ".mdx", ".rst", ".adoc", ".txt", ".html", ".htm")
-
-
 def _in_documentation(path: str, d: Detection) -> bool:
     """A page under a documentation folder (`docs/`, `api/docs/v1.18.md`) that is not a license file
     and whose license is found in its prose, not declared by a tag or manifest."""
     from .detection import LICENSE_NOTICE
     from .text import is_license_file
 
-    *folders, name = path.lower().split("/")
-    in_docs = any(f in _DOC_FOLDERS for f in folders) and name.endswith(_DOC_PAGES)
+    in_docs = not DOC_FOLDERS.isdisjoint(path.lower().split("/")[:-1]) and kind_of(path).is_document
     return in_docs and d.source == LICENSE_NOTICE and not is_license_file(path)
 
 

@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..textkinds import is_api_description, is_vendored_path
 
@@ -102,7 +102,7 @@ def within(outer: Context, inner: Context) -> Context:
     package, a vendored wheel) makes its members samples too."""
     if inner.sample or not outer.sample:
         return inner
-    return Context(inner.path, inner.generic, inner.code, True, outer.vendored)
+    return replace(inner, sample=True, vendored=outer.vendored)
 
 
 def _is_sample(parts: list[str], name: str, extension: str) -> bool:
