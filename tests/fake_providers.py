@@ -321,6 +321,7 @@ def _handler(stand: Stand) -> type[BaseHTTPRequestHandler]:
                 stand.seen.append(seen)
                 stand.in_flight += 1
                 stand.most_in_flight = max(stand.most_in_flight, stand.in_flight)
+            answer: tuple[int, Any] | None = None
             try:
                 if stand.hang:
                     stand.released.wait(30)
@@ -329,13 +330,17 @@ def _handler(stand: Stand) -> type[BaseHTTPRequestHandler]:
                     time.sleep(stand.delay)
                 api = stand.api
                 if (self.command, self.path) != (api.method, api.path):
-                    return self._send(404, {"message": "Not Found"})
-                credential = api.credential(seen)
-                status, answer = api.live() if credential is not None and credential in stand.live else api.refused()
-                self._send(status, answer)
+                    answer = (404, {"message": "Not Found"})
+                else:
+                    credential = api.credential(seen)
+                    known = credential is not None and credential in stand.live
+                    answer = api.live() if known else api.refused()
             finally:
+                # Leave the count before answering: once the answer is written the client may
+                # send its next request before this thread would get the lock back.
                 with stand.lock:
                     stand.in_flight -= 1
+            self._send(*answer)
 
         do_GET = do_POST = _serve
 
