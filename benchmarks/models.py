@@ -215,7 +215,7 @@ def big_pickle(path: Path, size: int) -> None:
 
 
 ENGINE = (
-    "import sys; from contribution_gate.checks.models.scan import scan, Limits; from contribution_gate.checks.models import default_allowlist; "
+    "import sys; from contribution_gate.checks.models.scan import scan; from contribution_gate.checks.models.budget import Limits; from contribution_gate.checks.models import default_allowlist; "
     "f = open(sys.argv[1], 'rb'); import os; r = scan(f, os.path.getsize(sys.argv[1]), Limits(default_allowlist())); "
     "sys.exit(1 if r.problems else 0)"
 )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,7 +67,7 @@ def create(findings: Iterable[Finding], salt: str | None = None) -> str:
     """The JSON text of a new baseline holding `findings` (a fresh salt unless one is given). An
     entry is its key, check, rule and path: no message, since a message names what was found (an
     internal host, a marker) and the baseline is committed to the repository it guards."""
-    salt = salt or secrets.token_hex(16)
+    salt = salt or os.urandom(16).hex()  # secrets.token_hex(16), without importing random
     empty = Baseline(salt=salt)
     entries: dict[tuple[str, str], dict[str, str]] = {}
     for f in findings:

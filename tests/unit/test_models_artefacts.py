@@ -9,7 +9,8 @@ import model_fixtures as F
 import pytest
 
 from contribution_gate.checks.models import code, default_allowlist, manifests, pickles
-from contribution_gate.checks.models.scan import Limits, scan, sniff
+from contribution_gate.checks.models.budget import Limits
+from contribution_gate.checks.models.scan import scan, sniff
 
 LIMITS = Limits(default_allowlist())
 
@@ -260,7 +261,8 @@ def test_gzip_members_inside_a_gzipped_tar_are_read() -> None:
     import tarfile as _tarfile
 
     from contribution_gate.checks.models import default_allowlist
-    from contribution_gate.checks.models.scan import Limits, scan
+    from contribution_gate.checks.models.budget import Limits
+    from contribution_gate.checks.models.scan import scan
 
     inner = _io.BytesIO()
     with _tarfile.open(fileobj=inner, mode="w:gz") as tar:

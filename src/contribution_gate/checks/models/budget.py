@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .problems import Problem
+
+if TYPE_CHECKING:
+    from ...containers import Budget
+    from .pickles import Allowlist
 
 TICK = 4096  # loops look at the clock once per this many steps
 MAX_JSON_VALUES = 2_000_000  # parsing JSON costs memory per value (`[],` is 3 bytes and 60 once parsed)
@@ -58,3 +63,30 @@ class Meter:
     def check_time(self) -> None:
         if self.expired():
             raise OverBudget(self.over_time())
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The settings every committed file is scanned within; the archive bounds are built only
+    for an archive (containers is imported then)."""
+
+    allow: Allowlist
+    max_size: int = 4 << 30
+    max_opcodes: int = 10_000_000
+    max_depth: int = 6
+    max_members: int = 100_000
+    max_ratio: int = 200
+    max_seconds: float = 120.0
+
+    def budget(self, size: int, meter: Meter) -> Budget:
+        """The archive budget of one committed file of `size` bytes."""
+        from ...containers import Bounds, Budget
+
+        bounds = Bounds(
+            max_depth=self.max_depth, max_members=self.max_members, max_bytes=self.max_size, max_ratio=self.max_ratio
+        )
+        return Budget(bounds, size, deadline=meter.deadline)
+
+    def meter(self) -> Meter:
+        """The opcode and time budget of one committed file."""
+        return Meter(self.max_opcodes, self.max_seconds)

@@ -8,13 +8,13 @@ import _compat_pickle
 import codecs
 import pickletools
 
+from . import routes
+
 HIGHEST_PROTOCOL = 5
 KEEP = 256  # strings longer than this are not kept: no module or attribute name is that long
 LINE_KEEP = 4096  # how much of a protocol 0 line argument is kept to check it
 NAMES = {op.code.encode("latin-1")[0]: op.name for op in pickletools.opcodes}
-# first bytes an unpickler does not refuse at once (it would need something already on the stack,
-# a mark or the memo); INST is in: the pure-Python unpickler imports before it looks for its MARK
-FIRST = frozenset(b"(FIJKLMNPSTUVXcGi}])BC\x80\x82\x83\x84\x88\x89\x8a\x8b\x8c\x8d\x8e\x8f\x95\x96\x97")
+FIRST = routes.FIRST  # first bytes an unpickler does not refuse at once
 # importing these runs code by itself (a package's __main__ runs its program)
 ACTS_ON_IMPORT = ("antigravity", "this", "__hello__", "__phello__", "idlelib", "turtledemo")
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+MAX_PROBLEMS = 100  # per committed file; the rest are counted in one more problem
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -25,3 +27,12 @@ class Problem:
         """The same problem, seen through an archive member or a wrapper."""
         where = f"{member} > {self.where}" if self.where else member
         return Problem(self.rule, self.message, self.severity, where, self.detail)
+
+
+def capped(problems: list[Problem]) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return problems[:MAX_PROBLEMS] + [
+        Problem("too-many-problems", f"{more} more problems in this file are not listed", "error", "", "more")
+    ]

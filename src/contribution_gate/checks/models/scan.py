@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from ... import containers
-from ...containers import Bounds, Budget, Issue
+from ...containers import Budget, Issue
 from . import code, onnx, pickles, tensors
-from .budget import MAX_JSON_VALUES, Meter, OverBudget, json_values
-from .problems import Problem
+from .budget import MAX_JSON_VALUES, Limits, Meter, OverBudget, json_values
+from .problems import Problem, capped
 
 HEAD = containers.HEAD
-MAX_PROBLEMS = 100  # per committed file; the rest are counted in one more problem
 _HDF5 = b"\x89HDF\r\n\x1a\n"
 _LFS = b"version https://git-lfs.github.com/spec/"
 MODEL_FORMATS = frozenset(
@@ -50,28 +49,6 @@ MODEL_FORMATS = frozenset(
     )
 )
 DATA_FORMATS = frozenset(("parquet", "arrow"))
-
-
-@dataclass(frozen=True)
-class Limits:
-    allow: pickles.Allowlist
-    max_size: int = 4 << 30
-    max_opcodes: int = 10_000_000
-    max_depth: int = 6
-    max_members: int = 100_000
-    max_ratio: int = 200
-    max_seconds: float = 120.0
-
-    def budget(self, size: int, meter: Meter) -> Budget:
-        """The archive budget of one committed file of `size` bytes."""
-        bounds = Bounds(
-            max_depth=self.max_depth, max_members=self.max_members, max_bytes=self.max_size, max_ratio=self.max_ratio
-        )
-        return Budget(bounds, size, deadline=meter.deadline)
-
-    def meter(self) -> Meter:
-        """The opcode and time budget of one committed file."""
-        return Meter(self.max_opcodes, self.max_seconds)
 
 
 @dataclass
@@ -214,15 +191,6 @@ def _by_format(
     if kind == "json":
         return _json_member(stream, size)
     return []
-
-
-def capped(problems: list[Problem]) -> list[Problem]:
-    if len(problems) <= MAX_PROBLEMS:
-        return problems
-    more = len(problems) - MAX_PROBLEMS
-    return problems[:MAX_PROBLEMS] + [
-        Problem("too-many-problems", f"{more} more problems in this file are not listed", "error", "", "more")
-    ]
 
 
 _HINTS = {

@@ -1,0 +1,74 @@
+"""The models check's settings from the policy's [models] table: what every committed file is
+scanned within, the allowlist of pickle globals and the AI-BOM's place."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any
+
+from ...content import Content
+from ...model import NO_SETUP, Setup, Severity
+from ...resources import data_file, tomllib
+
+if TYPE_CHECKING:
+    from .budget import Limits
+    from .pickles import Allowlist
+
+ID = "models"
+DEFAULT_MAX_SIZE = 4 << 30
+DEFAULT_MAX_OPCODES = 10_000_000
+DEFAULT_MAX_SECONDS = 120.0
+DEFAULT_AIBOM = "aibom.cdx.json"
+
+
+@dataclass(frozen=True)
+class Options:
+    """The check's settings; the limits (with the allowlist of globals) are built when a file
+    first needs them."""
+
+    allow_globals: tuple[str, ...] = ()
+    max_size: int = DEFAULT_MAX_SIZE
+    max_opcodes: int = DEFAULT_MAX_OPCODES
+    max_seconds: float = DEFAULT_MAX_SECONDS
+    unscanned: Severity = Severity.WARNING
+    require_aibom: bool = False
+    aibom: str = DEFAULT_AIBOM
+    content: Content | None = None
+
+    @cached_property
+    def limits(self) -> Limits:
+        from .budget import Limits
+
+        allow = default_allowlist().extended(self.allow_globals)
+        return Limits(allow, max_size=self.max_size, max_opcodes=self.max_opcodes, max_seconds=self.max_seconds)
+
+
+@lru_cache(maxsize=1)
+def default_allowlist() -> Allowlist:
+    """`config/model_globals.toml`: the globals every repository allows."""
+    from .pickles import Allowlist
+
+    data = tomllib.loads(data_file("model_globals.toml").read_text(encoding="utf-8"))
+    return Allowlist.of(g for group in data.get("globals", {}).values() for g in group)
+
+
+def in_ci() -> bool:
+    env = os.environ
+    return env.get("CI", "").lower() in ("true", "1") or env.get("GITHUB_ACTIONS") == "true"
+
+
+def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
+    unscanned = table.get("unscanned") or ("error" if in_ci() else "warning")
+    return Options(
+        allow_globals=tuple(table.get("allow-globals", ())),
+        max_size=table.get("max-size", DEFAULT_MAX_SIZE),
+        max_opcodes=table.get("max-opcodes", DEFAULT_MAX_OPCODES),
+        max_seconds=float(table.get("max-seconds", DEFAULT_MAX_SECONDS)),
+        unscanned=Severity(unscanned),
+        require_aibom=bool(table.get("require-aibom", False)),
+        aibom=table.get("aibom", DEFAULT_AIBOM),
+        content=setup.content,
+    )
