@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ...errors import CheckError
 from ...resources import data_file, tomllib
@@ -72,32 +72,18 @@ def custom_marker(marker: str) -> re.Pattern[str]:
 
 
 class Rules:
-    """Everything a scan needs, compiled for one policy."""
+    """Everything a scan needs, compiled for one policy. The keyword automaton and the policy's own
+    markers are made at once (a bad marker is a policy error); the phrase, declaration, TLP and
+    copyright expressions only when a line first holds a keyword: most changes hold none."""
 
     def __init__(self, data: Data, organizations: tuple[str, ...], markers: tuple[str, ...]) -> None:
         self.data = data
         self.organizations = organizations
-        phrases = sorted(data.strengths, key=len, reverse=True)
-        self.phrases = re.compile(
-            r"(?<![\w-])(?:" + "|".join(phrase_pattern(p) for p in phrases) + r")(?![\w-])", re.IGNORECASE
-        )
-        self.declaration = re.compile("|".join(data.declarations), re.IGNORECASE) if data.declarations else None
         self.classification = Classification()
-        self.tlp = re.compile(r"(?i)(?<![\w-])tlp\s*:\s*(" + "|".join(re.escape(t) for t in data.tlp) + r")(?![\w+-])")
-        self.org_names = tuple(re.compile(rf"(?i)(?<!\w){phrase_pattern(o)}(?!\w)") for o in organizations)
-        self.copyright = (
-            re.compile(
-                r"(?i)(?:\bcopyright\b|©)(?:\s*(?:\(c\)|©|&copy;))?[\s\d,.–-]*(?:by\s+)?(?:the\s+)?(?P<org>"
-                + "|".join(phrase_pattern(o) for o in organizations)
-                + r")(?!\w)"
-            )
-            if organizations
-            else None
-        )
         self.custom = tuple((m, custom_marker(m)) for m in markers)
         plain = [m for m in markers if not (m.startswith("/") and m.endswith("/") and len(m) > 2)]
         wanted = [
-            *phrases,
+            *self._phrases,
             "classification",
             "sensitivity",
             "protective marking",
@@ -107,6 +93,40 @@ class Rules:
         self.literals = tuple(sorted(_literals(wanted), key=len, reverse=True))
         self.keywords = Keywords(self.literals)
         self.regex_markers = tuple(p for m, p in self.custom if m not in plain)
+
+    @property
+    def _phrases(self) -> list[str]:
+        return sorted(self.data.strengths, key=len, reverse=True)
+
+    @cached_property
+    def phrases(self) -> re.Pattern[str]:
+        return re.compile(
+            r"(?<![\w-])(?:" + "|".join(phrase_pattern(p) for p in self._phrases) + r")(?![\w-])", re.IGNORECASE
+        )
+
+    @cached_property
+    def declaration(self) -> re.Pattern[str] | None:
+        declarations = self.data.declarations
+        return re.compile("|".join(declarations), re.IGNORECASE) if declarations else None
+
+    @cached_property
+    def tlp(self) -> re.Pattern[str]:
+        levels = "|".join(re.escape(t) for t in self.data.tlp)
+        return re.compile(r"(?i)(?<![\w-])tlp\s*:\s*(" + levels + r")(?![\w+-])")
+
+    @cached_property
+    def org_names(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(rf"(?i)(?<!\w){phrase_pattern(o)}(?!\w)") for o in self.organizations)
+
+    @cached_property
+    def copyright(self) -> re.Pattern[str] | None:
+        if not self.organizations:
+            return None
+        return re.compile(
+            r"(?i)(?:\bcopyright\b|©)(?:\s*(?:\(c\)|©|&copy;))?[\s\d,.–-]*(?:by\s+)?(?:the\s+)?(?P<org>"
+            + "|".join(phrase_pattern(o) for o in self.organizations)
+            + r")(?!\w)"
+        )
 
     def may_mark(self, text: str) -> bool:
         """Whether `text` holds a phrase, a classification key, a TLP level or a declaration at all."""
