@@ -11,6 +11,7 @@ dot for a dot, `/·/` for `//`), so the repository passes its own gate.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -100,6 +101,30 @@ SAMPLES: list[tuple[str, str, set[tuple[str, str]]]] = [
         {("private-address", "warning")},
     ),
     (".mailmap", "Ada Builder <ada@example·org> <ada@10·0.2.15>\n", {("private-address", "warning")}),
+    # settings commented out in configuration (a stock redis.conf, an optional variable)
+    ("deploy/redis.conf", "# Examples:\n#\n# bind 192·168.1.100 10·0.0.1\n", {("private-address", "warning")}),
+    (
+        "deploy/agent.yaml",
+        "        env:\n#        - name: COLLECTOR   #OPTIONAL - on-prem install only\n#          value: 192·168.183.200\n",
+        set(),
+    ),
+    # a log: the addresses of whoever was seen (awesome-compose's sample nginx log)
+    ("elk/logstash/nginx.log", '{"remote_ip": "10·16.62.10", "status": 200}\n', {("private-address", "warning")}),
+    # a compose stack's own network: the address it gives a container, and that address elsewhere
+    # in the file; a network named by its first address; a router's and VirtualBox's defaults
+    (
+        "pihole/compose.yaml",
+        "services:\n  dns:\n    networks:\n      dns-net:\n        ipv4_address: 172·20.0.2\n"
+        "  pihole:\n    environment:\n      - PIHOLE_DNS_=172·20.0.2#5054\n",
+        {("private-address", "warning")},
+    ),
+    (
+        "wireguard/compose.yaml",
+        "    environment:\n      - INTERNAL_SUBNET=10·13.13.0 #optional\n",
+        {("private-network", "warning")},
+    ),
+    ("pihole/.env", "# the FRITZ!Box default\nPIHOLE_ROUTER_IP=192·168.178.1\n", {("private-address", "warning")}),
+    ("volumes/iscsi.yaml", "    iscsi:\n      targetPortal: 10·0.2.15:3260\n", {("private-address", "warning")}),
     # a host cut at a space: no host `exam`
     ("src/check.py", 'url = URL("https:/·/exam le.com/")\n', set()),
     # numbers of vector graphics
@@ -115,6 +140,9 @@ ERRORS: list[tuple[str, str, str]] = [
     (".env", "DATABASE_URL=postgres://app@10·1.2.3:5432/app\n", "private-address"),
     ("src/Client.cs", 'var api = new Uri("http://172·20.1.5:8080/v1");\n', "private-address"),
     ("requirements.txt", "--index-url http://10·1.2.3/simple\nrequests==2.32.3\n", "private-address"),
+    # a comment after a value hides nothing; a compose file's other hosts are hosts
+    ("deploy/db.yaml", "db:\n  host: 10·8.0.16  # the primary\n", "private-address"),
+    ("stack/compose.yaml", "    environment:\n      - DB_HOST=10·8.0.17\n", "private-address"),
 ]
 
 
@@ -137,6 +165,21 @@ def test_samples_of_every_measured_class_do_not_fail_a_review(repo: GitRepo, gat
     found = by_path(data)
     assert {path: found.get(path, set()) for path, _, _ in SAMPLES} == {path: rules for path, _, rules in SAMPLES}
     assert (code, data["verdict"]) == (0, "pass")
+
+
+def test_every_file_of_a_repository_of_examples_is_example_code(
+    tmp_path: Path, make_repo: Callable[[Path], GitRepo], gate: Gate
+) -> None:
+    """`kubernetes/examples`: its manifests' addresses are samples for readers to replace; a
+    repository not named for examples keeps them errors (its zones would stay errors anyway)."""
+    manifest = live("spec:\n  rbd:\n    monitors:\n    - 10·16.154.78:6789\n")
+    verdicts = {}
+    for name in ("k8s-examples", "payments"):
+        repo = make_repo(tmp_path / name)
+        repo.commit_files("Volumes", {"volumes/rbd/rbd.yaml": manifest})
+        _, data = review(gate, repo, "--all-files")
+        verdicts[name] = [(f["severity"], "a repository of examples" in f["message"]) for f in data["findings"]]
+    assert verdicts == {"k8s-examples": [("warning", True)], "payments": [("error", False)]}
 
 
 def test_a_demoted_finding_says_why(based_repo: GitRepo, gate: Gate) -> None:

@@ -73,6 +73,13 @@ class Repository:
         self.root = Path(top)
         self._lfs: Path | None = None
 
+    @property
+    def name(self) -> str:
+        """The repository's name as its folder gives it (`examples`; a bare `examples.git` or a
+        server's `.git` directory named by the folder above it)."""
+        root = self.root.parent if self.root.name == ".git" else self.root
+        return root.name.removesuffix(".git")
+
     @classmethod
     def _bare_git_dir(cls, start: Path) -> str | None:
         """The git directory a hook runs in: a bare repository's, or (a push to a repository with

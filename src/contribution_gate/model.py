@@ -316,10 +316,12 @@ def file_finding(
 class Setup:
     """What a check is given besides its policy table: the reviewed tree's files (whole
     post-images, for the checks that read them) and what the session loaded for it from outside
-    the change (the cla check: the base's signature file and the event's people)."""
+    the change (the cla check: the base's signature file and the event's people). `repository`:
+    the reviewed repository's name (`examples`), for checks that judge a file by where it stands."""
 
     content: Content | None = None
     loaded: Any = None
+    repository: str = ""
 
 
 NO_SETUP = Setup()

@@ -139,16 +139,20 @@ def run_review(
     content: Content | None = None,
     inputs: dict[str, Any] | None = None,
     verify: Any = None,
+    repository: str = "",
 ) -> Review:
     """Run the selected checks over the stream of commits and file changes of `target`.
 
     `content` (whole files of the reviewed tree) defaults to the one `git.collect` attaches to its
     stream; checks that read files get it through their options. `verify` (the settings of
-    `--verify`): the counted secrets findings are asked of their providers before the verdict."""
+    `--verify`): the counted secrets findings are asked of their providers before the verdict.
+    `repository`: the reviewed repository's name (see `Setup`)."""
     if content is None:
         content = getattr(items, "content", None)
     loaded = inputs or {}  # check id -> what the session loaded for it from outside the change
-    running = {name: _start(name, config, content, loaded.get(name)) for name in select_checks(config, only)}
+    running = {
+        name: _start(name, config, Setup(content, loaded.get(name), repository)) for name in select_checks(config, only)
+    }
     keep_commits = any(reads_commits(run.check, run.opts) for run in running.values())
     commits: list[Commit] = []  # held only for checks that look at commits: memory stays flat
     files = commit_count = 0
@@ -199,7 +203,7 @@ def _summarize(details: dict[str, Any], name: str, check: Check, commits: Sequen
     return ()
 
 
-def _start(name: str, config: Config, content: Content | None = None, loaded: Any = None) -> _Running:
+def _start(name: str, config: Config, setup: Setup) -> _Running:
     check = load(name)
     table = config.table(name)
     run = _Running(
@@ -211,7 +215,7 @@ def _start(name: str, config: Config, content: Content | None = None, loaded: An
         policy_source=config.source,
     )
     try:
-        run.opts = check.options(table, Setup(content, loaded))
+        run.opts = check.options(table, setup)
     except PolicyValueError as exc:
         raise ConfigError(f"{config.source}: {exc}") from None
     except Exception as exc:

@@ -287,7 +287,16 @@ class _Plan:
         stream = _Stream(changes, self.paths, self.more(repo, target) if self.more is not None else ())
         asking = self._verify_settings(config, checks) if not narrow else None  # not for an untrusted policy's rerun
         review = run_review(
-            target, stream, config, checks, progress, self.fail_on, accepted, inputs=inputs, verify=asking
+            target,
+            stream,
+            config,
+            checks,
+            progress,
+            self.fail_on,
+            accepted,
+            inputs=inputs,
+            verify=asking,
+            repository=repo.name,
         )
         return review, config
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ...model import NO_SETUP, AddedLine, Excerpt, FileChange, Finding, Setup, file_finding
+from ...model import NO_SETUP, AddedLine, Excerpt, FileChange, Finding, Setup, Severity, file_finding
 from ...redaction import window
 from ..textkinds import Blocks, Kind, comment_of, kind_of, lowered_text, policy_lines, trailing_comment_at
-from .context import VECTOR, file_context, is_config_text
+from .context import VECTOR, file_context, is_config_text, repository_context
 from .hosts import Hit, Verdicts, load_data
 from .positions import CODE, CONFIG, PROSE
 
@@ -31,17 +31,19 @@ _ZONE_CHARS = re.compile(r"^(?:\*\.)?\.?([a-z0-9_-]+(?:\.[a-z0-9_-]+)*)\.?$")
 @dataclass(frozen=True)
 class Options:
     """`domains`: the organisation's zones (each covers its subdomains). `allow`: networks (CIDR or
-    address) and host globs that are not findings here."""
+    address) and host globs that are not findings here. `everywhere`: the context of every file
+    (`examples` in a repository of examples), for those that have none of their own."""
 
     domains: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
+    everywhere: str = ""
     verdicts: Verdicts = field(default_factory=lambda: Verdicts.build((), ()), compare=False, repr=False)
 
 
 def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
     domains = tuple(zone(d) for d in table.get("domains", ()))
     allow = tuple(table.get("allow", ()))
-    return Options(domains, allow, Verdicts.build(domains, allow))
+    return Options(domains, allow, repository_context(setup.repository), Verdicts.build(domains, allow))
 
 
 def zone(domain: str) -> str:
@@ -68,20 +70,24 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     lowered = joined.split("\n")
     blocks = Blocks(added, kind)
     policy = policy_lines(change.path, added)
-    context = file_context(change.path, kind)
+    context = file_context(change.path, kind) or opts.everywhere
     vector = kind.ext in VECTOR
+    lines_hits: list[tuple[AddedLine, list[Hit]]] = []
     for index in sorted({i for pattern in found for i in _lines_matching(pattern, joined)}):
         if policy(index):
             continue  # the policy names the zones it protects
-        line = added[index]
-        text = line.text
         mode = _Mode(added, index, kind, blocks)
-        hits = list(verdicts.line_hits(text, lowered[index], added, index, mode, context, vector))
-        if not hits:
-            continue
+        hits = list(verdicts.line_hits(added[index].text, lowered[index], added, index, mode, context, vector))
+        if hits:
+            lines_hits.append((added[index], hits))
+    containers = {hit.host for _, hits in lines_hits for hit in hits if hit.container}
+    for line, hits in lines_hits:
         passwords = [h.password for h in hits if h.password]
         for hit in hits:
-            yield _finding(change, hit, line.lineno, window(text, hit.at, hit.at + len(hit.host), passwords))
+            if hit.host in containers and hit.severity is Severity.ERROR:
+                hit = replace(hit, severity=Severity.WARNING, message=f"{hit.message} (the file gives it a container)")
+            excerpt = window(line.text, hit.at, hit.at + len(hit.host), passwords)
+            yield _finding(change, hit, line.lineno, excerpt)
 
 
 class _Mode:
@@ -109,7 +115,10 @@ class _Mode:
             return CONFIG if kind.is_shell else CODE, never if comment is None else comment
         if kind.is_document:
             return CONFIG if index in self.blocks or text.startswith(("    ", "\t")) else PROSE, never
-        return CONFIG, never
+        if comment_of(text, kind) is not None:
+            return PROSE, never  # `# bind 192.168.1.100`: a setting commented out, or a note about one
+        comment = trailing_comment_at(text, kind)
+        return CONFIG, never if comment is None else comment
 
 
 def _lines_matching(pattern: re.Pattern[str], joined: str) -> list[int]:

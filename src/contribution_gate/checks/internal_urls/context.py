@@ -1,5 +1,6 @@
 """Where a file's hosts are samples rather than infrastructure: tests, documentation and example
-code, recorded data, vector graphics, vendored third-party code.
+code (and every file of a repository of examples), recorded data, vector graphics, vendored
+third-party code.
 
 Without the organisation's zones the check judges hosts by their face alone (a private address, an
 internal-only top-level name), and in these files such a host is nearly always a sample value: the
@@ -14,7 +15,7 @@ import re
 
 from ..textkinds import DOC_FOLDERS, Kind, is_api_description, is_test_path, is_vendored_path
 
-TEST, DOCUMENTATION, SAMPLE, VENDORED = "test", "documentation", "sample", "vendored"
+TEST, DOCUMENTATION, SAMPLE, VENDORED, EXAMPLES = "test", "documentation", "sample", "vendored", "examples"
 
 # folders of tests beyond the shared `is_test_path`: `integration_tests/`, `Foo.UnitTests/`, `e2e/`,
 # a Go project's `integration/` suite
@@ -32,6 +33,8 @@ _CONFIG_TEXT = re.compile(r"requirements[^/]*$|constraints[^/]*\.txt$|cmakelists
 _RECORDING_FOLDERS = frozenset(
     ["cassettes", "vcr_cassettes", "recordings", "snapshots", "__snapshots__", "golden", "goldens", "mocks"]
 )
+# formats that record what happened (an HTTP archive, a log): their addresses are whoever was seen
+_RECORD_FORMATS = frozenset(["har", "log"])
 # records of people, not of hosts: `.mailmap` maps the addresses commits were once made from
 _RECORD_NAMES = frozenset([".mailmap"])
 # words of a file name that make it a template or a sample: `config.example.yaml`, `.env.sample`
@@ -45,6 +48,14 @@ _RECORDED_FORMATS = frozenset(["json", "jsonl", "ndjson", "har", "yaml", "yml", 
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 # vector graphics and font outlines: runs of numbers (`10.11.86.39` is `10.11 .86 .39`), not addresses
 VECTOR = frozenset(["svg", "eps", "ps", "ai", "ttx", "glif", "vml"])
+
+
+def repository_context(name: str) -> str:
+    """`examples` for a repository of examples for readers to copy (`kubernetes/examples`,
+    `aws-samples`, `spring-tutorials`: a word of its name says so), where every file is example
+    code; else ""."""
+    words = set(re.split(r"[^a-z0-9]+", name.lower()))
+    return EXAMPLES if words & _DOC_FOLDERS - DOC_FOLDERS else ""
 
 
 def is_config_text(path: str) -> bool:
@@ -69,7 +80,7 @@ def file_context(path: str, kind: Kind) -> str:
         or is_api_description(name)
     ):
         return DOCUMENTATION
-    if any(f in _RECORDING_FOLDERS for f in low) or kind.ext == "har" or name.lower() in _RECORD_NAMES:
+    if any(f in _RECORDING_FOLDERS for f in low) or kind.ext in _RECORD_FORMATS or name.lower() in _RECORD_NAMES:
         return SAMPLE
     if not kind.is_code:
         words = {w.lower() for w in _WORD.findall(name.rsplit(".", 1)[0] if "." in name[1:] else name)}

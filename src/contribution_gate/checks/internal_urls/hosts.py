@@ -16,7 +16,7 @@ from ...errors import CheckError
 from ...model import AddedLine, Severity
 from ...resources import data_file, data_toml, tomllib
 from . import positions
-from .context import DOCUMENTATION, SAMPLE, TEST, VENDORED
+from .context import DOCUMENTATION, EXAMPLES, SAMPLE, TEST, VENDORED
 from .positions import HostRef, Keys
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -49,6 +49,7 @@ _CONTEXTS = {
     DOCUMENTATION: "documentation or example code (an example?)",
     SAMPLE: "sample or recorded data (not this project's host?)",
     VENDORED: "vendored third-party code (its upstream's host?)",
+    EXAMPLES: "a repository of examples (an example?)",
 }
 _NAME_WORD = re.compile(r"[a-z]+")  # the words of a dotless name: `fake-random-test-host`, `localhost-2`
 _WHERE = {
@@ -59,6 +60,7 @@ _WHERE = {
     "hosts-file": "in a hosts entry",
     "key": "as a host setting",
     "network": "as a network setting",
+    "container": "as a container's address",
     "literal": "as a literal",
     "name": "named",
 }
@@ -72,6 +74,7 @@ class Hit:
     message: str  # without the path
     password: str = ""
     at: int = 0  # where on the line the host is
+    container: bool = False  # an address the file gives a container (`ipv4_address:`)
 
     @property
     def remediation(self) -> str:
@@ -90,6 +93,7 @@ class Data:
     placeholders: frozenset[str]
     placeholder_words: frozenset[str]
     keys: Keys
+    defaults: dict[str, str]  # address -> the software that gives it by default
 
 
 @lru_cache(maxsize=1)
@@ -117,9 +121,10 @@ def load_data() -> Data:
             keys=Keys(
                 *(
                     frozenset(k for name in keys[kind] for k in (name, name.replace("_", "")))
-                    for kind in ("host", "network", "spaced")
+                    for kind in ("host", "network", "spaced", "container")
                 )
             ),
+            defaults={str(ipaddress.ip_address(a)): what for a, what in raw["default-addresses"].items()},
         )
     except (OSError, KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
         raise CheckError(f"cannot load the internal-urls data from {path}: {exc}") from None
@@ -249,10 +254,17 @@ class Verdicts:
         if self._allowed_network(ipaddress.ip_network(address)) or address in self._range_starts:
             return None  # `10.0.0.0`, `192.168.0.0`: a range's first address names the range, not a host
         shown = _shown(ref.host)
+        if ref.where == "network" and address.version == 4 and int(address) & 0xFF == 0 and self._private(address):
+            # `INTERNAL_SUBNET=10.13.13.0`: a network named by its first address, as a range would be
+            return Hit("private-network", Severity.WARNING, shown, f"Private network {shown} {where}")
         if str(address) in self.data.metadata:
             return Hit(
                 "cloud-metadata", Severity.WARNING, shown, f"Cloud metadata service {shown} {where}", ref.password
             )
+        default = self.data.defaults.get(str(address))
+        if default is not None and self._private(address):
+            message = f"Private address {shown} {where} (the default address of {default}?)"
+            return Hit("private-address", Severity.WARNING, shown, message, ref.password)
         for name, rule, severity, label in (
             ("private", "private-address", Severity.ERROR, "Private address {} (RFC 1918)"),
             ("unique-local", "private-address", Severity.ERROR, "Private address {} (IPv6 unique local)"),
@@ -260,8 +272,16 @@ class Verdicts:
             ("link-local", "link-local-address", Severity.WARNING, "Link-local address {}"),
         ):
             if any(address.version == r.version and address in r for r in self.data.ranges.get(name, ())):
+                if ref.where == "container" and severity is Severity.ERROR:
+                    message = f"{label.format(shown)} {where} (on a network the file defines?)"
+                    return Hit(rule, Severity.WARNING, shown, message, ref.password, container=True)
                 return Hit(rule, severity, shown, f"{label.format(shown)} {where}", ref.password)
         return None
+
+    def _private(self, address: Address) -> bool:
+        """Whether `address` lies in a private, unique-local or shared range."""
+        ranges = (r for name in ("private", "unique-local", "shared") for r in self.data.ranges.get(name, ()))
+        return any(address.version == r.version and address in r for r in ranges)
 
     def _judge_name(self, ref: HostRef) -> Hit | None:
         host = ref.host.lower().rstrip(".")

@@ -96,7 +96,8 @@ _HOSTS_FILE = re.compile(
 @dataclass(frozen=True, slots=True)
 class HostRef:
     """A host named in a host position. `where`: url, host-port, user-at, unc, hosts-file, key
-    (a host-like key's value) or network (a network key's value). `prefix` is a CIDR length."""
+    (a host-like key's value), network (a network key's value) or container (a container's address
+    on a network its file defines). `prefix` is a CIDR length."""
 
     host: str
     start: int
@@ -112,14 +113,18 @@ class Keys:
     host: frozenset[str]
     network: frozenset[str]
     spaced: frozenset[str]
+    container: frozenset[str] = frozenset()
 
     def kind(self, key: str, spaced: bool) -> str | None:
-        """`key` or `network` for a host-like or network key, else None (`DB_HOST`, `clusterIP`)."""
+        """`key`, `network` or `container` for a host-like, network or container address key, else
+        None (`DB_HOST`, `clusterIP`, `subnet`, `ipv4_address`)."""
         low = key.lower().replace("-", "_")
         words = [w.lower() for w in _WORDS.findall(key)] or [low]
         names = {low, low.replace("_", ""), words[-1], "_".join(words[-2:]), "".join(words[-2:])}
         if spaced and not names & self.spaced:
             return None
+        if names & self.container:
+            return "container"
         if names & self.network:
             return "network"
         return "key" if names & self.host else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -116,7 +117,8 @@ def lines_to_scan(text: str, start: int, end: int, first: int) -> Iterator[Line]
 def _line_offsets(block: str) -> list[int]:
     """Where each line of `block` starts, and one past its end plus one (line i is
     block[offsets[i]:offsets[i + 1] - 1]): made for one block at a time, never for a whole file."""
-    return list(itertools.accumulate((len(line) + 1 for line in block.split("\n")), initial=0))
+    lengths = map(operator.add, map(len, block.split("\n")), itertools.repeat(1))  # each line and its newline
+    return list(itertools.accumulate(lengths, initial=0))
 
 
 def _margin(text: str, at: int, before: bool) -> frozenset[str]:
