@@ -13,6 +13,7 @@ import hmac
 import json
 import random
 import string
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import hidden_cases as cases
@@ -231,6 +232,83 @@ def test_hand_made_values_and_passwords_of_words(based_repo: GitRepo, gate_cmd: 
                     WARNING,
                 )
             ],
+        },
+    )
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def test_base64_values_are_judged_as_the_text_they_encode(based_repo: GitRepo, gate_cmd: Callable[..., Run]) -> None:
+    """Kubernetes Secrets keep their data base64-encoded (kubernetes/examples): `mypassword`, a
+    user name or a vendor's name encoded is still no secret; an encoded password as people make
+    them, an encoded key and random bytes encoded still are."""
+    human = "Sum" + "mer" + str(2000 + random.randint(10, 99)) + "!" + "Corp"
+    check(
+        gate_cmd,
+        based_repo,
+        {
+            "deploy/chap-secret.yaml": [
+                ("apiVersion: v1", NONE),
+                ("kind: Secret", NONE),
+                ("data:", NONE),
+                ("  key: " + b64("my" + "password"), NONE),
+                ("  node.session.auth.password: " + b64("pass" + "word"), NONE),
+                ("  apiPassword: " + b64("storage" + "os"), NONE),
+                ("  db_password: " + b64(human), ERROR),
+                (
+                    "  ceph_key: " + b64(base64.b64encode(bytes(random.getrandbits(8) for _ in range(28))).decode()),
+                    ERROR,
+                ),
+                ("  token: " + base64.b64encode(bytes(random.getrandbits(8) for _ in range(24))).decode(), ERROR),
+            ]
+        },
+    )
+
+
+def test_a_property_lists_key_element_names_an_entry(based_repo: GitRepo, gate_cmd: Callable[..., Run]) -> None:
+    """`<key>DTSDKBuild</key>` in an Info.plist (ollama) and `<Key>` in an S3 listing name an entry
+    or an object; the value is the element after them."""
+    check(
+        gate_cmd,
+        based_repo,
+        {
+            "app/Info.plist": [("\t<key>DTSDKBuild</key>", NONE), ("\t<string>22" + "E" + "236</string>", NONE)],
+            "tests/listing.xml": [("<Contents><Key>" + rand(12) + "Build" + rand(8) + "</Key></Contents>", NONE)],
+        },
+    )
+
+
+def test_a_demo_stacks_password_of_words_in_a_connection_url(based_repo: GitRepo, gate_cmd: Callable[..., Run]) -> None:
+    """awesome-compose: `mysql://root:whalehello@db:3306` in the compose file that sets the same
+    words as the database's root password; a password as people make them still fails."""
+    human = "Whale" + str(random.randint(10, 99)) + "!" + "hello"
+    check(
+        gate_cmd,
+        based_repo,
+        {
+            "stack/compose.yml": [
+                ("      DATABASE_URL: mysql://root:" + "whale" + "hello@db:3306/mysql", NONE),
+                ("      REPLICA_URL: mysql://root:" + human + "@db:3306/mysql", ERROR),
+            ]
+        },
+    )
+
+
+def test_every_file_of_a_repository_of_examples_is_a_sample(
+    tmp_path: Path, make_repo: Callable[[Path], GitRepo], gate_cmd: Callable[..., Run]
+) -> None:
+    """kubernetes/examples: name-based values are warnings in every file of a repository whose name
+    says it holds examples; a provider's token stays an error there too."""
+    repo = make_repo(tmp_path / "k8s-examples")
+    repo.commit_files("Init", {"README.md": "# examples\n"})
+    check(
+        gate_cmd,
+        repo,
+        {
+            "volumes/scaleio/secret.yaml": [("  password: " + rand(6) + "IO" + rand(4, string.digits), WARNING)],
+            "volumes/ci/app.env": [("GITHUB_TOKEN=" + tokens.github_token(), ERROR)],
         },
     )
 

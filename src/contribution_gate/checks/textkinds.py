@@ -128,6 +128,11 @@ CODE = frozenset(
 SHELL = frozenset(["sh", "bash", "zsh", "fish", "ksh", "ps1", "psm1", "bat", "cmd"])
 # folders that hold a project's documentation pages
 DOC_FOLDERS = frozenset(["docs", "doc", "documentation", "docs_src"])
+# folders (and words of repository names) of example code for readers to copy
+EXAMPLE_FOLDERS = frozenset(
+    ["examples", "example", "samples", "sample", "demo", "demos", "tutorial", "tutorials", "cookbook", "cookbooks"]
+    + ["guides", "guide", "howto"]
+)
 DOCUMENT = frozenset(["md", "markdown", "mdx", "rst", "txt", "adoc", "asciidoc", "org", "textile", "rdoc"])
 DATA = frozenset(
     [
@@ -235,6 +240,12 @@ _TEST_DIRS = frozenset(
 _TEST_NAME = re.compile(
     r"(?:^test_|^conftest\.py$|_test\.\w+$|\.(?:test|spec)\.\w+$|Tests?\.(?:java|kt|cs|swift|scala)$)"
 )
+
+
+def is_examples_repository(name: str) -> bool:
+    """A repository of examples for readers to copy, as a word of its name says (`kubernetes/examples`,
+    `aws-samples`, `spring-tutorials`, `payments-demo`): every file of it is example code."""
+    return not EXAMPLE_FOLDERS.isdisjoint(re.split(r"[^a-z0-9]+", name.lower()))
 
 
 def is_test_path(path: str) -> bool:

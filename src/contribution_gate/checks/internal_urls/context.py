@@ -13,7 +13,15 @@ from __future__ import annotations
 
 import re
 
-from ..textkinds import DOC_FOLDERS, Kind, is_api_description, is_test_path, is_vendored_path
+from ..textkinds import (
+    DOC_FOLDERS,
+    EXAMPLE_FOLDERS,
+    Kind,
+    is_api_description,
+    is_examples_repository,
+    is_test_path,
+    is_vendored_path,
+)
 
 TEST, DOCUMENTATION, SAMPLE, VENDORED, EXAMPLES = "test", "documentation", "sample", "vendored", "examples"
 
@@ -23,10 +31,7 @@ _TEST_FOLDER = re.compile(
     r"(?:^|[._-])(?:unit|integration|functional|acceptance|e2e)?tests?$|^e2e$|^__mocks__$|^integration(?:-cli)?$"
 )
 # folders of documentation and of example code for readers to copy
-_DOC_FOLDERS = DOC_FOLDERS | frozenset(
-    ["examples", "example", "samples", "sample", "demo", "demos"]
-    + ["tutorial", "tutorials", "cookbook", "cookbooks", "guides", "howto"]
-)
+_DOC_FOLDERS = DOC_FOLDERS | EXAMPLE_FOLDERS
 # text files that configure a build: `requirements-dev.txt`, `requirements/base.txt`, `CMakeLists.txt`
 _CONFIG_TEXT = re.compile(r"requirements[^/]*$|constraints[^/]*\.txt$|cmakelists\.txt$|requirements/[^/]*$")
 # folders of recorded exchanges (VCR cassettes, HAR captures, snapshot tests)
@@ -51,11 +56,9 @@ VECTOR = frozenset(["svg", "eps", "ps", "ai", "ttx", "glif", "vml"])
 
 
 def repository_context(name: str) -> str:
-    """`examples` for a repository of examples for readers to copy (`kubernetes/examples`,
-    `aws-samples`, `spring-tutorials`: a word of its name says so), where every file is example
-    code; else ""."""
-    words = set(re.split(r"[^a-z0-9]+", name.lower()))
-    return EXAMPLES if words & _DOC_FOLDERS - DOC_FOLDERS else ""
+    """`examples` for a repository of examples (`textkinds.is_examples_repository`), where every
+    file is example code; else ""."""
+    return EXAMPLES if is_examples_repository(name) else ""
 
 
 def is_config_text(path: str) -> bool:

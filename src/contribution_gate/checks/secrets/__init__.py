@@ -35,6 +35,7 @@ from ...model import (
     file_finding,
     fingerprint,
 )
+from ..textkinds import is_examples_repository
 from . import context, decoding, metadata
 from .blocks import Found, scan_added
 from .lines import Kind
@@ -63,6 +64,7 @@ class Options:
     archive_depth: int = DEFAULT_ARCHIVE_DEPTH  # levels of archives opened (0: none)
     unscanned: Severity = Severity.NOTE  # what cannot be opened (an encrypted member, a 7z archive)
     content: Content | None = None  # whole files: archives, notebooks
+    examples: bool = False  # a repository of examples: every file is a sample (`context.of`)
 
 
 def in_ci() -> bool:
@@ -84,16 +86,17 @@ def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
         archive_depth=table.get("archive-depth", DEFAULT_ARCHIVE_DEPTH),
         unscanned=Severity(table.get("unscanned") or ("warning" if in_ci() else "note")),
         content=setup.content,
+        examples=is_examples_repository(setup.repository),
     )
 
 
-def kind_of(path: str) -> Kind:
-    return Kind(path, context.of(path))
+def kind_of(path: str, examples: bool = False) -> Kind:
+    return Kind(path, context.of(path, examples))
 
 
-def _member_kind(outer: str, inner: str) -> Kind:
+def _member_kind(outer: str, inner: str, examples: bool = False) -> Kind:
     """A member of the archive at `outer`: a sample there if the archive is one (`tests/fixtures/x.tar.gz`)."""
-    return Kind(inner, context.within(context.of(outer), context.of(inner)))
+    return Kind(inner, context.within(context.of(outer, examples), context.of(inner)))
 
 
 def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
@@ -117,7 +120,7 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     limit = min(len(text), opts.max_file_size)
     shown_path: str | None = None  # the path as messages show it (a name can hold a token too)
     copies: dict[tuple[str, int], int] = {}  # (rule, hash of the value) -> copies seen so far
-    kind = kind_of(change.path)
+    kind = kind_of(change.path, opts.examples)
     found_in: Iterable[Found] = scan_added(kind, change.added, limit, opts.allow)
     if user is not None:
         found_in = userscan.merged(user, change, limit, opts.allow, iter(found_in))
@@ -173,7 +176,7 @@ def _inside(change: FileChange, opts: Options) -> Iterator[Finding]:
             change.path,
             limits,
             opts.max_file_size,
-            partial(_member_kind, change.path),
+            partial(_member_kind, change.path, examples=opts.examples),
             partial(_scan_text, opts),
         )
         for item in found:

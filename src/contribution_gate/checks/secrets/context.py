@@ -8,6 +8,7 @@
   URL) is there a test input or a documented example far more often than a leak, and nothing
   offline can tell: it is reported as a `warning`, not an `error`. Tokens of a provider's format
   are judged the same everywhere (see README, "The secrets check").
+- **A repository of examples** (its name says so: `kubernetes/examples`): every file is a sample.
 - **Vendored code**: third-party code kept in the repository (`vendor/`, `third_party/`,
   `node_modules/`) is judged like a sample: its name-based values are its upstream's test inputs
   and examples, not this organisation's secrets.
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..textkinds import is_api_description, is_vendored_path
+from ..textkinds import DOC_FOLDERS, EXAMPLE_FOLDERS, is_api_description, is_vendored_path
 
 
 def _words(text: str) -> frozenset[str]:
@@ -55,14 +56,16 @@ _CODE_EXTENSIONS = _words(
     hpp rs swift m mm dart lua pl pm r jl ex exs erl hs clj vue svelte
     """
 )
-_SAMPLE_DIRS = _words(
-    """
-    test tests __tests__ testing testdata test_data test-data tests_data spec specs fixtures
-    fixture __fixtures__ __mocks__ mocks mock cassettes cassette vcr_cassettes recordings e2e
-    unit_tests integration_tests unittests testutil testutils docs doc documentation docs_src
-    examples example samples sample tutorial tutorials demo demos cookbook cookbooks guides
-    guide
-    """
+_SAMPLE_DIRS = (
+    _words(
+        """
+        test tests __tests__ testing testdata test_data test-data tests_data spec specs fixtures
+        fixture __fixtures__ __mocks__ mocks mock cassettes cassette vcr_cassettes recordings e2e
+        unit_tests integration_tests unittests testutil testutils
+        """
+    )
+    | DOC_FOLDERS
+    | EXAMPLE_FOLDERS
 )
 _DOC_EXTENSIONS = frozenset(["md", "markdown", "mdx", "rst", "adoc", "asciidoc", "har"])
 _TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".tmpl", ".dist", ".tpl")
@@ -86,14 +89,15 @@ class Context:
     vendored: bool = False  # third-party code kept in the repository (`textkinds.is_vendored_path`)
 
 
-def of(path: str) -> Context:
-    """The context of the file at `path` (a repository-relative path, `/`-separated)."""
+def of(path: str, examples: bool = False) -> Context:
+    """The context of the file at `path` (a repository-relative path, `/`-separated); `examples`:
+    the repository is one of examples (`textkinds.is_examples_repository`), every file a sample."""
     parts = path.lower().split("/")
     name = parts[-1]
     extension = name.rpartition(".")[2] if "." in name else ""
     generic = name not in _LOCK_FILES and name not in _SCANNER_FILES
     vendored = is_vendored_path(path)
-    sample = vendored or _is_sample(parts, name, extension) or path.endswith(_CASED_TEST_SUFFIXES)
+    sample = examples or vendored or _is_sample(parts, name, extension) or path.endswith(_CASED_TEST_SUFFIXES)
     return Context(path, generic, extension in _CODE_EXTENSIONS, sample, vendored)
 
 

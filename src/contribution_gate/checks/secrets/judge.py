@@ -26,7 +26,7 @@ from urllib.parse import unquote
 from ...model import Severity
 from . import jwts, keynames
 from .context import Context
-from .values import Verdict, is_code, is_placeholder, patterned, unwrap, verdict
+from .values import Verdict, human_password, is_code, is_placeholder, patterned, unwrap, verdict
 from .words import words_only
 
 Judged = tuple[Severity, str]  # the severity, and why it is a warning when it is one ("" otherwise)
@@ -42,6 +42,7 @@ _NAMING_WORDS = ("password", "passwd", "pass", "pwd", "secret", "token", "apikey
 
 
 _HEX32 = re.compile(r"[0-9a-f]{32}")
+_KEY_ELEMENT = re.compile(r"<key>\s*$", re.IGNORECASE)
 _SEARCH_WORDS = ("algolia", "docsearch", "indexname", "index_name", "searchclient", "instantsearch")
 FORMAT = "it fails the format's own check: a placeholder?"
 PUBLIC = "a publishable key: shipped to browsers by design, still worth knowing about"
@@ -100,6 +101,8 @@ def _jwt(context: Context, token: str, checked: Severity) -> Judged | None:
 
 
 def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | None:
+    if _KEY_ELEMENT.search(line, 0, start):
+        return None  # a property list's `<key>` names an entry, an S3 listing's `<Key>` an object
     name = keynames.name_before(line, start)
     strength = keynames.strength(name)
     if strength is keynames.Strength.NONE or unwrap(secret) is None:
@@ -173,8 +176,8 @@ def _url_password(context: Context, secret: str) -> Judged | None:
     lowered = text.lower()
     if len(text) <= 2 or (text.isdigit() and len(text) <= 6) or is_placeholder(text):
         return None
-    if words_only(text) and any(word in lowered for word in _NAMING_WORDS):
-        return None  # `token`, `mypassword`, `a secret`: it says what belongs there
+    if words_only(text) and (any(word in lowered for word in _NAMING_WORDS) or not human_password(text)):
+        return None  # `token`, `mypassword`: it says what belongs there; `whalehello`: a demo's words
     if context.sample:
         return Severity.WARNING, _sample(context)
     if patterned(text):

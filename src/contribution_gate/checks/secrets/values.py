@@ -31,6 +31,8 @@ class Verdict(enum.IntEnum):
     SECRET = 2
 
 
+# a value that may be base64 (see `base64_text`)
+_BASE64_VALUE = re.compile(r"[A-Za-z0-9+/]{4,}={0,2}")
 # a call or index, a template or format field (`{x}`, `{f(x)}`), a URL or data URI, a decorator, a
 # path, a regular expression, markup
 _CODE_OR_REFERENCE = re.compile(
@@ -267,6 +269,9 @@ def verdict(
     text = unquote(raw) if "%" in raw else raw
     if len(text) < min_length or len(text.split(maxsplit=1)) > 1:
         return Verdict.NONE
+    decoded = base64_text(text)
+    if decoded is not None:  # `password: bXlwYXNzd29yZA==` (a Kubernetes Secret's data): judged as the text
+        return verdict(decoded, min_length=min_length, digest_context=digest_context, uuid=uuid, password=password)
     if (
         _structured(text)
         or is_placeholder(text)
@@ -289,12 +294,25 @@ def verdict(
     if classes < 2 or _reference(text) or _slug(text):
         return Verdict.NONE
     if words_only(text):
-        return Verdict.SECRET if password and _human_password(text) else Verdict.NONE
+        return Verdict.SECRET if password and human_password(text) else Verdict.NONE
     if entropy(body) < _entropy_floor(body):
         return Verdict.NONE
     if patterned(text) or _INSECURE.search(text):
         return Verdict.SAMPLE
     return Verdict.SECRET
+
+
+def base64_text(value: str) -> str | None:
+    """The printable text a value is the base64 encoding of (`bXlwYXNzd29yZA==` is `mypassword`),
+    else None. Random bytes are printable text about once in 10^10 for a 24-character value, so a
+    token (which encodes random bytes, or is no encoding at all) is never read as one."""
+    if len(value) % 4 or not _BASE64_VALUE.fullmatch(value):
+        return None
+    try:
+        text = base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return text if text.isprintable() and text.strip() else None
 
 
 def algorithm_name(text: str) -> bool:
@@ -344,7 +362,7 @@ def names_itself(text: str) -> bool:
     return all(is_trivial_number(p) if p[0].isdigit() else len(p) <= 4 or wordiness(p) >= 0.3 for p in rest)
 
 
-def _human_password(text: str) -> bool:
+def human_password(text: str) -> bool:
     """A password as people make them: words with digits and symbols mixed in, three classes of
     characters or more (`Summer2024!Corp`), and no default or self-describing word in it once
     digits read as letters (`P@ssw0rd1`, `Welcome123!`, `changeme2024`)."""
