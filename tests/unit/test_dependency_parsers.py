@@ -115,6 +115,9 @@ def test_requirements_files() -> None:
             "mysql-connector-python>=8  # the driver",
             "requests[socks]==2.32.3 ; python_version >= '3.8'",
             "-e git+https://github.com/example/thing.git#egg=thing",
+            "git+https://github.com/huggingface/peft",
+            "git+https://github.com/1adrianb/face-alignment.git@v1.4",
+            "https://example.com/downloads/latest",
             "./local/package",
             "not a requirement at all ((",
             "-c constraints.txt",
@@ -126,9 +129,12 @@ def test_requirements_files() -> None:
     assert (deps["mysql-connector-python"].spec, deps["mysql-connector-python"].line) == (">=8", 6)
     assert deps["requests"].version == "2.32.3"
     assert deps["thing"].source_note.startswith("installed from git+")
+    # a VCS URL without `#egg=` names its package after the repository, as pip's clone nearly always does
+    assert (deps["peft"].line, deps["face-alignment"].line) == (9, 10)
+    assert deps["peft"].source_note.endswith("named after its repository")
     assert all(d.scope == DEV for d in deps.values())  # requirements-dev.txt
     assert parsed.includes == [(2, "base.txt")]
-    assert [line for line, _ in parsed.problems] == [10]
+    assert [line for line, _ in parsed.problems] == [11, 13]  # a URL that names no package, and no requirement
 
 
 def test_cargo_go_gemfile_composer_nuget_gradle() -> None:

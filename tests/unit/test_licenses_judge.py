@@ -44,6 +44,17 @@ def test_unknown_ids_keep_their_spelling() -> None:
     found = catalog().lookup("Acme-Internal-1.0")
     assert (found.spdx, found.known) == ("Acme-Internal-1.0", False)
     assert catalog().class_of(found) == "unknown"
+    found = catalog().lookup("LicenseRef-Acme-Internal")
+    assert (found.spdx, found.known) == ("LicenseRef-Acme-Internal", False)
+
+
+def test_a_license_ref_named_after_a_known_license_is_that_license() -> None:
+    """`SPDX-License-Identifier: LicenseRef-Apache2` above the Apache-2.0 notice (huggingface/peft)."""
+    assert [str(catalog().lookup(f"LicenseRef-{name}")) for name in ("Apache2", "MIT", "GPLv3")] == [
+        "Apache-2.0",
+        "MIT",
+        "GPL-3.0-only",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ CLASSES = (
     "unknown",
 )
 _SCANCODE_REF = "licenseref-scancode-"
+_LICENSE_REF = "licenseref-"
 
 
 class InvalidExpression(ValueError):
@@ -133,6 +134,9 @@ class Catalog:
         key = self.by_spdx.get(low) or self.aliases.get(low)
         if key is None and low.startswith(_SCANCODE_REF):
             key = low[len(_SCANCODE_REF) :]
+        elif key is None and low.startswith(_LICENSE_REF):  # `LicenseRef-Apache2`: a project's name for a known one
+            named = low[len(_LICENSE_REF) :]
+            key = self.by_spdx.get(named) or self.aliases.get(named)
         if key is None and low in self.spdx_of:
             key = low
         if key is None:

@@ -27,6 +27,8 @@ _WORDS = re.compile(r"[a-z0-9]+")
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 _ARCHIVE = re.compile(r"/([A-Za-z0-9][A-Za-z0-9._]*?)-(\d[^/-]*?)(?:-[^/]*)?\.(?:whl|tar\.gz|zip|tar\.bz2)$")
 _VCS = ("git+", "hg+", "svn+", "bzr+")
+# a VCS URL's repository name, before `.git` and `@ref`: what pip would install is nearly always it
+_REPOSITORY = re.compile(r"/([A-Za-z0-9][A-Za-z0-9._-]*?)(?:\.git)?/?(?:@[^/]*)?$")
 
 
 def scope_of_name(name: str) -> str:
@@ -74,9 +76,14 @@ def _url_requirement(text: str, line: int | None, scope: str) -> Dep | None:
     egg = _EGG.search(text)
     archive = _ARCHIVE.search(text.split("#", 1)[0])
     name = egg.group(1) if egg else archive.group(1) if archive else None
+    note = f"installed from {_short(text)}"
+    if name is None and lowered.startswith(_VCS):
+        repository = _REPOSITORY.search(text.split("#", 1)[0])  # `git+https://github.com/huggingface/peft`
+        name = repository.group(1) if repository else None
+        note += ", named after its repository"
     if name is None:
         return None
-    return Dep(PYPI, name, None, line, scope=scope, source_note=f"installed from {_short(text)}")
+    return Dep(PYPI, name, None, line, scope=scope, source_note=note)
 
 
 def _short(url: str) -> str:
