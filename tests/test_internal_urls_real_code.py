@@ -125,6 +125,9 @@ SAMPLES: list[tuple[str, str, set[tuple[str, str]]]] = [
     ),
     ("pihole/.env", "# the FRITZ!Box default\nPIHOLE_ROUTER_IP=192·168.178.1\n", {("private-address", "warning")}),
     ("volumes/iscsi.yaml", "    iscsi:\n      targetPortal: 10·0.2.15:3260\n", {("private-address", "warning")}),
+    # a Helm chart's test values (chart-testing's `ci/`); an address made up by counting
+    ("charts/blackbox/ci/hostAliases.yml", "hostAliases:\n  - ip: 192·168.1.2\n", {("private-address", "warning")}),
+    ("charts/modbus/values.yaml", "targets:\n  - 10·1.2.3:502\n", {("private-address", "warning")}),
     # a host cut at a space: no host `exam`
     ("src/check.py", 'url = URL("https:/·/exam le.com/")\n', set()),
     # numbers of vector graphics
@@ -137,9 +140,9 @@ SAMPLES: list[tuple[str, str, set[tuple[str, str]]]] = [
 ERRORS: list[tuple[str, str, str]] = [
     ("src/settings.py", 'PROXY = "http://proxy·internal:8080"\n', "internal-tld"),
     ("deploy/values.yaml", "db:\n  host: 10·8.0.15\n", "private-address"),
-    (".env", "DATABASE_URL=postgres://app@10·1.2.3:5432/app\n", "private-address"),
+    (".env", "DATABASE_URL=postgres://app@10·1.7.3:5432/app\n", "private-address"),
     ("src/Client.cs", 'var api = new Uri("http://172·20.1.5:8080/v1");\n', "private-address"),
-    ("requirements.txt", "--index-url http://10·1.2.3/simple\nrequests==2.32.3\n", "private-address"),
+    ("requirements.txt", "--index-url http://10·1.7.3/simple\nrequests==2.32.3\n", "private-address"),
     # a comment after a value hides nothing; a compose file's other hosts are hosts
     ("deploy/db.yaml", "db:\n  host: 10·8.0.16  # the primary\n", "private-address"),
     ("stack/compose.yaml", "    environment:\n      - DB_HOST=10·8.0.17\n", "private-address"),

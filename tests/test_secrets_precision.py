@@ -313,6 +313,26 @@ def test_every_file_of_a_repository_of_examples_is_a_sample(
     )
 
 
+def test_a_version_pin_under_a_tokenizer_libraries_name_is_no_secret(
+    based_repo: GitRepo, gate_cmd: Callable[..., Run]
+) -> None:
+    """sentry-python's tox.ini: `py3.9-langchain-notiktoken-v0.1.20: aiohttp==3.13.5`, 243 times.
+    `tiktoken` is OpenAI's tokenizer, not a token; a package pinned to a version is no value."""
+    check(
+        gate_cmd,
+        based_repo,
+        {
+            "tox.ini": [
+                ("[testenv]", NONE),
+                ("deps =", NONE),
+                ("    py3.9-langchain-notiktoken-v0.1.20: aiohttp==3.13.5", NONE),
+                ("    py3.12-openai-tiktoken: tiktoken>=0.7,<1", NONE),
+            ],
+            "config/app.ini": [("api_token = " + rand(24), ERROR)],
+        },
+    )
+
+
 # -- the file says what its values are -------------------------------------------------------------
 
 
@@ -392,6 +412,8 @@ def test_private_keys_of_tests_and_vendored_code_are_warnings(
     (moby's `testdata/*.pem`, go-crypto's test vectors): a warning there, an error anywhere else."""
     expected = {
         "integration/testdata/https/server-key.pem": "warning",
+        "integration/resources/tls/local.key": "warning",  # a Go project's integration suite (traefik)
+        "charts/node-exporter/ci/tls-secret-values.yaml": "warning",  # a Helm chart's test values
         "vendor/github.com/acme/pgp/keys_test_data.go": "warning",
         "deploy/server-key.pem": "error",
     }

@@ -233,7 +233,7 @@ def test_address_in_documentation_text_is_a_warning() -> None:
     assert finding.severity is Severity.WARNING and "example" in finding.message
     (finding,) = scan("# the database answers on 10·1.2.3:5432", "deploy/notes.py")
     assert finding.severity is Severity.WARNING
-    (finding,) = scan('DB = "10·1.2.3:5432"')
+    (finding,) = scan('DB = "10·1.7.3:5432"')
     assert finding.severity is Severity.ERROR
 
 
@@ -344,7 +344,8 @@ def test_file_context(path: str, context: str) -> None:
 @pytest.mark.parametrize(
     ("path", "text", "rule", "severity"),
     [
-        ("src/app.py", 'DB = "10·1.2.3:5432"', "private-address", Severity.ERROR),
+        ("src/app.py", 'DB = "10·1.7.3:5432"', "private-address", Severity.ERROR),
+        ("src/app.py", 'DB = "10·1.2.3:5432"', "private-address", Severity.WARNING),  # counted up: an example
         ("src/app.py", 'API = "https://api·internal/v1"', "internal-tld", Severity.ERROR),
         ("tests/test_app.py", 'API = "https://api·internal/v1"', "internal-tld", Severity.WARNING),
         ("tests/test_app.py", 'API = "https://api.corp.acme-payments.io/v1"', "internal-domain", Severity.ERROR),
@@ -353,7 +354,7 @@ def test_file_context(path: str, context: str) -> None:
         ("src/app.py", "# grafana: http://10·1.2.3:3000/", "private-address", Severity.WARNING),
         ("src/app.py", 'IMDS = "http://169·254.169.254/latest/api/token"', "cloud-metadata", Severity.WARNING),
         ("config/app.example.yaml", "host: 10·1.2.3", "private-address", Severity.WARNING),
-        ("config/app.yaml", "host: 10·1.2.3", "private-address", Severity.ERROR),
+        ("config/app.yaml", "host: 10·1.7.3", "private-address", Severity.ERROR),
         ("src/proxy.py", 'MOUNTS = {"all://10·1.0.0/16": None}', "private-network", Severity.WARNING),
     ],
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
 
 import model_fixtures as F
 import pytest
@@ -55,6 +56,21 @@ def test_no_benign_case_is_flagged(case: str) -> None:
 )
 def test_where_and_what(case: str, expected: tuple[str, str, str]) -> None:
     assert expected in problems_of(F.MALICIOUS_BUILDERS[case]()[1])
+
+
+@pytest.mark.parametrize("protocol", [4, 5])
+def test_the_standard_framers_bare_tail_is_no_bad_frame(protocol: int) -> None:
+    """After a string too large for a frame the framer writes the last few bytes (`MEMOIZE SETITEMS
+    STOP`, under its minimum frame size) bare (anthropic-cookbook's vector_db.pkl)."""
+    data = pickle.dumps({"a": [1.0] * 10_000, "b": "x" * 1_500_000}, protocol=protocol)
+    assert problems_of(data) == []
+
+
+def test_a_long_bare_run_after_a_frame_is_a_bad_frame() -> None:
+    body = F.EMPTY_DICT + F.STOP
+    padded = F.EMPTY_DICT + F.EMPTY_DICT + F.EMPTY_DICT + F.EMPTY_DICT
+    rules = {rule for rule, _, _ in problems_of(F.proto(4) + F.frame(padded + padded) + padded + body)}
+    assert "pickle-bad-frame" in rules
 
 
 def test_a_frame_whose_length_does_not_match_is_unexplained() -> None:

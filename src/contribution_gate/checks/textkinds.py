@@ -240,6 +240,10 @@ _TEST_DIRS = frozenset(
 _TEST_NAME = re.compile(
     r"(?:^test_|^conftest\.py$|_test\.\w+$|\.(?:test|spec)\.\w+$|Tests?\.(?:java|kt|cs|swift|scala)$)"
 )
+_CHART_TEST_VALUES = re.compile(r"values\.ya?ml$", re.IGNORECASE)
+_TEST_FOLDER = re.compile(
+    r"(?:^|[._-])(?:unit|integration|functional|acceptance|e2e)?tests?$|^e2e$|^__mocks__$|^integration(?:-cli)?$"
+)
 
 
 def is_examples_repository(name: str) -> bool:
@@ -249,9 +253,21 @@ def is_examples_repository(name: str) -> bool:
 
 
 def is_test_path(path: str) -> bool:
-    """Tests and their fixtures: `tests/...`, `test_x.py`, `x_test.go`, `x.spec.ts`, `XTest.java`."""
+    """Tests and their fixtures: `tests/...`, `test_x.py`, `x_test.go`, `x.spec.ts`, `XTest.java`,
+    and a Helm chart's test values (`charts/app/ci/tls-values.yaml`, chart-testing's inputs; any
+    YAML file of a `ci/` folder in a chart under `charts/`)."""
     *folders, name = path.split("/")
-    return any(f.lower() in _TEST_DIRS for f in folders) or _TEST_NAME.search(name) is not None
+    if any(f.lower() in _TEST_DIRS for f in folders) or _TEST_NAME.search(name) is not None:
+        return True
+    if not folders or folders[-1] != "ci" or not name.lower().endswith((".yaml", ".yml")):
+        return False
+    return _CHART_TEST_VALUES.search(name) is not None or (len(folders) >= 3 and folders[-3] == "charts")
+
+
+def is_test_folder(name: str) -> bool:
+    """A folder of tests beyond `is_test_path`'s: `integration_tests/`, `Foo.UnitTests/`, `e2e/`,
+    `__mocks__/`, a Go project's `integration/` suite."""
+    return _TEST_FOLDER.search(name.lower()) is not None
 
 
 _FIXTURE_DIRS = frozenset(

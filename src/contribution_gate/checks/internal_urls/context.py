@@ -19,17 +19,13 @@ from ..textkinds import (
     Kind,
     is_api_description,
     is_examples_repository,
+    is_test_folder,
     is_test_path,
     is_vendored_path,
 )
 
 TEST, DOCUMENTATION, SAMPLE, VENDORED, EXAMPLES = "test", "documentation", "sample", "vendored", "examples"
 
-# folders of tests beyond the shared `is_test_path`: `integration_tests/`, `Foo.UnitTests/`, `e2e/`,
-# a Go project's `integration/` suite
-_TEST_FOLDER = re.compile(
-    r"(?:^|[._-])(?:unit|integration|functional|acceptance|e2e)?tests?$|^e2e$|^__mocks__$|^integration(?:-cli)?$"
-)
 # folders of documentation and of example code for readers to copy
 _DOC_FOLDERS = DOC_FOLDERS | EXAMPLE_FOLDERS
 # text files that configure a build: `requirements-dev.txt`, `requirements/base.txt`, `CMakeLists.txt`
@@ -74,7 +70,7 @@ def file_context(path: str, kind: Kind) -> str:
     low = [f.lower() for f in folders]
     if is_vendored_path(path):
         return VENDORED
-    if is_test_path(path) or any(_TEST_FOLDER.search(f) for f in low):
+    if is_test_path(path) or any(is_test_folder(f) for f in low):
         return TEST
     if not is_config_text(path) and (
         kind.is_document

@@ -265,6 +265,9 @@ class Verdicts:
         if default is not None and self._private(address):
             message = f"Private address {shown} {where} (the default address of {default}?)"
             return Hit("private-address", Severity.WARNING, shown, message, ref.password)
+        if _counting(address) and self._private(address):
+            message = f"Private address {shown} {where} (made up by counting: an example?)"
+            return Hit("private-address", Severity.WARNING, shown, message, ref.password)
         for name, rule, severity, label in (
             ("private", "private-address", Severity.ERROR, "Private address {} (RFC 1918)"),
             ("unique-local", "private-address", Severity.ERROR, "Private address {} (IPv6 unique local)"),
@@ -399,6 +402,15 @@ def _placed(hit: Hit, context: str, line: positions.Line, at: int, mode_of: Call
     if positions.in_example_text(line, at, mode_of(at)):
         return replace(hit, severity=Severity.WARNING, message=f"{hit.message} in documentation text (an example?)")
     return hit
+
+
+def _counting(address: Address) -> bool:
+    """An IPv4 address whose last three numbers count up (`10.1.2.3`, `10.2.3.4`, `172.16.17.18`):
+    written as an example, the way `1234` is written for a PIN."""
+    if address.version != 4:
+        return False
+    octets = address.packed
+    return octets[1] + 1 == octets[2] and octets[2] + 1 == octets[3] and octets[1] > 0
 
 
 def _shown(host: str) -> str:

@@ -43,6 +43,7 @@ KEPT_TOTAL = 16 << 20  # characters of strings kept per pickle: past that, strin
 MAX_HELD = 1 << 21  # values on the stack, marks and memo slots at once
 TORCH_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
 _UNFRAMED = frozenset(b"\x95BX\x8e\x8d\x96")  # what the standard framer writes outside frames
+_FRAME_SIZE_MIN = 4  # pickle._Framer writes the data of a smaller frame without a FRAME opcode
 
 
 class Sym:
@@ -182,6 +183,8 @@ def _run(data: Input, result: Walk, allow: Allowed, meter: Meter) -> None:
     budget = meter.max_opcodes - meter.opcodes
     frame_end: int | None = None
     framing = False
+    bare_since: int | None = None  # where the run of opcodes outside any frame began
+    short_frame = False  # the last FRAME is shorter than any the framer writes: what follows it is suspect
     bad_frame = False
     lost = False  # a PUT whose index was not parsed (padded past LINE_KEEP)
     kept_chars = 0  # characters of kept strings: past KEPT_TOTAL strings are no longer kept
@@ -294,10 +297,20 @@ def _run(data: Input, result: Walk, allow: Allowed, meter: Meter) -> None:
                 result.opcodes = count
                 _checkpoint(result, budget, meter, len(stack) + len(marks) + len(memo), pos)
                 check_at = min(count + TICK, budget + 1)
-            if framing and frame_end is None and code not in _UNFRAMED:
-                frame_problem(
-                    f"an opcode at offset {pos} lies outside any FRAME: a frame length does not match its content"
-                )
+            if framing and frame_end is None:
+                # the framer writes a frame of fewer than _FRAME_SIZE_MIN bytes bare (a pickle's last
+                # `MEMOIZE SETITEMS STOP` after a large string): a longer bare run is no framer's
+                if bare_since is None and code not in _UNFRAMED:
+                    bare_since = pos
+                run = (pos if code in _UNFRAMED else pos + 1) - bare_since if bare_since is not None else 0
+                if bare_since is not None and (run >= _FRAME_SIZE_MIN or short_frame):
+                    frame_problem(
+                        f"an opcode at offset {bare_since} lies outside any FRAME: a frame length does not match its content"
+                    )
+                if code in _UNFRAMED:
+                    bare_since = None
+            else:
+                bare_since = None
             op = NAMES.get(code)
             if op is None:
                 _reject("pickle-unknown-opcode", f"unknown opcode 0x{code:02x} at offset {pos}")
@@ -471,7 +484,7 @@ def _run(data: Input, result: Walk, allow: Allowed, meter: Meter) -> None:
                             "frame",
                         )
                     )
-                frame_end, framing = here + length, True
+                frame_end, framing, short_frame = here + length, True, length < _FRAME_SIZE_MIN
             elif code in (0x53, 0x56):  # STRING, UNICODE
                 line = data.line(meter)
                 if line is None:

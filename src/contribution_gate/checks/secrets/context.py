@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..textkinds import DOC_FOLDERS, EXAMPLE_FOLDERS, is_api_description, is_vendored_path
+from ..textkinds import DOC_FOLDERS, EXAMPLE_FOLDERS, is_api_description, is_test_folder, is_test_path, is_vendored_path
 
 
 def _words(text: str) -> frozenset[str]:
@@ -97,7 +97,13 @@ def of(path: str, examples: bool = False) -> Context:
     extension = name.rpartition(".")[2] if "." in name else ""
     generic = name not in _LOCK_FILES and name not in _SCANNER_FILES
     vendored = is_vendored_path(path)
-    sample = examples or vendored or _is_sample(parts, name, extension) or path.endswith(_CASED_TEST_SUFFIXES)
+    sample = (
+        examples
+        or vendored
+        or _is_sample(parts, name, extension)
+        or path.endswith(_CASED_TEST_SUFFIXES)
+        or is_test_path(path)  # what every check counts as tests (a Helm chart's `ci/*values.yaml`)
+    )
     return Context(path, generic, extension in _CODE_EXTENSIONS, sample, vendored)
 
 
@@ -110,7 +116,7 @@ def within(outer: Context, inner: Context) -> Context:
 
 
 def _is_sample(parts: list[str], name: str, extension: str) -> bool:
-    if any(part in _SAMPLE_DIRS for part in parts[:-1]):
+    if any(part in _SAMPLE_DIRS or is_test_folder(part) for part in parts[:-1]):
         return True
     if extension in _DOC_EXTENSIONS or name.startswith("readme") or is_api_description(name):
         return True

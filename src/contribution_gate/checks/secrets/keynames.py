@@ -166,8 +166,8 @@ def strength(name: Name) -> Strength:
 def _secret_word(word: str) -> tuple[str | None, str]:
     """The secret word `word` is or ends in, and what comes before it in the same word
     (`hapikey` -> apikey, h; `dbpassword` -> password, db); None when it is none."""
-    if word in _LOOKALIKES:
-        return None, ""
+    if word in _LOOKALIKES or word.endswith("tiktoken"):
+        return None, ""  # `notiktoken`, a tox environment without OpenAI's tokenizer library
     singular = word[:-1] if word.endswith("s") and word[:-1] in _STRONG_WORDS | _WEAK_WORDS else word
     if singular in _STRONG_WORDS or singular in _WEAK_WORDS:
         return singular, ""

@@ -61,6 +61,11 @@ _PLACEHOLDER = re.compile(
 # (`v1.2.3`, `4.0.0.0`, `1.2.3-rc.1`); a dotted IPv4 address; a host name; an e-mail address
 _DATE_OR_TIME = re.compile(r"\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d")
 _VERSION = re.compile(r"[vV]?\d{1,6}(?:\.\d{1,6}){1,4}(?![0-9A-Za-z])")
+# a package pinned to a version: `aiohttp==3.13.5`, `django>=4.2,<5`, `lodash@^4.17.21`
+_PIN = re.compile(
+    r"[A-Za-z0-9][\w.\[\]-]*(?:(?:===?|[<>~!]=|[<>])\s*[vV]?\d+(?:\.[\w*+!-]+)*)"
+    r"(?:,\s*(?:===?|[<>~!]=|[<>])\s*[vV]?\d+(?:\.[\w*+!-]+)*)*|[A-Za-z0-9@][\w./-]*@[\^~]?\d+(?:\.[\w*-]+)+"
+)
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?")
 _HOST = re.compile(r"(?:[a-z0-9-]{1,63}\.){1,10}[a-z]{2,24}")
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,10}")
@@ -413,9 +418,9 @@ def _der_length(der: bytes, at: int) -> tuple[int, int] | None:
 
 
 def _structured(text: str) -> bool:
-    """A number (with a unit: `30s`, `1.5GB`), a date or time, a version, an IPv4 address, a host
-    name or an e-mail address."""
-    if _number(text) or _DATE_OR_TIME.search(text) or _VERSION.match(text):
+    """A number (with a unit: `30s`, `1.5GB`), a date or time, a version, a package pinned to one
+    (`aiohttp==3.13.5`), an IPv4 address, a host name or an e-mail address."""
+    if _number(text) or _DATE_OR_TIME.search(text) or _VERSION.match(text) or _PIN.fullmatch(text):
         return True
     return bool(_IPV4.fullmatch(text) or _HOST.fullmatch(text) or _EMAIL.fullmatch(text))
 
