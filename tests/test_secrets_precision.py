@@ -333,6 +333,31 @@ def test_a_version_pin_under_a_tokenizer_libraries_name_is_no_secret(
     )
 
 
+def test_product_names_and_a_key_cut_short_in_an_example(based_repo: GitRepo, gate_cmd: Callable[..., Run]) -> None:
+    """crewAI maps variable names to products (`"AZURE_OPENAI_API_KEY": "Azure OpenAI"`); Portkey's
+    gateway shows a key's first characters in a comment; a PEM key with its armor headers stays one."""
+    header = "-----BEGIN RSA " + "PRIVATE KEY-----"
+    check(
+        gate_cmd,
+        based_repo,
+        {
+            "src/validate.py": [('    "AZURE_OPENAI_API_KEY": "Azure OpenAI",', NONE)],
+            "src/types.ts": [
+                ("  oraclePrivateKey?: string; // example: " + header + "\\n" + rand(16) + "...", NONE),
+                ("  oracleKeyPassphrase?: string; // example: password", NONE),
+            ],
+            "deploy/legacy.pem": [
+                (header, ERROR),
+                ("Proc-Type: 4,ENCRYPTED", NONE),
+                ("DEK-Info: AES-128-CBC," + rand(32, HEX).upper(), NONE),
+                ("", NONE),
+                (base64.b64encode(bytes(random.getrandbits(8) for _ in range(48))).decode(), NONE),
+                ("-----END RSA " + "PRIVATE KEY-----", NONE),
+            ],
+        },
+    )
+
+
 # -- the file says what its values are -------------------------------------------------------------
 
 

@@ -29,6 +29,8 @@ _PRIVATE_KEY = re.compile(
     r"-----BEGIN (?:(?:RSA|EC|ECDSA|DSA|OPENSSH|ENCRYPTED|PGP|SSH2 ENCRYPTED) )?PRIVATE KEY(?: BLOCK)?-----"
 )
 _KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{40}")
+# the headers an encrypted PEM or an armored PGP key opens with: `Proc-Type: 4,ENCRYPTED`, `Version: GnuPG`
+_ARMOR_HEADER = re.compile(r"[A-Z][A-Za-z-]{1,30}: \S")
 _NONE: frozenset[str] = frozenset()
 
 
@@ -182,7 +184,7 @@ def private_key(text: str, line: Line, numbers: Numbers, count: int, ends: KeyEn
     body = following.lstrip("+'\"` \t")
     column = header.start() - line.start
     logged = following[column:].lstrip("+'\"` \t") if column and following[:column].strip() else ""
-    if not (_KEY_BODY.search(rest) or _KEY_BODY.match(body) or _KEY_BODY.match(logged) or ":" in following):
+    if not (_KEY_BODY.search(rest) or _KEY_BODY.match(body) or _KEY_BODY.match(logged) or _ARMOR_HEADER.match(body)):
         return None
     last, block_end = line.index, line.end
     if "-----END" not in rest and line.index + 1 < count:

@@ -515,6 +515,8 @@ def _random_piece(piece: str) -> bool:
         return False
     if _DIGITS_IN_LETTERS.search(piece):
         return True
+    if words_only(piece):
+        return False  # `OpenAI`, `HuggingFace`: words written together, a product's name
     return not all(_WORDLIKE.fullmatch(p) or _PROSE_WORD.fullmatch(p) for p in _PIECES.split(piece) if p)
 
 
