@@ -52,6 +52,30 @@ def test_a_staged_gpl_header_fails_an_apache_project(based_repo: GitRepo) -> Non
     assert [(c.name, c.status, c.findings) for c in result.checks] == [("licenses", "fail", 1)]
 
 
+def test_a_confidentiality_phrase_in_prose_is_no_proprietary_license(based_repo: GitRepo) -> None:
+    """ScanCode's rule `Strictly confidential.` matched a lease's clause (anthropic-cookbook's sample
+    data): a marking the proprietary-markers check judges, at most a warning here; a SPDX tag of a
+    LicenseRef named after a known license is that license (huggingface/peft)."""
+    based_repo.commit_files("policy", {".contribution-gate.toml": GATE_CONFIG})
+    based_repo.add(
+        "data/sample-lease.txt",
+        "The Licensee shall keep the terms of this license agreement strictly confidential.\n",
+    )
+    based_repo.add("src/te.py", "# SPDX-License-Identifier: LicenseRef-Apache2\nimport os\n")
+    result = review(based_repo, staged=True)
+    assert result.verdict == "pass"
+    assert found(result) == [("incompatible-license", "data/sample-lease.txt", 1, "warn")]
+
+
+def test_the_code_license_file_is_the_projects_license(based_repo: GitRepo) -> None:
+    """microsoft/autogen: LICENSE is CC-BY-4.0 (the documentation's), LICENSE-CODE is MIT (the code's)."""
+    based_repo.commit_files("licenses", {"LICENSE": license_text("cc-by-4.0"), "LICENSE-CODE": license_text("mit")})
+    based_repo.add("src/tool.py", "#!/usr/bin/env python3\n" + commented(GPL3_PLUS) + "\nprint('hi')\n")
+    result = review(based_repo, staged=True)
+    assert found(result) == [("incompatible-license", "src/tool.py", 2, "fail")]
+    assert "a project licensed MIT (LICENSE-CODE" in result.judged[0].finding.message
+
+
 def test_a_gpl_header_in_test_data_is_a_warning_in_source_an_error(based_repo: GitRepo) -> None:
     """Tests quote licenses (a Gutenberg text in ripgrep's test data, PyPI's classifier list in
     poetry's fixtures) far more often than they copy code: a warning that still names it."""

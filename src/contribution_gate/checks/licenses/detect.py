@@ -23,6 +23,7 @@ from .text import is_changelog, is_license_file, lines_for_scancode, quoted
 if TYPE_CHECKING:
     from .matches import Match
 
+_PHRASE_TOKENS = 4  # a proprietary rule this short is a marking, not license terms
 # A license text that neither matcher identified (ScanCode not installed, or not to be loaded)
 NEEDS_SCANCODE = "unidentified license text"
 
@@ -156,7 +157,10 @@ def scancode_detections(lines: Sequence[tuple[int, str]], name: str, whole_file:
         strong = [
             match
             for match in kept
-            if not found.false_positive and match.kind in m.DECLARING and match.score >= strong_score
+            if not found.false_positive
+            and match.kind in m.DECLARING
+            and match.score >= strong_score
+            and not _confidentiality_phrase(match)
         ]
         weak = [match for match in kept if match not in strong]
         for group, is_strong in ((strong, True), (weak, False)):
@@ -164,6 +168,12 @@ def scancode_detections(lines: Sequence[tuple[int, str]], name: str, whole_file:
             if detection is not None:
                 out.append(detection)
     return out
+
+
+def _confidentiality_phrase(match: Match) -> bool:
+    """A proprietary "license" that is a few words (ScanCode's `Strictly confidential.`): a marking
+    in prose (a lease's clause, a memo), which the proprietary-markers check judges; it may warn here."""
+    return 0 < match.length <= _PHRASE_TOKENS and "proprietary" in match.expression.lower()
 
 
 def _needs_scancode(lines: Sequence[tuple[int, str]], whole_file: bool) -> Detection:

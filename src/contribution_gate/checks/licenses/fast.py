@@ -417,7 +417,8 @@ def _match(hit: _Hit, tokens: Sequence[_Token], text_of: dict[int, str]) -> Matc
     while end < len(line) and not line[end].isspace() and not line[end].isalnum():
         end += 1  # trailing punctuation, as ScanCode's matched text has it
     matched = line[first.start : end].strip()
-    return Match(hit.rule.expression, first.line, last.line, hit.score, hit.rule.kind, hit.rule.name, matched)
+    rule = hit.rule
+    return Match(rule.expression, first.line, last.line, hit.score, rule.kind, rule.name, matched, rule.length)
 
 
 def _false_positive(group: Sequence[_Hit], tokens: Sequence[_Token], text_of: dict[int, str]) -> bool:

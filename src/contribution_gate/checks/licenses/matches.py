@@ -29,6 +29,7 @@ class Match:
     kind: str
     rule: str
     matched: str = ""  # the first line of the matched text
+    length: int = 0  # the rule's length in tokens (0: not known)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """The project's own (outbound) license: `[licenses] project` in the policy, else what the tree the
 policy comes from declares (the base commit for a range): pyproject.toml, package.json, Cargo.toml,
-then a LICENSE file read by ScanCode.
+then a LICENSE file read by ScanCode (a LICENSE-CODE file first: the license of the code where the
+repository's LICENSE covers its documentation).
 
 Resolved at most once per run and only when a detection needs judging, so a change without any
 license in it never pays for it (loading the license catalog costs about 60 ms). A declared value
@@ -21,7 +22,14 @@ if TYPE_CHECKING:
 
 Reader = Callable[[str], "bytes | None"]
 _MANIFESTS = ("pyproject.toml", "package.json", "Cargo.toml")
+# a file that says it licenses the code comes first: Microsoft's repositories license their
+# documentation under LICENSE (CC-BY-4.0) and their code under LICENSE-CODE (MIT)
 _LICENSE_FILES = (
+    "LICENSE-CODE",
+    "LICENSE-CODE.txt",
+    "LICENSE-CODE.md",
+    "LICENSE_CODE",
+    "CODE_LICENSE",
     "LICENSE",
     "LICENSE.txt",
     "LICENSE.md",

@@ -168,6 +168,7 @@ def _found(detection: Any, numbers: Sequence[int]) -> Found:
             _kind(m),
             m.rule.identifier,
             _first_line(m),
+            int(getattr(m.rule, "length", 0) or 0),
         )
         for m in detection.matches
     )
