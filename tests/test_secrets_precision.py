@@ -225,6 +225,7 @@ def test_hand_made_values_and_passwords_of_words(based_repo: GitRepo, gate_cmd: 
                 (f"api_secret: {unit * 6}", NONE),
                 ("db_password: Sum" + "mer" + str(2000 + len(unit)) + "!" + "Corp", ERROR),
                 ("greeting_text: Sum" + "mer" + str(2000 + len(unit)) + "!" + "Corp", NONE),
+                ("admin_password: \"'03#" + "pa33" + "w0rd'\"", NONE),  # ansible's quoting example
             ],
             "src/site/settings.py": [
                 (

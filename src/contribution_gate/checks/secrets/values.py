@@ -63,8 +63,8 @@ _DATE_OR_TIME = re.compile(r"\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d")
 _VERSION = re.compile(r"[vV]?\d{1,6}(?:\.\d{1,6}){1,4}(?![0-9A-Za-z])")
 # a package pinned to a version: `aiohttp==3.13.5`, `django>=4.2,<5`, `lodash@^4.17.21`
 _PIN = re.compile(
-    r"[A-Za-z0-9][\w.\[\]-]*(?:(?:===?|[<>~!]=|[<>])\s*[vV]?\d+(?:\.[\w*+!-]+)*)"
-    r"(?:,\s*(?:===?|[<>~!]=|[<>])\s*[vV]?\d+(?:\.[\w*+!-]+)*)*|[A-Za-z0-9@][\w./-]*@[\^~]?\d+(?:\.[\w*-]+)+"
+    r"[A-Za-z0-9][\w.\[\]-]*(?:(?:===?|[<>]=?|[~!]=)\s*[vV]?\d+(?:\.[\w*+!-]+)*)"
+    r"(?:,\s*(?:===?|[<>]=?|[~!]=)\s*[vV]?\d+(?:\.[\w*+!-]+)*)*|[A-Za-z0-9@][\w./-]*@[\^~]?\d+(?:\.[\w*-]+)+"
 )
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?")
 _HOST = re.compile(r"(?:[a-z0-9-]{1,63}\.){1,10}[a-z]{2,24}")
@@ -97,6 +97,7 @@ _UNITS = frozenset(["ms", "s", "m", "h", "d", "k", "kb", "mb", "gb", "tb", "px",
 _SEPARATORS = str.maketrans("", "", "-_.")
 _PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 _LEET = str.maketrans("013457@$!", "oieastasi")
+_LEET_S = str.maketrans("013457@$!", "oisastasi")  # a 3 for an s (`pa33w0rd`)
 # words that make a password a default or a sample, in any case, with digits for letters
 _WEAK_PASSWORD_WORDS = (
     "pass",
@@ -219,10 +220,12 @@ def is_placeholder(secret: str) -> bool:
 
 
 def _default_password(secret: str) -> bool:
-    """A default password dressed up: digits for letters and a number or symbol after it
-    (`P@ssw0rd1`, `Welcome123!`, `Adm1n2024`)."""
-    core = secret.rstrip("0123456789!@#$%^&*.?_-").lower().translate(_LEET)
-    return core in _DEFAULT_PASSWORDS or core in _WEAK_PASSWORD_WORDS
+    """A default password dressed up: digits for letters (a 3 for an e or an s) and a number or
+    symbol before or after it (`P@ssw0rd1`, `Welcome123!`, `Adm1n2024`, `03#pa33w0rd`)."""
+    # `03#pa33w0rd` (ansible's quoting example): what stands before the word is no letter of it
+    bare = secret.rstrip("0123456789!@#$%^&*.?_-").lstrip("0123456789#%^&*.?_-").lower()
+    cores = {bare.translate(_LEET), bare.translate(_LEET_S)}
+    return any(core in _DEFAULT_PASSWORDS or core in _WEAK_PASSWORD_WORDS for core in cores)
 
 
 def is_code(value: str) -> bool:
