@@ -28,7 +28,7 @@ FORMATS = ("text", "json", "sarif", "markdown", "github")
 
 def private_url(last: int) -> str:
     """A line naming a private address (an internal-urls finding), built so this file holds none."""
-    return f'URL = "http://{".".join(("10", "1", "2", str(last)))}/"\n'
+    return f'URL = "http://{".".join(("10", "1", "7", str(last)))}/"\n'
 
 
 DCO_POLICY = '[cla]\nmode = "dco"\n'
