@@ -119,3 +119,14 @@ def test_best_and_curation_entries() -> None:
     for bad in ("x@<<<", "npm: ", ""):
         with pytest.raises(RangeError):
             parse(bad)
+
+
+def test_several_classifiers_are_a_choice() -> None:
+    """text-unidecode lists Artistic and GPL classifiers: a dual license, judged by its best option."""
+    from contribution_gate.checks.licenses.dependencies.resolve import read_license
+
+    classifiers = (
+        "License :: OSI Approved :: Artistic License\nLicense :: OSI Approved :: GNU General Public License (GPL)"
+    )
+    expr, shown, problem = read_license([(classifiers, "classifier")])
+    assert (str(expr), shown, problem) == ("Artistic-2.0 OR GPL-1.0-or-later", "Artistic-2.0 OR GPL-1.0-or-later", "")

@@ -43,8 +43,9 @@ class Resolution:
 
 def read_license(candidates: Sequence[tuple[str, str]]) -> tuple[Expr | None, str, str]:
     """The first candidate (text, how to read it) that names only licenses the gate knows, else
-    the first that parses: (expression, text, problem). Classifiers (one per line) and several
-    deps.dev expressions are all taken to apply (AND): their relation is not stated."""
+    the first that parses: (expression, text, problem). Several trove classifiers (one per line)
+    are a choice (OR): that is how packages use them, a dual-licensed package lists each of its
+    licenses (text-unidecode: Artistic, GPL); several deps.dev expressions all apply (AND)."""
     first: tuple[Expr | None, str, str] | None = None
     for text, mode in candidates:
         parts = [p for p in text.split("\n") if p.strip()] if mode == "classifier" else [text]
@@ -62,7 +63,7 @@ def read_license(candidates: Sequence[tuple[str, str]]) -> tuple[Expr | None, st
         if problem or not exprs:
             first = first or (None, text, problem or "no license")
             continue
-        combined: Expr = exprs[0] if len(exprs) == 1 else Op("AND", tuple(exprs))
+        combined: Expr = exprs[0] if len(exprs) == 1 else Op("OR" if mode == "classifier" else "AND", tuple(exprs))
         shown = str(combined) if mode in ("classifier", "name") else text
         found = (combined, shown, "")
         if all(lic.known and lic.key not in ("non-standard", "unknown") for lic in licenses_of(combined)):
