@@ -336,7 +336,8 @@ def test_a_version_pin_under_a_tokenizer_libraries_name_is_no_secret(
 
 def test_product_names_and_a_key_cut_short_in_an_example(based_repo: GitRepo, gate_cmd: Callable[..., Run]) -> None:
     """crewAI maps variable names to products (`"AZURE_OPENAI_API_KEY": "Azure OpenAI"`); Portkey's
-    gateway shows a key's first characters in a comment; a PEM key with its armor headers stays one."""
+    gateway shows a key's first characters in a comment; a block closed on its own line (trufflehog's
+    HTML decoder fixture) and a PEM key with its armor headers stay keys."""
     header = "-----BEGIN RSA " + "PRIVATE KEY-----"
     check(
         gate_cmd,
@@ -346,6 +347,12 @@ def test_product_names_and_a_key_cut_short_in_an_example(based_repo: GitRepo, ga
             "src/types.ts": [
                 ("  oraclePrivateKey?: string; // example: " + header + "\\n" + rand(16) + "...", NONE),
                 ("  oracleKeyPassphrase?: string; // example: password", NONE),
+            ],
+            "tests/fixtures/html.go": [
+                (
+                    "chunk := `<pre>" + header + "<br>" + rand(22) + "<br>-----END RSA " + "PRIVATE KEY-----</pre>`",
+                    WARNING,
+                )
             ],
             "deploy/legacy.pem": [
                 (header, ERROR),

@@ -29,6 +29,7 @@ _PRIVATE_KEY = re.compile(
     r"-----BEGIN (?:(?:RSA|EC|ECDSA|DSA|OPENSSH|ENCRYPTED|PGP|SSH2 ENCRYPTED) )?PRIVATE KEY(?: BLOCK)?-----"
 )
 _KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{40}")
+_SOME_BODY = re.compile(r"[A-Za-z0-9+/=]{16}")  # a body between markers on one line (fixtures cut keys short)
 # the headers an encrypted PEM or an armored PGP key opens with: `Proc-Type: 4,ENCRYPTED`, `Version: GnuPG`
 _ARMOR_HEADER = re.compile(r"[A-Z][A-Za-z-]{1,30}: \S")
 _NONE: frozenset[str] = frozenset()
@@ -168,7 +169,9 @@ def private_key(text: str, line: Line, numbers: Numbers, count: int, ends: KeyEn
 
     A BEGIN line alone (a parser, documentation) is not a key: its body must follow, on the same
     line (a JSON string with escaped newlines) or on the next added line, bare or as the next of
-    adjacent string literals (`"-----BEGIN ...-----\\n"` then `"MIIE...\\n"`, or `+ 'MIIE...'`).
+    adjacent string literals (`"-----BEGIN ...-----\\n"` then `"MIIE...\\n"`, or `+ 'MIIE...'`), or
+    its END marker close it on the same line; a key's first characters cut short (`MIIEpAI...` in a
+    comment's example) are none.
     """
     header = _PRIVATE_KEY.search(text, line.start, line.end)
     if header is None:
@@ -184,7 +187,12 @@ def private_key(text: str, line: Line, numbers: Numbers, count: int, ends: KeyEn
     body = following.lstrip("+'\"` \t")
     column = header.start() - line.start
     logged = following[column:].lstrip("+'\"` \t") if column and following[:column].strip() else ""
-    if not (_KEY_BODY.search(rest) or _KEY_BODY.match(body) or _KEY_BODY.match(logged) or _ARMOR_HEADER.match(body)):
+    # a block closed on its line (`"...\\n-----END ...-----"` in JSON, `<br>` in HTML), with a body
+    closed = rest.find("-----END")
+    whole = closed > 0 and _SOME_BODY.search(rest, 0, closed) is not None
+    if not (
+        whole or _KEY_BODY.search(rest) or _KEY_BODY.match(body) or _KEY_BODY.match(logged) or _ARMOR_HEADER.match(body)
+    ):
         return None
     last, block_end = line.index, line.end
     if "-----END" not in rest and line.index + 1 < count:
