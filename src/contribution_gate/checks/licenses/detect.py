@@ -171,8 +171,9 @@ def scancode_detections(lines: Sequence[tuple[int, str]], name: str, whole_file:
 
 
 def _confidentiality_phrase(match: Match) -> bool:
-    """A proprietary "license" that is a few words (ScanCode's `Strictly confidential.`): a marking
-    in prose (a lease's clause, a memo), which the proprietary-markers check judges; it may warn here."""
+    """A proprietary "license" that is a few words (ScanCode's rule proprietary_97, two words of a
+    confidentiality marking): a marking in prose (a lease's clause, a memo), which the
+    proprietary-markers check judges; it may warn here."""
     return 0 < match.length <= _PHRASE_TOKENS and "proprietary" in match.expression.lower()
 
 
