@@ -9,6 +9,7 @@ import json
 import posixpath
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import BinaryIO
 
 from ...content import chunks, size_of
@@ -73,15 +74,23 @@ def _unscanned(change: FileChange, opts: Options, why: str) -> Finding:
     return _finding(change, Problem("unscanned", f"not scanned: {why}", "warning", "", "unscanned"), opts)
 
 
+@contextmanager
+def _opened(change: FileChange, opts: Options) -> Iterator[tuple[BinaryIO | None, Finding | None]]:
+    """The committed file's content, or (None, the finding that says why it cannot be read)."""
+    if opts.content is None or change.blob is None:
+        yield None, _unscanned(change, opts, "the file's content cannot be read here")
+        return
+    with opts.content.open(change.blob) as stream:
+        yield stream, None if stream is not None else _unscanned(change, opts, "git cannot provide the file's content")
+
+
 def binary(change: FileChange, opts: Options) -> Iterator[Finding]:
     """A binary file read by its format; a model file is then checked against its manifests."""
     meter = opts.limits.meter()
-    if opts.content is None or change.blob is None:
-        yield _unscanned(change, opts, "the file's content cannot be read here")
-        return
-    with opts.content.open(change.blob) as stream:
+    with _opened(change, opts) as (stream, unreadable):
         if stream is None:
-            yield _unscanned(change, opts, "git cannot provide the file's content")
+            if unreadable is not None:
+                yield unreadable
             return
         found, is_model = _scan_stream(change, stream, opts, meter)
     yield from found
@@ -138,12 +147,10 @@ def text(change: FileChange, opts: Options, routes: Routes) -> Iterator[Finding]
 
 def _text_pickle(change: FileChange, opts: Options, meter: Meter) -> Iterator[Finding]:
     """A text file walked as a pickle from its first byte: reported only if loading it could run code."""
-    if opts.content is None or change.blob is None:
-        yield _unscanned(change, opts, "the file's content cannot be read here")
-        return
-    with opts.content.open(change.blob) as stream:
+    with _opened(change, opts) as (stream, unreadable):
         if stream is None:
-            yield _unscanned(change, opts, "git cannot provide the file's content")
+            if unreadable is not None:
+                yield unreadable
             return
         first = stream.read(1)
         if not first or first[0] not in opcodes.FIRST:
