@@ -128,11 +128,12 @@ CODE = frozenset(
 SHELL = frozenset(["sh", "bash", "zsh", "fish", "ksh", "ps1", "psm1", "bat", "cmd"])
 # folders that hold a project's documentation pages
 DOC_FOLDERS = frozenset(["docs", "doc", "documentation", "docs_src"])
-# folders (and words of repository names) of example code for readers to copy
-EXAMPLE_FOLDERS = frozenset(
+# words of a repository's name that make it a repository of examples (`kubernetes/examples`)
+_EXAMPLE_NAMES = frozenset(
     ["examples", "example", "samples", "sample", "demo", "demos", "tutorial", "tutorials", "cookbook", "cookbooks"]
-    + ["guides", "guide", "howto"]
 )
+# folders of example code for readers to copy (`guide` names too many services to count in a name)
+EXAMPLE_FOLDERS = _EXAMPLE_NAMES | frozenset(["guides", "guide", "howto"])
 DOCUMENT = frozenset(["md", "markdown", "mdx", "rst", "txt", "adoc", "asciidoc", "org", "textile", "rdoc"])
 DATA = frozenset(
     [
@@ -249,7 +250,7 @@ _TEST_FOLDER = re.compile(
 def is_examples_repository(name: str) -> bool:
     """A repository of examples for readers to copy, as a word of its name says (`kubernetes/examples`,
     `aws-samples`, `spring-tutorials`, `payments-demo`): every file of it is example code."""
-    return not EXAMPLE_FOLDERS.isdisjoint(re.split(r"[^a-z0-9]+", name.lower()))
+    return not _EXAMPLE_NAMES.isdisjoint(re.split(r"[^a-z0-9]+", name.lower()))
 
 
 def is_test_path(path: str) -> bool:
