@@ -128,6 +128,8 @@ SAMPLES: list[tuple[str, str, set[tuple[str, str]]]] = [
     # a Helm chart's test values (chart-testing's `ci/`); an address made up by counting
     ("charts/blackbox/ci/hostAliases.yml", "hostAliases:\n  - ip: 192·168.1.2\n", {("private-address", "warning")}),
     ("charts/modbus/values.yaml", "targets:\n  - 10·1.2.3:502\n", {("private-address", "warning")}),
+    # the "my own address" idiom: a UDP socket connected to a private range's broadcast address
+    ("plugins/callback/logdna.py", 's.connect(("10·255.255.255", 1))\n', set()),
     # a host cut at a space: no host `exam`
     ("src/check.py", 'url = URL("https:/·/exam le.com/")\n', set()),
     # numbers of vector graphics

@@ -366,6 +366,46 @@ def test_product_names_and_a_key_cut_short_in_an_example(based_repo: GitRepo, ga
     )
 
 
+def test_an_ansible_modules_examples_and_a_kdoc_key_are_examples(
+    based_repo: GitRepo, gate_cmd: Callable[..., Run]
+) -> None:
+    """community.general keeps made-up credentials in each module's `EXAMPLES = r'''...'''`
+    (50 errors) and sample output in `RETURN`; okhttp's KDoc shows the key a function parses.
+    The same values in code stay errors."""
+    key = rand(32, HEX)
+    header = "-----BEGIN " + "PRIVATE KEY-----"
+    body = base64.b64encode(bytes(random.getrandbits(8) for _ in range(48))).decode()
+    check(
+        gate_cmd,
+        based_repo,
+        {
+            "plugins/modules/datadog_monitor.py": [
+                ("DOCUMENTATION = r'''", NONE),
+                ("module: datadog_monitor", NONE),
+                ("'''", NONE),
+                ("EXAMPLES = r'''", NONE),
+                ("- name: Create a metric monitor", NONE),
+                ("  community.general.datadog_monitor:", NONE),
+                (f"    api_key: {key}", WARNING),
+                ("'''", NONE),
+                ("RETURN = r'''", NONE),
+                (f'    sample: {{"otp_secret": "{rand(16, string.ascii_uppercase + "234567")}"}}', WARNING),
+                ("'''", NONE),
+                (f'API_KEY = "{key}"', ERROR),
+            ],
+            "okhttp-tls/src/HeldCertificate.kt": [
+                ("  /**", NONE),
+                ("   * A typical input string looks like this:", NONE),
+                ("   * ```", NONE),
+                ("   * " + header, WARNING),
+                ("   * " + body, NONE),
+                ("   * -----END " + "PRIVATE KEY-----", NONE),
+                ("   */", NONE),
+            ],
+        },
+    )
+
+
 # -- the file says what its values are -------------------------------------------------------------
 
 

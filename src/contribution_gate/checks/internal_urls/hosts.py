@@ -138,8 +138,11 @@ class Verdicts:
         self.zones = zones
         self.networks: tuple[Network, ...] = tuple(n for n in map(_network, allow) if n is not None)
         self.globs = tuple(a.lower().lstrip(".") for a in allow if _network(a) is None)
-        self._range_starts = frozenset(
-            r.network_address for name in ("private", "unique-local", "shared") for r in data.ranges.get(name, ())
+        self._range_bounds = frozenset(
+            bound
+            for name in ("private", "unique-local", "shared")
+            for r in data.ranges.get(name, ())
+            for bound in (r.network_address, r.broadcast_address)
         )
         tlds = "|".join(re.escape(t) for t in sorted(data.tlds, key=len, reverse=True))
         self.tokens = re.compile(
@@ -251,8 +254,10 @@ class Verdicts:
             ):
                 return None  # a range's own definition (10.0.0.0/8) shows nothing of a network
             return Hit("private-network", Severity.WARNING, str(network), f"Private network {network} {where}")
-        if self._allowed_network(ipaddress.ip_network(address)) or address in self._range_starts:
-            return None  # `10.0.0.0`, `192.168.0.0`: a range's first address names the range, not a host
+        if self._allowed_network(ipaddress.ip_network(address)) or address in self._range_bounds:
+            # `10.0.0.0`, `192.168.0.0`: a range's first address names the range, not a host; its last
+            # (`10.255.255.255`) is its broadcast, which the "my own address" idiom connects a UDP socket to
+            return None
         shown = _shown(ref.host)
         if ref.where == "network" and address.version == 4 and int(address) & 0xFF == 0 and self._private(address):
             # `INTERNAL_SUBNET=10.x.y.0` (a VPN image's setting): a network named by its first address

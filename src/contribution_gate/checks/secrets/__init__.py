@@ -35,8 +35,8 @@ from ...model import (
     file_finding,
     fingerprint,
 )
-from ..textkinds import is_examples_repository
-from . import context, decoding, metadata
+from ..textkinds import documentation_string_lines, is_examples_repository
+from . import context, decoding, judge, metadata
 from .blocks import Found, scan_added
 from .lines import Kind
 
@@ -133,7 +133,10 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
         document = _document(change, opts)
         if document is not None:
             found_in = notebooks.with_cells(kind, change.added, document, found_in, partial(_scan_text, opts))
+    documented = documentation_string_lines(change)
     for found in found_in:
+        if found.line in documented:
+            found = judge.in_documentation(found)
         shown_path = metadata.redacted_path(change.path, opts.allow) if shown_path is None else shown_path
         key = (found.hit.rule, hash(found.matched))
         copies[key] = copies.get(key, 0) + 1

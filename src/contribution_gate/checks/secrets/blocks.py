@@ -248,7 +248,7 @@ def scan_added(kind: Kind, added: AddedLines, limit: int, allow: Sequence[re.Pat
             hits = line_hits(kind, text, line.start, line.end, line.words, lineno, allow)
             key = private_key(text, line, numbers, count, ends) if "private key" in line.words[0] else None
             if key is not None and key[0].rule == "private-key":
-                severity, note = judge.private_key(kind.context)
+                severity, note = judge.private_key(kind.context, text[line.start : line.end])
                 key = (replace(key[0], severity=severity, note=note), key[1], key[2])
             if not hits and key is None:
                 continue

@@ -22,6 +22,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from ...model import Severity
@@ -29,6 +31,9 @@ from . import jwts, keynames
 from .context import Context
 from .values import Verdict, human_password, is_code, is_placeholder, patterned, unwrap, verdict
 from .words import words_only
+
+if TYPE_CHECKING:
+    from .blocks import Found
 
 Judged = tuple[Severity, str]  # the severity, and why it is a warning when it is one ("" otherwise)
 _ATTRIBUTES = re.compile(r"[A-Za-z_]\w{0,100}(?:\.[A-Za-z_]\w{0,100}){1,10}[,;)]?")
@@ -52,6 +57,7 @@ VENDORED = "in vendored third-party code: its upstream's sample?"
 HAND_MADE = "it reads as made by hand or as an id: a sample?"
 TEST_NAME = "its name says it is a test value"
 COMMENT = "in a comment of source code: an example?"
+DOC_STRING = "in a module's documentation string (its EXAMPLES or RETURN): an example?"
 JWT_SAMPLE = "a JWT whose signature cannot verify or that has expired"
 TEST_KEY = "a key among tests, examples or vendored code: made for a test? (revoke it if it was used anywhere)"
 
@@ -76,9 +82,23 @@ def severity(
     return _checked(checked)
 
 
-def private_key(context: Context) -> Judged:
-    """A private key block (`blocks.private_key`): in a sample file, a key made for a test."""
-    return (Severity.WARNING, TEST_KEY) if context.sample else (Severity.ERROR, "")
+def in_documentation(found: Found) -> Found:
+    """A hit inside a module's documentation string (`EXAMPLES = r'''...'''`): a name-based value or
+    a key there is an example for readers, a warning; a provider's token format stays what it is."""
+    hit = found.hit
+    if hit.severity is not Severity.ERROR or not (hit.rule in _NAME_RULES | _URL_RULES or hit.rule == "private-key"):
+        return found
+    return replace(found, hit=replace(hit, severity=Severity.WARNING, note=DOC_STRING))
+
+
+def private_key(context: Context, line: str = "") -> Judged:
+    """A private key block (`blocks.private_key`): in a sample file, a key made for a test; on a
+    comment line of source code (` * -----BEGIN ...` in a KDoc), an example of the input a function takes."""
+    if context.sample:
+        return Severity.WARNING, TEST_KEY
+    if context.code and line.lstrip().startswith(_COMMENTS):
+        return Severity.WARNING, COMMENT
+    return Severity.ERROR, ""
 
 
 def _sample(context: Context) -> str:
