@@ -67,6 +67,22 @@ def test_a_confidentiality_phrase_in_prose_is_no_proprietary_license(based_repo:
     assert found(result) == [("incompatible-license", "data/sample-lease.txt", 1, "warn")]
 
 
+def test_third_party_notices_and_a_classifier_that_names_no_license(based_repo: GitRepo) -> None:
+    """streamlit's NOTICES attributes JSZip ("MIT or GPLv3"): a bundled component's terms, a warning;
+    haystack's `License :: Freely Distributable` classifier names no license at all."""
+    based_repo.commit_files("policy", {".contribution-gate.toml": GATE_CONFIG})
+    based_repo.add("NOTICES", "JSZip\n\n" + license_text("gpl-3.0"))
+    based_repo.add(
+        "pyproject.toml",
+        '[project]\nname = "x"\nclassifiers = ["License :: Freely Distributable", "License :: OSI Approved :: Apache Software License"]\n',
+    )
+    result = review(based_repo, staged=True)
+    assert result.verdict == "pass"
+    assert {(rule, path, outcome) for rule, path, _, outcome in found(result)} == {
+        ("incompatible-license", "NOTICES", "warn")
+    }
+
+
 def test_the_code_license_file_is_the_projects_license(based_repo: GitRepo) -> None:
     """microsoft/autogen: LICENSE is CC-BY-4.0 (the documentation's), LICENSE-CODE is MIT (the code's)."""
     based_repo.commit_files("licenses", {"LICENSE": license_text("cc-by-4.0"), "LICENSE-CODE": license_text("mit")})

@@ -406,6 +406,30 @@ def test_an_ansible_modules_examples_and_a_kdoc_key_are_examples(
     )
 
 
+def test_widget_keys_translations_and_a_supabase_anon_key(based_repo: GitRepo, gate_cmd: Callable[..., Run]) -> None:
+    """streamlit's `st.button("Submit", key="dialog2-btn")`, gradio's Lithuanian "password" label,
+    langgraph's Supabase anon key (`role: anon`, made for browsers: a warning); a token passed as
+    `key=` and Supabase's service-role key stay errors."""
+    now = 1_900_000_000
+    anon = jwt({"alg": "HS256", "typ": "JWT"}, {"iss": "supabase", "role": "anon", "exp": now}, rand(32).encode())
+    service = jwt(
+        {"alg": "HS256", "typ": "JWT"}, {"iss": "supabase", "role": "service_role", "exp": now}, rand(32).encode()
+    )
+    check(
+        gate_cmd,
+        based_repo,
+        {
+            "e2e_playwright/st_dialog.py": [
+                ('    if st.button("Submit", key="dialog2-btn"):', NONE),
+                (f'    client = Client(url, key="{rand(20)}7")', ERROR),
+            ],
+            "js/core/src/lang/lt.json": [('  "password": "Slapta' + "\u017e" + 'odis",', NONE)],
+            "libs/cli/constants.py": [(f'SUPABASE_PUBLIC_API_KEY = "{anon}"', WARNING)],
+            "libs/cli/admin.py": [(f'SUPABASE_SERVICE_KEY = "{service}"', ERROR)],
+        },
+    )
+
+
 # -- the file says what its values are -------------------------------------------------------------
 
 

@@ -13,6 +13,8 @@ change adds to a manifest or lockfile are judged by the same table (`dependencie
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -209,7 +211,17 @@ def _judged(change: FileChange, item: Assessed, opts: Options) -> Finding:
     elif severity is Severity.ERROR and _in_documentation(change.path, d):
         severity = Severity.WARNING  # a page quoting a license (a sample label, a FAQ) licenses no code
         message += ". It is in a documentation page: the license of an example? Check the page's own terms"
+    elif severity is Severity.ERROR and _THIRD_PARTY_NOTICES.match(posixpath.basename(change.path)):
+        severity = Severity.WARNING  # an attribution: the terms of a bundled component, often a choice
+        message += ". It is in a file of third-party notices: check the bundled component's own terms"
     return _finding(change, d, rule, severity, message, _remedy(j, item.project, d))
+
+
+# files that attribute bundled third-party components (streamlit's NOTICES: "MIT or GPLv3" for JSZip)
+_THIRD_PARTY_NOTICES = re.compile(
+    r"(?i)(?:notices|third[-_ ]?party[-_ ]?(?:notices?|licen[cs]es?)|thirdpartynotices|attributions?"
+    r"|licen[cs]es?[-_ ]3rd[-_ ]party|3rd[-_ ]party[-_ ]licen[cs]es?)(?:\.(?:txt|md))?$"
+)
 
 
 def _in_documentation(path: str, d: Detection) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 from ...redaction import excerpt as _excerpt
 from ...resources import tomllib
 from .detection import MANIFEST, Detection
-from .ids import Expr, InvalidExpression, Lic, catalog, data, licenses_of
+from .ids import Expr, InvalidExpression, Lic, catalog, data, licenses_of, simplify
 
 NAMES = frozenset(("pyproject.toml", "package.json", "cargo.toml", "setup.cfg", "composer.json", "pom.xml"))
 EXPRESSION, NAME, CLASSIFIER = "expression", "name", "classifier"
@@ -50,7 +50,9 @@ def detections(path: str, text: str) -> Iterator[Detection]:
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError, configparser.Error) as exc:
         found = [(None, "", EXPRESSION, f"{name} cannot be parsed ({type(exc).__name__})")]  # not ours to judge
     for line, value, mode, field in found:
-        yield _detection(line, value, mode, field, lines)
+        detection = _detection(line, value, mode, field, lines)
+        if detection.expr is None or simplify(detection.expr) is not None:
+            yield detection  # `License :: Freely Distributable` names no license: nothing to judge
 
 
 def _detection(line: int | None, value: str, mode: str, field: str, lines: Sequence[str]) -> Detection:

@@ -49,6 +49,7 @@ _NAMING_WORDS = ("password", "passwd", "pass", "pwd", "secret", "token", "apikey
 
 _HEX32 = re.compile(r"[0-9a-f]{32}")
 _KEY_ELEMENT = re.compile(r"<key>\s*$", re.IGNORECASE)
+_KEY_ARGUMENT = re.compile(r"[(,]\s*key\s*=\s*[rbuRBU]?[\"']?$")  # a call's `key=` argument
 _SEARCH_WORDS = ("algolia", "docsearch", "indexname", "index_name", "searchclient", "instantsearch")
 FORMAT = "it fails the format's own check: a placeholder?"
 PUBLIC = "a publishable key: shipped to browsers by design, still worth knowing about"
@@ -116,6 +117,8 @@ def _jwt(context: Context, token: str, checked: Severity) -> Judged | None:
         return None
     if judged is jwts.Judgement.SAMPLE:
         return Severity.WARNING, JWT_SAMPLE
+    if judged is jwts.Judgement.PUBLISHABLE:
+        return Severity.WARNING, PUBLIC
     if context.sample and checked is Severity.ERROR:
         return Severity.WARNING, _sample(context)
     return _checked(checked)
@@ -130,6 +133,8 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
         return None
     if name.compared and strength is keynames.Strength.WEAK:
         return None  # `if (key === 'SlowBuffer')`: a key of a map or a keyboard, compared
+    if context.code and _KEY_ARGUMENT.search(line, 0, start) and not _token_like(secret.strip("\"'`")):
+        return None  # `st.button("Submit", key="dialog2-btn")`: a widget's, a cache's or a dict's key
     if secret.startswith("eyJ") and secret.count(".") == 2:
         return _jwt(context, secret, Severity.ERROR)  # a JWT assigned: judged as one
     if any(c.isspace() for c in secret.strip()):

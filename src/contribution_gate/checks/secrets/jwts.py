@@ -26,6 +26,7 @@ from typing import Any
 class Judgement(enum.Enum):
     PUBLIC = "public"  # anyone can make it: not a finding
     SAMPLE = "sample"  # malformed or expired: a warning
+    PUBLISHABLE = "publishable"  # made to ship in web pages (Supabase's `role: anon` key): a warning
     TOKEN = "token"  # a usable token as far as can be told offline
 
 
@@ -97,4 +98,6 @@ def judge(token: str, now: float | None = None) -> Judgement:
     expired = isinstance(expires, (int, float)) and expires < (time.time() if now is None else now)
     if expired and not isinstance(expires, bool):
         return Judgement.SAMPLE
+    if payload and payload.get("role") == "anon":
+        return Judgement.PUBLISHABLE  # Supabase's anon key: row-level security guards its data
     return Judgement.TOKEN

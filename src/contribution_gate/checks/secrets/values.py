@@ -277,6 +277,8 @@ def verdict(
     text = unquote(raw) if "%" in raw else raw
     if len(text) < min_length or len(text.split(maxsplit=1)) > 1:
         return Verdict.NONE
+    if text.isalpha() and not text.isascii():
+        return Verdict.NONE  # `Slaptažodis`, `Lösenord`: a word of a translation, not a token
     decoded = base64_text(text)
     if decoded is not None:  # `password: bXlwYXNzd29yZA==` (a Kubernetes Secret's data): judged as the text
         return verdict(decoded, min_length=min_length, digest_context=digest_context, uuid=uuid, password=password)
