@@ -1,15 +1,17 @@
 """The last word on a rule's match: whether it is a finding, how severe, and why a warning.
 
 - `generic-secret`, `netrc-password`: the name must mean a secret (`keynames`; a property list's
-  `<key>` element names an entry), the value must read as one (`values.verdict`); in source code an unquoted value must look like a token. It is an
-  error, except (a warning) in a file of tests, fixtures, examples or documentation (`context`),
-  for a hand-made value or a UUID (`Verdict.SAMPLE`), under a name that says it is a test value
-  (`TEST_PASSWORD`), or on a comment line of source code.
+  `<key>` element names an entry), the value must read as one (`values.verdict`); in source code
+  an unquoted value, or a call's `key=` argument, must look like a token. It is an error, except
+  (a warning) in a file of tests, fixtures, examples or documentation (`context`), for a hand-made
+  value or a UUID (`Verdict.SAMPLE`), under a name that says it is a test value (`TEST_PASSWORD`),
+  on a comment line of source code, or in a module's documentation string (`in_documentation`).
 - `url-password`, `jdbc-password`: a password that names what belongs there (`user:token@`,
   `:password@`), a placeholder, plain words (`root:whalehello@db`, a demo stack's) or a few
   characters is none; in a sample file, a warning.
 - `jwt`: `jwts.judge` (unsigned, or signed with a published key like jwt.io's sample: none;
-  a signature that cannot verify, or expired: a warning); in a sample file, a warning.
+  a signature that cannot verify, expired, or Supabase's anon key: a warning); in a sample file,
+  a warning.
 - `private-key`: in a sample file (tests, fixtures, examples, documentation, vendored code) a
   warning: TLS and signing tests need keys that parse, so their fixtures are real keys made for
   the test; elsewhere an error.
