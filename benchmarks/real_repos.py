@@ -137,27 +137,30 @@ REPOS: tuple[Repo, ...] = (
     ),
 )
 
+
 # The second set (`--set second`): eleven projects of other languages and kinds (Go, Rust, PHP,
 # Ruby, Kotlin, JavaScript; a container engine with vendored modules, package managers with archive
 # fixtures), first run after the development set was fixed. It found five classes of false errors
 # (vendored code, API descriptions, test keys, fixture archives, algorithm names; see the
 # benchmarks README), fixed since. Its labels cover the gate's errors only: its warnings and the
 # peers' findings are counted, not labelled.
-SECOND: tuple[Repo, ...] = tuple(
-    Repo(name, f"https://github.com/{name}.git", commit, "second")
-    for name, commit in (
-        ("moby/moby", "b985e2313a8676e18072b442911fc8f64f17d440"),
-        ("python-poetry/poetry", "f46702336862f30050d5c641d5ed6f7568ded793"),
-        ("pdm-project/pdm", "a7e9d0015b4d5ca5d1b0c558582f9bf41b2fdf54"),
-        ("pypa/pipenv", "3f1b272abd51d7d7ab7f5935bb6b25da86e93e8b"),
-        ("composer/composer", "eba7baa59eb1b59246cf9800b0120fe78915b6ac"),
-        ("vuejs/core", "e2bede96134f757aad5c5b33ac9be055022dbfc8"),
-        ("spf13/cobra", "adbc8813901bba65827259daa8e22ff94ec1f30e"),
-        ("jekyll/jekyll", "202df571314ba1d18e9fccd81d12aaad4a703c38"),
-        ("android/nowinandroid", "d6abd6d3e562ae0f017888f5d62042316a49a2d6"),
-        ("BurntSushi/ripgrep", "3fce3b5bb0236da2df6d99672afb8a719642eca7"),
-        ("prettier/prettier", "4f84a934201322ca87750e2b9b25baf296da6560"),
-    )
+def _pinned(*rows: tuple[str, str]) -> tuple[Repo, ...]:
+    """Repositories of GitHub at pinned commits, labelled for their errors only (`second`)."""
+    return tuple(Repo(name, f"https://github.com/{name}.git", commit, "second") for name, commit in rows)
+
+
+SECOND: tuple[Repo, ...] = _pinned(
+    ("moby/moby", "b985e2313a8676e18072b442911fc8f64f17d440"),
+    ("python-poetry/poetry", "f46702336862f30050d5c641d5ed6f7568ded793"),
+    ("pdm-project/pdm", "a7e9d0015b4d5ca5d1b0c558582f9bf41b2fdf54"),
+    ("pypa/pipenv", "3f1b272abd51d7d7ab7f5935bb6b25da86e93e8b"),
+    ("composer/composer", "eba7baa59eb1b59246cf9800b0120fe78915b6ac"),
+    ("vuejs/core", "e2bede96134f757aad5c5b33ac9be055022dbfc8"),
+    ("spf13/cobra", "adbc8813901bba65827259daa8e22ff94ec1f30e"),
+    ("jekyll/jekyll", "202df571314ba1d18e9fccd81d12aaad4a703c38"),
+    ("android/nowinandroid", "d6abd6d3e562ae0f017888f5d62042316a49a2d6"),
+    ("BurntSushi/ripgrep", "3fce3b5bb0236da2df6d99672afb8a719642eca7"),
+    ("prettier/prettier", "4f84a934201322ca87750e2b9b25baf296da6560"),
 )
 # The third set (`--set third`): twenty-one projects labelled by hand after the second set was fixed,
 # chosen for what the first two lacked: configuration-heavy trees (Docker compose samples, Kubernetes
@@ -165,31 +168,28 @@ SECOND: tuple[Repo, ...] = tuple(
 # frameworks, Ansible modules, Helm charts. They showed twenty-odd classes of false errors (see the
 # benchmarks README), fixed since.
 # Labels cover the gate's errors only, as for SECOND.
-THIRD: tuple[Repo, ...] = tuple(
-    Repo(name, f"https://github.com/{name}.git", commit, "second")
-    for name, commit in (
-        ("docker/awesome-compose", "18f59bdb09ecf520dd5758fbf90dec314baec545"),
-        ("laravel/laravel", "8a119d7f4461c73b47197b80f4cecb3c97796919"),
-        ("openai/openai-python", "e43b422412a9e96c9cc5192c61fffbe2d7e04836"),
-        ("spring-projects/spring-petclinic", "edf4db28affcc4741c79850a3d95bc3f177b5ff9"),
-        ("kubernetes/examples", "279e8e4fe314f6cb7bc55fa3fbc21bbeaa48c0ea"),
-        ("expressjs/express", "a3714473feb3d2908add734d340e7755fd85e0a3"),
-        ("huggingface/peft", "5d602fdbff04c33c1c4de55cda9d4ae1d7cb7e40"),
-        ("sinatra/sinatra", "cb22afd7902b566b6eaba6c4ea89739494a65d12"),
-        ("huggingface/text-generation-inference", "db931fcf42da018a3657580c64bf2720f167f9ab"),
-        ("ansible/ansible", "c9ac477e53a99e95781f333eec3329a935c1bf95"),
-        ("fastify/fastify", "83e69762aff047940b376fc2a266d143499ef727"),
-        ("prometheus-community/helm-charts", "cf408a290aec489277a94450bb3511432477a53a"),
-        ("getsentry/sentry-python", "064542dd2cbdbe0b11f1cda7f47d7d2920b0c38b"),
-        ("traefik/traefik", "fd5a576df2e8aeb0bfc8a96b6ef6e60a61f7ec0a"),
-        ("gin-gonic/gin", "dcaa4296d111981ffb31ac3eba90bb63e1eb5ab9"),
-        ("hashicorp/vault-helm", "aa1c92e4adddbce9660e536dfe5222a88eda6d52"),
-        ("jupyterhub/zero-to-jupyterhub-k8s", "48ea50e34daddde55d76e30df6ecd47e4abd4d8e"),
-        ("square/okhttp", "1682d9bac8c03dffde2969b0b74d47649d0dbb52"),
-        ("ansible-collections/community.general", "ade4f3ecc1409b45b843660721178c9992bc3bcb"),
-        ("deepset-ai/haystack", "c7cb46c0f28ad1984f60e5d3e9404b124a221437"),
-        ("langchain-ai/langgraph", "f09cfe8ffc1eeffd68f4b628ed69c30f7cad229f"),
-    )
+THIRD: tuple[Repo, ...] = _pinned(
+    ("docker/awesome-compose", "18f59bdb09ecf520dd5758fbf90dec314baec545"),
+    ("laravel/laravel", "8a119d7f4461c73b47197b80f4cecb3c97796919"),
+    ("openai/openai-python", "e43b422412a9e96c9cc5192c61fffbe2d7e04836"),
+    ("spring-projects/spring-petclinic", "edf4db28affcc4741c79850a3d95bc3f177b5ff9"),
+    ("kubernetes/examples", "279e8e4fe314f6cb7bc55fa3fbc21bbeaa48c0ea"),
+    ("expressjs/express", "a3714473feb3d2908add734d340e7755fd85e0a3"),
+    ("huggingface/peft", "5d602fdbff04c33c1c4de55cda9d4ae1d7cb7e40"),
+    ("sinatra/sinatra", "cb22afd7902b566b6eaba6c4ea89739494a65d12"),
+    ("huggingface/text-generation-inference", "db931fcf42da018a3657580c64bf2720f167f9ab"),
+    ("ansible/ansible", "c9ac477e53a99e95781f333eec3329a935c1bf95"),
+    ("fastify/fastify", "83e69762aff047940b376fc2a266d143499ef727"),
+    ("prometheus-community/helm-charts", "cf408a290aec489277a94450bb3511432477a53a"),
+    ("getsentry/sentry-python", "064542dd2cbdbe0b11f1cda7f47d7d2920b0c38b"),
+    ("traefik/traefik", "fd5a576df2e8aeb0bfc8a96b6ef6e60a61f7ec0a"),
+    ("gin-gonic/gin", "dcaa4296d111981ffb31ac3eba90bb63e1eb5ab9"),
+    ("hashicorp/vault-helm", "aa1c92e4adddbce9660e536dfe5222a88eda6d52"),
+    ("jupyterhub/zero-to-jupyterhub-k8s", "48ea50e34daddde55d76e30df6ecd47e4abd4d8e"),
+    ("square/okhttp", "1682d9bac8c03dffde2969b0b74d47649d0dbb52"),
+    ("ansible-collections/community.general", "ade4f3ecc1409b45b843660721178c9992bc3bcb"),
+    ("deepset-ai/haystack", "c7cb46c0f28ad1984f60e5d3e9404b124a221437"),
+    ("langchain-ai/langgraph", "f09cfe8ffc1eeffd68f4b628ed69c30f7cad229f"),
 )
 SETS = {"first": REPOS, "second": SECOND, "third": THIRD, "all": REPOS + SECOND + THIRD}
 

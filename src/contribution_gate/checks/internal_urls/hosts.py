@@ -259,37 +259,30 @@ class Verdicts:
             # (`10.255.255.255`) is its broadcast, which the "my own address" idiom connects a UDP socket to
             return None
         shown = _shown(ref.host)
-        if ref.where == "network" and address.version == 4 and int(address) & 0xFF == 0 and self._private(address):
-            # `INTERNAL_SUBNET=10.x.y.0` (a VPN image's setting): a network named by its first address
-            return Hit("private-network", Severity.WARNING, shown, f"Private network {shown} {where}")
         if str(address) in self.data.metadata:
             return Hit(
                 "cloud-metadata", Severity.WARNING, shown, f"Cloud metadata service {shown} {where}", ref.password
             )
-        default = self.data.defaults.get(str(address))
-        if default is not None and self._private(address):
-            message = f"Private address {shown} {where} (the default address of {default}?)"
-            return Hit("private-address", Severity.WARNING, shown, message, ref.password)
-        if _counting(address) and self._private(address):
-            message = f"Private address {shown} {where} (made up by counting: an example?)"
-            return Hit("private-address", Severity.WARNING, shown, message, ref.password)
         for name, rule, severity, label in (
             ("private", "private-address", Severity.ERROR, "Private address {} (RFC 1918)"),
             ("unique-local", "private-address", Severity.ERROR, "Private address {} (IPv6 unique local)"),
             ("shared", "shared-address", Severity.ERROR, "Shared address {} (100.64.0.0/10, carrier-grade NAT)"),
             ("link-local", "link-local-address", Severity.WARNING, "Link-local address {}"),
         ):
-            if any(address.version == r.version and address in r for r in self.data.ranges.get(name, ())):
-                if ref.where == "container" and severity is Severity.ERROR:
-                    message = f"{label.format(shown)} {where} (on a network the file defines?)"
-                    return Hit(rule, Severity.WARNING, shown, message, ref.password, container=True)
-                return Hit(rule, severity, shown, f"{label.format(shown)} {where}", ref.password)
+            if not any(address.version == r.version and address in r for r in self.data.ranges.get(name, ())):
+                continue
+            message = f"{label.format(shown)} {where}"
+            if severity is not Severity.ERROR:
+                return Hit(rule, severity, shown, message, ref.password)
+            if ref.where == "network" and address.version == 4 and int(address) & 0xFF == 0:
+                # `INTERNAL_SUBNET=10.x.y.0` (a VPN image's setting): a network named by its first address
+                return Hit("private-network", Severity.WARNING, shown, f"Private network {shown} {where}")
+            why = _sample_reason(address, ref.where, self.data.defaults)
+            if why:
+                container = ref.where == "container"
+                return Hit(rule, Severity.WARNING, shown, f"{message} ({why})", ref.password, container=container)
+            return Hit(rule, severity, shown, message, ref.password)
         return None
-
-    def _private(self, address: Address) -> bool:
-        """Whether `address` lies in a private, unique-local or shared range."""
-        ranges = (r for name in ("private", "unique-local", "shared") for r in self.data.ranges.get(name, ()))
-        return any(address.version == r.version and address in r for r in ranges)
 
     def _judge_name(self, ref: HostRef) -> Hit | None:
         host = ref.host.lower().rstrip(".")
@@ -407,6 +400,19 @@ def _placed(hit: Hit, context: str, line: positions.Line, at: int, mode_of: Call
     if positions.in_example_text(line, at, mode_of(at)):
         return replace(hit, severity=Severity.WARNING, message=f"{hit.message} in documentation text (an example?)")
     return hit
+
+
+def _sample_reason(address: Address, where: str, defaults: dict[str, str]) -> str:
+    """Why a private address is a sample rather than a host of the organisation's, or "": software
+    gives it by default, it is made up by counting, or a compose file gives it to a container."""
+    default = defaults.get(str(address))
+    if default is not None:
+        return f"the default address of {default}?"
+    if _counting(address):
+        return "made up by counting: an example?"
+    if where == "container":
+        return "on a network the file defines?"
+    return ""
 
 
 def _counting(address: Address) -> bool:

@@ -43,11 +43,11 @@ class Routes:
 
 def of_text(change: FileChange) -> Routes:
     name = posixpath.basename(change.path)
-    starts = first_line(change) or ""
+    line = first_line(change)
     joined = change.added.text
     return Routes(
-        lfs=starts.startswith(LFS_LINE),
-        pickle=pickle_candidate(change) is not False,
+        lfs=(line or "").startswith(LFS_LINE),
+        pickle=_pickle_candidate(change, line) is not False,
         json=any(hint in joined for hint in _JSON_HINTS),
         template="chat_template" in name and ("{{" in joined or "{%" in joined),
         code=bool(_CODE_NAME.match(name)) and change.status in ("A", "C", "R"),
@@ -64,10 +64,9 @@ def first_line(change: FileChange) -> str | None:
     return lines.text if end < 0 else lines.text[:end]
 
 
-def pickle_candidate(change: FileChange) -> bool | None:
-    """Whether the text's first byte is one an unpickler accepts, judged from its first line when
-    the change adds it; None when only the file can tell (line 1 is not among the added lines)."""
-    line = first_line(change)
+def _pickle_candidate(change: FileChange, line: str | None) -> bool | None:
+    """Whether the text's first byte is one an unpickler accepts, judged from its first line (`line`,
+    when the change adds it); None when only the file can tell (line 1 is not among the added lines)."""
     if line is not None:
         first = line[:1]
         return first == "\ufffd" or (first.isascii() and first != "" and ord(first) in FIRST)

@@ -3,7 +3,6 @@ scanned within, the allowlist of pickle globals and the AI-BOM's place."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ...content import Content
 from ...model import NO_SETUP, Setup, Severity
 from ...resources import data_file, tomllib
+from ...trust import in_ci
 
 if TYPE_CHECKING:
     from .budget import Limits
@@ -53,11 +53,6 @@ def default_allowlist() -> Allowlist:
 
     data = tomllib.loads(data_file("model_globals.toml").read_text(encoding="utf-8"))
     return Allowlist.of(g for group in data.get("globals", {}).values() for g in group)
-
-
-def in_ci() -> bool:
-    env = os.environ
-    return env.get("CI", "").lower() in ("true", "1") or env.get("GITHUB_ACTIONS") == "true"
 
 
 def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -35,6 +34,7 @@ from ...model import (
     file_finding,
     fingerprint,
 )
+from ...trust import in_ci
 from ..textkinds import documentation_string_lines, is_examples_repository
 from . import context, decoding, judge, metadata
 from .blocks import Found, scan_added
@@ -65,11 +65,6 @@ class Options:
     unscanned: Severity = Severity.NOTE  # what cannot be opened (an encrypted member, a 7z archive)
     content: Content | None = None  # whole files: archives, notebooks
     examples: bool = False  # a repository of examples: every file is a sample (`context.of`)
-
-
-def in_ci() -> bool:
-    env = os.environ
-    return env.get("CI", "").lower() in ("true", "1") or env.get("GITHUB_ACTIONS") == "true"
 
 
 def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
@@ -133,8 +128,9 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
         document = _document(change, opts)
         if document is not None:
             found_in = notebooks.with_cells(kind, change.added, document, found_in, partial(_scan_text, opts))
-    documented = documentation_string_lines(change)
+    documented: frozenset[int] | None = None  # read once a hit needs it: most files have none
     for found in found_in:
+        documented = documentation_string_lines(change) if documented is None else documented
         if found.line in documented:
             found = judge.in_documentation(found)
         shown_path = metadata.redacted_path(change.path, opts.allow) if shown_path is None else shown_path

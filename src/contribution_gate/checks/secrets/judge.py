@@ -41,6 +41,7 @@ Judged = tuple[Severity, str]  # the severity, and why it is a warning when it i
 _ATTRIBUTES = re.compile(r"[A-Za-z_]\w{0,100}(?:\.[A-Za-z_]\w{0,100}){1,10}[,;)]?")
 _NAME_RULES = frozenset(["generic-secret", "netrc-password"])
 _URL_RULES = frozenset(["url-password", "jdbc-password"])
+_EXAMPLE_RULES = _NAME_RULES | _URL_RULES | {"private-key"}  # what a documentation example shows
 _DIGEST_WORDS = ("hash", "sha", "md5", "digest", "checksum", "integrity", "etag", "fingerprint", "commit", "revision")
 _PASSWORD_WORDS = frozenset(["password", "passwd", "passphrase", "pwd", "pass", "passwords"])
 _COMMENTS = ("#", "//", "/*", "* ", "--", "<!--", ";")
@@ -89,7 +90,7 @@ def in_documentation(found: Found) -> Found:
     """A hit inside a module's documentation string (`EXAMPLES = r'''...'''`): a name-based value or
     a key there is an example for readers, a warning; a provider's token format stays what it is."""
     hit = found.hit
-    if hit.severity is not Severity.ERROR or not (hit.rule in _NAME_RULES | _URL_RULES or hit.rule == "private-key"):
+    if hit.severity is not Severity.ERROR or hit.rule not in _EXAMPLE_RULES:
         return found
     return replace(found, hit=replace(hit, severity=Severity.WARNING, note=DOC_STRING))
 
