@@ -4,6 +4,7 @@ the checks, and what the review reads to judge a file by its content."""
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -104,6 +105,7 @@ class BlobReader:
     def __init__(self, root: Path) -> None:
         self._root = root
         self._proc: subprocess.Popen[bytes] | None = None
+        self._pid = 0  # the process that started `_proc`
         self._current: Blob | None = None
 
     def open(self, spec: str) -> Blob | None:
@@ -131,7 +133,10 @@ class BlobReader:
         return blob
 
     def _start(self) -> subprocess.Popen[bytes]:
+        if self._proc is not None and self._pid != os.getpid():
+            self._forget()  # a forked worker (`parallel.py`): the pipes are its parent's, never shared
         if self._proc is None:
+            self._pid = os.getpid()
             try:
                 self._proc = subprocess.Popen(
                     gitcmd.argv(["cat-file", "--batch"]),
@@ -145,7 +150,12 @@ class BlobReader:
                 raise gitcmd.not_installed() from None
         return self._proc
 
+    def _forget(self) -> None:
+        self._proc, self._current = None, None
+
     def close(self) -> None:
+        if self._proc is not None and self._pid != os.getpid():
+            self._forget()
         proc, self._proc = self._proc, None
         if self._current is not None:
             self._current.close()

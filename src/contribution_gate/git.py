@@ -14,11 +14,11 @@ import io
 import os
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, NoReturn
 
-from . import gitcmd
+from . import gitcmd, parts
 from .blobs import SPOOL_IN_MEMORY, Blob, BlobReader, TreeContent
 from .diff import decode, parse_diff, parse_section, split_sections
 from .errors import GitError
@@ -90,12 +90,13 @@ class Repository:
             return None
 
     @staticmethod
-    def _exec(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    def _exec(args: list[str], cwd: Path, feed: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
         try:
             return subprocess.run(
                 gitcmd.argv(args),
                 cwd=cwd,
-                stdin=subprocess.DEVNULL,
+                input=feed,
+                stdin=None if feed is not None else subprocess.DEVNULL,
                 capture_output=True,
                 check=False,
                 env=gitcmd.environment(),
@@ -104,25 +105,37 @@ class Repository:
             raise gitcmd.not_installed() from None
 
     @classmethod
-    def _call(cls, args: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> bytes:
-        proc = cls._exec(args, cwd)
+    def _call(cls, args: list[str], cwd: Path, ok: tuple[int, ...] = (0,), feed: bytes | None = None) -> bytes:
+        proc = cls._exec(args, cwd, feed)
         if proc.returncode not in ok:
             raise gitcmd.failed(args[0], proc.stderr, proc.returncode)
         return proc.stdout
 
-    def run(self, *args: str, ok: tuple[int, ...] = (0,)) -> bytes:
-        return self._call(list(args), cwd=self.root, ok=ok)
+    def run(self, *args: str, ok: tuple[int, ...] = (0,), feed: bytes | None = None) -> bytes:
+        """A git command's output; `feed`: its standard input (else none)."""
+        return self._call(list(args), cwd=self.root, ok=ok, feed=feed)
 
     def succeeds(self, *args: str) -> bool:
         """Whether a git command exits 0 (for questions git answers with its exit code)."""
         return self._exec(list(args), self.root).returncode == 0
 
-    def stream(self, *args: str) -> Iterator[bytes]:
+    def stream(self, *args: str, feed: bytes = b"") -> Iterator[bytes]:
         """A git command's output in blocks as it produces them; a failure raises at the end.
 
-        stderr goes to a temporary file, so a chatty command cannot block on a full pipe.
+        stderr goes to a temporary file, so a chatty command cannot block on a full pipe; `feed`
+        (standard input, such as the commits of `--stdin`) comes from one too.
         """
-        with tempfile.TemporaryFile() as errors, self.popen(list(args), errors) as proc:
+        with tempfile.TemporaryFile() as errors:
+            if not feed:
+                yield from self._streamed(list(args), errors, False)
+                return
+            with tempfile.TemporaryFile() as given:
+                given.write(feed)
+                given.seek(0)
+                yield from self._streamed(list(args), errors, given)
+
+    def _streamed(self, args: list[str], errors: IO[bytes], given: bool | IO[bytes]) -> Iterator[bytes]:
+        with self.popen(args, errors, stdin=given) as proc:
             stdout = proc.stdout
             assert isinstance(stdout, io.BufferedReader)
             _widen_pipe(stdout.fileno())
@@ -137,15 +150,15 @@ class Repository:
         args: list[str],
         errors: IO[bytes] | int,
         env: Mapping[str, str] | None = None,
-        stdin: bool = False,
+        stdin: bool | IO[bytes] = False,
     ) -> subprocess.Popen[bytes]:
-        """A git process whose stdout (and `stdin`, if asked) is a pipe, with the pinned settings
-        (`env`: more variables)."""
+        """A git process whose stdout (and `stdin`, if True) is a pipe, with the pinned settings
+        (`env`: more variables; `stdin` may be a file to read)."""
         try:
             return subprocess.Popen(
                 gitcmd.argv(args),
                 cwd=self.root,
-                stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                stdin=stdin if not isinstance(stdin, bool) else subprocess.PIPE if stdin else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=errors,
                 env={**gitcmd.environment(), **(env or {})},
@@ -264,37 +277,63 @@ class Repository:
         """What `git commit` would record: the index (GIT_INDEX_FILE honoured) against HEAD."""
         yield from parse_diff(self.stream("diff", "--cached", *DIFF_FLAGS, "-M"))
 
-    def all_files(self, head: str, is_commit: bool = True) -> Iterator[Item]:
+    def all_files(self, head: str, is_commit: bool = True, paths: Sequence[str] | None = None) -> Iterator[Item]:
         """Every file of the tree of `head`, as if the whole tree were added in that commit (a
-        tree that is no commit, such as named files of the work tree: changes of no commit)."""
-        diff = self.stream("diff", *DIFF_FLAGS, "--no-renames", self.empty_tree(), head)
+        tree that is no commit, such as named files of the work tree: changes of no commit);
+        `paths`: only those files and directories (a part of the tree, see `parts.py`)."""
+        limit = ["--", *(f":(literal){path}" for path in paths)] if paths is not None else []
+        diff = self.stream("diff", *DIFF_FLAGS, "--no-renames", self.empty_tree(), head, *limit)
         yield from parse_diff(diff, commit=head if is_commit else None)
 
-    def commits(
+    def tree_files(self, head: str) -> list[tuple[str, int]]:
+        """(path, size in bytes) of every file of `head`'s tree (a submodule weighs nothing)."""
+        listed = []
+        for entry in self.run("ls-tree", "-r", "-l", "-z", "--full-tree", head).split(b"\x00"):
+            meta, tab, path = entry.partition(b"\t")
+            if tab:
+                size = meta.split()[-1]
+                listed.append((decode(path), int(size) if size.isdigit() else 0))
+        return listed
+
+    def commit_shas(
         self, base: str | None, head: str, unpushed: bool = False, received: tuple[str, ...] = ()
+    ) -> list[str]:
+        """The commits `commits` reviews, in its order (oldest first, topological)."""
+        revs = _revisions(base, head, unpushed, received)
+        return decode(self.run("rev-list", "--reverse", "--topo-order", *revs, "--")).split()
+
+    def commits(
+        self,
+        base: str | None,
+        head: str,
+        unpushed: bool = False,
+        received: tuple[str, ...] = (),
+        only: Sequence[str] | None = None,
     ) -> Iterator[Item]:
         """Each commit of base..head, oldest first, followed by the files it changes.
 
         `unpushed` limits the commits to those no remote-tracking branch has; `received` (tips
-        being pushed to a server) reviews the commits of those tips that no ref has yet. A merge
+        being pushed to a server) reviews the commits of those tips that no ref has yet; `only`:
+        just these commits of them, in this order (a part of the range, see `parts.py`). A merge
         commit is followed by what it adds beyond its parents (`merges.MergeDiffs`): nothing for a
         clean merge.
         """
-        revs = [head, f"^{base}"] if base else [head]
-        if unpushed:
-            revs += ["--not", "--remotes"]
-        if received:
-            revs = [*received, "--not", "--all"]
-        args = ["log", _LOG_FORMAT, "--reverse", "--topo-order", "-p", "--root", "-M", *DIFF_FLAGS, *revs, "--"]
-        listed = [
-            line.split()
-            for line in decode(self.run("rev-list", "--merges", "--topo-order", "--parents", *revs, "--")).splitlines()
-        ]
+        if only is None:
+            revs, feed = [*_revisions(base, head, unpushed, received), "--"], b""
+            walk = ["--reverse", "--topo-order"]
+            merge_lines = decode(self.run("rev-list", "--merges", "--topo-order", "--parents", *revs)).splitlines()
+        else:  # git shows the commits given on stdin as they are given, without walking from them
+            revs, feed = ["--stdin"], "".join(f"{sha}\n" for sha in only).encode()
+            walk = ["--no-walk=unsorted"]
+            given = self.run("rev-list", *walk, "--merges", "--parents", *revs, feed=feed)
+            merge_lines = decode(given).splitlines()[::-1]  # newest first, as the walk lists them
+        args = ["log", _LOG_FORMAT, *walk, "-p", "--root", "-M", *DIFF_FLAGS, *revs]
+        listed = [line.split() for line in merge_lines]
         merges = MergeDiffs(self, [(shas[0], len(shas) - 1) for shas in listed], DIFF_FLAGS) if listed else None
         commit: Commit | None = None
         record = b""  # a commit record whose message held a line like `diff --git ` is in pieces
         try:
-            for section in split_sections(self.stream(*args)):
+            for section in split_sections(self.stream(*args, feed=feed)):
                 if record or section.startswith(_RECORD):
                     record += section
                     end = record.find(_RECORD_END)
@@ -315,6 +354,16 @@ class Repository:
         finally:
             if merges is not None:
                 merges.close()
+
+
+def _revisions(base: str | None, head: str, unpushed: bool, received: tuple[str, ...]) -> list[str]:
+    """The revision arguments of a range (see `Repository.commits`)."""
+    revs = [head, f"^{base}"] if base else [head]
+    if unpushed:
+        revs += ["--not", "--remotes"]
+    if received:
+        revs = [*received, "--not", "--all"]
+    return revs
 
 
 def _widen_pipe(fd: int) -> None:
@@ -407,24 +456,43 @@ def collect(repo: Repository, target: Target, unreviewed: Unreviewed | None = No
     """The stream of commits and file changes the review's checks see for `target`, with the
     reviewed tree's content for the checks that read whole files. `unreviewed(path)`: whether no
     check reads `path` or accepts what is found there; a rename out of such a path is an addition."""
-    content = TreeContent(repo, target.head if target.kind != "staged" else None)
-    if target.kind == "staged":
-        items = repo.staged()
-    elif target.kind in ("all-files", "files"):
-        assert target.head is not None
-        items = repo.all_files(target.head, is_commit=target.kind == "all-files")
-    else:
-        assert target.head is not None
-        items = repo.commits(target.base, target.head, target.kind == "unpushed", target.tips)
-    return Changes(ByContent(BlobReader(repo.root), repo.diff_texts, unreviewed)(items), content)
+    return Changes(repo, target, unreviewed)
 
 
 class Changes:
-    """A target's stream of items, iterable once; the content reader closes when it ends."""
+    """A target's stream of items, iterable once; the content reader closes when it ends.
 
-    def __init__(self, items: Iterator[Item], content: TreeContent) -> None:
-        self._items = items
-        self.content = content
+    `subset`: only these commits of a range, or these paths of a tree (a part, see `split`)."""
+
+    def __init__(
+        self, repo: Repository, target: Target, unreviewed: Unreviewed | None, subset: Sequence[str] | None = None
+    ) -> None:
+        self._repo, self._target, self._unreviewed = repo, target, unreviewed
+        self.content = TreeContent(repo, target.head if target.kind != "staged" else None)
+        self._items = ByContent(BlobReader(repo.root), repo.diff_texts, unreviewed)(self._source(subset))
+
+    def _source(self, subset: Sequence[str] | None) -> Iterator[Item]:
+        repo, target = self._repo, self._target
+        if target.kind == "staged":
+            return repo.staged()
+        assert target.head is not None
+        if target.kind in ("all-files", "files"):
+            return repo.all_files(target.head, target.kind == "all-files", subset)
+        return repo.commits(target.base, target.head, target.kind == "unpushed", target.tips, subset)
+
+    def split(self, jobs: int, least: parts.Thresholds) -> list[Changes] | None:
+        """The stream cut into parts that `jobs` processes can review side by side, in an order
+        that put back together is this stream's (a range's commits; a tree's files in any order);
+        None when there is nothing worth cutting (the index, a short range, a small tree)."""
+        repo, target = self._repo, self._target
+        if target.kind == "staged" or target.head is None:
+            return None
+        if target.kind in ("all-files", "files"):
+            cut = parts.tree_groups(repo.tree_files(target.head), jobs, least)
+        else:
+            shas = repo.commit_shas(target.base, target.head, target.kind == "unpushed", target.tips)
+            cut = parts.commit_runs(shas, jobs, least)
+        return [Changes(repo, target, self._unreviewed, subset) for subset in cut] if cut else None
 
     def __iter__(self) -> Iterator[Item]:
         try:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import policy
+from . import parallel, policy
 from .baseline import Baseline
 from .checks import CHECKS, Check, load, reads_commits, scan_commit, scan_commits, summarize
 from .config import Config
@@ -26,6 +26,7 @@ from .content import Content
 from .diff import decode
 from .errors import ConfigError, PolicyValueError
 from .model import AddedLines, Commit, FileChange, Finding, Setup, Target, with_excerpt
+from .parts import Thresholds
 from .policy import Judged, Outcome
 from .redaction import scrub
 
@@ -108,6 +109,10 @@ class _Running:
         except Exception as exc:
             self.error = failure(exc)
         self.seconds += time.perf_counter() - started
+        self.check_budget()
+
+    def check_budget(self) -> None:
+        """Past its budget for the review, the check stops with an error saying so."""
         if self.error is None and self.budget is not None and self.seconds > self.budget:
             self.error = (
                 f"stopped after {self.seconds:.1f} s, over its budget of {self.budget:g} s for one review "
@@ -140,13 +145,16 @@ def run_review(
     inputs: dict[str, Any] | None = None,
     verify: Any = None,
     repository: str = "",
+    jobs: int | None = 1,
 ) -> Review:
     """Run the selected checks over the stream of commits and file changes of `target`.
 
     `content` (whole files of the reviewed tree) defaults to the one `git.collect` attaches to its
     stream; checks that read files get it through their options. `verify` (the settings of
     `--verify`): the counted secrets findings are asked of their providers before the verdict.
-    `repository`: the reviewed repository's name (see `Setup`)."""
+    `repository`: the reviewed repository's name (see `Setup`). `jobs`: processes that may review
+    parts of a stream that can be cut (`items.split`, see `parallel.py`); None: one per CPU, for
+    a range or tree big enough to gain from it."""
     if content is None:
         content = getattr(items, "content", None)
     loaded = inputs or {}  # check id -> what the session loaded for it from outside the change
@@ -154,21 +162,14 @@ def run_review(
         name: _start(name, config, Setup(content, loaded.get(name), repository)) for name in select_checks(config, only)
     }
     keep_commits = any(reads_commits(run.check, run.opts) for run in running.values())
-    commits: list[Commit] = []  # held only for checks that look at commits: memory stays flat
-    files = commit_count = 0
-    for item in items:
-        if isinstance(item, Commit):
-            commit_count += 1
-            if keep_commits:
-                commits.append(item)
-            for run in running.values():
-                run.call(scan_commit, run.check, item, run.opts)
-        else:
-            files += 1
-            for run in running.values():
-                run.scan(item)
-        if progress is not None:
-            progress(files, commit_count)
+    workers = parallel.default_jobs() if jobs is None else jobs
+    cut = _cut(items, workers, Thresholds() if jobs is None else Thresholds.asked())
+    if cut is None:
+        streamed = _stream(items, running, keep_commits, progress)
+    else:
+        work = lambda part, tick: _stream(part, _fresh(running), keep_commits, tick, parts=True)  # noqa: E731
+        streamed = _merged(parallel.run_parts(cut, workers, work, progress), running)
+    files, commit_count, commits = streamed.files, streamed.commits, streamed.kept
     details: dict[str, Any] = {}
     for name, run in running.items():
         run.call(_confirm_markers, run, content)
@@ -189,6 +190,83 @@ def run_review(
     judged = tuple(replace(j, finding=with_excerpt(_without_value(j.finding), scrub)) for j in decided)
     checks = tuple(_summary(name, run, judged) for name, run in running.items())
     return Review(target, judged, checks, config.source, files, commit_count, details)
+
+
+@dataclass
+class _Streamed:
+    """What a stream (or a part of one) left: counts, the commits kept, and, for a part, each
+    check's state and the last commit that changed each path (None: deleted)."""
+
+    files: int = 0
+    commits: int = 0
+    kept: list[Commit] = field(default_factory=list)  # held only for checks that look at commits
+    states: dict[str, tuple[list[Finding], float, str | None, dict[str, str | None]]] = field(default_factory=dict)
+    last_change: dict[str, str | None] = field(default_factory=dict)
+
+
+def _stream(
+    items: Iterable[Commit | FileChange],
+    running: dict[str, _Running],
+    keep_commits: bool,
+    progress: Progress | None,
+    parts: bool = False,
+) -> _Streamed:
+    """Every item through every check; `parts`: this is one part of a cut stream (a worker's)."""
+    streamed = _Streamed()
+    for item in items:
+        if isinstance(item, Commit):
+            streamed.commits += 1
+            if keep_commits:
+                streamed.kept.append(item)
+            for run in running.values():
+                run.call(scan_commit, run.check, item, run.opts)
+        else:
+            streamed.files += 1
+            for run in running.values():
+                run.scan(item)
+            if parts and item.commit is not None:
+                streamed.last_change[item.path] = item.commit if item.status != "D" else None
+        if progress is not None:
+            progress(streamed.files, streamed.commits)
+    if parts:
+        streamed.states = {name: (r.findings, r.seconds, r.error, r.marked) for name, r in running.items()}
+    return streamed
+
+
+def _cut(items: Iterable[Commit | FileChange], workers: int, least: Thresholds) -> list[Any] | None:
+    """The parts of the stream for `workers` processes, or None to review it in this process (one
+    worker, no fork, a stream that cannot be cut or is smaller than `least`)."""
+    split = getattr(items, "split", None)
+    if split is None or workers < 2 or not parallel.available():
+        return None
+    return split(workers, least)  # type: ignore[no-any-return]
+
+
+def _fresh(running: dict[str, _Running]) -> dict[str, _Running]:
+    """The checks as set up, with nothing found yet: a worker's start on each part."""
+    return {name: replace(run, findings=[], seconds=0.0, marked={}) for name, run in running.items()}
+
+
+def _merged(done: Sequence[_Streamed], running: dict[str, _Running]) -> _Streamed:
+    """The parts' results, in order, put into `running` as the serial stream would have left it:
+    findings in stream order, times added up (over the budget: the check's error, as if it had
+    run alone), the first error, and each marker-allowed path followed to its last change."""
+    total = _Streamed()
+    for part in done:
+        total.files += part.files
+        total.commits += part.commits
+        total.kept += part.kept
+        for name, (findings, seconds, error, marked) in part.states.items():
+            run = running[name]
+            run.findings += findings
+            run.seconds += seconds
+            run.error = run.error or error
+            for path in run.marked.keys() & part.last_change.keys():
+                run.marked[path] = part.last_change[path]
+            run.marked.update(marked)
+    for run in running.values():
+        run.check_budget()
+    return total
 
 
 def _without_value(finding: Finding) -> Finding:

@@ -26,6 +26,7 @@ from .explain import explain, policy_drift, without_patterns
 from .git import Changes, Item, Repository, collect, resolve_target
 from .github.events import EventTarget
 from .model import FileChange, Target
+from .parts import Thresholds
 from .review import Progress, Review, run_review, select_checks
 from .trust import PolicySource, Reader, Recorder, for_target, in_ci, tree_of
 
@@ -204,6 +205,7 @@ def run(
     more: MoreItems | None = None,
     verify: bool | None = None,
     verify_progress: Callable[[int, int], None] | None = None,
+    jobs: int | None = None,
 ) -> Result:
     """Open the repository, resolve the target and its policy, and review the change.
 
@@ -213,7 +215,8 @@ def run(
     the target's own (a pushed tag's message). `verify`: ask providers whether found credentials
     are live (`--verify`/`--no-verify`; None: as the policy's `[secrets] verify` says, for the
     review command only: never in the hooks or on a server unless asked); `verify_progress` hears of
-    each provider's answer (a line on a terminal)."""
+    each provider's answer (a line on a terminal). `jobs`: processes that review a long range or a
+    big tree side by side (None: one per CPU, when it is big enough; 1: this process alone)."""
     repo = Repository(start, allow_bare=policy is not None)
     target = target_of(repo)
     source = policy(repo, target) if policy is not None else for_target(repo, target, trust, event)
@@ -231,6 +234,7 @@ def run(
         paths,
         more,
         (verify, policy_may_verify, verify_progress),
+        jobs,
     )
     try:
         review, config = plan.review(recorded, progress)
@@ -262,6 +266,7 @@ class _Plan:
     paths: frozenset[str] | None
     more: MoreItems | None
     verify: tuple[bool | None, bool, Any] = (None, False, None)  # the flag, may the policy ask, progress
+    jobs: int | None = 1  # see `run`
 
     def review(
         self, source: PolicySource, progress: Progress | None = None, narrow: Sequence[str] = (), budget: Any = None
@@ -297,6 +302,7 @@ class _Plan:
             inputs=inputs,
             verify=asking,
             repository=repo.name,
+            jobs=self.jobs,
         )
         return review, config
 
@@ -321,6 +327,13 @@ class _Stream:
         self._changes = changes
         self._paths = paths
         self._more = more
+
+    def split(self, jobs: int, least: Thresholds) -> list[_Stream] | None:
+        """The changes cut into parts for `jobs` processes (see `Changes.split`); `more` goes last."""
+        cut = self._changes.split(jobs, least)
+        if cut is None:
+            return None
+        return [_Stream(part, self._paths, self._more if part is cut[-1] else ()) for part in cut]
 
     def __iter__(self) -> Iterator[Item]:
         for item in self._changes:

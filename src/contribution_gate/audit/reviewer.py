@@ -132,7 +132,8 @@ def review_commit(repo: Repository, unit: Unit, config_path: Path | None, args: 
             commit(opened, head), f"commit {head[:12]}", "an audit judges each commit by its own policy"
         )
 
-    return run(repo.root, lambda _: target, args.checks, config_path, None, args.fail_on, policy=policy)
+    # jobs=1: the audit's engine already runs one unit per worker on every CPU
+    return run(repo.root, lambda _: target, args.checks, config_path, None, args.fail_on, policy=policy, jobs=1)
 
 
 def worker_info() -> dict[str, Any]:

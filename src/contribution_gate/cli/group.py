@@ -109,6 +109,20 @@ def verify_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def jobs_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--jobs N`: processes that review a long range or a big tree side by side."""
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=0),
+        default=0,
+        metavar="N",
+        callback=lambda ctx, param, value: value or None,
+        help="Processes that review parts of a long range or a big tree side by side (default 0: one per "
+        "CPU, up to 4, when it has 200 commits or 400 files or more; 1: one process).",
+    )(command)
+
+
 def review_and_exit(
     target_of: Any,
     long: bool,

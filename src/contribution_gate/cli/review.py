@@ -14,6 +14,7 @@ from .group import (
     EXIT_FAIL,
     EXIT_PASS,
     cli,
+    jobs_option,
     output_options,
     report_options,
     review_and_exit,
@@ -36,6 +37,7 @@ Examples:
   contribution-gate review --range origin/main..HEAD
   contribution-gate review --range origin/main...HEAD --format json --output gate.json
   contribution-gate review --all-files --check secrets
+  contribution-gate review --range v1.0..HEAD --jobs 4   # four processes side by side
   contribution-gate review --staged --verify        # are found keys live? (network)
   NO_COLOR=1 contribution-gate review --no-color -v
   GITHUB_TOKEN=... contribution-gate review --event "$GITHUB_EVENT_PATH" --pr-comment
@@ -74,6 +76,7 @@ Exit codes: 0 pass (warnings allowed), 1 fail, 2 usage, config or git error,
 )
 @output_options
 @verify_option
+@jobs_option
 def review(
     staged: bool,
     range_spec: str | None,

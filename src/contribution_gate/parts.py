@@ -1,0 +1,98 @@
+"""Where a long range or a big tree is cut so that several processes can review it (`parallel.py`).
+
+A range is cut into runs of consecutive commits in the order the review reads them (oldest first,
+topological), so the parts put back in order are the serial stream. A tree is cut into groups of
+paths of about equal size: directories are opened, heaviest first, until none outweighs a fraction
+of a part, then the pieces are packed into parts, largest first into the lightest part. A part of
+a tree is named by a few pathspecs, not by every file in it.
+
+There are more parts than processes (`PARTS_PER_JOB`): a process that finishes early takes the
+next part, so one heavy commit or directory does not leave the other processes idle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+PARTS_PER_JOB = 4
+FILE_COST = 4096  # bytes a file weighs beyond its size: opening, routing and judging it
+MAX_PATHSPECS = 256  # pieces of a tree before packing: the command lines stay short
+# Below these a review is not cut unless asked (`--jobs N`): starting a process costs more than it saves.
+MIN_COMMITS = 200
+MIN_FILES = 400
+MIN_TREE_BYTES = 8 << 20
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """How big a range or tree must be to be cut, and how small a part may be."""
+
+    commits: int = MIN_COMMITS
+    files: int = MIN_FILES
+    tree_bytes: int = MIN_TREE_BYTES
+
+    @classmethod
+    def asked(cls) -> Thresholds:
+        """`--jobs N` given: cut whatever has two pieces."""
+        return cls(commits=2, files=2, tree_bytes=0)
+
+
+def commit_runs(shas: Sequence[str], jobs: int, least: Thresholds) -> list[list[str]] | None:
+    """Consecutive runs of `shas` (in review order), or None when the range is too short to cut."""
+    if jobs < 2 or len(shas) < max(2, least.commits):
+        return None
+    count = min(len(shas), jobs * PARTS_PER_JOB)
+    size, extra = divmod(len(shas), count)
+    runs, start = [], 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        runs.append(list(shas[start:end]))
+        start = end
+    return runs
+
+
+def tree_groups(files: Sequence[tuple[str, int]], jobs: int, least: Thresholds) -> list[list[str]] | None:
+    """Groups of pathspecs (directories or files, `/`-separated paths) covering every one of
+    `files` ((path, size in bytes)) once, of about equal weight; None when the tree is too small."""
+    small = len(files) < least.files and sum(size for _, size in files) < least.tree_bytes
+    if jobs < 2 or len(files) < 2 or small:
+        return None
+    count = min(len(files), jobs * PARTS_PER_JOB)
+    pieces = _pieces([(path.split("/"), size + FILE_COST) for path, size in files], count)
+    groups: list[list[str]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for weight, spec in sorted(pieces, key=lambda piece: (-piece[0], piece[1])):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(spec)
+        loads[lightest] += weight
+    return [sorted(group) for group in groups if group]
+
+
+Files = list[tuple[list[str], int]]  # (path split at "/", weight)
+
+
+def _pieces(files: Files, count: int) -> list[tuple[int, str]]:
+    """(weight, pathspec) pieces: the top level's entries, the heaviest directory opened into its
+    own entries until none outweighs a quarter of a part, or there are MAX_PATHSPECS pieces."""
+    limit = sum(weight for _, weight in files) / (count * 4)
+    unopened: list[tuple[int, int, str, Files]] = [(0, 0, "", files)]  # (weight, depth, pathspec, files)
+    done: list[tuple[int, str]] = []
+    while unopened:
+        unopened.sort(key=lambda entry: entry[0])
+        weight, depth, spec, members = unopened.pop()
+        if depth and len(done) + len(unopened) + 1 >= MAX_PATHSPECS:
+            done.append((weight, spec))
+            continue
+        children: dict[str, Files] = {}
+        for parts, cost in members:
+            children.setdefault(parts[depth], []).append((parts, cost))
+        for below in children.values():
+            total = sum(cost for _, cost in below)
+            path = "/".join(below[0][0][: depth + 1])
+            is_file = len(below) == 1 and len(below[0][0]) == depth + 1
+            if is_file or total <= limit:
+                done.append((total, path))
+            else:
+                unopened.append((total, depth + 1, path, below))
+    return done
