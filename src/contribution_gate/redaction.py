@@ -31,7 +31,12 @@ _ASSIGNED = re.compile(
     r"(?i)(?<![\w.-])(?=[\w.-]*?(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|auth|credential|private[_-]?key))"
     r"[\w.-]*[\"']?\s*(?::=|=>|=|:)\s*[\"']?(?P<secret>[^\s\"',;]{6,})"
 )
-_TOKEN_LIKE = re.compile(r"(?<![\w/+=-])(?P<secret>(?=[\w+/=-]*\d)(?=[\w+/=-]*[A-Za-z])[\w+/=-]{24,})(?![\w/+=-])")
+# a run of 24 token characters or more with a letter and a digit; `=` only as base64's padding at
+# its end (`NAME=value` is two runs), and never a CONSTANT_NAME (`LOCALAI_WEBRTC_NAT_1TO1_IPS`)
+_TOKEN_LIKE = re.compile(
+    r"(?<![\w/+=-])(?![A-Z][A-Z0-9]{0,15}(?:_[A-Z0-9]{1,15}){1,12}(?![\w/+=-]))"
+    r"(?P<secret>(?=[\w+/-]*\d)(?=[\w+/-]*[A-Za-z])[\w+/-]{24,}={0,2})(?![\w/+=-])"
+)
 _OPAQUE = (_URL_PASSWORD, _ASSIGNED, _TOKEN_LIKE)
 _NAMED = (_URL_PASSWORD, _ASSIGNED)
 _MASKED = "****"

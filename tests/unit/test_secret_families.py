@@ -324,14 +324,18 @@ NPM_UUID = "-".join([rand(8, HEX), rand(4, HEX), "4" + rand(3, HEX), "a" + rand(
 REGEX_CASES: list[tuple[str, str, str]] = [
     # (rule, path, line)
     ("curl-basic-auth", "scripts/deploy.sh", f"curl -u deploy:{PASSWORD} https://api.acme.io/v1"),
-    ("curl-basic-auth", "docs/api.md", f"curl --user 'deploy:{PASSWORD}' https://api.acme.io/v1"),
+    ("curl-basic-auth", "Makefile", f"curl --user 'deploy:{PASSWORD}' https://api.acme.io/v1"),
     ("curl-basic-auth", "scripts/call.sh", f'    --user "{BEARER}:" \\'),  # a continuation line near `curl`
     ("http-auth-header", "scripts/deploy.sh", f"curl -H 'Authorization: Bearer {BEARER}' https://api.acme.io"),
     ("http-auth-header", "Makefile", f'\tcurl --header "Authorization: Basic {BASIC}" https://api.acme.io'),
     ("http-auth-header", "scripts/get.sh", f'wget --header="Authorization: Token {BEARER}" https://api.acme.io'),
     ("httpie-auth-header", "scripts/call.sh", f"http GET https://api.acme.io/items Authorization:'Bearer {BEARER}'"),
     ("http-key-header", "scripts/purge.sh", f'curl -X POST https://api.acme.io/purge -H "X-Auth-Key: {BEARER}"'),
-    ("http-key-header", "docs/api.md", f"curl --header 'PRIVATE-TOKEN: {BEARER}' https://git.acme.io/api/v4/projects"),
+    (
+        "http-key-header",
+        "scripts/api.sh",
+        f"curl --header 'PRIVATE-TOKEN: {BEARER}' https://git.acme.io/api/v4/projects",
+    ),
     ("http-file-auth-header", "api/requests.http", f"Authorization: Bearer {BEARER}"),
     ("http-file-auth-header", "api/login.rest", f"Authorization: Basic {BASIC}"),
     ("httpie-basic-auth", "scripts/call.sh", f"https -a deploy:{PASSWORD} POST api.acme.io/items"),
@@ -412,6 +416,21 @@ def test_regex_families_find_their_positives(rule: str, path: str, line: str) ->
     near = "curl https://api.acme.io \\\n" if rule == "curl-basic-auth" and "curl" not in line else ""
     findings = scan_lines(near + line, path)
     assert findings.get(rule) is Severity.ERROR, findings
+
+
+@pytest.mark.parametrize(
+    ("rule", "path", "line"),
+    [
+        ("curl-basic-auth", "docs/api.md", f"curl --user 'deploy:{PASSWORD}' https://api.acme.io/v1"),
+        ("http-key-header", "docs/api.md", f"curl --header 'PRIVATE-TOKEN: {BEARER}' https://git.acme.io/api/v4"),
+        ("http-auth-header", "examples/client.sh", f"curl -H 'Authorization: Token {BEARER}' https://api.acme.io"),
+        ("connection-string-password", "tests/settings.json", f'"Db": "Server=db1;User Id=app;Password={PASSWORD};"'),
+    ],
+    ids=["curl-docs", "header-docs", "auth-examples", "connection-tests"],
+)
+def test_a_command_s_credential_in_docs_tests_or_examples_is_a_warning(rule: str, path: str, line: str) -> None:
+    """No provider format to check: like a name-based value, it is the sample's there."""
+    assert scan_lines(line, path).get(rule) is Severity.WARNING
 
 
 @pytest.mark.parametrize(

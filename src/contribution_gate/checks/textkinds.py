@@ -267,8 +267,23 @@ def is_test_path(path: str) -> bool:
 
 def is_test_folder(name: str) -> bool:
     """A folder of tests beyond `is_test_path`'s: `integration_tests/`, `Foo.UnitTests/`, `e2e/`,
-    `__mocks__/`, a Go project's `integration/` suite."""
-    return _TEST_FOLDER.search(name.lower()) is not None
+    `__mocks__/`, a Go project's `integration/` suite, a project's own (`caddytest/`), but not an
+    English word that ends so (`latest/`, `contest/`)."""
+    low = name.lower()
+    if _TEST_FOLDER.search(low) is not None:
+        return True
+    return _NAMED_TESTS.fullmatch(low) is not None and low.rstrip("s") not in _TEST_LOOKALIKES
+
+
+# `caddytest`, `apitests`: a name and "test(s)" run together
+_NAMED_TESTS = re.compile(r"[a-z][a-z0-9]{2,30}tests?")
+_TEST_LOOKALIKES = frozenset(
+    [
+        *("latest", "greatest", "fastest", "shortest", "smartest", "softest", "hottest", "fattest", "wettest"),
+        *("fittest", "sweetest", "strictest", "quietest", "tightest", "brightest", "lightest", "slightest"),
+        *("politest", "contest", "protest", "attest", "detest"),
+    ]
+)
 
 
 _FIXTURE_DIRS = frozenset(
@@ -316,6 +331,8 @@ def comment_of(text: str, kind: Kind) -> str | None:
         if low.startswith(opener):
             if opener == "*" and stripped[1:2] not in ("", " ", "\t", "*", "/"):
                 return None  # `*args`, `*ptr = x`: code
+            if opener == "*" and stripped.startswith("*/"):
+                return None if stripped[2:].strip() else ""  # `*/var sql={...}`: the comment ended, code goes on
             if opener == "#" and stripped.startswith(("#!", "#include", "#define", "#if", "#pragma", "#import")):
                 return None if not stripped.startswith("#!") else ""
             body = stripped[len(opener) :]

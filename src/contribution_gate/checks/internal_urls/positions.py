@@ -334,10 +334,14 @@ def positioned(line: Line, start: int, end: int, mode: str, address: bool = Fals
 
 def in_example_text(line: Line, start: int, mode: str) -> bool:
     """Whether the token at `start` sits in documentation text rather than in a value: a prose line,
-    or in code a string literal that holds a sentence or a command line (a help text)."""
-    if mode == PROSE:
+    in code a string literal that holds a sentence or a command line (a help text), or any line
+    that says it shows an example (`Examples: --address '172.16.34.31:9000'`, `e.g. 10.0.0.5`)."""
+    if mode == PROSE or _EXAMPLE_MARK.search(line.text) is not None:
         return True
     return mode == CODE and line.in_sentence(start)
+
+
+_EXAMPLE_MARK = re.compile(r"(?i)\b(?:e\.g\.|eg:|examples?:|for (?:example|instance)\b|usage:)")
 
 
 def _strip_comment(text: str) -> str:

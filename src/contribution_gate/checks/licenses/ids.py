@@ -86,9 +86,12 @@ class Catalog:
         self.spdx_of: dict[str, str] = {}
         self.category: dict[str, str] = {}
         self.names: dict[str, str] = {}
+        self.exceptions: set[str] = set()  # keys of license exceptions (`openssl-exception-agpl-3.0-plus`)
         from license_expression import get_license_index  # a JSON file: ~10 ms
 
         for entry in get_license_index():
+            if entry.get("is_exception"):
+                self.exceptions.add(entry["license_key"])
             self._add(
                 entry["license_key"],
                 entry.get("spdx_license_key"),

@@ -93,6 +93,8 @@ def _one(lic: Lic, project: Expr, rules: Rules) -> Judgement:
     if _matches(lic, rules.allow):
         return Judgement(PASS, lic, klass, "the policy's [licenses] allow lists it", obligations)
     worst = Judgement(PASS, lic, klass, "", obligations)
+    if lic.key in found.exceptions and not lic.exception:
+        return worst  # an exception found on its own (a COPYRIGHT file's OpenSSL clause) grants, never restricts
     for own in licenses_of(project):
         outcome, reason = _pair(lic, klass, own)
         if _RANK[outcome] > _RANK[worst.outcome]:
@@ -102,18 +104,30 @@ def _one(lic: Lic, project: Expr, rules: Rules) -> Judgement:
 
 def _pair(lic: Lic, klass: str, own: Lic) -> tuple[str, str]:
     """The outcome of `lic` code in a project under `own`, and why."""
-    if lic.key == own.key and lic.exception == own.exception:
+    if lic.key == own.key and lic.exception in (own.exception, None):
         return PASS, "it is the project's own license"
+    if lic.key == own.key and own.exception is None:  # an exception only adds permissions
+        return PASS, "it is the project's own license, with an exception that grants more"
     table = data()
+    # [pairs] name bare licenses; an exception with a class of its own (`GPL-2.0 WITH
+    # Linux-syscall-note`) changes what the license asks, so its class decides
+    pairs = table["pairs"].get(own.key, {}) if not (lic.exception and _exception_class(lic.exception)) else {}
     for outcome in (FAIL, WARN, PASS):
-        patterns = table["pairs"].get(own.key, {}).get(outcome, ())
-        if any(fnmatch.fnmatchcase(lic.key, p) for p in patterns):
+        if any(fnmatch.fnmatchcase(lic.key, p) for p in pairs.get(outcome, ())):
             return outcome, _pair_reason(lic, own, outcome)
     own_class = catalog().class_of(own)
     row = table["compatibility"].get(own_class, table["compatibility"]["default"])
     outcome = row.get(klass, FAIL)
     note = table["class-notes"].get(klass, klass)
     return outcome, f"it is {note}" if outcome != PASS else ""
+
+
+def _exception_class(exception: str) -> str:
+    """The class [exceptions] gives a license exception ("": it keeps the license's own)."""
+    for pattern, klass in data()["exceptions"].items():
+        if fnmatch.fnmatchcase(exception.lower(), pattern):
+            return str(klass)
+    return ""
 
 
 def _pair_reason(lic: Lic, own: Lic, outcome: str) -> str:

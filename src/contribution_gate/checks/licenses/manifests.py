@@ -205,6 +205,8 @@ def _package_json(text: str, lines: Sequence[str]) -> Found:
     doc = json.loads(text)
     if not isinstance(doc, dict):
         return
+    if doc.get("private") is True and str(doc.get("license", "")).upper() == "UNLICENSED":
+        return  # npm's words for a package that is never published (an example app, a workspace root)
     for field in ("license", "licenses"):
         if field in doc:
             yield from _json_licenses(lines, doc[field], field, "AND")

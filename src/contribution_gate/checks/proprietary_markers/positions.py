@@ -71,7 +71,9 @@ def segments(
         yield Segment(_docstring_text(text[docstring.end() :]), "comment", header)
         return
     if index in blocks:
-        yield Segment(text.strip().lstrip("*").strip(), "block", header)
+        closed = text.find("*/") if "/*" in kind.openers else -1
+        inside = text if closed < 0 else text[:closed]  # ` */var sql={...}`: code after the block's end
+        yield Segment(inside.strip().lstrip("*").strip(), "block", header)
         return
     for found in _HTML_COMMENT.finditer(text) if "<!--" in kind.openers else ():
         yield Segment(found.group("text").strip(), "comment", header)

@@ -36,7 +36,7 @@ from ...model import (
 )
 from ...trust import in_ci
 from ..textkinds import documentation_string_lines, is_examples_repository
-from . import context, decoding, judge, metadata
+from . import context, decoding, judge, keyfiles, metadata
 from .blocks import Found, scan_added
 from .lines import Kind
 
@@ -117,6 +117,8 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     copies: dict[tuple[str, int], int] = {}  # (rule, hash of the value) -> copies seen so far
     kind = kind_of(change.path, opts.examples)
     found_in: Iterable[Found] = scan_added(kind, change.added, limit, opts.allow)
+    if keyfiles.is_key_file(change.path):
+        found_in = itertools.chain(found_in, keyfiles.found_in(kind, change.added))
     if user is not None:
         found_in = userscan.merged(user, change, limit, opts.allow, iter(found_in))
     if opts.decode_depth:

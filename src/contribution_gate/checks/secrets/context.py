@@ -1,8 +1,10 @@
 """What a file's path says about the credentials in it, worked out once per file.
 
 - **Lock files and secret-scanner baselines** hold hashes next to words like `key` and `secret`
-  (`"integrity": "sha512-..."`, detect-secrets' `"hashed_secret": "..."`): only token formats
-  are looked for there, never a name-based rule.
+  (`"integrity": "sha512-..."`, detect-secrets' `"hashed_secret": "..."`), and **translations**
+  (`config/locales/da.yml`, `locales/fi.json`, `*.po`) hold the words of a user interface under
+  keys like `password` and `invite_token`: only token formats are looked for there, never a
+  name-based rule.
 - **Samples**: tests, fixtures, recorded HTTP cassettes, documentation, examples and templates
   (`.env.example`). A value that only a name says is a secret (the generic rule, a password in a
   URL) is there a test input or a documented example far more often than a leak, and nothing
@@ -50,6 +52,9 @@ _SCANNER_FILES = frozenset(
         ".credsweeper-baseline.json",
     ]
 )
+# a user interface's words in other languages: folders of translations, and translation formats
+_LOCALE_DIRS = _words("locale locales i18n l10n lang langs languages translations translation intl")
+_LOCALE_EXTENSIONS = _words("po pot xliff xlf strings stringsdict arb ftl")
 _CODE_EXTENSIONS = _words(
     """
     py pyi pyx js jsx mjs cjs ts tsx mts cts java kt kts scala groovy go rb php cs c h cc cpp
@@ -95,7 +100,9 @@ def of(path: str, examples: bool = False) -> Context:
     parts = path.lower().split("/")
     name = parts[-1]
     extension = name.rpartition(".")[2] if "." in name else ""
-    generic = name not in _LOCK_FILES and name not in _SCANNER_FILES
+    code = extension in _CODE_EXTENSIONS
+    translation = extension in _LOCALE_EXTENSIONS or not (code or _LOCALE_DIRS.isdisjoint(parts[:-1]))
+    generic = name not in _LOCK_FILES and name not in _SCANNER_FILES and not translation
     vendored = is_vendored_path(path)
     sample = (
         examples
@@ -104,7 +111,7 @@ def of(path: str, examples: bool = False) -> Context:
         or path.endswith(_CASED_TEST_SUFFIXES)
         or is_test_path(path)  # what every check counts as tests (a Helm chart's `ci/*values.yaml`)
     )
-    return Context(path, generic, extension in _CODE_EXTENSIONS, sample, vendored)
+    return Context(path, generic, code, sample, vendored)
 
 
 def within(outer: Context, inner: Context) -> Context:

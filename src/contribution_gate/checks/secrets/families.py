@@ -40,6 +40,7 @@ END = "<!-- secret-families:end -->"
 _IN_CODE = (
     ("private-key", "connection", "PEM, OpenSSH and PGP blocks, one string literal per line too"),
     ("gcp-service-account-key", "connection", "the private key of a service account's JSON"),
+    ("rails-master-key", "connection", "`config/master.key`, `config/credentials/*.key`: 32 hex digits"),
 )
 
 
@@ -71,7 +72,7 @@ def markdown() -> str:
     checked = sum(1 for f in listed if f.checked)
     lines = [
         BEGIN,
-        f"{len(listed)} families ({checked} with an offline format check; `warning`: a publishable key, "
+        f"{len(listed)} families ({checked} with an offline format check; `warning`: a publishable or test-mode key, "
         "reported but never an error):",
         "",
         "| category | families |",

@@ -9,7 +9,10 @@
 - `url-password`, `jdbc-password`: a password that names what belongs there (`user:token@`,
   `:password@`), a placeholder, plain words (`root:whalehello@db`, a demo stack's) or a few
   characters is none; in a sample file, a warning.
-- `jwt`: `jwts.judge` (unsigned, or signed with a published key like jwt.io's sample: none;
+- `curl-basic-auth`, `http-auth-header` and the other rules that find a credential by where it
+  stands (a command's `-u`, a header, a connection string; `Rule.contextual`): in a sample file, a
+  warning, as a name-based value is.
+- `jwt`, `jwt-base64` (decoded first): `jwts.judge` (unsigned, or signed with a published key like jwt.io's sample: none;
   a signature that cannot verify, expired, or Supabase's anon key: a warning); in a sample file,
   a warning.
 - `private-key`: in a sample file (tests, fixtures, examples, documentation, vendored code) a
@@ -31,14 +34,17 @@ from urllib.parse import unquote
 from ...model import Severity
 from . import jwts, keynames
 from .context import Context
-from .values import Verdict, human_password, is_code, is_placeholder, patterned, unwrap, verdict
+from .values import Verdict, base64_text, human_password, is_code, is_placeholder, patterned, unwrap, verdict
 from .words import words_only
 
 if TYPE_CHECKING:
     from .blocks import Found
 
 Judged = tuple[Severity, str]  # the severity, and why it is a warning when it is one ("" otherwise)
-_ATTRIBUTES = re.compile(r"[A-Za-z_]\w{0,100}(?:\.[A-Za-z_]\w{0,100}){1,10}[,;)]?")
+_ATTRIBUTES = re.compile(r"[A-Za-z_]\w{0,100}(?:\.[A-Za-z_]\w{0,100}){1,10}[,;)({\[]?")
+_TOKEN_CHARS = re.compile(
+    r"[\w+/=.~:-]+"
+)  # an unquoted token has no operators: `key*2862933555777941757` is arithmetic
 _NAME_RULES = frozenset(["generic-secret", "netrc-password"])
 _URL_RULES = frozenset(["url-password", "jdbc-password"])
 _EXAMPLE_RULES = _NAME_RULES | _URL_RULES | {"private-key"}  # what a documentation example shows
@@ -67,11 +73,19 @@ TEST_KEY = "a key among tests, examples or vendored code: made for a test? (revo
 
 
 def severity(
-    context: Context, rule: str, line: str, start: int, secret: str, checked: Severity, around: str = ""
+    context: Context,
+    rule: str,
+    line: str,
+    start: int,
+    secret: str,
+    checked: Severity,
+    around: str = "",
+    contextual: bool = False,
 ) -> Judged | None:
     """The severity of a match of `rule` whose value `secret` starts at `start` of `line` (its
     format check gave `checked`), and why it is a warning; None when it is no finding. `around`:
-    the text about the line (its neighbours), which some judgements read."""
+    the text about the line (its neighbours), which some judgements read; `contextual`: the rule
+    finds a credential by where it stands (a command's `-u`, a header), not by a format."""
     if rule in _NAME_RULES:
         judged = _assigned(context, line, start, secret)
         if judged is not None and judged[0] is Severity.ERROR and _search_only_key(line, start, secret, around):
@@ -81,8 +95,13 @@ def severity(
         return _url_password(context, secret)
     if rule == "jwt":
         return _jwt(context, secret, checked)
+    if rule == "jwt-base64":
+        decoded = base64_text(secret)
+        return _jwt(context, decoded, checked) if decoded else _checked(checked)
     if secret.isalpha() and words_only(secret):
         return None
+    if contextual and context.sample and checked is Severity.ERROR:
+        return Severity.WARNING, _sample(context)
     return _checked(checked)
 
 
@@ -136,6 +155,8 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
         return None
     if name.compared and strength is keynames.Strength.WEAK:
         return None  # `if (key === 'SlowBuffer')`: a key of a map or a keyboard, compared
+    if _in_prose(line, start, name.text):
+        return None  # `Allowed values for Ed25519 keys: PureEd25519.`: a sentence, not a key
     if context.code and _KEY_ARGUMENT.search(line, 0, start) and not _token_like(secret.strip("\"'`")):
         return None  # `st.button("Submit", key="dialog2-btn")`: a widget's, a cache's or a dict's key
     if secret.startswith("eyJ") and secret.count(".") == 2:
@@ -166,6 +187,20 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
     return Severity.ERROR, ""
 
 
+_PROSE_WORD = re.compile(r"[A-Za-z][a-z'’]*,?")
+
+
+def _in_prose(line: str, start: int, name: str) -> bool:
+    """A name that ends a run of three words or more and is followed by a colon: the end of a
+    sentence ("Allowed values for Ed25519 keys:"), not a key of configuration, which starts its
+    line (a command's `--from-literal=password=...` takes `=`, and stays a finding)."""
+    at = line.rfind(name, 0, start) if name else -1
+    if at < 0 or not line[at + len(name) : start].lstrip("\"'` ").startswith(":"):
+        return False
+    words = line[:at].split()
+    return len(words) >= 3 and sum(1 for w in words[-4:] if _PROSE_WORD.fullmatch(w)) >= 3
+
+
 def _search_only_key(line: str, start: int, secret: str, around: str) -> bool:
     """An Algolia search-only key: an `apiKey` of 32 hex digits beside its `appId` and an index
     (DocSearch's configuration, InstantSearch's client). It is made to ship in web pages; admin
@@ -192,7 +227,7 @@ def _token_like(secret: str) -> bool:
     """An unquoted value in source code (in a comment, a docstring, a raw string of a test) counts
     when it could be no identifier: sixteen characters or more, letters and digits, not words, and
     no chain of attributes (`x25519.X25519PrivateKey`)."""
-    if _ATTRIBUTES.fullmatch(secret):
+    if _ATTRIBUTES.fullmatch(secret) or not _TOKEN_CHARS.fullmatch(secret):
         return False
     return len(secret) >= 16 and any(c.isdigit() for c in secret) and not words_only(secret)
 

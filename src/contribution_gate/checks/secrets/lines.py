@@ -140,12 +140,12 @@ def _rule_hit(context: Context, window: str, match: RuleMatch, shift: int, aroun
     rule = match.rule
     public = rule.public
     checked = Severity.ERROR if rule.is_well_formed(match.secret) and not public else Severity.WARNING
-    judged = judge.severity(context, rule.id, window, match.start, match.secret, checked, around)
+    judged = judge.severity(context, rule.id, window, match.start, match.secret, checked, around, rule.contextual)
     if judged is None:
         return None
     severity, note = judged
     if public and severity is Severity.WARNING:
-        note = judge.PUBLIC
+        note = rule.why or judge.PUBLIC
     start, end = shift + match.start, shift + match.end
     return Hit(rule.id, rule.title, match.secret, severity, rule.remediation, start, end, note)
 

@@ -59,6 +59,7 @@ class Rule:
     quoted_in_code: bool = False  # in source code, only a quoted literal is a value
     category: str = ""  # the family's group in the README's list
     severity: str = "error"  # "warning": a publishable identifier (shipped to browsers by design)
+    why: str = ""  # why a rule of severity "warning" is one, when not for being publishable
     paths: tuple[str, ...] = ()  # file name globs the rule is limited to (none: every file)
     name_pattern: re.Pattern[str] | None = None  # `names` rules: what the rest of the name must hold
 
@@ -98,6 +99,13 @@ class Rule:
         return _compiled(self.pattern)
 
     @property
+    def contextual(self) -> bool:
+        """A credential that a command, a header or a connection string shows, with no provider's
+        format to check: in a sample file (docs, tests, examples) it is the sample's, a warning, as
+        a name-based value is."""
+        return not self.validate and self.filter in _CONTEXT_FILTERS
+
+    @property
     def public(self) -> bool:
         """A publishable identifier (a browser-side project key): reported, never an error."""
         return self.severity == "warning"
@@ -119,6 +127,7 @@ _EXAMPLE_HOST = re.compile(r"(?i)(?:^|\.)(?:example\.(?:com|org|net)|example|tes
 _JDBC = re.compile(r"(?i)jdbc:[a-z0-9]{1,20}:")
 _SPACE = re.compile(r"\s")
 _SECRET_GROUPS = ("secret", "secret2", "secret3", "secret4")
+_CONTEXT_FILTERS = ("credential", "header", "user-password", "basic", "basic-or-password")
 # rules resting on a name, a command or a URL's shape: lock files' hashes sit next to such words
 _NOT_IN_LOCK_FILES = ("plausible", "real-host", "named", "credential", "user-password", "header", "basic-or-password")
 
@@ -207,6 +216,7 @@ def _rule(r: Mapping[str, Any]) -> Rule:
         quoted_in_code=r.get("quoted-in-code", False),
         category=r.get("category", ""),
         severity=severity,
+        why=r.get("why", ""),
         paths=tuple(r.get("paths", ())),
         name_pattern=re.compile(r["name-pattern"]) if "name-pattern" in r else None,
     )

@@ -33,6 +33,16 @@ class Verdict(enum.IntEnum):
 
 # a value that may be base64 (see `base64_text`)
 _BASE64_VALUE = re.compile(r"[A-Za-z0-9+/]{4,}={0,2}")
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
+# `your` before a capital: a value that says what to put there (`yourStrong(!)Password`, `YourApiKey`)
+_YOUR_WORD = re.compile(r"(?:^|[^A-Za-z])[Yy]our[A-Z]")
+# a type where a value would be: GraphQL's `password: String!`, TypeScript's `token: string;`
+_TYPE_NAME = re.compile(
+    r"\[?(?:String|Int|Float|Boolean|ID|string|number|boolean|any|unknown|str|int|bytes|bool|SecretStr|Secret)"
+    r"(?:!?\]!?|!)?[?;,):]*"
+)
+# a path of words (`policydb/groups/`) or a Kubernetes name with a DNS prefix (`argocd.argoproj.io/hook`)
+_WORD_PATH = re.compile(r"(?:[a-z]{1,24}(?:-[a-z]{1,24})*[./])+(?:[a-z]{1,24}(?:-[a-z]{1,24})*)?")
 # a call or index, a template or format field (`{x}`, `{f(x)}`), a URL or data URI, a decorator, a
 # path, a regular expression, markup
 _CODE_OR_REFERENCE = re.compile(
@@ -210,6 +220,8 @@ def is_placeholder(secret: str) -> bool:
     words = [w for w in re.split(r"[\W_]+", unquote(secret).lower()) if w]  # `pass%20pass`
     return (
         bool(_PLACEHOLDER.search(secret))
+        or _YOUR_WORD.search(secret) is not None  # `yourStrong(!)Password`, `YourApiKey`
+        or _counted_base64(secret)
         or len(set(tail)) <= 2
         or secret.lower() in _SEQUENCE  # `0123456789abcdef`, `abcdefgh`
         or bool(words)
@@ -220,12 +232,30 @@ def is_placeholder(secret: str) -> bool:
 
 
 def _default_password(secret: str) -> bool:
-    """A default password dressed up: digits for letters (a 3 for an e or an s) and a number or
-    symbol before or after it (`P@ssw0rd1`, `Welcome123!`, `Adm1n2024`, `03#pa33w0rd`)."""
+    """A default password dressed up: digits for letters (a 3 for an e or an s), a symbol put in
+    (`Pass@word1`, Microsoft's samples) and a number or symbol before or after it (`P@ssw0rd1`,
+    `Welcome123!`, `Adm1n2024`, `03#pa33w0rd`)."""
     # `03#pa33w0rd` (ansible's quoting example): what stands before the word is no letter of it
     bare = secret.rstrip("0123456789!@#$%^&*.?_-").lstrip("0123456789#%^&*.?_-").lower()
-    cores = {bare.translate(_LEET), bare.translate(_LEET_S)}
+    cores = {bare.translate(_LEET), bare.translate(_LEET_S), "".join(c for c in bare if c.isalnum()).translate(_LEET)}
     return any(core in _DEFAULT_PASSWORDS or core in _WEAK_PASSWORD_WORDS for core in cores)
+
+
+def _counted_base64(secret: str) -> bool:
+    """A value holding the base64 of counted text (`QUJDREVGR0hJSktMTU5PUFFS...` is `ABCDEFGHIJKLMNOPQR...`):
+    a sample key written by typing the alphabet, as in `my-minio-key:<base64>`."""
+    for run in _BASE64_RUN.findall(secret):
+        text = base64_text(run[: len(run) - len(run) % 4])
+        if text is not None and len(text) >= 12 and counted(text):
+            return True
+    return False
+
+
+def counted(text: str) -> bool:
+    """Text that counts up, most of it (`ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef`, `0123456789`)."""
+    low = text.lower()
+    steps = sum(1 for a, b in zip(low, low[1:], strict=False) if ord(b) - ord(a) == 1)
+    return steps >= 0.8 * (len(low) - 1)
 
 
 def is_code(value: str) -> bool:
@@ -272,13 +302,17 @@ def verdict(
     Percent escapes are decoded first.
     """
     raw = unwrap(value)
-    if raw is None or _CODE_OR_REFERENCE.search(raw):
+    if raw is None or _CODE_OR_REFERENCE.search(raw) or _TYPE_NAME.fullmatch(raw):
         return Verdict.NONE
     text = unquote(raw) if "%" in raw else raw
+    if "/" in text and _WORD_PATH.fullmatch(text):
+        return Verdict.NONE  # a path or a name of lower-case words (`policydb/groups/`), not a token
     if len(text) < min_length or len(text.split(maxsplit=1)) > 1:
         return Verdict.NONE
     if text.isalpha() and not text.isascii():
         return Verdict.NONE  # `Slaptažodis`, `Lösenord`: a word of a translation, not a token
+    if sum(1 for c in text if c.isalpha() and not c.isascii()) >= 3:
+        return Verdict.NONE  # `按照如下格式输入：APIKey-AppId`: a sentence of a language written without spaces
     decoded = base64_text(text)
     if decoded is not None:  # `password: bXlwYXNzd29yZA==` (a Kubernetes Secret's data): judged as the text
         return verdict(decoded, min_length=min_length, digest_context=digest_context, uuid=uuid, password=password)
