@@ -155,6 +155,27 @@ def test_a_command_s_credential_in_documentation_or_a_test_folder_is_a_sample(ba
     )
 
 
+def test_ci_configuration_literals_are_test_services_credentials(based_repo: Any, gate: Gate) -> None:
+    """minio's workflows set a KMS test key and keep a demo server's key; a pasted provider token stays an error."""
+    key_body = "\n".join(rand(64, tokens._B64) for _ in range(3))
+    key = "-----BEGIN RSA " + "PRIVATE KEY-----\n" + key_body + "\n-----END RSA " + "PRIVATE KEY-----"
+    check(
+        gate,
+        based_repo,
+        {
+            ".github/workflows/go.yml": [
+                ("env:", NONE),
+                (f'  MINIO_KMS_SECRET_KEY: "my-minio-key:{rand(43, tokens._B64)}="', WARNING),
+                (f"  GITHUB_TOKEN: {tokens.github_token()}", ERROR),
+            ],
+            ".gitlab-ci.yml": [("variables:", NONE), (f"  DB_PASSWORD: {rand(16)}", WARNING)],
+            ".github/workflows/root.key": [(line, WARNING if n == 0 else NONE) for n, line in enumerate(key.split("\n"))],
+            "deploy/values.yaml": [(f"dbPassword: {rand(16)}", ERROR)],
+        },
+        "secrets",
+    )
+
+
 def test_stripe_test_mode_keys_are_warnings_and_live_ones_errors(based_repo: Any, gate: Gate) -> None:
     test_key = "sk_" + "test_" + rand(24)
     live_key = "sk_" + "live_" + rand(24)
@@ -194,6 +215,8 @@ def test_example_and_docker_addresses_are_no_internal_hosts(based_repo: Any, gat
             "cli/safety.go": [
                 ("const hint = `Bind to a private interface only (e.g. --address 10.0.0.5:8080)`", WARNING),
                 ("var help = `Examples: --address '172.16.34.31:9000'`", WARNING),
+                ("var usage = `Examples: --address ':443'", NONE),
+                ("      --address '172.16.34.32:9000'`", WARNING),
                 ('var db = "10.20.30.41:5432"', ERROR),
             ],
             "src/constants.js": [('export const U = "http://model-runner.docker.internal/engines/v1";', NONE)],

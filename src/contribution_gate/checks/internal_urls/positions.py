@@ -214,6 +214,20 @@ class Line:
         return any("." in name for name in names) and all(any(c.isalpha() for c in name) for name in names)
 
     @cached_property
+    def shows_examples(self) -> bool:
+        """The line says it shows examples (`e.g. 10.0.0.5`), or, holding no assignment, follows one
+        by a line or two (a help text's list: `Examples: --address ':443'`, then `--address
+        '172.16.34.31:9000'`)."""
+        here = self.lines[self.index].lineno
+        reach = 3 if "=" not in self.text else 1
+        for back in range(self.index, max(-1, self.index - reach), -1):
+            if self.lines[back].lineno != here - (self.index - back):
+                break
+            if _EXAMPLE_MARK.search(self.lines[back].text) is not None:
+                return True
+        return False
+
+    @cached_property
     def version_at(self) -> int:
         """Where the first word of versions (`version`, `release`, ...) is, else past the end."""
         found = _VERSION_WORD.search(self.text)
@@ -336,7 +350,7 @@ def in_example_text(line: Line, start: int, mode: str) -> bool:
     """Whether the token at `start` sits in documentation text rather than in a value: a prose line,
     in code a string literal that holds a sentence or a command line (a help text), or any line
     that says it shows an example (`Examples: --address '172.16.34.31:9000'`, `e.g. 10.0.0.5`)."""
-    if mode == PROSE or _EXAMPLE_MARK.search(line.text) is not None:
+    if mode == PROSE or line.shows_examples:
         return True
     return mode == CODE and line.in_sentence(start)
 

@@ -10,6 +10,9 @@
   URL) is there a test input or a documented example far more often than a leak, and nothing
   offline can tell: it is reported as a `warning`, not an `error`. Tokens of a provider's format
   are judged the same everywhere (see README, "The secrets check").
+- **CI configuration** (`.github/workflows/`, `.gitlab-ci.yml`, `.circleci/`): a literal value
+  there is for the test services the job starts (a database's password, a KMS test key); a real
+  secret comes from the CI's secret store (`${{ secrets.X }}`). Judged like a sample.
 - **A repository of examples** (its name says so: `kubernetes/examples`): every file is a sample.
 - **Vendored code**: third-party code kept in the repository (`vendor/`, `third_party/`,
   `node_modules/`) is judged like a sample: its name-based values are its upstream's test inputs
@@ -85,6 +88,16 @@ _CASED_TEST_SUFFIXES = tuple(
 _TEST_INFIXES = (".test.", ".spec.", ".tests.", "_test.", ".e2e.")
 
 
+# a CI service's configuration: what it sets literally is for the test services its jobs start
+_CI_FILES = _words(
+    """
+    .gitlab-ci.yml .travis.yml azure-pipelines.yml bitbucket-pipelines.yml .drone.yml cloudbuild.yaml
+    cloudbuild.yml jenkinsfile appveyor.yml .appveyor.yml .cirrus.yml
+    """
+)
+_CI_DIRS = (".github/workflows/", ".github/actions/", ".circleci/", ".buildkite/", ".woodpecker/", ".gitlab/ci/")
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     path: str
@@ -92,6 +105,7 @@ class Context:
     code: bool  # source code: an unquoted value must look like a token
     sample: bool  # tests, fixtures, docs, examples, vendored code: name-based findings are warnings
     vendored: bool = False  # third-party code kept in the repository (`textkinds.is_vendored_path`)
+    ci: bool = False  # a CI service's configuration
 
 
 def of(path: str, examples: bool = False) -> Context:
@@ -104,14 +118,16 @@ def of(path: str, examples: bool = False) -> Context:
     translation = extension in _LOCALE_EXTENSIONS or not (code or _LOCALE_DIRS.isdisjoint(parts[:-1]))
     generic = name not in _LOCK_FILES and name not in _SCANNER_FILES and not translation
     vendored = is_vendored_path(path)
+    ci = name in _CI_FILES or path.lower().startswith(_CI_DIRS)
     sample = (
         examples
         or vendored
+        or ci
         or _is_sample(parts, name, extension)
         or path.endswith(_CASED_TEST_SUFFIXES)
         or is_test_path(path)  # what every check counts as tests (a Helm chart's `ci/*values.yaml`)
     )
-    return Context(path, generic, code, sample, vendored)
+    return Context(path, generic, code, sample, vendored, ci)
 
 
 def within(outer: Context, inner: Context) -> Context:

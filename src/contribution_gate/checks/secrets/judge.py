@@ -64,6 +64,7 @@ FORMAT = "it fails the format's own check: a placeholder?"
 PUBLIC = "a publishable key: shipped to browsers by design, still worth knowing about"
 SAMPLE_FILE = "in a test, fixture, example or documentation file: a sample?"
 VENDORED = "in vendored third-party code: its upstream's sample?"
+CI_FILE = "in a CI configuration: a test service's credential? (a real one comes from the CI's secret store)"
 HAND_MADE = "it reads as made by hand or as an id: a sample?"
 TEST_NAME = "its name says it is a test value"
 COMMENT = "in a comment of source code: an example?"
@@ -118,7 +119,7 @@ def private_key(context: Context, line: str = "") -> Judged:
     """A private key block (`blocks.private_key`): in a sample file, a key made for a test; on a
     comment line of source code (` * -----BEGIN ...` in a KDoc), an example of the input a function takes."""
     if context.sample:
-        return Severity.WARNING, TEST_KEY
+        return Severity.WARNING, CI_FILE if context.ci else TEST_KEY
     if context.code and line.lstrip().startswith(_COMMENTS):
         return Severity.WARNING, COMMENT
     return Severity.ERROR, ""
@@ -126,7 +127,7 @@ def private_key(context: Context, line: str = "") -> Judged:
 
 def _sample(context: Context) -> str:
     """Why a value in a sample file is a warning: the file is third-party code, or a test's or a document's."""
-    return VENDORED if context.vendored else SAMPLE_FILE
+    return VENDORED if context.vendored else CI_FILE if context.ci else SAMPLE_FILE
 
 
 def _checked(checked: Severity) -> Judged:
