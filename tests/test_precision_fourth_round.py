@@ -169,7 +169,9 @@ def test_ci_configuration_literals_are_test_services_credentials(based_repo: Any
                 (f"  GITHUB_TOKEN: {tokens.github_token()}", ERROR),
             ],
             ".gitlab-ci.yml": [("variables:", NONE), (f"  DB_PASSWORD: {rand(16)}", WARNING)],
-            ".github/workflows/root.key": [(line, WARNING if n == 0 else NONE) for n, line in enumerate(key.split("\n"))],
+            ".github/workflows/root.key": [
+                (line, WARNING if n == 0 else NONE) for n, line in enumerate(key.split("\n"))
+            ],
             "deploy/values.yaml": [(f"dbPassword: {rand(16)}", ERROR)],
         },
         "secrets",
