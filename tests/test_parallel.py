@@ -98,7 +98,7 @@ def test_the_parts_of_a_range_put_together_are_its_stream(based_repo: Any) -> No
     repo = Repository(based_repo.root)
     target = Target("range", base, repo.resolve("HEAD"))
     whole = [_key(item) for item in collect(repo, target)]
-    cut = collect(repo, target).split(3, parts.Thresholds.asked())
+    cut = collect(repo, target).split(3)
     assert cut is not None and len(cut) > 3
     assert [_key(item) for part in cut for item in part] == whole
 
@@ -108,7 +108,7 @@ def test_the_parts_of_a_tree_hold_each_file_once(repo: Any) -> None:
     repo.commit_files("tree", files)
     opened = Repository(repo.root)
     target = Target("all-files", None, opened.resolve("HEAD"))
-    cut = collect(opened, target).split(2, parts.Thresholds.asked())
+    cut = collect(opened, target).split(2)
     assert cut is not None
     seen = [item.path for part in cut for item in part if isinstance(item, FileChange)]
     assert sorted(seen) == sorted(files)
@@ -120,8 +120,9 @@ def test_a_small_range_stays_in_one_process_unless_asked(based_repo: Any) -> Non
         based_repo.commit_files(f"c{n}", {"a.py": f"a = {n}\n"})
     repo = Repository(based_repo.root)
     target = Target("range", base, repo.resolve("HEAD"))
-    assert collect(repo, target).split(4, parts.Thresholds()) is None
-    assert collect(repo, Target("staged", repo.resolve("HEAD"))).split(4, parts.Thresholds.asked()) is None
+    assert collect(repo, target).split(None) is None  # one per CPU, only from MIN_COMMITS on
+    assert collect(repo, target).split(2) is not None  # asked for
+    assert collect(repo, Target("staged", repo.resolve("HEAD"))).split(4) is None
 
 
 def _key(item: Commit | FileChange) -> tuple[str, ...]:

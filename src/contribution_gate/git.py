@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, NoReturn
 
-from . import gitcmd, parts
+from . import gitcmd
 from .blobs import SPOOL_IN_MEMORY, Blob, BlobReader, TreeContent
 from .diff import decode, parse_diff, parse_section, split_sections
 from .errors import GitError
@@ -480,13 +480,19 @@ class Changes:
             return repo.all_files(target.head, target.kind == "all-files", subset)
         return repo.commits(target.base, target.head, target.kind == "unpushed", target.tips, subset)
 
-    def split(self, jobs: int, least: parts.Thresholds) -> list[Changes] | None:
+    def split(self, jobs: int | None) -> list[Changes] | None:
         """The stream cut into parts that `jobs` processes can review side by side, in an order
         that put back together is this stream's (a range's commits; a tree's files in any order);
-        None when there is nothing worth cutting (the index, a short range, a small tree)."""
+        None when there is nothing worth cutting (the index, a short range, a small tree). `jobs`
+        None: as many as the CPUs, for a range or tree big enough (`parts.Thresholds`); a number:
+        whatever has two pieces."""
         repo, target = self._repo, self._target
         if target.kind == "staged" or target.head is None:
             return None
+        from . import parts  # only a review of a range or a tree pays for it
+
+        least = parts.Thresholds() if jobs is None else parts.Thresholds.asked()
+        jobs = parts.default_jobs() if jobs is None else jobs
         if target.kind in ("all-files", "files"):
             cut = parts.tree_groups(repo.tree_files(target.head), jobs, least)
         else:

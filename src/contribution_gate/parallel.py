@@ -13,7 +13,6 @@ Where `fork` is missing (Windows), or a review is small, the review stays in one
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
@@ -22,25 +21,10 @@ from typing import Any, TypeVar
 Part = TypeVar("Part")
 Result = TypeVar("Result")
 Tick = Callable[[int, int], None]  # (files, commits) seen so far in the current part
-MAX_AUTO_JOBS = 4  # beyond this, git and the disk rather than the checks set the pace
 
 
 class WorkerFailed(RuntimeError):
     """A worker ended without its results (a signal, the system's out-of-memory killer)."""
-
-
-def available() -> bool:
-    """Whether workers can be forked here."""
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-def default_jobs() -> int:
-    """One process per CPU this process may run on, at most MAX_AUTO_JOBS."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, MAX_AUTO_JOBS))
 
 
 def run_parts(

@@ -12,10 +12,12 @@ next part, so one heavy commit or directory does not leave the other processes i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 PARTS_PER_JOB = 4
+MAX_AUTO_JOBS = 4  # beyond this, git and the disk rather than the checks set the pace
 FILE_COST = 4096  # bytes a file weighs beyond its size: opening, routing and judging it
 MAX_PATHSPECS = 256  # pieces of a tree before packing: the command lines stay short
 # Below these a review is not cut unless asked (`--jobs N`): starting a process costs more than it saves.
@@ -36,6 +38,15 @@ class Thresholds:
     def asked(cls) -> Thresholds:
         """`--jobs N` given: cut whatever has two pieces."""
         return cls(commits=2, files=2, tree_bytes=0)
+
+
+def default_jobs() -> int:
+    """One process per CPU this process may run on, at most MAX_AUTO_JOBS."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_AUTO_JOBS))
 
 
 def commit_runs(shas: Sequence[str], jobs: int, least: Thresholds) -> list[list[str]] | None:

@@ -35,7 +35,7 @@ def data_toml(name: str) -> dict[str, Any]:
     cannot be read or written is skipped."""
     raw = data_file(name).read_bytes()
     digest = hashlib.sha256(raw).hexdigest()[:24]
-    kept = _cache_dir() / f"{name}.{digest}.py{sys.version_info[0]}{sys.version_info[1]}.marshal"
+    kept = cache_dir() / f"{name}.{digest}.py{sys.version_info[0]}{sys.version_info[1]}.marshal"
     try:
         data = marshal.loads(kept.read_bytes())
         if isinstance(data, dict):
@@ -53,7 +53,8 @@ def data_toml(name: str) -> dict[str, Any]:
     return parsed
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """Where parsed data and compiled patterns are kept between runs (the user's cache)."""
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
     root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
     return root / "contribution-gate" / "data"

@@ -13,12 +13,13 @@ one commit is looked for again in the file as the range leaves it: if it survive
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import parallel, policy
+from . import policy
 from .baseline import Baseline
 from .checks import CHECKS, Check, load, reads_commits, scan_commit, scan_commits, summarize
 from .config import Config
@@ -26,7 +27,6 @@ from .content import Content
 from .diff import decode
 from .errors import ConfigError, PolicyValueError
 from .model import AddedLines, Commit, FileChange, Finding, Setup, Target, with_excerpt
-from .parts import Thresholds
 from .policy import Judged, Outcome
 from .redaction import scrub
 
@@ -162,12 +162,15 @@ def run_review(
         name: _start(name, config, Setup(content, loaded.get(name), repository)) for name in select_checks(config, only)
     }
     keep_commits = any(reads_commits(run.check, run.opts) for run in running.values())
-    workers = parallel.default_jobs() if jobs is None else jobs
-    cut = _cut(items, workers, Thresholds() if jobs is None else Thresholds.asked())
+    cut = _cut(items, jobs)
     if cut is None:
         streamed = _stream(items, running, keep_commits, progress)
     else:
+        from . import parallel  # multiprocessing: only a review that is cut pays for importing it
+        from .parts import default_jobs
+
         work = lambda part, tick: _stream(part, _fresh(running), keep_commits, tick, parts=True)  # noqa: E731
+        workers = default_jobs() if jobs is None else jobs
         streamed = _merged(parallel.run_parts(cut, workers, work, progress), running)
     files, commit_count, commits = streamed.files, streamed.commits, streamed.kept
     details: dict[str, Any] = {}
@@ -233,13 +236,14 @@ def _stream(
     return streamed
 
 
-def _cut(items: Iterable[Commit | FileChange], workers: int, least: Thresholds) -> list[Any] | None:
-    """The parts of the stream for `workers` processes, or None to review it in this process (one
-    worker, no fork, a stream that cannot be cut or is smaller than `least`)."""
+def _cut(items: Iterable[Commit | FileChange], jobs: int | None) -> list[Any] | None:
+    """The parts of the stream for `jobs` processes (None: one per CPU, when it is big enough), or
+    None to review it in this process: one job, no `fork` here, a stream that cannot be cut (the
+    index) or is too small to gain from it."""
     split = getattr(items, "split", None)
-    if split is None or workers < 2 or not parallel.available():
+    if split is None or jobs == 1 or not hasattr(os, "fork"):
         return None
-    return split(workers, least)  # type: ignore[no-any-return]
+    return split(jobs)  # type: ignore[no-any-return]
 
 
 def _fresh(running: dict[str, _Running]) -> dict[str, _Running]:

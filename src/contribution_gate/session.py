@@ -26,7 +26,6 @@ from .explain import explain, policy_drift, without_patterns
 from .git import Changes, Item, Repository, collect, resolve_target
 from .github.events import EventTarget
 from .model import FileChange, Target
-from .parts import Thresholds
 from .review import Progress, Review, run_review, select_checks
 from .trust import PolicySource, Reader, Recorder, for_target, in_ci, tree_of
 
@@ -328,9 +327,9 @@ class _Stream:
         self._paths = paths
         self._more = more
 
-    def split(self, jobs: int, least: Thresholds) -> list[_Stream] | None:
+    def split(self, jobs: int | None) -> list[_Stream] | None:
         """The changes cut into parts for `jobs` processes (see `Changes.split`); `more` goes last."""
-        cut = self._changes.split(jobs, least)
+        cut = self._changes.split(jobs)
         if cut is None:
             return None
         return [_Stream(part, self._paths, self._more if part is cut[-1] else ()) for part in cut]

@@ -10,14 +10,18 @@ import os
 import sys
 from typing import NoReturn
 
-import click
+from .. import warmstart
 
-from ..errors import GateError
-from ..reporters.untrusted import masked, visible, visible_lines
-from ..review import failure
-from . import audit, baseline, cla, inventory, review, server
-from .group import _NO_ARGS_IS_HELP, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, cli
-from .streams import guarded_output
+warmstart.install()  # before the modules below compile their patterns and make their dataclasses
+
+import click  # noqa: E402
+
+from ..errors import GateError  # noqa: E402
+from ..reporters.untrusted import masked, visible, visible_lines  # noqa: E402
+from ..review import failure  # noqa: E402
+from . import audit, baseline, cla, inventory, review, server  # noqa: E402
+from .group import _NO_ARGS_IS_HELP, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, cli  # noqa: E402
+from .streams import guarded_output  # noqa: E402
 
 __all__ = ["audit", "baseline", "cla", "cli", "inventory", "main", "review", "server"]
 

@@ -33,6 +33,8 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
         yield from files.binary(change, opts)
         return
     found = routes.of_text(change)
+    if found.pickle_only and not routes.starts_like_a_pickle(change, opts.content):
+        return
     if found.any:
         from . import files
 

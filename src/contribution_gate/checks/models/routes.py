@@ -7,6 +7,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from ...content import Content
 from ...model import FileChange
 from .manifests import is_manifest_name
 
@@ -36,6 +37,11 @@ class Routes:
         return self.lfs or self.pickle or self.json or self.template or self.code or self.manifest
 
     @property
+    def pickle_only(self) -> bool:
+        """Only the pickle route, open because line 1 is not among the added lines (a modified file)."""
+        return self.pickle and not (self.lfs or self.json or self.template or self.code or self.manifest)
+
+    @property
     def reads_file(self) -> bool:
         """Whether a route needs the whole file (the code and pickle routes read it themselves)."""
         return self.lfs or self.json or self.template or self.manifest
@@ -62,6 +68,16 @@ def first_line(change: FileChange) -> str | None:
         return None
     end = lines.text.find("\n")
     return lines.text if end < 0 else lines.text[:end]
+
+
+def starts_like_a_pickle(change: FileChange, content: Content | None) -> bool:
+    """The committed file's first byte is one an unpickler accepts (True when it cannot be read:
+    the file reader says why): a modified text file mostly is not, and costs one byte then."""
+    if content is None or change.blob is None:
+        return True
+    with content.open(change.blob) as stream:
+        first = stream.read(1) if stream is not None else None
+    return first is None or (first[:1] != b"" and first[0] in FIRST)
 
 
 def _pickle_candidate(change: FileChange, line: str | None) -> bool | None:
