@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import itertools
 import marshal
 import os
 import sys
@@ -30,10 +31,10 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
-MAX_KEPT = 4000  # entries of each kind: beyond it (a policy's thousands of rules), start afresh
+MAX_KEPT = 1500  # entries of each kind: those this run used first, then the others, up to this
 
 _Key = tuple[str, Any, int]  # (str or bytes, the pattern, its flags)
-_Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+_Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]  # marshalled in the file
 
 
 def install() -> None:
@@ -48,10 +49,11 @@ def install() -> None:
     except (ImportError, AttributeError):
         return
     path = _path(version)
-    kept = _read(path)
-    patterns: dict[_Key, _Entry] = kept.get("patterns", {})
-    codes: dict[str, CodeType] = kept.get("code", {})
-    fresh: dict[str, dict[Any, Any]] = {"patterns": {}, "code": {}}
+    kept = _read(path)  # each entry still marshalled: a run unmarshals only what it uses
+    patterns: dict[_Key, bytes] = kept.get("patterns", {})
+    codes: dict[str, bytes] = kept.get("code", {})
+    used: dict[str, dict[Any, bytes]] = {"patterns": {}, "code": {}}  # this run's, new ones included
+    new = [False]
 
     def cached_pattern(p: Any, flags: int = 0) -> Any:
         if not isinstance(p, (str, bytes)):
@@ -59,25 +61,37 @@ def install() -> None:
         key = (type(p).__name__, p, int(flags))
         entry = patterns.get(key)
         if entry is not None:
-            final, code, groups, groupindex, indexgroup = entry
             try:
-                return _sre.compile(p, final, code, groups, groupindex, indexgroup)
+                final, code, groups, groupindex, indexgroup = marshal.loads(entry)
+                compiled = _sre.compile(p, final, code, groups, groupindex, indexgroup)
+                used["patterns"][key] = entry
+                return compiled
             except Exception:  # an entry that no longer fits: compile it anew
                 patterns.pop(key, None)
         compiled = compile_pattern(p, flags)
-        fresh["patterns"][key] = _opcodes(compiled, p, flags)
+        used["patterns"][key] = marshal.dumps(_opcodes(compiled, p, flags))
+        new[0] = True
         return compiled
 
     def cached_exec(source: Any, globals_: Any = None, locals_: Any = None) -> None:
-        code = codes.get(source) if isinstance(source, str) else None
-        if code is None and isinstance(source, str):
-            code = fresh["code"][source] = compile(source, "<string>", "exec")
-        exec(code if code is not None else source, globals_, locals_)  # dataclasses' own source
+        if not isinstance(source, str):
+            exec(source, globals_, locals_)
+            return
+        entry = codes.get(source)
+        try:
+            code = marshal.loads(entry) if entry is not None else None
+        except (EOFError, ValueError, TypeError):
+            code = None
+        if not isinstance(code, CodeType) or entry is None:
+            code = compile(source, "<string>", "exec")
+            entry, new[0] = marshal.dumps(code), True
+        used["code"][source] = entry
+        exec(code, globals_, locals_)  # dataclasses' own source, compiled once
 
     _compiler.compile = cached_pattern
     if callable(getattr(dataclasses, "_create_fn", None)):  # the one function that execs its source
         dataclasses.exec = cached_exec  # type: ignore[attr-defined]
-    atexit.register(_save, path, {"patterns": patterns, "code": codes}, fresh)
+    atexit.register(_save, path, {"patterns": patterns, "code": codes}, used, new)
 
 
 def _opcodes(compiled: Any, p: Any, flags: int) -> _Entry:
@@ -112,17 +126,18 @@ def _read(path: Path) -> dict[str, Any]:
     except (OSError, EOFError, ValueError, TypeError):
         return {}
     ok = isinstance(data, dict) and all(isinstance(data.get(k, {}), dict) for k in ("patterns", "code"))
-    return data if ok else {}
+    return {"patterns": {}, "code": {}, **data} if ok else {"patterns": {}, "code": {}}
 
 
-def _save(path: Path, kept: dict[str, dict[Any, Any]], fresh: dict[str, dict[Any, Any]]) -> None:
-    """Add this run's new entries to the file (atomically: hooks run side by side)."""
-    if not any(fresh.values()):
+def _save(path: Path, kept: dict[str, dict[Any, bytes]], used: dict[str, dict[Any, bytes]], new: list[bool]) -> None:
+    """Write the file again when this run made `new` entries: the ones it used first, then the
+    others it read, up to MAX_KEPT of each kind (atomically: hooks run side by side)."""
+    if not new[0]:
         return
-    merged = {}
-    for kind, old in kept.items():
-        new = fresh[kind]
-        merged[kind] = {**old, **new} if len(old) + len(new) <= MAX_KEPT else new
+    merged: dict[str, dict[Any, bytes]] = {}
+    for kind, mine in used.items():
+        others = (item for item in kept[kind].items() if item[0] not in mine)
+        merged[kind] = dict(itertools.islice(itertools.chain(mine.items(), others), MAX_KEPT))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.name}.{os.getpid()}")
