@@ -19,7 +19,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
 from ...model import (
@@ -85,7 +85,9 @@ def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
     )
 
 
+@lru_cache(maxsize=8192)
 def kind_of(path: str, examples: bool = False) -> Kind:
+    """What a path's file is, worked out once per path: a range changes the same files again and again."""
     return Kind(path, context.of(path, examples))
 
 

@@ -60,8 +60,9 @@ def scan_commit(commit: Commit, allow: Sequence[re.Pattern[str]]) -> Iterator[Fi
         ("committer email", commit.committer_email),
     )
     fix = "Rewrite the commit (`git commit --amend`, or `git rebase -i`) before it is pushed: once pushed, revoke the credential."
+    allowed = tuple(allow)
     for field, value in fields:
-        for hit, shown in _field_hits(value, allow):
+        for hit, shown in _person_hits(value, allowed):
             yield _finding(
                 hit,
                 path="",
@@ -112,6 +113,12 @@ def _field_hits(value: str, allow: Sequence[re.Pattern[str]], name: bool = False
     found = sorted(hits.values(), key=lambda h: h.start)
     shown = excerpt(value, 0, len(value), found)
     return [(hit, shown) for hit in found]
+
+
+@lru_cache(maxsize=4096)
+def _person_hits(value: str, allow: tuple[re.Pattern[str], ...]) -> tuple[tuple[Hit, str], ...]:
+    """`_field_hits` of a name or an email, once per value: a range's commits share a few authors."""
+    return tuple(_field_hits(value, allow))
 
 
 @lru_cache(maxsize=1)
