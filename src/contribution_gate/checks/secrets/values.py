@@ -17,6 +17,7 @@ import enum
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from itertools import pairwise
 from urllib.parse import unquote
 
@@ -284,6 +285,7 @@ def unwrap(value: str) -> str | None:
     return value
 
 
+@lru_cache(maxsize=16384)  # a range adds the same values again (a moved file, a release's copy)
 def verdict(
     value: str, *, min_length: int = 8, digest_context: bool = False, uuid: bool = False, password: bool = False
 ) -> Verdict:
