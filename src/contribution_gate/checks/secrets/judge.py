@@ -42,9 +42,8 @@ if TYPE_CHECKING:
 
 Judged = tuple[Severity, str]  # the severity, and why it is a warning when it is one ("" otherwise)
 _ATTRIBUTES = re.compile(r"[A-Za-z_]\w{0,100}(?:\.[A-Za-z_]\w{0,100}){1,10}[,;)({\[]?")
-_TOKEN_CHARS = re.compile(
-    r"[\w+/=.~:-]+"
-)  # an unquoted token has no operators: `key*2862933555777941757` is arithmetic
+# arithmetic on a plain name: `key = key*2862933555777941757 + 1` (a token may hold `*` or `%`)
+_EXPRESSION = re.compile(r"[a-z_][a-z0-9_]{0,15}[*%]\w")
 _NAME_RULES = frozenset(["generic-secret", "netrc-password"])
 _URL_RULES = frozenset(["url-password", "jdbc-password"])
 _EXAMPLE_RULES = _NAME_RULES | _URL_RULES | {"private-key"}  # what a documentation example shows
@@ -228,7 +227,7 @@ def _token_like(secret: str) -> bool:
     """An unquoted value in source code (in a comment, a docstring, a raw string of a test) counts
     when it could be no identifier: sixteen characters or more, letters and digits, not words, and
     no chain of attributes (`x25519.X25519PrivateKey`)."""
-    if _ATTRIBUTES.fullmatch(secret) or not _TOKEN_CHARS.fullmatch(secret):
+    if _ATTRIBUTES.fullmatch(secret) or _EXPRESSION.match(secret):
         return False
     return len(secret) >= 16 and any(c.isdigit() for c in secret) and not words_only(secret)
 
