@@ -178,6 +178,21 @@ def test_ci_configuration_literals_are_test_services_credentials(based_repo: Any
     )
 
 
+def test_an_analytics_write_key_is_publishable(based_repo: Any, gate: Gate) -> None:
+    """streamlit's Segment `writeKey`: sent from every client that reports events, by design."""
+    check(
+        gate,
+        based_repo,
+        {
+            "lib/app/credentials.py": [
+                (f'payload = {{"type": "track", "writeKey": "{rand(32)}"}}', WARNING),
+                (f'payload = {{"apiSecret": "{rand(32)}"}}', ERROR),
+            ]
+        },
+        "secrets",
+    )
+
+
 def test_stripe_test_mode_keys_are_warnings_and_live_ones_errors(based_repo: Any, gate: Gate) -> None:
     test_key = "sk_" + "test_" + rand(24)
     live_key = "sk_" + "live_" + rand(24)
