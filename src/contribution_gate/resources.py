@@ -43,14 +43,20 @@ def data_toml(name: str) -> dict[str, Any]:
     except (OSError, EOFError, ValueError, TypeError):
         pass
     parsed = tomllib.loads(raw.decode("utf-8"))
+    keep(kept, parsed)
+    return parsed
+
+
+def keep(path: Path, value: Any) -> None:
+    """`value` written to `path` with `marshal`, atomically (runs side by side never see half a
+    file); a cache that cannot be written is skipped."""
     try:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        partial = kept.with_name(f"{kept.name}.{os.getpid()}")
-        partial.write_bytes(marshal.dumps(parsed))
-        os.replace(partial, kept)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}")
+        partial.write_bytes(marshal.dumps(value))
+        os.replace(partial, path)
     except (OSError, ValueError):
         pass
-    return parsed
 
 
 def cache_dir() -> Path:

@@ -25,7 +25,6 @@ import atexit
 import hashlib
 import itertools
 import marshal
-import os
 import sys
 from pathlib import Path
 from types import CodeType
@@ -138,10 +137,6 @@ def _save(path: Path, kept: dict[str, dict[Any, bytes]], used: dict[str, dict[An
     for kind, mine in used.items():
         others = (item for item in kept[kind].items() if item[0] not in mine)
         merged[kind] = dict(itertools.islice(itertools.chain(mine.items(), others), MAX_KEPT))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}")
-        partial.write_bytes(marshal.dumps(merged))
-        os.replace(partial, path)
-    except (OSError, ValueError):
-        pass
+    from .resources import keep
+
+    keep(path, merged)

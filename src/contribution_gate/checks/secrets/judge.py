@@ -181,7 +181,10 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
     if found is Verdict.SAMPLE:
         return Severity.WARNING, HAND_MADE
     if name.words[-2:] == ("write", "key"):
-        return Severity.WARNING, PUBLIC  # Segment's and RudderStack's `writeKey`: an analytics source's, sent from clients
+        return (
+            Severity.WARNING,
+            PUBLIC,
+        )  # Segment's and RudderStack's `writeKey`: an analytics source's, sent from clients
     if not _TEST_WORDS.isdisjoint(name.words):
         return Severity.WARNING, TEST_NAME
     if context.code and line.lstrip().startswith(_COMMENTS):
