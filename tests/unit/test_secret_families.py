@@ -601,3 +601,12 @@ def test_the_readme_lists_the_families_the_generator_prints() -> None:
     assert block.group(0) == families_module.markdown(), (
         "README.md's families list is stale: run python -m contribution_gate.checks.secrets.families --markdown"
     )
+
+
+def test_a_token_holding_percent_escapes_is_one_finding() -> None:
+    """Bedrock's short-term keys are URL-encoded (`%2B`): the decoding pass finds the same key at
+    the same place again, which is the same finding, not a second one."""
+    prefix = "bedrock-api-key-" + "YmVkcm9jay5hbWF6b25hd3MuY29t"
+    value = prefix + rand(40) + "%2B" + rand(20) + "%3D" + rand(12)
+    found = [f for f in scan(f'credential = "{value}"') if f.rule == "aws-bedrock-short-lived-api-key"]
+    assert len(found) == 1

@@ -133,7 +133,12 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
         if document is not None:
             found_in = notebooks.with_cells(kind, change.added, document, found_in, partial(_scan_text, opts))
     documented: frozenset[int] | None = None  # read once a hit needs it: most files have none
+    seen: set[tuple[str, int, int, int]] = set()  # a value whose decoding (`%2B` in it) is found again there
     for found in found_in:
+        where = (found.hit.rule, found.line, found.hit.start, found.hit.end)
+        if where in seen:
+            continue
+        seen.add(where)
         documented = documentation_string_lines(change) if documented is None else documented
         if found.line in documented:
             found = judge.in_documentation(found)
