@@ -192,3 +192,11 @@ def test_tree_groups_balance_a_lopsided_tree() -> None:
         for group in groups
     ]
     assert max(weights) <= 2 * (sum(weights) / len(weights))
+
+
+def test_the_default_number_of_workers_fits_the_cpus_and_the_memory() -> None:
+    """One per CPU, at most four, and never more than the free memory holds a ScanCode index for."""
+    jobs = parts.default_jobs()
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    assert 1 <= jobs <= min(cpus, parts.MAX_AUTO_JOBS)
+    assert jobs <= max(1, parts._free_memory() // parts.MEMORY_PER_JOB)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 PARTS_PER_JOB = 4
 MAX_AUTO_JOBS = 4  # beyond this, git and the disk rather than the checks set the pace
+MEMORY_PER_JOB = 3 << 29  # 1.5 GiB: room for ScanCode's index in each worker
 FILE_COST = 4096  # bytes a file weighs beyond its size: opening, routing and judging it
 MAX_PATHSPECS = 256  # pieces of a tree before packing: the command lines stay short
 # Below these a review is not cut unless asked (`--jobs N`): starting a process costs more than it saves.
@@ -41,12 +42,30 @@ class Thresholds:
 
 
 def default_jobs() -> int:
-    """One process per CPU this process may run on, at most MAX_AUTO_JOBS."""
+    """One process per CPU this process may run on, at most MAX_AUTO_JOBS, and one per
+    MEMORY_PER_JOB of the memory free now: a worker that meets a license text only ScanCode can
+    read loads ScanCode's index (about 1.4 GB) in its own memory."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cpus = os.cpu_count() or 1
-    return max(1, min(cpus, MAX_AUTO_JOBS))
+    return max(1, min(cpus, MAX_AUTO_JOBS, _free_memory() // MEMORY_PER_JOB))
+
+
+def _free_memory() -> int:
+    """Bytes of memory available now: Linux's `MemAvailable` (free memory and the cache it can
+    drop), else the free pages, else a figure that limits nothing."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):  # not a POSIX system that says
+        return MAX_AUTO_JOBS * MEMORY_PER_JOB
 
 
 def commit_runs(shas: Sequence[str], jobs: int, least: Thresholds) -> list[list[str]] | None:

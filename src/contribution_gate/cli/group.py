@@ -119,7 +119,7 @@ def jobs_option(command: Callable[..., Any]) -> Callable[..., Any]:
         metavar="N",
         callback=lambda ctx, param, value: value or None,
         help="Processes that review parts of a long range or a big tree side by side (default 0: one per "
-        "CPU, up to 4, when it has 200 commits or 400 files or more; 1: one process).",
+        "CPU, up to 4 and as the free memory allows, when it has 200 commits or 400 files or more; 1: one process).",
     )(command)
 
 
