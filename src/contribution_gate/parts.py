@@ -49,12 +49,19 @@ def default_jobs() -> int:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cpus = os.cpu_count() or 1
-    return max(1, min(cpus, MAX_AUTO_JOBS, _free_memory() // MEMORY_PER_JOB))
+    return memory_allows(min(cpus, MAX_AUTO_JOBS))
 
 
-def _free_memory() -> int:
+def memory_allows(processes: int) -> int:
+    """`processes`, or fewer: at most one per MEMORY_PER_JOB of the memory available now (this
+    review's workers; an audit's, `audit.plan.default_workers`), at least one."""
+    available = available_memory()
+    return processes if available is None else max(1, min(processes, available // MEMORY_PER_JOB))
+
+
+def available_memory() -> int | None:
     """Bytes of memory available now: Linux's `MemAvailable` (free memory and the cache it can
-    drop), else the free pages, else a figure that limits nothing."""
+    drop), else the free pages the system reports, else None."""
     try:
         with open("/proc/meminfo", encoding="ascii") as info:
             for line in info:
@@ -65,7 +72,7 @@ def _free_memory() -> int:
     try:
         return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (AttributeError, OSError, ValueError):  # not a POSIX system that says
-        return MAX_AUTO_JOBS * MEMORY_PER_JOB
+        return None
 
 
 def commit_runs(shas: Sequence[str], jobs: int, least: Thresholds) -> list[list[str]] | None:

@@ -238,12 +238,13 @@ def test_the_job_summary_keeps_untrusted_text_inert() -> None:
 
 
 def test_default_workers_follow_cpus_and_available_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    from contribution_gate import parts
     from contribution_gate.audit import plan
 
     monkeypatch.setattr(plan.os, "cpu_count", lambda: 8)
-    monkeypatch.setattr(plan, "_available_memory", lambda: 4 * 2**30)
+    monkeypatch.setattr(parts, "available_memory", lambda: 4 * 2**30)
     assert plan.default_workers() == 2  # 1.5 GB each at most
-    monkeypatch.setattr(plan, "_available_memory", lambda: 2**20)
+    monkeypatch.setattr(parts, "available_memory", lambda: 2**20)
     assert plan.default_workers() == 1
-    monkeypatch.setattr(plan, "_available_memory", lambda: None)
+    monkeypatch.setattr(parts, "available_memory", lambda: None)
     assert plan.default_workers() == 8

@@ -21,6 +21,7 @@ from typing import Any
 from ..diff import decode
 from ..errors import GateError
 from ..git import Repository
+from ..parts import memory_allows
 from .repositories import git_dir_of, open_git_dir, remote_head
 from .targets import Source
 from .units import Settings, Unit, unique_slugs
@@ -179,22 +180,4 @@ def same_audit(
 def default_workers() -> int:
     """One worker per CPU, at most one per 1.5 GB of available memory (what a worker takes when it
     has to load ScanCode's index; most never do)."""
-    cpus = os.cpu_count() or 1
-    available = _available_memory()
-    return cpus if available is None else max(1, min(cpus, int(available // (1.5 * 2**30))))
-
-
-def _available_memory() -> int | None:
-    """MemAvailable on Linux (free memory plus what the page cache would give back), else the
-    free pages the system reports, else None."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return None
+    return memory_allows(os.cpu_count() or 1)

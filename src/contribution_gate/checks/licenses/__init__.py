@@ -13,6 +13,7 @@ change adds to a manifest or lockfile are judged by the same table (`dependencie
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -238,7 +239,7 @@ def _generated_header(change: FileChange, d: Detection) -> bool:
 
     if d.source not in (LICENSE_NOTICE, SPDX_LINE) or _is_license_file(change.path):
         return False
-    head = [line.text[:2000] for line in change.added if line.lineno <= 5]
+    head = [line.text[:2000] for line in itertools.islice(change.added, 5) if line.lineno <= 5]
     return any(_GENERATED.search(text) for text in head)
 
 

@@ -71,6 +71,14 @@ def licenses_of(expr: Expr) -> Iterator[Lic]:
             yield from licenses_of(arg)
 
 
+def exception_class(exception: str) -> str:
+    """The class [exceptions] gives a license exception ("": it keeps the license's own)."""
+    for pattern, klass in data()["exceptions"].items():
+        if fnmatch.fnmatchcase(exception.lower(), pattern):
+            return str(klass)
+    return ""
+
+
 @functools.cache
 def data() -> Mapping[str, Any]:
     """config/licenses.toml, read once per process."""
@@ -148,10 +156,9 @@ class Catalog:
 
     def class_of(self, lic: Lic) -> str:
         """The class of a license (with its exception), from [classes], else ScanCode's category."""
-        if lic.exception:
-            for pattern, klass in data()["exceptions"].items():
-                if fnmatch.fnmatchcase(lic.exception.lower(), pattern) and klass:
-                    return str(klass)
+        own = exception_class(lic.exception) if lic.exception else ""
+        if own:
+            return own
         key = lic.key
         if key in self.exact:
             return str(self.exact[key])

@@ -13,7 +13,7 @@ import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .ids import Expr, Lic, Op, catalog, data, licenses_of
+from .ids import Expr, Lic, Op, catalog, data, exception_class, licenses_of
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
 _RANK = {PASS: 0, WARN: 1, FAIL: 2}
@@ -111,7 +111,7 @@ def _pair(lic: Lic, klass: str, own: Lic) -> tuple[str, str]:
     table = data()
     # [pairs] name bare licenses; an exception with a class of its own (`GPL-2.0 WITH
     # Linux-syscall-note`) changes what the license asks, so its class decides
-    pairs = table["pairs"].get(own.key, {}) if not (lic.exception and _exception_class(lic.exception)) else {}
+    pairs = table["pairs"].get(own.key, {}) if not (lic.exception and exception_class(lic.exception)) else {}
     for outcome in (FAIL, WARN, PASS):
         if any(fnmatch.fnmatchcase(lic.key, p) for p in pairs.get(outcome, ())):
             return outcome, _pair_reason(lic, own, outcome)
@@ -120,14 +120,6 @@ def _pair(lic: Lic, klass: str, own: Lic) -> tuple[str, str]:
     outcome = row.get(klass, FAIL)
     note = table["class-notes"].get(klass, klass)
     return outcome, f"it is {note}" if outcome != PASS else ""
-
-
-def _exception_class(exception: str) -> str:
-    """The class [exceptions] gives a license exception ("": it keeps the license's own)."""
-    for pattern, klass in data()["exceptions"].items():
-        if fnmatch.fnmatchcase(exception.lower(), pattern):
-            return str(klass)
-    return ""
 
 
 def _pair_reason(lic: Lic, own: Lic, outcome: str) -> str:

@@ -6,10 +6,13 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ...content import Content
 from ...model import FileChange
 from .manifests import is_manifest_name
+
+if TYPE_CHECKING:
+    from ...content import Content
 
 LFS_LINE = "version https://git-lfs.github.com/spec/"
 _JSON_HINTS = ('"auto_map"', '"chat_template"', '"class_name"', '"dsseEnvelope"')

@@ -17,7 +17,6 @@ import enum
 import math
 import re
 from collections import Counter
-from functools import lru_cache
 from itertools import pairwise
 from urllib.parse import unquote
 
@@ -243,20 +242,14 @@ def _default_password(secret: str) -> bool:
 
 
 def _counted_base64(secret: str) -> bool:
-    """A value holding the base64 of counted text (`QUJDREVGR0hJSktMTU5PUFFS...` is `ABCDEFGHIJKLMNOPQR...`):
-    a sample key written by typing the alphabet, as in `my-minio-key:<base64>`."""
+    """A value holding the base64 of text made by hand (`QUJDREVGR0hJSktMTU5PUFFS...` is
+    `ABCDEFGHIJKLMNOPQR...`, `patterned`): a sample key written by typing the alphabet, as in
+    `my-minio-key:<base64>`."""
     for run in _BASE64_RUN.findall(secret):
         text = base64_text(run[: len(run) - len(run) % 4])
-        if text is not None and len(text) >= 12 and counted(text):
+        if text is not None and len(text) >= 12 and patterned(text):
             return True
     return False
-
-
-def counted(text: str) -> bool:
-    """Text that counts up, most of it (`ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef`, `0123456789`)."""
-    low = text.lower()
-    steps = sum(1 for a, b in zip(low, low[1:], strict=False) if ord(b) - ord(a) == 1)
-    return steps >= 0.8 * (len(low) - 1)
 
 
 def is_code(value: str) -> bool:
@@ -285,7 +278,6 @@ def unwrap(value: str) -> str | None:
     return value
 
 
-@lru_cache(maxsize=16384)  # a range adds the same values again (a moved file, a release's copy)
 def verdict(
     value: str, *, min_length: int = 8, digest_context: bool = False, uuid: bool = False, password: bool = False
 ) -> Verdict:
