@@ -24,6 +24,7 @@ from contribution_gate.checks import secrets
 from contribution_gate.checks.secrets import families as families_module
 from contribution_gate.checks.secrets.formats import looks_random
 from contribution_gate.checks.secrets.rules import load_rules, rule_tables
+from contribution_gate.checks.secrets.words import words_only
 from contribution_gate.model import AddedLine, FileChange, Finding, Severity
 
 try:  # Python 3.11+
@@ -57,12 +58,14 @@ def _prefixes(table: dict[str, object]) -> list[str]:
 
 def _value(table: dict[str, object], sizes: str = "random") -> str:
     """A token of the rule's format; for a `names` rule, one that reads as random (a value made
-    of words only, about 1 in 100 of `[a-z0-9-]{20}`, is left to the other rules by design)."""
+    of words only, about 1 in 100 of `[a-z0-9-]{20}`, is left to the other rules by design, and
+    so are letters that read as an identifier's words, `judge.severity`: about 1 in 150 of
+    `[a-zA-Z]{20}`)."""
     while True:
         body = tokens.from_pattern(str(table["token"]), sizes)
         if "prefix" in table:
             return _prefixes(table)[0] + body
-        if looks_random(body):
+        if looks_random(body) and not (body.isalpha() and words_only(body)):
             return body
 
 
