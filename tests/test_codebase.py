@@ -183,6 +183,31 @@ def test_a_staged_code_change_imports_only_the_checks_it_runs(repo) -> None:  # 
     assert not any(m == "ray" or m.startswith(("ray.", "contribution_gate.audit")) for m in loaded)
 
 
+def test_short_plugin_words_inside_base64_do_not_load_detect_secrets(repo) -> None:  # type: ignore[no-untyped-def]
+    """A certificate bundle's base64 holds "ibm" and "akc" inside runs of letters every few lines;
+    importing detect-secrets for them cost a whole-tree review of pip a third of a second."""
+    import base64
+    import random
+
+    rng = random.Random(7)
+    lines = []
+    for word in ("ibm", "AKC", "Ibm") * 20:
+        raw = base64.b64encode(bytes(rng.randrange(256) for _ in range(45))).decode()
+        lines.append(raw[:20] + word + raw[23:])
+    bundle = "-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n"
+    repo.commit_files("base", {"README.md": "# project\n"})
+    repo.add("certs/bundle.pem", bundle)
+    code, loaded = _loaded_by(repo.root, "review", "--staged", "--check", "secrets")
+    assert code == 0
+    assert "detect_secrets" not in loaded
+
+    key = "".join(rng.choice("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789_-") for _ in range(44))
+    repo.add("deploy/settings.py", f'ibm_cloud_iam_key = "{key}"\n')
+    code, loaded = _loaded_by(repo.root, "review", "--staged", "--check", "secrets")
+    assert code == 1
+    assert "detect_secrets" in loaded
+
+
 def test_this_repositorys_pre_commit_config_is_valid() -> None:
     proc = _run("pre_commit", "validate-config", ".pre-commit-config.yaml")
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -7,7 +7,7 @@ import io
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -37,6 +37,8 @@ class Blob(io.RawIOBase):
         self._spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - closed in close()
         self._filled = 0
         self._pos = 0
+        self.views = 0  # BlobViews open on it
+        self.current = True  # the reader's latest object: its pipe may still hold the rest
 
     def readable(self) -> bool:
         return True
@@ -99,6 +101,48 @@ class Blob(io.RawIOBase):
         super().close()
 
 
+class BlobView(io.RawIOBase):
+    """One reader's own position in a Blob. The review's judge of binaries and then each check
+    open the same object in turn; all of them read the one copy git sent (a whole-tree review of
+    pip asked for each of its archives two or three times)."""
+
+    def __init__(self, blob: Blob) -> None:
+        super().__init__()
+        self._blob = blob
+        self._pos = 0
+        self.size = blob.size
+        self.oid = blob.oid
+        blob.views += 1
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._pos, 2: self.size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, buffer: Any) -> int:
+        self._blob.seek(self._pos)
+        got = self._blob.readinto(buffer)
+        self._pos += got
+        return got
+
+    def close(self) -> None:
+        if not self.closed:
+            blob = self._blob
+            blob.views -= 1
+            if blob.views == 0 and not blob.current:
+                blob.close()
+        super().close()
+
+
 class BlobReader:
     """`git cat-file --batch`: one process for a whole run, started on the first request."""
 
@@ -107,14 +151,20 @@ class BlobReader:
         self._proc: subprocess.Popen[bytes] | None = None
         self._pid = 0  # the process that started `_proc`
         self._current: Blob | None = None
+        self._current_spec = ""
 
-    def open(self, spec: str) -> Blob | None:
-        """An object (`<sha>`, `<commit>:<path>`, `:0:<path>`) as a Blob, or None when it is missing
-        or not a blob. Opening another keeps the previous one readable (spooled whole)."""
+    def open(self, spec: str) -> BlobView | None:
+        """An object (`<sha>`, `<commit>:<path>`, `:0:<path>`) as a BlobView, or None when it is
+        missing or not a blob. The latest object is served again without asking git (by the same
+        spec or its id); opening another keeps the previous one readable (spooled whole) while a
+        view of it is open."""
         if "\n" in spec:
             return None
-        if self._current is not None and not self._current.closed:
-            self._current.keep()
+        current = self._current
+        if current is not None and self._pid == os.getpid() and not current.closed:
+            if spec in (self._current_spec, current.oid):
+                return BlobView(current)
+            self._let_go(current)
         proc = self._start()
         assert proc.stdin is not None and proc.stdout is not None
         proc.stdin.write(spec.encode("utf-8", "surrogateescape") + b"\n")
@@ -129,8 +179,17 @@ class BlobReader:
         if fields[1] != b"blob":
             blob.close()
             return None
-        self._current = blob
-        return blob
+        self._current, self._current_spec = blob, spec
+        return BlobView(blob)
+
+    def _let_go(self, blob: Blob) -> None:
+        """Move on from `blob`: spooled whole while a view still reads it, else its rest discarded."""
+        blob.current = False
+        self._current = None
+        if blob.views:
+            blob.keep()
+        else:
+            blob.close()
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self._proc is not None and self._pid != os.getpid():
@@ -158,7 +217,9 @@ class BlobReader:
             self._forget()
         proc, self._proc = self._proc, None
         if self._current is not None:
+            self._current.current = False
             self._current.close()
+            self._current = None
         if proc is not None:
             assert proc.stdin is not None and proc.stdout is not None
             proc.stdin.close()
@@ -170,10 +231,12 @@ class TreeContent:
     """`content.Content` for a review: objects by id, and paths of the reviewed tree (the index for
     a staged review, else `head`)."""
 
-    def __init__(self, repo: Repository, head: str | None) -> None:
+    def __init__(self, repo: Repository, head: str | None, reader: BlobReader | None = None) -> None:
+        """`reader`: the one the review judges binaries with, so a check reading the same object
+        next gets the copy git already sent."""
         self._repo = repo
         self._head = head
-        self._reader = BlobReader(repo.root)
+        self._reader = reader or BlobReader(repo.root)
 
     @contextmanager
     def open(self, blob: str) -> Iterator[BinaryIO | None]:
@@ -207,6 +270,13 @@ class TreeContent:
             out = self._repo.run("ls-files", "-z", "--cached", "--full-name", "--", f":(top){prefix}")
         names = (decode(p) for p in out.split(b"\x00") if p)
         return sorted({n[len(prefix) :] for n in names if n.startswith(prefix) and "/" not in n[len(prefix) :]})
+
+    def paths(self, keep: Callable[[str], bool]) -> frozenset[str]:
+        if self._head:
+            out = self._repo.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", self._head)
+        else:
+            out = self._repo.run("ls-files", "-z", "--cached", "--full-name", "--", ":(top)")
+        return frozenset(path for path in map(decode, out.split(b"\x00")) if path and keep(path))
 
     def lfs_object(self, oid: str) -> Path | None:
         return self._repo.lfs_object(oid)

@@ -8,7 +8,7 @@ started on the first request, so a review that reads nothing starts nothing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -29,6 +29,10 @@ class Content(Protocol):
 
     def list_dir(self, directory: str) -> list[str]:
         """Names of the files directly in `directory` ("" for the top) of the reviewed tree."""
+        ...
+
+    def paths(self, keep: Callable[[str], bool]) -> frozenset[str]:
+        """The paths of the reviewed tree's files that `keep` accepts (one listing of the tree)."""
         ...
 
     def lfs_object(self, oid: str) -> Path | None:

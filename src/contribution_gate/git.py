@@ -468,8 +468,9 @@ class Changes:
         self, repo: Repository, target: Target, unreviewed: Unreviewed | None, subset: Sequence[str] | None = None
     ) -> None:
         self._repo, self._target, self._unreviewed = repo, target, unreviewed
-        self.content = TreeContent(repo, target.head if target.kind != "staged" else None)
-        self._items = ByContent(BlobReader(repo.root), repo.diff_texts, unreviewed)(self._source(subset))
+        reader = BlobReader(repo.root)
+        self.content = TreeContent(repo, target.head if target.kind != "staged" else None, reader)
+        self._items = ByContent(reader, repo.diff_texts, unreviewed)(self._source(subset))
 
     def _source(self, subset: Sequence[str] | None) -> Iterator[Item]:
         repo, target = self._repo, self._target

@@ -281,6 +281,8 @@ def _tree_rules(change: FileChange, opts: Options, meter: Meter) -> list[Finding
     found: list[Finding] = []
     hashes = _Hashes(opts, meter)
     for candidate in manifests.candidates(change.path):
+        if candidate not in opts.manifests:
+            continue
         with opts.content.open_path(candidate) as stream:
             text = None if stream is None else stream.read(MAX_TEXT).decode("utf-8", "replace")
         if text is not None:

@@ -124,16 +124,22 @@ def parse_signature(path: str, data: object) -> list[Entry] | None:
     return entries
 
 
+_CANDIDATE_NAMES = ("SHA256SUMS", "sha256sums.txt", "checksums.sha256")
+
+
+def may_be_manifest(path: str) -> bool:
+    """Whether a path of the tree has a name `candidates` gives (`<file>.sha256`, SHA256SUMS, ...)."""
+    name = posixpath.basename(path)
+    return name.endswith(".sha256") or name in _CANDIDATE_NAMES
+
+
 def candidates(path: str) -> list[str]:
     """Manifests that may list `path`: `<path>.sha256`, and SHA256SUMS-style files in its directory
     and every directory above it."""
     found = [f"{path}.sha256"]
     directory = posixpath.dirname(path)
     while True:
-        found += [
-            posixpath.join(directory, n) if directory else n
-            for n in ("SHA256SUMS", "sha256sums.txt", "checksums.sha256")
-        ]
+        found += [posixpath.join(directory, n) if directory else n for n in _CANDIDATE_NAMES]
         if not directory:
             return found
         directory = posixpath.dirname(directory)

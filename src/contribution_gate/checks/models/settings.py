@@ -45,6 +45,14 @@ class Options:
         allow = default_allowlist().extended(self.allow_globals)
         return Limits(allow, max_size=self.max_size, max_opcodes=self.max_opcodes, max_seconds=self.max_seconds)
 
+    @cached_property
+    def manifests(self) -> frozenset[str]:
+        """The checksum manifests of the reviewed tree, listed once: asking git for each name a
+        model file's directories could hold cost a whole-tree review a round trip per name."""
+        from .manifests import may_be_manifest
+
+        return frozenset() if self.content is None else self.content.paths(may_be_manifest)
+
 
 @lru_cache(maxsize=1)
 def default_allowlist() -> Allowlist:

@@ -42,6 +42,11 @@ PLUGINS: dict[str, tuple[str, tuple[str, ...]]] = {
     "twilio.TwilioKeyDetector": ("twilio-key", ("twilio",)),
 }
 KEYWORDS = tuple(sorted({k for _, words in PLUGINS.values() for k in words}))
+# A short word counts only where a name or a token starts, not inside a run of base64: a
+# certificate bundle or an embedded font holds "ibm" or "akc" every few lines, and the plugins
+# they select want theirs after a quote, a space, `=`, `:`, `[` or the start of the line.
+_SHORT = tuple(k for k in KEYWORDS if len(k) <= 4)
+_SHORT_AT_A_START = re.compile("(?<![a-z0-9+/])(?:" + "|".join(map(re.escape, _SHORT)) + ")", re.IGNORECASE)
 _REMEDIATION = "Revoke or rotate this credential with its provider now (it is leaked once pushed), then load it from the environment or a secret manager."
 
 
@@ -87,10 +92,15 @@ def scan_line(path: str, text: str, on_line: frozenset[str], lineno: int) -> Ite
     """detect-secrets' findings on one line (or one window of a long line), for the plugins whose
     words are among the line's keywords `on_line`, after its own false-positive heuristics (which
     run only on what a plugin found)."""
+    wanted = {word for word in on_line.intersection(KEYWORDS) if word not in _SHORT}
+    if not on_line.isdisjoint(_SHORT):
+        wanted.update(word.lower() for word in _SHORT_AT_A_START.findall(text))
+    if not wanted:
+        return
     line = _SPACES.sub(" " * 8, text) if " " * 9 in text else text
     reference: bool | None = None
     for plugin, rule, words in _loaded():
-        if on_line.isdisjoint(words):
+        if wanted.isdisjoint(words):
             continue
         for found in plugin.analyze_line(filename=path, line=line, line_number=lineno, context=None):
             secret = found.secret_value or ""
