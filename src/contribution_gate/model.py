@@ -317,11 +317,14 @@ class Setup:
     """What a check is given besides its policy table: the reviewed tree's files (whole
     post-images, for the checks that read them) and what the session loaded for it from outside
     the change (the cla check: the base's signature file and the event's people). `repository`:
-    the reviewed repository's name (`examples`), for checks that judge a file by where it stands."""
+    the reviewed repository's name (`examples`), for checks that judge a file by where it stands.
+    `whole_tree`: the review reads a tree as it stands (`--all-files`, named files), not a change
+    someone proposes."""
 
     content: Content | None = None
     loaded: Any = None
     repository: str = ""
+    whole_tree: bool = False
 
 
 NO_SETUP = Setup()

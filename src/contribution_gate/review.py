@@ -158,8 +158,10 @@ def run_review(
     if content is None:
         content = getattr(items, "content", None)
     loaded = inputs or {}  # check id -> what the session loaded for it from outside the change
+    whole_tree = target.kind in ("all-files", "files")
     running = {
-        name: _start(name, config, Setup(content, loaded.get(name), repository)) for name in select_checks(config, only)
+        name: _start(name, config, Setup(content, loaded.get(name), repository, whole_tree))
+        for name in select_checks(config, only)
     }
     keep_commits = any(reads_commits(run.check, run.opts) for run in running.values())
     cut = _cut(items, jobs)

@@ -64,7 +64,10 @@ def _value(table: dict[str, object], sizes: str = "random") -> str:
     while True:
         body = tokens.from_pattern(str(table["token"]), sizes)
         if "prefix" in table:
-            return _prefixes(table)[0] + body
+            token = _prefixes(table)[0] + body
+            if not (token.isalpha() and words_only(token)):  # `LTAIGIqSceGfFLas`: 1 in 750 reads as words
+                return token
+            continue
         if looks_random(body) and not (body.isalpha() and words_only(body)):
             return body
 
@@ -323,6 +326,7 @@ AWS_SECRET = rand(40, tokens._ALNUM + "/+")
 PASSWORD = rand(6) + "#" + rand(8)
 BASIC = base64.b64encode(f"deploy:{PASSWORD}".encode()).decode()
 BEARER = tokens.b64url(40)
+AZURE_KEY = rand(86, tokens._ALNUM + "+/") + "=="  # a key made before Azure's 2023 format: 64 random bytes
 NPM_UUID = "-".join([rand(8, HEX), rand(4, HEX), "4" + rand(3, HEX), "a" + rand(3, HEX), rand(12, HEX)])  # version 4
 REGEX_CASES: list[tuple[str, str, str]] = [
     # (rule, path, line)
@@ -384,8 +388,26 @@ REGEX_CASES: list[tuple[str, str, str]] = [
         'curl -b "_gitlab_session=' + rand(32, HEX) + '" https://git.acme.io',
     ),
     ("freemius-secret-key", "freemius.php", "    'secret_key' => 'sk_" + rand(29) + "',"),
+    (
+        "azure-storage-key",
+        "deploy/app.env",
+        f"STORAGE=DefaultEndpointsProtocol=https;AccountName=acme;AccountKey={AZURE_KEY};",
+    ),
+    (
+        "azure-cosmosdb-url-key",
+        "src/db.ts",
+        f'const url = "mongodb://acme:{AZURE_KEY}@acme.mongo.cosmos.azure.com:10255/"',
+    ),
+    (
+        "azure-cosmosdb-password",
+        "src/db.ts",
+        f'const db = {{\n  password: "{AZURE_KEY}",\n  host: "acme.documents.azure.com",',
+    ),
 ]
 REGEX_MISSES: list[tuple[str, str, str]] = [
+    ("azure-storage-key", "deploy/app.env", f"AccountKey={AZURE_KEY[4:]}"),
+    ("azure-cosmosdb-url-key", "src/db.ts", f'const url = "mongodb://acme:{AZURE_KEY}@db.acme.io:10255/"'),
+    ("azure-cosmosdb-password", "src/db.ts", f'const db = {{\n  password: "{AZURE_KEY}",\n  host: "db.acme.io",'),
     ("curl-basic-auth", "scripts/deploy.sh", 'curl -u "$USER:$TOKEN" https://api.acme.io'),
     ("curl-basic-auth", "scripts/deploy.sh", "curl -u deploy https://api.acme.io  # prompts for the password"),
     ("curl-basic-auth", "scripts/run.sh", f"docker run -u 1000:1000 acme/app  # no curl near\n{PASSWORD}"),

@@ -239,7 +239,9 @@ _TEST_DIRS = frozenset(
     ["test", "tests", "testing", "__tests__", "spec", "specs", "fixtures", "testdata", "test-data", "test_data"]
 )
 _TEST_NAME = re.compile(
-    r"(?:^test_|^conftest\.py$|_test\.\w+$|\.(?:test|spec)\.\w+$|Tests?\.(?:java|kt|cs|swift|scala)$)"
+    r"(?:^test_|^conftest\.py$|_test\.\w+$|\.(?:test|spec)\.\w+$|Tests?\.(?:java|kt|cs|swift|scala)$"
+    # a C project's `test.c`, `tests.h`; the settings a test run loads (`.env.test`, `.env.testing`)
+    r"|^tests?\.(?:c|h|cc|cpp)$|^\.env\.test(?:ing)?$)"
 )
 _CHART_TEST_VALUES = re.compile(r"values\.ya?ml$", re.IGNORECASE)
 _TEST_FOLDER = re.compile(
@@ -577,22 +579,3 @@ def _table_name(text: str) -> str | None:
     if inner.startswith("[") and inner[1:].strip():
         return inner[1:].strip()
     return inner.strip() or inner or None
-
-
-# a module's documentation kept in a string: Ansible's DOCUMENTATION, EXAMPLES and RETURN, a USAGE
-_DOCUMENTATION_STRING = re.compile(r"^(?:DOCUMENTATION|EXAMPLES?|RETURN|USAGE)\s*=\s*[rRuU]?(\"\"\"|''')", re.MULTILINE)
-
-
-def documentation_string_lines(change: FileChange) -> frozenset[int]:
-    """The new file's numbers of the added lines inside a Python module's documentation string
-    (`EXAMPLES = r'''...'''`: an Ansible module's examples, its credentials made up for readers)."""
-    if not change.path.endswith(".py"):
-        return frozenset()
-    text = change.added.text
-    found: set[int] = set()
-    for match in _DOCUMENTATION_STRING.finditer(text):
-        end = text.find(match.group(1), match.end())
-        first = text.count("\n", 0, match.start())
-        last = text.count("\n", 0, end if end >= 0 else len(text))
-        found.update(change.added.lineno(i) for i in range(first + 1, last + 1))
-    return frozenset(found)

@@ -18,8 +18,17 @@ from typing import Any
 
 from ...model import NO_SETUP, AddedLine, Excerpt, FileChange, Finding, Setup, Severity, file_finding
 from ...redaction import window
-from ..textkinds import Blocks, Kind, comment_of, kind_of, lowered_text, policy_lines, trailing_comment_at
-from .context import VECTOR, file_context, is_config_text, repository_context
+from ...regions import test_module_start
+from ..textkinds import (
+    Blocks,
+    Kind,
+    comment_of,
+    kind_of,
+    lowered_text,
+    policy_lines,
+    trailing_comment_at,
+)
+from .context import TEST, VECTOR, file_context, is_config_text, repository_context
 from .hosts import Hit, Verdicts, load_data
 from .positions import CODE, CONFIG, PROSE
 
@@ -71,13 +80,15 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
     blocks = Blocks(added, kind)
     policy = policy_lines(change.path, added)
     context = file_context(change.path, kind) or opts.everywhere
+    tests_from = None if context else test_module_start(change.path, added)
     vector = kind.ext in VECTOR
     lines_hits: list[tuple[AddedLine, list[Hit]]] = []
     for index in sorted({i for pattern in found for i in _lines_matching(pattern, joined)}):
         if policy(index):
             continue  # the policy names the zones it protects
         mode = _Mode(added, index, kind, blocks)
-        hits = list(verdicts.line_hits(added[index].text, lowered[index], added, index, mode, context, vector))
+        here = TEST if tests_from is not None and index >= tests_from else context
+        hits = list(verdicts.line_hits(added[index].text, lowered[index], added, index, mode, here, vector))
         if hits:
             lines_hits.append((added[index], hits))
     containers = {hit.host for _, hits in lines_hits for hit in hits if hit.container}

@@ -94,6 +94,7 @@ class Data:
     placeholder_words: frozenset[str]
     keys: Keys
     defaults: dict[str, str]  # address -> the software that gives it by default
+    default_networks: tuple[tuple[Network, str], ...] = ()  # ranges software hands out by default
 
 
 @lru_cache(maxsize=1)
@@ -125,6 +126,9 @@ def load_data() -> Data:
                 )
             ),
             defaults={str(ipaddress.ip_address(a)): what for a, what in raw["default-addresses"].items()},
+            default_networks=tuple(
+                (ipaddress.ip_network(n), what) for n, what in raw.get("default-networks", {}).items()
+            ),
         )
     except (OSError, KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
         raise CheckError(f"cannot load the internal-urls data from {path}: {exc}") from None
@@ -277,7 +281,7 @@ class Verdicts:
             if ref.where == "network" and address.version == 4 and int(address) & 0xFF == 0:
                 # `INTERNAL_SUBNET=10.x.y.0` (a VPN image's setting): a network named by its first address
                 return Hit("private-network", Severity.WARNING, shown, f"Private network {shown} {where}")
-            why = _sample_reason(address, ref.where, self.data.defaults)
+            why = _sample_reason(address, ref.where, self.data.defaults, self.data.default_networks)
             if why:
                 container = ref.where == "container"
                 return Hit(rule, Severity.WARNING, shown, f"{message} ({why})", ref.password, container=container)
@@ -402,12 +406,17 @@ def _placed(hit: Hit, context: str, line: positions.Line, at: int, mode_of: Call
     return hit
 
 
-def _sample_reason(address: Address, where: str, defaults: dict[str, str]) -> str:
+def _sample_reason(
+    address: Address, where: str, defaults: dict[str, str], networks: tuple[tuple[Network, str], ...] = ()
+) -> str:
     """Why a private address is a sample rather than a host of the organisation's, or "": software
     gives it by default, it is made up by counting, or a compose file gives it to a container."""
     default = defaults.get(str(address))
     if default is not None:
         return f"the default address of {default}?"
+    default = next((what for network, what in networks if address in network), None)
+    if default is not None:
+        return f"in {default}, a range given out by default?"
     if _counting(address):
         return "made up by counting: an example?"
     if where == "container":

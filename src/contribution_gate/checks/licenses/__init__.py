@@ -48,6 +48,7 @@ class Options:
     read_blob: Callable[[str], bytes | None] | None = field(default=None, compare=False, repr=False)
     outbound: Project = field(default_factory=Project, compare=False, repr=False)
     dependencies: dependencies.Deferred | None = field(default=None, compare=False, repr=False)
+    whole_tree: bool = False  # a tree as it stands: its own license files declare, they do not contribute
 
 
 def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
@@ -71,6 +72,7 @@ def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
         reader,
         Project(project, read, where),
         deps,
+        setup.whole_tree,
     )
 
 
@@ -218,6 +220,12 @@ def _judged(change: FileChange, item: Assessed, opts: Options) -> Finding:
             ". The file says it is generated: the notice is its input's (headers a generator read), and "
             "the generator's package and its license file decide; check the generated code's terms"
         )
+    elif severity is Severity.ERROR and opts.whole_tree and _declares_the_project(change.path, d):
+        severity = Severity.WARNING  # the project's own declaration: the outbound license, not code coming in
+        message += (
+            ". It is one of the project's own license declarations, and they disagree: a license file that "
+            "gives parts of the project other terms, or a manifest left behind by a relicensing?"
+        )
     elif severity is Severity.ERROR and _THIRD_PARTY_NOTICES.match(posixpath.basename(change.path)):
         severity = Severity.WARNING  # an attribution: the terms of a bundled component, often a choice
         message += ". It is in a file of third-party notices: check the bundled component's own terms"
@@ -244,6 +252,16 @@ def _generated_header(change: FileChange, d: Detection) -> bool:
 
 
 _GENERATED = re.compile(r"(?i)\bcode generated\b|@generated\b|\bdo not edit\b|\bauto-?generated\b")
+
+
+def _declares_the_project(path: str, d: Detection) -> bool:
+    """A license file at the top of the repository, or the license field of a top-level manifest:
+    where the project says how it is licensed (the place `project.py` reads it from)."""
+    from .detection import MANIFEST
+
+    if "/" in path:
+        return False
+    return _is_license_file(path) or (d.source == MANIFEST and path in ("pyproject.toml", "package.json", "Cargo.toml"))
 
 
 def _is_license_file(path: str) -> bool:

@@ -150,6 +150,8 @@ class Catalog:
             key = self.by_spdx.get(named) or self.aliases.get(named)
         if key is None and low in self.spdx_of:
             key = low
+        if key is None and " " in low:  # `BSD 3-Clause`: an id written with spaces, or a license's name
+            key = self.by_spdx.get("-".join(low.split())) or data()["names"].get(" ".join(low.split()))
         if key is None:
             return Lic(low, word, known=False)
         return Lic(key, self.spdx_of.get(key, word))

@@ -44,10 +44,28 @@ def judge(inbound: Expr, project: Expr, rules: Rules = Rules()) -> Judgement:
     if whole is not None:
         return whole
     if isinstance(inbound, Op):
+        folded = _with_exception(inbound)
+        if folded is not None:
+            return judge(folded, project, rules)
         parts = [judge(arg, project, rules) for arg in inbound.args]
         pick = min if inbound.op == "OR" else max
         return pick(parts, key=lambda j: _RANK[j.outcome])
     return _one(inbound, project, rules)
+
+
+def _with_exception(inbound: Op) -> Lic | None:
+    """`GPL-3.0-or-later AND Autoconf-exception-generic-3.0`, as ScanCode reports a notice whose
+    exception it matched apart: one license and the exception that modifies it, read as
+    `... WITH ...` (an exception is no license of its own; beside one license it can only be that
+    license's). None for anything else."""
+    if inbound.op != "AND" or len(inbound.args) != 2 or not all(isinstance(a, Lic) for a in inbound.args):
+        return None
+    exceptions = catalog().exceptions
+    bare = [a for a in inbound.args if isinstance(a, Lic) and a.key in exceptions and not a.exception]
+    licenses = [a for a in inbound.args if isinstance(a, Lic) and a.key not in exceptions and not a.exception]
+    if len(bare) != 1 or len(licenses) != 1:
+        return None
+    return Lic(licenses[0].key, licenses[0].spdx, bare[0].key, licenses[0].known)
 
 
 def _whole_expression(inbound: Expr, rules: Rules) -> Judgement | None:

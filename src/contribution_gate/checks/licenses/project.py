@@ -115,7 +115,10 @@ class Project:
         if text is None:
             return None
         lines = [(i + 1, line) for i, line in enumerate(text.splitlines())]
-        for found in scancode_detections(lines, name, whole_file=True):
-            if found.strong and found.expr is not None:
-                return found.expr
-        return None
+        strong = [d for d in scancode_detections(lines, name, whole_file=True) if d.strong and d.expr is not None]
+        if not strong:
+            return None
+        # the text that covers most of the file: a BUSL's "Change License: Apache License, Version
+        # 2.0" line is a parameter of the license, not the license
+        widest = max(strong, key=lambda d: (d.end_line or d.line or 0) - (d.line or 0))
+        return widest.expr

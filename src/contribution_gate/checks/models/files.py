@@ -45,6 +45,11 @@ REMEDIATION = {
 }
 
 
+# what could not be read, at the policy's `unscanned` severity; an encrypted member is among them:
+# no model loader opens one without its password (a test's fixture, `passwordProtected.zip`)
+_UNSCANNED = frozenset(("unscanned", "lfs-unscanned", "archive-encrypted"))
+
+
 def _finding(
     change: FileChange, problem: Problem, opts: Options | None = None, path: str | None = None, line: int | None = None
 ) -> Finding:
@@ -53,7 +58,7 @@ def _finding(
         (k for k in REMEDIATION if problem.rule.startswith(k)), "unscanned"
     )
     severity = Severity(problem.severity)
-    if problem.rule in ("unscanned", "lfs-unscanned") and opts is not None:
+    if problem.rule in _UNSCANNED and opts is not None:
         severity = opts.unscanned
     where = f" (in {problem.where})" if problem.where else ""
     return Finding(

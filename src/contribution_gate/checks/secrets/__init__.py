@@ -34,8 +34,9 @@ from ...model import (
     file_finding,
     fingerprint,
 )
+from ...regions import documentation_string_lines, test_module_start
 from ...trust import in_ci
-from ..textkinds import documentation_string_lines, is_examples_repository
+from ..textkinds import is_examples_repository
 from . import context, decoding, judge, keyfiles, metadata
 from .blocks import Found, scan_added
 from .lines import Kind
@@ -110,6 +111,9 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
         named = userscan.without_disabled(user, named)
     yield from named
     if change.is_binary and not change.is_submodule:
+        from . import stores  # only a change with a binary in it pays for it
+
+        yield from stores.scan(change, opts.content, kind_of(change.path, opts.examples).context)
         yield from _inside(change, opts)
     if change.is_binary or change.is_submodule or not change.added:
         return
@@ -133,6 +137,7 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
         if document is not None:
             found_in = notebooks.with_cells(kind, change.added, document, found_in, partial(_scan_text, opts))
     documented: frozenset[int] | None = None  # read once a hit needs it: most files have none
+    tests_from: int | None = -1  # the line number a test module starts at (Rust), once a hit asks
     seen: set[tuple[str, int, int, int]] = set()  # a value whose decoding (`%2B` in it) is found again there
     for found in found_in:
         where = (found.hit.rule, found.line, found.hit.start, found.hit.end)
@@ -142,6 +147,11 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
         documented = documentation_string_lines(change) if documented is None else documented
         if found.line in documented:
             found = judge.in_documentation(found)
+        if tests_from == -1:
+            start = test_module_start(change.path, change.added)
+            tests_from = None if start is None else change.added.lineno(start)
+        if tests_from is not None and found.line >= tests_from:
+            found = judge.in_test_module(found)
         shown_path = metadata.redacted_path(change.path, opts.allow) if shown_path is None else shown_path
         key = (found.hit.rule, hash(found.matched))
         copies[key] = copies.get(key, 0) + 1

@@ -21,6 +21,7 @@ from ...model import AddedLines, Excerpt, Severity
 from . import judge
 from .lines import WINDOW, Hit, Kind, LineExcerpts, Words, candidate, line_hits
 from .rules import NEAR_LINES, load_rules
+from .values import patterned
 
 CHUNK = 1 << 18
 _MARGIN = 1 << 16  # how much of the text beside a block is read for the keywords of its neighbours
@@ -189,11 +190,12 @@ def private_key(text: str, line: Line, numbers: Numbers, count: int, ends: KeyEn
     logged = following[column:].lstrip("+'\"` \t") if column and following[:column].strip() else ""
     # a block closed on its line (`"...\\n-----END ...-----"` in JSON, `<br>` in HTML), with a body
     closed = rest.find("-----END")
-    whole = closed > 0 and _SOME_BODY.search(rest, 0, closed) is not None
-    if not (
-        whole or _KEY_BODY.search(rest) or _KEY_BODY.match(body) or _KEY_BODY.match(logged) or _ARMOR_HEADER.match(body)
-    ):
+    some = _SOME_BODY.search(rest, 0, closed) if closed > 0 else None
+    first = some or _KEY_BODY.search(rest) or _KEY_BODY.match(body) or _KEY_BODY.match(logged)
+    if first is None and not _ARMOR_HEADER.match(body):
         return None
+    if first is not None and patterned(first.group(0)):
+        return None  # `privatekeyprivatekey...` under a BEGIN line: a placeholder for readers
     last, block_end = line.index, line.end
     if "-----END" not in rest and line.index + 1 < count:
         found = ends.after(next_start, line.index + 1)

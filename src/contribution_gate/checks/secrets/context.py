@@ -23,6 +23,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from ..textkinds import DOC_FOLDERS, EXAMPLE_FOLDERS, is_api_description, is_test_folder, is_test_path, is_vendored_path
@@ -57,6 +58,7 @@ _SCANNER_FILES = frozenset(
 )
 # a user interface's words in other languages: folders of translations, and translation formats
 _LOCALE_DIRS = _words("locale locales i18n l10n lang langs languages translations translation intl")
+_LOCALE_NAME = re.compile(r"[a-z]{2,3}(?:[-_][a-z0-9]{2,4}){0,2}")  # da, pt-br, zh_hans_cn (lower-cased)
 _LOCALE_EXTENSIONS = _words("po pot xliff xlf strings stringsdict arb ftl")
 _CODE_EXTENSIONS = _words(
     """
@@ -115,7 +117,11 @@ def of(path: str, examples: bool = False) -> Context:
     name = parts[-1]
     extension = name.rpartition(".")[2] if "." in name else ""
     code = extension in _CODE_EXTENSIONS
-    translation = extension in _LOCALE_EXTENSIONS or not (code or _LOCALE_DIRS.isdisjoint(parts[:-1]))
+    in_locale_dir = not _LOCALE_DIRS.isdisjoint(parts[:-1])
+    # a locale dir's documents, or its code named for a language (`languages/da.ts`, `i18n/pt-br.js`)
+    translation = extension in _LOCALE_EXTENSIONS or (
+        in_locale_dir and (not code or _LOCALE_NAME.fullmatch(name.rpartition(".")[0]) is not None)
+    )
     generic = name not in _LOCK_FILES and name not in _SCANNER_FILES and not translation
     vendored = is_vendored_path(path)
     ci = name in _CI_FILES or path.lower().startswith(_CI_DIRS)

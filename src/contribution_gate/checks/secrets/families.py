@@ -41,6 +41,7 @@ _IN_CODE = (
     ("private-key", "connection", "PEM, OpenSSH and PGP blocks, one string literal per line too"),
     ("gcp-service-account-key", "connection", "the private key of a service account's JSON"),
     ("rails-master-key", "connection", "`config/master.key`, `config/credentials/*.key`: 32 hex digits"),
+    ("credential-store", "connection", "a KeePass database or a Java keystore, by its format"),
 )
 
 

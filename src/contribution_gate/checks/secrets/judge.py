@@ -41,7 +41,9 @@ if TYPE_CHECKING:
     from .blocks import Found
 
 Judged = tuple[Severity, str]  # the severity, and why it is a warning when it is one ("" otherwise)
-_ATTRIBUTES = re.compile(r"[A-Za-z_]\w{0,100}(?:\.[A-Za-z_]\w{0,100}){1,10}[,;)({\[]?")
+_ATTRIBUTES = re.compile(r"[A-Za-z_]\w{0,100}(?:(?:\.|->|::)[A-Za-z_]\w{0,100}){1,10}[,;)({\[]?")
+# a constant's name (`CURLKHTYPE_ED25519`, `SSL_OP_NO_TLSv1_2`): an enum member or a macro in code
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9]{1,60}(?:_[A-Za-z0-9]{1,60}){1,10}[,;)]?")
 # arithmetic on a plain name: `key = key*2862933555777941757 + 1` (a token may hold `*` or `%`)
 _EXPRESSION = re.compile(r"[a-z_][a-z0-9_]{0,15}[*%]\w")
 _NAME_RULES = frozenset(["generic-secret", "netrc-password"])
@@ -67,6 +69,8 @@ CI_FILE = "in a CI configuration: a test service's credential? (a real one comes
 HAND_MADE = "it reads as made by hand or as an id: a sample?"
 TEST_NAME = "its name says it is a test value"
 COMMENT = "in a comment of source code: an example?"
+TEST_MODULE = "in the file's test module: a value made for a test?"
+COMMENTED_OUT = "on a commented-out line of configuration: an example, or a setting left disabled?"
 DOC_STRING = "in a module's documentation string (its EXAMPLES or RETURN): an example?"
 JWT_SAMPLE = "a JWT whose signature cannot verify or that has expired"
 TEST_KEY = "a key among tests, examples or vendored code: made for a test? (revoke it if it was used anywhere)"
@@ -112,6 +116,16 @@ def in_documentation(found: Found) -> Found:
     if hit.severity is not Severity.ERROR or hit.rule not in _EXAMPLE_RULES:
         return found
     return replace(found, hit=replace(hit, severity=Severity.WARNING, note=DOC_STRING))
+
+
+def in_test_module(found: Found) -> Found:
+    """A hit inside a test module kept in a source file (Rust's `#[cfg(test)] mod tests`): judged
+    as in a test file, where a name-based value or a key is a warning; a provider's token format
+    stays what it is."""
+    hit = found.hit
+    if hit.severity is not Severity.ERROR or hit.rule not in _EXAMPLE_RULES:
+        return found
+    return replace(found, hit=replace(hit, severity=Severity.WARNING, note=TEST_MODULE))
 
 
 def private_key(context: Context, line: str = "") -> Judged:
@@ -189,7 +203,18 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
         return Severity.WARNING, TEST_NAME
     if context.code and line.lstrip().startswith(_COMMENTS):
         return Severity.WARNING, COMMENT  # an example more often than a leak
+    if line.lstrip().startswith("#") and _is_settings_file(context.path):
+        return Severity.WARNING, COMMENTED_OUT  # `#  SA_PASSWORD: ...` of a service left disabled
     return Severity.ERROR, ""
+
+
+_SETTINGS_EXTENSIONS = (".yml", ".yaml", ".toml", ".ini", ".cfg", ".conf", ".properties", ".env")
+
+
+def _is_settings_file(path: str) -> bool:
+    """A configuration file whose `#` lines are comments: YAML, TOML, INI, a dotenv file."""
+    name = path.rsplit("/", 1)[-1].lower()
+    return name.endswith(_SETTINGS_EXTENSIONS) or name.startswith(".env")
 
 
 _PROSE_WORD = re.compile(r"[A-Za-z][a-z'’]*,?")
@@ -232,7 +257,7 @@ def _token_like(secret: str) -> bool:
     """An unquoted value in source code (in a comment, a docstring, a raw string of a test) counts
     when it could be no identifier: sixteen characters or more, letters and digits, not words, and
     no chain of attributes (`x25519.X25519PrivateKey`)."""
-    if _ATTRIBUTES.fullmatch(secret) or _EXPRESSION.match(secret):
+    if _ATTRIBUTES.fullmatch(secret) or _CONSTANT.fullmatch(secret) or _EXPRESSION.match(secret):
         return False
     return len(secret) >= 16 and any(c.isdigit() for c in secret) and not words_only(secret)
 

@@ -20,6 +20,7 @@ word. No regular expression runs on the text: the name is read back with a bound
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 from .words import pieces
@@ -124,6 +125,10 @@ def name_before(line: str, start: int) -> Name:
     at = _skip(line, at, low, "=:>,?|!", limit=3)
     operator = line[at:operator_end]
     comma = operator == ","
+    typed = _TYPED.search(line, low, at) if operator == "=" else None
+    if typed is not None:  # `const API_KEY: &str =`, `apiKey: string =`: the name, then its declared type
+        text = typed["name"].lstrip("-$@.")
+        return Name(text, tuple(p.lower() for p in pieces(text) if not p[0].isdigit()))
     at = _skip(line, at, low, " \t")
     at = _skip(line, at, low, "\"']`", limit=2)
     end = at
@@ -134,6 +139,12 @@ def name_before(line: str, start: int) -> Name:
     text = line[at:end].lstrip("-$@.")
     words = tuple(p.lower() for p in pieces(text) if not p[0].isdigit())
     return Name(text, words, comma, operator in ("==", "===", "!=", "!=="))
+
+
+# a name, a colon and a type (`&'static str`, `Record<string, string>`, `string[]`), up to the `=`
+_TYPED = re.compile(
+    r"(?P<name>[\w$.-]{1,80})[\"'\]]?[ \t]{0,4}:[ \t]{0,4}&?(?:'static[ \t])?[A-Za-z][\w.]{0,40}(?:<[\w, .]{0,40}>)?(?:\[\])?[ \t]{0,4}$"
+)
 
 
 def _skip(line: str, at: int, low: int, chars: str, limit: int = 16) -> int:

@@ -25,7 +25,7 @@ from ...model import Severity
 
 # plugin class -> (our rule id, lower-case words of which one must be on the line before it runs).
 # Only what our own rules (config/secret_rules.toml) do not cover better: those carry offline
-# format checks and precise boundaries, so the plugins for AWS, GitHub, GitLab, JWT, npm, OpenAI,
+# format checks and precise boundaries, so the plugins for AWS, Azure Storage, GitHub, GitLab, JWT, npm, OpenAI,
 # private keys, PyPI, Slack, Discord (ours decodes the user id in the token), Stripe, SendGrid,
 # Mailchimp, Telegram (ours needs no word on the line), passwords in URLs and keyword assignments
 # (our generic rule, with a plausibility filter, measured better on benchmarks/secrets_corpus.py)
@@ -33,7 +33,6 @@ from ...model import Severity
 # requests) costs more than a whole small review, so common words must not trigger it.
 PLUGINS: dict[str, tuple[str, tuple[str, ...]]] = {
     "artifactory.ArtifactoryDetector": ("artifactory-token", ("akc", "artifactory")),
-    "azure_storage_key.AzureStorageKeyDetector": ("azure-storage-key", ("accountkey",)),
     "cloudant.CloudantDetector": ("cloudant-credentials", ("cloudant",)),
     "ibm_cloud_iam.IbmCloudIamDetector": ("ibm-cloud-iam-key", ("ibm",)),
     "ibm_cos_hmac.IbmCosHmacDetector": ("ibm-cos-hmac", ("secret_access_key", "secretaccesskey", "secret-access-key")),

@@ -16,6 +16,7 @@ The rest give their own `regex`.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -260,6 +261,17 @@ def build_regex(r: Mapping[str, Any]) -> tuple[str, list[str], str]:
     name = "(?P<name>[\\w.-]{0,40}(?:[ \\t][A-Za-z][\\w.-]{0,19}){0,2})"  # `mixpanel_secret`, `algolia Key`
     regex = f"(?i:(?:{words}){name}{assign})(?P<secret>{token})(?!{edge})"
     return regex, [n.lower() for n in names], "named"
+
+
+def is_published(secret: str) -> bool:
+    """Whether `secret` is a value published for everyone to use (`[published]`: an emulator's
+    development key), by its SHA-256."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest() in _published()
+
+
+@lru_cache(maxsize=1)
+def _published() -> frozenset[str]:
+    return frozenset(data_toml("secret_rules.toml").get("published", {}))
 
 
 def is_public(rule_id: str) -> bool:

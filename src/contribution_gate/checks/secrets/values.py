@@ -20,7 +20,7 @@ from collections import Counter
 from itertools import pairwise
 from urllib.parse import unquote
 
-from .words import is_trivial_number, pieces, wordiness, words_only
+from .words import is_trivial_number, named_of_words, pieces, wordiness, words_only
 
 
 class Verdict(enum.IntEnum):
@@ -333,6 +333,8 @@ def verdict(
         return Verdict.NONE
     if words_only(text):
         return Verdict.SECRET if password and human_password(text) else Verdict.NONE
+    if not password and named_of_words(text):
+        return Verdict.NONE
     if entropy(body) < _entropy_floor(body):
         return Verdict.NONE
     if patterned(text) or _INSECURE.search(text):
@@ -451,11 +453,16 @@ def _der_length(der: bytes, at: int) -> tuple[int, int] | None:
 
 
 def _structured(text: str) -> bool:
-    """A number (with a unit: `30s`, `1.5GB`), a date or time, a version, a package pinned to one
-    (`aiohttp==3.13.5`), an IPv4 address, a host name or an e-mail address."""
-    if _number(text) or _DATE_OR_TIME.search(text) or _VERSION.match(text) or _PIN.fullmatch(text):
+    """A number (with a unit: `30s`, `1.5GB`), a colour (`#a6accd99`), a date or time, a version,
+    a package pinned to one (`aiohttp==3.13.5`), an IPv4 address, a host name or an e-mail address."""
+    if _number(text) or _COLOUR.fullmatch(text) or _DATE_OR_TIME.search(text) or _VERSION.match(text):
+        return True
+    if _PIN.fullmatch(text):
         return True
     return bool(_IPV4.fullmatch(text) or _HOST.fullmatch(text) or _EMAIL.fullmatch(text))
+
+
+_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 
 
 def _number(text: str) -> bool:

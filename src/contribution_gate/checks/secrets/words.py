@@ -124,3 +124,14 @@ def words_only(value: str) -> bool:
     if not all(is_trivial_number(p) for p in parts if p[0] in _DIGITS):
         return False
     return wordiness(value) >= _WORDY
+
+
+def named_of_words(text: str) -> bool:
+    """A name of two to four words of letters (`bjoernGoogle`, `_payloadClipboard`,
+    `upload:download`): camel humps or separators, each of 3 to 12 letters, lower-case or
+    capitalised. Words a bigram table scores low (`payload`, `Google`) are words all the same;
+    a token of letters alone breaks into humps of one or two (`kQmZpXvB`) or one long run."""
+    parts = pieces(text)
+    if not 2 <= len(parts) <= 4 or len(text) - sum(map(len, parts)) > 3:
+        return False
+    return all(3 <= len(p) <= 12 and p.isalpha() and (p.islower() or p[1:].islower()) for p in parts)

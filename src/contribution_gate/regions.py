@@ -1,0 +1,53 @@
+"""Regions of a source file that say what their lines are: a module's documentation kept in a
+string (its examples' credentials are made up for readers) and a test module kept inside the file
+it tests (its values are made for the tests). The secrets check and the internal-urls check judge
+a finding there as they judge one in documentation or in a test file."""
+
+from __future__ import annotations
+
+import re
+
+from .model import AddedLines, FileChange
+
+# a module's documentation kept in a string: Ansible's DOCUMENTATION, EXAMPLES and RETURN, a USAGE
+_DOCUMENTATION_STRING = re.compile(r"^(?:DOCUMENTATION|EXAMPLES?|RETURN|USAGE)\s*=\s*[rRuU]?(\"\"\"|''')", re.MULTILINE)
+
+
+# Elixir's documentation: `@moduledoc """`, `@doc ~S"""` (its examples are doctests, run as tests)
+_ELIXIR_DOCUMENTATION = re.compile(r"^[ \t]*@(?:moduledoc|doc|typedoc)[ \t]+(?:~[sS])?(\"\"\"|''')", re.MULTILINE)
+
+
+def documentation_string_lines(change: FileChange) -> frozenset[int]:
+    """The new file's numbers of the added lines inside a module's documentation string: Python's
+    (`EXAMPLES = r'''...'''`: an Ansible module's examples, its credentials made up for readers)
+    and Elixir's (`@moduledoc` and `@doc` heredocs, whose `iex>` examples are doctests)."""
+    if change.path.endswith(".py"):
+        pattern = _DOCUMENTATION_STRING
+    elif change.path.endswith((".ex", ".exs")):
+        pattern = _ELIXIR_DOCUMENTATION
+    else:
+        return frozenset()
+    text = change.added.text
+    found: set[int] = set()
+    for match in pattern.finditer(text):
+        end = text.find(match.group(1), match.end())
+        first = text.count("\n", 0, match.start())
+        last = text.count("\n", 0, end if end >= 0 else len(text))
+        found.update(change.added.lineno(i) for i in range(first + 1, last + 1))
+    return frozenset(found)
+
+
+# Rust keeps unit tests in the file they test: `#[cfg(test)]` before `mod tests {`, by convention last
+_RUST_TEST_MODULE = re.compile(
+    r"^[ \t]*#\[cfg\(test\)\][ \t]*\n(?:[ \t]*(?://[^\n]*|#\[[^\n]*)?\n)*[ \t]*(?:pub(?:\([^)\n]*\))? )?mod \w+ ?\{",
+    re.MULTILINE,
+)
+
+
+def test_module_start(path: str, added: AddedLines) -> int | None:
+    """The index of the first added line of a test module kept inside a source file (Rust's
+    `#[cfg(test)] mod tests {`), from where on the file is test code; None when it has none."""
+    if not path.endswith(".rs") or "#[cfg(test)]" not in added.text:
+        return None
+    found = _RUST_TEST_MODULE.search(added.text)
+    return None if found is None else added.text.count("\n", 0, found.start())
