@@ -419,7 +419,7 @@ def test_widget_keys_translations_and_a_supabase_anon_key(based_repo: GitRepo, g
         gate_cmd,
         based_repo,
         {
-            "e2e_playwright/st_dialog.py": [
+            "app/pages/st_dialog.py": [
                 ('    if st.button("Submit", key="dialog2-btn"):', NONE),
                 (f'    client = Client(url, key="{rand(20)}7")', ERROR),
             ],

@@ -388,6 +388,13 @@ REGEX_CASES: list[tuple[str, str, str]] = [
         'curl -b "_gitlab_session=' + rand(32, HEX) + '" https://git.acme.io',
     ),
     ("freemius-secret-key", "freemius.php", "    'secret_key' => 'sk_" + rand(29) + "',"),
+    ("sql-password", "db/init.sql", f"CREATE USER app IDENTIFIED BY '{PASSWORD}';"),
+    ("sql-password", "db/roles.sql", f"ALTER ROLE admin WITH ENCRYPTED PASSWORD '{PASSWORD}';"),
+    ("sql-password", "db/grant.sql", f"SET PASSWORD FOR 'bob'@'%' = PASSWORD('{PASSWORD}');"),
+    ("cli-password-option", "scripts/decrypt.sh", f"gpg --batch --passphrase {PASSWORD} -d backup.gpg"),
+    ("cli-password-option", "scripts/connect.ps1", f"Connect-Server -User admin -Password '{PASSWORD}'"),
+    ("libcurl-password-option", "src/fetch.c", f'curl_easy_setopt(curl, CURLOPT_USERPWD, "deploy:{PASSWORD}");'),
+    ("c-macro-secret", "src/config.h", f'#define WIFI_PASSWORD "{PASSWORD}"'),
     (
         "azure-storage-key",
         "deploy/app.env",
@@ -406,6 +413,11 @@ REGEX_CASES: list[tuple[str, str, str]] = [
 ]
 REGEX_MISSES: list[tuple[str, str, str]] = [
     ("azure-storage-key", "deploy/app.env", f"AccountKey={AZURE_KEY[4:]}"),
+    ("sql-password", "db/init.sql", "CREATE USER app IDENTIFIED BY 'password';"),
+    ("cli-password-option", "scripts/run.sh", 'mysqladmin --password="$DB_PASSWORD" status'),
+    ("cli-password-option", "docs/cli.md", "mytool --password <your-password>"),
+    ("c-macro-secret", "src/config.h", "#define PASSWORD_LENGTH 16"),
+    ("c-macro-secret", "src/config.h", '#define TOKEN_HEADER "Authorization"'),
     ("azure-cosmosdb-url-key", "src/db.ts", f'const url = "mongodb://acme:{AZURE_KEY}@db.acme.io:10255/"'),
     ("azure-cosmosdb-password", "src/db.ts", f'const db = {{\n  password: "{AZURE_KEY}",\n  host: "db.acme.io",'),
     ("curl-basic-auth", "scripts/deploy.sh", 'curl -u "$USER:$TOKEN" https://api.acme.io'),

@@ -130,7 +130,10 @@ SHELL = frozenset(["sh", "bash", "zsh", "fish", "ksh", "ps1", "psm1", "bat", "cm
 DOC_FOLDERS = frozenset(["docs", "doc", "documentation", "docs_src"])
 # words of a repository's name that make it a repository of examples (`kubernetes/examples`)
 _EXAMPLE_NAMES = frozenset(
-    ["examples", "example", "samples", "sample", "demo", "demos", "tutorial", "tutorials", "cookbook", "cookbooks"]
+    [
+        "examples", "example", "samples", "sample", "demo", "demos", "tutorial", "tutorials", "cookbook", "cookbooks",
+        "quickstart", "quickstarts",
+    ]  # fmt: skip
 )
 # folders of example code for readers to copy (`guide` names too many services to count in a name)
 EXAMPLE_FOLDERS = _EXAMPLE_NAMES | frozenset(["guides", "guide", "howto"])
@@ -239,9 +242,10 @@ _TEST_DIRS = frozenset(
     ["test", "tests", "testing", "__tests__", "spec", "specs", "fixtures", "testdata", "test-data", "test_data"]
 )
 _TEST_NAME = re.compile(
-    r"(?:^test_|^conftest\.py$|_test\.\w+$|\.(?:test|spec)\.\w+$|Tests?\.(?:java|kt|cs|swift|scala)$"
+    r"(?:^test_|^conftest\.py$|_tests?\.\w+$|\.(?:test|spec)\.\w+$|Tests?\.(?:java|kt|cs|swift|scala)$"
     # a C project's `test.c`, `tests.h`; the settings a test run loads (`.env.test`, `.env.testing`)
-    r"|^tests?\.(?:c|h|cc|cpp)$|^\.env\.test(?:ing)?$)"
+    r"|^tests?\.(?:c|h|cc|cpp)$|^\.env\.test(?:ing)?$"
+    r"|\.t$)"  # Perl's tests (Test::More, Test::Nginx): `t/basic.t`
 )
 _CHART_TEST_VALUES = re.compile(r"values\.ya?ml$", re.IGNORECASE)
 _TEST_FOLDER = re.compile(
@@ -272,11 +276,15 @@ def is_test_folder(name: str) -> bool:
     `__mocks__/`, a Go project's `integration/` suite, a project's own (`caddytest/`), but not an
     English word that ends so (`latest/`, `contest/`)."""
     low = name.lower()
-    if _TEST_FOLDER.search(low) is not None:
+    if _TEST_FOLDER.search(low) is not None or low == "t":  # `t/`: Perl's tests
         return True
+    if not _TEST_WORDS.isdisjoint(_FOLDER_WORD.split(low)):
+        return True  # `test-integration/`, `__test-support__/`, `fixtures_v2/`
     return _NAMED_TESTS.fullmatch(low) is not None and low.rstrip("s") not in _TEST_LOOKALIKES
 
 
+_FOLDER_WORD = re.compile(r"[-_.]+")
+_TEST_WORDS = frozenset(["test", "tests", "testing", "fixture", "fixtures", "testdata", "spec", "specs", "e2e"])
 # `caddytest`, `apitests`: a name and "test(s)" run together
 _NAMED_TESTS = re.compile(r"[a-z][a-z0-9]{2,30}tests?")
 _TEST_LOOKALIKES = frozenset(

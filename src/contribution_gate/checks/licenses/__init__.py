@@ -261,7 +261,14 @@ def _declares_the_project(path: str, d: Detection) -> bool:
 
     if "/" in path:
         return False
-    return _is_license_file(path) or (d.source == MANIFEST and path in ("pyproject.toml", "package.json", "Cargo.toml"))
+    return _is_license_file(path) or (
+        d.source == MANIFEST and (path in _PROJECT_MANIFESTS or path.endswith(".gemspec"))
+    )
+
+
+_PROJECT_MANIFESTS = frozenset(
+    ["pyproject.toml", "package.json", "Cargo.toml", "pom.xml", "composer.json", "setup.cfg", "setup.py"]
+)
 
 
 def _is_license_file(path: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -77,6 +78,18 @@ def exception_class(exception: str) -> str:
         if fnmatch.fnmatchcase(exception.lower(), pattern):
             return str(klass)
     return ""
+
+
+_TRAILING_ZERO = re.compile(r"(\d+\.\d+)\.0\b")
+
+
+def license_named(name: str) -> str | None:
+    """The expression `[names]` gives a license's free-text name (Maven's `<name>`), its spaces and
+    case aside; a version written with a third part (`Version 2.0.0`) is read as its two."""
+    names = data()["names"]
+    text = " ".join(name.lower().split())
+    found = names.get(text) or names.get(_TRAILING_ZERO.sub(r"\1", text))
+    return str(found) if found else None
 
 
 @functools.cache
@@ -151,7 +164,7 @@ class Catalog:
         if key is None and low in self.spdx_of:
             key = low
         if key is None and " " in low:  # `BSD 3-Clause`: an id written with spaces, or a license's name
-            key = self.by_spdx.get("-".join(low.split())) or data()["names"].get(" ".join(low.split()))
+            key = self.by_spdx.get("-".join(low.split())) or license_named(low)
         if key is None:
             return Lic(low, word, known=False)
         return Lic(key, self.spdx_of.get(key, word))

@@ -17,7 +17,7 @@ from typing import Any
 from ...redaction import excerpt as _excerpt
 from ...resources import tomllib
 from .detection import MANIFEST, Detection
-from .ids import Expr, InvalidExpression, Lic, catalog, data, licenses_of, simplify
+from .ids import Expr, InvalidExpression, Lic, catalog, data, license_named, licenses_of, simplify
 
 NAMES = frozenset(("pyproject.toml", "package.json", "cargo.toml", "setup.cfg", "composer.json", "pom.xml"))
 EXPRESSION, NAME, CLASSIFIER = "expression", "name", "classifier"
@@ -70,7 +70,7 @@ def interpret(value: str, mode: str) -> tuple[Expr | None, str]:
     if mode == CLASSIFIER:
         key = data()["classifiers"].get(text)
         return found.lookup(key if key else text.rsplit("::", 1)[-1].strip()), ""
-    named = data()["names"].get(" ".join(text.lower().split()))
+    named = license_named(text)
     if named:
         return found.parse(named), ""
     if text.upper().startswith("SEE LICENSE IN"):
@@ -102,7 +102,7 @@ def _name_with_id(text: str) -> Expr | None:
         by_id = None
     if by_id is not None and all(lic.known for lic in licenses_of(by_id)):
         return by_id
-    named = data()["names"].get(" ".join(match["name"].lower().split()))
+    named = license_named(match["name"])
     return found.parse(named) if named else None
 
 

@@ -78,7 +78,11 @@ _SAMPLE_DIRS = (
     | EXAMPLE_FOLDERS
 )
 _DOC_EXTENSIONS = frozenset(["md", "markdown", "mdx", "rst", "adoc", "asciidoc", "har"])
-_TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".tmpl", ".dist", ".tpl")
+# a template's defaults (`.env.example`, a generator's `config.yml.ejs`, an Ansible role's `.j2`)
+_TEMPLATE_SUFFIXES = (
+    ".example", ".sample", ".template", ".tmpl", ".dist", ".tpl", ".ejs", ".j2", ".jinja", ".jinja2", ".hbs",
+    ".mustache", ".njk", ".liquid", ".gotmpl",
+)  # fmt: skip
 _TEMPLATE_STEMS = ("example", "sample", "template")
 _TEST_SUFFIXES = ("_test.go", "_test.py", "_tests.py", "_test.rb", "_spec.rb", "_test.exs", "_test.dart", "_test.rs")
 # by case: `ClientTest.java`, not `latest.java`
@@ -97,7 +101,8 @@ _CI_FILES = _words(
     cloudbuild.yml jenkinsfile appveyor.yml .appveyor.yml .cirrus.yml
     """
 )
-_CI_DIRS = (".github/workflows/", ".github/actions/", ".circleci/", ".buildkite/", ".woodpecker/", ".gitlab/ci/")
+# `.github/` whole: its workflows, actions and the scripts they run (`.github/scripts/start-server.sh`)
+_CI_DIRS = (".github/", ".circleci/", ".buildkite/", ".woodpecker/", ".gitlab/ci/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +141,26 @@ def of(path: str, examples: bool = False) -> Context:
     return Context(path, generic, code, sample, vendored, ci)
 
 
+_FOLDER_WORD = re.compile(r"[-_.]+")
+# words of a folder's name that make what it holds made up (`generate-sample/`, `fake-apisix/`)
+_SAMPLE_WORDS = frozenset(
+    ["sample", "samples", "example", "examples", "demo", "demos", "fake", "fakes", "mock", "mocks", "dummy"]
+)
+
+
+def _sample_folder(name: str) -> bool:
+    return not _SAMPLE_WORDS.isdisjoint(_FOLDER_WORD.split(name))
+
+
+def _placeholder_name(name: str) -> bool:
+    """A file named as a stand-in: `ssl_PLACE_HOLDER.key`, `dummy.pem`, `fake-credentials.json`."""
+    words = _FOLDER_WORD.split(name.replace("place_holder", "placeholder"))
+    return not _PLACEHOLDER_WORDS.isdisjoint(words)
+
+
+_PLACEHOLDER_WORDS = frozenset(["placeholder", "dummy", "fake", "example", "sample", "mock"])
+
+
 def within(outer: Context, inner: Context) -> Context:
     """The context of a member of an archive: a sample or vendored archive (a test's fixture
     package, a vendored wheel) makes its members samples too."""
@@ -145,12 +170,12 @@ def within(outer: Context, inner: Context) -> Context:
 
 
 def _is_sample(parts: list[str], name: str, extension: str) -> bool:
-    if any(part in _SAMPLE_DIRS or is_test_folder(part) for part in parts[:-1]):
+    if any(part in _SAMPLE_DIRS or is_test_folder(part) or _sample_folder(part) for part in parts[:-1]):
         return True
     if extension in _DOC_EXTENSIONS or name.startswith("readme") or is_api_description(name):
         return True
-    if name.endswith(_TEMPLATE_SUFFIXES) or name.split(".")[0] in _TEMPLATE_STEMS:
-        return True  # .env.example, config.yaml.template, example.env
+    if name.endswith(_TEMPLATE_SUFFIXES) or name.split(".")[0] in _TEMPLATE_STEMS or _placeholder_name(name):
+        return True  # .env.example, config.yaml.template, example.env, ssl_PLACE_HOLDER.key
     if name.startswith(("test_", "tests_")) or name == "conftest.py" or name.endswith(_TEST_SUFFIXES):
         return True
     return any(infix in name for infix in _TEST_INFIXES)

@@ -457,11 +457,15 @@ def _structured(text: str) -> bool:
     a package pinned to one (`aiohttp==3.13.5`), an IPv4 address, a host name or an e-mail address."""
     if _number(text) or _COLOUR.fullmatch(text) or _DATE_OR_TIME.search(text) or _VERSION.match(text):
         return True
+    if _NAMESPACED_ID.fullmatch(text):
+        return True
     if _PIN.fullmatch(text):
         return True
     return bool(_IPV4.fullmatch(text) or _HOST.fullmatch(text) or _EMAIL.fullmatch(text))
 
 
+# a rule's or an issue's id in its namespace: SonarQube's `java:S1234`, `python:S5332`
+_NAMESPACED_ID = re.compile(r"[a-z][a-z0-9-]{1,20}:[A-Z]{0,4}-?\d{1,6}")
 _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 
 
