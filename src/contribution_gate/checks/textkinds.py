@@ -131,8 +131,18 @@ DOC_FOLDERS = frozenset(["docs", "doc", "documentation", "docs_src"])
 # words of a repository's name that make it a repository of examples (`kubernetes/examples`)
 _EXAMPLE_NAMES = frozenset(
     [
-        "examples", "example", "samples", "sample", "demo", "demos", "tutorial", "tutorials", "cookbook", "cookbooks",
-        "quickstart", "quickstarts",
+        "examples",
+        "example",
+        "samples",
+        "sample",
+        "demo",
+        "demos",
+        "tutorial",
+        "tutorials",
+        "cookbook",
+        "cookbooks",
+        "quickstart",
+        "quickstarts",
     ]  # fmt: skip
 )
 # folders of example code for readers to copy (`guide` names too many services to count in a name)

@@ -41,7 +41,19 @@ class Strength(enum.IntEnum):
 
 
 _STRONG_WORDS = frozenset(
-    ["password", "passwd", "pswd", "psswd", "passphrase", "secret", "token", "apikey", "credential", "credentials", "creds"]
+    [
+        "password",
+        "passwd",
+        "pswd",
+        "psswd",
+        "passphrase",
+        "secret",
+        "token",
+        "apikey",
+        "credential",
+        "credentials",
+        "creds",
+    ]
 )
 _WEAK_WORDS = frozenset(["key", "auth", "pass", "pwd", "pw", "passcode"])
 # a weak word after one of these is a strong one: `api_key`, `access_key`, `authKey`, `clientSecret`
@@ -59,7 +71,20 @@ _LOOKALIKES = _words(
     compass surpass overpass underpass trespass encompass impass
     """
 )
-_SUFFIXES = ("password", "passwd", "psswd", "pswd", "secret", "token", "apikey", "key", "pass", "pwd", "credentials", "creds")
+_SUFFIXES = (
+    "password",
+    "passwd",
+    "psswd",
+    "pswd",
+    "secret",
+    "token",
+    "apikey",
+    "key",
+    "pass",
+    "pwd",
+    "credentials",
+    "creds",
+)
 # words after the secret word that make the name describe it: its kind, name, id, where it is, when
 # it expires, how long it is, how many there are
 _DESCRIBERS = _words(
