@@ -7,6 +7,7 @@
     python benchmarks/real_repos.py --set second --mirror-root /work/.mirror   # the second set (SECOND)
     python benchmarks/real_repos.py --set third --mirror-root /work/.mirror    # the third set (THIRD)
     python benchmarks/real_repos.py --set fifth --mirror-root /work/.mirror    # the fifth set (FIFTH)
+    python benchmarks/real_repos.py --set sixth --mirror-root /work/.mirror    # the sixth set (SIXTH)
     python benchmarks/real_repos.py --repo httpx --only-label          # unlabelled findings, values masked
     python benchmarks/real_repos.py --repo httpx --only-label --template   # ... as CSV rows to fill in
     python benchmarks/real_repos.py --json > real_repos.json
@@ -252,13 +253,29 @@ FIFTH: tuple[Repo, ...] = _pinned(
     ("terraform-aws-modules/terraform-aws-vpc", "82d1929e669efef4e2ad00611b8a68e7a56e049c"),
     ("PrefectHQ/prefect", "ce79dd3d6cfa2b7337265498210dbc4d25bcdc98"),
 )
+# The sixth set (`--set sixth`): eight projects labelled after the fifth set was fixed: Java
+# generators, config servers, identity quickstarts, a deliberately insecure training app
+# (wrongsecrets: its planted secrets are true), ingress controllers, monitoring, an API gateway with
+# Perl tests, container images (generator-jhipster, spring-cloud-config, keycloak-quickstarts,
+# wrongsecrets, ingress-nginx, prometheus, apisix, nextcloud/docker).
+SIXTH: tuple[Repo, ...] = _pinned(
+    ("jhipster/generator-jhipster", "b622d1ac167506a771a5ece5c739b0b8e0525c79"),
+    ("spring-cloud/spring-cloud-config", "ec731ee1e60029b5ae8eaccf80699e25ecbf7172"),
+    ("keycloak/keycloak-quickstarts", "c93be9993a3029bae551d2daced1e6c386c56e27"),
+    ("OWASP/wrongsecrets", "81da75d7835a36216437b1c894f91b3b37b5e43d"),
+    ("kubernetes/ingress-nginx", "dbb11b92ddb77bee9c35e462479129354c84f939"),
+    ("prometheus/prometheus", "d15adb9ad7e5d9fbde3a9a8f30200593a5a14d86"),
+    ("apache/apisix", "f519a0f04ccfd4c13b5d06caf34bcde8c8593980"),
+    ("nextcloud/docker", "4de1eed65a44c61ecce601ef1d27abd2059b52e6"),
+)
 SETS = {
     "first": REPOS,
     "second": SECOND,
     "third": THIRD,
     "fourth": FOURTH,
     "fifth": FIFTH,
-    "all": REPOS + SECOND + THIRD + FOURTH + FIFTH,
+    "sixth": SIXTH,
+    "all": REPOS + SECOND + THIRD + FOURTH + FIFTH + SIXTH,
 }
 
 
@@ -839,7 +856,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--set",
         choices=sorted(SETS),
         default="first",
-        help="the development set (first), SECOND, THIRD, FOURTH, or all",
+        help="the development set (first), SECOND, THIRD, FOURTH, SIXTH, or all",
     )
     parser.add_argument("--mirror-root", type=Path, help="clone from DIR/<owner+name>/repo instead of GitHub")
     parser.add_argument("--gate", type=Path, default=DEFAULT_GATE, help="the contribution-gate command to measure")

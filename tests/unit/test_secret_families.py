@@ -410,8 +410,18 @@ REGEX_CASES: list[tuple[str, str, str]] = [
         "src/db.ts",
         f'const db = {{\n  password: "{AZURE_KEY}",\n  host: "acme.documents.azure.com",',
     ),
+    (
+        "jwk-private-key",
+        "keys/signing.json",
+        f'{{"kty": "OKP", "crv": "Ed25519", "x": "{rand(43)}", "d": "{rand(43)}"}}',
+    ),
+    ("jwk-private-key", "keys/signing.json", f'{{\n  "kty": "EC",\n  "crv": "P-256",\n  "d": "{rand(43)}",'),
+    ("jwk-private-key", "src/keys.js", f"const jwk = {{ kty: 'oct', k: '{rand(43)}' }};"),
 ]
 REGEX_MISSES: list[tuple[str, str, str]] = [
+    ("jwk-private-key", "keys/public.json", f'{{"kty": "EC", "crv": "P-256", "x": "{rand(43)}", "y": "{rand(43)}"}}'),
+    ("jwk-private-key", "src/app.js", f'const point = {{"d": "{rand(43)}"}}; // no JWK near'),
+    ("jwk-private-key", "keys/signing.json", '{"kty": "RSA", "e": "AQAB", "d": "${JWK_D}"}'),
     ("azure-storage-key", "deploy/app.env", f"AccountKey={AZURE_KEY[4:]}"),
     ("sql-password", "db/init.sql", "CREATE USER app IDENTIFIED BY 'password';"),
     ("cli-password-option", "scripts/run.sh", 'mysqladmin --password="$DB_PASSWORD" status'),

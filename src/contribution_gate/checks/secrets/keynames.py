@@ -162,8 +162,17 @@ def name_before(line: str, start: int) -> Name:
     if comma and line[max(low, at - 2) : at].strip(" \t\"'`")[-1:] not in ("(", "[", "{"):
         return Name("", ())  # `f("user", "password", "host")`: a list of values, not a name and its value
     text = line[at:end].lstrip("-$@.")
+    if operator == "=" and text.lower() == "value":
+        keyed = _KEYED_ATTRIBUTE.search(line, low, at)
+        if keyed is not None:  # `<add key="ApiKey" value="...">`: the element's key names the value
+            text = keyed["name"]
     words = tuple(p.lower() for p in pieces(text) if not p[0].isdigit())
     return Name(text, words, comma, operator in ("==", "===", "!=", "!=="))
+
+
+# markup that names a value in one attribute and holds it in `value=` (.NET's `<add key="ApiKey"
+# value="...">`, Spring's `<property name="password" value="...">`, `<param name=... value=...>`)
+_KEYED_ATTRIBUTE = re.compile(r"""\b(?:key|name)[ \t]{0,4}=[ \t]{0,4}["'](?P<name>[\w.:-]{1,80})["'][ \t]{1,40}$""")
 
 
 # a name, a colon and a type (`&'static str`, `Record<string, string>`, `string[]`), up to the `=`

@@ -1,0 +1,76 @@
+"""A seventh round: credentials that outside suites hold in markup and JSON Web Keys (recall), and
+the classes of false errors found on more public projects, each next to the true finding it must not
+hide, through the installed command on real git repositories.
+
+Every credential-shaped value is built at run time from parts and random characters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from test_precision_fourth_round import ERROR, NONE, WARNING, check
+from tokens import rand
+
+Gate = Callable[..., Any]
+B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def test_markup_that_names_a_value_in_one_attribute_and_holds_it_in_another(based_repo: Any, gate: Gate) -> None:
+    """.NET's `<add key="ApiKey" value="...">`, Spring's `<property name="password" value="...">`,
+    `<entry name="db.password">...</entry>`: the key attribute names the value; settings that are
+    versions, switches, URLs, references or placeholders are none."""
+    check(
+        gate,
+        based_repo,
+        {
+            "src/App/Web.config": [
+                ("<configuration><appSettings>", NONE),
+                (f'  <add key="ApiKey" value="{rand(24)}" />', ERROR),
+                ('  <add key="webpages:Version" value="3.0.0.0" />', NONE),
+                ('  <add key="TokenLifetime" value="00:30:00" />', NONE),
+                ('  <add key="ClientSecret" value="${CLIENT_SECRET}" />', NONE),
+                ('  <add key="PasswordResetUrl" value="https://example.org/reset" />', NONE),
+                ("</appSettings></configuration>", NONE),
+            ],
+            "conf/context.xml": [
+                ("<beans>", NONE),
+                (f'  <property name="password" value="{rand(14)}7x"/>', ERROR),
+                ('  <property name="passwordEncoder" value="org.example.BCryptPasswordEncoder"/>', NONE),
+                ('  <property name="password" ref="passwordBean"/>', NONE),
+                (f'  <entry name="db.password">{rand(16)}</entry>', ERROR),
+                ("</beans>", NONE),
+            ],
+            "web/login.html": [
+                ('<input type="password" name="password" value="" placeholder="Password">', NONE),
+                ('<label for="password">Your password</label><input id="password" name="password">', NONE),
+                ('<option value="passwordless">Passwordless sign-in</option>', NONE),
+            ],
+        },
+        "secrets",
+    )
+
+
+def test_a_json_web_key_s_private_member(based_repo: Any, gate: Gate) -> None:
+    """The `d` of an RSA, EC or OKP key and the `k` of an `oct` key are the key; a public JWK's
+    members are not, and a JOSE library's test keys are warnings."""
+    private = rand(43, B64URL)
+    x, y = rand(43, B64URL), rand(43, B64URL)
+    public = f'{{"kty": "EC", "crv": "P-256", "x": "{x}", "y": "{y}"}}'
+    check(
+        gate,
+        based_repo,
+        {
+            "deploy/signing-key.json": [
+                ("{", NONE),
+                ('  "kty": "EC",', NONE),
+                ('  "crv": "P-256",', NONE),
+                (f'  "d": "{private}",', ERROR),
+                ("}", NONE),
+            ],
+            "deploy/hmac.json": [(f'{{"kty": "oct", "k": "{rand(43, B64URL)}", "alg": "HS256"}}', ERROR)],
+            "deploy/public.json": [(public, NONE)],
+            "tests/keys/rsa.json": [(f'{{"kty": "RSA", "e": "AQAB", "d": "{rand(342, B64URL)}"}}', WARNING)],
+        },
+        "secrets",
+    )
