@@ -84,6 +84,7 @@ PREVIEW = 4  # characters of a value that may ever be printed
 TOLERANCE = 1  # lines a label may be away from a finding
 CACHE_FORMAT = 2
 LABEL_COLUMNS = ("repo", "commit", "path", "line", "tool_rule_or_check", "label", "why")
+LABEL_VALUES = ("true", "false", "debatable")  # debatable: scored as not a hit (precision counts it false)
 CS_LOW = ("info", "low")
 
 
@@ -293,7 +294,7 @@ class Finding:
     severity: str
     check: str = ""  # the gate's check
     spans: list[tuple[int, int]] = field(default_factory=list)  # columns of the value, to mask it
-    label: str = ""  # "true", "false" or "" (unlabelled)
+    label: str = ""  # "true", "false", "debatable" or "" (unlabelled)
     why: str = ""
 
     @property
@@ -359,14 +360,16 @@ def load_labels(path: Path) -> list[Label]:
         raise SystemExit(f"{path}: the columns must be {', '.join(LABEL_COLUMNS)}")
     labels = []
     for number, row in enumerate(rows, start=2):
-        if row.get("label") not in ("true", "false"):
-            raise SystemExit(f"{path}:{number}: label must be true or false, not {row.get('label')!r}")
+        if row.get("label") not in LABEL_VALUES:
+            raise SystemExit(f"{path}:{number}: label must be true, false or debatable, not {row.get('label')!r}")
+        if not (row.get("line") or "0").isdigit():
+            raise SystemExit(f"{path}:{number}: line must be a number (empty for a finding on a whole file)")
         labels.append(
             Label(
                 row["repo"],
                 row["commit"],
                 row["path"],
-                int(row["line"]),
+                int(row["line"] or 0),
                 row["tool_rule_or_check"],
                 row["label"],
                 row["why"],
@@ -671,16 +674,18 @@ def ratio(part: int, whole: int) -> float | None:
 
 
 def score(run: Run, findings: list[Finding], index: LabelIndex, repo: Repo, name: str) -> Score:
-    counts = Counter(f.label for f in findings)
+    counts = Counter("false" if f.label == "debatable" else f.label for f in findings)  # debatable: not a hit
     result = Score(name, len(findings), counts["true"], counts["false"], counts[""], None)
     result.precision = ratio(result.true, result.true + result.false)
     result.seconds, result.version, result.skipped = run.seconds, run.version, run.skipped
     result.check_seconds = run.check_seconds
-    result.false_classes = dict(Counter(false_class(f.why) for f in findings if f.label == "false").most_common())
+    result.false_classes = dict(
+        Counter(false_class(f.why) for f in findings if f.label in ("false", "debatable")).most_common()
+    )
     failing = findings
     if run.tool == GATE:
         errors = [f for f in findings if f.severity == "error"]
-        err = Counter(f.label for f in errors)
+        err = Counter("false" if f.label == "debatable" else f.label for f in errors)
         result.errors, result.error_precision = len(errors), ratio(err["true"], err["true"] + err["false"])
         other_errors = [f for f in run.other if f.severity == "error"]
         result.other_errors = len(other_errors)
@@ -689,7 +694,7 @@ def score(run: Run, findings: list[Finding], index: LabelIndex, repo: Repo, name
     else:
         result.fails = bool(findings)
     if result.fails:
-        labels = {f.label for f in failing}
+        labels = {"false" if f.label == "debatable" else f.label for f in failing}
         result.fails_on_false_alarms_alone = None if "" in labels else labels == {"false"}
     if repo.kind == "recall":
         truths = index.truths(repo.recall_scope)
@@ -786,6 +791,7 @@ def print_table(results: dict[str, list[Score]], repos: dict[str, Repo]) -> None
 
 
 def print_false_classes(results: dict[str, list[Score]], repos: dict[str, Repo]) -> None:
+    names = {"ordinary": "development set's", "recall": "recall", "second": "pinned sets'"}
     for kind in ("ordinary", "recall", "second"):
         for tool in TOOLS:
             total: Counter[str] = Counter()
@@ -793,7 +799,7 @@ def print_false_classes(results: dict[str, list[Score]], repos: dict[str, Repo])
                 if repos[name].kind == kind:
                     total.update(next((s.false_classes for s in scores if s.tool == tool), {}))
             if total:
-                print(f"\nfalse alarms of {tool} on the {kind} repositories, by class ({sum(total.values())}):")
+                print(f"\nfalse alarms of {tool} on the {names[kind]} repositories, by class ({sum(total.values())}):")
                 for why, count in total.most_common():
                     print(f"  {count:5}  {why}")
 

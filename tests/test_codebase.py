@@ -211,3 +211,25 @@ def test_short_plugin_words_inside_base64_do_not_load_detect_secrets(repo) -> No
 def test_this_repositorys_pre_commit_config_is_valid() -> None:
     proc = _run("pre_commit", "validate-config", ".pre-commit-config.yaml")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_benchmarks_labels_load_and_name_their_repositories() -> None:
+    """`benchmarks/real_repos.py` reads its labels file whole (a bad row stops every run); each
+    label names a repository and commit of one of its sets."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import real_repos as r; labels = r.load_labels(r.LABELS);"
+            "known = {(x.name, x.commit) for x in r.SETS['all']};"
+            "stray = sorted({(l.repo, l.commit) for l in labels} - known);"
+            "print(len(labels), stray)",
+        ],
+        cwd=ROOT / "benchmarks",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    count, stray = proc.stdout.split(" ", 1)
+    assert int(count) > 4000 and stray.strip() == "[]", proc.stdout
