@@ -328,6 +328,7 @@ BASIC = base64.b64encode(f"deploy:{PASSWORD}".encode()).decode()
 BEARER = tokens.b64url(40)
 AZURE_KEY = rand(86, tokens._ALNUM + "+/") + "=="  # a key made before Azure's 2023 format: 64 random bytes
 NPM_UUID = "-".join([rand(8, HEX), rand(4, HEX), "4" + rand(3, HEX), "a" + rand(3, HEX), rand(12, HEX)])  # version 4
+_UUID = "-".join(rand(n, HEX) for n in (8, 4, 4, 4, 12))
 REGEX_CASES: list[tuple[str, str, str]] = [
     # (rule, path, line)
     ("curl-basic-auth", "scripts/deploy.sh", f"curl -u deploy:{PASSWORD} https://api.acme.io/v1"),
@@ -411,6 +412,18 @@ REGEX_CASES: list[tuple[str, str, str]] = [
         f'const db = {{\n  password: "{AZURE_KEY}",\n  host: "acme.documents.azure.com",',
     ),
     (
+        "powershell-plaintext-password",
+        "deploy/setup.ps1",
+        f'$pw = ConvertTo-SecureString "{PASSWORD}" -AsPlainText -Force',
+    ),
+    ("gradle-credentials", "build.gradle", f"        password '{PASSWORD}'"),
+    ("teamwork-api-token", "config.py", f'TEAMWORK = "tkn.v1_{rand(71)}="'),
+    (
+        "microsoft-teams-webhook",
+        "notify.sh",
+        f"URL=https://outlook.office.com/webhook/{_UUID}@{_UUID}/IncomingWebhook/{rand(32, HEX)}/{_UUID}",
+    ),
+    (
         "jwk-private-key",
         "keys/signing.json",
         f'{{"kty": "OKP", "crv": "Ed25519", "x": "{rand(43)}", "d": "{rand(43)}"}}',
@@ -419,6 +432,17 @@ REGEX_CASES: list[tuple[str, str, str]] = [
     ("jwk-private-key", "src/keys.js", f"const jwk = {{ kty: 'oct', k: '{rand(43)}' }};"),
 ]
 REGEX_MISSES: list[tuple[str, str, str]] = [
+    ("powershell-plaintext-password", "deploy/setup.ps1", "$pw = ConvertTo-SecureString $env:PW -AsPlainText -Force"),
+    (
+        "powershell-plaintext-password",
+        "deploy/setup.ps1",
+        '$pw = ConvertTo-SecureString "$Password" -AsPlainText -Force',
+    ),
+    ("powershell-plaintext-password", "deploy/setup.ps1", f'$s = ConvertTo-SecureString "{PASSWORD}"  # encrypted'),
+    ("gradle-credentials", "build.gradle", '        password project.findProperty("repoPassword")'),
+    ("gradle-credentials", "build.gradle", '        password "$System.env.REPO_PASSWORD"'),
+    ("gradle-credentials", "src/Build.groovy", f"        password '{PASSWORD}'"),
+    ("password-hash", "docs/crypt.md", "Hashes look like $6$salt$ and $2b$12$ followed by the digest."),
     ("jwk-private-key", "keys/public.json", f'{{"kty": "EC", "crv": "P-256", "x": "{rand(43)}", "y": "{rand(43)}"}}'),
     ("jwk-private-key", "src/app.js", f'const point = {{"d": "{rand(43)}"}}; // no JWK near'),
     ("jwk-private-key", "keys/signing.json", '{"kty": "RSA", "e": "AQAB", "d": "${JWK_D}"}'),
@@ -516,7 +540,7 @@ def _group_source(pattern: str, name: str = "secret") -> str:
     return pattern[start : at - 1]
 
 
-CONTEXT_RULES = {rule for rule, _, _ in REGEX_CASES}
+CONTEXT_RULES = {rule for rule, _, _ in REGEX_CASES} | {"password-hash"}  # its own test, below
 OLD_RULES = {  # the rules that predate the families (tests/unit/test_secrets.py has their tables)
     *tokens.BUILDERS,
     "aws-secret-key", "slack-webhook", "url-password", "jdbc-password", "discord-bot-token", "cohere-api-key",
@@ -657,3 +681,23 @@ def test_a_token_holding_percent_escapes_is_one_finding() -> None:
     value = prefix + rand(40) + "%2B" + rand(20) + "%3D" + rand(12)
     found = [f for f in scan(f'credential = "{value}"') if f.rule == "aws-bedrock-short-lived-api-key"]
     assert len(found) == 1
+
+
+CRYPT = "./" + string.ascii_letters + string.digits
+
+
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        ("conf/htpasswd", f"admin:$apr1${rand(8, CRYPT)}${rand(22, CRYPT)}"),
+        ("conf/users", f"bob:$2y$10${rand(53, CRYPT)}"),
+        ("deploy/docker-compose.yml", f'      - "basicauth.users=admin:$$apr1$${rand(8, CRYPT)}$${rand(22, CRYPT)}"'),
+        ("etc/shadow", f"root:$6${rand(16, CRYPT)}${rand(86, CRYPT)}:19000:0:99999:7:::"),
+        ("etc/shadow", f"app:$5$rounds=5000${rand(16, CRYPT)}${rand(43, CRYPT)}:19000::::::"),
+        ("roast.txt", f"$krb5asrep$23$svc@ACME.IO:{rand(32, HEX)}${rand(128, HEX)}"),
+    ],
+    ids=["apr1", "bcrypt", "compose-label", "sha512crypt", "sha256crypt-rounds", "krb5-asrep"],
+)
+def test_a_password_hash_is_a_warning(path: str, line: str) -> None:
+    """A crypt(3), bcrypt or Kerberos AS-REP hash: not the password, crackable when it is weak."""
+    assert scan_lines(line, path).get("password-hash") is Severity.WARNING

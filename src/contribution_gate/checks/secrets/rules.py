@@ -127,7 +127,7 @@ _NOT_A_SECRET_NAME = re.compile(
 _EXAMPLE_HOST = re.compile(r"(?i)(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid)$")
 _JDBC = re.compile(r"(?i)jdbc:[a-z0-9]{1,20}:")
 _SPACE = re.compile(r"\s")
-_SECRET_GROUPS = ("secret", "secret2", "secret3", "secret4")
+_SECRET_GROUPS = ("secret", "secret2", "secret3", "secret4", "secret5", "secret6")
 _CONTEXT_FILTERS = ("credential", "header", "user-password", "basic", "basic-or-password")
 # rules resting on a name, a command or a URL's shape: lock files' hashes sit next to such words
 _NOT_IN_LOCK_FILES = ("plausible", "real-host", "named", "credential", "user-password", "header", "basic-or-password")
