@@ -862,7 +862,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--set",
         choices=sorted(SETS),
         default="first",
-        help="the development set (first), SECOND, THIRD, FOURTH, SIXTH, or all",
+        help="the development set (first), or the pinned sets second to sixth, or all",
     )
     parser.add_argument("--mirror-root", type=Path, help="clone from DIR/<owner+name>/repo instead of GitHub")
     parser.add_argument("--gate", type=Path, default=DEFAULT_GATE, help="the contribution-gate command to measure")

@@ -254,7 +254,7 @@ def test_a_change_without_candidates_costs_almost_nothing() -> None:
     opts = proprietary_markers.options({"organizations": [ORG], "markers": ["Project Bluebird"]})
     started = time.perf_counter()
     assert list(proprietary_markers.scan_file(change, opts)) == []
-    assert time.perf_counter() - started < 0.5  # ~3 MB: one join and a few literal searches
+    assert time.perf_counter() - started < 5  # ~3 MB: one join and a few literal searches (about 0.05 s), never a hang
 
 
 @pytest.mark.parametrize(
