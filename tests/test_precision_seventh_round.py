@@ -74,3 +74,26 @@ def test_a_json_web_key_s_private_member(based_repo: Any, gate: Gate) -> None:
         },
         "secrets",
     )
+
+
+def test_sixth_round_warnings_that_were_no_secrets(based_repo: Any, gate: Gate) -> None:
+    """A WebSocket handshake's `Sec-WebSocket-Key` in a transcript and a certificate's common name
+    under `auth-tls-match-cn` are no secrets; an access key of two interleaved counts
+    (`A1B2C3D4...`) is made by hand, a warning; a real value beside each is still an error."""
+    nonce = rand(22) + "=="
+    check(
+        gate,
+        based_repo,
+        {
+            "docs/websocket.md": [("GET /chat HTTP/1.1", NONE), (f"Sec-WebSocket-Key: {nonce}", NONE)],
+            "deploy/ingress.go": [
+                ('    "nginx.ingress.kubernetes.io/auth-tls-match-cn": "CN=authtls",', NONE),
+                (f'    "nginx.ingress.kubernetes.io/auth-secret-token": "{rand(24)}",', ERROR),
+            ],
+            "config/outscale.yml": [
+                ("access_key: " + "".join(a + b for a, b in zip("ABCDEFGHIJ", "1234567890", strict=True)), WARNING),
+                (f"secret_key: {rand(40)}", ERROR),
+            ],
+        },
+        "secrets",
+    )

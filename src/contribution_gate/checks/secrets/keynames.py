@@ -99,7 +99,8 @@ _DESCRIBERS = _words(
     errors message msg text placeholder example sample input button title icon class style color
     env var variable column attr attribute property option flag index idx pos position offset
     scope scopes audience issuer lifetime duration seconds secs minutes mins ms days age status
-    state event events callback handler fn func function method schema spec template query
+    state event events callback handler fn func function method schema spec template query cn dn
+    subject
     permissions permission role roles level strength rules rule encoding bytes bits window
     bucket rate budget balance owner validity uses usages per store storename storage mapping
     map
@@ -114,7 +115,7 @@ _NEGATORS = _words(
     output prompt completion completions reasoning context remaining used usage reset csrf xsrf
     hashed masked redacted invalid bad wrong fake dummy mock example sample placeholder expired
     revoked site anon search sitekey partial estimated est rate limit limits bucket refill license
-    licence spdx form websocket annotation annotations label labels
+    licence spdx form websocket socket annotation annotations label labels
     """
 )
 # in these, the negator only counts right before the secret word (`output_tokens`, not

@@ -509,12 +509,19 @@ def _entropy_floor(text: str) -> float:
 
 
 def patterned(text: str) -> bool:
-    """Made by hand: one unit repeated (`A1B2C3A1B2C3`, `hunter2hunter2`), or at least half of it in
-    runs of four or more characters that count up or down (`1234567890`, `ABCDEFGH`, `9876`)."""
+    """Made by hand: one unit repeated (`A1B2C3A1B2C3`, `hunter2hunter2`), at least half of it in
+    runs of four or more characters that count up or down (`1234567890`, `ABCDEFGH`, `9876`), or
+    two such counts interleaved (`A1B2C3D4E5F6G7H8I9J0`)."""
     size = len(text)
     for unit in range(1, size // 2 + 1):
         if text[unit:] == text[: size - unit]:  # the text shifted by one unit is itself
             return True
+    return _counting(text) or (size >= 8 and _counting(text[0::2]) and _counting(text[1::2]))
+
+
+def _counting(text: str) -> bool:
+    """At least half of `text` in runs of four or more characters that count up or down."""
+    size = len(text)
     counted = run = 1
     total = 0
     for prev, char in pairwise(text):
