@@ -97,3 +97,24 @@ def test_sixth_round_warnings_that_were_no_secrets(based_repo: Any, gate: Gate) 
         },
         "secrets",
     )
+
+
+def test_telemetry_keys_and_password_hashes_under_secret_names(based_repo: Any, gate: Gate) -> None:
+    """A VS Code extension's `aiKey` and Application Insights' instrumentation key only send data in
+    and ship inside every client: publishable, warnings. A chart's `htpasswd: user:$2y$...` is a
+    password's hash, the `password-hash` rule's warning, not a secret assigned."""
+    hexes = "0123456789abcdef"
+    ai_key = "-".join([rand(32, hexes), rand(8, hexes), rand(4, hexes), rand(4, hexes), rand(4, hexes)])
+    ai_key += "-" + rand(12, hexes) + "-7255"
+    crypt = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    check(
+        gate,
+        based_repo,
+        {
+            "extension/package.json": [("{", NONE), (f'  "aiKey": "{ai_key}",', WARNING), ("}", NONE)],
+            "src/telemetry.ts": [(f'const instrumentationKey = "{rand(8, hexes)}-{rand(4, hexes)}-xy";', WARNING)],
+            "charts/registry/values.yaml": [(f"htpasswd: registry_user:$2y$10${rand(53, crypt)}", WARNING)],
+            "src/config.ts": [(f'const apiKey = "{rand(28)}";', ERROR)],
+        },
+        "secrets",
+    )

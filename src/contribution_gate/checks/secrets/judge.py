@@ -58,6 +58,7 @@ _NAMING_WORDS = ("password", "passwd", "pass", "pwd", "secret", "token", "apikey
 
 
 _HEX32 = re.compile(r"[0-9a-f]{32}")
+_CRYPT_HASH = re.compile(r"\${1,2}(?:1|apr1|2[abxy]|5|6|8|y)\${1,2}[./A-Za-z0-9]")
 _KEY_ELEMENT = re.compile(r"<key>\s*$", re.IGNORECASE)
 _KEY_ARGUMENT = re.compile(r"[(,]\s*key\s*=\s*[rbuRBU]?[\"']?$")  # a call's `key=` argument
 _SEARCH_WORDS = ("algolia", "docsearch", "indexname", "index_name", "searchclient", "instantsearch")
@@ -175,6 +176,8 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
         return None  # `st.button("Submit", key="dialog2-btn")`: a widget's, a cache's or a dict's key
     if secret.startswith("eyJ") and secret.count(".") == 2:
         return _jwt(context, secret, Severity.ERROR)  # a JWT assigned: judged as one
+    if _CRYPT_HASH.search(secret):
+        return None  # `htpasswd: user:$2y$10$...`: a password's hash, the `password-hash` rule's (a warning)
     if any(c.isspace() for c in secret.strip()):
         found = Verdict.SECRET  # a passphrase: the rule's filter has judged it
     else:
@@ -194,11 +197,10 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
         return Severity.WARNING, _sample(context)
     if found is Verdict.SAMPLE:
         return Severity.WARNING, HAND_MADE
-    if name.words[-2:] == ("write", "key"):
-        return (
-            Severity.WARNING,
-            PUBLIC,
-        )  # Segment's and RudderStack's `writeKey`: an analytics source's, sent from clients
+    if name.words[-2:] in (("write", "key"), ("ai", "key")) or "instrumentation" in name.words:
+        # Segment's and RudderStack's `writeKey`, a VS Code extension's `aiKey` and Application
+        # Insights' instrumentation key: they only send data in, and ship inside every client
+        return Severity.WARNING, PUBLIC
     if not _TEST_WORDS.isdisjoint(name.words):
         return Severity.WARNING, TEST_NAME
     if context.code and line.lstrip().startswith(_COMMENTS):
