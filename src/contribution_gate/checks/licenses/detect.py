@@ -49,11 +49,10 @@ def _detect(change: FileChange, read_blob: BlobReader | None) -> Iterator[Detect
     added = change.added
     path = change.path
     kind = kind_of(path)
-    lowered_lines = [line.text.lower() for line in added]
-    lowered = "\n".join(lowered_lines)
-    new_lines = {line.lineno for line in added}
+    lowered = added.text.lower()  # the added lines joined by newlines: no line objects made for a plain file
+    new_lines = set(added.numbers())
     if spdx.MARKER in lowered:
-        yield from spdx.detections(added, lowered_lines, kind)
+        yield from spdx.detections(added, lowered.split("\n"), kind)
     if manifests.is_manifest(path):
         if "licen" in lowered:
             text = _post_image(change, read_blob)
