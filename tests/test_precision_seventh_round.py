@@ -118,3 +118,45 @@ def test_telemetry_keys_and_password_hashes_under_secret_names(based_repo: Any, 
         },
         "secrets",
     )
+
+
+def test_keys_a_comment_calls_examples_and_keys_cut_short(based_repo: Any, gate: Gate) -> None:
+    """Bitnami's charts: `## Example value taken from ...` right above a chart's default key (a
+    key published with the chart: a warning), and a README's key cut short by a line of `...`
+    (nothing of a key: no finding); the same key with no such comment is an error."""
+    begin, end = "-----BEGIN " + "RSA PRIVATE KEY-----", "-----END " + "RSA PRIVATE KEY-----"
+    body = [rand(64) for _ in range(3)]
+    check(
+        gate,
+        based_repo,
+        {
+            "charts/ci-server/values.yaml": [
+                ("web:", NONE),
+                ("  ## @param web.hostKey Private key of the web node", NONE),
+                ("  ## Example value taken from the upstream chart", NONE),
+                ("  hostKey: |-", NONE),
+                (f"    {begin}", WARNING),
+                *((f"    {b}", NONE) for b in body),
+                (f"    {end}", NONE),
+            ],
+            "charts/ci-server/README.md": [
+                ("```yaml", NONE),
+                ("tls:", NONE),
+                ("  key: |", NONE),
+                (f"    {begin}", NONE),
+                (f"    {body[0]}", NONE),
+                ("    ...", NONE),
+                (f"    {end}", NONE),
+                ("```", NONE),
+            ],
+            "deploy/values.yaml": [
+                ("web:", NONE),
+                ("  # the web node's key", NONE),
+                ("  hostKey: |-", NONE),
+                (f"    {begin}", ERROR),
+                *((f"    {b}", NONE) for b in body),
+                (f"    {end}", NONE),
+            ],
+        },
+        "secrets",
+    )

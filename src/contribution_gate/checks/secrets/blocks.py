@@ -206,6 +206,8 @@ def private_key(text: str, line: Line, numbers: Numbers, count: int, ends: KeyEn
     if last == line.index:
         block = _through_end(text[header.start() : line.end])
     else:
+        if _ELIDED.search(text, line.end, block_end):
+            return None  # `MIIEow...` then a line of `...`: a key shown cut short, nothing of it leaks
         block = _through_end((header.group(0) + text[line.end : block_end]).replace("\n", ""))
     in_json = '"private_key"' in text[line.start : min(line.end, line.start + WINDOW)]
     rule = "gcp-service-account-key" if in_json else "private-key"
@@ -220,11 +222,18 @@ def private_key(text: str, line: Line, numbers: Numbers, count: int, ends: KeyEn
     return hit, numbers[last], block
 
 
+# a body line that is an ellipsis alone: documentation showing a key's shape, its middle left out
+_ELIDED = re.compile(r"^[ \t#/*|'\"]*(?:\.\.\.|\u2026|\[\.\.\.\])[ \t'\",]*$", re.MULTILINE)
+
+
 def _through_end(block: str) -> str:
     """`block` up to the end of its `-----END ...-----` marker, when it has one."""
     end = block.rfind("-----END")
     close = block.find("-----", end + len("-----END")) if end >= 0 else -1
     return block[: close + len("-----")] if close >= 0 else block
+
+
+_ABOVE = 400  # characters before a key's BEGIN line that the judge reads for a comment about it
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +259,8 @@ def scan_added(kind: Kind, added: AddedLines, limit: int, allow: Sequence[re.Pat
             hits = line_hits(kind, text, line.start, line.end, line.words, lineno, allow)
             key = private_key(text, line, numbers, count, ends) if "private key" in line.words[0] else None
             if key is not None:  # a service account's key too: one made for a test is a test's
-                severity, note = judge.private_key(kind.context, text[line.start : line.end])
+                above = text[max(0, line.start - _ABOVE) : line.start]
+                severity, note = judge.private_key(kind.context, text[line.start : line.end], above)
                 key = (replace(key[0], severity=severity, note=note), key[1], key[2])
             if not hits and key is None:
                 continue

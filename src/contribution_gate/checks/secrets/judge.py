@@ -74,6 +74,9 @@ TEST_MODULE = "in the file's test module: a value made for a test?"
 COMMENTED_OUT = "on a commented-out line of configuration: an example, or a setting left disabled?"
 DOC_STRING = "in a module's documentation string (its EXAMPLES or RETURN): an example?"
 JWT_SAMPLE = "a JWT whose signature cannot verify or that has expired"
+EXAMPLE_ABOVE = (
+    "the comment above it calls it an example: a key published with what it configures? (replace it before use)"
+)
 TEST_KEY = "a key among tests, examples or vendored code: made for a test? (revoke it if it was used anywhere)"
 
 
@@ -129,14 +132,38 @@ def in_test_module(found: Found) -> Found:
     return replace(found, hit=replace(hit, severity=Severity.WARNING, note=TEST_MODULE))
 
 
-def private_key(context: Context, line: str = "") -> Judged:
+def private_key(context: Context, line: str = "", above: str = "") -> Judged:
     """A private key block (`blocks.private_key`): in a sample file, a key made for a test; on a
-    comment line of source code (` * -----BEGIN ...` in a KDoc), an example of the input a function takes."""
+    comment line of source code (` * -----BEGIN ...` in a KDoc), an example of the input a function
+    takes; under a comment that calls it an example (`## Example value taken from ...` above a Helm
+    chart's default), an example published with what it configures."""
     if context.sample:
         return Severity.WARNING, CI_FILE if context.ci else TEST_KEY
     if context.code and line.lstrip().startswith(_COMMENTS):
         return Severity.WARNING, COMMENT
+    if _example_comment_above(above):
+        return Severity.WARNING, EXAMPLE_ABOVE
     return Severity.ERROR, ""
+
+
+_EXAMPLE_WORD = re.compile(r"(?i)\b(?:example|sample|for instance|dummy|insecure default)\b|\be\.g\.")
+
+
+_VALUE_OPENER = re.compile(r"""(?:[:=(\[{]|[|>][-+]?)[ \t]*$|(?:\"\"\"|\'\'\')[ \t]*$|<<-?[ \t]*['"]?\w+['"]?[ \t]*$""")
+
+
+def _example_comment_above(above: str) -> bool:
+    """Whether one of the (up to three) comment lines right above a key's first line calls it an example."""
+    lines = above.split("\n")[:-1]  # `above` ends where the key's line begins
+    if lines and _VALUE_OPENER.search(lines[-1]) and not lines[-1].lstrip().startswith(_COMMENTS):
+        lines.pop()  # the line that opens the key's value (`hostKey: |-`, `KEY = """`)
+    for text in reversed(lines[-4:]):
+        stripped = text.strip()
+        if not stripped.startswith(("#", "//", "/*", "*", "--", ";", "<!--")):
+            return False  # the comment block above ends here: code or a blank line
+        if _EXAMPLE_WORD.search(stripped):
+            return True
+    return False
 
 
 def _sample(context: Context) -> str:
