@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from test_precision_fourth_round import ERROR, NONE, WARNING, check
+from test_precision_fourth_round import ERROR, MIT, NONE, WARNING, check
 from tokens import rand
 
 Gate = Callable[..., Any]
@@ -159,4 +159,29 @@ def test_keys_a_comment_calls_examples_and_keys_cut_short(based_repo: Any, gate:
             ],
         },
         "secrets",
+    )
+
+
+def test_a_sub_folder_s_readme_that_tells_what_it_deploys_is_licensed(based_repo: Any, gate: Gate) -> None:
+    """Bitnami's `kibana/README.md` ("Kibana container components are now licensed under the Elastic
+    License") tells the terms of the image a chart deploys: a page quoting a license, a warning; a
+    source file's header with the same terms is an error."""
+    based_repo.commit_files("license", {"LICENSE": MIT})
+    check(
+        gate,
+        based_repo,
+        {
+            "charts/minio/README.md": [
+                ("# MinIO chart", NONE),
+                ("", NONE),
+                ("MinIO is licensed under the GNU Affero General Public License v3.0.", WARNING),
+            ],
+            "src/storage.py": [
+                ("# This program is free software: you can redistribute it and/or modify it under", ERROR),
+                ("# the terms of the GNU Affero General Public License as published by the Free", NONE),
+                ("# Software Foundation, either version 3 of the License, or (at your option) any", NONE),
+                ("# later version.", NONE),
+            ],
+        },
+        "licenses",
     )

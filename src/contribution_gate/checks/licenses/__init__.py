@@ -278,11 +278,15 @@ def _is_license_file(path: str) -> bool:
 
 
 def _in_documentation(path: str, d: Detection) -> bool:
-    """A page under a documentation folder (`docs/`, `api/docs/v1.18.md`) that is not a license file
-    and whose license is found in its prose, not declared by a tag or manifest."""
+    """A page under a documentation folder (`docs/`, `api/docs/v1.18.md`), or a sub-folder's README
+    (a Helm chart's `bitnami/kibana/README.md`: "Kibana container components are now licensed under
+    the Elastic License", the terms of what it deploys), that is not a license file and whose license
+    is found in its prose, not declared by a tag or manifest."""
     from .detection import LICENSE_NOTICE
 
-    in_docs = not DOC_FOLDERS.isdisjoint(path.lower().split("/")[:-1]) and kind_of(path).is_document
+    folders = path.lower().split("/")[:-1]
+    readme = bool(folders) and posixpath.basename(path).lower().startswith("readme")
+    in_docs = (readme or not DOC_FOLDERS.isdisjoint(folders)) and kind_of(path).is_document
     return in_docs and d.source == LICENSE_NOTICE and not _is_license_file(path)
 
 
