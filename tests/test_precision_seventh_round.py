@@ -185,3 +185,46 @@ def test_a_sub_folder_s_readme_that_tells_what_it_deploys_is_licensed(based_repo
         },
         "licenses",
     )
+
+
+def test_round_seven_c_classes(based_repo: Any, gate: Gate) -> None:
+    """authlib's docstrings quoting RFC 6749's example responses, JOSE's JSDoc `@example` JWTs,
+    dex's storage conformance tests and jose's `tap/` suite, oauth2-proxy's `local-environment/`,
+    a base64 of words made with `echo | base64`, SQLAlchemy's `scott:tiger` test databases: made for
+    readers or tests. The same values in plain code stay errors."""
+    import base64
+
+    token = rand(22)
+    words = base64.b64encode(b"oauth2-proxy-client-secret\n").decode()
+    check(
+        gate,
+        based_repo,
+        {
+            "authlib/grants/code.py": [
+                ("def create_token_response(self):", NONE),
+                ('    """Respond with the token:', NONE),
+                ("", NONE),
+                (f'        "access_token":"{token}",', WARNING),
+                ('    """', NONE),
+                (f'    access_token = "{rand(24)}"', ERROR),
+            ],
+            "src/jwt/verify.ts": [
+                ("/**", NONE),
+                (" * @example", NONE),
+                (f" *   '{tokens_jwt()}'", WARNING),
+                (" */", NONE),
+            ],
+            "storage/conformance/jwks.go": [(f'{{"kty": "RSA", "e": "AQAB", "d": "{rand(86)}"}}', WARNING)],
+            "tap/fixtures.ts": [(f'const jwk = {{"kty": "OKP", "crv": "Ed25519", "d": "{rand(43)}"}}', WARNING)],
+            "contrib/local-environment/proxy.cfg": [(f'cookie_secret="{rand(43)}="', WARNING)],
+            "deploy/proxy.cfg": [(f'client_secret="{words}"', NONE), (f'cookie_secret="{rand(43)}="', ERROR)],
+            "setup.cfg": [("[db]", NONE), ("mssql = mssql+pyodbc://scott:tiger^5HHH@mssql2022:1433/test", NONE)],
+        },
+        "secrets",
+    )
+
+
+def tokens_jwt() -> str:
+    from tokens import jwt
+
+    return jwt()

@@ -9,8 +9,16 @@ import re
 
 from .model import AddedLines, FileChange
 
-# a module's documentation kept in a string: Ansible's DOCUMENTATION, EXAMPLES and RETURN, a USAGE
-_DOCUMENTATION_STRING = re.compile(r"^(?:DOCUMENTATION|EXAMPLES?|RETURN|USAGE)\s*=\s*[rRuU]?(\"\"\"|''')", re.MULTILINE)
+# a module's documentation kept in a string: Ansible's DOCUMENTATION, EXAMPLES and RETURN, a USAGE;
+# a docstring: a triple-quoted string that opens the line after a header ending in `:` (a `def`'s
+# closing `):`, a `class`'s), or the file (authlib's docstrings quote RFC 6749's example tokens)
+_DOCUMENTATION_STRING = re.compile(
+    r"^(?:DOCUMENTATION|EXAMPLES?|RETURN|USAGE)\s*=\s*[rRuU]?(\"\"\"|''')"
+    r"|^[^\n#]{0,400}\)[ \t]*(?:->[^\n:]{0,200})?:[ \t]*\n[ \t]*[rRuU]?(\"\"\"|''')"
+    r"|^[ \t]*class [^\n]{0,400}:[ \t]*\n[ \t]*[rRuU]?(\"\"\"|''')"
+    r"|\A(?:#[^\n]*\n)*[rRuU]?(\"\"\"|''')",
+    re.MULTILINE,
+)
 
 
 # Elixir's documentation: `@moduledoc """`, `@doc ~S"""` (its examples are doctests, run as tests)
@@ -18,9 +26,10 @@ _ELIXIR_DOCUMENTATION = re.compile(r"^[ \t]*@(?:moduledoc|doc|typedoc)[ \t]+(?:~
 
 
 def documentation_string_lines(change: FileChange) -> frozenset[int]:
-    """The new file's numbers of the added lines inside a module's documentation string: Python's
-    (`EXAMPLES = r'''...'''`: an Ansible module's examples, its credentials made up for readers)
-    and Elixir's (`@moduledoc` and `@doc` heredocs, whose `iex>` examples are doctests)."""
+    """The new file's numbers of the added lines inside documentation kept in a string: Python's
+    (`EXAMPLES = r'''...'''`: an Ansible module's examples, its credentials made up for readers;
+    a function's, a class's or a module's docstring) and Elixir's (`@moduledoc` and `@doc` heredocs,
+    whose `iex>` examples are doctests)."""
     if change.path.endswith(".py"):
         pattern = _DOCUMENTATION_STRING
     elif change.path.endswith((".ex", ".exs")):
@@ -30,10 +39,11 @@ def documentation_string_lines(change: FileChange) -> frozenset[int]:
     text = change.added.text
     found: set[int] = set()
     for match in pattern.finditer(text):
-        end = text.find(match.group(1), match.end())
-        first = text.count("\n", 0, match.start())
+        quotes = next(group for group in match.groups() if group)
+        end = text.find(quotes, match.end())
+        first = text.count("\n", 0, match.end())  # the line the string opens on
         last = text.count("\n", 0, end if end >= 0 else len(text))
-        found.update(change.added.lineno(i) for i in range(first + 1, last + 1))
+        found.update(change.added.lineno(i) for i in range(first, last + 1))
     return frozenset(found)
 
 

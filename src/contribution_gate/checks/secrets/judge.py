@@ -34,7 +34,17 @@ from urllib.parse import unquote
 from ...model import Severity
 from . import jwts, keynames
 from .context import Context
-from .values import Verdict, base64_text, human_password, is_code, is_placeholder, patterned, unwrap, verdict
+from .values import (
+    Verdict,
+    base64_text,
+    default_password,
+    human_password,
+    is_code,
+    is_placeholder,
+    patterned,
+    unwrap,
+    verdict,
+)
 from .words import words_only
 
 if TYPE_CHECKING:
@@ -101,16 +111,35 @@ def severity(
         return judged
     if rule in _URL_RULES:
         return _url_password(context, secret)
-    if rule == "jwt":
-        return _jwt(context, secret, checked)
-    if rule == "jwt-base64":
-        decoded = base64_text(secret)
-        return _jwt(context, decoded, checked) if decoded else _checked(checked)
+    if rule in ("jwt", "jwt-base64"):
+        decoded = base64_text(secret) if rule == "jwt-base64" else secret
+        return _in_comment(context, line, _jwt(context, decoded, checked) if decoded else _checked(checked))
     if secret.isalpha() and words_only(secret):
         return None
     if contextual and context.sample and checked is Severity.ERROR:
         return Severity.WARNING, _sample(context)
-    return _checked(checked)
+    return _in_comment(context, line, _checked(checked)) if contextual else _checked(checked)
+
+
+def _in_comment(context: Context, line: str, judged: Judged | None) -> Judged | None:
+    """A JWT or a credential found by where it stands, on a comment line of source code (a JSDoc
+    `@example`, a docstring-like comment): an example for readers more often than a leak, a
+    warning; a provider's token format is not judged here."""
+    if judged is not None and judged[0] is Severity.ERROR and context.code and _comment_line(line):
+        return Severity.WARNING, COMMENT
+    return judged
+
+
+# a C preprocessor line (`#define WIFI_PASSWORD "..."`, C#'s `#region`): code, though it starts with `#`
+_PREPROCESSOR = re.compile(
+    r"#[ \t]*(?:define|undef|if|ifdef|ifndef|elif|else|endif|include|import|pragma|region|endregion)\b"
+)
+
+
+def _comment_line(line: str) -> bool:
+    """Whether a line of source code is a comment (`#`, `//`, `/*`, `* `, `--`, `;`)."""
+    stripped = line.lstrip()
+    return stripped.startswith(_COMMENTS) and not _PREPROCESSOR.match(stripped)
 
 
 def in_documentation(found: Found) -> Found:
@@ -139,7 +168,7 @@ def private_key(context: Context, line: str = "", above: str = "") -> Judged:
     chart's default), an example published with what it configures."""
     if context.sample:
         return Severity.WARNING, CI_FILE if context.ci else TEST_KEY
-    if context.code and line.lstrip().startswith(_COMMENTS):
+    if context.code and _comment_line(line):
         return Severity.WARNING, COMMENT
     if _example_comment_above(above):
         return Severity.WARNING, EXAMPLE_ABOVE
@@ -230,7 +259,7 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
         return Severity.WARNING, PUBLIC
     if not _TEST_WORDS.isdisjoint(name.words):
         return Severity.WARNING, TEST_NAME
-    if context.code and line.lstrip().startswith(_COMMENTS):
+    if context.code and _comment_line(line):
         return Severity.WARNING, COMMENT  # an example more often than a leak
     if line.lstrip().startswith("#") and _is_settings_file(context.path):
         return Severity.WARNING, COMMENTED_OUT  # `#  SA_PASSWORD: ...` of a service left disabled
@@ -301,6 +330,8 @@ def _url_password(context: Context, secret: str) -> Judged | None:
         return None
     if words_only(text) and (any(word in lowered for word in _NAMING_WORDS) or not human_password(text)):
         return None  # `token`, `mypassword`: it says what belongs there; `whalehello`: a demo's words
+    if default_password(text):
+        return None  # `scott:tiger^5HHH@mssql/test`: Oracle's sample account, dressed for MSSQL's rules
     if context.sample:
         return Severity.WARNING, _sample(context)
     if patterned(text):

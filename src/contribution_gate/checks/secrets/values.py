@@ -183,6 +183,8 @@ _DEFAULT_PASSWORDS = frozenset(
         "lorem",
         "ipsum",
         "hunter2",
+        "scott",
+        "tiger",
     ]
 )
 # the last word of a name that holds a secret itself (`DB_PASSWORD`, `apiKey`, `secrets`), not one
@@ -238,7 +240,22 @@ def _default_password(secret: str) -> bool:
     # `03#pa33w0rd` (ansible's quoting example): what stands before the word is no letter of it
     bare = secret.rstrip("0123456789!@#$%^&*.?_-").lstrip("0123456789#%^&*.?_-").lower()
     cores = {bare.translate(_LEET), bare.translate(_LEET_S), "".join(c for c in bare if c.isalnum()).translate(_LEET)}
-    return any(core in _DEFAULT_PASSWORDS or core in _WEAK_PASSWORD_WORDS for core in cores)
+    if any(core in _DEFAULT_PASSWORDS or core in _WEAK_PASSWORD_WORDS for core in cores):
+        return True
+    # a default word, a symbol and a few characters to pass a server's rules (`tiger^5HHH`, MSSQL's)
+    mark = _DRESSING_MARK.search(secret)
+    if mark is None:
+        return False
+    word, dressing = secret[: mark.start()].lower(), secret[mark.end() :]
+    return len(word) >= 5 and word in _DEFAULT_PASSWORDS and 0 < len(dressing) <= 5
+
+
+def default_password(secret: str) -> bool:
+    """A default password, as is or dressed up (`P@ssw0rd1`, `tiger^5HHH`): made for a sample."""
+    return _default_password(secret)
+
+
+_DRESSING_MARK = re.compile(r"[!@#$%^&*?_.-]")
 
 
 def _counted_base64(secret: str) -> bool:
@@ -352,6 +369,8 @@ def base64_text(value: str) -> str | None:
         text = base64.b64decode(value, validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         return None
+    if text.endswith("\n"):
+        text = text[:-1]  # `echo value | base64` encodes the line's end too
     return text if text.isprintable() and text.strip() else None
 
 
