@@ -34,10 +34,10 @@ from urllib.parse import unquote
 from ...model import Severity
 from . import jwts, keynames
 from .context import Context
+from .passwords import default_password
 from .values import (
     Verdict,
     base64_text,
-    default_password,
     human_password,
     is_code,
     is_placeholder,

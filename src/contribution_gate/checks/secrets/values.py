@@ -20,6 +20,7 @@ from collections import Counter
 from itertools import pairwise
 from urllib.parse import unquote
 
+from .passwords import DEFAULT_PASSWORDS, LEET, WEAK_PASSWORD_WORDS, default_password
 from .words import is_trivial_number, named_of_words, pieces, wordiness, words_only
 
 
@@ -106,31 +107,6 @@ _DIGEST_LENGTHS = frozenset([32, 40, 56, 64, 96, 128])
 _UNITS = frozenset(["ms", "s", "m", "h", "d", "k", "kb", "mb", "gb", "tb", "px", "em", "rem", "pt", "ns", "us", "%"])
 _SEPARATORS = str.maketrans("", "", "-_.")
 _PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-_LEET = str.maketrans("013457@$!", "oieastasi")
-_LEET_S = str.maketrans("013457@$!", "oisastasi")  # a 3 for an s (`pa33w0rd`)
-# words that make a password a default or a sample, in any case, with digits for letters
-_WEAK_PASSWORD_WORDS = (
-    "pass",
-    "password",
-    "passw",
-    "secret",
-    "changeme",
-    "welcome",
-    "admin",
-    "qwerty",
-    "letmein",
-    "default",
-    "example",
-    "sample",
-    "test",
-    "demo",
-    "guest",
-    "root",
-    "user",
-    "hunter",
-    "dummy",
-    "fake",
-)
 # the pieces of a value that names itself: `jwt-token-123`, `my-api-key-1`
 _SELF_NAMES = frozenset(
     ["password", "passwd", "pass", "pwd", "secret", "token", "key", "apikey", "jwt", "credential", "creds", "auth"]
@@ -145,48 +121,6 @@ _ALPHABETS = (
     (frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"), 62),
 )
 _SEQUENCE = ("0123456789abcdefghijklmnopqrstuvwxyz" * 2) + "|" + ("9876543210" * 4)
-_DEFAULT_PASSWORDS = frozenset(
-    [
-        "password",
-        "pass",
-        "passwd",
-        "pwd",
-        "pw",
-        "secret",
-        "changeme",
-        "root",
-        "admin",
-        "postgres",
-        "mysql",
-        "redis",
-        "guest",
-        "test",
-        "user",
-        "default",
-        "toor",
-        "1234",
-        "12345",
-        "123456",
-        "qwerty",
-        "letmein",
-        "foo",
-        "bar",
-        "baz",
-        "qux",
-        "quux",
-        "foobar",
-        "hello",
-        "world",
-        "abc",
-        "xyz",
-        "asdf",
-        "lorem",
-        "ipsum",
-        "hunter2",
-        "scott",
-        "tiger",
-    ]
-)
 # the last word of a name that holds a secret itself (`DB_PASSWORD`, `apiKey`, `secrets`), not one
 # that describes it (`password_hint`, `token_description`, `secret_message`)
 _SECRET_WORDS = frozenset(
@@ -227,35 +161,10 @@ def is_placeholder(secret: str) -> bool:
         or len(set(tail)) <= 2
         or secret.lower() in _SEQUENCE  # `0123456789abcdef`, `abcdefgh`
         or bool(words)
-        and all(w in _DEFAULT_PASSWORDS or (w.isdigit() and len(w) <= 6) for w in words)
+        and all(w in DEFAULT_PASSWORDS or (w.isdigit() and len(w) <= 6) for w in words)
         and not all(w.isdigit() for w in words)
-        or _default_password(secret)
+        or default_password(secret)
     )
-
-
-def _default_password(secret: str) -> bool:
-    """A default password dressed up: digits for letters (a 3 for an e or an s), a symbol put in
-    (`Pass@word1`, Microsoft's samples) and a number or symbol before or after it (`P@ssw0rd1`,
-    `Welcome123!`, `Adm1n2024`, `03#pa33w0rd`)."""
-    # `03#pa33w0rd` (ansible's quoting example): what stands before the word is no letter of it
-    bare = secret.rstrip("0123456789!@#$%^&*.?_-").lstrip("0123456789#%^&*.?_-").lower()
-    cores = {bare.translate(_LEET), bare.translate(_LEET_S), "".join(c for c in bare if c.isalnum()).translate(_LEET)}
-    if any(core in _DEFAULT_PASSWORDS or core in _WEAK_PASSWORD_WORDS for core in cores):
-        return True
-    # a default word, a symbol and a few characters to pass a server's rules (`tiger^5HHH`, MSSQL's)
-    mark = _DRESSING_MARK.search(secret)
-    if mark is None:
-        return False
-    word, dressing = secret[: mark.start()].lower(), secret[mark.end() :]
-    return len(word) >= 5 and word in _DEFAULT_PASSWORDS and 0 < len(dressing) <= 5
-
-
-def default_password(secret: str) -> bool:
-    """A default password, as is or dressed up (`P@ssw0rd1`, `tiger^5HHH`): made for a sample."""
-    return _default_password(secret)
-
-
-_DRESSING_MARK = re.compile(r"[!@#$%^&*?_.-]")
 
 
 def _counted_base64(secret: str) -> bool:
@@ -427,8 +336,8 @@ def human_password(text: str) -> bool:
     digits read as letters (`P@ssw0rd1`, `Welcome123!`, `changeme2024`)."""
     if len(text) < 8 or "=" in text or sum(1 for c in _CLASSES if c.search(text)) < 3:
         return False  # `prompt=True`: an argument, not a password
-    letters = text.lower().translate(_LEET)
-    return not any(word in letters for word in _WEAK_PASSWORD_WORDS) and not patterned(text)
+    letters = text.lower().translate(LEET)
+    return not any(word in letters for word in WEAK_PASSWORD_WORDS) and not patterned(text)
 
 
 def public_key(text: str) -> bool:
