@@ -189,8 +189,8 @@ def test_a_sub_folder_s_readme_that_tells_what_it_deploys_is_licensed(based_repo
 
 def test_round_seven_c_classes(based_repo: Any, gate: Gate) -> None:
     """authlib's docstrings quoting RFC 6749's example responses, JOSE's JSDoc `@example` JWTs,
-    dex's storage conformance tests and jose's `tap/` suite, oauth2-proxy's `local-environment/`,
-    a base64 of words made with `echo | base64`, SQLAlchemy's `scott:tiger` test databases: made for
+    dex's storage conformance tests and jose's `tap/` suite, oauth2-proxy's `local-environment/`
+    (its client secret the base64 of words), SQLAlchemy's `scott:tiger` test databases: made for
     readers or tests. The same values in plain code stay errors."""
     import base64
 
@@ -216,8 +216,11 @@ def test_round_seven_c_classes(based_repo: Any, gate: Gate) -> None:
             ],
             "storage/conformance/jwks.go": [(f'{{"kty": "RSA", "e": "AQAB", "d": "{rand(86)}"}}', WARNING)],
             "tap/fixtures.ts": [(f'const jwk = {{"kty": "OKP", "crv": "Ed25519", "d": "{rand(43)}"}}', WARNING)],
-            "contrib/local-environment/proxy.cfg": [(f'cookie_secret="{rand(43)}="', WARNING)],
-            "deploy/proxy.cfg": [(f'client_secret="{words}"', NONE), (f'cookie_secret="{rand(43)}="', ERROR)],
+            "contrib/local-environment/proxy.cfg": [
+                (f'cookie_secret="{rand(43)}="', WARNING),
+                (f'client_secret="{words}"', WARNING),
+            ],
+            "deploy/proxy.cfg": [(f'cookie_secret="{rand(43)}="', ERROR)],
             "setup.cfg": [("[db]", NONE), ("mssql = mssql+pyodbc://scott:tiger^5HHH@mssql2022:1433/test", NONE)],
         },
         "secrets",
@@ -228,3 +231,22 @@ def tokens_jwt() -> str:
     from tokens import jwt
 
     return jwt()
+
+
+def test_password_hashes_in_samples_are_no_finding(based_repo: Any, gate: Gate) -> None:
+    """A documented example's users (`alice: $2y$10$...` in `documentation/examples/`), a generator's
+    seed users in templates and Jest snapshots: hashes made for them; a database dump's are a warning."""
+    crypt = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    check(
+        gate,
+        based_repo,
+        {
+            "documentation/examples/web-config.yml": [(f"  alice: $2y$10${rand(53, crypt)}", NONE)],
+            "generators/liquibase/__snapshots__/users.spec.ts.snap": [
+                (f"1;admin;$2a$10${rand(53, crypt)};Admin", NONE)
+            ],
+            "generators/templates/data/user.csv.ejs": [(f"1;admin;$2a$10${rand(53, crypt)};Admin", NONE)],
+            "resources/db-dumps/dump.txt": [(f"user_1, $2b$10${rand(53, crypt)}", WARNING)],
+        },
+        "secrets",
+    )

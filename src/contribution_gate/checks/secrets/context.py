@@ -71,7 +71,7 @@ _SAMPLE_DIRS = (
         """
         test tests __tests__ testing testdata test_data test-data tests_data spec specs fixtures
         fixture __fixtures__ __mocks__ mocks mock cassettes cassette vcr_cassettes recordings e2e
-        unit_tests integration_tests unittests testutil testutils conformance tap
+        unit_tests integration_tests unittests testutil testutils conformance tap __snapshots__
         playground playgrounds sandbox local-environment local-dev localdev dev-environment devenv
         """
     )

@@ -278,8 +278,6 @@ def base64_text(value: str) -> str | None:
         text = base64.b64decode(value, validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         return None
-    if text.endswith("\n"):
-        text = text[:-1]  # `echo value | base64` encodes the line's end too
     return text if text.isprintable() and text.strip() else None
 
 
