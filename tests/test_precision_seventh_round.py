@@ -250,3 +250,19 @@ def test_password_hashes_in_samples_are_no_finding(based_repo: Any, gate: Gate) 
         },
         "secrets",
     )
+
+
+def test_a_placeholder_host_run_together_is_no_intranet_host(based_repo: Any, gate: Gate) -> None:
+    """eShopOnWeb's `http://catalogbaseurltobereplaced/`: a name that says it is replaced at
+    deployment; `http://wiki/` is an intranet host."""
+    check(
+        gate,
+        based_repo,
+        {
+            "src/Services/UriComposer.cs": [
+                ('    var url = "http://catalogbaseurltobereplaced/images/1.png";', NONE),
+                ('    var wiki = "http://wiki/pages/onboarding";', WARNING),
+            ]
+        },
+        "internal-urls",
+    )

@@ -417,6 +417,13 @@ REGEX_CASES: list[tuple[str, str, str]] = [
         f'$pw = ConvertTo-SecureString "{PASSWORD}" -AsPlainText -Force',
     ),
     ("gradle-credentials", "build.gradle", f"        password '{PASSWORD}'"),
+    (
+        "aspnet-data-protection-key",
+        "src/Web/key-768c1632.xml",
+        '      <masterKey p4:requiresEncryption="true" xmlns:p4="http://schemas.asp.net/2015/03/dataProtection">\n'
+        "        <!-- Warning: the key below is in an unencrypted form. -->\n"
+        f"        <value>{rand(86, tokens._ALNUM + '+/')}==</value>",
+    ),
     ("teamwork-api-token", "config.py", f'TEAMWORK = "tkn.v1_{rand(71)}="'),
     (
         "microsoft-teams-webhook",
@@ -432,6 +439,7 @@ REGEX_CASES: list[tuple[str, str, str]] = [
     ("jwk-private-key", "src/keys.js", f"const jwk = {{ kty: 'oct', k: '{rand(43)}' }};"),
 ]
 REGEX_MISSES: list[tuple[str, str, str]] = [
+    ("aspnet-data-protection-key", "config/settings.xml", f"<setting><value>{rand(64)}</value></setting>"),
     ("powershell-plaintext-password", "deploy/setup.ps1", "$pw = ConvertTo-SecureString $env:PW -AsPlainText -Force"),
     (
         "powershell-plaintext-password",

@@ -348,6 +348,7 @@ class Verdicts:
             and not low.startswith(("your", "my-", "some", "example", "www", "http", "xn--"))  # `http://www` cut short
             and re.fullmatch(r"[a-z][a-z0-9-]*[a-z0-9]", low) is not None
             and not any(word in data.placeholder_words for word in _NAME_WORD.findall(low))
+            and not any(part in low for part in _STAND_IN_PARTS)  # `catalogbaseurltobereplaced`
         )
 
     def _within(self, network: Network, name: str) -> bool:
@@ -358,6 +359,10 @@ class Verdicts:
 
     def _allowed_name(self, host: str) -> bool:
         return any(fnmatch.fnmatchcase(host, g) or host.endswith("." + g) for g in self.globs)
+
+
+# run-together names that say they stand in for a host, replaced at deployment
+_STAND_IN_PARTS = ("replace", "placeholder", "changeme")
 
 
 class _Spans:
