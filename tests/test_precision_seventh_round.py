@@ -266,3 +266,23 @@ def test_a_placeholder_host_run_together_is_no_intranet_host(based_repo: Any, ga
         },
         "internal-urls",
     )
+
+
+def test_round_seven_c_values_that_are_no_secrets(based_repo: Any, gate: Gate) -> None:
+    """A JOSE algorithm under a name with `token` (`id_token_encryption_enc: A128CBC-HS256`), a JWE's
+    `encrypted_key` (ciphertext, public in every JWE), eShop's `Password=@someThingComplicated1234`,
+    nginx's `http://unix:/run/app.sock`: none is a leak."""
+    check(
+        gate,
+        based_repo,
+        {
+            "authlib/oidc/claims.py": [('        self.setdefault("id_token_encryption_enc", "A128CBC-HS256")', NONE)],
+            "src/jwe/decrypt.py": [(f'    jwe = {{"encrypted_key": "{rand(43)}", "iv": "{rand(22)}"}}', NONE)],
+            "src/Web/appsettings.json": [
+                ('  "Db": "Server=sqlserver,1433;User Id=sa;Password=@someThingComplicated1234;"', NONE)
+            ],
+            "deploy/nginx.conf": [("    proxy_pass http://unix:/run/app.sock;", NONE)],
+        },
+        "secrets",
+        "internal-urls",
+    )

@@ -115,7 +115,7 @@ _NEGATORS = _words(
     output prompt completion completions reasoning context remaining used usage reset csrf xsrf
     hashed masked redacted invalid bad wrong fake dummy mock example sample placeholder expired
     revoked site anon search sitekey partial estimated est rate limit limits bucket refill license
-    licence spdx form websocket socket annotation annotations label labels
+    licence spdx form websocket socket annotation annotations label labels encrypted ciphertext wrapped
     """
 )
 # in these, the negator only counts right before the secret word (`output_tokens`, not

@@ -35,8 +35,9 @@ class Verdict(enum.IntEnum):
 # a value that may be base64 (see `base64_text`)
 _BASE64_VALUE = re.compile(r"[A-Za-z0-9+/]{4,}={0,2}")
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
-# `your` before a capital: a value that says what to put there (`yourStrong(!)Password`, `YourApiKey`)
-_YOUR_WORD = re.compile(r"(?:^|[^A-Za-z])[Yy]our[A-Z]")
+# `your` or `some` before a capital: a value that says what to put there (`yourStrong(!)Password`,
+# `YourApiKey`, eShop's `@someThingComplicated1234`)
+_YOUR_WORD = re.compile(r"(?:^|[^A-Za-z])(?:[Yy]our|[Ss]ome)[A-Z]")
 # a type where a value would be: GraphQL's `password: String!`, TypeScript's `token: string;`
 _TYPE_NAME = re.compile(
     r"\[?(?:String|Int|Float|Boolean|ID|string|number|boolean|any|unknown|str|int|bytes|bool|SecretStr|Secret)"
@@ -82,14 +83,14 @@ _HOST = re.compile(r"(?:[a-z0-9-]{1,63}\.){1,10}[a-z]{2,24}")
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,10}")
 # names of algorithms and protocols: SSH key exchanges, ciphers and MACs, KDFs, JOSE and TLS
 # names (`ecdh-sha2-nistp256`, `curve25519-sha256`, `aes256-gcm96`, `hmac-sha2-256-etm@openssh.com`)
-_ALGORITHM_NAME = re.compile(r"[a-z0-9]{1,40}(?:[-_.@][a-z0-9]{1,40}){1,8}")
+_ALGORITHM_NAME = re.compile(r"[a-z0-9]{1,40}(?:[-_.@+][a-z0-9]{1,40}){1,8}")
 _ALGORITHM_RUN = re.compile(r"[a-z]+")
 _ALGORITHM_VOCABULARY = """
     sha md aes gcm cbc ctr ecb cfb ofb ccm xts siv ecdh ecdhe ecdsa eddsa ed curve nistp secp prime
     rsa dsa dss dh dhe hmac pbkdf scrypt bcrypt argon id chacha xchacha poly kem mlkem kyber sntrup
     ssh tls ssl etm umac blake siphash hkdf rc des tdes camellia aria gost sm rsassa pss pkcs oaep
     mgf hs rs es ps openssh com group exchange diffie hellman cert nopad base url hex crc murmur
-    xxhash ripemd keccak shake x v
+    xxhash ripemd keccak shake x v a kw gcmkw
 """
 _ALGORITHM_WORDS = frozenset(_ALGORITHM_VOCABULARY.split())
 # a digest named as such (`sha256:...`, `sha512-...`, `md5=...`)
@@ -284,9 +285,10 @@ def base64_text(value: str) -> str | None:
 def algorithm_name(text: str) -> bool:
     """A lower-case name of parts that are all algorithm words and numbers (`ecdh-sha2-nistp256`):
     an SSH or TLS setting's value, not a secret."""
-    if not _ALGORITHM_NAME.fullmatch(text):
+    low = text.lower() if text.isupper() else text  # JOSE's upper-case names: `A128CBC-HS256`, `ECDH-ES+A128KW`
+    if not _ALGORITHM_NAME.fullmatch(low):
         return False
-    runs = _ALGORITHM_RUN.findall(text)
+    runs = _ALGORITHM_RUN.findall(low)
     return len(runs) >= 2 and all(run in _ALGORITHM_WORDS for run in runs)
 
 
