@@ -24,21 +24,11 @@ _BLOCK = 1 << 16
 SPOOL_IN_MEMORY = 16 << 20  # a blob larger than this is spooled to a temporary file, not held
 
 
-class Blob(io.RawIOBase):
-    """One object's content as `git cat-file --batch` streams it: seekable, filled from the pipe only
-    as far as it is read (a safetensors header is read without spooling the tensors), memory flat
-    (beyond SPOOL_IN_MEMORY it goes to a temporary file). `release()` finishes with the pipe."""
+class _Seekable(io.RawIOBase):
+    """A readable stream of a known `size` with its own position `_pos`."""
 
-    def __init__(self, pipe: BinaryIO, size: int, oid: str = "") -> None:
-        super().__init__()
-        self.size = size
-        self.oid = oid
-        self._pipe: BinaryIO | None = pipe
-        self._spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - closed in close()
-        self._filled = 0
-        self._pos = 0
-        self.views = 0  # BlobViews open on it
-        self.current = True  # the reader's latest object: its pipe may still hold the rest
+    size: int
+    _pos: int
 
     def readable(self) -> bool:
         return True
@@ -53,6 +43,23 @@ class Blob(io.RawIOBase):
         base = {0: 0, 1: self._pos, 2: self.size}[whence]
         self._pos = max(0, base + offset)
         return self._pos
+
+
+class Blob(_Seekable):
+    """One object's content as `git cat-file --batch` streams it: seekable, filled from the pipe only
+    as far as it is read (a safetensors header is read without spooling the tensors), memory flat
+    (beyond SPOOL_IN_MEMORY it goes to a temporary file). `release()` finishes with the pipe."""
+
+    def __init__(self, pipe: BinaryIO, size: int, oid: str = "") -> None:
+        super().__init__()
+        self.size = size
+        self.oid = oid
+        self._pipe: BinaryIO | None = pipe
+        self._spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - closed in close()
+        self._filled = 0
+        self._pos = 0
+        self.views = 0  # BlobViews open on it
+        self.current = True  # the reader's latest object: its pipe may still hold the rest
 
     def readinto(self, buffer: Any) -> int:
         wanted = min(len(buffer), self.size - self._pos)
@@ -101,7 +108,7 @@ class Blob(io.RawIOBase):
         super().close()
 
 
-class BlobView(io.RawIOBase):
+class BlobView(_Seekable):
     """One reader's own position in a Blob. The review's judge of binaries and then each check
     open the same object in turn; all of them read the one copy git sent (a whole-tree review of
     pip asked for each of its archives two or three times)."""
@@ -113,20 +120,6 @@ class BlobView(io.RawIOBase):
         self.size = blob.size
         self.oid = blob.oid
         blob.views += 1
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        base = {0: 0, 1: self._pos, 2: self.size}[whence]
-        self._pos = max(0, base + offset)
-        return self._pos
 
     def readinto(self, buffer: Any) -> int:
         self._blob.seek(self._pos)
