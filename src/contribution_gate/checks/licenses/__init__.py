@@ -279,9 +279,8 @@ def _is_license_file(path: str) -> bool:
 
 def _in_documentation(path: str, d: Detection) -> bool:
     """A page under a documentation folder (`docs/`, `api/docs/v1.18.md`), or a sub-folder's README
-    (a Helm chart's `bitnami/kibana/README.md`: "Kibana container components are now licensed under
-    the Elastic License", the terms of what it deploys), that is not a license file and whose license
-    is found in its prose, not declared by a tag or manifest."""
+    (a Helm chart's `bitnami/kibana/README.md` telling the terms of the image it deploys), that is
+    not a license file and whose license is found in its prose, not declared by a tag or manifest."""
     from .detection import LICENSE_NOTICE
 
     folders = path.lower().split("/")[:-1]
