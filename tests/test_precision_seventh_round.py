@@ -286,3 +286,18 @@ def test_round_seven_c_values_that_are_no_secrets(based_repo: Any, gate: Gate) -
         "secrets",
         "internal-urls",
     )
+
+
+def test_a_local_setup_s_addresses_are_samples(based_repo: Any, gate: Gate) -> None:
+    """oauth2-proxy's `contrib/local-environment/kubernetes/custom-dns.yaml`: a kind cluster's pod
+    address for a local demo; the same address in a deployment's configuration is an error."""
+    address = ".".join(["10", "244", "0", "1"])
+    check(
+        gate,
+        based_repo,
+        {
+            "contrib/local-environment/kubernetes/custom-dns.yaml": [(f"      {address} dex.localtest.me", WARNING)],
+            "deploy/kubernetes/custom-dns.yaml": [(f"      {address} dex.corp-sso.io", ERROR)],
+        },
+        "internal-urls",
+    )

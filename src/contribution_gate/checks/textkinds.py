@@ -251,6 +251,11 @@ def kind_of(path: str) -> Kind:
 _TEST_DIRS = frozenset(
     ["test", "tests", "testing", "__tests__", "spec", "specs", "fixtures", "testdata", "test-data", "test_data"]
 )
+# folders of a local or throwaway setup for trying a project out (oauth2-proxy's `local-environment/`,
+# Aspire's `playground/`): what they configure runs on a developer's machine, its values made for it
+LOCAL_SETUP_FOLDERS = frozenset(
+    ["playground", "playgrounds", "sandbox", "local-environment", "local-dev", "localdev", "dev-environment", "devenv"]
+)
 _TEST_NAME = re.compile(
     r"(?:^test_|^conftest\.py$|_tests?\.\w+$|\.(?:test|spec)\.\w+$|Tests?\.(?:java|kt|cs|swift|scala)$"
     # a C project's `test.c`, `tests.h`; the settings a test run loads (`.env.test`, `.env.testing`)

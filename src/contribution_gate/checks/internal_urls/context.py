@@ -16,6 +16,7 @@ import re
 from ..textkinds import (
     DOC_FOLDERS,
     EXAMPLE_FOLDERS,
+    LOCAL_SETUP_FOLDERS,
     Kind,
     is_api_description,
     is_examples_repository,
@@ -81,6 +82,8 @@ def file_context(path: str, kind: Kind) -> str:
         return DOCUMENTATION
     if any(f in _RECORDING_FOLDERS for f in low) or kind.ext in _RECORD_FORMATS or name.lower() in _RECORD_NAMES:
         return SAMPLE
+    if not LOCAL_SETUP_FOLDERS.isdisjoint(low):
+        return SAMPLE  # a local setup's addresses: a kind cluster's pods, a compose network
     if not kind.is_code:
         words = {w.lower() for w in _WORD.findall(name.rsplit(".", 1)[0] if "." in name[1:] else name)}
         words |= set(name.lower().split(".")[1:])  # `.env.example`, `app.sample.yaml`

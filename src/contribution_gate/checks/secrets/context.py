@@ -26,7 +26,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ..textkinds import DOC_FOLDERS, EXAMPLE_FOLDERS, is_api_description, is_test_folder, is_test_path, is_vendored_path
+from ..textkinds import (
+    DOC_FOLDERS,
+    EXAMPLE_FOLDERS,
+    LOCAL_SETUP_FOLDERS,
+    is_api_description,
+    is_test_folder,
+    is_test_path,
+    is_vendored_path,
+)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -72,9 +80,9 @@ _SAMPLE_DIRS = (
         test tests __tests__ testing testdata test_data test-data tests_data spec specs fixtures
         fixture __fixtures__ __mocks__ mocks mock cassettes cassette vcr_cassettes recordings e2e
         unit_tests integration_tests unittests testutil testutils conformance tap __snapshots__
-        playground playgrounds sandbox local-environment local-dev localdev dev-environment devenv
         """
     )
+    | LOCAL_SETUP_FOLDERS
     | DOC_FOLDERS
     | EXAMPLE_FOLDERS
 )
