@@ -301,3 +301,23 @@ def test_a_local_setup_s_addresses_are_samples(based_repo: Any, gate: Gate) -> N
         },
         "internal-urls",
     )
+
+
+def test_a_parameter_expansion_s_message_is_no_value(based_repo: Any, gate: Gate) -> None:
+    """full-stack-fastapi-template's compose file: `${POSTGRES_PASSWORD:?Variable not set}` names a
+    variable and the message shown when it is unset; a literal password beside it is a finding."""
+    check(
+        gate,
+        based_repo,
+        {
+            "compose.yml": [
+                ("services:", NONE),
+                ("  backend:", NONE),
+                ("    environment:", NONE),
+                ("      DATABASE_URL: postgresql://postgres:${POSTGRES_PASSWORD:?Variable not set}@db:5432/app", NONE),
+                ("      SMTP_PASSWORD: ${SMTP_PASSWORD:-Overridden1}", NONE),
+                (f"      API_SECRET: {rand(20)}7", ERROR),
+            ]
+        },
+        "secrets",
+    )

@@ -226,6 +226,8 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
     strength = keynames.strength(name)
     if strength is keynames.Strength.NONE or unwrap(secret) is None:
         return None
+    if _in_expansion(line, start, name.text):
+        return None  # `${POSTGRES_PASSWORD:?Variable not set}`: a shell expansion's default or message
     if name.compared and strength is keynames.Strength.WEAK:
         return None  # `if (key === 'SlowBuffer')`: a key of a map or a keyboard, compared
     if _in_prose(line, start, name.text):
@@ -278,6 +280,13 @@ def _is_settings_file(path: str) -> bool:
 
 
 _PROSE_WORD = re.compile(r"[A-Za-z][a-z'’]*,?")
+
+
+def _in_expansion(line: str, start: int, name: str) -> bool:
+    """A name inside a shell or compose parameter expansion (`${NAME:-default}`, `${NAME:?message}`):
+    what follows it is a default or an error message, not the name's value."""
+    at = line.rfind(name, 0, start) if name else -1
+    return at >= 2 and line[at - 2 : at] == "${"
 
 
 def _in_prose(line: str, start: int, name: str) -> bool:
