@@ -321,3 +321,23 @@ def test_a_parameter_expansion_s_message_is_no_value(based_repo: Any, gate: Gate
         },
         "secrets",
     )
+
+
+def test_setting_names_and_stand_in_servers(based_repo: Any, gate: Gate) -> None:
+    """aws-cli's `EMRFS_CSE_KMS_KEY_ID_KEY = 'fs.s3.cse.kms.keyId'` names a Hadoop setting; urllib3's
+    `dummyserver/certs/server.key` is a test server's key; a random value and a key elsewhere stay."""
+    begin, end = "-----BEGIN " + "PRIVATE KEY-----", "-----END " + "PRIVATE KEY-----"
+    body = [rand(64) for _ in range(3)]
+    check(
+        gate,
+        based_repo,
+        {
+            "awscli/customizations/emr/constants.py": [
+                ("EMRFS_CSE_KMS_KEY_ID_KEY = 'fs.s3.cse.kms.keyId'", NONE),
+                (f"EMRFS_SECRET_KEY = '{rand(24)}'", ERROR),
+            ],
+            "dummyserver/certs/server.key": [(begin, WARNING), *((b, NONE) for b in body), (end, NONE)],
+            "server/certs/server.key": [(begin, ERROR), *((b, NONE) for b in body), (end, NONE)],
+        },
+        "secrets",
+    )

@@ -158,7 +158,14 @@ _SAMPLE_WORDS = frozenset(
 
 
 def _sample_folder(name: str) -> bool:
-    return not _SAMPLE_WORDS.isdisjoint(_FOLDER_WORD.split(name))
+    """A folder named for made-up things: a word of its name (`generate-sample`, `fake-apisix`), or
+    a stand-in run together with what it stands in for (urllib3's `dummyserver`, `mockserver`)."""
+    return not _SAMPLE_WORDS.isdisjoint(_FOLDER_WORD.split(name)) or (
+        name.startswith(_STAND_IN_PREFIXES) and len(name) > 5 and name.isalpha()
+    )
+
+
+_STAND_IN_PREFIXES = ("dummy", "fake", "mock")
 
 
 def _placeholder_name(name: str) -> bool:

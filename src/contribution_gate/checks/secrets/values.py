@@ -44,6 +44,8 @@ _TYPE_NAME = re.compile(
     r"(?:!?\]!?|!)?[?;,):]*"
 )
 # a path of words (`policydb/groups/`) or a Kubernetes name with a DNS prefix (`argocd.argoproj.io/hook`)
+# a setting's dotted name: three parts or more, each a word or a short piece (`fs.s3.cse.kms.keyId`)
+_PROPERTY_NAME = re.compile(r"[a-z][a-z0-9]{0,23}(?:\.[a-z][a-zA-Z0-9]{0,23}){2,8}")
 _WORD_PATH = re.compile(r"(?:[a-z]{1,24}(?:-[a-z]{1,24})*[./])+(?:[a-z]{1,24}(?:-[a-z]{1,24})*)?")
 # a call or index, a template or format field (`{x}`, `{f(x)}`), a URL or data URI, a decorator, a
 # path, a regular expression, markup
@@ -226,6 +228,8 @@ def verdict(
     if raw is None or _CODE_OR_REFERENCE.search(raw) or _TYPE_NAME.fullmatch(raw):
         return Verdict.NONE
     text = unquote(raw) if "%" in raw else raw
+    if _PROPERTY_NAME.fullmatch(text) and all(len(p) <= 4 or words_only(p) for p in text.split(".")):
+        return Verdict.NONE  # `fs.s3.cse.kms.keyId`: a setting's name (Hadoop's, Spring's), not its value
     if "/" in text and _WORD_PATH.fullmatch(text):
         return Verdict.NONE  # a path or a name of lower-case words (`policydb/groups/`), not a token
     if len(text) < min_length or len(text.split(maxsplit=1)) > 1:
