@@ -341,3 +341,23 @@ def test_setting_names_and_stand_in_servers(based_repo: Any, gate: Gate) -> None
         },
         "secrets",
     )
+
+
+def test_an_address_under_a_comment_that_calls_it_arbitrary(based_repo: Any, gate: Gate) -> None:
+    """werkzeug's `get_interface_ip`: `# arbitrary private address` above the address it connects a
+    UDP socket to (to learn the interface's own address); without such a comment it is an error."""
+    address = ".".join(["10", "253", "155", "219"])
+    check(
+        gate,
+        based_repo,
+        {
+            "src/werkzeug/serving.py": [
+                ("def get_interface_ip(family):", NONE),
+                ("    # arbitrary private address", NONE),
+                (f'    host = "{address}"', WARNING),
+                ("    # the build server", NONE),
+                (f'    host = "{address[:-1]}8"', ERROR),
+            ]
+        },
+        "internal-urls",
+    )

@@ -225,7 +225,13 @@ class Line:
                 break
             if _EXAMPLE_MARK.search(self.lines[back].text) is not None:
                 return True
-        return False
+        above = self.lines[self.index - 1] if self.index else None
+        return (  # `# arbitrary private address` above werkzeug's `host = "10.253.155.219"`
+            above is not None
+            and above.lineno == here - 1
+            and _COMMENT_LINE.match(above.text) is not None
+            and _STAND_IN_MARK.search(above.text) is not None
+        )
 
     @cached_property
     def version_at(self) -> int:
@@ -356,6 +362,9 @@ def in_example_text(line: Line, start: int, mode: str) -> bool:
 
 
 _EXAMPLE_MARK = re.compile(r"(?i)\b(?:e\.g\.|eg:|examples?:|for (?:example|instance)\b|usage:)")
+# a comment above a value that says it stands for any address (`# arbitrary private address`)
+_STAND_IN_MARK = re.compile(r"(?i)\b(?:arbitrary|dummy|placeholder|fake|made[- ]up|example|sample|any)\b")
+_COMMENT_LINE = re.compile(r"^\s*(?:#|//|/\*|\*|--|;)")
 
 
 def _strip_comment(text: str) -> str:
