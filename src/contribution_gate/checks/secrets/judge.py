@@ -82,7 +82,7 @@ TEST_NAME = "its name says it is a test value"
 COMMENT = "in a comment of source code: an example?"
 TEST_MODULE = "in the file's test module: a value made for a test?"
 COMMENTED_OUT = "on a commented-out line of configuration: an example, or a setting left disabled?"
-DOC_STRING = "in a module's documentation string (its EXAMPLES or RETURN): an example?"
+DOC_STRING = "in a documentation string (a docstring, an EXAMPLES or RETURN block): an example?"
 JWT_SAMPLE = "a JWT whose signature cannot verify or that has expired"
 EXAMPLE_ABOVE = (
     "the comment above it calls it an example: a key published with what it configures? (replace it before use)"
