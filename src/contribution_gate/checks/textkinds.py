@@ -129,21 +129,8 @@ SHELL = frozenset(["sh", "bash", "zsh", "fish", "ksh", "ps1", "psm1", "bat", "cm
 # folders that hold a project's documentation pages
 DOC_FOLDERS = frozenset(["docs", "doc", "documentation", "docs_src"])
 # words of a repository's name that make it a repository of examples (`kubernetes/examples`)
-_EXAMPLE_NAMES = frozenset(
-    [
-        "examples",
-        "example",
-        "samples",
-        "sample",
-        "demo",
-        "demos",
-        "tutorial",
-        "tutorials",
-        "cookbook",
-        "cookbooks",
-        "quickstart",
-        "quickstarts",
-    ]  # fmt: skip
+_EXAMPLE_NAMES = frozenset(["examples", "example", "samples", "sample", "demo", "demos", "tutorial"]) | frozenset(
+    ["tutorials", "cookbook", "cookbooks", "quickstart", "quickstarts"]
 )
 # folders of example code for readers to copy (`guide` names too many services to count in a name)
 EXAMPLE_FOLDERS = _EXAMPLE_NAMES | frozenset(["guides", "guide", "howto"])
