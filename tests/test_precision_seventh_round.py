@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from test_precision_fourth_round import ERROR, MIT, NONE, WARNING, check
 from tokens import rand
 
@@ -360,4 +361,22 @@ def test_an_address_under_a_comment_that_calls_it_arbitrary(based_repo: Any, gat
             ]
         },
         "internal-urls",
+    )
+
+
+def test_an_example_program_s_dependencies_are_not_the_project_s(
+    based_repo: Any, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """go-redis's `example/*/go.mod`: a sample program's packages, which the project never ships; an
+    unknown license there is no warning (68 in go-redis), at the project's root it is."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(based_repo.root / ".cache-home"))
+    based_repo.commit_files("license", {"LICENSE": MIT})
+    check(
+        gate,
+        based_repo,
+        {
+            "example/autopipeline/requirements.txt": [("zz-unknown-sample-package==1.0.0", NONE)],
+            "requirements.txt": [("zz-unknown-project-package==1.0.0", WARNING)],
+        },
+        "licenses",
     )

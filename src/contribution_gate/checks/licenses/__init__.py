@@ -17,12 +17,12 @@ import itertools
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ...errors import PolicyValueError
 from ...model import NO_SETUP, FileChange, Finding, Setup, Severity, file_finding
-from ..textkinds import DOC_FOLDERS, is_fixture_path, is_test_path, kind_of
+from ..textkinds import DOC_FOLDERS, EXAMPLE_FOLDERS, is_fixture_path, is_test_path, kind_of
 from . import dependencies
 from .project import HOW_TO_DECLARE, Project
 
@@ -147,7 +147,28 @@ def _dependency_findings(change: FileChange, opts: Options) -> Iterator[Finding]
 
     assert opts.dependencies is not None
     project, source = opts.outbound.get()
-    yield from dependencies.scan(change, opts.dependencies, project, source, Rules(opts.allow, opts.deny))
+    found = dependencies.scan(change, opts.dependencies, project, source, Rules(opts.allow, opts.deny))
+    if not _in_example_folder(change.path):
+        yield from found
+        return
+    for finding in found:  # a sample program's manifest (`example/autopipeline/go.mod`): not what ships
+        if finding.rule == _UNKNOWN_DEPENDENCY:
+            continue  # its unknowns are the sample's, not this project's
+        if finding.severity is Severity.ERROR:
+            finding = replace(
+                finding,
+                severity=Severity.WARNING,
+                message=finding.message + ". It is an example's manifest: check what readers who copy it take on",
+            )
+        yield finding
+
+
+_UNKNOWN_DEPENDENCY = "dependency-license-unknown"
+
+
+def _in_example_folder(path: str) -> bool:
+    """A manifest inside a folder of examples or samples for readers (`example/`, `samples/`, `demo/`)."""
+    return not EXAMPLE_FOLDERS.isdisjoint(folder.lower() for folder in path.split("/")[:-1])
 
 
 def dependency_items(change: FileChange, opts: Options) -> list[Any]:
