@@ -380,3 +380,22 @@ def test_an_example_program_s_dependencies_are_not_the_project_s(
         },
         "licenses",
     )
+
+
+def test_a_corrupt_fixture_archive_is_unscanned_not_an_error(
+    based_repo: Any, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """twine's `tests/fixtures/malformed.tar.gz`: what no loader can open is reported at the
+    policy's `unscanned` severity (a warning on a developer's machine), like an encrypted member."""
+    import json
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    path = based_repo.root / "tests" / "fixtures" / "malformed.tar.gz"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\x1f\x8b\x08\x00" + b"\x00" * 6 + b"not gzip data at all" * 8)
+    based_repo.stage("tests/fixtures/malformed.tar.gz")
+    run = gate("review", "--staged", "--check", "models", "--format", "json", "-C", str(based_repo.root))
+    rules = {f["rule"]: f["severity"] for f in json.loads(run.out)["findings"]}
+    assert rules == {"archive-corrupt": WARNING}
+    assert run.code == 0

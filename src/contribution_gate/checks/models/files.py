@@ -45,9 +45,10 @@ REMEDIATION = {
 }
 
 
-# what could not be read, at the policy's `unscanned` severity; an encrypted member is among them:
-# no model loader opens one without its password (a test's fixture, `passwordProtected.zip`)
-_UNSCANNED = frozenset(("unscanned", "lfs-unscanned", "archive-encrypted"))
+# what could not be read, at the policy's `unscanned` severity; an encrypted member is among them
+# (no model loader opens one without its password: a test's fixture, `passwordProtected.zip`), and
+# so is a corrupt archive (no loader opens it either: twine's `tests/fixtures/malformed.tar.gz`)
+_UNSCANNED = frozenset(("unscanned", "lfs-unscanned", "archive-encrypted", "archive-corrupt"))
 
 
 def _finding(
