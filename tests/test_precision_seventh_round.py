@@ -11,9 +11,22 @@ from typing import Any
 
 import pytest
 from test_precision_fourth_round import ERROR, MIT, NONE, WARNING, check
-from tokens import rand
+from tokens import jwt, rand
 
 Gate = Callable[..., Any]
+
+
+def _key_block(body: list[str], kind: str = "PRIVATE KEY") -> list[str]:
+    """A PEM block of `kind` around `body`, its markers built from parts (no file holds one whole)."""
+    return ["-----BEGIN " + kind + "-----", *body, "-----END " + kind + "-----"]
+
+
+def _key_lines(body: list[str], severity: str, kind: str = "PRIVATE KEY", indent: str = "") -> list[tuple[str, str]]:
+    """The key block's lines as `check` takes them: the finding on its BEGIN line, none after."""
+    lines = _key_block(body, kind)
+    return [(indent + lines[0], severity), *((indent + line, NONE) for line in lines[1:])]
+
+
 B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
@@ -125,8 +138,8 @@ def test_keys_a_comment_calls_examples_and_keys_cut_short(based_repo: Any, gate:
     """Bitnami's charts: `## Example value taken from ...` right above a chart's default key (a
     key published with the chart: a warning), and a README's key cut short by a line of `...`
     (nothing of a key: no finding); the same key with no such comment is an error."""
-    begin, end = "-----BEGIN " + "RSA PRIVATE KEY-----", "-----END " + "RSA PRIVATE KEY-----"
     body = [rand(64) for _ in range(3)]
+    begin, *_, end = _key_block(body, "RSA PRIVATE KEY")
     check(
         gate,
         based_repo,
@@ -136,9 +149,7 @@ def test_keys_a_comment_calls_examples_and_keys_cut_short(based_repo: Any, gate:
                 ("  ## @param web.hostKey Private key of the web node", NONE),
                 ("  ## Example value taken from the upstream chart", NONE),
                 ("  hostKey: |-", NONE),
-                (f"    {begin}", WARNING),
-                *((f"    {b}", NONE) for b in body),
-                (f"    {end}", NONE),
+                *_key_lines(body, WARNING, "RSA PRIVATE KEY", "    "),
             ],
             "charts/ci-server/README.md": [
                 ("```yaml", NONE),
@@ -154,9 +165,7 @@ def test_keys_a_comment_calls_examples_and_keys_cut_short(based_repo: Any, gate:
                 ("web:", NONE),
                 ("  # the web node's key", NONE),
                 ("  hostKey: |-", NONE),
-                (f"    {begin}", ERROR),
-                *((f"    {b}", NONE) for b in body),
-                (f"    {end}", NONE),
+                *_key_lines(body, ERROR, "RSA PRIVATE KEY", "    "),
             ],
         },
         "secrets",
@@ -212,7 +221,7 @@ def test_round_seven_c_classes(based_repo: Any, gate: Gate) -> None:
             "src/jwt/verify.ts": [
                 ("/**", NONE),
                 (" * @example", NONE),
-                (f" *   '{tokens_jwt()}'", WARNING),
+                (f" *   '{jwt()}'", WARNING),
                 (" */", NONE),
             ],
             "storage/conformance/jwks.go": [(f'{{"kty": "RSA", "e": "AQAB", "d": "{rand(86)}"}}', WARNING)],
@@ -226,12 +235,6 @@ def test_round_seven_c_classes(based_repo: Any, gate: Gate) -> None:
         },
         "secrets",
     )
-
-
-def tokens_jwt() -> str:
-    from tokens import jwt
-
-    return jwt()
 
 
 def test_password_hashes_in_samples_are_no_finding(based_repo: Any, gate: Gate) -> None:
@@ -327,7 +330,6 @@ def test_a_parameter_expansion_s_message_is_no_value(based_repo: Any, gate: Gate
 def test_setting_names_and_stand_in_servers(based_repo: Any, gate: Gate) -> None:
     """aws-cli's `EMRFS_CSE_KMS_KEY_ID_KEY = 'fs.s3.cse.kms.keyId'` names a Hadoop setting; urllib3's
     `dummyserver/certs/server.key` is a test server's key; a random value and a key elsewhere stay."""
-    begin, end = "-----BEGIN " + "PRIVATE KEY-----", "-----END " + "PRIVATE KEY-----"
     body = [rand(64) for _ in range(3)]
     check(
         gate,
@@ -337,8 +339,8 @@ def test_setting_names_and_stand_in_servers(based_repo: Any, gate: Gate) -> None
                 ("EMRFS_CSE_KMS_KEY_ID_KEY = 'fs.s3.cse.kms.keyId'", NONE),
                 (f"EMRFS_SECRET_KEY = '{rand(24)}'", ERROR),
             ],
-            "dummyserver/certs/server.key": [(begin, WARNING), *((b, NONE) for b in body), (end, NONE)],
-            "server/certs/server.key": [(begin, ERROR), *((b, NONE) for b in body), (end, NONE)],
+            "dummyserver/certs/server.key": _key_lines(body, WARNING),
+            "server/certs/server.key": _key_lines(body, ERROR),
         },
         "secrets",
     )

@@ -1,7 +1,8 @@
 """Regions of a source file that say what their lines are: a module's documentation kept in a
-string (its examples' credentials are made up for readers) and a test module kept inside the file
-it tests (its values are made for the tests). The secrets check and the internal-urls check judge
-a finding there as they judge one in documentation or in a test file."""
+string (its examples' credentials are made up for readers), a test module kept inside the file
+it tests (its values are made for the tests), and a comment that calls what follows it a stand-in
+(`# arbitrary private address`, `## Example value taken from ...`). The secrets check and the
+internal-urls check judge a finding there as they judge one in documentation or in a test file."""
 
 from __future__ import annotations
 
@@ -61,3 +62,26 @@ def test_module_start(path: str, added: AddedLines) -> int | None:
         return None
     found = _RUST_TEST_MODULE.search(added.text)
     return None if found is None else added.text.count("\n", 0, found.start())
+
+
+# a comment's opening (`#`, `//`, `/*`, ` * `, `--`, `;`, `<!--`), where a C preprocessor line
+# (`#define WIFI_PASSWORD "..."`, C#'s `#region`) is code, though it starts with `#`
+_COMMENT_START = ("#", "//", "/*", "* ", "--", "<!--", ";")
+_PREPROCESSOR = re.compile(
+    r"#[ \t]*(?:define|undef|if|ifdef|ifndef|elif|else|endif|include|import|pragma|region|endregion)\b"
+)
+# what a comment calls a value it stands above or beside when the value stands in for any other
+_STAND_IN_WORD = re.compile(
+    r"(?i)\b(?:example|sample|for instance|dummy|placeholder|fake|made[- ]up|arbitrary|insecure default)\b|\be\.g\."
+)
+
+
+def is_comment_line(line: str) -> bool:
+    """Whether a line of source code is a comment (a bare ` *` of a block comment too)."""
+    stripped = line.strip()
+    return (stripped.startswith(_COMMENT_START) or stripped == "*") and not _PREPROCESSOR.match(stripped)
+
+
+def calls_it_a_stand_in(comment: str) -> bool:
+    """Whether a comment says the value it is about is an example or any value at all."""
+    return _STAND_IN_WORD.search(comment) is not None

@@ -92,6 +92,7 @@ class Data:
     schemes: frozenset[str]
     placeholders: frozenset[str]
     placeholder_words: frozenset[str]
+    placeholder_parts: tuple[str, ...]
     keys: Keys
     defaults: dict[str, str]  # address -> the software that gives it by default
     default_networks: tuple[tuple[Network, str], ...] = ()  # ranges software hands out by default
@@ -119,6 +120,7 @@ def load_data() -> Data:
             schemes=frozenset(dotless["schemes"]),
             placeholders=frozenset(dotless["placeholders"]),
             placeholder_words=frozenset(dotless["placeholder-words"]),
+            placeholder_parts=tuple(dotless["placeholder-parts"]),
             keys=Keys(
                 *(
                     frozenset(k for name in keys[kind] for k in (name, name.replace("_", "")))
@@ -348,7 +350,7 @@ class Verdicts:
             and not low.startswith(("your", "my-", "some", "example", "www", "http", "xn--"))  # `http://www` cut short
             and re.fullmatch(r"[a-z][a-z0-9-]*[a-z0-9]", low) is not None
             and not any(word in data.placeholder_words for word in _NAME_WORD.findall(low))
-            and not any(part in low for part in _STAND_IN_PARTS)  # `catalogbaseurltobereplaced`
+            and not any(part in low for part in data.placeholder_parts)  # `catalogbaseurltobereplaced`
         )
 
     def _within(self, network: Network, name: str) -> bool:
@@ -359,10 +361,6 @@ class Verdicts:
 
     def _allowed_name(self, host: str) -> bool:
         return any(fnmatch.fnmatchcase(host, g) or host.endswith("." + g) for g in self.globs)
-
-
-# run-together names that say they stand in for a host, replaced at deployment
-_STAND_IN_PARTS = ("replace", "placeholder", "changeme")
 
 
 class _Spans:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ...model import AddedLine
+from ...regions import calls_it_a_stand_in, is_comment_line
 from ..textkinds import string_literals
 
 URL = re.compile(r"(?i)(?<![\w+.-])(?P<scheme>[a-z][\w+.-]{0,30})://(?P<auth>[^\s/?#\"'<>`\\|(){}]*)")
@@ -229,8 +230,8 @@ class Line:
         return (  # `# arbitrary private address` above werkzeug's `host = "10.253.155.219"`
             above is not None
             and above.lineno == here - 1
-            and _COMMENT_LINE.match(above.text) is not None
-            and _STAND_IN_MARK.search(above.text) is not None
+            and is_comment_line(above.text)
+            and calls_it_a_stand_in(above.text)
         )
 
     @cached_property
@@ -362,9 +363,6 @@ def in_example_text(line: Line, start: int, mode: str) -> bool:
 
 
 _EXAMPLE_MARK = re.compile(r"(?i)\b(?:e\.g\.|eg:|examples?:|for (?:example|instance)\b|usage:)")
-# a comment above a value that says it stands for any address (`# arbitrary private address`)
-_STAND_IN_MARK = re.compile(r"(?i)\b(?:arbitrary|dummy|placeholder|fake|made[- ]up|example|sample|any)\b")
-_COMMENT_LINE = re.compile(r"^\s*(?:#|//|/\*|\*|--|;)")
 
 
 def _strip_comment(text: str) -> str:

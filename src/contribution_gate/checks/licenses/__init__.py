@@ -151,8 +151,10 @@ def _dependency_findings(change: FileChange, opts: Options) -> Iterator[Finding]
     if not _in_example_folder(change.path):
         yield from found
         return
+    from .dependencies.findings import UNKNOWN_RULE
+
     for finding in found:  # a sample program's manifest (`example/autopipeline/go.mod`): not what ships
-        if finding.rule == _UNKNOWN_DEPENDENCY:
+        if finding.rule == UNKNOWN_RULE:
             continue  # its unknowns are the sample's, not this project's
         if finding.severity is Severity.ERROR:
             finding = replace(
@@ -161,9 +163,6 @@ def _dependency_findings(change: FileChange, opts: Options) -> Iterator[Finding]
                 message=finding.message + ". It is an example's manifest: check what readers who copy it take on",
             )
         yield finding
-
-
-_UNKNOWN_DEPENDENCY = "dependency-license-unknown"
 
 
 def _in_example_folder(path: str) -> bool:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from ...model import Severity
+from ...regions import calls_it_a_stand_in, is_comment_line
 from . import jwts, keynames
 from .context import Context
 from .passwords import default_password
@@ -61,7 +62,6 @@ _URL_RULES = frozenset(["url-password", "jdbc-password"])
 _EXAMPLE_RULES = _NAME_RULES | _URL_RULES | {"private-key"}  # what a documentation example shows
 _DIGEST_WORDS = ("hash", "sha", "md5", "digest", "checksum", "integrity", "etag", "fingerprint", "commit", "revision")
 _PASSWORD_WORDS = frozenset(["password", "passwd", "passphrase", "pwd", "pass", "passwords"])
-_COMMENTS = ("#", "//", "/*", "* ", "--", "<!--", ";")
 _TEST_WORDS = frozenset(["test", "tests", "testing", "demo", "e2e"])
 # a URL password that names what belongs there: `https://user:token@host`, `redis://:password@host`
 _NAMING_WORDS = ("password", "passwd", "pass", "pwd", "secret", "token", "apikey", "key", "credential")
@@ -127,21 +127,9 @@ def _in_comment(context: Context, line: str, judged: Judged | None) -> Judged | 
     """A JWT or a credential found by where it stands, on a comment line of source code (a JSDoc
     `@example`, a docstring-like comment): an example for readers more often than a leak, a
     warning; a provider's token format is not judged here."""
-    if judged is not None and judged[0] is Severity.ERROR and context.code and _comment_line(line):
+    if judged is not None and judged[0] is Severity.ERROR and context.code and is_comment_line(line):
         return Severity.WARNING, COMMENT
     return judged
-
-
-# a C preprocessor line (`#define WIFI_PASSWORD "..."`, C#'s `#region`): code, though it starts with `#`
-_PREPROCESSOR = re.compile(
-    r"#[ \t]*(?:define|undef|if|ifdef|ifndef|elif|else|endif|include|import|pragma|region|endregion)\b"
-)
-
-
-def _comment_line(line: str) -> bool:
-    """Whether a line of source code is a comment (`#`, `//`, `/*`, `* `, `--`, `;`)."""
-    stripped = line.lstrip()
-    return stripped.startswith(_COMMENTS) and not _PREPROCESSOR.match(stripped)
 
 
 def in_documentation(found: Found) -> Found:
@@ -170,14 +158,11 @@ def private_key(context: Context, line: str = "", above: str = "") -> Judged:
     chart's default), an example published with what it configures."""
     if context.sample:
         return Severity.WARNING, CI_FILE if context.ci else TEST_KEY
-    if context.code and _comment_line(line):
+    if context.code and is_comment_line(line):
         return Severity.WARNING, COMMENT
     if _example_comment_above(above):
         return Severity.WARNING, EXAMPLE_ABOVE
     return Severity.ERROR, ""
-
-
-_EXAMPLE_WORD = re.compile(r"(?i)\b(?:example|sample|for instance|dummy|insecure default)\b|\be\.g\.")
 
 
 _VALUE_OPENER = re.compile(r"""(?:[:=(\[{]|[|>][-+]?)[ \t]*$|(?:\"\"\"|\'\'\')[ \t]*$|<<-?[ \t]*['"]?\w+['"]?[ \t]*$""")
@@ -186,13 +171,12 @@ _VALUE_OPENER = re.compile(r"""(?:[:=(\[{]|[|>][-+]?)[ \t]*$|(?:\"\"\"|\'\'\')[ 
 def _example_comment_above(above: str) -> bool:
     """Whether one of the (up to three) comment lines right above a key's first line calls it an example."""
     lines = above.split("\n")[:-1]  # `above` ends where the key's line begins
-    if lines and _VALUE_OPENER.search(lines[-1]) and not lines[-1].lstrip().startswith(_COMMENTS):
+    if lines and _VALUE_OPENER.search(lines[-1]) and not is_comment_line(lines[-1]):
         lines.pop()  # the line that opens the key's value (`hostKey: |-`, `KEY = """`)
     for text in reversed(lines[-4:]):
-        stripped = text.strip()
-        if not stripped.startswith(("#", "//", "/*", "*", "--", ";", "<!--")):
+        if not is_comment_line(text):
             return False  # the comment block above ends here: code or a blank line
-        if _EXAMPLE_WORD.search(stripped):
+        if calls_it_a_stand_in(text):
             return True
     return False
 
@@ -263,7 +247,7 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
         return Severity.WARNING, PUBLIC
     if not _TEST_WORDS.isdisjoint(name.words):
         return Severity.WARNING, TEST_NAME
-    if context.code and _comment_line(line):
+    if context.code and is_comment_line(line):
         return Severity.WARNING, COMMENT  # an example more often than a leak
     if line.lstrip().startswith("#") and _is_settings_file(context.path):
         return Severity.WARNING, COMMENTED_OUT  # `#  SA_PASSWORD: ...` of a service left disabled
