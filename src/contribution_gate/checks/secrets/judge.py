@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
@@ -36,6 +37,7 @@ from ...regions import calls_it_a_stand_in, is_comment_line
 from . import jwts, keynames
 from .context import Context
 from .passwords import default_password
+from .rules import Rule, load_rules
 from .values import (
     Verdict,
     base64_text,
@@ -68,7 +70,6 @@ _NAMING_WORDS = ("password", "passwd", "pass", "pwd", "secret", "token", "apikey
 
 
 _HEX32 = re.compile(r"[0-9a-f]{32}")
-_CRYPT_HASH = re.compile(r"\${1,2}(?:1|apr1|2[abxy]|5|6|8|y)\${1,2}[./A-Za-z0-9]")
 _KEY_ELEMENT = re.compile(r"<key>\s*$", re.IGNORECASE)
 _KEY_ARGUMENT = re.compile(r"[(,]\s*key\s*=\s*[rbuRBU]?[\"']?$")  # a call's `key=` argument
 _SEARCH_WORDS = ("algolia", "docsearch", "indexname", "index_name", "searchclient", "instantsearch")
@@ -220,7 +221,7 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
         return None  # `st.button("Submit", key="dialog2-btn")`: a widget's, a cache's or a dict's key
     if secret.startswith("eyJ") and secret.count(".") == 2:
         return _jwt(context, secret, Severity.ERROR)  # a JWT assigned: judged as one
-    if _CRYPT_HASH.search(secret):
+    if _password_hash(secret):
         return None  # `htpasswd: user:$2y$10$...`: a password's hash, the `password-hash` rule's (a warning)
     if any(c.isspace() for c in secret.strip()):
         found = Verdict.SECRET  # a passphrase: the rule's filter has judged it
@@ -264,6 +265,17 @@ def _is_settings_file(path: str) -> bool:
 
 
 _PROSE_WORD = re.compile(r"[A-Za-z][a-z'’]*,?")
+
+
+def _password_hash(secret: str) -> bool:
+    """Whether a value holds a password hash as the `password-hash` rule finds one (its pattern, kept
+    in config/secret_rules.toml, is the one list of crypt schemes)."""
+    return "$" in secret and _hash_rule().regex.search(secret) is not None
+
+
+@cache
+def _hash_rule() -> Rule:
+    return next(rule for rule in load_rules() if rule.id == "password-hash")
 
 
 def _in_expansion(line: str, start: int, name: str) -> bool:
