@@ -11,12 +11,13 @@ import re
 from .model import AddedLines, FileChange
 
 # a module's documentation kept in a string: Ansible's DOCUMENTATION, EXAMPLES and RETURN, a USAGE;
-# a docstring: a triple-quoted string that opens the line after a header ending in `:` (a `def`'s
-# closing `):`, a `class`'s), or the file (authlib's docstrings quote RFC 6749's example tokens)
+# a docstring: a triple-quoted string that opens the line after a `def`'s or a `class`'s header (or
+# after the `) -> T:` that closes a signature over several lines), or the file (authlib's docstrings
+# quote RFC 6749's example tokens). Each header ends its line with `:`, so each repeat has one way to match.
 _DOCUMENTATION_STRING = re.compile(
     r"^(?:DOCUMENTATION|EXAMPLES?|RETURN|USAGE)\s*=\s*[rRuU]?(\"\"\"|''')"
-    r"|^[^\n#]{0,400}\)[ \t]*(?:->[^\n:]{0,200})?:[ \t]*\n[ \t]*[rRuU]?(\"\"\"|''')"
-    r"|^[ \t]*class [^\n]{0,400}:[ \t]*\n[ \t]*[rRuU]?(\"\"\"|''')"
+    r"|^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t][^\n#]{0,400}:\n[ \t]*[rRuU]?(\"\"\"|''')"
+    r"|^[ \t]*\)[^\n#]{0,200}:\n[ \t]*[rRuU]?(\"\"\"|''')"
     r"|\A(?:#[^\n]*\n)*[rRuU]?(\"\"\"|''')",
     re.MULTILINE,
 )

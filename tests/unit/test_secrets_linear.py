@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import regex_shape
 
+from contribution_gate import regions
 from contribution_gate.checks.secrets import (
     blocks,
     context,
@@ -24,6 +25,7 @@ from contribution_gate.checks.secrets import (
     keynames,
     lines,
     office,
+    passwords,
     plugins,
     rules,
     values,
@@ -32,7 +34,10 @@ from contribution_gate.checks.secrets import (
 from contribution_gate.checks.secrets.rules import load_rules
 
 TESTS = Path(__file__).resolve().parents[1]
-MODULES = (rules, formats, values, lines, blocks, plugins, words, keynames, context, judge, jwts, encodings, office)
+MODULES = (
+    rules, formats, values, passwords, lines, blocks, plugins, words, keynames, context, judge, jwts, encodings, office,
+    regions,  # the comment and documentation regions the secrets judge reads
+)  # fmt: skip
 MODULE_PATTERNS = {
     f"{module.__name__.rsplit('.', 1)[1]}.{name}": pattern
     for module in MODULES
