@@ -282,9 +282,11 @@ def _counted(budget: Budget, count: int = 1) -> Issue | None:
     return None
 
 
-def _spool(source: BinaryIO, budget: Budget) -> BinaryIO | Issue:
-    """A seekable copy of `source`, or the issue that stopped the copy (bytes or time)."""
+def _spool(source: BinaryIO, budget: Budget, head: bytes = b"") -> BinaryIO | Issue:
+    """A seekable copy of `head` (read from `source` and counted already) and the rest of
+    `source`, or the issue that stopped the copy (bytes or time)."""
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115 - the caller closes it
+    out.write(head)
     while block := source.read(BLOCK):
         if not budget.spend(len(block)) or budget.expired():
             out.close()
@@ -413,9 +415,7 @@ def _zip(stream: BinaryIO, budget: Budget, select: Select) -> Iterator[Member | 
                     return
                 if not select(name, head, entry.file_size):
                     continue
-            budget.used -= len(head)  # read again by the copy, counted there
-            with archive.open(entry) as opened:
-                copy = _spool(cast(BinaryIO, opened), budget)
+                copy = _spool(cast(BinaryIO, opened), budget, head)  # read on, not decompressed twice
         except NotImplementedError as exc:
             yield Issue("archive-unreadable", f"a zip member cannot be read ({exc})", name, name)
             continue

@@ -453,9 +453,12 @@ class _Tokens:
         self.text, self.template = text, template
         self.dead = dict.fromkeys(quotes, -1)  # a quote before this offset opens no literal
         self.line = (0, -1)  # (an offset, the end of its line): each line's end is looked for once
+        self.every = _token_pattern(template, frozenset(quotes))
 
     def search(self, pos: int) -> re.Match[str] | None:
         while True:
+            if all(until <= pos for until in self.dead.values()):  # most searches: every quote live
+                return self.every.search(self.text, pos)
             dead = frozenset(q for q, until in self.dead.items() if until > pos)
             limit = min((self.dead[q] for q in dead), default=len(self.text))
             found = _token_pattern(self.template, frozenset(self.dead) - dead).search(self.text, pos, limit)

@@ -94,7 +94,7 @@ def kind_of(path: str, examples: bool = False) -> Kind:
 
 def _member_kind(outer: str, inner: str, examples: bool = False) -> Kind:
     """A member of the archive at `outer`: a sample there if the archive is one (`tests/fixtures/x.tar.gz`)."""
-    return Kind(inner, context.within(context.of(outer, examples), context.of(inner)))
+    return Kind(inner, context.within(kind_of(outer, examples).context, context.of(inner)))
 
 
 def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:

@@ -23,7 +23,7 @@ from ...redaction import MAX_EXCERPT, mask, redact
 from ..keywords import Keywords, find_matches, utf8_safe
 from . import judge, plugins
 from .context import Context
-from .rules import RuleMatch, is_published, keyword_index, scan_text
+from .rules import RuleMatch, is_published, keyword_index, patterns_for, scan_text
 from .values import is_placeholder
 
 WINDOW = 1 << 16
@@ -72,6 +72,8 @@ def line_hits(
     found: list[tuple[int, Hit]] = []  # (detector rank, hit)
     if end - begin <= WINDOW:
         line = text[begin:end] if begin or end != len(text) else text
+        if words[0].isdisjoint(plugins.KEYWORDS) and not any(p.search(line) for p in patterns_for(*words)):
+            return found  # no rule matches and no plugin looks: most lines with a keyword
         around = text[max(0, begin - _AROUND) : end + _AROUND]  # the lines next to it, for the judge
         _window(kind, line, 0, 0, len(line), words, lineno, found, around)
     else:  # the line's keywords, as a short line has them: `twilio` far before its key counts

@@ -311,6 +311,14 @@ def rules_for(on_line: frozenset[str], around: frozenset[str]) -> tuple[Rule, ..
     return tuple(rules[at] for at in sorted(picked))
 
 
+@lru_cache(maxsize=256)
+def patterns_for(on_line: frozenset[str], around: frozenset[str]) -> tuple[re.Pattern[str], ...]:
+    """The compiled patterns of `rules_for(on_line, around)`: a line none of them matches holds no
+    rule's hit, so most lines with a keyword (`key`, `pass`, `version_`) are passed by on one
+    search each, before any of the work a match needs."""
+    return tuple(dict.fromkeys(rule.regex for rule in rules_for(on_line, around)))
+
+
 @lru_cache(maxsize=1)
 def _rule_index() -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     """Keyword -> positions of the rules holding it, for every rule and for the `near` ones."""
