@@ -73,7 +73,7 @@ def line_hits(
     if end - begin <= WINDOW:
         line = text[begin:end] if begin or end != len(text) else text
         if words[0].isdisjoint(plugins.KEYWORDS) and not any(p.search(line) for p in patterns_for(*words)):
-            return found  # no rule matches and no plugin looks: most lines with a keyword
+            return []  # no rule matches and no plugin looks: most lines with a keyword
         around = text[max(0, begin - _AROUND) : end + _AROUND]  # the lines next to it, for the judge
         _window(kind, line, 0, 0, len(line), words, lineno, found, around)
     else:  # the line's keywords, as a short line has them: `twilio` far before its key counts
