@@ -9,6 +9,7 @@
     python benchmarks/real_repos.py --set fifth --mirror-root /work/.mirror    # the fifth set (FIFTH)
     python benchmarks/real_repos.py --set sixth --mirror-root /work/.mirror    # the sixth set (SIXTH)
     python benchmarks/real_repos.py --set seventh --mirror-root /work/.mirror  # the seventh set (SEVENTH)
+    python benchmarks/real_repos.py --set eighth --mirror-root /work/.mirror   # the eighth set (EIGHTH)
     python benchmarks/real_repos.py --repo httpx --only-label          # unlabelled findings, values masked
     python benchmarks/real_repos.py --repo httpx --only-label --template   # ... as CSV rows to fill in
     python benchmarks/real_repos.py --json > real_repos.json
@@ -291,6 +292,29 @@ SEVENTH: tuple[Repo, ...] = _pinned(
     ("spring-projects/spring-security-samples", "472a9b7cb683e854bc9d9781875b2df72faad7a5"),
     ("hashicorp/vault-examples", "525571081fe8857792a193abbac9274e4be79629"),
 )
+# The eighth set (`--set eighth`, December 2026): seventeen projects nobody here had run: AI SDKs and
+# frameworks with their providers' keys in tests and docs (openai-python, anthropic-sdk-python, llm,
+# haystack, chroma, the Vercel AI SDK, langgraph, qdrant-client), Go servers (traefik, caddy, minio),
+# an API client (hoppscotch), Laravel, Spring PetClinic, .NET eShop, Jenkins and SvelteKit.
+EIGHTH: tuple[Repo, ...] = _pinned(
+    ("openai/openai-python", "e43b422412a9e96c9cc5192c61fffbe2d7e04836"),
+    ("anthropics/anthropic-sdk-python", "009b035305e0724ce108ebd796935f91711fc6e1"),
+    ("simonw/llm", "f3f4f29c6e5e623c3776cbf6455dda2345638214"),
+    ("deepset-ai/haystack", "c7cb46c0f28ad1984f60e5d3e9404b124a221437"),
+    ("chroma-core/chroma", "93652ec0869489b803fe1682427fc02bd47bec14"),
+    ("vercel/ai", "ed857f50f112e23930b0c2dd8d532cc8bebbc911"),
+    ("langchain-ai/langgraph", "f09cfe8ffc1eeffd68f4b628ed69c30f7cad229f"),
+    ("qdrant/qdrant-client", "326adefcc2158121dd0d04877e1a483b5aa2627b"),
+    ("traefik/traefik", "fd5a576df2e8aeb0bfc8a96b6ef6e60a61f7ec0a"),
+    ("caddyserver/caddy", "0cf03d32f7d99cf160d5375e8a40fbe3d910d515"),
+    ("minio/minio", "7aac2a2c5b7c882e68c1ce017d8256be2feea27f"),
+    ("hoppscotch/hoppscotch", "afc2cf181c16e56647b099e5d18cfe55710c6cdd"),
+    ("laravel/framework", "bd71b45fbb7e672957bf6ff61baddefe15fbca6a"),
+    ("spring-projects/spring-petclinic", "edf4db28affcc4741c79850a3d95bc3f177b5ff9"),
+    ("dotnet/eShop", "5624ad564d1602a927879df32a79b94522eb6101"),
+    ("jenkinsci/jenkins", "ff9430ee1dc6e319349a488650d914444fe141f3"),
+    ("sveltejs/kit", "aa810a04146b98b77592f7b384347140d29ff599"),
+)
 SETS = {
     "first": REPOS,
     "second": SECOND,
@@ -299,7 +323,8 @@ SETS = {
     "fifth": FIFTH,
     "sixth": SIXTH,
     "seventh": SEVENTH,
-    "all": REPOS + SECOND + THIRD + FOURTH + FIFTH + SIXTH + SEVENTH,
+    "eighth": EIGHTH,
+    "all": REPOS + SECOND + THIRD + FOURTH + FIFTH + SIXTH + SEVENTH + EIGHTH,
 }
 
 
@@ -885,7 +910,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--set",
         choices=sorted(SETS),
         default="first",
-        help="the development set (first), or the pinned sets second to seventh, or all",
+        help="the development set (first), or the pinned sets second to eighth, or all",
     )
     parser.add_argument("--mirror-root", type=Path, help="clone from DIR/<owner+name>/repo instead of GitHub")
     parser.add_argument("--gate", type=Path, default=DEFAULT_GATE, help="the contribution-gate command to measure")
