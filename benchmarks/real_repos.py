@@ -292,28 +292,31 @@ SEVENTH: tuple[Repo, ...] = _pinned(
     ("spring-projects/spring-security-samples", "472a9b7cb683e854bc9d9781875b2df72faad7a5"),
     ("hashicorp/vault-examples", "525571081fe8857792a193abbac9274e4be79629"),
 )
-# The eighth set (`--set eighth`, December 2026): seventeen projects nobody here had run: AI SDKs and
-# frameworks with their providers' keys in tests and docs (openai-python, anthropic-sdk-python, llm,
-# haystack, chroma, the Vercel AI SDK, langgraph, qdrant-client), Go servers (traefik, caddy, minio),
-# an API client (hoppscotch), Laravel, Spring PetClinic, .NET eShop, Jenkins and SvelteKit.
+# The eighth set (`--set eighth`, December 2026): nineteen projects no earlier set or spot check had:
+# AI SDKs, agents and RAG apps with their providers' keys in tests, docs and cassettes (llm, chroma,
+# qdrant-client, mem0, browser-use, pydantic-ai, openai-agents-python, the MCP servers, dspy, ragflow),
+# identity and password servers with their test keys (vaultwarden, authelia, kratos, casdoor), an API
+# client (hoppscotch), Jenkins, SvelteKit, NetBox and paperless-ngx.
 EIGHTH: tuple[Repo, ...] = _pinned(
-    ("openai/openai-python", "e43b422412a9e96c9cc5192c61fffbe2d7e04836"),
-    ("anthropics/anthropic-sdk-python", "009b035305e0724ce108ebd796935f91711fc6e1"),
     ("simonw/llm", "f3f4f29c6e5e623c3776cbf6455dda2345638214"),
-    ("deepset-ai/haystack", "c7cb46c0f28ad1984f60e5d3e9404b124a221437"),
     ("chroma-core/chroma", "93652ec0869489b803fe1682427fc02bd47bec14"),
-    ("vercel/ai", "ed857f50f112e23930b0c2dd8d532cc8bebbc911"),
-    ("langchain-ai/langgraph", "f09cfe8ffc1eeffd68f4b628ed69c30f7cad229f"),
     ("qdrant/qdrant-client", "326adefcc2158121dd0d04877e1a483b5aa2627b"),
-    ("traefik/traefik", "fd5a576df2e8aeb0bfc8a96b6ef6e60a61f7ec0a"),
-    ("caddyserver/caddy", "0cf03d32f7d99cf160d5375e8a40fbe3d910d515"),
-    ("minio/minio", "7aac2a2c5b7c882e68c1ce017d8256be2feea27f"),
     ("hoppscotch/hoppscotch", "afc2cf181c16e56647b099e5d18cfe55710c6cdd"),
-    ("laravel/framework", "bd71b45fbb7e672957bf6ff61baddefe15fbca6a"),
-    ("spring-projects/spring-petclinic", "edf4db28affcc4741c79850a3d95bc3f177b5ff9"),
-    ("dotnet/eShop", "5624ad564d1602a927879df32a79b94522eb6101"),
     ("jenkinsci/jenkins", "ff9430ee1dc6e319349a488650d914444fe141f3"),
     ("sveltejs/kit", "aa810a04146b98b77592f7b384347140d29ff599"),
+    ("mem0ai/mem0", "8d5b7865bd0521e75fe9ab1b260eeccc83f8a378"),
+    ("browser-use/browser-use", "85ddbfedf609166b2d2c76c3d80506649fee82a9"),
+    ("pydantic/pydantic-ai", "4fda38988f2939fa6ea9cdefcf120693e10ef491"),
+    ("openai/openai-agents-python", "7f7a44f8dc0650296bd5ab6c745c9bcbaa6ac3b7"),
+    ("modelcontextprotocol/servers", "76d64c822f5125032f89eb71dbdb94e42b434821"),
+    ("stanfordnlp/dspy", "4ed377ee9110e912d4f5e1be43b317b87455053c"),
+    ("dani-garcia/vaultwarden", "46d71107f5094460dd5ecbe1dbac6e6c71e5189a"),
+    ("authelia/authelia", "23572030b4048922a377ca40d59e804e0ed25fd7"),
+    ("ory/kratos", "b86338da04a040247a07f46100a86dcfb3875909"),
+    ("casdoor/casdoor", "e6b2338f8955455254ec2f48ef0a0390cbef9ec5"),
+    ("netbox-community/netbox", "43fe81f9e833228c9869f7ddadb67e6c5f145060"),
+    ("paperless-ngx/paperless-ngx", "b0e0e8a35373a5d9d588a507cb63c79e50a23403"),
+    ("infiniflow/ragflow", "b1b8cd623520b97b2526ffb1514bd812bdcc7eaf"),
 )
 SETS = {
     "first": REPOS,
