@@ -7,8 +7,9 @@ internal-urls check judge a finding there as they judge one in documentation or 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from .model import AddedLines, FileChange
+from .model import AddedLine, AddedLines, FileChange
 
 # a module's documentation kept in a string: Ansible's DOCUMENTATION, EXAMPLES and RETURN, a USAGE;
 # a docstring: a triple-quoted string that opens the line after a `def`'s or a `class`'s header (or
@@ -49,6 +50,19 @@ def documentation_string_lines(change: FileChange) -> frozenset[int]:
     return frozenset(found)
 
 
+def block_comment_lines(change: FileChange) -> frozenset[int]:
+    """The new file's numbers of the added lines inside a block comment of source code (`/* ... */`
+    after its opening line): an API's sample response or a commented-out block quoted there is
+    read as a `//` comment's line is (casdoor keeps its providers' example responses so)."""
+    from .checks import textkinds  # the checks' text kinds; imported once a hit asks
+
+    kind = textkinds.kind_of(change.path)
+    if not kind.is_code or "/*" not in kind.openers or "/*" not in change.added.text:
+        return frozenset()
+    inside = textkinds.block_lines(change.added, kind)
+    return frozenset(change.added.lineno(index) for index in inside)
+
+
 # Rust keeps unit tests in the file they test: `#[cfg(test)]` before `mod tests {`, by convention last
 _RUST_TEST_MODULE = re.compile(
     r"^[ \t]*#\[cfg\(test\)\][ \t]*\n(?:[ \t]*(?://[^\n]*|#\[[^\n]*)?\n)*[ \t]*(?:pub(?:\([^)\n]*\))? )?mod \w+ ?\{",
@@ -81,6 +95,33 @@ def is_comment_line(line: str) -> bool:
     """Whether a line of source code is a comment (a bare ` *` of a block comment too)."""
     stripped = line.strip()
     return (stripped.startswith(_COMMENT_START) or stripped == "*") and not _PREPROCESSOR.match(stripped)
+
+
+# a definition's header: `class MockProvider(...)`, `def fake_client(`, `func newStubServer(`, `function dummyDb(`
+_DEFINITION = re.compile(
+    r"([ \t]*)(?:export[ \t]+)?(?:(?:p(?:ub(?:lic)?|r(?:ivate|otected))|internal|static|a(?:bstract|sync)|final)[ \t]+)*"
+    r"(?:class|def|func|fn|function|struct|object)[ \t]+(?:\([^)\n]{0,80}\)[ \t]*)?([A-Za-z_]\w{0,80})"
+)
+_STAND_IN_DEFINITION = re.compile(r"(?i)mock|fake|dummy|stub")
+_DEFINITION_REACH = 200  # lines looked back over for the definitions a line is in
+
+
+def in_stand_in_definition(lines: Sequence[AddedLine], index: int) -> bool:
+    """Whether line `index` lies in a class or function whose name makes it a stand-in
+    (`class MockMemberlistProvider`, `def fake_cluster():`), told by indentation: the definitions
+    above it, each indented less than what it holds, among the contiguous added lines."""
+    text = lines[index].text
+    indent = len(text) - len(text.lstrip(" \t"))
+    for back in range(index - 1, max(-1, index - _DEFINITION_REACH), -1):
+        if lines[back].lineno != lines[back + 1].lineno - 1 or indent == 0:
+            return False
+        found = _DEFINITION.match(lines[back].text)
+        if found is None or len(found.group(1)) >= indent:
+            continue
+        if _STAND_IN_DEFINITION.search(found.group(2)) is not None:
+            return True
+        indent = len(found.group(1))
+    return False
 
 
 def calls_it_a_stand_in(comment: str) -> bool:

@@ -245,8 +245,9 @@ LOCAL_SETUP_FOLDERS = frozenset(
 )
 _TEST_NAME = re.compile(
     r"(?:^test_|^conftest\.py$|_tests?\.\w+$|\.(?:test|spec)\.\w+$|Tests?\.(?:java|kt|cs|swift|scala)$"
-    # a C project's `test.c`, `tests.h`; the settings a test run loads (`.env.test`, `.env.testing`)
-    r"|^tests?\.(?:c|h|cc|cpp)$|^\.env\.test(?:ing)?$"
+    # a C project's `test.c`, `tests.h`, Django's `tests.py`, a script's `test.py`; the settings a
+    # test run loads (`.env.test`, `.env.testing`)
+    r"|^tests?\.(?:c|h|cc|cpp|py|js|ts|rb)$|^\.env\.test(?:ing)?$"
     r"|\.t$)"  # Perl's tests (Test::More, Test::Nginx): `t/basic.t`
 )
 _CHART_TEST_VALUES = re.compile(r"values\.ya?ml$", re.IGNORECASE)
@@ -286,7 +287,10 @@ def is_test_folder(name: str) -> bool:
 
 
 _FOLDER_WORD = re.compile(r"[-_.]+")
-_TEST_WORDS = frozenset(["test", "tests", "testing", "fixture", "fixtures", "testdata", "spec", "specs", "e2e"])
+# ... and `stubs/`, `suites/` (a project's integration suites: Authelia's `internal/suites/`)
+_TEST_WORDS = frozenset(
+    ["test", "tests", "testing", "fixture", "fixtures", "testdata", "spec", "specs", "e2e", "stub", "stubs", "suites"]
+)
 # `caddytest`, `apitests`: a name and "test(s)" run together
 _NAMED_TESTS = re.compile(r"[a-z][a-z0-9]{2,30}tests?")
 _TEST_LOOKALIKES = frozenset(

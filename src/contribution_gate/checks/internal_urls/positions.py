@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ...model import AddedLine
-from ...regions import calls_it_a_stand_in, is_comment_line
+from ...regions import calls_it_a_stand_in, in_stand_in_definition, is_comment_line
 from ..textkinds import string_literals
 
 URL = re.compile(r"(?i)(?<![\w+.-])(?P<scheme>[a-z][\w+.-]{0,30})://(?P<auth>[^\s/?#\"'<>`\\|(){}]*)")
@@ -218,7 +218,8 @@ class Line:
     def shows_examples(self) -> bool:
         """The line says it shows examples (`e.g. 10.0.0.5`), or, holding no assignment, follows one
         by a line or two (a help text's list: `Examples: --address ':443'`, then `--address
-        '172.16.34.31:9000'`)."""
+        '172.16.34.31:9000'`), or lies in a class or function named as a stand-in (a mock
+        provider's made-up members)."""
         here = self.lines[self.index].lineno
         reach = 3 if "=" not in self.text else 1
         for back in range(self.index, max(-1, self.index - reach), -1):
@@ -232,7 +233,7 @@ class Line:
             and above.lineno == here - 1
             and is_comment_line(above.text)
             and calls_it_a_stand_in(above.text)
-        )
+        ) or in_stand_in_definition(self.lines, self.index)  # chroma's `class MockMemberlistProvider`
 
     @cached_property
     def version_at(self) -> int:

@@ -50,6 +50,8 @@ def detections(path: str, text: str) -> Iterator[Detection]:
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError, configparser.Error) as exc:
         found = [(None, "", EXPRESSION, f"{name} cannot be parsed ({type(exc).__name__})")]  # not ours to judge
     for line, value, mode, field in found:
+        if value.strip().upper().startswith("SEE LICENSE IN"):
+            continue  # npm's pointer to a file: the check reads that file's own text, the manifest adds none
         detection = _detection(line, value, mode, field, lines)
         if detection.expr is None or simplify(detection.expr) is not None:
             yield detection  # `License :: Freely Distributable` names no license: nothing to judge

@@ -114,7 +114,10 @@ def _keras(node: Any, where: str, depth: int) -> Iterator[Problem]:
                 f"Lambda@{where}",
             )
         module = node.get("module")
-        if isinstance(name, str) and isinstance(module, str) and module and not _is_keras(module):
+        # Keras serialises every object with its `config` (`{"module", "class_name", "config",
+        # "registered_name"}`): a document that merely names classes and modules (an API listing) is no model
+        serialised = isinstance(node.get("config"), dict)
+        if serialised and isinstance(name, str) and isinstance(module, str) and module and not _is_keras(module):
             yield Problem(
                 "keras-module",
                 f"a Keras object of class {name!r} comes from module {module!r}, outside keras: loading imports it",

@@ -439,7 +439,11 @@ def _run(data: Input, result: Walk, allow: Allowed, meter: Meter) -> None:
                         f"{name}:{number}",
                     )
                 )
-                imports("?", "?", known=False)
+                # the registry's entry is imported only where the loading process registered the code
+                # (CPython's registry starts empty): that lookup alone is no action, so bytes that
+                # merely start with an EXT opcode and then fail (a binary dataset) are no pickle,
+                # while a pickle that goes on to call or to finish is one (`runs_code`)
+                result.imported = True
                 stack.append(ANY)
             elif code == 0x2E:  # STOP
                 value = pop()

@@ -205,11 +205,16 @@ def _accepts(rules: Rules, segment: Segment, found: re.Match[str], whole: bool, 
     if phrase.islower() and not (segment.header or several or where in ("heading", "front")):
         return False  # "... is\n# restricted." ends a wrapped sentence; a word list has "confidential"
     if strength == LABEL:
-        return True
+        # "Proprietary" or "Restricted" alone in title case on a comment mid-file (`# Proprietary`
+        # over a list of connector types) names a kind of what follows; as a marking it stands in the
+        # file's notice, in capitals, or with another marker ("Confidential" alone stays one)
+        heads_code = whole and where == "comment" and not segment.header and not several
+        return not (heads_code and not phrase.isupper() and norm(phrase) in _KINDS_OF_THINGS)
     assert strength == HEADER  # mid-file, in capitals or not, these usually note a private API
     return segment.header or where in ("heading", "front", "cell", "value", "line") or others.not_header > 0
 
 
+_KINDS_OF_THINGS = frozenset(["proprietary", "restricted"])
 _QUOTES = {'"': '"', "'": "'", "`": "`", "\u201c": "\u201d", "\u2018": "\u2019", "\u00ab": "\u00bb"}
 
 

@@ -34,7 +34,7 @@ from ...model import (
     file_finding,
     fingerprint,
 )
-from ...regions import documentation_string_lines, test_module_start
+from ...regions import block_comment_lines, documentation_string_lines, test_module_start
 from ...trust import in_ci
 from ..textkinds import is_examples_repository
 from . import context, decoding, judge, keyfiles, metadata
@@ -137,6 +137,7 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
         if document is not None:
             found_in = notebooks.with_cells(kind, change.added, document, found_in, partial(_scan_text, opts))
     documented: frozenset[int] | None = None  # read once a hit needs it: most files have none
+    commented: frozenset[int] | None = None  # the lines inside block comments, the same way
     tests_from: int | None = -1  # the line number a test module starts at (Rust), once a hit asks
     seen: set[tuple[str, int, int, int]] = set()  # a value whose decoding (`%2B` in it) is found again there
     for found in found_in:
@@ -147,6 +148,9 @@ def scan_file(change: FileChange, opts: Options) -> Iterator[Finding]:
         documented = documentation_string_lines(change) if documented is None else documented
         if found.line in documented:
             found = judge.in_documentation(found)
+        commented = block_comment_lines(change) if commented is None else commented
+        if found.line in commented:
+            found = judge.in_block_comment(found)
         if tests_from == -1:
             start = test_module_start(change.path, change.added)
             tests_from = None if start is None else change.added.lineno(start)

@@ -196,6 +196,8 @@ def private_key(text: str, line: Line, numbers: Numbers, count: int, ends: KeyEn
         return None
     if first is not None and patterned(first.group(0)):
         return None  # `privatekeyprivatekey...` under a BEGIN line: a placeholder for readers
+    if closed < 0 and _CUT_SHORT.match(rest):
+        return None  # `KEY="-----BEGIN ... KEY-----MIIFDjBA..."` in a help text: the shape of a key, cut
     last, block_end = line.index, line.end
     if "-----END" not in rest and line.index + 1 < count:
         found = ends.after(next_start, line.index + 1)
@@ -222,6 +224,8 @@ def private_key(text: str, line: Line, numbers: Numbers, count: int, ends: KeyEn
     return hit, numbers[last], block
 
 
+# a body begun on the BEGIN line and cut short there by an ellipsis
+_CUT_SHORT = re.compile(r"\s{0,8}[A-Za-z0-9+/=]{16,}(?:\.\.\.|\u2026)")
 # a body line that is an ellipsis alone: documentation showing a key's shape, its middle left out
 _ELIDED = re.compile(r"^[ \t#/*|'\"]*(?:\.\.\.|\u2026|\[\.\.\.\])[ \t'\",]*$", re.MULTILINE)
 

@@ -23,6 +23,7 @@
 
 from __future__ import annotations
 
+import locale
 import re
 from dataclasses import dataclass, replace
 
@@ -133,8 +134,10 @@ def of(path: str, examples: bool = False) -> Context:
     code = extension in _CODE_EXTENSIONS
     in_locale_dir = not _LOCALE_DIRS.isdisjoint(parts[:-1])
     # a locale dir's documents, or its code named for a language (`languages/da.ts`, `i18n/pt-br.js`)
-    translation = extension in _LOCALE_EXTENSIONS or (
-        in_locale_dir and (not code or _LOCALE_NAME.fullmatch(name.rpartition(".")[0]) is not None)
+    translation = (
+        extension in _LOCALE_EXTENSIONS
+        or (in_locale_dir and (not code or _LOCALE_NAME.fullmatch(name.rpartition(".")[0]) is not None))
+        or _language_bundle(name, extension)
     )
     generic = name not in _LOCK_FILES and name not in _SCANNER_FILES and not translation
     vendored = is_vendored_path(path)
@@ -148,6 +151,24 @@ def of(path: str, examples: bool = False) -> Context:
         or is_test_path(path)  # what every check counts as tests (a Helm chart's `ci/*values.yaml`)
     )
     return Context(path, generic, code, sample, vendored, ci)
+
+
+def _language_bundle(name: str, extension: str) -> bool:
+    """A resource bundle of one language, named for it: Java's `login_da.properties` and
+    `Messages_pt_BR.properties`, .NET's `Strings.de.resx` (Jenkins keeps `Password=Adgangskode` in
+    hundreds of them). The suffix must be a language Python's locale table knows (`locale_alias`):
+    a profile (`application_dev.properties`) is none."""
+    if extension == "properties":
+        pieces = name[: -len(".properties")].split("_")
+    elif extension == "resx":
+        pieces = name[: -len(".resx")].replace("-", "_").rpartition(".")[2].split("_")
+        pieces = ["", *pieces] if "." in name[: -len(".resx")] else []
+    else:
+        return False
+    return any(
+        len(pieces) > size and 2 <= len(pieces[-size]) <= 3 and "_".join(pieces[-size:]) in locale.locale_alias
+        for size in (1, 2)
+    )
 
 
 _FOLDER_WORD = re.compile(r"[-_.]+")

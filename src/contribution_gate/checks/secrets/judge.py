@@ -142,6 +142,16 @@ def in_documentation(found: Found) -> Found:
     return replace(found, hit=replace(hit, severity=Severity.WARNING, note=DOC_STRING))
 
 
+def in_block_comment(found: Found) -> Found:
+    """A hit inside a block comment of source code: judged as on a `//` comment line, where a
+    name-based value or a credential in a URL is an example more often than a leak (a warning); a
+    provider's token format stays what it is."""
+    hit = found.hit
+    if hit.severity is not Severity.ERROR or hit.rule not in _NAME_RULES | _URL_RULES:
+        return found
+    return replace(found, hit=replace(hit, severity=Severity.WARNING, note=COMMENT))
+
+
 def in_test_module(found: Found) -> Found:
     """A hit inside a test module kept in a source file (Rust's `#[cfg(test)] mod tests`): judged
     as in a test file, where a name-based value or a key is a warning; a provider's token format

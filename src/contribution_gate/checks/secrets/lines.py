@@ -142,6 +142,8 @@ def _rule_hit(context: Context, window: str, match: RuleMatch, shift: int, aroun
     rule = match.rule
     if is_published(match.secret.strip("\"'`")):
         return None  # an emulator's development key: the same in every installation, published
+    if _in_data_uri(window, match.start):
+        return None  # `data:image/jpeg;base64,/9j/...EAAQ...`: bytes of an embedded image
     public = rule.public
     checked = Severity.ERROR if rule.is_well_formed(match.secret) and not public else Severity.WARNING
     judged = judge.severity(context, rule.id, window, match.start, match.secret, checked, around, rule.contextual)
@@ -152,6 +154,19 @@ def _rule_hit(context: Context, window: str, match: RuleMatch, shift: int, aroun
         note = rule.why or judge.PUBLIC
     start, end = shift + match.start, shift + match.end
     return Hit(rule.id, rule.title, match.secret, severity, rule.remediation, start, end, note)
+
+
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/=]*")
+
+
+def _in_data_uri(window: str, start: int) -> bool:
+    """Whether `start` lies in the payload of a base64 data URI of the window (an image inlined in
+    an SVG, a page or a style sheet): a token format matched there is made of the file's bytes."""
+    marker = window.rfind(";base64,", 0, start)
+    if marker < 0 or "data:" not in window[max(0, marker - 120) : marker]:
+        return False
+    run = _BASE64_RUN.match(window, marker + len(";base64,"))
+    return run is not None and run.end() >= start
 
 
 def _whole_token(text: str, start: int, found: str) -> str:

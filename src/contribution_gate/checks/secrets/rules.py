@@ -79,7 +79,11 @@ class Rule:
             if _SPACE.search(secret):  # a quoted value with spaces: a passphrase?
                 name = match.string[match.start() : match.end("name")] if "name" in match.re.groupindex else ""
                 return passphrase(secret) and names_a_secret(name)
-            return plausible(secret) and not after_image_query(match.string, start)
+            return (
+                plausible(secret)
+                and not after_image_query(match.string, start)
+                and not _repeats_a_name(match, start, secret)
+            )
         if self.filter == "real-host":
             return not _EXAMPLE_HOST.search(match.group("host") or "")
         if self.filter == "jdbc-url":
@@ -366,6 +370,8 @@ def scan_text(
             quoted = start > 0 and text[start - 1] in "'\"`"
             if code and rule.quoted_in_code and not quoted:
                 continue
+            if quoted and "name" in match.re.groupindex and _closes_the_name(text, match.start(), start):
+                continue  # `"Password:"),d?x(...`: a label's string, and code after it
             if quoted and match.end() > start + len(secret):
                 quotes = quotes or _QuoteCounter(text)
                 if quotes.inside(start - 1):
@@ -375,6 +381,33 @@ def scan_text(
                 if rule.filter == "plausible" and not quoted and not code:
                     end = _value_end(text, end)
                 yield RuleMatch(rule, secret, start, end)
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z0-9_]{4,}")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _repeats_a_name(match: re.Match[str], start: int, secret: str) -> bool:
+    """Whether the value spells a name written before it on the line (`AttributeKeyWebhookURL
+    semconv.AttributeKey = "WebhookURL"`, `PASSWORD_FIELD = "password_field"`): an enumeration's
+    string, which says what the constant is, while no secret is also part of its own name."""
+    value = _NOT_ALNUM.sub("", secret.lower())
+    if len(value) < 4 or len(value) * 2 < len(secret):
+        return False
+    before = match.string[max(0, match.start() - 200) : start]
+    return any(value in found.group(0).replace("_", "").lower() for found in _IDENTIFIER.finditer(before))
+
+
+def _closes_the_name(text: str, name_start: int, value_start: int) -> bool:
+    """Whether the quote before a value closes the string the name is in (`"Password:"` and what
+    follows it), rather than opening the value: a minified bundle's window starts anywhere, so the
+    quotes before it cannot be counted."""
+    quote = text[value_start - 1]
+    return (
+        0 < name_start < value_start - 1
+        and text[name_start - 1] == quote
+        and text.find(quote, name_start, value_start - 1) < 0
+    )
 
 
 @cache
