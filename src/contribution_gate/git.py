@@ -295,12 +295,21 @@ class Repository:
                 listed.append((decode(path), int(size) if size.isdigit() else 0))
         return listed
 
-    def commit_shas(
+    def commit_list(
         self, base: str | None, head: str, unpushed: bool = False, received: tuple[str, ...] = ()
-    ) -> list[str]:
-        """The commits `commits` reviews, in its order (oldest first, topological)."""
+    ) -> tuple[list[str], dict[str, int]]:
+        """The commits `commits` reviews, in its order (oldest first, topological), and the merges
+        among them with their numbers of parents: one listing, so the parts of a range cut from it
+        need not ask git for their merges again."""
         revs = _revisions(base, head, unpushed, received)
-        return decode(self.run("rev-list", "--reverse", "--topo-order", *revs, "--")).split()
+        shas: list[str] = []
+        merges: dict[str, int] = {}
+        for line in decode(self.run("rev-list", "--reverse", "--topo-order", "--parents", *revs, "--")).splitlines():
+            sha, *parents = line.split()
+            shas.append(sha)
+            if len(parents) > 1:
+                merges[sha] = len(parents)
+        return shas, merges
 
     def commits(
         self,
@@ -309,27 +318,34 @@ class Repository:
         unpushed: bool = False,
         received: tuple[str, ...] = (),
         only: Sequence[str] | None = None,
+        merges: Mapping[str, int] | None = None,
     ) -> Iterator[Item]:
         """Each commit of base..head, oldest first, followed by the files it changes.
 
         `unpushed` limits the commits to those no remote-tracking branch has; `received` (tips
         being pushed to a server) reviews the commits of those tips that no ref has yet; `only`:
-        just these commits of them, in this order (a part of the range, see `parts.py`). A merge
+        just these commits of them, in this order (a part of the range, see `parts.py`), and
+        `merges` the merges of the range with their numbers of parents, when the caller listed
+        them (`commit_list`). A merge
         commit is followed by what it adds beyond its parents (`merges.MergeDiffs`): nothing for a
         clean merge.
         """
         if only is None:
             revs, feed = [*_revisions(base, head, unpushed, received), "--"], b""
             walk = ["--reverse", "--topo-order"]
-            merge_lines = decode(self.run("rev-list", "--merges", "--topo-order", "--parents", *revs)).splitlines()
+            listed = decode(self.run("rev-list", "--merges", "--topo-order", "--parents", *revs)).splitlines()
+            found = [(line.split()[0], len(line.split()) - 1) for line in listed]
         else:  # git shows the commits given on stdin as they are given, without walking from them
             revs, feed = ["--stdin"], "".join(f"{sha}\n" for sha in only).encode()
             walk = ["--no-walk=unsorted"]
-            given = self.run("rev-list", *walk, "--merges", "--parents", *revs, feed=feed)
-            merge_lines = decode(given).splitlines()[::-1]  # newest first, as the walk lists them
+            if merges is None:
+                given = decode(self.run("rev-list", *walk, "--merges", "--parents", *revs, feed=feed)).splitlines()
+                found = [(line.split()[0], len(line.split()) - 1) for line in reversed(given)]
+            else:
+                found = [(sha, merges[sha]) for sha in reversed(only) if sha in merges]
+        # (sha, number of parents) of each merge, newest first, as the walk lists them
         args = ["log", _LOG_FORMAT, *walk, "-p", "--root", "-M", *DIFF_FLAGS, *revs]
-        listed = [line.split() for line in merge_lines]
-        merges = MergeDiffs(self, [(shas[0], len(shas) - 1) for shas in listed], DIFF_FLAGS) if listed else None
+        merging = MergeDiffs(self, found, DIFF_FLAGS) if found else None
         commit: Commit | None = None
         record = b""  # a commit record whose message held a line like `diff --git ` is in pieces
         try:
@@ -347,13 +363,13 @@ class Repository:
                             "or check out with `fetch-depth: 0`"
                         )
                     yield commit
-                    if commit.is_merge and merges is not None:
-                        yield from merges.added_by(commit)
+                    if commit.is_merge and merging is not None:
+                        yield from merging.added_by(commit)
                 elif commit is not None:
                     yield parse_section(section, commit.sha)
         finally:
-            if merges is not None:
-                merges.close()
+            if merging is not None:
+                merging.close()
 
 
 def _revisions(base: str | None, head: str, unpushed: bool, received: tuple[str, ...]) -> list[str]:
@@ -462,24 +478,30 @@ def collect(repo: Repository, target: Target, unreviewed: Unreviewed | None = No
 class Changes:
     """A target's stream of items, iterable once; the content reader closes when it ends.
 
-    `subset`: only these commits of a range, or these paths of a tree (a part, see `split`)."""
+    `subset`: only these commits of a range, or these paths of a tree (a part, see `split`);
+    `merges`: the range's merges with their numbers of parents, listed once for all its parts."""
 
     def __init__(
-        self, repo: Repository, target: Target, unreviewed: Unreviewed | None, subset: Sequence[str] | None = None
+        self,
+        repo: Repository,
+        target: Target,
+        unreviewed: Unreviewed | None,
+        subset: Sequence[str] | None = None,
+        merges: Mapping[str, int] | None = None,
     ) -> None:
         self._repo, self._target, self._unreviewed = repo, target, unreviewed
         reader = BlobReader(repo.root)
         self.content = TreeContent(repo, target.head if target.kind != "staged" else None, reader)
-        self._items = ByContent(reader, repo.diff_texts, unreviewed)(self._source(subset))
+        self._items = ByContent(reader, repo.diff_texts, unreviewed)(self._source(subset, merges))
 
-    def _source(self, subset: Sequence[str] | None) -> Iterator[Item]:
+    def _source(self, subset: Sequence[str] | None, merges: Mapping[str, int] | None) -> Iterator[Item]:
         repo, target = self._repo, self._target
         if target.kind == "staged":
             return repo.staged()
         assert target.head is not None
         if target.kind in ("all-files", "files"):
             return repo.all_files(target.head, target.kind == "all-files", subset)
-        return repo.commits(target.base, target.head, target.kind == "unpushed", target.tips, subset)
+        return repo.commits(target.base, target.head, target.kind == "unpushed", target.tips, subset, merges)
 
     def split(self, jobs: int | None) -> list[Changes] | None:
         """The stream cut into parts that `jobs` processes can review side by side, in an order
@@ -494,12 +516,13 @@ class Changes:
 
         least = parts.Thresholds() if jobs is None else parts.Thresholds.asked()
         jobs = parts.default_jobs() if jobs is None else jobs
+        merges: dict[str, int] | None = None
         if target.kind in ("all-files", "files"):
             cut = parts.tree_groups(repo.tree_files(target.head), jobs, least)
         else:
-            shas = repo.commit_shas(target.base, target.head, target.kind == "unpushed", target.tips)
+            shas, merges = repo.commit_list(target.base, target.head, target.kind == "unpushed", target.tips)
             cut = parts.commit_runs(shas, jobs, least)
-        return [Changes(repo, target, self._unreviewed, subset) for subset in cut] if cut else None
+        return [Changes(repo, target, self._unreviewed, subset, merges) for subset in cut] if cut else None
 
     def __iter__(self) -> Iterator[Item]:
         try:
