@@ -224,3 +224,38 @@ def test_bytes_that_merely_start_with_an_extension_opcode_are_no_pickle(based_re
     based_repo.add("weights/extension.pkl", b"\x82\x01.")
     found = findings(gate, based_repo, "models")
     assert {path for path, _ in found} == {"weights/extension.pkl"}, found
+
+
+def test_trufflehog_s_ignore_tag_allows_the_line(based_repo: Any, gate: Gate) -> None:
+    """diffusers marks a published download link's SAS token `# trufflehog:ignore` (TruffleHog's own
+    inline marker, like gitleaks' `gitleaks:allow`): the line is allowed, a note; the same token
+    unmarked is an error."""
+    sas = "sv=2020-10-02&se=2030-01-01T00%3A00%3A00Z&sr=b&sp=r&sig=" + rand(43, B64.replace("+", "")) + "%3D"
+    url = f"https://acct.blob.core.windows.net/releases/model.pth?{sas}"
+    check(
+        gate,
+        based_repo,
+        {
+            "scripts/download.sh": [
+                (f'wget "{url}" -O model.pth  # trufflehog:ignore', NONE),
+                (f'wget "{url}" -O model2.pth', ERROR),
+            ]
+        },
+        "secrets",
+    )
+
+
+def test_a_key_id_with_six_of_one_character_is_made_up(based_repo: Any, gate: Gate) -> None:
+    """LocalStack derives key ids from account 000000000000 (`AKIAQAAAAAAA...`): six of one letter or
+    digit in a row is one chance in tens of thousands in a random token; a random id stays an error."""
+    upper = string.ascii_uppercase + "234567"
+    made_up = "AKIA" + "Q" + "A" * 7 + rand(8, upper)
+    check(
+        gate,
+        based_repo,
+        {
+            "localstack/aws/accounts.py": [(f'KEY_ID = "{made_up}"', NONE)],
+            "deploy/aws.env": [("AWS_ACCESS_KEY_ID=AKIA" + rand(16, upper), ERROR)],
+        },
+        "secrets",
+    )

@@ -17,8 +17,8 @@ from .baseline import Baseline
 from .config import CHECK_IDS
 from .model import Finding, Severity
 
-# detect-secrets' and gitleaks' markers allow secrets; ours names checks, or all of them.
-_FOREIGN_MARKERS = re.compile(r"pragma:[ \t]*allowlist[ -]secret|gitleaks:allow", re.IGNORECASE)
+# detect-secrets', gitleaks' and TruffleHog's markers allow secrets; ours names checks, or all of them.
+_FOREIGN_MARKERS = re.compile(r"pragma:[ \t]*allowlist[ -]secret|gitleaks:allow|trufflehog:ignore", re.IGNORECASE)
 _OWN_PREFIX = "contribution-gate:"
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 _NAME = re.compile(r"[a-z0-9_-]{1,30}")  # a misspelt check name is shown; anything else is not
