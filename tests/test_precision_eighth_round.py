@@ -259,3 +259,25 @@ def test_a_key_id_with_six_of_one_character_is_made_up(based_repo: Any, gate: Ga
         },
         "secrets",
     )
+
+
+def test_a_ci_job_s_addresses_and_a_file_named_for_tests(based_repo: Any, gate: Gate) -> None:
+    """containerd's release workflow exports its Windows runner's Hyper-V gateway, and an etcd
+    mixin's `test.yaml` (promtool's rule tests) labels a made-up instance: a CI runner's network
+    and a test's value, warnings; the same address as a service's host stays an error."""
+    check(
+        gate,
+        based_repo,
+        {
+            ".github/workflows/release.yml": [
+                ("jobs:", NONE),
+                ("  build:", NONE),
+                ("    steps:", NONE),
+                ("      - run: |", NONE),
+                ("          export GATEWAY=172.21.16.1", WARNING),
+            ],
+            "contrib/mixin/test.yaml": [("- exp_labels:", NONE), ("    instance: 10.10.10.7", WARNING)],
+            "deploy/service.yaml": [("upstream:", NONE), ("  host: 172.21.16.9", ERROR)],
+        },
+        "internal-urls",
+    )

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import regex_shape
 
-from contribution_gate import regions
+from contribution_gate import places, regions
 from contribution_gate.checks.secrets import (
     blocks,
     context,
@@ -37,6 +37,7 @@ TESTS = Path(__file__).resolve().parents[1]
 MODULES = (
     rules, formats, values, passwords, lines, blocks, plugins, words, keynames, context, judge, jwts, encodings, office,
     regions,  # the comment and documentation regions the secrets judge reads
+    places,  # where a file sits: tests, documentation, vendored code, CI
 )  # fmt: skip
 MODULE_PATTERNS = {
     f"{module.__name__.rsplit('.', 1)[1]}.{name}": pattern

@@ -13,19 +13,20 @@ from __future__ import annotations
 
 import re
 
-from ..textkinds import (
+from ...places import (
     DOC_FOLDERS,
     EXAMPLE_FOLDERS,
     LOCAL_SETUP_FOLDERS,
-    Kind,
     is_api_description,
+    is_ci_path,
     is_examples_repository,
     is_test_folder,
     is_test_path,
     is_vendored_path,
 )
+from ..textkinds import Kind
 
-TEST, DOCUMENTATION, SAMPLE, VENDORED, EXAMPLES = "test", "documentation", "sample", "vendored", "examples"
+TEST, DOCUMENTATION, SAMPLE, VENDORED, EXAMPLES, CI = "test", "documentation", "sample", "vendored", "examples", "ci"
 
 # folders of documentation and of example code for readers to copy
 _DOC_FOLDERS = DOC_FOLDERS | EXAMPLE_FOLDERS
@@ -53,7 +54,7 @@ VECTOR = frozenset(["svg", "eps", "ps", "ai", "ttx", "glif", "vml"])
 
 
 def repository_context(name: str) -> str:
-    """`examples` for a repository of examples (`textkinds.is_examples_repository`), where every
+    """`examples` for a repository of examples (`places.is_examples_repository`), where every
     file is example code; else ""."""
     return EXAMPLES if is_examples_repository(name) else ""
 
@@ -65,14 +66,16 @@ def is_config_text(path: str) -> bool:
 
 
 def file_context(path: str, kind: Kind) -> str:
-    """`test`, `documentation`, `sample` or `vendored` (third-party code kept in the repository)
-    for a file whose hosts are sample values, else ""."""
+    """`test`, `ci` (a CI service's configuration), `documentation`, `sample` or `vendored`
+    (third-party code kept in the repository) for a file whose hosts are sample values, else ""."""
     *folders, name = path.split("/")
     low = [f.lower() for f in folders]
     if is_vendored_path(path):
         return VENDORED
     if is_test_path(path) or any(is_test_folder(f) for f in low):
         return TEST
+    if is_ci_path(path):
+        return CI  # a job's runner, its containers and VMs: containerd's Hyper-V gateway `172.21.16.1`
     if not is_config_text(path) and (
         kind.is_document
         or kind.ext in ("html", "htm", "xhtml", "ipynb")

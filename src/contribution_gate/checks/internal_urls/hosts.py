@@ -16,7 +16,7 @@ from ...errors import CheckError
 from ...model import AddedLine, Severity
 from ...resources import data_file, data_toml, tomllib
 from . import positions
-from .context import DOCUMENTATION, EXAMPLES, SAMPLE, TEST, VENDORED
+from .context import CI, DOCUMENTATION, EXAMPLES, SAMPLE, TEST, VENDORED
 from .positions import HostRef, Keys
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -46,6 +46,7 @@ _REMEDIATION = {
 }
 _CONTEXTS = {
     TEST: "a test (a sample value?)",
+    CI: "a CI job's configuration (its runner's own network?)",
     DOCUMENTATION: "documentation or example code (an example?)",
     SAMPLE: "sample or recorded data (not this project's host?)",
     VENDORED: "vendored third-party code (its upstream's host?)",

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import PolicyValueError
 from ...model import NO_SETUP, FileChange, Finding, Setup, Severity, file_finding
-from ..textkinds import DOC_FOLDERS, EXAMPLE_FOLDERS, is_fixture_path, is_test_path, kind_of
+from ...places import DOC_FOLDERS, EXAMPLE_FOLDERS, is_fixture_path, is_test_path
+from ..textkinds import kind_of
 from . import dependencies
 from .project import HOW_TO_DECLARE, Project
 

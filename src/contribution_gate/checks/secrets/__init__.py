@@ -34,9 +34,9 @@ from ...model import (
     file_finding,
     fingerprint,
 )
+from ...places import is_examples_repository
 from ...regions import block_comment_lines, documentation_string_lines, test_module_start
 from ...trust import in_ci
-from ..textkinds import is_examples_repository
 from . import context, decoding, judge, keyfiles, metadata
 from .blocks import Found, scan_added
 from .lines import Kind

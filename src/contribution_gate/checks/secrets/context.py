@@ -27,11 +27,12 @@ import locale
 import re
 from dataclasses import dataclass, replace
 
-from ..textkinds import (
+from ...places import (
     DOC_FOLDERS,
     EXAMPLE_FOLDERS,
     LOCAL_SETUP_FOLDERS,
     is_api_description,
+    is_ci_path,
     is_test_folder,
     is_test_path,
     is_vendored_path,
@@ -104,30 +105,19 @@ _CASED_TEST_SUFFIXES = tuple(
 _TEST_INFIXES = (".test.", ".spec.", ".tests.", "_test.", ".e2e.")
 
 
-# a CI service's configuration: what it sets literally is for the test services its jobs start
-_CI_FILES = _words(
-    """
-    .gitlab-ci.yml .travis.yml azure-pipelines.yml bitbucket-pipelines.yml .drone.yml cloudbuild.yaml
-    cloudbuild.yml jenkinsfile appveyor.yml .appveyor.yml .cirrus.yml
-    """
-)
-# `.github/` whole: its workflows, actions and the scripts they run (`.github/scripts/start-server.sh`)
-_CI_DIRS = (".github/", ".circleci/", ".buildkite/", ".woodpecker/", ".gitlab/ci/")
-
-
 @dataclass(frozen=True, slots=True)
 class Context:
     path: str
     generic: bool  # name-based rules run (not in lock files and scanner baselines)
     code: bool  # source code: an unquoted value must look like a token
     sample: bool  # tests, fixtures, docs, examples, vendored code: name-based findings are warnings
-    vendored: bool = False  # third-party code kept in the repository (`textkinds.is_vendored_path`)
+    vendored: bool = False  # third-party code kept in the repository (`places.is_vendored_path`)
     ci: bool = False  # a CI service's configuration
 
 
 def of(path: str, examples: bool = False) -> Context:
     """The context of the file at `path` (a repository-relative path, `/`-separated); `examples`:
-    the repository is one of examples (`textkinds.is_examples_repository`), every file a sample."""
+    the repository is one of examples (`places.is_examples_repository`), every file a sample."""
     parts = path.lower().split("/")
     name = parts[-1]
     extension = name.rpartition(".")[2] if "." in name else ""
@@ -141,7 +131,7 @@ def of(path: str, examples: bool = False) -> Context:
     )
     generic = name not in _LOCK_FILES and name not in _SCANNER_FILES and not translation
     vendored = is_vendored_path(path)
-    ci = name in _CI_FILES or path.lower().startswith(_CI_DIRS)
+    ci = is_ci_path(path)
     sample = (
         examples
         or vendored
