@@ -245,22 +245,6 @@ def test_trufflehog_s_ignore_tag_allows_the_line(based_repo: Any, gate: Gate) ->
     )
 
 
-def test_a_key_id_with_six_of_one_character_is_made_up(based_repo: Any, gate: Gate) -> None:
-    """LocalStack derives key ids from account 000000000000 (`AKIAQAAAAAAA...`): six of one letter or
-    digit in a row is one chance in tens of thousands in a random token; a random id stays an error."""
-    upper = string.ascii_uppercase + "234567"
-    made_up = "AKIA" + "Q" + "A" * 7 + rand(8, upper)
-    check(
-        gate,
-        based_repo,
-        {
-            "localstack/aws/accounts.py": [(f'KEY_ID = "{made_up}"', NONE)],
-            "deploy/aws.env": [("AWS_ACCESS_KEY_ID=AKIA" + rand(16, upper), ERROR)],
-        },
-        "secrets",
-    )
-
-
 def test_a_ci_job_s_addresses_and_a_file_named_for_tests(based_repo: Any, gate: Gate) -> None:
     """containerd's release workflow exports its Windows runner's Hyper-V gateway, and an etcd
     mixin's `test.yaml` (promtool's rule tests) labels a made-up instance: a CI runner's network
@@ -281,3 +265,23 @@ def test_a_ci_job_s_addresses_and_a_file_named_for_tests(based_repo: Any, gate: 
         },
         "internal-urls",
     )
+
+
+def test_a_project_whose_root_license_files_grant_two_licenses(based_repo: Any, gate: Gate) -> None:
+    """Unsloth: `LICENSE` is Apache-2.0 for the core, `COPYING` AGPL-3.0 for Studio, and 1,855
+    Studio files say `AGPL-3.0-only`: a part under the project's second license is a warning to
+    check, not an incompatible license; a license neither file grants stays an error."""
+    from licenses_cases import SPDX, license_text
+
+    based_repo.commit_files(
+        "two licenses",
+        {
+            "LICENSE": license_text("apache-2.0"),
+            "COPYING": license_text("agpl-3.0"),
+            "pyproject.toml": '[project]\nname = "x"\nlicense = "Apache-2.0"\n',
+        },
+    )
+    based_repo.add("studio/app.py", f"# {SPDX}: AGPL-3.0-only\nVALUE = 1\n")
+    based_repo.add("core/vendored.py", f"# {SPDX}: GPL-3.0-only\nVALUE = 2\n")
+    found = findings(gate, based_repo, "licenses")
+    assert found == {("studio/app.py", 1): WARNING, ("core/vendored.py", 1): ERROR}, found

@@ -247,10 +247,24 @@ def _judged(change: FileChange, item: Assessed, opts: Options) -> Finding:
             ". It is one of the project's own license declarations, and they disagree: a license file that "
             "gives parts of the project other terms, or a manifest left behind by a relicensing?"
         )
+    elif severity is Severity.ERROR and _granted_by_the_project(d, opts):
+        severity = Severity.WARNING  # a part of a project under two licenses, as its root license files say
+        message += (
+            ". The repository's own license files grant this license too (a project whose parts are under "
+            "different licenses): check that the file belongs to the part under it"
+        )
     elif severity is Severity.ERROR and _THIRD_PARTY_NOTICES.match(posixpath.basename(change.path)):
         severity = Severity.WARNING  # an attribution: the terms of a bundled component, often a choice
         message += ". It is in a file of third-party notices: check the bundled component's own terms"
     return _finding(change, d, rule, severity, message, _remedy(j, item.project, d))
+
+
+def _granted_by_the_project(d: Detection, opts: Options) -> bool:
+    """Whether every license of the detection is one the repository's root license files grant."""
+    from .ids import licenses_of
+
+    keys = {lic.key for lic in licenses_of(d.expr)} if d.expr is not None else set()
+    return bool(keys) and keys <= opts.outbound.granted()
 
 
 # files that attribute bundled third-party components (streamlit's NOTICES: "MIT or GPLv3" for JSZip)

@@ -54,12 +54,30 @@ class Project:
         self._where = where
         self._lock = threading.Lock()
         self._found: tuple[Expr | None, str] | None = None
+        self._granted: frozenset[str] | None = None
 
     def get(self) -> tuple[Expr | None, str]:
         with self._lock:
             if self._found is None:
                 self._found = self._resolve()
             return self._found
+
+    def granted(self) -> frozenset[str]:
+        """The license keys the repository's root license files grant, all of them (`LICENSE` and
+        `COPYING` of a project under two licenses: Unsloth's core Apache-2.0, its Studio AGPL-3.0),
+        read on first use; none when the policy declares the project's license."""
+        from .ids import licenses_of
+
+        with self._lock:
+            if self._granted is None:
+                found: set[str] = set()
+                if not self._declared and self._read is not None:
+                    for name in _LICENSE_FILES:
+                        expr = self._from_license_file(name)
+                        if expr is not None:
+                            found.update(lic.key for lic in licenses_of(expr))
+                self._granted = frozenset(found)
+            return self._granted
 
     def _resolve(self) -> tuple[Expr | None, str]:
         from .ids import InvalidExpression, catalog, licenses_of

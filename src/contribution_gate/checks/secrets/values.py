@@ -162,24 +162,12 @@ def is_placeholder(secret: str) -> bool:
         or _YOUR_WORD.search(secret) is not None  # `yourStrong(!)Password`, `YourApiKey`
         or _counted_base64(secret)
         or len(set(tail)) <= 2
-        or _same_six(tail)  # `AKIAQAAAAAAA...`: LocalStack's id for account 000000000000
         or secret.lower() in _SEQUENCE  # `0123456789abcdef`, `abcdefgh`
         or bool(words)
         and all(w in DEFAULT_PASSWORDS or (w.isdigit() and len(w) <= 6) for w in words)
         and not all(w.isdigit() for w in words)
         or default_password(secret)
     )
-
-
-def _same_six(text: str) -> bool:
-    """Six of one letter or digit in a row: in a random token's body (base32, hex or base62) a chance
-    of at most one in 30,000, in made-up ones (LocalStack's `AKIAQAAAAAAA...`, `sk-...000000...`) the rule."""
-    run = 1
-    for prev, char in pairwise(text):
-        run = run + 1 if char == prev and char.isalnum() else 1
-        if run >= 6:
-            return True
-    return False
 
 
 def _counted_base64(secret: str) -> bool:
