@@ -333,14 +333,12 @@ class Repository:
         if only is None:
             revs, feed = [*_revisions(base, head, unpushed, received), "--"], b""
             walk = ["--reverse", "--topo-order"]
-            listed = decode(self.run("rev-list", "--merges", "--topo-order", "--parents", *revs)).splitlines()
-            found = [(line.split()[0], len(line.split()) - 1) for line in listed]
+            found = _merges(self.run("rev-list", "--merges", "--topo-order", "--parents", *revs))
         else:  # git shows the commits given on stdin as they are given, without walking from them
             revs, feed = ["--stdin"], "".join(f"{sha}\n" for sha in only).encode()
             walk = ["--no-walk=unsorted"]
             if merges is None:
-                given = decode(self.run("rev-list", *walk, "--merges", "--parents", *revs, feed=feed)).splitlines()
-                found = [(line.split()[0], len(line.split()) - 1) for line in reversed(given)]
+                found = _merges(self.run("rev-list", *walk, "--merges", "--parents", *revs, feed=feed))[::-1]
             else:
                 found = [(sha, merges[sha]) for sha in reversed(only) if sha in merges]
         # (sha, number of parents) of each merge, newest first, as the walk lists them
@@ -370,6 +368,11 @@ class Repository:
         finally:
             if merging is not None:
                 merging.close()
+
+
+def _merges(listing: bytes) -> list[tuple[str, int]]:
+    """(sha, number of parents) of each line of `rev-list --merges --parents`, in its order."""
+    return [(shas[0], len(shas) - 1) for shas in map(str.split, decode(listing).splitlines())]
 
 
 def _revisions(base: str | None, head: str, unpushed: bool, received: tuple[str, ...]) -> list[str]:

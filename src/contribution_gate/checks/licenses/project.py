@@ -55,6 +55,7 @@ class Project:
         self._lock = threading.Lock()
         self._found: tuple[Expr | None, str] | None = None
         self._granted: frozenset[str] | None = None
+        self._files: dict[str, Expr | None] = {}  # a root license file's license, read once for both uses
 
     def get(self) -> tuple[Expr | None, str]:
         with self._lock:
@@ -127,6 +128,11 @@ class Project:
         return None
 
     def _from_license_file(self, name: str) -> Expr | None:
+        if name not in self._files:
+            self._files[name] = self._read_license_file(name)
+        return self._files[name]
+
+    def _read_license_file(self, name: str) -> Expr | None:
         from .detect import scancode_detections
 
         text = self._text(name)

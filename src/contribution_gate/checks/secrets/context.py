@@ -148,11 +148,12 @@ def _language_bundle(name: str, extension: str) -> bool:
     `Messages_pt_BR.properties`, .NET's `Strings.de.resx` (Jenkins keeps `Password=Adgangskode` in
     hundreds of them). The suffix must be a language Python's locale table knows (`locale_alias`):
     a profile (`application_dev.properties`) is none."""
-    if extension == "properties":
-        pieces = name[: -len(".properties")].split("_")
-    elif extension == "resx":
-        pieces = name[: -len(".resx")].replace("-", "_").rpartition(".")[2].split("_")
-        pieces = ["", *pieces] if "." in name[: -len(".resx")] else []
+    stem = name.rpartition(".")[0]
+    if extension == "properties":  # `base_lang` or `base_lang_COUNTRY`
+        pieces = stem.split("_")
+    elif extension == "resx" and "." in stem:  # `Base.lang` or `Base.lang-COUNTRY`
+        base, _, language = stem.rpartition(".")
+        pieces = [base, *language.replace("-", "_").split("_")]
     else:
         return False
     return any(

@@ -136,30 +136,29 @@ def _in_comment(context: Context, line: str, judged: Judged | None) -> Judged | 
 def in_documentation(found: Found) -> Found:
     """A hit inside a module's documentation string (`EXAMPLES = r'''...'''`): a name-based value or
     a key there is an example for readers, a warning; a provider's token format stays what it is."""
-    hit = found.hit
-    if hit.severity is not Severity.ERROR or hit.rule not in _EXAMPLE_RULES:
-        return found
-    return replace(found, hit=replace(hit, severity=Severity.WARNING, note=DOC_STRING))
+    return _as_example(found, _EXAMPLE_RULES, DOC_STRING)
 
 
 def in_block_comment(found: Found) -> Found:
     """A hit inside a block comment of source code: judged as on a `//` comment line, where a
     name-based value or a credential in a URL is an example more often than a leak (a warning); a
     provider's token format stays what it is."""
-    hit = found.hit
-    if hit.severity is not Severity.ERROR or hit.rule not in _NAME_RULES | _URL_RULES:
-        return found
-    return replace(found, hit=replace(hit, severity=Severity.WARNING, note=COMMENT))
+    return _as_example(found, _NAME_RULES | _URL_RULES, COMMENT)
 
 
 def in_test_module(found: Found) -> Found:
     """A hit inside a test module kept in a source file (Rust's `#[cfg(test)] mod tests`): judged
     as in a test file, where a name-based value or a key is a warning; a provider's token format
     stays what it is."""
+    return _as_example(found, _EXAMPLE_RULES, TEST_MODULE)
+
+
+def _as_example(found: Found, rules: frozenset[str], note: str) -> Found:
+    """An error of one of `rules` made a warning saying why (`note`); anything else as it is."""
     hit = found.hit
-    if hit.severity is not Severity.ERROR or hit.rule not in _EXAMPLE_RULES:
+    if hit.severity is not Severity.ERROR or hit.rule not in rules:
         return found
-    return replace(found, hit=replace(hit, severity=Severity.WARNING, note=TEST_MODULE))
+    return replace(found, hit=replace(hit, severity=Severity.WARNING, note=note))
 
 
 def private_key(context: Context, line: str = "", above: str = "") -> Judged:

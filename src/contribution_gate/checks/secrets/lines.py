@@ -156,7 +156,7 @@ def _rule_hit(context: Context, window: str, match: RuleMatch, shift: int, aroun
     return Hit(rule.id, rule.title, match.secret, severity, rule.remediation, start, end, note)
 
 
-_BASE64_RUN = re.compile(r"[A-Za-z0-9+/=]*")
+_BASE64_CHARS = re.compile(r"[A-Za-z0-9+/=]*")  # as many as follow, none too
 
 
 def _in_data_uri(window: str, start: int) -> bool:
@@ -165,7 +165,7 @@ def _in_data_uri(window: str, start: int) -> bool:
     marker = window.rfind(";base64,", 0, start)
     if marker < 0 or "data:" not in window[max(0, marker - 120) : marker]:
         return False
-    run = _BASE64_RUN.match(window, marker + len(";base64,"))
+    run = _BASE64_CHARS.match(window, marker + len(";base64,"))
     return run is not None and run.end() >= start
 
 

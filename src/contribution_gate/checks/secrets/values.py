@@ -43,9 +43,9 @@ _TYPE_NAME = re.compile(
     r"\[?(?:String|Int|Float|Boolean|ID|string|number|boolean|any|unknown|str|int|bytes|bool|SecretStr|Secret)"
     r"(?:!?\]!?|!)?[?;,):]*"
 )
-# a path of words (`policydb/groups/`) or a Kubernetes name with a DNS prefix (`argocd.argoproj.io/hook`)
 # a setting's dotted name: three parts or more, each a word or a short piece (`fs.s3.cse.kms.keyId`)
 _PROPERTY_NAME = re.compile(r"[a-z][a-z0-9]{0,23}(?:\.[a-z][a-zA-Z0-9]{0,23}){2,8}")
+# a path of words (`policydb/groups/`) or a Kubernetes name with a DNS prefix (`argocd.argoproj.io/hook`)
 _WORD_PATH = re.compile(r"(?:[a-z]{1,24}(?:-[a-z]{1,24})*[./])+(?:[a-z]{1,24}(?:-[a-z]{1,24})*)?")
 # a call or index, a template or format field (`{x}`, `{f(x)}`), a URL or data URI, a decorator, a
 # path, a regular expression, markup
