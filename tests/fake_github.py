@@ -29,7 +29,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -57,11 +57,11 @@ class FakeGitHub:
     denied: set[str] = field(default_factory=set)
     hang: set[str] = field(default_factory=set)
     hang_seconds: float = 5.0
-    gather: int = 0  # hold this many first contents reads until all have arrived (forces conflicts)
+    stale_reads: int = 0  # this many first contents reads answer the files as they were at start (forces conflicts)
     conflicts: int = 0
     calls: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    barrier: threading.Barrier | None = None
+    initial_files: dict[tuple[str, str, str], str] = field(default_factory=dict)
     next_id: int = 1000
     me: str | None = None
     edits: int = 0  # GET /user: the token's person (None: 403, as for GITHUB_TOKEN)
@@ -290,12 +290,11 @@ class _Handler(BaseHTTPRequestHandler):
         api = self.api
         if method == "GET":
             branch = query.get("ref", [api.default_branch])[0]
-            barrier = api.barrier
-            if barrier is not None:  # the first `gather` readers all get the same sha
-                with suppress(threading.BrokenBarrierError):
-                    barrier.wait(timeout=10)
-                api.barrier = None
-            text = api.files.get((repository, branch, path))
+            key = (repository, branch, path)
+            with api.lock:  # a stale replica, as GitHub's may answer: every early reader gets the same sha
+                stale = api.stale_reads > 0
+                api.stale_reads -= stale
+                text = (api.initial_files if stale else api.files).get(key)
             if text is None:
                 return self._send(404, {"message": "Not Found"})
             encoded = base64.encodebytes(text.encode("utf-8")).decode("ascii")  # GitHub wraps it at 60
@@ -359,8 +358,7 @@ class _Handler(BaseHTTPRequestHandler):
 def serve(api: FakeGitHub) -> Iterator[FakeGitHub]:
     """Run the fake API on a free port of 127.0.0.1; `api.url` is its base URL."""
     handler = type("Handler", (_Handler,), {"api": api})
-    if api.gather:
-        api.barrier = threading.Barrier(api.gather)
+    api.initial_files = dict(api.files)
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

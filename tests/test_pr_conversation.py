@@ -393,7 +393,7 @@ def test_ten_concurrent_signers_all_end_up_in_the_remote_file(
     based_repo: GitRepo, gate_command: list[str], tmp_path: Path
 ) -> None:
     based_repo.commit_files("Policy", {".contribution-gate.toml": POLICY})
-    fake = FakeGitHub(gather=SIGNERS)  # every signer reads the same version first: conflicts are certain
+    fake = FakeGitHub(stale_reads=SIGNERS)  # the first ten reads see the same version: conflicts are certain
     with serve(fake):
         env = {k: v for k, v in os.environ.items() if k not in GITHUB_VARIABLES}
         env.update(
