@@ -63,6 +63,26 @@ def test_binary_digests_identifiers_and_jwt_parts_are_no_segments() -> None:
         assert list(encodings.segments(text)) == [], text
 
 
+def _pem(label: str, raw: bytes) -> str:
+    encoded = base64.b64encode(raw).decode()
+    lines = [encoded[i : i + 64] for i in range(0, len(encoded), 64)]
+    return f"-----BEGIN {label}-----\n" + "\n".join(lines) + f"\n-----END {label}-----\n"
+
+
+def test_a_certificates_der_is_not_decoded_line_by_line_but_text_in_pem_armour_is() -> None:
+    """A CA bundle (certifi's `cacert.pem`, in every vendored copy of requests) is thousands of
+    base64 lines of DER, binary from end to end: a body that is one DER structure is passed by,
+    even where a line of it falls inside a text field. Base64 of text in PEM armour is still read."""
+    fields = bytes(range(256)) * 3 + b"Certification practice statement of an example authority, " * 2
+    der = b"\x30\x82" + len(fields).to_bytes(2, "big") + fields
+    bundle = _pem("CERTIFICATE", der) * 3
+    assert list(encodings.segments(bundle)) == []
+    assert any(s.encoding == "base64" for s in encodings.segments(_pem("CERTIFICATE", der[:-1])))  # not one DER
+    token = tokens.github_token()
+    armoured = _pem("CERTIFICATE", f"key {token}".encode())  # one line of base64
+    assert any(token in s.decoded for s in encodings.segments(bundle + armoured + bundle))
+
+
 def test_secret_spans_cover_the_encoded_segment_of_a_secret_only() -> None:
     token = tokens.github_token()
     line = f"a={cases.b64('hello world, nothing here')} b={cases.b64(cases.percent(token))} c"

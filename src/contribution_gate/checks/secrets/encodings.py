@@ -40,6 +40,8 @@ _SHORTEST_HEX = 2 * MIN_DECODED
 # deleted by these tables, so what is left is what does not fit
 _BASE64_STARTS: dict[int, None] = str.maketrans(dict.fromkeys("IJKLMNOPQRSTUVWXYZabcdefCD"))
 _HEX_STARTS: dict[int, None] = str.maketrans(dict.fromkeys("234567"))
+_PEM_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]{1,64}-----")
+_PEM_BODY = re.compile(r"[A-Za-z0-9+/=\s]*")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2})")
 _ESCAPED = re.compile(r"\\{1,2}(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2})")  # `\\u0041`: an escape written in a string
@@ -134,9 +136,46 @@ def _aligned(run: str, align: int, starts: dict[int, None], misses: int) -> int 
     return None
 
 
+def _der_bodies(text: str, low: int, high: int) -> list[tuple[int, int]]:
+    """[start, end) of the PEM bodies of text[low:high] (base64 between `-----BEGIN X-----` and
+    `-----END`) that decode to exactly one DER structure: a certificate, a public key, a CRL. Such
+    a body is binary from end to end, so no line of it decodes to text, and a CA bundle holds
+    thousands of its lines. Anything else in PEM armour (headers, base64 of text) is read as usual."""
+    bodies: list[tuple[int, int]] = []
+    at = low
+    while (begin := _PEM_BEGIN.search(text, at, high)) is not None:
+        end = text.find("-----END ", begin.end(), high)
+        if end < 0:
+            break
+        if _is_der(text[begin.end() : end]):
+            bodies.append((begin.end(), end))
+        at = end
+    return bodies
+
+
+def _is_der(body: str) -> bool:
+    """Whether base64 `body` (line breaks in it) is one DER SEQUENCE whose length covers it exactly."""
+    if not _PEM_BODY.fullmatch(body):
+        return False
+    raw = _base64("".join(body.split()))
+    if raw is None or len(raw) < 2 or raw[0] != 0x30:
+        return False
+    size = raw[1]
+    if size < 0x80:
+        return 2 + size == len(raw)
+    count = size - 0x80
+    return 1 <= count <= 4 and len(raw) > 2 + count and 2 + count + int.from_bytes(raw[2 : 2 + count]) == len(raw)
+
+
 def _binary_segments(text: str, low: int, high: int) -> Iterator[Segment]:
     """Base64 and hex runs of text[low:high], decoded piece by piece where they read as text."""
+    skipped = _der_bodies(text, low, high) if text.find("-----BEGIN ", low, high) >= 0 else []
+    body = 0  # the first body not yet passed: runs come in order
     for start, end in _runs(text, low, high, _SHORTEST):
+        while body < len(skipped) and skipped[body][1] <= start:
+            body += 1
+        if body < len(skipped) and skipped[body][0] <= start:
+            continue  # a line of a certificate's DER
         if text[start:end].startswith(("0x", "0X")):
             start += 2
         run = text[start:end]
