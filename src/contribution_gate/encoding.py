@@ -88,10 +88,24 @@ def sniff(start: bytes) -> tuple[str, int] | None:
         return EIGHT_BIT, 0
     candidates = []
     for name in _WIDE:  # without a mark: only text that is at least a quarter ASCII (code, configs)
+        if _zero_high_bytes(start, name) * 16 < len(start):
+            continue  # too few ASCII characters possible (see below): most binaries, never decoded
         text = _decoder(name)(start)
         if _wide_ok(text) and (share := _ascii_share(text)) * 4 >= len(text) > 0:
             candidates.append((share, -_WIDE.index(name), name))
     return (max(candidates)[2], 0) if candidates else None
+
+
+def _zero_high_bytes(start: bytes, name: str) -> int:
+    """NUL bytes where `name` puts the high byte of a code unit: a bound on its ASCII characters.
+    An ASCII character has a zero high byte, and the text has at least a quarter as many characters
+    as `start` has bytes (UTF-32: exactly; UTF-16: two units per character at most), so a quarter
+    ASCII needs at least len(start) / 16 of these: a cheap test before decoding a binary four ways."""
+    if name == "utf-16-le":
+        return start[1::2].count(0)
+    if name == "utf-16-be":
+        return start[0::2].count(0)
+    return start[3::4].count(0) if name == "utf-32-le" else start[0::4].count(0)
 
 
 def _decoder(name: str) -> Callable[[bytes], str]:
