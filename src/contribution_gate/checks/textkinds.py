@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from ..model import AddedLine, FileChange
+from ..model import AddedLine, AddedLines, FileChange
 
 # comment openers by syntax family; a line whose first non-blank text is one is a comment line
 _HASH = ("#",)
@@ -313,11 +313,7 @@ def block_lines(lines: Sequence[AddedLine], kind: Kind) -> frozenset[int]:
     else:
         return frozenset()
     inside: set[int] = set()
-    start = 0
-    for end in range(1, len(lines) + 1):
-        if end < len(lines) and lines[end].lineno == lines[end - 1].lineno + 1:
-            continue
-        text = "\n".join(line.text for line in lines[start:end])
+    for start, text in _contiguous(lines):
         breaks: list[int] | None = None  # found on the first span (None, not []: a line has no break)
         for opened, closed in spans(text):
             if breaks is None:
@@ -325,8 +321,28 @@ def block_lines(lines: Sequence[AddedLine], kind: Kind) -> frozenset[int]:
             first = start + bisect.bisect_left(breaks, opened) + 1
             last = start + bisect.bisect_left(breaks, closed)
             inside.update(range(first, last + 1))
-        start = end
     return frozenset(inside)
+
+
+def _contiguous(lines: Sequence[AddedLine]) -> Iterator[tuple[int, str]]:
+    """(index of its first line, text) of each run of consecutive line numbers, read from the
+    numbers and the joined text when `lines` has them (`AddedLines`: a whole file is one run, its
+    text as it is) rather than line object by line object."""
+    if isinstance(lines, AddedLines) and lines.text.count("\n") + 1 == len(lines):
+        numbers, whole = lines.numbers(), lines.text
+    else:
+        numbers, whole = [line.lineno for line in lines], None
+    if not numbers:  # (an empty AddedLines: its text "" is no line)
+        return
+    cuts = [i for i in range(1, len(numbers)) if numbers[i] != numbers[i - 1] + 1]
+    if not cuts and whole is not None:
+        yield 0, whole
+        return
+    texts = whole.split("\n") if whole is not None else [line.text for line in lines]
+    start = 0
+    for end in [*cuts, len(numbers)]:
+        yield start, "\n".join(texts[start:end])
+        start = end
 
 
 def _breaks(text: str) -> list[int]:
