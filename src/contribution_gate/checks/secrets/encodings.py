@@ -164,7 +164,9 @@ def _is_der(body: str) -> bool:
     if size < 0x80:
         return 2 + size == len(raw)
     count = size - 0x80
-    return 1 <= count <= 4 and len(raw) > 2 + count and 2 + count + int.from_bytes(raw[2 : 2 + count], "big") == len(raw)
+    return (
+        1 <= count <= 4 and len(raw) > 2 + count and 2 + count + int.from_bytes(raw[2 : 2 + count], "big") == len(raw)
+    )
 
 
 def _binary_segments(text: str, low: int, high: int) -> Iterator[Segment]:
