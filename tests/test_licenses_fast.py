@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -314,3 +315,29 @@ def test_an_edited_license_text_is_that_license_unless_the_edit_speaks_of_licens
     (only,) = read("This paragraph was added by the packager to thank everybody involved.") or [()]
     assert only[0] == "gpl-3.0.LICENSE" and 99 < only[1] < 100  # not GPL-3.0 with its "or later" notice
     assert read("You may not use or distribute this program for any commercial purpose whatsoever.") is None
+
+
+_APPROXIMATE = """
+import json, sys
+from licenses_cases import license_text
+from contribution_gate.checks.licenses import fast
+lines = license_text("bsd-new").splitlines()
+text = [*lines[:5], "Edited by the packager, who thanks everybody involved.", *lines[5:]]
+found = fast.scan_lines([(i + 1, t) for i, t in enumerate(text)], whole_file=True)
+print(json.dumps(None if found is None else [(m.rule, m.score) for f in found for m in f.matches]))
+"""
+
+
+def test_the_full_texts_index_is_kept_between_runs_and_reads_the_same(tmp_path: Path) -> None:
+    """The approximate matcher's index of the full texts is built once and kept in the user's
+    cache: a later process (another string hash salt) reads it back and matches the same."""
+    tests = str(Path(__file__).parent)
+    answers = []
+    for salt in ("1", "2", "3"):
+        env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "PYTHONHASHSEED": salt, "PYTHONPATH": tests}
+        proc = subprocess.run([sys.executable, "-c", _APPROXIMATE], env=env, capture_output=True, text=True, check=True)
+        answers.append(json.loads(proc.stdout))
+        (kept,) = (tmp_path / "contribution-gate" / "data").glob(f"{fast.TEXTS}.shingles.*.marshal")
+        if salt == "2":
+            kept.write_bytes(b"\x00damaged")  # a damaged copy is built again, never trusted
+    assert answers[0] and answers[0][0][0].startswith("bsd-new") and answers[0] == answers[1] == answers[2]

@@ -7,6 +7,7 @@ import hashlib
 import marshal
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-__all__ = ["data_file", "data_toml", "tomllib"]
+__all__ = ["data_file", "data_toml", "derived", "tomllib"]
 
 _PACKAGED = Path(__file__).parent / "config"
 _SOURCE_TREE = Path(__file__).resolve().parents[2] / "config"
@@ -29,22 +30,29 @@ def data_file(name: str) -> Path:
 
 def data_toml(name: str) -> dict[str, Any]:
     """`config/<name>` parsed. The rules file is 130 KB of TOML, which takes tomllib 10-25 ms at
-    every start (a hook pays it on every commit); so the parsed data is kept, like bytecode, in
-    the user's cache (`$XDG_CACHE_HOME/contribution-gate/`), keyed by a digest of the file's bytes
-    and Python's version, and read back with `marshal` in well under a millisecond. A cache that
-    cannot be read or written is skipped."""
+    every start (a hook pays it on every commit); so the parsed data is kept (see `derived`)."""
+    parsed = derived(name, "toml", lambda raw: tomllib.loads(raw.decode("utf-8")))
+    return parsed if isinstance(parsed, dict) else tomllib.loads(data_file(name).read_text("utf-8"))
+
+
+def derived(name: str, kind: str, build: Callable[[bytes], Any]) -> Any:
+    """`build(bytes of config/<name>)`, kept like bytecode in the user's cache
+    (`$XDG_CACHE_HOME/contribution-gate/`), keyed by `kind`, a digest of the file's bytes and
+    Python's version and hash width, and read back with `marshal` in a millisecond or two; so data
+    Python takes tens of milliseconds to parse or index is paid for once, not at every start. A
+    cache that cannot be read or written is skipped. `build` returns only what marshal keeps."""
     raw = data_file(name).read_bytes()
     digest = hashlib.sha256(raw).hexdigest()[:24]
-    kept = cache_dir() / f"{name}.{digest}.py{sys.version_info[0]}{sys.version_info[1]}.marshal"
+    version = f"py{sys.version_info[0]}{sys.version_info[1]}w{sys.hash_info.width}"
+    label = "" if kind == "toml" else f".{kind}"  # the parsed TOML keeps the name it always had
+    kept = cache_dir() / f"{name}{label}.{digest}.{version}.marshal"
     try:
-        data = marshal.loads(kept.read_bytes())
-        if isinstance(data, dict):
-            return data
+        return marshal.loads(kept.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         pass
-    parsed = tomllib.loads(raw.decode("utf-8"))
-    keep(kept, parsed)
-    return parsed
+    value = build(raw)
+    keep(kept, value)
+    return value
 
 
 def keep(path: Path, value: Any) -> None:
