@@ -67,6 +67,8 @@ def is_test_folder(name: str) -> bool:
         return True
     if not _TEST_WORDS.isdisjoint(_FOLDER_WORD.split(low)):
         return True  # `test-integration/`, `__test-support__/`, `fixtures_v2/`
+    if _TEST_KIT.fullmatch(low) is not None:
+        return True  # `testserver/`, `testutil/`: what tests run on or with
     stem = low[:-1] if low.endswith("tests") else low
     named = stem.endswith("test") and _NAMED_PREFIX.fullmatch(stem[:-4]) is not None
     return named and low.rstrip("s") not in _TEST_LOOKALIKES
@@ -77,8 +79,12 @@ _FOLDER_WORD = re.compile(r"[-_.]+")
 _TEST_WORDS = frozenset(
     ["test", "tests", "testing", "fixture", "fixtures", "testdata", "spec", "specs", "e2e", "stub", "stubs", "suites"]
 )
-# `caddytest`, `apitests`: a name and "test(s)" run together
-_NAMED_PREFIX = re.compile(r"[a-z][a-z0-9]{2,30}")  # before "test(s)"
+# `caddytest`, `apitests`, rclone's `fstest`: a name and "test(s)" run together
+_NAMED_PREFIX = re.compile(r"[a-z][a-z0-9]{1,30}")  # before "test(s)"
+# "test" and what tests run on or with, run together: rclone's `fstest/testserver/`, `testutil/`
+_TEST_KIT = re.compile(
+    r"test(?:servers?|utils?|helpers?|envs?|apps?|kits?|suites?|bed|libs?|harness|cases|files|support|infra|tools|common)"
+)
 _TEST_LOOKALIKES = frozenset(
     [
         *("latest", "greatest", "fastest", "shortest", "smartest", "softest", "hottest", "fattest", "wettest"),
@@ -112,14 +118,21 @@ _CI_FILES = frozenset(
     [".gitlab-ci.yml", ".travis.yml", "azure-pipelines.yml", "bitbucket-pipelines.yml", ".drone.yml"]
     + ["cloudbuild.yaml", "cloudbuild.yml", "jenkinsfile", "appveyor.yml", ".appveyor.yml", ".cirrus.yml"]
 )
-# `.github/` whole: its workflows, actions and the scripts they run (`.github/scripts/start-server.sh`)
-_CI_DIRS = (".github/", ".circleci/", ".buildkite/", ".woodpecker/", ".gitlab/ci/")
+# `.github/` whole: its workflows, actions and the scripts they run (`.github/scripts/start-server.sh`);
+# a bare `ci/` is not among them: it holds a project's deploy and release scripts as often
+_CI_DIRS = (
+    *(".github/", ".circleci/", ".buildkite/", ".woodpecker/", ".gitlab/ci/", ".gitea/", ".forgejo/"),
+    *(".ci/", ".semaphore/", ".tekton/", ".teamcity/", ".azure-pipelines/", ".azuredevops/"),
+)
+# a file a CI job runs by its name: `compose.ci.yaml`, `docker-compose-ci.yml`, `values.ci.yaml`
+_CI_NAME = re.compile(r"[._-]ci\.ya?ml$")
 
 
 def is_ci_path(path: str) -> bool:
     """A CI service's configuration or the scripts its jobs run: the credentials it sets literally
     are its test services', the addresses its runners' own networks."""
-    return path.rsplit("/", 1)[-1].lower() in _CI_FILES or path.lower().startswith(_CI_DIRS)
+    name = path.rsplit("/", 1)[-1].lower()
+    return name in _CI_FILES or path.lower().startswith(_CI_DIRS) or _CI_NAME.search(name) is not None
 
 
 def is_vendored_path(path: str) -> bool:

@@ -126,7 +126,10 @@ CODE = frozenset(
 )
 # code whose lines are commands and assignments, not string literals: reads like configuration
 SHELL = frozenset(["sh", "bash", "zsh", "fish", "ksh", "ps1", "psm1", "bat", "cmd"])
-DOCUMENT = frozenset(["md", "markdown", "mdx", "rst", "txt", "adoc", "asciidoc", "org", "textile", "rdoc"])
+# prose, and manual pages (`rclone.1`: troff, sections 1 to 9; `.ronn`, their Markdown)
+DOCUMENT = frozenset(
+    ["md", "markdown", "mdx", "rst", "txt", "adoc", "asciidoc", "org", "textile", "rdoc", "man", "ronn", *"123456789"]
+)
 DATA = frozenset(
     [
         "csv",

@@ -246,8 +246,12 @@ def _run(data: Input, result: Walk, allow: Allowed, meter: Meter) -> None:
             module, attr = fix_name(module, attr)
         if known and not importable(module):
             _reject("pickle-invalid", f"{name} at offset {pos} names module {module[:80]!r}, which cannot be imported")
-        result.imported = True
         result.acts_on_import |= not known or acts_on_import(module)
+        if known and not importable(attr) and not result.acts_on_import:
+            # the import ran, then the lookup raises before any call: text such as a tree-sitter
+            # query (`(import_declaration\n  (scoped_identifier`) reads as INST of no name at all
+            _reject("pickle-invalid", f"{name} at offset {pos} names {attr[:80]!r}, which no module holds")
+        result.imported = True
         qualified = f"{module}.{attr}"
         if known and qualified not in result.globals and len(result.globals) < 4 * KEEP:
             result.globals[qualified] = allow.allows(module, attr)

@@ -88,7 +88,8 @@ _SAMPLE_DIRS = (
     | DOC_FOLDERS
     | EXAMPLE_FOLDERS
 )
-_DOC_EXTENSIONS = frozenset(["md", "markdown", "mdx", "rst", "adoc", "asciidoc", "har"])
+# documents, HTTP archives and manual pages (`rclone.1`: troff, sections 1 to 9; `.ronn`, their Markdown)
+_DOC_EXTENSIONS = frozenset(["md", "markdown", "mdx", "rst", "adoc", "asciidoc", "har", "man", "ronn", *"123456789"])
 # a template's defaults (`.env.example`, a generator's `config.yml.ejs`, an Ansible role's `.j2`)
 _TEMPLATE_SUFFIXES = (
     ".example", ".sample", ".template", ".tmpl", ".dist", ".tpl", ".ejs", ".j2", ".jinja", ".jinja2", ".hbs",
@@ -200,7 +201,7 @@ def within(outer: Context, inner: Context) -> Context:
 def _is_sample(parts: list[str], name: str, extension: str) -> bool:
     if any(part in _SAMPLE_DIRS or is_test_folder(part) or _sample_folder(part) for part in parts[:-1]):
         return True
-    if extension in _DOC_EXTENSIONS or name.startswith("readme") or is_api_description(name):
+    if extension in _DOC_EXTENSIONS or name.startswith(("readme", "manual.")) or is_api_description(name):
         return True
     if name.endswith(_TEMPLATE_SUFFIXES) or name.split(".")[0] in _TEMPLATE_STEMS or _placeholder_name(name):
         return True  # .env.example, config.yaml.template, example.env, ssl_PLACE_HOLDER.key

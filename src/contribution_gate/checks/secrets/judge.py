@@ -259,9 +259,21 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
         return Severity.WARNING, TEST_NAME
     if context.code and is_comment_line(line):
         return Severity.WARNING, COMMENT  # an example more often than a leak
-    if line.lstrip().startswith("#") and _is_settings_file(context.path):
+    if _commented_out(line, context.path):
         return Severity.WARNING, COMMENTED_OUT  # `#  SA_PASSWORD: ...` of a service left disabled
     return Severity.ERROR, ""
+
+
+def _commented_out(line: str, path: str) -> bool:
+    """A commented-out line of a configuration file: `#` in any, `;` in INI files (Grafana's sample
+    `;secret_key = ...`), `!` in Java properties."""
+    first = line.lstrip()[:1]
+    if not first or first not in "#;!" or not _is_settings_file(path):
+        return False
+    if first == "#":
+        return True
+    name = path.rsplit("/", 1)[-1].lower()
+    return name.endswith((".ini", ".cfg", ".conf")) if first == ";" else name.endswith(".properties")
 
 
 _SETTINGS_EXTENSIONS = (".yml", ".yaml", ".toml", ".ini", ".cfg", ".conf", ".properties", ".env")

@@ -114,6 +114,14 @@ _PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 _SELF_NAMES = frozenset(
     ["password", "passwd", "pass", "pwd", "secret", "token", "key", "apikey", "jwt", "credential", "creds", "auth"]
 )
+# an HTTP header's name (`X-Voyageai-Api-Key`, `Ocp-Apim-Subscription-Key`, `x-goog-api-key`): words
+# of letters joined by hyphens, each capitalised, lower-case or upper-case, ending in a credential's
+# name; the name of the header that carries a key, not the key (a brand's word need not read as one)
+_HEADER_WORD = r"(?:[A-Z](?:[a-z]{1,24}|[A-Z]{1,24})?|[a-z]{1,25})"
+_HEADER_NAME = re.compile(f"{_HEADER_WORD}(?:-{_HEADER_WORD}){{1,6}}")
+# a command-line option's name (`--s3-ibm-api-key` in a manual's heading), not its value
+_OPTION = re.compile(r"--[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30}){0,8}")
+_HEADER_ENDS = frozenset(["key", "token", "secret", "signature", "auth", "authorization", "apikey", "password"])
 # a key that says it is for development only (Django's `django-insecure-` prefix)
 _INSECURE = re.compile(r"(?i)insecure")
 _ALPHABETS = (
@@ -225,8 +233,8 @@ def verdict(
     Percent escapes are decoded first.
     """
     raw = unwrap(value)
-    if raw is None or _CODE_OR_REFERENCE.search(raw) or _TYPE_NAME.fullmatch(raw):
-        return Verdict.NONE
+    if raw is None or _CODE_OR_REFERENCE.search(raw) or _TYPE_NAME.fullmatch(raw) or raw.startswith("/^"):
+        return Verdict.NONE  # (`/^...`: a regular expression literal, `RFC7230_TOKEN = /^[!#$%&'*+...]+$/`)
     text = unquote(raw) if "%" in raw else raw
     if _PROPERTY_NAME.fullmatch(text) and all(len(p) <= 4 or words_only(p) for p in text.split(".")):
         return Verdict.NONE  # `fs.s3.cse.kms.keyId`: a setting's name (Hadoop's, Spring's), not its value
@@ -245,6 +253,8 @@ def verdict(
         _structured(text)
         or is_placeholder(text)
         or names_itself(text)
+        or header_name(text)
+        or _OPTION.fullmatch(text)
         or _FILE_NAME.search(text)
         or algorithm_name(text)
     ):
@@ -252,7 +262,7 @@ def verdict(
     if text.startswith("/") and (_ROUTE.fullmatch(text) or words_only(text) or _reference(text)):
         return Verdict.NONE  # a path: `/run/secrets/db_password` (base64 may begin with `/` too)
     body = text.translate(_SEPARATORS)  # `s-s4t2ud-d91c...`: dashes join parts, they are no alphabet
-    if UUID.fullmatch(text):  # as often an id (a request's, a share's) as a key
+    if UUID.fullmatch(text) or _affixed_uuid(text):  # as often an id (a request's, a share's) as a key
         return Verdict.SAMPLE if uuid and entropy(body) >= _entropy_floor(body) else Verdict.NONE
     if _DIGEST_PREFIX.match(text) or (digest_context and len(text) in _DIGEST_LENGTHS and _HEX.fullmatch(text)):
         return Verdict.NONE
@@ -318,6 +328,21 @@ def _slug(text: str) -> bool:
     if len(parts) < 2:
         return False
     return all(p.isdigit() or (p.isalpha() and (p.islower() or len(p) <= 4 or wordiness(p) >= 0.3)) for p in parts)
+
+
+def header_name(text: str) -> bool:
+    """The name of an HTTP header that carries a credential (`X-Voyageai-Api-Key`), not one."""
+    return _HEADER_NAME.fullmatch(text) is not None and text.rpartition("-")[2].lower() in _HEADER_ENDS
+
+
+def _affixed_uuid(text: str) -> bool:
+    """A UUID with a short tag before or after it: an id as a dashboard's query key (`Q-<uuid>-0`),
+    a request's (`req_<uuid>`) or a URN (`urn:uuid:<uuid>`) writes it, judged as the UUID itself."""
+    found = UUID.search(text)
+    if found is None:
+        return False
+    rest = text[: found.start()] + text[found.end() :]
+    return len(rest) <= 10 and not any(len(part) > 5 for part in _PIECES.split(rest))
 
 
 def names_itself(text: str) -> bool:

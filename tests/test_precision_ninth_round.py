@@ -1,0 +1,126 @@
+"""A ninth round: the classes of false errors found on ten more public projects (Redash, Weaviate,
+rclone, Continue, Flowise, Synapse, crewAI, Letta, Saleor, PocketBase), each next to the true
+finding it must not hide, through the installed command on real git repositories.
+
+Every credential-shaped value is built at run time from parts and random characters."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from test_precision_fourth_round import ERROR, NONE, WARNING, check, findings
+from tokens import rand
+
+Gate = Callable[..., Any]
+
+
+def test_a_ci_folder_and_a_ci_compose_file_set_their_test_services_passwords(based_repo: Any, gate: Gate) -> None:
+    """Redash's `.ci/compose.ci.yaml` starts Postgres for its CI jobs with a literal password, as
+    `.github/` workflows do; the same line in the compose file a deployment uses stays an error."""
+    check(
+        gate,
+        based_repo,
+        {
+            ".ci/compose.cypress.yaml": [("services:", NONE), (f'  POSTGRES_PASSWORD: "{rand(20)}"', WARNING)],
+            "docker-compose.ci.yml": [("services:", NONE), (f'  POSTGRES_PASSWORD: "{rand(20)}"', WARNING)],
+            "deploy/compose.yaml": [("services:", NONE), (f'  POSTGRES_PASSWORD: "{rand(20)}"', ERROR)],
+        },
+        "secrets",
+    )
+
+
+def test_a_header_s_name_an_option_s_name_and_a_pattern_are_no_values(based_repo: Any, gate: Gate) -> None:
+    """Weaviate's `key := "X-Voyageai-Api-Key"` names the header a key travels in; rclone's manual
+    heads a section `<h4 id="s3-ibm-api-key">--s3-ibm-api-key</h4>`; Flowise's `RFC7230_TOKEN =
+    /^[...]+$/` is a regular expression. A random value under the same names stays an error."""
+    check(
+        gate,
+        based_repo,
+        {
+            "modules/reranker/client.go": [
+                ('\tkey := "X-Voyageai-Api-Key"', NONE),
+                ('\tauth := "Ocp-Apim-Subscription-Key"', NONE),
+                (f'\tkey = "{rand(32)}"', ERROR),
+            ],
+            "site/options.html": [('<h4 id="s3-ibm-api-key">--s3-ibm-api-key</h4>', NONE)],
+            "packages/components/src/headerValidation.ts": [
+                ("const RFC7230_TOKEN = /^[A-Za-z0-9!#$%&'*+\\-.^_`|~]+$/", NONE),
+                (f"const TOKEN = '{rand(30)}'", ERROR),
+            ],
+        },
+        "secrets",
+    )
+
+
+def test_a_uuid_with_a_short_tag_is_an_id(based_repo: Any, gate: Gate) -> None:
+    """A Grafana dashboard keys each query `Q-<uuid>-0`: an id, judged as a bare UUID is (at most a
+    warning, as some services' keys are UUIDs); a random key under the same name is an error."""
+    dashboard = {"panels": [{"targets": [{"expr": "up", "key": f"Q-{uuid.uuid4()}-0"}]}], "key": rand(32)}
+    text = json.dumps(dashboard, indent=1)
+    based_repo.add("monitoring/dashboards/kubernetes.json", text + "\n")
+    found = findings(gate, based_repo, "secrets")
+    lines = text.splitlines()
+    tagged = next(i for i, line in enumerate(lines, 1) if '"Q-' in line)
+    plain = next(i for i, line in enumerate(lines, 1) if line.startswith(' "key"'))
+    path = "monitoring/dashboards/kubernetes.json"
+    assert found.get((path, tagged), NONE) in (NONE, WARNING) and found.get((path, plain)) == ERROR, found
+
+
+def test_a_setting_commented_out_in_an_ini_file_is_a_warning(based_repo: Any, gate: Gate) -> None:
+    """Grafana's sample `grafana.ini` holds `;secret_key = ...`: `;` comments a line of an INI file
+    as `#` does (and `!` one of Java properties); the same setting in force stays an error."""
+    check(
+        gate,
+        based_repo,
+        {
+            "tools/grafana/grafana.ini": [
+                ("[security]", NONE),
+                (f";secret_key = {rand(20)}", WARNING),
+                (f"secret_key = {rand(20)}", ERROR),
+            ],
+            "src/main/resources/app.properties": [(f"!db.password={rand(16)}", WARNING)],
+        },
+        "secrets",
+    )
+
+
+def test_test_servers_and_manual_pages_hold_samples(based_repo: Any, gate: Gate) -> None:
+    """rclone's `fstest/testserver/init.d/` starts throwaway FTP and S3 servers with literal
+    passwords; its `MANUAL.txt` and man page `rclone.1`, Synapse's `.ronn` sources, show example
+    keys and LAN addresses. The same password in a service's start script stays an error."""
+    check(
+        gate,
+        based_repo,
+        {
+            "fstest/testserver/init.d/TestFTPProftpd": [("#!/usr/bin/env bash", NONE), (f"PASS={rand(16)}", WARNING)],
+            "pkg/testutil/env.sh": [(f"export ADMIN_PASSWORD={rand(16)}", WARNING)],
+            "MANUAL.txt": [(f"    pass = {rand(20)}", WARNING)],
+            "rclone.1": [(f"secret_access_key = {rand(40)}", WARNING)],
+            "debian/port_db.ronn": [(f"    password: {rand(16)}", WARNING)],
+            "server/init.d/ftp": [("#!/usr/bin/env bash", NONE), (f"PASS={rand(16)}", ERROR)],
+        },
+        "secrets",
+    )
+    check(
+        gate,
+        based_repo,
+        {"docs/rclone.1": [("Endpoint:  http://192.168.1.106:9000", WARNING)]},
+        "internal-urls",
+    )
+
+
+def test_text_that_starts_like_a_pickle_but_names_no_global_is_no_pickle(based_repo: Any, gate: Gate) -> None:
+    """Continue's tree-sitter queries start `(import_declaration\\n  (scoped_identifier`, which an
+    unpickler reads as MARK, then INST of a name no module holds: it raises before calling anything.
+    A protocol-0 pickle that calls `os.system`, or imports a module that acts on import, stays an error."""
+    based_repo.add(
+        "extensions/tree-sitter/import-queries/java.scm",
+        "(import_declaration\n  (scoped_identifier\n    (identifier) @import))\n",
+    )
+    based_repo.add("models/evil.pkl", "cos\nsystem\n(S'echo hi'\ntR.")
+    based_repo.add("models/odd.pkl", "cantigravity\n  (x\n.")
+    found = findings(gate, based_repo, "models")
+    assert found == {("models/evil.pkl", 0): ERROR, ("models/odd.pkl", 0): ERROR}, found
