@@ -284,23 +284,14 @@ def _counted(budget: Budget, count: int = 1) -> Issue | None:
 
 def _spool(source: BinaryIO, budget: Budget, head: bytes = b"") -> BinaryIO | Issue:
     """A seekable copy of `head` (read from `source` and counted already) and the rest of
-    `source`, or the issue that stopped the copy (bytes or time). A rest of one block or less (most
-    members) is kept in memory as it is, without a temporary file's wrappers."""
-    block = source.read(BLOCK)
-    more = b"" if len(block) == BLOCK else source.read(1)  # a short read is the end, or is read on
-    if len(block) < BLOCK and not more:
-        if not budget.spend(len(block)) or budget.expired():
-            return budget.over_time() if budget.used <= budget.limit else budget.over_bytes()
-        return io.BytesIO(head + block)
-    block += more
+    `source`, or the issue that stopped the copy (bytes or time)."""
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115 - the caller closes it
     out.write(head)
-    while block:
+    while block := source.read(BLOCK):
         if not budget.spend(len(block)) or budget.expired():
             out.close()
             return budget.over_time() if budget.used <= budget.limit else budget.over_bytes()
         out.write(block)
-        block = source.read(BLOCK)
     out.seek(0)
     return cast(BinaryIO, out)
 
