@@ -12,6 +12,7 @@ tests left out) and is kept here as data. No regular expression: one pass over t
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -57,9 +58,16 @@ def _class(char: str) -> str:
     return ""
 
 
+# `pieces` of ASCII text in one search: a capital with its lower-case letters or with the capitals
+# that do not begin the next word (`HTTPServer`: HTTP, Server), a lower-case run, a digit run
+_ASCII_PIECE = re.compile(r"[A-Z](?:[a-z]+|[A-Z]*(?![a-z]))|[a-z]+|[0-9]+")
+
+
 def pieces(value: str) -> list[str]:
     """The letter and digit runs of `value`, camelCase humps split: `apiKeyV2` -> api, Key, V, 2;
     `HTTPServer` -> HTTP, Server. Anything else (`-`, `_`, `.`, `/`, spaces) separates."""
+    if value.isascii():
+        return _ASCII_PIECE.findall(value)
     out: list[str] = []
     current = ""
     for char in value:
