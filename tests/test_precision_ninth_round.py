@@ -124,3 +124,52 @@ def test_text_that_starts_like_a_pickle_but_names_no_global_is_no_pickle(based_r
     based_repo.add("models/odd.pkl", "cantigravity\n  (x\n.")
     found = findings(gate, based_repo, "models")
     assert found == {("models/evil.pkl", 0): ERROR, ("models/odd.pkl", 0): ERROR}, found
+
+
+def test_a_model_parameter_s_dotted_name_and_a_nats_public_key_are_no_secrets(based_repo: Any, gate: Gate) -> None:
+    """DeepSpeed lists a checkpoint's parameters (`key: transformer.layers.0.mlp.dense_h_to_4h.bias`);
+    a NATS server's configuration names each account by its public nkey (`nkey: A...`, the identity a
+    seed `S...` signs for). A random key or a seed under the same names stays an error."""
+    base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    check(
+        gate,
+        based_repo,
+        {
+            "deepspeed/runtime/state_dict_factory.py": [
+                ("LAYOUT = '''", NONE),
+                ("key: transformer.layers.0.mlp.dense_h_to_4h.bias, shape: torch.Size([4256])", NONE),
+                ("'''", NONE),
+                (f"key = '{rand(32)}'", ERROR),
+            ],
+            "server/configs/accounts.conf": [
+                ("accounts: {", NONE),
+                (f"  A: {{ nkey: A{rand(55, base32)} }}", NONE),
+                (f"  B: {{ nkey: U{rand(55, base32)} }}", NONE),
+                (f"  C: {{ nkey: {rand(40)} }}", ERROR),
+                ("}", NONE),
+            ],
+        },
+        "secrets",
+    )
+
+
+def test_an_item_of_a_list_in_a_comment_is_an_option_not_a_marking(based_repo: Any, gate: Gate) -> None:
+    """Auth.js documents Bungie's OAuth client types in a list (`*   - Confidential`): an option of
+    a setting. A marking in capitals, or the file's notice, stays an error."""
+    check(
+        gate,
+        based_repo,
+        {
+            "packages/core/src/providers/bungie.ts": [
+                ('import type { OAuthConfig } from "./index.js"', NONE),
+                ("/**", NONE),
+                (" * - OAuth Client Type", NONE),
+                (" *   - Confidential", NONE),
+                (" */", NONE),
+                ("export const bungie = 1", NONE),
+            ],
+            "src/pricing.py": [("RATE = 3", NONE), ("# - CONFIDENTIAL", ERROR)],
+            "src/notice.ts": [("// Confidential", ERROR), ("export const y = 2", NONE)],
+        },
+        "proprietary-markers",
+    )

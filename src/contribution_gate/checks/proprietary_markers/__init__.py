@@ -204,6 +204,8 @@ def _accepts(rules: Rules, segment: Segment, found: re.Match[str], whole: bool, 
         return False  # `"access": "restricted"` is a setting, `"notice": "Confidential"` a label
     if phrase.islower() and not (segment.header or several or where in ("heading", "front")):
         return False  # "... is\n# restricted." ends a wrapped sentence; a word list has "confidential"
+    if where == "comment" and not segment.header and not phrase.isupper() and _listed(text, found.start()):
+        return False  # an item of a list in a comment mid-file: an option (`- Confidential`, an OAuth client type)
     if strength == LABEL:
         # "Proprietary" or "Restricted" alone in title case on a comment mid-file (`# Proprietary`
         # over a list of connector types) names a kind of what follows; as a marking it stands in the
@@ -215,6 +217,15 @@ def _accepts(rules: Rules, segment: Segment, found: re.Match[str], whole: bool, 
 
 
 _KINDS_OF_THINGS = frozenset(["proprietary", "restricted"])
+_BULLET = re.compile(r"[ \t]*(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+")
+
+
+def _listed(text: str, start: int) -> bool:
+    """Whether the phrase at `start` is the first thing of a list item (`- Confidential`)."""
+    bullet = _BULLET.match(text)
+    return bullet is not None and bullet.end() == start
+
+
 _QUOTES = {'"': '"', "'": "'", "`": "`", "\u201c": "\u201d", "\u2018": "\u2019", "\u00ab": "\u00bb"}
 
 

@@ -43,8 +43,12 @@ _TYPE_NAME = re.compile(
     r"\[?(?:String|Int|Float|Boolean|ID|string|number|boolean|any|unknown|str|int|bytes|bool|SecretStr|Secret)"
     r"(?:!?\]!?|!)?[?;,):]*"
 )
-# a setting's dotted name: three parts or more, each a word or a short piece (`fs.s3.cse.kms.keyId`)
-_PROPERTY_NAME = re.compile(r"[a-z][a-z0-9]{0,23}(?:\.[a-z][a-zA-Z0-9]{0,23}){2,8}")
+# a setting's or a model parameter's dotted name: three parts or more, each a word, a short piece
+# or an index (`fs.s3.cse.kms.keyId`, `transformer.layers.0.mlp.dense_h_to_4h.bias`)
+_PROPERTY_NAME = re.compile(r"[a-z][a-z0-9_]{0,40}(?:\.(?:[a-z_][a-zA-Z0-9_]{0,40}|[0-9]{1,4})){2,12}")
+# a NATS public key (an account's, a user's, an operator's: base32 after its role's letter), the
+# identity a seed (`S...`) signs for: what `nkey:` in a NATS server's configuration names
+_NATS_PUBLIC_KEY = re.compile(r"[ACNOUX][A-Z2-7]{55}")
 # a path of words (`policydb/groups/`) or a Kubernetes name with a DNS prefix (`argocd.argoproj.io/hook`)
 _WORD_PATH = re.compile(r"(?:[a-z]{1,24}(?:-[a-z]{1,24})*[./])+(?:[a-z]{1,24}(?:-[a-z]{1,24})*)?")
 # a call or index, a template or format field (`{x}`, `{f(x)}`), a URL or data URI, a decorator, a
@@ -236,7 +240,7 @@ def verdict(
     if raw is None or _CODE_OR_REFERENCE.search(raw) or _TYPE_NAME.fullmatch(raw) or raw.startswith("/^"):
         return Verdict.NONE  # (`/^...`: a regular expression literal, `RFC7230_TOKEN = /^[!#$%&'*+...]+$/`)
     text = unquote(raw) if "%" in raw else raw
-    if _PROPERTY_NAME.fullmatch(text) and all(len(p) <= 4 or words_only(p) for p in text.split(".")):
+    if _PROPERTY_NAME.fullmatch(text) and all(_name_part(p) for p in text.split(".")):
         return Verdict.NONE  # `fs.s3.cse.kms.keyId`: a setting's name (Hadoop's, Spring's), not its value
     if "/" in text and _WORD_PATH.fullmatch(text):
         return Verdict.NONE  # a path or a name of lower-case words (`policydb/groups/`), not a token
@@ -254,6 +258,7 @@ def verdict(
         or is_placeholder(text)
         or names_itself(text)
         or header_name(text)
+        or _NATS_PUBLIC_KEY.fullmatch(text)
         or _OPTION.fullmatch(text)
         or _FILE_NAME.search(text)
         or algorithm_name(text)
@@ -328,6 +333,11 @@ def _slug(text: str) -> bool:
     if len(parts) < 2:
         return False
     return all(p.isdigit() or (p.isalpha() and (p.islower() or len(p) <= 4 or wordiness(p) >= 0.3)) for p in parts)
+
+
+def _name_part(part: str) -> bool:
+    """A part of a dotted name: short, an index, or words (`dense_h_to_4h`: each of its pieces)."""
+    return len(part) <= 4 or part.isdigit() or all(len(p) <= 4 or words_only(p) for p in part.split("_") if p)
 
 
 def header_name(text: str) -> bool:
