@@ -138,6 +138,7 @@ def test_a_model_parameter_s_dotted_name_and_a_nats_public_key_are_no_secrets(ba
             "deepspeed/runtime/state_dict_factory.py": [
                 ("LAYOUT = '''", NONE),
                 ("key: transformer.layers.0.mlp.dense_h_to_4h.bias, shape: torch.Size([4256])", NONE),
+                ("key: transformer.layers.0.mlp.dense_4h_to_h.weight, shape: torch.Size([4256, 4256])", NONE),
                 ("'''", NONE),
                 (f"key = '{rand(32)}'", ERROR),
             ],

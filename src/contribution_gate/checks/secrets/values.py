@@ -240,7 +240,7 @@ def verdict(
     if raw is None or _CODE_OR_REFERENCE.search(raw) or _TYPE_NAME.fullmatch(raw) or raw.startswith("/^"):
         return Verdict.NONE  # (`/^...`: a regular expression literal, `RFC7230_TOKEN = /^[!#$%&'*+...]+$/`)
     text = unquote(raw) if "%" in raw else raw
-    if _PROPERTY_NAME.fullmatch(text) and all(_name_part(p) for p in text.split(".")):
+    if _PROPERTY_NAME.fullmatch(text) and _dotted_name(text.split(".")):
         return Verdict.NONE  # `fs.s3.cse.kms.keyId`: a setting's name (Hadoop's, Spring's), not its value
     if "/" in text and _WORD_PATH.fullmatch(text):
         return Verdict.NONE  # a path or a name of lower-case words (`policydb/groups/`), not a token
@@ -335,9 +335,15 @@ def _slug(text: str) -> bool:
     return all(p.isdigit() or (p.isalpha() and (p.islower() or len(p) <= 4 or wordiness(p) >= 0.3)) for p in parts)
 
 
-def _name_part(part: str) -> bool:
-    """A part of a dotted name: short, an index, or words (`dense_h_to_4h`: each of its pieces)."""
-    return len(part) <= 4 or part.isdigit() or all(len(p) <= 4 or words_only(p) for p in part.split("_") if p)
+def _dotted_name(parts: list[str]) -> bool:
+    """Parts of a dotted name: each short, an index, words (`dense_h_to_4h`: each of its pieces) or
+    one lower-case word the bigram table does not know (`weight`), and one of them words at least."""
+    chunks = [chunk for part in parts if not part.isdigit() for chunk in part.split("_") if len(chunk) > 4]
+    worded = [words_only(chunk) for chunk in chunks]
+    return (not chunks or any(worded)) and all(
+        ok or (chunk.isalpha() and chunk.islower() and len(chunk) <= 12)
+        for chunk, ok in zip(chunks, worded, strict=True)
+    )
 
 
 def header_name(text: str) -> bool:
