@@ -144,8 +144,8 @@ def test_a_model_parameter_s_dotted_name_and_a_nats_public_key_are_no_secrets(ba
             ],
             "server/configs/accounts.conf": [
                 ("accounts: {", NONE),
-                (f"  A: {{ nkey: A{rand(55, base32)} }}", NONE),
-                (f"  B: {{ nkey: U{rand(55, base32)} }}", NONE),
+                (f"  A: {{ nkey: AD{rand(54, base32)} }}", NONE),  # `AD`: no other family's prefix (`ATBB`)
+                (f"  B: {{ nkey: UD{rand(54, base32)} }}", NONE),
                 (f"  C: {{ nkey: {rand(40)} }}", ERROR),
                 ("}", NONE),
             ],

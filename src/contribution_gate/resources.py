@@ -31,23 +31,26 @@ def data_file(name: str) -> Path:
 def data_toml(name: str) -> dict[str, Any]:
     """`config/<name>` parsed. The rules file is 130 KB of TOML, which takes tomllib 10-25 ms at
     every start (a hook pays it on every commit); so the parsed data is kept (see `derived`)."""
-    parsed = derived(name, "toml", lambda raw: tomllib.loads(raw.decode("utf-8")))
-    return parsed if isinstance(parsed, dict) else tomllib.loads(data_file(name).read_text("utf-8"))
+    parsed: dict[str, Any] = derived(name, "toml", lambda raw: tomllib.loads(raw.decode("utf-8")), dict)
+    return parsed
 
 
-def derived(name: str, kind: str, build: Callable[[bytes], Any]) -> Any:
+def derived(name: str, kind: str, build: Callable[[bytes], Any], shape: type) -> Any:
     """`build(bytes of config/<name>)`, kept like bytecode in the user's cache
     (`$XDG_CACHE_HOME/contribution-gate/`), keyed by `kind`, a digest of the file's bytes and
     Python's version and hash width, and read back with `marshal` in a millisecond or two; so data
     Python takes tens of milliseconds to parse or index is paid for once, not at every start. A
-    cache that cannot be read or written is skipped. `build` returns only what marshal keeps."""
+    cache that cannot be read or written, or holds no `shape`, is skipped. `build` returns only
+    what marshal keeps."""
     raw = data_file(name).read_bytes()
     digest = hashlib.sha256(raw).hexdigest()[:24]
     version = f"py{sys.version_info[0]}{sys.version_info[1]}w{sys.hash_info.width}"
     label = "" if kind == "toml" else f".{kind}"  # the parsed TOML keeps the name it always had
     kept = cache_dir() / f"{name}{label}.{digest}.{version}.marshal"
     try:
-        return marshal.loads(kept.read_bytes())
+        value = marshal.loads(kept.read_bytes())
+        if isinstance(value, shape):
+            return value
     except (OSError, EOFError, ValueError, TypeError):
         pass
     value = build(raw)

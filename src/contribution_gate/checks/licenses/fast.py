@@ -148,7 +148,7 @@ class Refs:
         """The full texts with their shingles, each a hash of four word numbers (`shingles`)."""
         with self._lock:
             if self._texts is None:
-                words, texts = derived(TEXTS, "shingles", _text_index)
+                words, texts = derived(TEXTS, "shingles", _text_index, tuple)
                 self._words = {word: number for number, word in enumerate(words)}
                 self._texts = [
                     (Rule(name, expression, TEXT, 100, length), frozenset(shingles))

@@ -7,7 +7,8 @@ pair of letters inside a piece, positive for words (`development` 1.4 on average
 2.6), negative for random letters (`fjovt` -3.9, `Awdp` -3.2). The table below holds that score, quantised to 0-9 (score =
 1.2 * digit - 6), for every pair of lower-case letters; it was counted once from the words of the
 CPython 3.11 standard library's sources (1.25 million words of English docstrings and identifiers,
-tests left out) and is kept here as data. No regular expression: one pass over the characters.
+tests left out) and is kept here as data. ASCII text is cut by one linear search, other text by one
+pass over its characters.
 """
 
 from __future__ import annotations
