@@ -1,6 +1,8 @@
-"""A ninth round: the classes of false errors found on ten more public projects (Redash, Weaviate,
-rclone, Continue, Flowise, Synapse, crewAI, Letta, Saleor, PocketBase), each next to the true
-finding it must not hide, through the installed command on real git repositories.
+"""A ninth round: the classes of false errors found on nineteen more public projects (Redash,
+Weaviate, rclone, Continue, Flowise, Synapse, crewAI, Saleor, PocketBase; then Supabase Auth, the
+NATS server, huggingface_hub, Aider, Auth.js, NeMo Guardrails, k6, DeepSpeed, Temporal, LeRobot),
+each next to the true finding it must not hide, through the installed command on real git
+repositories.
 
 Every credential-shaped value is built at run time from parts and random characters."""
 
