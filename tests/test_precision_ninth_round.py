@@ -176,3 +176,33 @@ def test_an_item_of_a_list_in_a_comment_is_an_option_not_a_marking(based_repo: A
         },
         "proprietary-markers",
     )
+
+
+def test_source_code_named_for_chat_templates_is_code_and_a_sentinel_is_a_name(based_repo: Any, gate: Gate) -> None:
+    """trl's `chat_template_utils.py` keeps templates among its own code (`self.`, `config.` are
+    Python there) and names its probes `_arg_key_sentinel = "tool_arg_key_b9d4f5c2"`. A chat
+    template file that reaches object internals, and a random key, stay errors."""
+    from model_fixtures import EVIL_TEMPLATE
+
+    source = (
+        "import transformers\n"
+        'TEMPLATE = "{% for m in messages %}{{ m.content }}{% endfor %}"\n'
+        "def probe(self, config):\n"
+        '    marker = "{{ " + self.tokenizer.eos_token + " }}" + config.name_or_path\n'
+        "    return marker, transformers.__version__\n"
+    )
+    based_repo.add("trl/chat_template_utils.py", source)
+    based_repo.add("models/chat_template.jinja", EVIL_TEMPLATE + "\n")
+    found = findings(gate, based_repo, "models")
+    assert found == {("models/chat_template.jinja", 0): ERROR}, found
+    check(
+        gate,
+        based_repo,
+        {
+            "trl/probes.py": [
+                ('_arg_key_sentinel = "tool_arg_key_b9d4f5c2"', NONE),
+                (f'_api_key = "{rand(32)}"', ERROR),
+            ],
+        },
+        "secrets",
+    )

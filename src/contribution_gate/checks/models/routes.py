@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 LFS_LINE = "version https://git-lfs.github.com/spec/"
 _JSON_HINTS = ('"auto_map"', '"chat_template"', '"class_name"', '"dsseEnvelope"')
+_TEMPLATE_EXTENSIONS = frozenset(["", "jinja", "jinja2", "j2", "txt", "tmpl", "template"])
 _CODE_NAME = re.compile(
     r"^(?:modeling|configuration|tokenization|processing|image_processing|feature_extraction)_\w+\.py$"
 )
@@ -58,7 +59,7 @@ def of_text(change: FileChange) -> Routes:
         lfs=(line or "").startswith(LFS_LINE),
         pickle=_pickle_candidate(change, line) is not False,
         json=any(hint in joined for hint in _JSON_HINTS),
-        template="chat_template" in name and ("{{" in joined or "{%" in joined),
+        template=_template_name(name) and ("{{" in joined or "{%" in joined),
         code=bool(_CODE_NAME.match(name)) and change.status in ("A", "C", "R"),
         manifest=is_manifest_name(change.path),
     )
@@ -71,6 +72,16 @@ def first_line(change: FileChange) -> str | None:
         return None
     end = lines.text.find("\n")
     return lines.text if end < 0 else lines.text[:end]
+
+
+def _template_name(name: str) -> bool:
+    """A chat template file (`chat_template.jinja`, `chat_template_tool_use.j2`): a template's or a
+    text's extension, or none; source code named for templates (trl's `chat_template_utils.py`,
+    whose strings hold templates among its own code) is code, and a JSON file is the JSON route's."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    return "chat_template" in stem and extension.lower() in _TEMPLATE_EXTENSIONS
 
 
 def starts_like_a_pickle(change: FileChange, content: Content | None) -> bool:

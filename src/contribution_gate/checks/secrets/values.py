@@ -48,6 +48,7 @@ _TYPE_NAME = re.compile(
 _PROPERTY_NAME = re.compile(r"[a-z][a-z0-9_]{0,40}(?:\.(?:[a-z_][a-zA-Z0-9_]{0,40}|[0-9]{1,4})){2,12}")
 # a NATS public key (an account's, a user's, an operator's: base32 after its role's letter), the
 # identity a seed (`S...`) signs for: what `nkey:` in a NATS server's configuration names
+_HEX_DIGITS = frozenset("0123456789abcdef")
 _NATS_PUBLIC_KEY = re.compile(r"[ACNOUX][A-Z2-7]{55}")
 # a path of words (`policydb/groups/`) or a Kubernetes name with a DNS prefix (`argocd.argoproj.io/hook`)
 _WORD_PATH = re.compile(r"(?:[a-z]{1,24}(?:-[a-z]{1,24})*[./])+(?:[a-z]{1,24}(?:-[a-z]{1,24})*)?")
@@ -279,7 +280,7 @@ def verdict(
         return Verdict.NONE
     if words_only(text):
         return Verdict.SECRET if password and human_password(text) else Verdict.NONE
-    if not password and named_of_words(text):
+    if not password and (named_of_words(text) or _tagged_name(text)):
         return Verdict.NONE
     if entropy(body) < _entropy_floor(body):
         return Verdict.NONE
@@ -343,6 +344,19 @@ def _dotted_name(parts: list[str]) -> bool:
     return (not chunks or any(worded)) and all(
         ok or (chunk.isalpha() and chunk.islower() and len(chunk) <= 12)
         for chunk, ok in zip(chunks, worded, strict=True)
+    )
+
+
+def _tagged_name(text: str) -> bool:
+    """A name of two words or more with a short tag of hex or digits after it (trl's sentinels
+    `tool_arg_key_b9d4f5c2`, a test's `cache_dir_20240611`): at most 32 random bits, made to be
+    told apart, not to be guessed."""
+    *words, tag = re.split(r"[_-]", text)
+    return (
+        len(words) >= 2
+        and 4 <= len(tag) <= 8
+        and all(c in _HEX_DIGITS for c in tag.lower())
+        and all(w.isalpha() and (len(w) <= 4 or words_only(w)) for w in words)
     )
 
 
