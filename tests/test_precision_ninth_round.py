@@ -206,3 +206,35 @@ def test_source_code_named_for_chat_templates_is_code_and_a_sentinel_is_a_name(b
         },
         "secrets",
     )
+
+
+def test_ruby_interpolation_a_tagged_name_a_gpg_key_id_and_mock_folders(based_repo: Any, gate: Gate) -> None:
+    """A third batch (Rails, Nomad): `"--password=#{mysql_config[:password]}"` is Ruby code;
+    `RUBY2_KEYWORDS_KEY = "_aj_ruby2_keywords"` spells its name with a tag; `gpg_signing_key=348FFC4C`
+    is a public key id; `nomad/mock/` holds the stand-ins tests are given. A literal password, a
+    longer hex value under a key's name and a LAN address in the server's code stay errors."""
+    check(
+        gate,
+        based_repo,
+        {
+            "lib/mysql_adapter.rb": [
+                ('args << "--password=#{mysql_config[:password]}"', NONE),
+                ('RUBY2_KEYWORDS_KEY = "_aj_ruby2_keywords"', NONE),
+                (f'args << "--password={rand(16)}"', ERROR),
+            ],
+            "scripts/dist.sh": [
+                ("gpg_signing_key=348FFC4C", NONE),
+                (f"signing_key={rand(12, '0123456789ABCDEF')}", ERROR),
+            ],
+        },
+        "secrets",
+    )
+    check(
+        gate,
+        based_repo,
+        {
+            "nomad/mock/node.go": [('\tAddress: "192.168.10.1",', WARNING)],
+            "nomad/server_config.go": [('\tAddress: "192.168.10.1",', ERROR)],
+        },
+        "internal-urls",
+    )

@@ -75,9 +75,10 @@ def is_test_folder(name: str) -> bool:
 
 
 _FOLDER_WORD = re.compile(r"[-_.]+")
-# ... and `stubs/`, `suites/` (a project's integration suites: Authelia's `internal/suites/`)
+# ... and `stubs/`, `suites/` (a project's integration suites: Authelia's `internal/suites/`), `mock/`
 _TEST_WORDS = frozenset(
     ["test", "tests", "testing", "fixture", "fixtures", "testdata", "spec", "specs", "e2e", "stub", "stubs", "suites"]
+    + ["mock", "mocks", "fake", "fakes"]  # the stand-ins tests are given (Nomad's `nomad/mock/`)
 )
 # `caddytest`, `apitests`, rclone's `fstest`: a name and "test(s)" run together
 _NAMED_PREFIX = re.compile(r"[a-z][a-z0-9]{1,30}")  # before "test(s)"

@@ -32,7 +32,7 @@ _WORDISH = re.compile(r"[A-Z]?[a-z]+(?:[A-Z][a-z]+)*\d{0,4}|[A-Z]+\d{0,4}|\d{1,4
 
 def _credential(value: str) -> bool:
     """A password or token written out: not a variable, template or placeholder, and random."""
-    return not value.startswith(("$", "%", "{", "<")) and not is_placeholder(value) and looks_random(value)
+    return not value.startswith(("$", "%", "{", "<", "#{")) and not is_placeholder(value) and looks_random(value)
 
 
 def _decoded_credential(value: str) -> bool:

@@ -62,6 +62,8 @@ _EXPRESSION = re.compile(r"[a-z_][a-z0-9_]{0,15}[*%]\w")
 _NAME_RULES = frozenset(["generic-secret", "netrc-password"])
 _URL_RULES = frozenset(["url-password", "jdbc-password"])
 _EXAMPLE_RULES = _NAME_RULES | _URL_RULES | {"private-key"}  # what a documentation example shows
+_KEY_ID_WORDS = frozenset(["gpg", "pgp", "gnupg"])
+_KEY_ID = re.compile(r"(?:0x)?(?:[0-9A-Fa-f]{8}|[0-9A-Fa-f]{16}|[0-9A-Fa-f]{40})")
 _DIGEST_WORDS = ("hash", "sha", "md5", "digest", "checksum", "integrity", "etag", "fingerprint", "commit", "revision")
 _PASSWORD_WORDS = frozenset(["password", "passwd", "passphrase", "pwd", "pass", "passwords"])
 _TEST_WORDS = frozenset(["test", "tests", "testing", "demo", "e2e"])
@@ -232,6 +234,8 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
         return _jwt(context, secret, Severity.ERROR)  # a JWT assigned: judged as one
     if _password_hash(secret):
         return None  # `htpasswd: user:$2y$10$...`: a password's hash, the `password-hash` rule's (a warning)
+    if not _KEY_ID_WORDS.isdisjoint(name.words) and _KEY_ID.fullmatch(secret.strip("\"'`")):
+        return None  # `gpg_signing_key=348FFC4C`: a GPG key's id or fingerprint, which is public
     if any(c.isspace() for c in secret.strip()):
         found = Verdict.SECRET  # a passphrase: the rule's filter has judged it
     else:

@@ -389,13 +389,22 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 def _repeats_a_name(match: re.Match[str], start: int, secret: str) -> bool:
     """Whether the value spells a name written before it on the line (`AttributeKeyWebhookURL
-    semconv.AttributeKey = "WebhookURL"`, `PASSWORD_FIELD = "password_field"`): an enumeration's
+    semconv.AttributeKey = "WebhookURL"`, `PASSWORD_FIELD = "password_field"`), or the name without
+    its credential word with a short tag (`RUBY2_KEYWORDS_KEY = "_aj_ruby2_keywords"`): an enumeration's
     string, which says what the constant is, while no secret is also part of its own name."""
     value = _NOT_ALNUM.sub("", secret.lower())
     if len(value) < 4 or len(value) * 2 < len(secret):
         return False
     before = match.string[max(0, match.start() - 200) : start]
-    return any(value in found.group(0).replace("_", "").lower() for found in _IDENTIFIER.finditer(before))
+    for found in _IDENTIFIER.finditer(before):
+        name = found.group(0).replace("_", "").lower()
+        core = _NAMING_ENDS.sub("", name)  # `RUBY2_KEYWORDS_KEY = "_aj_ruby2_keywords"`: a tag before it
+        if value in name or (len(core) >= 6 and core in value and len(value) - len(core) <= 4):
+            return True
+    return False
+
+
+_NAMING_ENDS = re.compile(r"^(?:key|secret|token|password|pass|pwd)|(?:key|secret|token|password|pass|pwd)$")
 
 
 def _closes_the_name(text: str, name_start: int, value_start: int) -> bool:

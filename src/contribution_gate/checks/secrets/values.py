@@ -55,7 +55,7 @@ _WORD_PATH = re.compile(r"(?:[a-z]{1,24}(?:-[a-z]{1,24})*[./])+(?:[a-z]{1,24}(?:
 # a call or index, a template or format field (`{x}`, `{f(x)}`), a URL or data URI, a decorator, a
 # path, a regular expression, markup
 _CODE_OR_REFERENCE = re.compile(
-    r"^[A-Za-z_][\w.]*[(\[]|^\$|\$\{|\{\{|\{[^{}\s]{0,80}\}|%\(\w+\)|%[sd]$|%\d{0,3}\.\d{0,3}[fFgGeE]|://|^@|^\.{1,2}/|^<[^<>]*>$"
+    r"^[A-Za-z_][\w.]*[(\[]|^\$|\$\{|^#\{|\{\{|\{[^{}\s]{0,80}\}|%\(\w+\)|%[sd]$|%\d{0,3}\.\d{0,3}[fFgGeE]|://|^@|^\.{1,2}/|^<[^<>]*>$"
     r"|\(\?|\\[wsdbWSDB]|\[\^|^[<>(]|[)}\]]$|^data:|^~/|^[A-Za-z]:\\"
     r"|\[[^\[\]]{1,80}\](?:[*+?]|\{\d)"  # a regular expression's class and quantifier: `[A-Za-z0-9]{40,90`
 )
