@@ -78,10 +78,8 @@ def _template_name(name: str) -> bool:
     """A chat template file (`chat_template.jinja`, `chat_template_tool_use.j2`): a template's or a
     text's extension, or none; source code named for templates (trl's `chat_template_utils.py`,
     whose strings hold templates among its own code) is code, and a JSON file is the JSON route's."""
-    stem, dot, extension = name.rpartition(".")
-    if not dot:
-        stem, extension = name, ""
-    return "chat_template" in stem and extension.lower() in _TEMPLATE_EXTENSIONS
+    stem, extension = posixpath.splitext(name)
+    return "chat_template" in stem and extension[1:].lower() in _TEMPLATE_EXTENSIONS
 
 
 def starts_like_a_pickle(change: FileChange, content: Content | None) -> bool:

@@ -272,12 +272,12 @@ def _commented_out(line: str, path: str) -> bool:
     """A commented-out line of a configuration file: `#` in any, `;` in INI files (Grafana's sample
     `;secret_key = ...`), `!` in Java properties."""
     first = line.lstrip()[:1]
-    if not first or first not in "#;!" or not _is_settings_file(path):
-        return False
-    if first == "#":
-        return True
     name = path.rsplit("/", 1)[-1].lower()
-    return name.endswith((".ini", ".cfg", ".conf")) if first == ";" else name.endswith(".properties")
+    if first == "#":
+        return _is_settings_file(path)
+    if first == ";":
+        return name.endswith((".ini", ".cfg", ".conf"))
+    return first == "!" and name.endswith(".properties")
 
 
 _SETTINGS_EXTENSIONS = (".yml", ".yaml", ".toml", ".ini", ".cfg", ".conf", ".properties", ".env")

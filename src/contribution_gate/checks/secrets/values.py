@@ -48,7 +48,6 @@ _TYPE_NAME = re.compile(
 _PROPERTY_NAME = re.compile(r"[a-z][a-z0-9_]{0,40}(?:\.(?:[a-z_][a-zA-Z0-9_]{0,40}|[0-9]{1,4})){2,12}")
 # a NATS public key (an account's, a user's, an operator's: base32 after its role's letter), the
 # identity a seed (`S...`) signs for: what `nkey:` in a NATS server's configuration names
-_HEX_DIGITS = frozenset("0123456789abcdef")
 _NATS_PUBLIC_KEY = re.compile(r"[ACNOUX][A-Z2-7]{55}")
 # a path of words (`policydb/groups/`) or a Kubernetes name with a DNS prefix (`argocd.argoproj.io/hook`)
 _WORD_PATH = re.compile(r"(?:[a-z]{1,24}(?:-[a-z]{1,24})*[./])+(?:[a-z]{1,24}(?:-[a-z]{1,24})*)?")
@@ -355,7 +354,7 @@ def _tagged_name(text: str) -> bool:
     return (
         len(words) >= 2
         and 4 <= len(tag) <= 8
-        and all(c in _HEX_DIGITS for c in tag.lower())
+        and _HEX.fullmatch(tag) is not None
         and all(w.isalpha() and (len(w) <= 4 or words_only(w)) for w in words)
     )
 
