@@ -172,13 +172,31 @@ def _added_without_context(section: bytes, start: int) -> AddedLines | None:
         range(int(first), int(first) + (int(count) if count else 1))
         for first, count in _NEW_SIDE.findall(section, start - 1)
     ]
-    lines = _ADDED.findall(section, start - 1)
-    if sum(map(len, numbers)) != len(lines):
-        return None
-    text = decode(b"\n".join(lines))
+    body = _one_added_hunk(section, start, numbers)
+    if body is not None:  # a new file's one hunk (a whole tree, a commit adding files): no list of lines
+        text = decode(body)
+    else:
+        lines = _ADDED.findall(section, start - 1)
+        if sum(map(len, numbers)) != len(lines):
+            return None
+        text = decode(b"\n".join(lines))
     if "\r" in text:  # CRLF files: the line ends, not the text, lose their CR
         text = text.replace("\r\n", "\n").removesuffix("\r")
     return AddedLines(text, [n for n in numbers if n])
+
+
+def _one_added_hunk(section: bytes, start: int, numbers: list[range]) -> bytes | None:
+    """The added lines of a section that is one hunk of added lines only, joined by newlines, with
+    their `+` taken off by one replace; None for any other section."""
+    if len(numbers) != 1:
+        return None
+    body_start = section.find(b"\n", start) + 1
+    if not body_start or not section.startswith(b"+", body_start) or not section.endswith(b"\n"):
+        return None
+    count = section.count(b"\n", body_start)
+    if count != len(numbers[0]) or section.count(b"\n+", body_start) != count - 1:
+        return None  # a line that is not an added one (`\ No newline at end of file`)
+    return section[body_start + 1 : -1].replace(b"\n+", b"\n")
 
 
 def _added_lines(section: bytes, start: int) -> AddedLines:

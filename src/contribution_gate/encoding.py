@@ -134,10 +134,12 @@ def read_text(stream: BinaryIO) -> Text | None:
     decode = codecs.getincrementaldecoder(encoding)("replace").decode
     window = window[mark:]
     parts = []
+    judged = encoding == EIGHT_BIT  # `sniff` has judged the first window of 8-bit text already
     while window:
         text = decode(window)
-        if not (_eight_bit_ok(window) if encoding == EIGHT_BIT else _wide_ok(text)):
+        if not (judged or (_eight_bit_ok(window) if encoding == EIGHT_BIT else _wide_ok(text))):
             return None
+        judged = False
         parts.append(text)
         window = stream.read(WINDOW)
     parts.append(decode(b"", True))

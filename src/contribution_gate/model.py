@@ -59,7 +59,7 @@ class AddedLines(Sequence[AddedLine]):
     same AddedLines.
     """
 
-    __slots__ = ("_count", "_lines", "_numbers", "text")
+    __slots__ = ("_count", "_lines", "_numbers", "_one_by_one", "text")
 
     def __init__(self, text: str = "", numbers: Sequence[Sequence[int]] = ()) -> None:
         """`numbers`: the new file's line numbers of the lines of `text`, one sequence per hunk."""
@@ -67,6 +67,9 @@ class AddedLines(Sequence[AddedLine]):
         self._numbers = tuple(numbers)
         self._count = sum(map(len, self._numbers))
         self._lines: tuple[AddedLine, ...] | None = None
+        # (texts, numbers, lines made so far): a check that reads a few lines by index (the lines
+        # holding a URL) makes those, not every line of the file
+        self._one_by_one: tuple[list[str], list[int], dict[int, AddedLine]] | None = None
 
     @classmethod
     def of(cls, lines: Iterable[AddedLine]) -> AddedLines:
@@ -113,7 +116,19 @@ class AddedLines(Sequence[AddedLine]):
     def __getitem__(self, index: slice) -> tuple[AddedLine, ...]: ...
 
     def __getitem__(self, index: int | slice) -> AddedLine | tuple[AddedLine, ...]:
-        return self.lines[index]
+        if self._lines is not None or not isinstance(index, int):
+            return self.lines[index]
+        if self._one_by_one is None:
+            self._one_by_one = (self.text.split("\n"), self.numbers(), {})
+        texts, numbers, made = self._one_by_one
+        known = made.get(index)
+        if known is not None:
+            return known
+        count = min(len(texts), len(numbers))  # as many as `lines` would make
+        if not -count <= index < count:
+            raise IndexError("added line index out of range")
+        line = made[index % count] = AddedLine(numbers[index], texts[index])
+        return line
 
     def __iter__(self) -> Iterator[AddedLine]:
         return iter(self.lines)

@@ -7,6 +7,7 @@ file's text is."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # folders that hold a project's documentation pages
 DOC_FOLDERS = frozenset(["docs", "doc", "documentation", "docs_src"])
@@ -58,6 +59,7 @@ def is_test_path(path: str) -> bool:
     return _CHART_TEST_VALUES.search(name) is not None or (len(folders) >= 3 and folders[-3] == "charts")
 
 
+@lru_cache(maxsize=1 << 13)  # folder names repeat from path to path (an archive's thousands of members)
 def is_test_folder(name: str) -> bool:
     """A folder of tests beyond `is_test_path`'s: `integration_tests/`, `Foo.UnitTests/`, `e2e/`,
     `__mocks__/`, a Go project's `integration/` suite, a project's own (`caddytest/`), but not an

@@ -61,6 +61,23 @@ class Keywords:
                 found[line] = {words[index]}
         return found
 
+    def by_line_at(self, text: str) -> dict[int, tuple[set[str], int]]:
+        """`by_line`, each line's keywords with where the first of them starts in `text`: the
+        caller finds that line's bounds from there, without splitting the whole text into lines."""
+        found: dict[int, tuple[set[str], int]] = {}
+        if self._automaton is None:
+            return found
+        words = self._words
+        line, counted = 0, 0
+        for index, start, _ in find_matches(self._automaton, text, overlapping=True):
+            line += text.count("\n", counted, start)
+            counted = start
+            if line in found:
+                found[line][0].add(words[index])
+            else:
+                found[line] = ({words[index]}, start)
+        return found
+
     def lines(self, text: str) -> set[int]:
         """Indexes of the lines of `text` that hold at least one keyword."""
         found: set[int] = set()

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from ...model import AddedLines, Excerpt, Severity
 from . import judge
@@ -36,11 +37,11 @@ _ARMOR_HEADER = re.compile(r"[A-Z][A-Za-z-]{1,30}: \S")
 _NONE: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One line of a block: text[start:end], the `index`th added line, with its keywords."""
+class Line(NamedTuple):
+    """One line of a block: text[start:end], the `nth` added line (from 0), with its keywords (a
+    named tuple: one is made for every line with a keyword, thousands a file, and a tuple is made fastest)."""
 
-    index: int
+    nth: int
     start: int
     end: int
     words: Words
@@ -93,29 +94,32 @@ def lines_to_scan(text: str, start: int, end: int, first: int) -> Iterator[Line]
         yield Line(first, start, end, (frozenset({"private key"}), around))
         return
     block = text[start:end]
-    on_lines = candidate().by_line(block.lower())
+    lowered = block.lower()
+    on_lines = candidate().by_line_at(lowered)
     near_words = _near_words()
-    near = {i: frozenset(w & near_words) for i, w in on_lines.items() if not near_words.isdisjoint(w)}
+    near = {i: frozenset(w & near_words) for i, (w, _) in on_lines.items() if not near_words.isdisjoint(w)}
     before, after = _margin(text, start, before=True), _margin(text, end, before=False)
-    count = block.count("\n") + 1
     if before:
         near[-1] = before
     if after:
-        near[count] = after
+        near[block.count("\n") + 1] = after
+    if not near and len(lowered) == len(block):  # most blocks: only the lines with a keyword, each
+        # found from where its keyword is (lower-casing lengthens no character here: positions agree)
+        for index, (words, at) in sorted(on_lines.items()):
+            line_end = block.find("\n", at)
+            line_start, line_end = block.rfind("\n", 0, at) + 1, len(block) if line_end < 0 else line_end
+            yield Line(first + index, start + line_start, start + line_end, (frozenset(words), _NONE))
+        return
+    count = block.count("\n") + 1
     indexes: set[int] = set(on_lines)
     for hit in near:
         indexes.update(range(max(0, hit - NEAR_LINES), min(count, hit + NEAR_LINES + 1)))
-    if not indexes:
-        return
     offsets = _line_offsets(block)
     for index in sorted(indexes):
-        around = (
-            _NONE.union(*(near.get(i, _NONE) for i in range(index - NEAR_LINES, index + NEAR_LINES + 1)))
-            if near
-            else _NONE
-        )
+        around = _NONE.union(*(near.get(i, _NONE) for i in range(index - NEAR_LINES, index + NEAR_LINES + 1)))
         line_start, line_end = offsets[index], offsets[index + 1] - 1
-        yield Line(first + index, start + line_start, start + line_end, (frozenset(on_lines.get(index, _NONE)), around))
+        on_line = frozenset(on_lines[index][0]) if index in on_lines else _NONE
+        yield Line(first + index, start + line_start, start + line_end, (on_line, around))
 
 
 def _line_offsets(block: str) -> list[int]:
@@ -180,7 +184,7 @@ def private_key(text: str, line: Line, numbers: Numbers, count: int, ends: KeyEn
     rest = text[header.end() : min(line.end, header.end() + WINDOW)].replace("\\n", "\n")
     next_start = line.end + 1
     following = ""
-    if line.index + 1 < count and numbers[line.index + 1] == numbers[line.index] + 1:
+    if line.nth + 1 < count and numbers[line.nth + 1] == numbers[line.nth] + 1:
         cut = text.find("\n", next_start, next_start + WINDOW)
         following = text[next_start : next_start + WINDOW if cut < 0 else cut]
     # a key written one string literal a line (`"MIIE...\n"`, `+ "MIIE..."`), or printed in a log whose
@@ -198,14 +202,14 @@ def private_key(text: str, line: Line, numbers: Numbers, count: int, ends: KeyEn
         return None  # `privatekeyprivatekey...` under a BEGIN line: a placeholder for readers
     if closed < 0 and _CUT_SHORT.match(rest):
         return None  # `KEY="-----BEGIN ... KEY-----MIIFDjBA..."` in a help text: the shape of a key, cut
-    last, block_end = line.index, line.end
-    if "-----END" not in rest and line.index + 1 < count:
-        found = ends.after(next_start, line.index + 1)
+    last, block_end = line.nth, line.end
+    if "-----END" not in rest and line.nth + 1 < count:
+        found = ends.after(next_start, line.nth + 1)
         if found is not None:
             last, block_end = found
     # the key alone, from its BEGIN to its END marker, is what the fingerprint and baseline key are
     # made of: a comment or an allow marker after either marker does not change them
-    if last == line.index:
+    if last == line.nth:
         block = _through_end(text[header.start() : line.end])
     else:
         if _ELIDED.search(text, line.end, block_end):
@@ -259,7 +263,7 @@ def scan_added(kind: Kind, added: AddedLines, limit: int, allow: Sequence[re.Pat
     ends = KeyEnds(text, count)
     for start, end, first in blocks(text, limit):
         for line in lines_to_scan(text, start, end, first):
-            lineno = numbers[line.index]
+            lineno = numbers[line.nth]
             hits = line_hits(kind, text, line.start, line.end, line.words, lineno, allow)
             key = private_key(text, line, numbers, count, ends) if "private key" in line.words[0] else None
             if key is not None:  # a service account's key too: one made for a test is a test's

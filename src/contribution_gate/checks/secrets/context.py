@@ -26,6 +26,7 @@ from __future__ import annotations
 import locale
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ...places import (
     DOC_FOLDERS,
@@ -170,6 +171,7 @@ _SAMPLE_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 13)  # folder names repeat from path to path
 def _sample_folder(name: str) -> bool:
     """A folder named for made-up things: a word of its name (`generate-sample`, `fake-apisix`), or
     a stand-in run together with what it stands in for (urllib3's `dummyserver`, `mockserver`)."""

@@ -250,7 +250,7 @@ def _unescape(run: str) -> str:
 
 def _code_point_segments(text: str, low: int, high: int) -> Iterator[Segment]:
     """Runs of `U+XXXX` code points (at least eight), each decoded to its characters."""
-    if text.find("U+", low, high) < 0:
+    if text.count("U+", low, high) < 8:  # a run holds eight at least; `U+2014` in a comment holds one
         return
     for match in _CODE_POINTS.finditer(text, low, high):
         decoded = _whole("".join(chr(int(code, 16)) for code in _CODE_POINT.findall(match.group(0))))

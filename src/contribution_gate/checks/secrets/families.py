@@ -63,7 +63,7 @@ def families() -> list[Family]:
             notes.append("warning")
         found.append(Family(rule.id, rule.category or DEFAULT_CATEGORY, ", ".join(notes), bool(kind)))
     found.extend(Family(rule, category, note) for rule, category, note in _IN_CODE)
-    found.extend(Family(rule, "plugins") for rule, _words in PLUGINS.values())
+    found.extend(Family(rule, "plugins") for rule, _words, _run in PLUGINS.values())
     return found
 
 

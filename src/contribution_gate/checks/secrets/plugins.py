@@ -17,30 +17,37 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ...errors import CheckError
 from ...model import Severity
 
-# plugin class -> (our rule id, lower-case words of which one must be on the line before it runs).
+# plugin class -> (our rule id, lower-case words of which one must be on the line before it runs,
+# the shortest run of token characters (`[\w\\-]`) any match of its patterns holds).
 # Only what our own rules (config/secret_rules.toml) do not cover better: those carry offline
 # format checks and precise boundaries, so the plugins for AWS, Azure Storage, GitHub, GitLab, JWT, npm, OpenAI,
 # private keys, PyPI, Slack, Discord (ours decodes the user id in the token), Stripe, SendGrid,
 # Mailchimp, Telegram (ours needs no word on the line), passwords in URLs and keyword assignments
 # (our generic rule, with a plausibility filter, measured better on benchmarks/secrets_corpus.py)
-# are not loaded. The words are specific on purpose: importing detect-secrets (it pulls in
-# requests) costs more than a whole small review, so common words must not trigger it.
-PLUGINS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "artifactory.ArtifactoryDetector": ("artifactory-token", ("akc", "artifactory")),
-    "cloudant.CloudantDetector": ("cloudant-credentials", ("cloudant",)),
-    "ibm_cloud_iam.IbmCloudIamDetector": ("ibm-cloud-iam-key", ("ibm",)),
-    "ibm_cos_hmac.IbmCosHmacDetector": ("ibm-cos-hmac", ("secret_access_key", "secretaccesskey", "secret-access-key")),
-    "softlayer.SoftlayerDetector": ("softlayer-credentials", ("softlayer",)),
-    "square_oauth.SquareOAuthDetector": ("square-oauth-secret", ("sq0csp-",)),
-    "twilio.TwilioKeyDetector": ("twilio-key", ("twilio",)),
+# are not loaded. The words are specific on purpose, and a line must hold a run as long as the
+# plugin's token too: importing detect-secrets (it pulls in requests) takes 0.13 s, more than a whole
+# small review, so a word in prose (`ibm` in a changelog) must not trigger it. The runs are read off
+# the plugins' own patterns (tests/unit/test_secrets_plugin_runs.py checks them against the installed ones).
+PLUGINS: dict[str, tuple[str, tuple[str, ...], int]] = {
+    "artifactory.ArtifactoryDetector": ("artifactory-token", ("akc", "artifactory"), 11),
+    "cloudant.CloudantDetector": ("cloudant-credentials", ("cloudant",), 24),
+    "ibm_cloud_iam.IbmCloudIamDetector": ("ibm-cloud-iam-key", ("ibm",), 44),
+    "ibm_cos_hmac.IbmCosHmacDetector": (
+        "ibm-cos-hmac",
+        ("secret_access_key", "secretaccesskey", "secret-access-key"),
+        48,
+    ),
+    "softlayer.SoftlayerDetector": ("softlayer-credentials", ("softlayer",), 64),
+    "square_oauth.SquareOAuthDetector": ("square-oauth-secret", ("sq0csp-",), 50),
+    "twilio.TwilioKeyDetector": ("twilio-key", ("twilio",), 34),
 }
-KEYWORDS = tuple(sorted({k for _, words in PLUGINS.values() for k in words}))
+KEYWORDS = tuple(sorted({k for _, words, _ in PLUGINS.values() for k in words}))
 # A short word counts only where a name or a token starts, not inside a run of base64: a
 # certificate bundle or an embedded font holds "ibm" or "akc" every few lines, and the plugins
 # they select want theirs after a quote, a space, `=`, `:`, `[` or the start of the line.
@@ -59,15 +66,15 @@ class PluginHit:
 
 
 @lru_cache(maxsize=1)
-def _loaded() -> tuple[tuple[Any, str, tuple[str, ...]], ...]:
+def _loaded() -> tuple[tuple[Any, str, tuple[str, ...], int], ...]:
     from importlib import import_module
 
     try:
         loaded = []
-        for dotted, (rule, words) in PLUGINS.items():
+        for dotted, (rule, words, run) in PLUGINS.items():
             module, _, name = dotted.rpartition(".")
             plugin = getattr(import_module(f"detect_secrets.plugins.{module}"), name)()
-            loaded.append((plugin, rule, words))
+            loaded.append((plugin, rule, words, run))
         return tuple(loaded)
     except (ImportError, AttributeError) as exc:
         raise CheckError(
@@ -94,12 +101,14 @@ def scan_line(path: str, text: str, on_line: frozenset[str], lineno: int) -> Ite
     wanted = {word for word in on_line.intersection(KEYWORDS) if word not in _SHORT}
     if not on_line.isdisjoint(_SHORT):
         wanted.update(word.lower() for word in _SHORT_AT_A_START.findall(text))
-    if not wanted:
+    if not wanted or not any(
+        _token_run(run).search(text) for _, words, run in PLUGINS.values() if not wanted.isdisjoint(words)
+    ):
         return
     line = _SPACES.sub(" " * 8, text) if " " * 9 in text else text
     reference: bool | None = None
-    for plugin, rule, words in _loaded():
-        if wanted.isdisjoint(words):
+    for plugin, rule, words, run in _loaded():
+        if wanted.isdisjoint(words) or not _token_run(run).search(text):
             continue
         for found in plugin.analyze_line(filename=path, line=line, line_number=lineno, context=None):
             secret = found.secret_value or ""
@@ -109,6 +118,12 @@ def scan_line(path: str, text: str, on_line: frozenset[str], lineno: int) -> Ite
                 reference = _indirect_reference(text)
             if not reference:
                 yield PluginHit(rule, found.type, secret, Severity.ERROR, _REMEDIATION)
+
+
+@cache
+def _token_run(length: int) -> re.Pattern[str]:
+    """`length` token characters in a row: what every match of a plugin holds (PLUGINS)."""
+    return re.compile(rf"[\w\\-]{{{length}}}")
 
 
 def _indirect_reference(line: str) -> bool:

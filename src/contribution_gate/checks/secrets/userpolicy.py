@@ -29,7 +29,9 @@ def adds_anything(table: Mapping[str, Any]) -> bool:
 
 def builtin_ids() -> frozenset[str]:
     """The ids of our own rules, the ones a gitleaks default can map to."""
-    return frozenset([*(r.id for r in load_rules()), *(rule for rule, _ in PLUGINS.values()), *_MADE_IN_CODE])
+    return frozenset(
+        [*(r.id for r in load_rules()), *(rule for rule, _words, _run in PLUGINS.values()), *_MADE_IN_CODE]
+    )
 
 
 def load(table: Mapping[str, Any], read: Reader | None = None, where: str = "") -> UserRules | None:
