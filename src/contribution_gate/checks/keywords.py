@@ -47,19 +47,7 @@ class Keywords:
     def by_line(self, text: str) -> dict[int, set[str]]:
         """Every keyword on each line of `text` (newline-separated) that holds one, by line index:
         one pass that both selects the lines and says which rules each of them needs."""
-        found: dict[int, set[str]] = {}
-        if self._automaton is None:
-            return found
-        words = self._words
-        line, counted = 0, 0
-        for index, start, _ in find_matches(self._automaton, text, overlapping=True):
-            line += text.count("\n", counted, start)
-            counted = start
-            if line in found:
-                found[line].add(words[index])
-            else:
-                found[line] = {words[index]}
-        return found
+        return {line: words for line, (words, _) in self.by_line_at(text).items()}
 
     def by_line_at(self, text: str) -> dict[int, tuple[set[str], int]]:
         """`by_line`, each line's keywords with where the first of them starts in `text`: the
