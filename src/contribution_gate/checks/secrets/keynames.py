@@ -7,6 +7,8 @@ secret word (or ends in one: `apikey`, `authtoken`, not `monkey`) and no word sa
 
 - a word after it that makes the name describe the secret rather than hold it: `token_type`,
   `key_id`, `password_hint`, `tokens_reset`, `secret_name`, `api_key_env`;
+- a word after it that names a model's tensor (`token_embd.weight`), or a word before it that
+  names a model's tokenizer or metadata (`tokenizer.ggml.tokens`, `embed_tokens`, `special_tokens`);
 - a word before it that makes it no secret: a count or a limit (`max_tokens`, `num_tokens`,
   `cost_per_token`), a key of data (`primary_key`, `sort_key`, `cache_key`), a public value
   (`public_key`, `publishable_key`, `site_key`, `anon_key`), a pagination or CSRF token, a
@@ -103,7 +105,7 @@ _DESCRIBERS = _words(
     subject
     permissions permission role roles level strength rules rule encoding bytes bits window
     bucket rate budget balance owner validity uses usages per store storename storage mapping
-    map
+    map weight weights bias biases embd embed embedding embeddings
     """
 )
 # words before the secret word that make it no secret
@@ -116,11 +118,16 @@ _NEGATORS = _words(
     hashed masked redacted invalid bad wrong fake dummy mock example sample placeholder expired
     revoked site anon search sitekey partial estimated est rate limit limits bucket refill license
     licence spdx form websocket socket annotation annotations label labels encrypted ciphertext wrapped
+    ggml gguf tokenizer embed embd embedding embeddings vocab special
     """
 )
 # in these, the negator only counts right before the secret word (`output_tokens`, not
 # `output_api_key`): they are common words of names that hold secrets too
-_NEAR_ONLY = frozenset(["input", "output", "context", "index", "row", "column", "page", "next", "number", "count"])
+_NEAR_ONLY = frozenset(
+    ["input", "output", "context", "index", "row", "column", "page", "next", "number", "count"]
+    # a model's parts: `tokenizer.ggml.tokens`, `embed_tokens` (but `embedding_api_key` holds a key)
+    + ["ggml", "gguf", "tokenizer", "embed", "embd", "embedding", "embeddings", "vocab", "special"]
+)
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-$@")
 _LOOK_BACK = 120
 

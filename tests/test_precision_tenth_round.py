@@ -1,0 +1,48 @@
+"""A tenth round: eight more public projects (sentry-python, Langfuse, Gradio, Ollama, AutoGen, Argo
+CD, Loki, Streamlit) raised no error; their secrets warnings pointed at one class that is an error
+outside a test folder: a model's tensor and tokenizer names (`token_embd.weight`,
+`tokenizer.ggml.tokens`, Hugging Face's `embed_tokens`, `special_tokens`) hold digests, ids and
+vocabulary, not credentials. Each case sits next to the true finding it must not hide, through the
+installed command on a real git repository.
+
+Every credential-shaped value is built at run time from random characters."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from test_precision_fourth_round import ERROR, NONE, check
+from tokens import rand
+
+Gate = Callable[..., Any]
+
+
+def _digest() -> str:
+    return hashlib.sha256(rand(16).encode()).hexdigest()
+
+
+def test_a_model_s_tensor_and_tokenizer_names_hold_no_credential(based_repo: Any, gate: Gate) -> None:
+    """Ollama's conversion tests keep each GGUF field's and tensor's sha256 under its name; a
+    tokenizer's config names its special tokens. An API token under a plain name, and an embedding
+    service's API key, stay errors."""
+    check(
+        gate,
+        based_repo,
+        {
+            "convert/llama.json": [
+                ("{", NONE),
+                (f'  "tokenizer.ggml.tokens": "{_digest()}",', NONE),
+                (f'  "tokenizer.ggml.token_type": "{_digest()}",', NONE),
+                (f'  "token_embd.weight": "{_digest()}",', NONE),
+                (f'  "model.embed_tokens.weight": "{_digest()}",', NONE),
+                ('  "pad_token": "<|finetune_right_pad_id|>",', NONE),
+                (f'  "special_tokens": "{_digest()}",', NONE),
+                (f'  "embedding_api_key": "{rand(40)}",', ERROR),
+                (f'  "api_token": "{_digest()}"', ERROR),
+                ("}", NONE),
+            ],
+        },
+        "secrets",
+    )
