@@ -121,13 +121,13 @@ class AddedLines(Sequence[AddedLine]):
         if self._one_by_one is None:
             self._one_by_one = (self.text.split("\n"), self.numbers(), {})
         texts, numbers, made = self._one_by_one
-        known = made.get(index)
-        if known is not None:
-            return known
-        count = min(len(texts), len(numbers))  # as many as `lines` would make
+        count = min(len(texts), len(numbers))  # as many as `lines` would make, paired as it pairs them
         if not -count <= index < count:
             raise IndexError("added line index out of range")
-        line = made[index % count] = AddedLine(numbers[index], texts[index])
+        index %= count
+        line = made.get(index)
+        if line is None:
+            line = made[index] = AddedLine(numbers[index], texts[index])
         return line
 
     def __iter__(self) -> Iterator[AddedLine]:

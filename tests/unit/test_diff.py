@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from contribution_gate.diff import parse_diff, unquote_path
-from contribution_gate.model import AddedLine
+from contribution_gate.model import AddedLine, AddedLines
 
 Z = "0" * 40
 B = "b" * 40
@@ -179,3 +181,28 @@ index {B}..{Z}
 -b"""
     (change,) = parse_diff(_lines(diff))
     assert (change.status, len(change.added), change.added.text, bool(change.added)) == ("D", 0, "", False)
+
+
+def test_a_new_file_s_one_hunk_reads_as_the_line_by_line_reading() -> None:
+    """A new file (one hunk of added lines only, as a whole tree is read) is read with one replace;
+    CRLF ends, an empty line, a line that starts with `+` and one without a newline at the end read
+    as the general reading has them."""
+    header = f"diff --git a/n.txt b/n.txt\nnew file mode 100644\nindex {Z}..{B}\n--- /dev/null\n+++ b/n.txt\n"
+    body = "+first\r\n+\r\n++plus\r\n+last"
+    (whole,) = parse_diff(_lines(header + "@@ -0,0 +1,4 @@\n" + body + "\n"))
+    (no_newline,) = parse_diff(_lines(header + "@@ -0,0 +1,4 @@\n" + body + "\n\\ No newline at end of file\n"))
+    expected = (AddedLine(1, "first"), AddedLine(2, ""), AddedLine(3, "+plus"), AddedLine(4, "last"))
+    assert whole.added == expected == no_newline.added
+
+
+def test_added_lines_read_by_index_pair_as_the_whole_reading_does() -> None:
+    """Lines asked for one by one (a check reading the lines that hold a URL) are the lines the
+    whole reading makes, by any index, even where the text and the numbers disagree in count."""
+    for text, numbers in (("a\nb\nc", [[1, 2], [7]]), ("a\nb\nc", [[1, 2, 3, 4]]), ("a\nb\nc\nd", [[5, 6]])):
+        one_by_one, whole = AddedLines(text, numbers), AddedLines(text, numbers).lines
+        for index in range(-len(whole), len(whole)):
+            assert one_by_one[index] == whole[index]
+        for outside in (len(whole), -len(whole) - 1):
+            with pytest.raises(IndexError):
+                one_by_one[outside]
+        assert one_by_one._lines is None
