@@ -279,13 +279,20 @@ def verdict(
         return Verdict.NONE
     if words_only(text):
         return Verdict.SECRET if password and human_password(text) else Verdict.NONE
-    if not password and (named_of_words(text) or _tagged_name(text)):
+    if not password and (named_of_words(text) or _tagged_name(text) or _capitalised_word(text)):
         return Verdict.NONE
     if entropy(body) < _entropy_floor(body):
         return Verdict.NONE
     if patterned(text) or _INSECURE.search(text):
         return Verdict.SAMPLE
     return Verdict.SECRET
+
+
+def _capitalised_word(text: str) -> bool:
+    """A word with a capital and lower-case letters after it (`Wolfgang`, `Berlin`: a name, Gradio's
+    tokens of a tagged sentence), which a bigram table may score as no English word: a token of
+    letters alone mixes its cases all along, so eight or more keep this shape once in 2^8 at most."""
+    return text.isalpha() and text.isascii() and text[0].isupper() and text[1:].islower()
 
 
 def base64_text(value: str) -> str | None:
