@@ -86,7 +86,8 @@ _TEST_WORDS = frozenset(
 _NAMED_PREFIX = re.compile(r"[a-z][a-z0-9]{1,30}")  # before "test(s)"
 # "test" and what tests run on or with, run together: rclone's `fstest/testserver/`, `testutil/`
 _TEST_KIT = re.compile(
-    r"test(?:servers?|utils?|helpers?|envs?|apps?|kits?|suites?|bed|libs?|harness|cases|files|support|infra|tools|common)"
+    r"test(?:servers?|utils?|helpers?|envs?|apps?|kits?|suites?|bed|libs?|harness|cases|files|support|infra|tools|common"
+    r"|fixtures?)"  # Gradle's `src/testFixtures/` source set
 )
 _TEST_LOOKALIKES = frozenset(
     [

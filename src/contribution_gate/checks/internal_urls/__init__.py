@@ -34,6 +34,8 @@ from .positions import CODE, CONFIG, PROSE
 
 ID = "internal-urls"
 _CONFIG_KIND = kind_of("build.conf")
+# HTML elements of documentation written in a string (`"<code>listeners=INTERNAL://10.1.1.5:9093</code>"`)
+_DOC_MARKUP = re.compile(r"</(?:code|pre|p|li|tt|em|b|i)>|<(?:br|p)\s*/?>", re.IGNORECASE)
 _ZONE_CHARS = re.compile(r"^(?:\*\.)?\.?([a-z0-9_-]+(?:\.[a-z0-9_-]+)*)\.?$")
 
 
@@ -120,8 +122,8 @@ class _Mode:
         text, kind, index = self.lines[self.index].text, self.kind, self.index
         never = len(text) + 1
         if kind.is_code:
-            if index in self.blocks or comment_of(text, kind) is not None:
-                return PROSE, never
+            if index in self.blocks or comment_of(text, kind) is not None or _DOC_MARKUP.search(text):
+                return PROSE, never  # (markup in a string: a setting's documentation, Kafka's `*_DOC`)
             comment = trailing_comment_at(text, kind)
             return CONFIG if kind.is_shell else CODE, never if comment is None else comment
         if kind.is_document:

@@ -207,6 +207,10 @@ def _is_sample(parts: list[str], name: str, extension: str) -> bool:
         return True
     if name.endswith(_TEMPLATE_SUFFIXES) or name.split(".")[0] in _TEMPLATE_STEMS or _placeholder_name(name):
         return True  # .env.example, config.yaml.template, example.env, ssl_PLACE_HOLDER.key
-    if name.startswith(("test_", "tests_")) or name == "conftest.py" or name.endswith(_TEST_SUFFIXES):
+    if (
+        name.startswith(("test_", "tests_", "test-", "tests-"))
+        or name == "conftest.py"
+        or name.endswith(_TEST_SUFFIXES)
+    ):
         return True
     return any(infix in name for infix in _TEST_INFIXES)

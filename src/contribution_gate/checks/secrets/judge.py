@@ -48,7 +48,7 @@ from .values import (
     unwrap,
     verdict,
 )
-from .words import words_only
+from .words import pieces, words_only
 
 if TYPE_CHECKING:
     from .blocks import Found
@@ -91,6 +91,9 @@ EXAMPLE_ABOVE = (
     "the comment above it calls it an example: a key published with what it configures? (replace it before use)"
 )
 TEST_KEY = "a key among tests, examples or vendored code: made for a test? (revoke it if it was used anywhere)"
+NAMED_STAND_IN = (
+    "its name calls it a test's, a fake or an example: made for a test? (revoke it if it was used anywhere)"
+)
 
 
 def severity(
@@ -174,7 +177,24 @@ def private_key(context: Context, line: str = "", above: str = "") -> Judged:
         return Severity.WARNING, COMMENT
     if _example_comment_above(above):
         return Severity.WARNING, EXAMPLE_ABOVE
+    if _named_as_stand_in(line, above):
+        return Severity.WARNING, NAMED_STAND_IN
     return Severity.ERROR, ""
+
+
+# words of a name that calls its key one made for tests (Bitwarden's `TEST_FAKE_RSA_KEY_0`)
+_STAND_IN_NAME_WORDS = frozenset(["test", "tests", "testing", "fake", "dummy", "example", "sample", "mock", "fixture"])
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _named_as_stand_in(line: str, above: str) -> bool:
+    """Whether the name a key is assigned to, on its BEGIN line or on the line that opens its value
+    (`TEST_KEY = \"\"\"`, `fakeKey: |`), calls it a test's, a fake or an example."""
+    head = line.split("-----BEGIN", 1)[0]
+    lines = above.split("\n")[:-1]  # `above` ends where the key's line begins
+    if not head.strip(" \t\"'`") and lines and _VALUE_OPENER.search(lines[-1]) and not is_comment_line(lines[-1]):
+        head = lines[-1]
+    return any(word.lower() in _STAND_IN_NAME_WORDS for name in _IDENTIFIER.findall(head) for word in pieces(name))
 
 
 _VALUE_OPENER = re.compile(r"""(?:[:=(\[{]|[|>][-+]?)[ \t]*$|(?:\"\"\"|\'\'\')[ \t]*$|<<-?[ \t]*['"]?\w+['"]?[ \t]*$""")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -244,7 +245,9 @@ def build_regex(r: Mapping[str, Any]) -> tuple[str, list[str], str]:
     letters must start the name or follow a non-letter (`sumo`, not `consumo`).
 
     EDGE is `[\w-]`, widened by `+/=` when the token can hold them (base64), or the rule's `edge`;
-    before the prefix, an `=` is always allowed (`KEY=token`).
+    before the prefix, an `=` is always allowed (`KEY=token`). A `names` value is the whole value
+    assigned, so its EDGE always holds `+/=`: 22 characters of a base64 signature that goes on with
+    `/` (`"X-Mandrill-Signature": "8Exr.../M9pg="`) are no 22-character key.
     """
     token = r.get("token")
     if "regex" in r:
@@ -257,6 +260,7 @@ def build_regex(r: Mapping[str, Any]) -> tuple[str, list[str], str]:
         before = edge.replace("=", "")  # `KEY=token`: an `=` before the prefix is an assignment
         alternatives = "|".join(f"{re.escape(p)}(?<!{before}{re.escape(p)})" for p in prefixes)
         return f"(?P<secret>(?:{alternatives}){token})(?!{edge})", [p.lower() for p in prefixes], ""
+    edge = r.get("edge") or "[\\w+/=-]"
     # a name another one begins (`dd_app` and `dd_app_key`) would be matched two ways: keep the shorter
     given = [n.lower() for n in r["names"]]
     names = [n for n in given if not any(o != n and n.startswith(o) for o in given)]
@@ -390,8 +394,10 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 def _repeats_a_name(match: re.Match[str], start: int, secret: str) -> bool:
     """Whether the value spells a name written before it on the line (`AttributeKeyWebhookURL
     semconv.AttributeKey = "WebhookURL"`, `PASSWORD_FIELD = "password_field"`), or the name without
-    its credential word with a short tag (`RUBY2_KEYWORDS_KEY = "_aj_ruby2_keywords"`): an enumeration's
-    string, which says what the constant is, while no secret is also part of its own name."""
+    its credential word with a short tag (`RUBY2_KEYWORDS_KEY = "_aj_ruby2_keywords"`), or the
+    name's last words after a ticket's tag (Bitwarden's feature flags,
+    `EnableAccountEncryptionV2PasswordRegistration = "pm-27278-v2-password-registration"`): an
+    enumeration's string, which says what the constant is, while no secret is also part of its own name."""
     value = _NOT_ALNUM.sub("", secret.lower())
     if len(value) < 4 or len(value) * 2 < len(secret):
         return False
@@ -400,6 +406,9 @@ def _repeats_a_name(match: re.Match[str], start: int, secret: str) -> bool:
         name = found.group(0).replace("_", "").lower()
         core = _NAMING_ENDS.sub("", name)  # `RUBY2_KEYWORDS_KEY = "_aj_ruby2_keywords"`: a tag before it
         if value in name or (len(core) >= 6 and core in value and len(value) - len(core) <= 4):
+            return True
+        tail = len(os.path.commonprefix([value[::-1], name[::-1]]))  # the name's last words, spelt out
+        if tail >= 12 and len(value) - tail <= 10:
             return True
     return False
 

@@ -446,9 +446,12 @@ def _der_length(der: bytes, at: int) -> tuple[int, int] | None:
 
 
 def _structured(text: str) -> bool:
-    """A number (with a unit: `30s`, `1.5GB`), a colour (`#a6accd99`), a date or time, a version,
-    a package pinned to one (`aiohttp==3.13.5`), an IPv4 address, a host name or an e-mail address."""
+    """A number (with a unit: `30s`, `1.5GB`), a colour (`#a6accd99`), a style's declarations
+    (`color:#56DB3A`, Symfony's dumper themes), a date or time, a version, a package pinned to one
+    (`aiohttp==3.13.5`), an IPv4 address, a host name or an e-mail address."""
     if _number(text) or _COLOUR.fullmatch(text) or _DATE_OR_TIME.search(text) or _VERSION.match(text):
+        return True
+    if _style(text):
         return True
     if _NAMESPACED_ID.fullmatch(text):
         return True
@@ -460,6 +463,55 @@ def _structured(text: str) -> bool:
 # a rule's or an issue's id in its namespace: SonarQube's `java:S1234`, `python:S5332`
 _NAMESPACED_ID = re.compile(r"[a-z][a-z0-9-]{1,20}:[A-Z]{0,4}-?\d{1,6}")
 _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+# CSS declarations of the usual properties (`color:#56DB3A`, `font-weight:bold;color:#fff`): a
+# property the stylesheets know, never a user's name before a password
+_DECLARATION = re.compile(r"([a-z]+(?:-[a-z]+){0,2}):[^:;\s]{1,60}", re.IGNORECASE)
+_CSS_WORDS = frozenset(
+    [
+        "color",
+        "colour",
+        "background",
+        "border",
+        "font",
+        "weight",
+        "size",
+        "style",
+        "margin",
+        "padding",
+        "width",
+        "height",
+        "display",
+        "position",
+        "align",
+        "decoration",
+        "spacing",
+        "shadow",
+        "opacity",
+        "cursor",
+        "overflow",
+        "visibility",
+        "fill",
+        "stroke",
+        "radius",
+        "family",
+        "transform",
+        "transition",
+        "top",
+        "left",
+        "right",
+        "bottom",
+    ]
+)
+
+
+def _style(text: str) -> bool:
+    """Declarations of a style, `;`-separated (a value is judged without white space)."""
+    declarations = text.removesuffix(";").split(";")
+    return len(declarations) <= 20 and all(
+        (found := _DECLARATION.fullmatch(declaration)) is not None
+        and found.group(1).lower().rsplit("-", 1)[-1] in _CSS_WORDS
+        for declaration in declarations
+    )
 
 
 def _number(text: str) -> bool:
