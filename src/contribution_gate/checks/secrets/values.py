@@ -290,8 +290,8 @@ def verdict(
 
 def _capitalised_word(text: str) -> bool:
     """A word with a capital and lower-case letters after it (`Wolfgang`, `Berlin`: a name, Gradio's
-    tokens of a tagged sentence), which a bigram table may score as no English word: a token of
-    letters alone mixes its cases all along, so eight or more keep this shape once in 2^8 at most."""
+    tokens of a tagged sentence), which a bigram table may score as no English word. A token of
+    letters alone mixes its cases all along: one of n letters has this shape once in 2^n."""
     return text.isalpha() and text.isascii() and text[0].isupper() and text[1:].islower()
 
 
@@ -467,40 +467,10 @@ _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 # property the stylesheets know, never a user's name before a password
 _DECLARATION = re.compile(r"([a-z]+(?:-[a-z]+){0,2}):[^:;\s]{1,60}", re.IGNORECASE)
 _CSS_WORDS = frozenset(
-    [
-        "color",
-        "colour",
-        "background",
-        "border",
-        "font",
-        "weight",
-        "size",
-        "style",
-        "margin",
-        "padding",
-        "width",
-        "height",
-        "display",
-        "position",
-        "align",
-        "decoration",
-        "spacing",
-        "shadow",
-        "opacity",
-        "cursor",
-        "overflow",
-        "visibility",
-        "fill",
-        "stroke",
-        "radius",
-        "family",
-        "transform",
-        "transition",
-        "top",
-        "left",
-        "right",
-        "bottom",
-    ]
+    ("color", "colour", "background", "border", "font", "weight", "size", "style", "margin", "padding", "width")
+    + ("height", "display", "position", "align", "decoration", "spacing", "shadow", "opacity", "cursor")
+    + ("overflow", "visibility", "fill", "stroke", "radius", "family", "transform", "transition")
+    + ("top", "left", "right", "bottom")
 )
 
 
