@@ -20,6 +20,7 @@ from collections import Counter
 from itertools import pairwise
 from urllib.parse import unquote
 
+from .der import public_key
 from .passwords import DEFAULT_PASSWORDS, LEET, WEAK_PASSWORD_WORDS, default_password
 from .words import is_trivial_number, named_of_words, pieces, wordiness, words_only
 
@@ -403,46 +404,6 @@ def human_password(text: str) -> bool:
         return False  # `prompt=True`: an argument, not a password
     letters = text.lower().translate(LEET)
     return not any(word in letters for word in WEAK_PASSWORD_WORDS) and not patterned(text)
-
-
-def public_key(text: str) -> bool:
-    """A public key in DER, base64-encoded (`MFkwEwYHKoZIzj0CAQ...`, `MIIBIjANBgkqhkiG9w0BAQEF...`):
-    a SubjectPublicKeyInfo, a SEQUENCE whose first element is the algorithm's SEQUENCE and whose
-    second is a BIT STRING. A private key (PKCS#8) begins with its version, an INTEGER."""
-    try:
-        der = base64.b64decode(text, validate=True)
-    except (ValueError, binascii.Error):
-        return False
-    at = _der_header(der, 0, 0x30)
-    inner = _der_header(der, at, 0x30) if at else 0
-    if not inner:
-        return False
-    length = _der_length(der, at + 1)
-    if length is None:
-        return False
-    end = inner + length[0]
-    return end < len(der) and der[end] == 0x03
-
-
-def _der_header(der: bytes, at: int, tag: int) -> int:
-    """Where the contents of the DER element of `tag` at `at` begin (0 if it is not one)."""
-    if at >= len(der) or der[at] != tag:
-        return 0
-    length = _der_length(der, at + 1)
-    return 0 if length is None else at + 1 + length[1]
-
-
-def _der_length(der: bytes, at: int) -> tuple[int, int] | None:
-    """A DER length at `at`: (the length, how many bytes it took)."""
-    if at >= len(der):
-        return None
-    first = der[at]
-    if first < 0x80:
-        return first, 1
-    size = first & 0x7F
-    if not 0 < size <= 3 or at + 1 + size > len(der):
-        return None
-    return int.from_bytes(der[at + 1 : at + 1 + size], "big"), 1 + size
 
 
 def _structured(text: str) -> bool:
