@@ -253,6 +253,12 @@ def _judged(change: FileChange, item: Assessed, opts: Options) -> Finding:
             ". The repository's own license files grant this license too (a project whose parts are under "
             "different licenses): check that the file belongs to the part under it"
         )
+    elif severity is Severity.ERROR and (carved := opts.outbound.carved_out(change.path)) is not None:
+        severity = Severity.WARNING  # an open-core project's `ee/`: its root LICENSE gives it other terms
+        message += (
+            f". The repository's license file gives `{carved}/` directories their own license (an open-core "
+            "project's enterprise code): check that this file belongs there"
+        )
     elif severity is Severity.ERROR and _THIRD_PARTY_NOTICES.match(posixpath.basename(change.path)):
         severity = Severity.WARNING  # an attribution: the terms of a bundled component, often a choice
         message += ". It is in a file of third-party notices: check the bundled component's own terms"

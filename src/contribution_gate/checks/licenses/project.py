@@ -11,6 +11,7 @@ not a crash of the check.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from ...errors import PolicyValueError
 
 if TYPE_CHECKING:
+    from .detection import Detection
     from .ids import Expr
 
 Reader = Callable[[str], "bytes | None"]
@@ -39,6 +41,14 @@ _LICENSE_FILES = (
     "COPYING",
     "COPYING.txt",
 )
+PARTLY = 60  # score of a partly matched license text that still names the file's license
+_PARAMETER = re.compile(
+    r"\s*(?:Change\s+License|Change\s+Date|Licensed\s+Work|Licensor|Additional\s+Use\s+Grant)\s*:", re.I
+)
+# `resides under the "ee/", "web/src/ee/", and/or "worker/src/ee/" directories of this repository`
+_CARVE_OUT = re.compile(
+    r'resides under (?:the |any |all )?((?:"[^"]{1,100}"[,\s]*(?:and/or |and |or )?)+)director', re.I
+)
 HOW_TO_DECLARE = (
     'declare the project\'s license so the gate can judge compatibility: `[licenses] project = "Apache-2.0"` '
     "in .contribution-gate.toml (any SPDX expression), or `license` in pyproject.toml or package.json"
@@ -55,6 +65,7 @@ class Project:
         self._lock = threading.Lock()
         self._found: tuple[Expr | None, str] | None = None
         self._granted: frozenset[str] | None = None
+        self._carve_outs: tuple[str, ...] | None = None
         self._files: dict[str, Expr | None] = {}  # a root license file's license, read once for both uses
 
     def get(self) -> tuple[Expr | None, str]:
@@ -79,6 +90,36 @@ class Project:
                             found.update(lic.key for lic in licenses_of(expr))
                 self._granted = frozenset(found)
             return self._granted
+
+    def carved_out(self, path: str) -> str | None:
+        """The directory of `path` that the root license file gives its own license, or None: an
+        open-core project's LICENSE says `All content that resides under the "ee/" directory ... is
+        licensed under the license defined in "ee/LICENSE"` (PostHog's wording, and Langfuse's and
+        pandas-ai's after it). A path is in a carve-out under it, or under a directory of the same
+        name elsewhere (pandas-ai's `any "pandasai/ee/" directory` means `extensions/ee/` too)."""
+        with self._lock:
+            if self._carve_outs is None:
+                self._carve_outs = self._read_carve_outs()
+        parts = path.split("/")[:-1]
+        for carved in self._carve_outs:
+            inner = carved.split("/")
+            if parts[: len(inner)] == inner or inner[-1] in parts:
+                return carved
+        return None
+
+    def _read_carve_outs(self) -> tuple[str, ...]:
+        if self._declared or self._read is None:
+            return ()
+        for name in _LICENSE_FILES:
+            text = self._text(name)
+            if text is not None:
+                return tuple(
+                    quoted.strip("/")
+                    for sentence in _CARVE_OUT.findall(" ".join(text.split()))
+                    for quoted in re.findall(r'"([^"]{1,100})"', sentence)
+                    if quoted.strip("/")
+                )
+        return ()
 
     def _resolve(self) -> tuple[Expr | None, str]:
         from .ids import InvalidExpression, catalog, licenses_of
@@ -134,15 +175,30 @@ class Project:
 
     def _read_license_file(self, name: str) -> Expr | None:
         from .detect import scancode_detections
+        from .detection import LICENSE_TEXT
 
         text = self._text(name)
         if text is None:
             return None
-        lines = [(i + 1, line) for i, line in enumerate(text.splitlines())]
-        strong = [d for d in scancode_detections(lines, name, whole_file=True) if d.strong and d.expr is not None]
-        if not strong:
+        lines = text.splitlines()
+        found = [
+            d
+            for d in scancode_detections(list(enumerate(lines, 1)), name, whole_file=True)
+            if d.expr is not None and not _a_parameter(lines, d)
+        ]
+        strong = [d for d in found if d.strong]
+        # a text whose parameters are filled in at length (Terraform's BUSL: its Licensor, its
+        # Additional Use Grant) matches its license in part only; most of it is still that license
+        chosen = strong or [d for d in found if d.source == LICENSE_TEXT and (d.score or 0) >= PARTLY]
+        if not chosen:
             return None
-        # the text that covers most of the file: a BUSL's "Change License: Apache License, Version
-        # 2.0" line is a parameter of the license, not the license
-        widest = max(strong, key=lambda d: (d.end_line or d.line or 0) - (d.line or 0))
+        # the text that covers most of the file
+        widest = max(chosen, key=lambda d: (d.end_line or d.line or 0) - (d.line or 0))
         return widest.expr
+
+
+def _a_parameter(lines: list[str], detection: Detection) -> bool:
+    """Whether a detection is one of its license's parameters, not the file's license: a BUSL's
+    `Change License: MPL 2.0` (the license the work turns into years later), its `Licensed Work`."""
+    first = detection.line or 0
+    return 0 < first <= len(lines) and bool(_PARAMETER.match(lines[first - 1]))

@@ -25,6 +25,7 @@ from .problems import Problem
 
 TORCH_LEGACY_MAGIC = walker.TORCH_LEGACY_MAGIC
 MAX_PICKLES = 1000  # back to back in one stream: a loader needs five at most (torch's legacy format)
+BLOCK = 512  # dbm.dumb (shelve) starts each value on a block of this size, NUL-padded
 WHY = {  # what a denied global is known to do, for the message
     "os": "runs commands and touches files",
     "posix": "runs commands",
@@ -152,10 +153,25 @@ def scan(
             problems.append(meter.over_time())
             relevant = stopped = True
             break
-        offset = last.end
-    if strict and not stopped and last.completed and last.end < end and first_result != TORCH_LEGACY_MAGIC:
-        problems.append(_trailing(end - last.end, last.end))
+        offset = _past_padding(stream, last.end, start, end)
+        if offset >= end:
+            break
+    after = _past_padding(stream, last.end, start, end) if strict and not stopped and last.completed else end
+    if after < end and first_result != TORCH_LEGACY_MAGIC:
+        problems.append(_trailing(end - after, after))
     return problems if strict or relevant else None
+
+
+def _past_padding(stream: BinaryIO, offset: int, start: int, end: int) -> int:
+    """Where the next pickle may start: past the NUL bytes that fill the rest of a 512-byte block
+    (`shelve`'s `dbm.dumb` file starts every value on a block: promptflow's `*.shelve.dat`
+    recordings), else `offset` itself. Only zeros are skipped, and only up to the block's end."""
+    boundary = start + -(-(offset - start) // BLOCK) * BLOCK
+    if boundary == offset:
+        return offset
+    stream.seek(offset)
+    gap = stream.read(min(boundary, end) - offset)
+    return min(boundary, end) if gap and not gap.strip(b"\x00") else offset
 
 
 def _trailing(count: int, offset: int) -> Problem:
