@@ -131,7 +131,8 @@ def of(path: str, examples: bool = False) -> Context:
         or (in_locale_dir and (not code or _LOCALE_NAME.fullmatch(name.rpartition(".")[0]) is not None))
         or _language_bundle(name, extension)
     )
-    generic = name not in _LOCK_FILES and name not in _SCANNER_FILES and not translation
+    # any `*.lock` is a tool's generated record (yarn's, Bundler's, lingo.dev's `i18n.lock` of checksums)
+    generic = name not in _LOCK_FILES and extension != "lock" and name not in _SCANNER_FILES and not translation
     vendored = is_vendored_path(path)
     ci = is_ci_path(path)
     sample = (

@@ -15,6 +15,8 @@
 - `jwt`, `jwt-base64` (decoded first): `jwts.judge` (unsigned, or signed with a published key like jwt.io's sample: none;
   a signature that cannot verify, expired, or Supabase's anon key: a warning); in a sample file,
   a warning.
+- `azure-sas-token`: past its own `se` expiry (`sas`), a warning.
+- `age-secret-key`, `wireguard-private-key`, `jwk-private-key`: private keys, judged as `private-key`.
 - `private-key`: in a sample file (tests, fixtures, examples, documentation, vendored code) a
   warning: TLS and signing tests need keys that parse, so their fixtures are real keys made for
   the test; elsewhere an error.
@@ -34,7 +36,7 @@ from urllib.parse import unquote
 
 from ...model import Severity
 from ...regions import calls_it_a_stand_in, is_comment_line
-from . import jwts, keynames
+from . import jwts, keynames, sas
 from .context import Context
 from .passwords import default_password
 from .rules import Rule, load_rules
@@ -48,7 +50,7 @@ from .values import (
     unwrap,
     verdict,
 )
-from .words import pieces, words_only
+from .words import is_trivial_number, pieces, words_only
 
 if TYPE_CHECKING:
     from .blocks import Found
@@ -60,6 +62,9 @@ _CONSTANT = re.compile(r"[A-Z][A-Z0-9]{1,60}(?:_[A-Za-z0-9]{1,60}){1,10}[,;)]?")
 # arithmetic on a plain name: `key = key*2862933555777941757 + 1` (a token may hold `*` or `%`)
 _EXPRESSION = re.compile(r"[a-z_][a-z0-9_]{0,15}[*%]\w")
 _NAME_RULES = frozenset(["generic-secret", "netrc-password"])
+# private keys in formats of their own, judged as a PEM block is: tests of the tools that read them
+# need keys that parse (sops' `age/keysource_test.go` keeps `mockIdentity = "AGE-SECRET-KEY-1..."`)
+_KEY_MATERIAL = frozenset(["age-secret-key", "wireguard-private-key", "jwk-private-key"])
 _URL_RULES = frozenset(["url-password", "jdbc-password"])
 _EXAMPLE_RULES = _NAME_RULES | _URL_RULES | {"private-key"}  # what a documentation example shows
 _KEY_ID_WORDS = frozenset(["gpg", "pgp", "gnupg"])
@@ -87,6 +92,7 @@ TEST_MODULE = "in the file's test module: a value made for a test?"
 COMMENTED_OUT = "on a commented-out line of configuration: an example, or a setting left disabled?"
 DOC_STRING = "in a documentation string (a docstring, an EXAMPLES or RETURN block): an example?"
 JWT_SAMPLE = "a JWT whose signature cannot verify or that has expired"
+SAS_EXPIRED = "a SAS that expired on {day}: it grants nothing now (rotate the account key if it was ever live)"
 EXAMPLE_ABOVE = (
     "the comment above it calls it an example: a key published with what it configures? (replace it before use)"
 )
@@ -122,6 +128,10 @@ def severity(
         return _in_comment(context, line, _jwt(context, decoded, checked) if decoded else _checked(checked))
     if secret.isalpha() and words_only(secret):
         return None
+    if rule in _KEY_MATERIAL and checked is Severity.ERROR:
+        return private_key(context, line[:start], around[: around.find(line)] if line in around else "")
+    if rule == "azure-sas-token" and checked is Severity.ERROR and (ended := sas.expired_on(line, start)):
+        return Severity.WARNING, SAS_EXPIRED.format(day=ended)
     if rule == "password-hash" and context.sample:
         return None  # a seed user's or a fixture's hash (`admin`'s in a generator's template): made for it
     if contextual and context.sample and checked is Severity.ERROR:
@@ -266,6 +276,8 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
         found = verdict(secret, min_length=8 if strong else 10, digest_context=digest, uuid=True, password=password)
     if found is Verdict.NONE or _names_the_file(context, secret):
         return None
+    if found is Verdict.SECRET and _spelled_from_name(secret.strip("\"'`"), name.words):
+        found = Verdict.SAMPLE  # `RUSTFS_SECRET_KEY=devrustfs123`: a local stack's made-up value
     quoted = start > 0 and line[start - 1] in "\"'`"
     if name.pair and not quoted:
         return None  # `{"get_token", (PyCFunction)f, ...}`: a name and a function, no pair of literals
@@ -361,6 +373,31 @@ def _names_the_file(context: Context, secret: str) -> bool:
     name of what the file describes: a secret in a file name is the name's finding (`metadata`)."""
     value = secret.strip("\"'`").lower()
     return len(value) >= 8 and value in context.path.lower()
+
+
+_JOINERS = re.compile(r"[-_.]")
+# a name's words that say what the value is, not whose: `password123` is a password people use
+_SECRET_WORDS = frozenset(["password", "passwd", "pass", "pwd", "secret", "key", "token", "auth", "api", "access"])
+_MADE_UP_WORDS = frozenset(["dev", "test", "local", "demo", "my", "default", "admin", "example", "sample", "the"])
+
+
+def _spelled_from_name(value: str, name_words: tuple[str, ...]) -> bool:
+    """Whether a value is its name's own words (one at least), glued to `dev`, `test`, `local`
+    and the like, with a small number after them: `devrustfs123` under `RUSTFS_SECRET_KEY`, as a
+    development stack's compose file sets its services' credentials. Nobody draws a secret so."""
+    bare = value.rstrip("0123456789")
+    digits, letters = value[len(bare) :], _JOINERS.sub("", bare).lower()  # `devrustfs-service123`
+    if not letters.isalpha() or (digits and not is_trivial_number(digits)):
+        return False
+    own = {word for word in name_words if len(word) >= 3 and word.isalpha()} - _SECRET_WORDS
+    vocabulary = own | _MADE_UP_WORDS
+    # can `letters` be cut into words of the vocabulary, one of them the name's own?
+    reach: dict[int, bool] = {0: False}  # end of a cut -> whether a word of the name was used
+    for end in range(1, len(letters) + 1):
+        for start, used in list(reach.items()):
+            if start < end and letters[start:end] in vocabulary:
+                reach[end] = reach.get(end, False) or used or letters[start:end] in own
+    return reach.get(len(letters), False)
 
 
 def _token_like(secret: str) -> bool:

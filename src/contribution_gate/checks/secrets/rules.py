@@ -228,6 +228,12 @@ def _rule(r: Mapping[str, Any]) -> Rule:
     )
 
 
+def _long_first_word(name: str) -> bool:
+    """Whether a provider's name begins with a word of six letters or more (`datadog`), which may
+    end another word (`myDatadogKey`); a shorter one (`dd_`, `sumo`) may not."""
+    return len(re.split(r"[^a-z0-9]", name, maxsplit=1)[0]) >= 6
+
+
 def build_regex(r: Mapping[str, Any]) -> tuple[str, list[str], str]:
     r"""A rule's regular expression, default keywords and default filter, from its table.
 
@@ -241,8 +247,9 @@ def build_regex(r: Mapping[str, Any]) -> tuple[str, list[str], str]:
     arguments (`MIXPANEL_API_SECRET = "..."`, `"mixpanel_secret": "..."`, `mixpanel.init("...")`,
     `setenv("MIXPANEL_SECRET", "...")`), or followed by up to two words (`mixpanel Secret: ...`,
     Go's `mixpanelKey string = "..."`); the name's rest is the
-    group `name`, which the `named` filter reads. Keywords: the names. Words shorter than six
-    letters must start the name or follow a non-letter (`sumo`, not `consumo`).
+    group `name`, which the `named` filter reads. Keywords: the names. A name whose first word is
+    shorter than six letters must start the name or follow a non-letter (`sumo`, not `consumo`;
+    `dd_api_key`, not `add_api_key`).
 
     EDGE is `[\w-]`, widened by `+/=` when the token can hold them (base64), or the rule's `edge`;
     before the prefix, an `=` is always allowed (`KEY=token`). A `names` value is the whole value
@@ -264,7 +271,7 @@ def build_regex(r: Mapping[str, Any]) -> tuple[str, list[str], str]:
     # a name another one begins (`dd_app` and `dd_app_key`) would be matched two ways: keep the shorter
     given = [n.lower() for n in r["names"]]
     names = [n for n in given if not any(o != n and n.startswith(o) for o in given)]
-    words = "|".join(re.escape(n) if len(n) >= 6 else f"(?<![A-Za-z]){re.escape(n)}" for n in names)
+    words = "|".join(re.escape(n) if _long_first_word(n) else f"(?<![A-Za-z]){re.escape(n)}" for n in names)
     assign = "(?:[\"'\\]]{0,2}\\s{0,8}(?::=|=>|[:=,>])\\s{0,8}[\"'`]?|\\(\\s{0,8}[\"'`])"
     name = "(?P<name>[\\w.-]{0,40}(?:[ \\t][A-Za-z][\\w.-]{0,19}){0,2})"  # `mixpanel_secret`, `algolia Key`
     regex = f"(?i:(?:{words}){name}{assign})(?P<secret>{token})(?!{edge})"

@@ -58,7 +58,10 @@ _CODE_OR_REFERENCE = re.compile(
     r"^[A-Za-z_][\w.]*[(\[]|^\$|\$\{|^#\{|\{\{|\{[^{}\s]{0,80}\}|%\(\w+\)|%[sd]$|%\d{0,3}\.\d{0,3}[fFgGeE]|://|^@|^\.{1,2}/|^<[^<>]*>$"
     r"|\(\?|\\[wsdbWSDB]|\[\^|^[<>(]|[)}\]]$|^data:|^~/|^[A-Za-z]:\\"
     r"|\[[^\[\]]{1,80}\](?:[*+?]|\{\d)"  # a regular expression's class and quantifier: `[A-Za-z0-9]{40,90`
+    r"|[\w)]=>|[A-Za-z_]\w*\.[A-Za-z_]\w*\("  # an arrow function, a method's call: minified code (`l})=>P.jsx(Vl`)
 )
+_SNAKE_PIECE = r"(?:\d{0,2}[A-Za-z]{1,12}\d{0,2})"
+_SNAKE_CASE = re.compile(rf"{_SNAKE_PIECE}(?:_{_SNAKE_PIECE}){{1,8}}")
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _PIECES = re.compile(r"[-_.:/#=+@!?*&|~^]+")
 _WORD = re.compile(r"[a-z]{3,}|[A-Z][a-z]{2,}")
@@ -280,13 +283,20 @@ def verdict(
         return Verdict.NONE
     if words_only(text):
         return Verdict.SECRET if password and human_password(text) else Verdict.NONE
-    if not password and (named_of_words(text) or _tagged_name(text) or _capitalised_word(text)):
+    if not password and (named_of_words(text) or _tagged_name(text) or _capitalised_word(text) or _snake_case(text)):
         return Verdict.NONE
     if entropy(body) < _entropy_floor(body):
         return Verdict.NONE
     if patterned(text) or _INSECURE.search(text):
         return Verdict.SAMPLE
     return Verdict.SECRET
+
+
+def _snake_case(text: str) -> bool:
+    """An identifier in one case with its words joined by underscores (`jinja2_env_sync`, a
+    settings key; `DDMMYYYY_TIME_12H`, an enum's member): pieces of letters with at most two digits
+    before or after them. A token in one case has long pieces, or digits all through them."""
+    return _SNAKE_CASE.fullmatch(text) is not None and (text.islower() or text.isupper())
 
 
 def _capitalised_word(text: str) -> bool:
