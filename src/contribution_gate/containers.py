@@ -381,6 +381,9 @@ def _zip(stream: BinaryIO, budget: Budget, select: Select) -> Iterator[Member | 
             duplicate,
         )
     for entry in entries:
+        if not entry.filename:  # `ZipInfo.is_dir` fails on it (.NET's `badzipfiles/nameEmpty.zip`)
+            yield Issue("archive-corrupt", "a zip member has an empty name: loaders disagree on it", detail="zip")
+            continue
         if entry.is_dir():
             continue
         if (issue := _counted(budget)) is not None:

@@ -49,6 +49,13 @@ _PARAMETER = re.compile(
 _CARVE_OUT = re.compile(
     r'resides under (?:the |any |all )?((?:"[^"]{1,100}"[,\s]*(?:and/or |and |or )?)+)director', re.I
 )
+# root files that grant a part of the project its own license, beside the main one: Mattermost's
+# `LICENSE.enterprise` (its `enterprise/` directory), an LGPL project's `COPYING.LESSER`, a Rust
+# crate's `LICENSE-APACHE` and `LICENSE-MIT`
+_MORE_LICENSE_FILES = (
+    *("LICENSE.enterprise", "LICENSE-enterprise", "LICENSE.ee", "LICENSE-EE", "LICENSE.commercial"),
+    *("COPYING.LESSER", "COPYING.LIB", "LICENSE-APACHE", "LICENSE-MIT", "LICENSE.APACHE", "LICENSE.MIT"),
+)
 HOW_TO_DECLARE = (
     'declare the project\'s license so the gate can judge compatibility: `[licenses] project = "Apache-2.0"` '
     "in .contribution-gate.toml (any SPDX expression), or `license` in pyproject.toml or package.json"
@@ -84,7 +91,7 @@ class Project:
             if self._granted is None:
                 found: set[str] = set()
                 if not self._declared and self._read is not None:
-                    for name in _LICENSE_FILES:
+                    for name in _LICENSE_FILES + _MORE_LICENSE_FILES:
                         expr = self._from_license_file(name)
                         if expr is not None:
                             found.update(lic.key for lic in licenses_of(expr))

@@ -47,8 +47,9 @@ REMEDIATION = {
 
 # what could not be read, at the policy's `unscanned` severity; an encrypted member is among them
 # (no model loader opens one without its password: a test's fixture, `passwordProtected.zip`), and
-# so is a corrupt archive (no loader opens it either: twine's `tests/fixtures/malformed.tar.gz`)
-_UNSCANNED = frozenset(("unscanned", "lfs-unscanned", "archive-encrypted", "archive-corrupt"))
+# so is a corrupt archive or a member in a compression method no loader reads (twine's
+# `tests/fixtures/malformed.tar.gz`, .NET's Deflate64 `compat/deflate64.zip`)
+_UNSCANNED = frozenset(("unscanned", "lfs-unscanned", "archive-encrypted", "archive-corrupt", "archive-unreadable"))
 
 
 def _finding(

@@ -26,8 +26,11 @@ _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 # what splits a value into pieces; a backslash too: an escape inside a string (`hunter2` `\n` `server`)
 _SEPARATORS = re.compile(r"[-_.:/+=~\\]+")
-# one piece of a value that reads as a word, a name part or a short number (`Key`, `v19`, `camelCase`)
-_WORDISH = re.compile(r"[A-Z]?[a-z]+(?:[A-Z][a-z]+)*\d{0,4}|[A-Z]+\d{0,4}|\d{1,4}")
+# one piece of a value that reads as a word, a name part or a short number (`Key`, `v19`, `camelCase`,
+# `OpenID`, `OAuth`)
+_WORDISH = re.compile(
+    r"[A-Z]?[a-z]+(?:[A-Z][a-z]+)*\d{0,4}|[A-Z]+\d{0,4}|\d{1,4}|[A-Z][a-z]+[A-Z]{2,4}|[A-Z]{2,4}[a-z]+"
+)
 
 
 def _credential(value: str) -> bool:
@@ -81,6 +84,9 @@ def looks_random(value: str) -> bool:
     not digits alone (an id or a number)."""
     if value.isdigit() or len(set(value)) <= 3:
         return False
+    words = value.split()
+    if len(words) > 1 and all(word[0].isupper() and _WORDISH.fullmatch(word) for word in words):
+        return False  # a label of capitalised words (`#define kC4AuthTypeOpenIDConnect "OpenID Connect"`)
     pieces = [piece for piece in _SEPARATORS.split(value) if piece]
     return not all(_WORDISH.fullmatch(piece) for piece in pieces)
 

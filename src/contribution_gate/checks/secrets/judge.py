@@ -86,6 +86,7 @@ SAMPLE_FILE = "in a test, fixture, example or documentation file: a sample?"
 VENDORED = "in vendored third-party code: its upstream's sample?"
 CI_FILE = "in a CI configuration: a test service's credential? (a real one comes from the CI's secret store)"
 HAND_MADE = "it reads as made by hand or as an id: a sample?"
+API_EXAMPLE = "inside an API's documented example (`example = ...`): a sample response?"
 TEST_NAME = "its name says it is a test value"
 COMMENT = "in a comment of source code: an example?"
 TEST_MODULE = "in the file's test module: a value made for a test?"
@@ -120,12 +121,19 @@ def severity(
         judged = _assigned(context, line, start, secret)
         if judged is not None and judged[0] is Severity.ERROR and _search_only_key(line, start, secret, around):
             return Severity.WARNING, PUBLIC
+        if judged is not None and judged[0] is Severity.ERROR and _in_documented_example(around, line, start):
+            return Severity.WARNING, API_EXAMPLE
+        if judged is not None and judged[0] is Severity.ERROR and context.code and "```" in line[:start]:
+            return Severity.WARNING, DOC_STRING  # a string of Markdown with a code block: a page's example
         return judged
     if rule in _URL_RULES:
         return _url_password(context, secret)
     if rule in ("jwt", "jwt-base64"):
         decoded = base64_text(secret) if rule == "jwt-base64" else secret
-        return _in_comment(context, line, _jwt(context, decoded, checked) if decoded else _checked(checked))
+        judged = _in_comment(context, line, _jwt(context, decoded, checked) if decoded else _checked(checked))
+        if judged is not None and judged[0] is Severity.ERROR and _named_as_stand_in(line[:start], ""):
+            return Severity.WARNING, NAMED_STAND_IN  # Redpanda Connect's `sampleSignature: "eyJ..."`
+        return judged
     if secret.isalpha() and words_only(secret):
         return None
     if rule in _KEY_MATERIAL and checked is Severity.ERROR:
@@ -287,9 +295,15 @@ def _assigned(context: Context, line: str, start: int, secret: str) -> Judged | 
         return Severity.WARNING, _sample(context)
     if found is Verdict.SAMPLE:
         return Severity.WARNING, HAND_MADE
-    if name.words[-2:] in (("write", "key"), ("ai", "key")) or "instrumentation" in name.words:
-        # Segment's and RudderStack's `writeKey`, a VS Code extension's `aiKey` and Application
-        # Insights' instrumentation key: they only send data in, and ship inside every client
+    if (
+        name.words[-2:] in (("write", "key"), ("ai", "key"), ("sentry", "key"))
+        or "instrumentation" in name.words
+        or ("segment" in name.words and not secret.strip("\"'`").startswith("sgp_"))
+    ):
+        # Segment's and RudderStack's `writeKey`, a VS Code extension's `aiKey`, Application
+        # Insights' instrumentation key, a Sentry DSN's public `sentry_key` and any Segment key but a
+        # Public API token (`sgp_`: Segment's only other key is the write key, Meilisearch's
+        # `SEGMENT_API_KEY`): they only send data in, and ship inside every client
         return Severity.WARNING, PUBLIC
     if not _TEST_WORDS.isdisjoint(name.words):
         return Severity.WARNING, TEST_NAME
@@ -351,6 +365,32 @@ def _in_prose(line: str, start: int, name: str) -> bool:
         return False
     words = line[:at].split()
     return len(words) >= 3 and sum(1 for w in words[-4:] if _PROSE_WORD.fullmatch(w)) >= 3
+
+
+# what opens an API's documented example around a value: utoipa's `example = json!(`, springdoc's
+# `@ExampleObject(value = `, FastAPI's and pydantic's `examples=[`, JSON Schema's `"examples": [`
+_EXAMPLE_OPENER = re.compile(r"""\bexamples?["']?\s*[:=]\s*(?:json!\s*)?$|\bExampleObject\s*$""", re.I)
+_OPENERS, _CLOSERS = "([{", ")]}"
+
+
+def _in_documented_example(around: str, line: str, start: int) -> bool:
+    """Whether the value sits inside a bracket that an `example`/`examples` key opens, a few lines up
+    at most (Meilisearch documents its API with `example = json!({ ..., "key": "d0552b..." })`):
+    a response the documentation shows, not a key the code uses. Brackets in strings are counted too:
+    at worst a value is taken for one outside an example, which it was before."""
+    at = around.find(line)
+    before = (around[:at] if at >= 0 else "") + line[:start]
+    depth = 0
+    for index in range(len(before) - 1, -1, -1):
+        char = before[index]
+        if char in _CLOSERS:
+            depth += 1
+        elif char in _OPENERS:
+            if depth:
+                depth -= 1
+            elif _EXAMPLE_OPENER.search(before, max(0, index - 40), index):
+                return True
+    return False
 
 
 def _search_only_key(line: str, start: int, secret: str, around: str) -> bool:
