@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import tarfile
 import zipfile
 from collections.abc import Callable
 from typing import Any
@@ -165,3 +166,112 @@ def test_a_root_license_file_for_a_part_of_the_project_grants_its_license(repo: 
     found = _whole_tree(gate, repo, "licenses")
     assert found.get(("enterprise/LICENSE", 1)) == WARNING
     assert found.get(("tools/LICENSE", 1)) == ERROR
+
+
+# -- a fourteenth round: commons-compress, libarchive, Pillow, age, TorchServe and six more ---------
+
+
+def _pax_chain(links: int) -> bytes:
+    """A tar whose member is preceded by `links` PAX extended headers in a row: Python's tarfile
+    reads each by recursion (commons-compress' `tar/paxHeaders.bin`, `getNextTarEntry.bin`)."""
+    info = tarfile.TarInfo("a")
+    info.pax_headers = {"comment": "x"}
+    block = info.tobuf(tarfile.PAX_FORMAT)
+    return block[:1024] * links + block[1024:] + b"\0" * 1024
+
+
+def _encrypted_zip(count: int) -> bytes:
+    """A zip of `count` members each flagged as encrypted (bit 0 of the flags of its local header and
+    its directory record: zipfile clears it when writing), unreadable without a password."""
+    raw = bytearray(_zip({f"part{index}.bin": b"\x00" * 16 for index in range(count)}, zipfile.ZIP_STORED))
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = raw.find(signature)
+        while at >= 0:
+            raw[at + offset] |= 0x1
+            at = raw.find(signature, at + 4)
+    return bytes(raw)
+
+
+def test_a_chain_of_tar_headers_and_a_zip_of_unreadable_members(based_repo: Any, gate: Gate) -> None:
+    """A chain of 1,500 PAX headers exhausted the stack of both checks that read archives
+    (`RecursionError`: they crashed); now the tar is corrupt, a warning. A zip of 120 encrypted
+    members lists 100 and counts the rest at the same (unscanned) severity, no longer an error."""
+    based_repo.commit_files(
+        "archives",
+        {"testdata/paxHeaders.tar": _pax_chain(1500), "testdata/encrypted.zip": _encrypted_zip(120)},
+    )
+    run = gate("review", "--all-files", "--format", "json", "-C", str(based_repo.root))
+    assert run.code == 0, run.output
+    report = json.loads(run.out)
+    assert all(c["status"] == "pass" for c in report["checks"]), report["checks"]
+    found = {(f["check"], f["rule"], f["path"]): f["severity"] for f in report["findings"]}
+    assert found[("models", "archive-corrupt", "testdata/paxHeaders.tar")] == WARNING
+    assert found[("models", "too-many-problems", "testdata/encrypted.zip")] == WARNING
+
+
+def test_help_texts_label_public_keys_and_head_their_examples(based_repo: Any, gate: Gate) -> None:
+    """age's `age-keygen` usage text shows `Public key: age1...` (a public key: its label says so)
+    and, under `Examples:`, the secret key the command prints. A key in the code itself and a
+    secret under a label of its own stay errors."""
+    from unit.test_secret_families import age_secret_key
+
+    recipient = "age1" + rand(58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")
+    check(
+        gate,
+        based_repo,
+        {
+            "cmd/age-keygen/keygen.go": [
+                ("const usage = `Usage:", NONE),
+                ("    age-keygen [-o OUTPUT]", NONE),
+                ("", NONE),
+                ("Examples:", NONE),
+                ("", NONE),
+                ("    $ age-keygen", NONE),
+                (f"    # public key: {recipient}", NONE),
+                (f"    {age_secret_key()}", WARNING),
+                ("", NONE),
+                ("    $ age-keygen -o key.txt", NONE),
+                (f"    Public key: {recipient}", NONE),
+                ("`", NONE),
+                (f'const fallback = "{age_secret_key()}"', ERROR),
+            ],
+            "deploy/notes.txt": [(f"    Secret key: {rand(40)}", ERROR)],
+        },
+        "secrets",
+    )
+
+
+def test_licenses_mentioned_in_pages_ci_and_bundled_notices(repo: Any, gate: Gate) -> None:
+    """Pillow (MIT-CMU) mentions a GPL-licensed optional dependency in `winbuild/build.rst` and in
+    a comment of its Windows workflow, and keeps the licenses of what its wheels bundle in
+    `wheels/dependency_licenses/`: pages, CI and notices, warnings. A GPL header on code is an error."""
+    gpl_notice = "This program is free software: you can redistribute it and/or modify it under the terms of"
+    repo.commit_files(
+        "pillow-like",
+        {
+            "LICENSE": license_text("mit"),
+            "winbuild/build.rst": "Options\n=======\n\n--no-imagequant  skip GPL-licensed optional dependency libimagequant\n",
+            ".github/workflows/test-windows.yml": "jobs:\n  build:\n    steps:\n      # GPL licensed\n      - run: build.cmd\n",
+            "wheels/dependency_licenses/LIBLZMA.txt": license_text("gpl-2.0-plus"),
+            "src/encode.c": "/*\n * "
+            + gpl_notice
+            + "\n * the GNU General Public License as published by the Free Software Foundation, either\n"
+            + " * version 3 of the License, or (at your option) any later version.\n */\nint x;\n",
+        },
+    )
+    found = _whole_tree(gate, repo, "licenses")
+    assert found.get(("winbuild/build.rst", 4), NONE) in (NONE, WARNING)
+    assert found.get((".github/workflows/test-windows.yml", 4), NONE) in (NONE, WARNING)
+    assert ERROR not in {severity for (path, _), severity in found.items() if path.startswith("wheels/")}
+    assert ERROR in {severity for (path, _), severity in found.items() if path == "src/encode.c"}
+
+
+def test_another_schema_s_protobuf_is_not_a_broken_onnx_model(based_repo: Any, gate: Gate) -> None:
+    """TorchServe's `default.dali` (a DALI pipeline) begins as an ONNX model does (a small field 1,
+    a field 7) and then is not one: no ONNX loader opens it. The same bytes named `.onnx` are a
+    malformed model, an error."""
+    blob = b"\x08\x07\x3a\x05\x0f\x00\x01\x02\x03"  # a NUL byte: git reads it as binary
+    based_repo.commit_files("protobufs", {"pipelines/default.dali": blob, "models/broken.onnx": blob})
+    found = _whole_tree(gate, based_repo, "models")
+    assert found.get(("pipelines/default.dali", 0), NONE) == NONE
+    assert found.get(("models/broken.onnx", 0)) == ERROR

@@ -1,10 +1,9 @@
 """The one reader of archives and compressed files, for every check that looks inside them.
 
 zip (and what is a zip: jar, whl, npz, PyTorch's `.pt`, `.keras`; also after a prefix, as zipfile
-reads it), tar, gzip, bzip2, xz, and joblib's zlib and lzma streams, nested,
-read from a seekable stream and never extracted to disk by name. The models check routes each member
-by its content; the secrets check reads text members the same way. One `Budget` per committed file
-bounds the whole walk, at every depth, and every bound holds with flat memory:
+reads it), tar, gzip, bzip2, xz, and joblib's zlib and lzma streams, nested, read from a seekable
+stream and never extracted to disk by name. The models check routes each member by its content; the
+secrets check reads text members. One `Budget` per committed file bounds the whole walk:
 
 - depth: archives nested more than `max_depth` deep are not opened;
 - members: at most `max_members` entries over all archives of the walk; a zip's central directory is
@@ -16,8 +15,8 @@ bounds the whole walk, at every depth, and every bound holds with flat memory:
 - time: past the caller's `deadline` the walk stops;
 - sizes: a stored zip member or a tar member claiming more bytes than the archive holds, or a tar
   header (PAX, GNU long name) claiming more than `max_header` bytes, is an issue, never a read;
-- what cannot be read (corrupt, encrypted, an unsupported method, duplicate names that loaders
-  disagree on) is an `Issue`, never a silent skip.
+- what cannot be read (corrupt, encrypted, an unsupported method, duplicate or empty names, a chain
+  of tar headers too deep) is an `Issue`, never a silent skip or a crash.
 
 Stored zip members and tar members are read in place, through a window on the archive; a compressed
 member is copied into a spooled temporary file, and only when the caller's `select` wants it after
@@ -47,7 +46,9 @@ SPOOL = 16 << 20
 BLOCK = 1 << 20
 KINDS = frozenset(("zip", "tar", "gzip", "bzip2", "xz", "zlib", "lzma"))
 _STREAMS = ("gzip", "bzip2", "xz", "zlib", "lzma")
-_READ_ERRORS = (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError, ValueError)
+# RecursionError: tarfile reads a chain of extended headers by recursion (commons-compress' `paxHeaders.bin`)
+_DECODE_ERRORS = (zlib.error, lzma.LZMAError, ValueError, RecursionError)
+_READ_ERRORS = (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, *_DECODE_ERRORS)
 _EOCD = struct.Struct("<4s4H2LH")  # end of central directory record
 _EOCD64_LOCATOR = struct.Struct("<4sLQL")
 _EOCD64 = struct.Struct("<4sQ2H2L4Q")
@@ -383,8 +384,7 @@ def _zip(stream: BinaryIO, budget: Budget, select: Select) -> Iterator[Member | 
     for entry in entries:
         if not entry.filename:  # `ZipInfo.is_dir` fails on it (.NET's `badzipfiles/nameEmpty.zip`)
             yield Issue("archive-corrupt", "a zip member has an empty name: loaders disagree on it", detail="zip")
-            continue
-        if entry.is_dir():
+        if not entry.filename or entry.is_dir():
             continue
         if (issue := _counted(budget)) is not None:
             yield issue

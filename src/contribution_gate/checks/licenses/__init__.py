@@ -14,7 +14,6 @@ change adds to a manifest or lockfile are judged by the same table (`dependencie
 from __future__ import annotations
 
 import itertools
-import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import PolicyValueError
 from ...model import NO_SETUP, FileChange, Finding, Setup, Severity, file_finding
-from ...places import DOC_FOLDERS, EXAMPLE_FOLDERS, is_fixture_path, is_test_path
+from ...places import EXAMPLE_FOLDERS, is_ci_path, is_fixture_path, is_test_path
 from ..textkinds import kind_of
 from . import dependencies
 from .project import HOW_TO_DECLARE, Project
@@ -259,7 +258,7 @@ def _judged(change: FileChange, item: Assessed, opts: Options) -> Finding:
             f". The repository's license file gives `{carved}/` directories their own license (an open-core "
             "project's enterprise code): check that this file belongs there"
         )
-    elif severity is Severity.ERROR and _THIRD_PARTY_NOTICES.match(posixpath.basename(change.path)):
+    elif severity is Severity.ERROR and _third_party_notices(change.path):
         severity = Severity.WARNING  # an attribution: the terms of a bundled component, often a choice
         message += ". It is in a file of third-party notices: check the bundled component's own terms"
     return _finding(change, d, rule, severity, message, _remedy(j, item.project, d))
@@ -274,6 +273,14 @@ def _granted_by_the_project(d: Detection, opts: Options) -> bool:
 
 
 # files that attribute bundled third-party components (streamlit's NOTICES: "MIT or GPLv3" for JSZip)
+def _third_party_notices(path: str) -> bool:
+    """A file of third-party notices, or any file in a folder of them (Pillow's
+    `wheels/dependency_licenses/LIBLZMA.txt`: the terms of what its wheels bundle)."""
+    *folders, name = path.split("/")
+    return bool(_THIRD_PARTY_NOTICES.match(name) or any(_NOTICE_FOLDER.match(f) for f in folders))
+
+
+_NOTICE_FOLDER = re.compile(r"(?i)(?:dependenc(?:y|ies)|third[-_]?party|3rd[-_]party|bundled)[-_]licen[cs]es$")
 _THIRD_PARTY_NOTICES = re.compile(
     r"(?i)(?:notices|third[-_ ]?party[-_ ]?(?:notices?|licen[cs]es?)|thirdpartynotices|attributions?"
     r"|licen[cs]es?[-_ ]3rd[-_ ]party|3rd[-_ ]party[-_ ]licen[cs]es?)(?:\.(?:txt|md))?$"
@@ -319,15 +326,16 @@ def _is_license_file(path: str) -> bool:
 
 
 def _in_documentation(path: str, d: Detection) -> bool:
-    """A page under a documentation folder (`docs/`, `api/docs/v1.18.md`), or a sub-folder's README
-    (a Helm chart's `bitnami/kibana/README.md` telling the terms of the image it deploys), that is
-    not a license file and whose license is found in its prose, not declared by a tag or manifest."""
+    """A page of documentation (`docs/`, `api/docs/v1.18.md`, Pillow's `winbuild/build.rst` on a
+    GPL-licensed optional dependency, a sub-folder's README: a Helm chart's `bitnami/kibana/README.md`
+    telling the terms of the image it deploys), or a CI service's configuration (a comment on a
+    tool's license), that is not a license file and whose license is found in its prose, not
+    declared by a tag or manifest. The root README is left out: it is where a project says its terms."""
     from .detection import LICENSE_NOTICE
 
-    folders = path.lower().split("/")[:-1]
-    readme = bool(folders) and posixpath.basename(path).lower().startswith("readme")
-    in_docs = (readme or not DOC_FOLDERS.isdisjoint(folders)) and kind_of(path).is_document
-    return in_docs and d.source == LICENSE_NOTICE and not _is_license_file(path)
+    root_readme = "/" not in path and path.lower().startswith("readme")
+    page = (kind_of(path).is_document and not root_readme) or is_ci_path(path)
+    return page and d.source == LICENSE_NOTICE and not _is_license_file(path)
 
 
 def _where(d: Detection) -> str:

@@ -16,7 +16,7 @@ from ...content import chunks, size_of
 from ...model import FileChange, Finding, Severity, fingerprint
 from . import code, manifests, opcodes, pickles
 from .budget import MAX_JSON_VALUES, Meter, json_values
-from .problems import Problem, capped
+from .problems import UNSCANNED, Problem, capped
 from .routes import Routes
 from .settings import ID, Options
 
@@ -45,13 +45,6 @@ REMEDIATION = {
 }
 
 
-# what could not be read, at the policy's `unscanned` severity; an encrypted member is among them
-# (no model loader opens one without its password: a test's fixture, `passwordProtected.zip`), and
-# so is a corrupt archive or a member in a compression method no loader reads (twine's
-# `tests/fixtures/malformed.tar.gz`, .NET's Deflate64 `compat/deflate64.zip`)
-_UNSCANNED = frozenset(("unscanned", "lfs-unscanned", "archive-encrypted", "archive-corrupt", "archive-unreadable"))
-
-
 def _finding(
     change: FileChange, problem: Problem, opts: Options | None = None, path: str | None = None, line: int | None = None
 ) -> Finding:
@@ -60,7 +53,8 @@ def _finding(
         (k for k in REMEDIATION if problem.rule.startswith(k)), "unscanned"
     )
     severity = Severity(problem.severity)
-    if problem.rule in _UNSCANNED and opts is not None:
+    unscanned = problem.rule in UNSCANNED or (problem.rule == "too-many-problems" and problem.detail == "unscanned")
+    if unscanned and opts is not None:
         severity = opts.unscanned
     where = f" (in {problem.where})" if problem.where else ""
     return Finding(
@@ -117,8 +111,18 @@ def _scan_stream(
     if result.format == "lfs-pointer":
         stream.seek(0)
         return list(_lfs(change, stream.read(1025), opts, meter)), False
+    if result.format == "onnx" and _another_protobuf(change.path, result.problems):
+        return [], False
     found = [_finding(change, p.inside(where) if where else p, opts) for p in result.problems]
     return found, result.format in MODEL_FORMATS
+
+
+def _another_protobuf(path: str, problems: list[Problem]) -> bool:
+    """A protobuf that starts as an ONNX model does (a small `ir_version`, a field 7) but does not
+    parse as one, in a file not named for ONNX: another schema's message (TorchServe's DALI
+    pipeline, `default.dali`), which no ONNX loader would open. One named `.onnx` stays malformed."""
+    named = path.lower().endswith((".onnx", ".ort", ".onnx.data"))
+    return not named and bool(problems) and all(p.rule == "onnx-invalid" for p in problems)
 
 
 def _read_all(change: FileChange, opts: Options) -> bytes | None:

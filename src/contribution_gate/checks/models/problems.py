@@ -29,10 +29,26 @@ class Problem:
         return Problem(self.rule, self.message, self.severity, where, self.detail)
 
 
+# what could not be read, reported at the policy's `unscanned` severity (a warning by default): an
+# encrypted member (no loader opens one without its password), a corrupt archive, a member in a
+# compression method no loader reads (twine's `malformed.tar.gz`, .NET's Deflate64 `deflate64.zip`)
+UNSCANNED = frozenset(("unscanned", "lfs-unscanned", "archive-encrypted", "archive-corrupt", "archive-unreadable"))
+
+
 def capped(problems: list[Problem]) -> list[Problem]:
+    """At most MAX_PROBLEMS problems, the errors first, and one more that counts the rest: an
+    unscanned one (`detail` "unscanned", at the policy's severity for what was not read) when all
+    the rest are unscanned (commons-compress' split zips: 142 members of an unsupported method)."""
     if len(problems) <= MAX_PROBLEMS:
         return problems
-    more = len(problems) - MAX_PROBLEMS
-    return problems[:MAX_PROBLEMS] + [
-        Problem("too-many-problems", f"{more} more problems in this file are not listed", "error", "", "more")
-    ]
+    ordered = sorted(problems, key=lambda p: p.rule in UNSCANNED or p.severity != "error")
+    rest = ordered[MAX_PROBLEMS:]
+    soft = all(p.rule in UNSCANNED or p.severity != "error" for p in rest)
+    marker = Problem(
+        "too-many-problems",
+        f"{len(rest)} more problems in this file are not listed",
+        "error",
+        "",
+        "unscanned" if soft else "more",
+    )
+    return ordered[:MAX_PROBLEMS] + [marker]

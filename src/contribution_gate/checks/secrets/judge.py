@@ -193,7 +193,7 @@ def private_key(context: Context, line: str = "", above: str = "") -> Judged:
         return Severity.WARNING, CI_FILE if context.ci else TEST_KEY
     if context.code and is_comment_line(line):
         return Severity.WARNING, COMMENT
-    if _example_comment_above(above):
+    if _example_comment_above(above) or _EXAMPLES_HEADING.search("\n".join(above.split("\n")[-8:])):
         return Severity.WARNING, EXAMPLE_ABOVE
     if _named_as_stand_in(line, above):
         return Severity.WARNING, NAMED_STAND_IN
@@ -216,6 +216,11 @@ def _named_as_stand_in(line: str, above: str) -> bool:
 
 
 _VALUE_OPENER = re.compile(r"""(?:[:=(\[{]|[|>][-+]?)[ \t]*$|(?:\"\"\"|\'\'\')[ \t]*$|<<-?[ \t]*['"]?\w+['"]?[ \t]*$""")
+
+
+# a help text's or a page's heading over what a command prints (age's `age-keygen` usage: `Examples:`,
+# then `$ age-keygen` and the key it writes)
+_EXAMPLES_HEADING = re.compile(r"(?im)^[ \t#/*]*(?:for )?examples?:?[ \t]*$")
 
 
 def _example_comment_above(above: str) -> bool:

@@ -170,6 +170,10 @@ def name_before(line: str, start: int) -> Name:
     if comma and line[max(low, at - 2) : at].strip(" \t\"'`")[-1:] not in ("(", "[", "{"):
         return Name("", ())  # `f("user", "password", "host")`: a list of values, not a name and its value
     text = line[at:end].lstrip("-$@.")
+    if operator == ":" and at > low and line[at - 1] == " ":
+        label = _LABEL.fullmatch(line, low, at)
+        if label is not None:  # `Public key: age1...` in a program's help text: the label's words name it
+            text = f"{label['words']} {text}"
     if operator == "=" and text.lower() == "value":
         keyed = _KEYED_ATTRIBUTE.search(line, low, at)
         if keyed is not None:  # `<add key="ApiKey" value="...">`: the element's key names the value
@@ -177,6 +181,9 @@ def name_before(line: str, start: int) -> Name:
     words = tuple(p.lower() for p in pieces(text) if not p[0].isdigit())
     return Name(text, words, comma, operator in ("==", "===", "!=", "!=="))
 
+
+# a label of words that starts its line (after a comment's or a list's mark): `    Public key: `
+_LABEL = re.compile(r"[ \t]*(?:(?:#+|//|\*|-|>)[ \t]*)?(?P<words>[A-Za-z]\w{0,30}(?: [A-Za-z]\w{0,30}){0,2}) ")
 
 # markup that names a value in one attribute and holds it in `value=` (.NET's `<add key="ApiKey"
 # value="...">`, Spring's `<property name="password" value="...">`, `<param name=... value=...>`)
