@@ -275,3 +275,20 @@ def test_another_schema_s_protobuf_is_not_a_broken_onnx_model(based_repo: Any, g
     found = _whole_tree(gate, based_repo, "models")
     assert found.get(("pipelines/default.dali", 0), NONE) == NONE
     assert found.get(("models/broken.onnx", 0)) == ERROR
+
+
+def test_a_license_field_left_to_be_filled_in_declares_nothing(repo: Any, gate: Gate) -> None:
+    """Documenso (AGPL-3.0) has a test package whose `"license": "to-update"` declares nothing yet,
+    as a package without the field does; its enterprise package's `"license": "COMMERCIAL"` is a
+    proprietary declaration, still an error."""
+    repo.commit_files(
+        "workspace",
+        {
+            "LICENSE": license_text("agpl-3.0"),
+            "packages/app-tests/package.json": '{\n  "name": "@x/app-tests",\n  "license": "to-update"\n}\n',
+            "packages/ee/package.json": '{\n  "name": "@x/ee",\n  "license": "COMMERCIAL"\n}\n',
+        },
+    )
+    found = _whole_tree(gate, repo, "licenses")
+    assert found.get(("packages/app-tests/package.json", 3), NONE) == NONE
+    assert found.get(("packages/ee/package.json", 3)) == ERROR

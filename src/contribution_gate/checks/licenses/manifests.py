@@ -52,9 +52,15 @@ def detections(path: str, text: str) -> Iterator[Detection]:
     for line, value, mode, field in found:
         if value.strip().upper().startswith("SEE LICENSE IN"):
             continue  # npm's pointer to a file: the check reads that file's own text, the manifest adds none
+        if value.strip().lower() in _PLACEHOLDERS:
+            continue  # `"license": "to-update"` (Documenso's test package): no license said yet, none to judge
         detection = _detection(line, value, mode, field, lines)
         if detection.expr is None or simplify(detection.expr) is not None:
             yield detection  # `License :: Freely Distributable` names no license: nothing to judge
+
+
+# a license field left to be filled in: it declares nothing (a package without the field is not judged either)
+_PLACEHOLDERS = frozenset(["to-update", "to update", "todo", "tbd", "tba", "fixme", "changeme", "xxx", "license"])
 
 
 def _detection(line: int | None, value: str, mode: str, field: str, lines: Sequence[str]) -> Detection:
