@@ -36,19 +36,19 @@ UNSCANNED = frozenset(("unscanned", "lfs-unscanned", "archive-encrypted", "archi
 
 
 def capped(problems: list[Problem]) -> list[Problem]:
-    """At most MAX_PROBLEMS problems, the errors first, and one more that counts the rest: an
-    unscanned one (`detail` "unscanned", at the policy's severity for what was not read) when all
-    the rest are unscanned (commons-compress' split zips: 142 members of an unsupported method)."""
+    """At most MAX_PROBLEMS problems, the errors first, and one more that counts the rest at their
+    worst severity: an error, else an unscanned one (`detail` "unscanned", at the policy's severity
+    for what was not read: commons-compress' split zips, 142 members of an unsupported method), else
+    a warning."""
     if len(problems) <= MAX_PROBLEMS:
         return problems
     ordered = sorted(problems, key=lambda p: p.rule in UNSCANNED or p.severity != "error")
     rest = ordered[MAX_PROBLEMS:]
-    soft = all(p.rule in UNSCANNED or p.severity != "error" for p in rest)
-    marker = Problem(
-        "too-many-problems",
-        f"{len(rest)} more problems in this file are not listed",
-        "error",
-        "",
-        "unscanned" if soft else "more",
-    )
-    return ordered[:MAX_PROBLEMS] + [marker]
+    hard = any(p.severity == "error" and p.rule not in UNSCANNED for p in rest)
+    unscanned = not hard and any(p.rule in UNSCANNED for p in rest)
+    message = f"{len(rest)} more problems in this file are not listed"
+    severity = "error" if hard or unscanned else "warning"
+    return [
+        *ordered[:MAX_PROBLEMS],
+        Problem("too-many-problems", message, severity, "", "unscanned" if unscanned else "more"),
+    ]

@@ -119,11 +119,13 @@ def severity(
     finds a credential by where it stands (a command's `-u`, a header), not by a format."""
     if rule in _NAME_RULES:
         judged = _assigned(context, line, start, secret)
-        if judged is not None and judged[0] is Severity.ERROR and _search_only_key(line, start, secret, around):
+        if judged is None or judged[0] is not Severity.ERROR:
+            return judged
+        if _search_only_key(line, start, secret, around):
             return Severity.WARNING, PUBLIC
-        if judged is not None and judged[0] is Severity.ERROR and _in_documented_example(around, line, start):
+        if _in_documented_example(around, line, start):
             return Severity.WARNING, API_EXAMPLE
-        if judged is not None and judged[0] is Severity.ERROR and context.code and "```" in line[:start]:
+        if context.code and "```" in line[:start]:
             return Severity.WARNING, DOC_STRING  # a string of Markdown with a code block: a page's example
         return judged
     if rule in _URL_RULES:
