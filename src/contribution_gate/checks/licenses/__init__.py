@@ -326,11 +326,12 @@ def _is_license_file(path: str) -> bool:
 
 
 def _in_documentation(path: str, d: Detection) -> bool:
-    """A page of documentation (`docs/`, `api/docs/v1.18.md`, Pillow's `winbuild/build.rst` on a
-    GPL-licensed optional dependency, a sub-folder's README: a Helm chart's `bitnami/kibana/README.md`
-    telling the terms of the image it deploys), or a CI service's configuration (a comment on a
-    tool's license), that is not a license file and whose license is found in its prose, not
-    declared by a tag or manifest. The root README is left out: it is where a project says its terms."""
+    """A page of documentation (`docs/`, `api/docs/v1.18.md`, Pillow's `winbuild/build.rst` naming
+    the copyleft license of an optional dependency, a sub-folder's README: a Helm chart's
+    `bitnami/kibana/README.md` telling the terms of the image it deploys), or a CI service's
+    configuration (a comment on a tool's license), that is not a license file and whose license is
+    found in its prose, not declared by a tag or manifest. The root README is left out: it is where
+    a project says its terms."""
     from .detection import LICENSE_NOTICE
 
     root_readme = "/" not in path and path.lower().startswith("readme")
