@@ -7,8 +7,10 @@ Every credential-shaped value is built at run time from parts and random charact
 
 from __future__ import annotations
 
+import base64
 import io
 import json
+import os
 import tarfile
 import zipfile
 from collections.abc import Callable
@@ -300,3 +302,70 @@ def test_a_license_field_left_to_be_filled_in_declares_nothing(repo: Any, gate: 
     found = _whole_tree(gate, repo, "licenses")
     assert found.get(("packages/app-tests/package.json", 3), NONE) == NONE
     assert found.get(("packages/ee/package.json", 3)) == ERROR
+
+
+# -- a fifteenth round: ABP, Boundary, Spree, community.general and four more ------------------------
+
+
+def test_a_json_file_s_start_is_no_safetensors_header(based_repo: Any, gate: Gate) -> None:
+    """ABP ships a project template as a zip whose `compilerconfig.json` starts with a byte order
+    mark, `[`, a line break and `{` at its ninth byte: it was read as a safetensors header claiming
+    petabytes. A real safetensors file whose header does not fit is still an error."""
+    text_file = '\ufeff[\r\n  {\r\n    "outputFile": "wwwroot/css/main.css"\r\n  }\r\n]\r\n'.encode()
+    header = b'{"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}'
+    broken = (len(header) + 64).to_bytes(8, "little") + header + b"\x00" * 8
+    based_repo.commit_files(
+        "template",
+        {
+            "doc/Download/SimpleTaskApp.zip": _zip({"src/compilerconfig.json": text_file}),
+            "models/weights.safetensors": broken,
+        },
+    )
+    found = _whole_tree(gate, based_repo, "models")
+    assert found.get(("doc/Download/SimpleTaskApp.zip", 0), NONE) == NONE
+    assert found.get(("models/weights.safetensors", 0)) == ERROR
+
+
+def test_translations_hcl_comments_e2e_scenarios_and_help_texts(based_repo: Any, gate: Gate) -> None:
+    """ABP keeps its translations in `Localization/` folders (`<text name="Password">Adgangskode`);
+    Boundary's packaged `boundary.hcl` holds a KMS block to fill in, commented out; its `enos/`
+    folder holds end-to-end test scenarios; a command's help text shows a `kms` block under
+    `Example:`. A key in a configuration Boundary runs with stays an error."""
+    aead = base64.b64encode(os.urandom(32)).decode()
+    check(
+        gate,
+        based_repo,
+        {
+            "src/Abp/Localization/Sources/Abp-da.xml": [
+                ('<localizationDictionary culture="da">', NONE),
+                ('  <text name="Password">Adgangskode</text>', NONE),
+                ("</localizationDictionary>", NONE),
+            ],
+            ".release/linux/package/etc/boundary.d/boundary.hcl": [
+                ('# kms "aead" {', NONE),
+                ('#   purpose = "root"', NONE),
+                (f'#   key = "{base64.b64encode(os.urandom(32)).decode()}"', WARNING),
+                ("# }", NONE),
+            ],
+            "enos/modules/docker_boundary/boundary-config.hcl": [
+                ('kms "aead" {', NONE),
+                (f'  key = "{base64.b64encode(os.urandom(32)).decode()}"', WARNING),
+                ("}", NONE),
+            ],
+            "internal/cmd/commands/config/encryptdecrypt.go": [
+                ("var help = []string{", NONE),
+                ('\t`  A "kms" block must be defined within a configuration file. Example:`,', NONE),
+                ('\t"",', NONE),
+                ('\t`    kms "aead" {`,', NONE),
+                (f'\t`      key = "{aead}"`,', WARNING),
+                ("\t`    }`,", NONE),
+                ("}", NONE),
+            ],
+            "deploy/controller.hcl": [
+                ('kms "aead" {', NONE),
+                (f'  key = "{base64.b64encode(os.urandom(32)).decode()}"', ERROR),
+                ("}", NONE),
+            ],
+        },
+        "secrets",
+    )

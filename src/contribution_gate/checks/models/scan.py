@@ -96,8 +96,11 @@ def sniff(head: bytes, size: int) -> str | None:
 
 
 def _printable(raw: bytes) -> bool:
-    """Plain text, as no 8-byte length is (`function{ ...` is no safetensors header)."""
-    return raw.isascii() and all(byte >= 0x20 for byte in raw)
+    """Plain text, as no 8-byte length is (`function{ ...` is no safetensors header), blanks and a
+    UTF-8 byte order mark included (`\ufeff[\r\n  {`: a JSON file's start, ABP's `compilerconfig.json`):
+    a length spelled so would be petabytes."""
+    text = raw.removeprefix(b"\xef\xbb\xbf")
+    return text.isascii() and all(byte >= 0x20 or byte in b"\t\r\n" for byte in text)
 
 
 def may_be_pickle(head: bytes, size: int) -> bool:

@@ -68,7 +68,9 @@ _SCANNER_FILES = frozenset(
     ]
 )
 # a user interface's words in other languages: folders of translations, and translation formats
-_LOCALE_DIRS = _words("locale locales i18n l10n lang langs languages translations translation intl")
+_LOCALE_DIRS = _words(
+    "locale locales i18n l10n lang langs languages translations translation intl localization localizations localisation"
+)
 _LOCALE_NAME = re.compile(r"[a-z]{2,3}(?:[-_][a-z0-9]{2,4}){0,2}")  # da, pt-br, zh_hans_cn (lower-cased)
 _LOCALE_EXTENSIONS = _words("po pot xliff xlf strings stringsdict arb ftl")
 _CODE_EXTENSIONS = _words(
@@ -82,7 +84,7 @@ _SAMPLE_DIRS = (
         """
         test tests __tests__ testing testdata test_data test-data tests_data spec specs fixtures
         fixture __fixtures__ __mocks__ mocks mock cassettes cassette vcr_cassettes recordings e2e
-        unit_tests integration_tests unittests testutil testutils conformance tap __snapshots__
+        unit_tests integration_tests unittests testutil testutils conformance tap __snapshots__ enos
         """
     )
     | LOCAL_SETUP_FOLDERS

@@ -87,6 +87,7 @@ VENDORED = "in vendored third-party code: its upstream's sample?"
 CI_FILE = "in a CI configuration: a test service's credential? (a real one comes from the CI's secret store)"
 HAND_MADE = "it reads as made by hand or as an id: a sample?"
 API_EXAMPLE = "inside an API's documented example (`example = ...`): a sample response?"
+HELP_EXAMPLE = "under an `Example:` a few lines up (a command's help text): a sample?"
 TEST_NAME = "its name says it is a test value"
 COMMENT = "in a comment of source code: an example?"
 TEST_MODULE = "in the file's test module: a value made for a test?"
@@ -127,6 +128,8 @@ def severity(
             return Severity.WARNING, API_EXAMPLE
         if context.code and "```" in line[:start]:
             return Severity.WARNING, DOC_STRING  # a string of Markdown with a code block: a page's example
+        if context.code and _EXAMPLES_HEADING.search("\n".join(around[: max(0, around.find(line))].split("\n")[-7:])):
+            return Severity.WARNING, HELP_EXAMPLE  # a command's help text: `... Example:`, then the block
         return judged
     if rule in _URL_RULES:
         return _url_password(context, secret)
@@ -222,7 +225,7 @@ _VALUE_OPENER = re.compile(r"""(?:[:=(\[{]|[|>][-+]?)[ \t]*$|(?:\"\"\"|\'\'\')[ 
 
 # a help text's or a page's heading over what a command prints (age's `age-keygen` usage: `Examples:`,
 # then `$ age-keygen` and the key it writes)
-_EXAMPLES_HEADING = re.compile(r"(?im)^[ \t#/*]*(?:for )?examples?:?[ \t]*$")
+_EXAMPLES_HEADING = re.compile(r"(?im)(?:^[ \t#/*]*(?:for )?examples?:?|\bexamples?:)[ \t\"'`,]*$")
 
 
 def _example_comment_above(above: str) -> bool:
@@ -333,11 +336,12 @@ def _commented_out(line: str, path: str) -> bool:
     return first == "!" and name.endswith(".properties")
 
 
-_SETTINGS_EXTENSIONS = (".yml", ".yaml", ".toml", ".ini", ".cfg", ".conf", ".properties", ".env")
+_SETTINGS_EXTENSIONS = (".yml", ".yaml", ".toml", ".ini", ".cfg", ".conf", ".properties", ".env", ".hcl", ".tfvars")
 
 
 def _is_settings_file(path: str) -> bool:
-    """A configuration file whose `#` lines are comments: YAML, TOML, INI, a dotenv file."""
+    """A configuration file whose `#` lines are comments: YAML, TOML, INI, a dotenv file, HCL (Boundary's
+    packaged `boundary.hcl`: `#   key = "..."`, a block to fill in)."""
     name = path.rsplit("/", 1)[-1].lower()
     return name.endswith(_SETTINGS_EXTENSIONS) or name.startswith(".env")
 
