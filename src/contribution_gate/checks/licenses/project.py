@@ -74,6 +74,7 @@ class Project:
         self._granted: frozenset[str] | None = None
         self._carve_outs: tuple[str, ...] | None = None
         self._files: dict[str, Expr | None] = {}  # a root license file's license, read once for both uses
+        self._texts: dict[str, str | None] = {}
 
     def get(self) -> tuple[Expr | None, str]:
         with self._lock:
@@ -159,9 +160,13 @@ class Project:
         return None, ""
 
     def _text(self, name: str) -> str | None:
+        """A root file's text, read once: the license file serves its license, the licenses it
+        grants and its carve-outs."""
         assert self._read is not None
-        data = self._read(name)
-        return data.decode("utf-8", "replace") if data is not None else None
+        if name not in self._texts:
+            data = self._read(name)
+            self._texts[name] = data.decode("utf-8", "replace") if data is not None else None
+        return self._texts[name]
 
     def _from_manifest(self, name: str) -> Expr | None:
         from . import manifests

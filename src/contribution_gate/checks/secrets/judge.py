@@ -128,7 +128,7 @@ def severity(
             return Severity.WARNING, API_EXAMPLE
         if context.code and "```" in line[:start]:
             return Severity.WARNING, DOC_STRING  # a string of Markdown with a code block: a page's example
-        if context.code and _EXAMPLES_HEADING.search("\n".join(around[: max(0, around.find(line))].split("\n")[-7:])):
+        if context.code and _under_examples_heading(_above(around, line)):
             return Severity.WARNING, HELP_EXAMPLE  # a command's help text: `... Example:`, then the block
         return judged
     if rule in _URL_RULES:
@@ -142,7 +142,7 @@ def severity(
     if secret.isalpha() and words_only(secret):
         return None
     if rule in _KEY_MATERIAL and checked is Severity.ERROR:
-        return private_key(context, line[:start], around[: around.find(line)] if line in around else "")
+        return private_key(context, line[:start], _above(around, line))
     if rule == "azure-sas-token" and checked is Severity.ERROR and (ended := sas.expired_on(line, start)):
         return Severity.WARNING, SAS_EXPIRED.format(day=ended)
     if rule == "password-hash" and context.sample:
@@ -198,7 +198,7 @@ def private_key(context: Context, line: str = "", above: str = "") -> Judged:
         return Severity.WARNING, CI_FILE if context.ci else TEST_KEY
     if context.code and is_comment_line(line):
         return Severity.WARNING, COMMENT
-    if _example_comment_above(above) or _EXAMPLES_HEADING.search("\n".join(above.split("\n")[-8:])):
+    if _example_comment_above(above) or _under_examples_heading(above):
         return Severity.WARNING, EXAMPLE_ABOVE
     if _named_as_stand_in(line, above):
         return Severity.WARNING, NAMED_STAND_IN
@@ -226,6 +226,17 @@ _VALUE_OPENER = re.compile(r"""(?:[:=(\[{]|[|>][-+]?)[ \t]*$|(?:\"\"\"|\'\'\')[ 
 # a help text's or a page's heading over what a command prints (age's `age-keygen` usage: `Examples:`,
 # then `$ age-keygen` and the key it writes)
 _EXAMPLES_HEADING = re.compile(r"(?im)(?:^[ \t#/*]*(?:for )?examples?:?|\bexamples?:)[ \t\"'`,]*$")
+
+
+def _under_examples_heading(above: str) -> bool:
+    """Whether one of the (up to eight) lines above ends in `Example:` or is an `Examples` heading."""
+    return _EXAMPLES_HEADING.search("\n".join(above.split("\n")[-8:])) is not None
+
+
+def _above(around: str, line: str) -> str:
+    """The text of `around` (a line with its neighbours) before `line`, "" when it is not in it."""
+    at = around.find(line)
+    return around[:at] if at >= 0 else ""
 
 
 def _example_comment_above(above: str) -> bool:
@@ -389,8 +400,7 @@ def _in_documented_example(around: str, line: str, start: int) -> bool:
     at most (Meilisearch documents its API with `example = json!({ ..., "key": "d0552b..." })`):
     a response the documentation shows, not a key the code uses. Brackets in strings are counted too:
     at worst a value is taken for one outside an example, which it was before."""
-    at = around.find(line)
-    before = (around[:at] if at >= 0 else "") + line[:start]
+    before = _above(around, line) + line[:start]
     depth = 0
     for index in range(len(before) - 1, -1, -1):
         char = before[index]
