@@ -1,27 +1,27 @@
 """The one reader of archives and compressed files, for every check that looks inside them.
 
-zip (and what is a zip: jar, whl, npz, PyTorch's `.pt`, `.keras`; also after a prefix, as zipfile
-reads it), tar, gzip, bzip2, xz, and joblib's zlib and lzma streams, nested, read from a seekable
-stream and never extracted to disk by name. The models check routes each member by its content; the
-secrets check reads text members. One `Budget` per committed file bounds the whole walk:
+zip (and what is a zip: jar, whl, npz, PyTorch's `.pt`, `.keras`; also after a prefix, as zipfile reads it), tar,
+gzip, bzip2, xz, and joblib's zlib and lzma streams, nested, read from a seekable stream and never extracted to disk
+by name. The models check routes each member by its content; the secrets check reads text members. One `Budget` per
+committed file bounds the whole walk:
 
 - depth: archives nested more than `max_depth` deep are not opened;
-- members: at most `max_members` entries over all archives of the walk; a zip's central directory is
-  measured from its end record and counted record by record before `zipfile` parses it (a directory
-  over `max_directory` bytes or `max_members` entries is not parsed at all);
-- bytes: decompressed bytes (the first bytes of each member looked at included) count against
-  `max_bytes`, and against `max_ratio` times the committed file's size (with a floor of
-  `ratio_floor`), so a decompression bomb stops after a few MiB instead of filling the disk;
+- members: at most `max_members` entries over all archives of the walk; a zip's central directory is measured from
+  its end record and counted record by record before `zipfile` parses it (a directory over `max_directory` bytes or
+  `max_members` entries is not parsed at all);
+- bytes: decompressed bytes (the first bytes of each member looked at included) count against `max_bytes`, and
+  against `max_ratio` times the committed file's size (with a floor of `ratio_floor`), so a decompression bomb stops
+  after a few MiB instead of filling the disk;
 - time: past the caller's `deadline` the walk stops;
-- sizes: a stored zip member or a tar member claiming more bytes than the archive holds, or a tar
-  header (PAX, GNU long name) claiming more than `max_header` bytes, is an issue, never a read;
-- what cannot be read (corrupt, encrypted, an unsupported method, duplicate or empty names, a chain
-  of tar headers too deep) is an `Issue`, never a silent skip or a crash.
+- sizes: a stored zip member or a tar member claiming more bytes than the archive holds, or a tar header (PAX, GNU
+  long name) claiming more than `max_header` bytes, is an issue, never a read;
+- what cannot be read (corrupt, encrypted, an unsupported method, duplicate or empty names, a chain of tar headers
+  too deep) is an `Issue`, never a silent skip or a crash.
 
-Stored zip members and tar members are read in place, through a window on the archive; a compressed
-member is copied into a spooled temporary file, and only when the caller's `select` wants it after
-seeing its first bytes. Sparse tar members count their expanded size; links are left to their
-targets, which are read under their own names.
+Stored zip members and tar members are read in place, through a window on the archive; a compressed member is copied
+into a spooled temporary file, and only when the caller's `select` wants it after seeing its first bytes. Sparse tar
+members count their expanded size; links are left to their targets, which are read under their own names. A walk's
+`Budget.look` sees every member's first bytes, for a survey of the walk (`surveys`).
 """
 
 from __future__ import annotations
@@ -136,6 +136,7 @@ class Budget:
     used: int = 0  # decompressed bytes
     members: int = 0
     deadline: float | None = None  # time.monotonic() past which the walk stops
+    look: Callable[[bytes, int], None] | None = None  # shown every member's (first bytes, declared size) by `walk`
 
     @property
     def limit(self) -> int:
@@ -249,13 +250,14 @@ def members(stream: BinaryIO, kind: str, budget: Budget, depth: int, select: Sel
 
 
 def walk(stream: BinaryIO, budget: Budget, select: Select, depth: int = 0, path: str = "") -> Iterator[Member | Issue]:
-    """Every selected leaf member of a container, recursing into nested containers. A member's
-    name is its path through the containers, joined by `!` (`bundle.zip!conf/.env`)."""
+    """Every selected leaf member of a container and of those nested in it, named by its path (`b.zip!conf/.env`)."""
     kind = container_kind(stream)
     if kind is None:
         return
 
     def wanted(name: str, head: bytes, size: int) -> bool:
+        if budget.look is not None:
+            budget.look(head, size)
         return kind_of(head) is not None or select(name, head, size)
 
     for item in members(stream, kind, budget, depth, wanted):
@@ -284,8 +286,7 @@ def _counted(budget: Budget, count: int = 1) -> Issue | None:
 
 
 def _spool(source: BinaryIO, budget: Budget, head: bytes = b"") -> BinaryIO | Issue:
-    """A seekable copy of `head` (read from `source` and counted already) and the rest of
-    `source`, or the issue that stopped the copy (bytes or time)."""
+    """A seekable copy of `head` (read and counted already) and the rest of `source`, or what stopped it."""
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115 - the caller closes it
     out.write(head)
     while block := source.read(BLOCK):
@@ -299,8 +300,7 @@ def _spool(source: BinaryIO, budget: Budget, head: bytes = b"") -> BinaryIO | Is
 
 # -- zip ----------------------------------------------------------------------------------------------
 def _directory(stream: BinaryIO, budget: Budget) -> Issue | None:
-    """Measure a zip's central directory from its end record, and count its records, before
-    `zipfile` reads it whole into memory and makes an object of every record."""
+    """Measure and count a zip's central directory before `zipfile` makes an object of every record."""
     size = stream.seek(0, io.SEEK_END)
     tail_start = max(0, size - (_EOCD.size + 0xFFFF))
     stream.seek(tail_start)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 if TYPE_CHECKING:
     from .content import Content
+    from .surveys import Surveys
 
 
 class Severity(str, enum.Enum):
@@ -334,12 +335,14 @@ class Setup:
     the change (the cla check: the base's signature file and the event's people). `repository`:
     the reviewed repository's name (`examples`), for checks that judge a file by where it stands.
     `whole_tree`: the review reads a tree as it stands (`--all-files`, named files), not a change
-    someone proposes."""
+    someone proposes. `surveys`: the review's surveys of archive walks, shared by the checks that
+    walk committed archives (`surveys.py`)."""
 
     content: Content | None = None
     loaded: Any = None
     repository: str = ""
     whole_tree: bool = False
+    surveys: Surveys | None = None
 
 
 NO_SETUP = Setup()

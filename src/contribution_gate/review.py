@@ -29,6 +29,7 @@ from .errors import ConfigError, PolicyValueError
 from .model import AddedLines, Commit, FileChange, Finding, Setup, Target, with_excerpt
 from .policy import Judged, Outcome
 from .redaction import scrub
+from .surveys import Surveys
 
 Progress = Callable[[int, int], None]  # (files seen, commits seen)
 MAX_RESCAN = 32 << 20  # bytes of a file read again to confirm a marker (past it: not confirmed)
@@ -159,8 +160,9 @@ def run_review(
         content = getattr(items, "content", None)
     loaded = inputs or {}  # check id -> what the session loaded for it from outside the change
     whole_tree = target.kind in ("all-files", "files")
+    surveys = Surveys()  # one archive walk told to the checks that would walk it again
     running = {
-        name: _start(name, config, Setup(content, loaded.get(name), repository, whole_tree))
+        name: _start(name, config, Setup(content, loaded.get(name), repository, whole_tree, surveys))
         for name in select_checks(config, only)
     }
     keep_commits = any(reads_commits(run.check, run.opts) for run in running.values())

@@ -10,7 +10,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from ...content import chunks, size_of
 from ...model import FileChange, Finding, Severity, fingerprint
@@ -19,6 +19,9 @@ from .budget import MAX_JSON_VALUES, Meter, json_values
 from .problems import UNSCANNED, Problem, capped
 from .routes import Routes
 from .settings import ID, Options
+
+if TYPE_CHECKING:
+    from ...surveys import Survey
 
 MAX_TEXT = 64 << 20
 _BESIDE_WEIGHTS = re.compile(
@@ -93,21 +96,23 @@ def binary(change: FileChange, opts: Options) -> Iterator[Finding]:
             if unreadable is not None:
                 yield unreadable
             return
-        found, is_model = _scan_stream(change, stream, opts, meter)
+        surveyed = opts.surveys.of(change.blob) if opts.surveys is not None else None
+        found, is_model = _scan_stream(change, stream, opts, meter, surveyed=surveyed)
     yield from found
     if is_model:  # after the blob is closed: reading other files must not spool it
         yield from _tree_rules(change, opts, meter)
 
 
 def _scan_stream(
-    change: FileChange, stream: BinaryIO, opts: Options, meter: Meter, where: str = ""
+    change: FileChange, stream: BinaryIO, opts: Options, meter: Meter, where: str = "", surveyed: Survey | None = None
 ) -> tuple[list[Finding], bool]:
     """The findings in a binary (or LFS object) read by its format, and whether it is a model
-    file (the manifests that list it are checked then). The format readers and archive openers
-    are imported here: a change of text files never needs them."""
+    file (the manifests that list it are checked then); `surveyed`: another check's walk of this
+    archive (`surveys`). The format readers and archive openers are imported here: a change of
+    text files never needs them."""
     from .scan import MODEL_FORMATS, scan
 
-    result = scan(stream, size_of(stream), opts.limits, meter)
+    result = scan(stream, size_of(stream), opts.limits, meter, surveyed)
     if result.format == "lfs-pointer":
         stream.seek(0)
         return list(_lfs(change, stream.read(1025), opts, meter)), False

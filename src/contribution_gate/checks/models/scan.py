@@ -16,14 +16,18 @@ from __future__ import annotations
 import ast
 import json
 import struct
+import time
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from ... import containers
 from ...containers import Budget, Issue
 from . import code, onnx, pickles, tensors
 from .budget import MAX_JSON_VALUES, Limits, Meter, OverBudget, json_values
 from .problems import Problem, capped
+
+if TYPE_CHECKING:
+    from ...surveys import Survey
 
 HEAD = containers.HEAD
 _HDF5 = b"\x89HDF\r\n\x1a\n"
@@ -60,6 +64,7 @@ class Result:
     budget: Budget | None = None  # the archive budget of the committed file, shared by every depth
     meter: Meter | None = None  # its opcode and time budget, shared likewise
     members: list[str] = field(default_factory=list)  # names in a zip at the top, to name its kind
+    walked: bool = False  # another check's walk of the archive at the top stands for this one's
 
 
 # formats announced by their first bytes alone
@@ -108,11 +113,25 @@ def may_be_pickle(head: bytes, size: int) -> bool:
     return pickles.could_run(head, whole=len(head) >= size)
 
 
-def scan(stream: BinaryIO, size: int, limits: Limits, meter: Meter | None = None) -> Result:
+def would_read(head: bytes, declared: int) -> bool:
+    """Whether an archive member with these first bytes (and declared size, -1: unknown) is one this
+    check reads itself; a nested archive is not, as every walk opens it and shows its members."""
+    kind = sniff(head, declared if declared >= 0 else len(head) + 1)
+    return kind is not None and kind not in DATA_FORMATS and kind not in containers.KINDS
+
+
+def scan(
+    stream: BinaryIO, size: int, limits: Limits, meter: Meter | None = None, surveyed: Survey | None = None
+) -> Result:
     """Scan one committed file (or LFS object) within one budget: `meter` when the caller started
-    the file's clock already."""
+    the file's clock already. `surveyed`: another check's walk of this archive, which stands for
+    this check's own when it met no member this check reads and kept within its bounds (`surveys`):
+    then the archive's members are not read again (a zip's kind stays `zip`: a PyTorch, Keras or
+    npz zip holds members read here)."""
     meter = meter or limits.meter()
-    result = Result(budget=limits.budget(size, meter), meter=meter)
+    budget = limits.budget(size, meter)
+    result = Result(budget=budget, meter=meter)
+    result.walked = surveyed is not None and surveyed.within(budget.bounds, size, meter.deadline - time.monotonic())
     _scan(stream, size, limits, result, 0)
     if result.format == "zip":
         result.format = _zip_kind(result.members)
@@ -177,7 +196,7 @@ def _by_format(
     if kind in ("pickle", "pickle?"):
         return _pickles(stream, 0, size, limits, result, strict=kind == "pickle" and not in_archive)
     if kind in containers.KINDS:
-        return _container(kind, stream, limits, result, depth)
+        return [] if depth == 0 and result.walked else _container(kind, stream, limits, result, depth)
     if kind == "npy":
         return _npy(stream, size, limits, result)
     if kind == "safetensors":

@@ -14,6 +14,7 @@ from ...resources import data_file, tomllib
 from ...trust import in_ci
 
 if TYPE_CHECKING:
+    from ...surveys import Surveys
     from .budget import Limits
     from .pickles import Allowlist
 
@@ -37,6 +38,7 @@ class Options:
     require_aibom: bool = False
     aibom: str = DEFAULT_AIBOM
     content: Content | None = None
+    surveys: Surveys | None = None  # the review's surveys of archive walks (`surveys.py`)
 
     @cached_property
     def limits(self) -> Limits:
@@ -74,4 +76,19 @@ def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
         require_aibom=bool(table.get("require-aibom", False)),
         aibom=table.get("aibom", DEFAULT_AIBOM),
         content=setup.content,
+        surveys=_watching(setup.surveys),
     )
+
+
+def _watching(surveys: Surveys | None) -> Surveys | None:
+    """The review's surveys, watched for members this check reads: another check's walk of an archive
+    that met none stands for this check's own (`surveys.py`)."""
+    if surveys is not None:
+        surveys.watch(_would_read)
+    return surveys
+
+
+def _would_read(head: bytes, size: int) -> bool:
+    from .scan import would_read  # the format sniffers: only once an archive is walked
+
+    return would_read(head, size)

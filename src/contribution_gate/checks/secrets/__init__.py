@@ -43,6 +43,7 @@ from .lines import Kind
 
 if TYPE_CHECKING:
     from ...content import Content
+    from ...surveys import Surveys
     from .members import Unopened
     from .userrules import UserRules
 
@@ -66,6 +67,7 @@ class Options:
     unscanned: Severity = Severity.NOTE  # what cannot be opened (an encrypted member, a 7z archive)
     content: Content | None = None  # whole files: archives, notebooks
     examples: bool = False  # a repository of examples: every file is a sample (`context.of`)
+    surveys: Surveys | None = None  # the review's, told what each archive walk met (`surveys.py`)
 
 
 def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
@@ -83,6 +85,7 @@ def options(table: Mapping[str, Any], setup: Setup = NO_SETUP) -> Options:
         unscanned=Severity(table.get("unscanned") or ("warning" if in_ci() else "note")),
         content=setup.content,
         examples=is_examples_repository(setup.repository),
+        surveys=setup.surveys,
     )
 
 
@@ -200,6 +203,7 @@ def _inside(change: FileChange, opts: Options) -> Iterator[Finding]:
             opts.max_file_size,
             partial(_member_kind, change.path, examples=opts.examples),
             partial(_scan_text, opts),
+            opts.surveys.surveyor(change.blob) if opts.surveys is not None else None,
         )
         for item in found:
             if isinstance(item, members.Unopened):

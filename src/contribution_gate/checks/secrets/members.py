@@ -17,7 +17,7 @@ import io
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from ... import containers
 from ...containers import Bounds, Budget, Issue, Member
@@ -28,6 +28,9 @@ from ...model import AddedLines
 from . import notebooks, office
 from .blocks import Found
 from .lines import Kind, candidate
+
+if TYPE_CHECKING:
+    from ...surveys import Surveyor
 
 MAX_SECONDS = 120.0  # time to read one committed archive
 _STREAMS = frozenset(("gzip", "bzip2", "xz", "zlib", "lzma"))
@@ -89,9 +92,10 @@ def scan(
     max_file_size: int,
     kind_of: Callable[[str], Kind],
     scan_text: Scan,
+    surveyor: Surveyor | None = None,
 ) -> Iterator[InMember | MemberName | Unopened]:
     """Every hit in the text members of the committed archive `stream` (at `path`), the member
-    names worth a look, and what was not opened."""
+    names worth a look, and what was not opened; `surveyor` takes the walk's survey (`surveys`)."""
     head = stream.read(containers.HEAD)
     stream.seek(0)
     other = other_archive(head)
@@ -100,8 +104,10 @@ def scan(
         return
     if containers.kind_of(head) is None:
         return
-    budget = Budget(limits, size_of(stream), deadline=time.monotonic() + MAX_SECONDS)
+    look = surveyor.look if surveyor is not None else None
+    budget = Budget(limits, size_of(stream), deadline=time.monotonic() + MAX_SECONDS, look=look)
     names: list[str] = []
+    clean = True  # no issue met: the survey stands for the whole archive
 
     def wanted(name: str, head: bytes, size: int) -> bool:
         if candidate().found(name.lower()):
@@ -112,10 +118,13 @@ def scan(
         yield from map(MemberName, names)
         names.clear()
         if isinstance(item, Issue):
+            clean = False
             yield Unopened(named(path, item.where.replace(" > ", "!")), item.message, item.rule)
         else:
             yield from _member(item, named(path, item.name), max_file_size, kind_of, scan_text)
     yield from map(MemberName, names)
+    if surveyor is not None and clean:
+        surveyor.done(budget)
 
 
 def named(path: str, member: str) -> str:
