@@ -18,7 +18,7 @@ from .model import AddedLine, AddedLines, FileChange
 _DOCUMENTATION_STRING = re.compile(
     r"^(?:DOCUMENTATION|EXAMPLES?|RETURN|USAGE)\s*=\s*[rRuU]?(\"\"\"|''')"
     r"|^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t][^\n#]{0,400}:\n[ \t]*[rRuU]?(\"\"\"|''')"
-    r"|^[ \t]*\)[^\n#]{0,200}:\n[ \t]*[rRuU]?(\"\"\"|''')"
+    r"|^[^\n#]{0,400}\)[^\n#()]{0,200}:\n[ \t]*[rRuU]?(\"\"\"|''')"  # a signature's last line: `    b=None):`
     r"|\A(?:#[^\n]*\n)*[rRuU]?(\"\"\"|''')",
     re.MULTILINE,
 )

@@ -10,6 +10,7 @@ under several licenses must be able to take the code under each of them.
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -126,6 +127,8 @@ def _pair(lic: Lic, klass: str, own: Lic) -> tuple[str, str]:
         return PASS, "it is the project's own license"
     if lic.key == own.key and own.exception is None:  # an exception only adds permissions
         return PASS, "it is the project's own license, with an exception that grants more"
+    if _later_versions_allowed(lic, own):
+        return PASS, "it may be taken under the project's own license, a version it allows"
     table = data()
     # [pairs] name bare licenses; an exception with a class of its own (`GPL-2.0 WITH
     # Linux-syscall-note`) changes what the license asks, so its class decides
@@ -138,6 +141,22 @@ def _pair(lic: Lic, klass: str, own: Lic) -> tuple[str, str]:
     outcome = row.get(klass, FAIL)
     note = table["class-notes"].get(klass, klass)
     return outcome, f"it is {note}" if outcome != PASS else ""
+
+
+_VERSIONED = re.compile(r"(?P<family>[a-z][a-z-]*?)-(?P<version>\d+(?:\.\d+)*)(?P<plus>-plus)?")
+
+
+def _later_versions_allowed(lic: Lic, own: Lic) -> bool:
+    """`LGPL-2.1-or-later` in a project under `LGPL-2.1-only` (paramiko), or under 3.0: the file's
+    notice lets anyone take it under that version or any later one, the project's among them."""
+    mine, theirs = _VERSIONED.fullmatch(lic.key), _VERSIONED.fullmatch(own.key)
+    if mine is None or theirs is None or not mine["plus"] or lic.exception not in (own.exception, None):
+        return False
+    return mine["family"] == theirs["family"] and _version(mine["version"]) <= _version(theirs["version"])
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
 
 
 def _pair_reason(lic: Lic, own: Lic, outcome: str) -> str:

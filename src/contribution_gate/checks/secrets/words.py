@@ -111,10 +111,14 @@ def wordiness(value: str) -> float:
     return total / count if count else 1.0
 
 
+# numbers that name things: powers of two, 2^16 - 1 and + 1 (RSA's exponent), Curve25519's prime (`Ed25519PrivateKey`)
+_NAMING_NUMBERS = frozenset(str(n) for n in (*(2**k for k in range(14, 25)), 65535, 65537, 25519))
+
+
 def is_trivial_number(piece: str) -> bool:
-    """A run of digits that is no random number: up to four digits, or a run that counts up or down
-    or repeats (`123456789`, `0000`, `9876`)."""
-    if len(piece) <= 4:
+    """A run of digits that is no random number: up to four digits, a number that names something
+    (`25519`, `65537`, `16384`), or a run that counts up or down or repeats (`123456789`, `0000`, `9876`)."""
+    if len(piece) <= 4 or piece in _NAMING_NUMBERS:
         return True
     steps = {(int(b) - int(a)) % 10 for a, b in pairwise(piece)}
     return len(steps) == 1 and steps <= {0, 1, 9}
