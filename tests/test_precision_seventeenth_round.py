@@ -122,3 +122,25 @@ def test_a_file_under_an_or_later_license_fits_a_project_under_one_of_those_vers
     found = _whole_tree(gate, based_repo, "licenses")
     assert not {where for where in found if where[0] == "paramiko/client.py"}, found
     assert found.get(("paramiko/gpl3.py", 1)) == ERROR, found
+
+
+def test_a_strong_phrase_describing_other_data_is_no_marking(based_repo: Any, gate: Gate) -> None:
+    """Rails generates `config/initializers/session_store.rb` with the advice `# which shouldn't be used to
+    store highly confidential information` (doorkeeper's test application keeps it): a sentence about other
+    data, not a marking of this file. A phrase opening the comment, or said of this content ("is", "contains"),
+    still marks it."""
+    check(
+        gate,
+        based_repo,
+        {
+            "spec/dummy/config/initializers/session_store.rb": [
+                ("# Use the database for sessions instead of the cookie-based default,", NONE),
+                ("# which shouldn't be used to store highly confidential information", NONE),
+                ("# Never log strictly confidential data here.", NONE),
+                ("Rails.application.config.session_store :cookie_store", NONE),
+            ],
+            "lib/acme/pricing.rb": [("# HIGHLY CONFIDENTIAL - do not distribute", ERROR), ("X = 1", NONE)],
+            "lib/acme/margins.rb": [("X = 1", NONE), ("# It contains strictly confidential information.", ERROR)],
+        },
+        "proprietary-markers",
+    )

@@ -195,7 +195,7 @@ def _accepts(rules: Rules, segment: Segment, found: re.Match[str], whole: bool, 
     label = whole or stands_as_label(segment.text, found.start(), found.end())
     where = segment.where
     if strength == STRONG:
-        return label if where == "line" else True
+        return label if where == "line" else not _said_of_other_things(text, found.start(), found.end())
     if where == "trailing" or not label:
         return False
     if where in ("value", "cell") and not (
@@ -217,6 +217,46 @@ def _accepts(rules: Rules, segment: Segment, found: re.Match[str], whole: bool, 
 
 
 _KINDS_OF_THINGS = frozenset(["proprietary", "restricted"])
+_WORD = re.compile(r"[A-Za-z']+")
+# before a phrase, words that say what it describes is this content: "it is", "contains"
+_PREDICATES = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "remain",
+        "remains",
+        "contains",
+        "contain",
+        "containing",
+        "includes",
+        "include",
+    ]
+)
+
+
+def _said_of_other_things(text: str, start: int, end: int) -> bool:
+    """A strong phrase of adjectives inside a sentence, before the noun it describes, after words not saying this
+    content is so: advice about other data (Rails' generated `# which shouldn't be used to store highly
+    confidential information`, `# Never log strictly confidential data`), no marking. One opening the
+    comment, or after "is" or "contains" (`# It contains highly confidential information`), marks."""
+    if not norm(text[start:end]).endswith(("confidential", "proprietary")):
+        return False  # "under NDA", "not for distribution" describe no noun after them
+    before = _WORD.findall(text[:start])
+    after = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+    return (
+        len(before) >= 2
+        and before[-1].islower()
+        and before[-1] not in _PREDICATES
+        and after is not None
+        and after.group(0).islower()
+    )
+
+
 _BULLET = re.compile(r"[ \t]*(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+")
 
 
