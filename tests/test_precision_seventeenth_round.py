@@ -144,3 +144,51 @@ def test_a_strong_phrase_describing_other_data_is_no_marking(based_repo: Any, ga
         },
         "proprietary-markers",
     )
+
+
+def test_a_password_option_joined_to_a_variable_is_code(based_repo: Any, gate: Gate) -> None:
+    """Laravel's `DbCommand` builds `'--password='.$connection['password']`: the quote after `=` closes the
+    string, and what follows is the code that joins the variable (`.` in PHP, `+` in Java or JavaScript),
+    no password. A password written into the option is still one."""
+    check(
+        gate,
+        based_repo,
+        {
+            "src/Illuminate/Database/Console/DbCommand.php": [
+                ("<?php", NONE),
+                ("$optional = ['password' => '--password='.$connection['password']];", NONE),
+                ('String command = "pg_dump --passphrase=" + settings.passphrase();', NONE),
+                (f"run('gpg --batch --passphrase={rand(8)}{rand(4, '0123456789')}{rand(4)} file.gpg');", ERROR),
+            ],
+        },
+        "secrets",
+    )
+
+
+def test_a_patent_license_beside_a_copyright_license_is_for_review(based_repo: Any, gate: Gate) -> None:
+    """IdentityServer4's samples bundle oidc-client.js, whose webpack bundle keeps regenerator's notice (BSD
+    and "an additional grant of patent rights ... in the PATENTS file"), which ScanCode reads as Facebook's
+    patent grant, a license of its category "Patent License": no license the gate could not identify (an
+    error), but a grant beside the code's license whose terms (it ends on a patent suit) need a look."""
+    notice = "\n".join(
+        (
+            "/**",
+            " * Copyright (c) 2014, Facebook, Inc.",
+            " * All rights reserved.",
+            " *",
+            " * This source code is licensed under the BSD-style license found in the",
+            " * https://raw.github.com/facebook/regenerator/master/LICENSE file. An",
+            " * additional grant of patent rights can be found in the PATENTS file in",
+            " * the same directory.",
+            " */",
+        )
+    )
+    based_repo.commit_files(
+        "sample client",
+        {
+            "LICENSE": license_text("apache-2.0"),
+            "samples/JsOidc/wwwroot/libs/oidc-client.js": "var a = 1;\n" + notice + "\nvar b = 2;\n",
+        },
+    )
+    found = _whole_tree(gate, based_repo, "licenses")
+    assert {severity for (path, _), severity in found.items() if path.endswith("oidc-client.js")} == {WARNING}, found

@@ -13,12 +13,13 @@ from .model import AddedLine, AddedLines, FileChange
 
 # a module's documentation kept in a string: Ansible's DOCUMENTATION, EXAMPLES and RETURN, a USAGE;
 # a docstring: a triple-quoted string that opens the line after a `def`'s or a `class`'s header (or
-# after the `) -> T:` that closes a signature over several lines), or the file (authlib's docstrings
-# quote RFC 6749's example tokens). Each header ends its line with `:`, so each repeat has one way to match.
+# after the line that closes a signature over several lines: `) -> T:`, or oauthlib's `        headers=None):`),
+# or the file (authlib's docstrings quote RFC 6749's example tokens). Each header ends its line with `:`, and
+# a closing line holds one `)`, so each repeat has one way to match.
 _DOCUMENTATION_STRING = re.compile(
     r"^(?:DOCUMENTATION|EXAMPLES?|RETURN|USAGE)\s*=\s*[rRuU]?(\"\"\"|''')"
     r"|^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t][^\n#]{0,400}:\n[ \t]*[rRuU]?(\"\"\"|''')"
-    r"|^[^\n#]{0,400}\)[^\n#()]{0,200}:\n[ \t]*[rRuU]?(\"\"\"|''')"  # a signature's last line: `    b=None):`
+    r"|^[^\n#()]{0,400}\)[^\n#()]{0,200}:\n[ \t]*[rRuU]?(\"\"\"|''')"
     r"|\A(?:#[^\n]*\n)*[rRuU]?(\"\"\"|''')",
     re.MULTILINE,
 )

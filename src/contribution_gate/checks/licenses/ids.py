@@ -28,6 +28,7 @@ CLASSES = (
     "use-restricted",
     "proprietary",
     "unknown",
+    "patent-grant",
 )
 _SCANCODE_REF = "licenseref-scancode-"
 _LICENSE_REF = "licenseref-"
