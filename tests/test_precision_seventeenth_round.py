@@ -125,10 +125,9 @@ def test_a_file_under_an_or_later_license_fits_a_project_under_one_of_those_vers
 
 
 def test_a_strong_phrase_describing_other_data_is_no_marking(based_repo: Any, gate: Gate) -> None:
-    """Rails generates `config/initializers/session_store.rb` with the advice `# which shouldn't be used to
-    store highly confidential information` (doorkeeper's test application keeps it): a sentence about other
-    data, not a marking of this file. A phrase opening the comment, or said of this content ("is", "contains"),
-    still marks it."""
+    """Rails generates `config/initializers/session_store.rb` with the advice of its second line below
+    (doorkeeper's test application keeps it): a sentence about other data, not a marking of this file. A
+    phrase opening the comment, or said of this content ("is", "contains"), still marks it."""
     check(
         gate,
         based_repo,

@@ -240,10 +240,10 @@ _PREDICATES = frozenset(
 
 
 def _said_of_other_things(text: str, start: int, end: int) -> bool:
-    """A strong phrase of adjectives inside a sentence, before the noun it describes, after words not saying this
-    content is so: advice about other data (Rails' generated `# which shouldn't be used to store highly
-    confidential information`, `# Never log strictly confidential data`), no marking. One opening the
-    comment, or after "is" or "contains" (`# It contains highly confidential information`), marks."""
+    """A strong phrase of adjectives inside a sentence, before the noun it describes, after words not saying
+    this content is so: advice about other data, no marking (Rails generates the comment `# which shouldn't
+    be used to store highly confidential information`). A phrase opening the comment, or after "is" or
+    "contains", marks."""
     if not norm(text[start:end]).endswith(("confidential", "proprietary")):
         return False  # "under NDA", "not for distribution" describe no noun after them
     before = _WORD.findall(text[:start])
