@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import tarfile
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -43,13 +42,7 @@ def safetensors_like_gzip() -> bytes:
 
 
 def tar_gz(files: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with tarfile.open(fileobj=out, mode="w:gz") as archive:
-        for name, data in files.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return out.getvalue()
+    return gzip.compress(F.tarred(files), mtime=0)
 
 
 def nested(depth: int, inner: dict[str, bytes]) -> bytes:
