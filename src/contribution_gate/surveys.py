@@ -2,8 +2,8 @@
 
 The secrets check reads every text member of a committed archive; the models check then reads the same
 archive for members in model formats. Most archives of a tree (wheels, source tarballs, jars) hold none, so
-that second walk decompressed everything again to find nothing: on pypa/pip's tree, 87 test archives and a
-fifth of the review's CPU time. A check that walks an archive now shows each member's first bytes to the
+that second walk decompressed everything again to find nothing: on pypa/pip's tree, 87 test archives and
+about a tenth of the review's CPU time. A check that walks an archive now shows each member's first bytes to the
 watchers of the review (a check that may walk it later registers one: `watch`); when its walk ends without
 an issue, the survey is kept, for the last archive only (the checks take each file in turn). The later
 check skips its own walk only when no watcher wanted a member and the walk kept within that check's own
