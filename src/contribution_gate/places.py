@@ -21,6 +21,7 @@ EXAMPLE_FOLDERS = _EXAMPLE_NAMES | frozenset(["guides", "guide", "howto"])
 
 _TEST_DIRS = frozenset(
     ["test", "tests", "testing", "__tests__", "spec", "specs", "fixtures", "testdata", "test-data", "test_data"]
+    + ["__snapshots__", ".snapshots"]  # what snapshot tests recorded: Jest's and Vitest's, Go's cupaloy (Hydra's)
 )
 # folders of a local or throwaway setup for trying a project out (oauth2-proxy's `local-environment/`,
 # Aspire's `playground/`): what they configure runs on a developer's machine, its values made for it
@@ -81,6 +82,7 @@ _FOLDER_WORD = re.compile(r"[-_.]+")
 _TEST_WORDS = frozenset(
     ["test", "tests", "testing", "fixture", "fixtures", "testdata", "spec", "specs", "e2e", "stub", "stubs", "suites"]
     + ["mock", "mocks", "fake", "fakes"]  # the stand-ins tests are given (Nomad's `nomad/mock/`)
+    + ["conformance", "certification"]  # a conformance suite and its runs (Hydra's OpenID certification logs)
 )
 # `caddytest`, `apitests`, rclone's `fstest`: a name and "test(s)" run together
 _NAMED_PREFIX = re.compile(r"[a-z][a-z0-9]{1,30}")  # before "test(s)"

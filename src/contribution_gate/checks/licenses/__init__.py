@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import PolicyValueError
 from ...model import NO_SETUP, FileChange, Finding, Setup, Severity, file_finding
-from ...places import EXAMPLE_FOLDERS, is_ci_path, is_fixture_path, is_test_path
+from ...places import EXAMPLE_FOLDERS, is_ci_path, is_fixture_path, is_test_path, is_vendored_path
 from ..textkinds import kind_of
 from . import dependencies
 from .project import HOW_TO_DECLARE, Project
@@ -258,6 +258,12 @@ def _judged(change: FileChange, item: Assessed, opts: Options) -> Finding:
             f". The repository's license file gives `{carved}/` directories their own license (an open-core "
             "project's enterprise code): check that this file belongs there"
         )
+    elif severity is Severity.ERROR and (part := _licensed_part(change.path, d, opts)) is not None:
+        severity = Severity.WARNING  # a directory with its own license file: a part under its own license
+        message += (
+            f". `{part}/` has a license file of its own that grants this license (a part of the repository "
+            "under its own terms): check that the file belongs to that part and is distributed as such"
+        )
     elif severity is Severity.ERROR and _third_party_notices(change.path):
         severity = Severity.WARNING  # an attribution: the terms of a bundled component, often a choice
         message += ". It is in a file of third-party notices: check the bundled component's own terms"
@@ -272,15 +278,31 @@ def _granted_by_the_project(d: Detection, opts: Options) -> bool:
     return bool(keys) and keys <= opts.outbound.granted()
 
 
+def _licensed_part(path: str, d: Detection, opts: Options) -> str | None:
+    """The directory above `path` with a license file of its own whose license the detection fits, as
+    it would fit a project under that license (`GPL-3.0-or-later` headers under a GPL-3.0 `COPYING`).
+    Not a vendored package's (`vendor/`, `third_party/`): its license file is what the project bundles."""
+    from .judge import PASS, Rules, judge
+
+    part = None if is_vendored_path(path) else opts.outbound.licensed_part(path)
+    if part is None or d.expr is None:
+        return None
+    return part[0] if judge(d.expr, part[1], Rules(opts.allow, opts.deny)).outcome == PASS else None
+
+
 # files that attribute bundled third-party components (streamlit's NOTICES: "MIT or GPLv3" for JSZip)
 def _third_party_notices(path: str) -> bool:
     """A file of third-party notices, or any file in a folder of them (Pillow's
-    `wheels/dependency_licenses/LIBLZMA.txt`: the terms of what its wheels bundle)."""
+    `wheels/dependency_licenses/LIBLZMA.txt`: the terms of what its wheels bundle) or of license texts."""
     *folders, name = path.split("/")
     return bool(_THIRD_PARTY_NOTICES.match(name) or any(_NOTICE_FOLDER.match(f) for f in folders))
 
 
-_NOTICE_FOLDER = re.compile(r"(?i)(?:dependenc(?:y|ies)|third[-_]?party|3rd[-_]party|bundled)[-_]licen[cs]es$")
+# a folder of license texts: of what the project bundles or depends on (AWX's `licenses/`, Spark's
+# `licenses-binary/`), or REUSE's `LICENSES/`, whose texts license nothing until a file's header names one
+_NOTICE_FOLDER = re.compile(
+    r"(?i)(?:(?:dependenc(?:y|ies)|third[-_]?party|3rd[-_]party|bundled)[-_])?licen[cs]es(?:[-_]binary)?$"
+)
 _THIRD_PARTY_NOTICES = re.compile(
     r"(?i)(?:notices|third[-_ ]?party[-_ ]?(?:notices?|licen[cs]es?)|thirdpartynotices|attributions?"
     r"|licen[cs]es?[-_ ]3rd[-_ ]party|3rd[-_ ]party[-_ ]licen[cs]es?)(?:\.(?:txt|md))?$"

@@ -73,7 +73,8 @@ class Project:
         self._found: tuple[Expr | None, str] | None = None
         self._granted: frozenset[str] | None = None
         self._carve_outs: tuple[str, ...] | None = None
-        self._files: dict[str, Expr | None] = {}  # a root license file's license, read once for both uses
+        self._files: dict[str, Expr | None] = {}  # a license file's license, read once for every use
+        self._parts: dict[str, tuple[str, Expr] | None] = {}  # a directory -> its own license file and license
         self._texts: dict[str, str | None] = {}
 
     def get(self) -> tuple[Expr | None, str]:
@@ -113,6 +114,32 @@ class Project:
             inner = carved.split("/")
             if parts[: len(inner)] == inner or inner[-1] in parts:
                 return carved
+        return None
+
+    def licensed_part(self, path: str) -> tuple[str, Expr] | None:
+        """The nearest directory above `path`, below the root, with a license file of its own, and the
+        license of that file: a part of the repository under its own license (AWX keeps its Ansible
+        collection, GPL-3.0, under `awx_collection/COPYING` in an Apache-2.0 repository). A license file
+        is no part of what it licenses: it is judged as the project's terms decide. None when no
+        directory above it has one, or the policy declares the project's license."""
+        if self._declared or self._read is None:
+            return None
+        folders = path.split("/")[:-1]
+        for depth in range(len(folders), 0, -1):
+            directory = "/".join(folders[:depth])
+            with self._lock:
+                if directory not in self._parts:
+                    self._parts[directory] = self._license_of_directory(directory)
+                found = self._parts[directory]
+            if found is not None and found[0] != path:
+                return directory, found[1]
+        return None
+
+    def _license_of_directory(self, directory: str) -> tuple[str, Expr] | None:
+        for name in _LICENSE_FILES:
+            expr = self._from_license_file(f"{directory}/{name}")
+            if expr is not None:
+                return f"{directory}/{name}", expr
         return None
 
     def _read_carve_outs(self) -> tuple[str, ...]:
@@ -160,8 +187,8 @@ class Project:
         return None, ""
 
     def _text(self, name: str) -> str | None:
-        """A root file's text, read once: the license file serves its license, the licenses it
-        grants and its carve-outs."""
+        """A file's text, read once: a root license file serves the project's license, the licenses
+        it grants and its carve-outs."""
         assert self._read is not None
         if name not in self._texts:
             data = self._read(name)

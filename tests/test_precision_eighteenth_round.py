@@ -1,0 +1,84 @@
+"""An eighteenth round: the classes of false errors found on Ory Hydra, AWX and Dex, each next to the
+true finding it must not hide, through the command on real git repositories.
+
+Every credential-shaped value is built at run time from parts and random characters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from licenses_cases import license_text
+from test_precision_fifth_round import _whole_tree
+from test_precision_fourth_round import ERROR, NONE, WARNING, check
+from tokens import rand
+
+Gate = Callable[..., Any]
+
+
+def test_conformance_runs_and_test_snapshots_are_tests(based_repo: Any, gate: Gate) -> None:
+    """Hydra keeps the logs of its OpenID certification runs (`internal/certification/*/OP-*.txt`, tokens
+    and client secrets of 2018's test clients: 1,996 errors) and Go snapshot tests' records
+    (`.snapshots/TestHandler-*.json`); Jest keeps `__snapshots__/`. Their values are a test run's. The same
+    secret in the server's configuration is still an error."""
+    check(
+        gate,
+        based_repo,
+        {
+            "internal/certification/CIT.F.T.T.s/OP-ClientAuth-Basic-Dynamic.txt": [
+                ("Test tool version: 2.1.3", NONE),
+                (f'    "client_secret": "{rand(20)}{rand(4, "0123456789")}",', WARNING),
+            ],
+            "test/conformance/config.yaml": [(f"client_secret: {rand(20)}{rand(4, '0123456789')}", WARNING)],
+            "client/.snapshots/TestHandler-case=create_clients.json": [
+                ("{", NONE),
+                (f'  "client_secret": "{rand(20)}{rand(4, "0123456789")}",', WARNING),
+                ("}", NONE),
+            ],
+            "web/src/__snapshots__/login.test.js.snap": [
+                (f'  "password": "{rand(10)}{rand(4, "0123456789")}",', WARNING)
+            ],
+            "internal/config/hydra.json": [(f'{{"client_secret": "{rand(20)}{rand(4, "0123456789")}"}}', ERROR)],
+        },
+        "secrets",
+    )
+
+
+def test_a_part_of_the_repository_under_its_own_license_file(based_repo: Any, gate: Gate) -> None:
+    """AWX (Apache-2.0) keeps its Ansible collection under `awx_collection/` with its own GPL-3.0 `COPYING`,
+    and its modules' headers say GPL-3.0-or-later (57 errors); its `licenses/` folder holds its dependencies'
+    license texts (uWSGI's GPL-2.0 with the GCC exception). Each is a part under its own terms, a warning; the
+    part's own license file is judged as the project's terms decide (the one error that says a part is GPL),
+    and the same header elsewhere in the Apache-2.0 code is still an error."""
+    header = "# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)\n"
+    based_repo.commit_files(
+        "awx",
+        {
+            "LICENSE.md": license_text("apache-2.0"),
+            "awx_collection/COPYING": license_text("gpl-3.0"),
+            "awx_collection/plugins/modules/job_launch.py": header + "\nDOCUMENTATION = ''\n",
+            "licenses/uWSGI.txt": license_text("gpl-2.0"),
+            "awx/main/tasks.py": header + "\nimport os\n",
+        },
+    )
+    found = _whole_tree(gate, based_repo, "licenses")
+    assert found.get(("awx_collection/plugins/modules/job_launch.py", 1)) == WARNING, found
+    assert found.get(("awx_collection/COPYING", 1)) == ERROR, found
+    assert {severity for (path, _), severity in found.items() if path == "licenses/uWSGI.txt"} == {WARNING}, found
+    assert found.get(("awx/main/tasks.py", 1)) == ERROR, found
+
+
+def test_docker_desktops_own_names_for_the_host_are_no_internal_hosts(based_repo: Any, gate: Gate) -> None:
+    """AWX's development entrypoint points at `docker.for.mac.host.internal`, Docker Desktop's older name for
+    the host machine (as `host.docker.internal` is): no intranet host. Another `.internal` host stays one."""
+    check(
+        gate,
+        based_repo,
+        {
+            "tools/docker-compose/entrypoint.sh": [
+                ("export SDB_NOTIFY_HOST='docker.for.mac.host.internal'", NONE),
+                ("export DB_HOST='db.payments.internal'", ERROR),
+            ],
+        },
+        "internal-urls",
+    )
