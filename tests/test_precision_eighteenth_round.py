@@ -1,5 +1,6 @@
-"""An eighteenth round: the classes of false errors found on Ory Hydra, AWX and Dex, each next to the
-true finding it must not hide, through the command on real git repositories.
+"""An eighteenth and a nineteenth round: the classes of false errors found on Ory Hydra, AWX and Dex, then
+Jaeger, Great Expectations and MindsDB, each next to the true finding it must not hide, through the
+command on real git repositories.
 
 Every credential-shaped value is built at run time from parts and random characters."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import model_fixtures as F
 from licenses_cases import license_text
 from test_precision_fifth_round import _whole_tree
 from test_precision_fourth_round import ERROR, NONE, WARNING, check
@@ -82,3 +84,65 @@ def test_docker_desktops_own_names_for_the_host_are_no_internal_hosts(based_repo
         },
         "internal-urls",
     )
+
+
+# -- a nineteenth round: Jaeger, Great Expectations, MindsDB and six more -----------------------------
+
+
+def test_a_documentation_sites_packages_are_development_dependencies(based_repo: Any, gate: Gate) -> None:
+    """MindsDB's `docs/package-lock.json` installs Mintlify's CLI (Elastic-2.0) to build its pages: what a
+    documentation site installs never ships, so it is a development dependency (a warning); the same package
+    in the product's own lockfile is still an error."""
+    lock = (
+        '{"name": "%s", "lockfileVersion": 3, "packages": {"": {"name": "%s", "dependencies": '
+        '{"@mintlify/cli": "4.0.1"}}, "node_modules/@mintlify/cli": {"version": "4.0.1", "license": "Elastic-2.0"}}}'
+    )
+    based_repo.commit_files("MIT project", {"LICENSE": license_text("mit")})
+    check(
+        gate,
+        based_repo,
+        {
+            "docs/package-lock.json": [(lock % ("docs", "docs"), WARNING)],
+            "web/package-lock.json": [(lock % ("web", "web"), ERROR)],
+        },
+        "licenses",
+    )
+
+
+def test_a_license_tools_settings_explain_licenses_without_carrying_one(based_repo: Any, gate: Gate) -> None:
+    """Jaeger's `.fossa.yml` explains in a comment that "Using GPL-licensed development tools to build Apache
+    2.0 licensed software" is fine: the settings of a license-compliance tool speak of licenses, they do not
+    license the project's code. The same sentence in a source file is still judged."""
+    comment = "# production dependencies. Using GPL-licensed development tools to build"
+    based_repo.commit_files("Apache project", {"LICENSE": license_text("apache-2.0")})
+    found_before = _whole_tree(gate, based_repo, "licenses")
+    assert not found_before, found_before
+    based_repo.commit_files("settings", {".fossa.yml": comment + "\nversion: 3\n", "cmd/tools.py": comment + "\n"})
+    found = _whole_tree(gate, based_repo, "licenses")
+    assert found.get((".fossa.yml", 1)) == WARNING, found
+    assert found.get(("cmd/tools.py", 1)) == ERROR, found
+
+
+def test_a_pandas_frame_pickle_is_data(based_repo: Any, gate: Gate) -> None:
+    """Great Expectations keeps `tests/test_sets/Titanic.pkl`, a pandas DataFrame pickled with protocol 2:
+    its globals rebuild a frame from blocks of arrays. A pickle that calls pandas' `read_pickle` (which
+    opens a file and unpickles it) is still refused."""
+    frame = (
+        F.call("pandas.core.indexes.base", "_new_Index", F.glob("pandas.core.indexes.range", "RangeIndex", 2), 2)
+        + b"0"  # POP: the index made, the frame next
+        + F.glob("pandas.core.frame", "DataFrame", 2)
+        + b")\x81"  # EMPTY_TUPLE, NEWOBJ
+        + b"0"
+        + F.glob("pandas.core.internals", "BlockManager", 2)
+    )
+    based_repo.commit_files(
+        "test sets",
+        {
+            ".contribution-gate.toml": '[models]\nunscanned = "warning"\n',
+            "tests/test_sets/Titanic.pkl": F.pickle_of(frame, 2),
+            "tests/test_sets/loader.pkl": F.payload("pandas.io.pickle", "read_pickle", "/tmp/x.pkl", 2),
+        },
+    )
+    found = _whole_tree(gate, based_repo, "models")
+    assert ("tests/test_sets/Titanic.pkl", 0) not in found, found
+    assert found.get(("tests/test_sets/loader.pkl", 0)) == ERROR, found

@@ -357,8 +357,20 @@ def _in_documentation(path: str, d: Detection) -> bool:
     from .detection import LICENSE_NOTICE
 
     root_readme = "/" not in path and path.lower().startswith("readme")
-    page = (kind_of(path).is_document and not root_readme) or is_ci_path(path)
+    page = (kind_of(path).is_document and not root_readme) or is_ci_path(path) or _license_tool_settings(path)
     return page and d.source == LICENSE_NOTICE and not _is_license_file(path)
+
+
+# the settings of license-compliance tools, whose comments explain the project's choices of licenses
+# (Jaeger's `.fossa.yml`: "Using GPL-licensed development tools to build Apache 2.0 licensed software ...")
+_LICENSE_TOOL_SETTINGS = frozenset(
+    (".fossa.yml", ".fossa.yaml", ".licensed.yml", ".licensed.yaml", ".licenserc.yaml", ".licenserc.yml")
+    + ("deny.toml", "about.toml", "liccheck.ini", ".liccheck.ini", "reuse.toml", "dependency-review-config.yml")
+)
+
+
+def _license_tool_settings(path: str) -> bool:
+    return path.rsplit("/", 1)[-1].lower() in _LICENSE_TOOL_SETTINGS
 
 
 def _where(d: Detection) -> str:

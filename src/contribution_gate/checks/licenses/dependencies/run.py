@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ....model import FileChange, Finding
@@ -15,6 +15,7 @@ from ..judge import Rules
 from . import curation
 from .changes import Tree, added, reader
 from .findings import Judged, Policy, findings, judge_all, unreadable
+from .model import DEV
 from .resolve import OFF, OFFLINE, ONLINE, Resolver
 
 MODES = (ONLINE, OFFLINE, OFF)
@@ -73,9 +74,19 @@ def assess(
         return [], []
     with ctx._lock:
         found = added(change, ctx.tree)
-        deps = [d for d in found.deps if not (ctx.policy.dev == "off" and d.scope == "development")]
+        named = found.deps if not _builds_documentation(change.path) else [replace(d, scope=DEV) for d in found.deps]
+        deps = [d for d in named if not (ctx.policy.dev == "off" and d.scope == DEV)]
         resolutions = ctx.resolver.resolve(deps) if deps else []
     return judge_all(deps, resolutions, ctx.policy, project, rules), found.problems
+
+
+_DOCUMENTATION_FOLDERS = frozenset(("docs", "doc", "documentation", "website"))
+
+
+def _builds_documentation(path: str) -> bool:
+    """A manifest or lockfile of a documentation site (`docs/package-lock.json`, `docs/requirements.txt`,
+    `website/package.json`): what it installs builds the pages, and never ships with the project."""
+    return not _DOCUMENTATION_FOLDERS.isdisjoint(folder.lower() for folder in path.split("/")[:-1])
 
 
 def scan(change: FileChange, ctx: Context, project: Any, project_source: str, rules: Rules) -> Iterator[Finding]:
