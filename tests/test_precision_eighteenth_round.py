@@ -146,3 +146,28 @@ def test_a_pandas_frame_pickle_is_data(based_repo: Any, gate: Gate) -> None:
     found = _whole_tree(gate, based_repo, "models")
     assert ("tests/test_sets/Titanic.pkl", 0) not in found, found
     assert found.get(("tests/test_sets/loader.pkl", 0)) == ERROR, found
+
+
+def test_a_key_named_in_a_kubernetes_reference_is_no_value(based_repo: Any, gate: Gate) -> None:
+    """Kubeflow Pipelines' GCP patch reads `PROJECT_ID` with `configMapKeyRef:` and `key: gcsProjectId`: the
+    name of a ConfigMap's key, as `secretKeyRef:` names a Secret's and an external secret's `remoteRef:` a
+    vault's. A random value under `key:` of the manifest's own data is still an error."""
+    check(
+        gate,
+        based_repo,
+        {
+            "manifests/kustomize/env/gcp/gcp-configurations-patch.yaml": [
+                ("env:", NONE),
+                ("  - name: PROJECT_ID", NONE),
+                ("    valueFrom:", NONE),
+                ("      configMapKeyRef:", NONE),
+                ("        name: pipeline-install-config", NONE),
+                ("        key: gcsProjectId", NONE),
+                ("      secretKeyRef:", NONE),
+                ("        key: awsSecretAccessKey2", NONE),
+                ("data:", NONE),
+                (f"  key: {rand(14)}{rand(4, '0123456789')}{rand(6)}", ERROR),
+            ],
+        },
+        "secrets",
+    )

@@ -124,6 +124,8 @@ def severity(
             return judged
         if _search_only_key(line, start, secret, around):
             return Severity.WARNING, PUBLIC
+        if _key_reference(line, start, _above(around, line)):
+            return None  # `secretKeyRef:` then `key: gcsProjectId`: the name of a Secret's or ConfigMap's key
         if _in_documented_example(around, line, start):
             return Severity.WARNING, API_EXAMPLE
         if context.code and "```" in line[:start]:
@@ -226,6 +228,24 @@ _VALUE_OPENER = re.compile(r"""(?:[:=(\[{]|[|>][-+]?)[ \t]*$|(?:\"\"\"|\'\'\')[ 
 # a help text's or a page's heading over what a command prints (age's `age-keygen` usage: `Examples:`,
 # then `$ age-keygen` and the key it writes)
 _EXAMPLES_HEADING = re.compile(r"(?im)(?:^[ \t#/*]*(?:for )?examples?:?|\bexamples?:)[ \t\"'`,]*$")
+
+
+_KEY_REFERENCE = re.compile(r"(?:[sS]ecretKeyRef|configMapKeyRef|remoteRef)\s*:")
+
+
+def _key_reference(line: str, start: int, above: str) -> bool:
+    """A Kubernetes `key:` inside a `secretKeyRef:` or `configMapKeyRef:` (or an external secret's
+    `remoteRef:`), on its line (`{secretKeyRef: {name: x, key: y}}`) or as the block's child: it names
+    a key of a Secret, a ConfigMap or a vault, whose value lives there (Kubeflow's `key: gcsProjectId`)."""
+    if _KEY_REFERENCE.search(line, 0, start):
+        return True
+    if not re.match(r"[ \t]*-?[ \t]*key[ \t]*:", line):
+        return False
+    indent = len(line) - len(line.lstrip(" -"))
+    for prior in reversed(above.rstrip("\n").split("\n")[-4:]):
+        if len(prior) - len(prior.lstrip(" -")) < indent:  # the parent mapping: the reference, or not
+            return _KEY_REFERENCE.search(prior) is not None and prior.rstrip().endswith(":")
+    return False
 
 
 def _under_examples_heading(above: str) -> bool:
