@@ -231,6 +231,7 @@ _EXAMPLES_HEADING = re.compile(r"(?im)(?:^[ \t#/*]*(?:for )?examples?:?|\bexampl
 
 
 _KEY_REFERENCE = re.compile(r"(?:[sS]ecretKeyRef|configMapKeyRef|remoteRef)\s*:")
+_KEY_LINE = re.compile(r"[ \t]*(?:-[ \t]*)?key[ \t]*:")
 
 
 def _key_reference(line: str, start: int, above: str) -> bool:
@@ -239,7 +240,7 @@ def _key_reference(line: str, start: int, above: str) -> bool:
     a key of a Secret, a ConfigMap or a vault, whose value lives there (Kubeflow's `key: gcsProjectId`)."""
     if _KEY_REFERENCE.search(line, 0, start):
         return True
-    if not re.match(r"[ \t]*-?[ \t]*key[ \t]*:", line):
+    if not _KEY_LINE.match(line):
         return False
     indent = len(line) - len(line.lstrip(" -"))
     for prior in reversed(above.rstrip("\n").split("\n")[-4:]):

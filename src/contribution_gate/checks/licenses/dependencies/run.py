@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ....model import FileChange, Finding
+from ....places import DOC_FOLDERS
 from ..judge import Rules
 from . import curation
 from .changes import Tree, added, reader
@@ -80,7 +81,7 @@ def assess(
     return judge_all(deps, resolutions, ctx.policy, project, rules), found.problems
 
 
-_DOCUMENTATION_FOLDERS = frozenset(("docs", "doc", "documentation", "website"))
+_DOCUMENTATION_FOLDERS = DOC_FOLDERS | {"website"}  # and a documentation site's own folder (Docusaurus)
 
 
 def _builds_documentation(path: str) -> bool:
